@@ -1,0 +1,174 @@
+package compare
+
+import (
+	"math"
+	"sort"
+
+	"github.com/backproof/backproof/derive"
+)
+
+// RelError is the one relative error used everywhere in backproof, the
+// symmetric form of CS231n's gradient-checking notes:
+//
+//	rel(a, n) = |a − n| / max(|a|, |n|),   rel(0, 0) = 0
+//
+// It is 0 for equal numbers, 1 when one of them is 0 and the other is
+// not, and 2 when they have opposite signs and equal size.
+func RelError(a, n float64) float64 {
+	d := math.Abs(a - n)
+	if d == 0 {
+		return 0
+	}
+	return d / math.Max(math.Abs(a), math.Abs(n))
+}
+
+// Settings tune a comparison. Nil or zero fields take the defaults.
+type Settings struct {
+	// Floor is the absolute error under which two entries agree whatever
+	// their relative error: the size of finite-difference rounding noise.
+	// Zero means 1e-9.
+	Floor float64
+	// Tol is the largest relative error of an agreeing entry above the
+	// floor that still passes. Zero means 1e-7, CS231n's "good" for
+	// central differences in float64.
+	Tol float64
+	// Worst is how many of the worst entries to keep. Zero means 5.
+	Worst int
+}
+
+func (s *Settings) withDefaults() Settings {
+	var out Settings
+	if s != nil {
+		out = *s
+	}
+	if out.Floor == 0 {
+		out.Floor = 1e-9
+	}
+	if out.Tol == 0 {
+		out.Tol = 1e-7
+	}
+	if out.Worst == 0 {
+		out.Worst = 5
+	}
+	return out
+}
+
+// Entry is one parameter's two derivatives and how far apart they are.
+type Entry struct {
+	Param    derive.Param
+	Analytic float64
+	Numeric  float64
+	AbsErr   float64 // |a − n|
+	RelErr   float64 // RelError(a, n)
+	// Kink is set when the finite-difference stencil straddles a kink of
+	// relu or leaky-relu: some pre-activation changes sign between the
+	// evaluations, so the numeric value is an average of two one-sided
+	// slopes and no verdict is drawn from it.
+	Kink bool
+}
+
+// counts reports whether the entry takes part in the maxima that decide
+// the verdict: not a kink, and an absolute error above the noise floor.
+func (e Entry) counts(floor float64) bool { return !e.Kink && e.AbsErr > floor }
+
+// Group is one parameter matrix (W^ℓ or b^ℓ) of a comparison.
+type Group struct {
+	Layer  int
+	Name   string // "W" or "b"
+	MaxAbs float64
+	MaxRel float64 // over entries above the floor that are not kinks
+	Kinks  int
+}
+
+// Result is a whole comparison.
+type Result struct {
+	Settings Settings
+	Entries  []Entry // in the order of derive.Net.Params
+	Groups   []Group // W¹, b¹, W², b², …
+	Worst    []Entry // the entries with the largest relative error, worst first
+	MaxAbs   float64
+	MaxRel   float64 // over entries above the floor that are not kinks
+	Kinks    int
+	Verdict  Verdict
+	Pass     bool // MaxRel ≤ Tol
+}
+
+// Gradients compares analytic with numeric entry by entry. param names
+// entry i; kink, which may be nil, tells whether entry i's stencil crossed
+// a kink.
+func Gradients(analytic, numeric []float64, param func(i int) derive.Param, kink func(i int) bool, s *Settings) *Result {
+	if len(analytic) != len(numeric) {
+		panic("compare: gradients of different lengths")
+	}
+	set := s.withDefaults()
+	r := &Result{Settings: set, Entries: make([]Entry, len(analytic))}
+	for i, a := range analytic {
+		n := numeric[i]
+		e := Entry{Param: param(i), Analytic: a, Numeric: n, AbsErr: math.Abs(a - n), RelErr: RelError(a, n)}
+		if math.IsNaN(a) || math.IsNaN(n) {
+			e.AbsErr, e.RelErr = math.Inf(1), math.Inf(1)
+		}
+		e.Kink = kink != nil && kink(i) && e.AbsErr > set.Floor
+		r.Entries[i] = e
+		g := r.group(e.Param)
+		g.MaxAbs = math.Max(g.MaxAbs, e.AbsErr)
+		r.MaxAbs = math.Max(r.MaxAbs, e.AbsErr)
+		if e.Kink {
+			g.Kinks++
+			r.Kinks++
+		}
+		if e.counts(set.Floor) {
+			g.MaxRel = math.Max(g.MaxRel, e.RelErr)
+			r.MaxRel = math.Max(r.MaxRel, e.RelErr)
+		}
+	}
+	r.Worst = worst(r.Entries, set.Worst)
+	r.Verdict = VerdictOf(r.MaxRel)
+	r.Pass = r.MaxRel <= set.Tol
+	return r
+}
+
+func (r *Result) group(p derive.Param) *Group {
+	if n := len(r.Groups); n > 0 && r.Groups[n-1].Layer == p.Layer && r.Groups[n-1].Name == p.Name {
+		return &r.Groups[n-1]
+	}
+	r.Groups = append(r.Groups, Group{Layer: p.Layer, Name: p.Name})
+	return &r.Groups[len(r.Groups)-1]
+}
+
+// Layer returns the W and b groups of layer ℓ.
+func (r *Result) Layer(ℓ int) (w, b Group) {
+	for _, g := range r.Groups {
+		if g.Layer == ℓ && g.Name == "W" {
+			w = g
+		}
+		if g.Layer == ℓ && g.Name == "b" {
+			b = g
+		}
+	}
+	return w, b
+}
+
+// worst returns the k entries with the largest relative error (absolute
+// error breaking ties), worst first.
+func worst(entries []Entry, k int) []Entry {
+	idx := make([]int, len(entries))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(i, j int) bool {
+		a, b := entries[idx[i]], entries[idx[j]]
+		if a.RelErr != b.RelErr {
+			return a.RelErr > b.RelErr
+		}
+		return a.AbsErr > b.AbsErr
+	})
+	if k > len(idx) {
+		k = len(idx)
+	}
+	out := make([]Entry, k)
+	for i := range out {
+		out[i] = entries[idx[i]]
+	}
+	return out
+}

@@ -1,0 +1,75 @@
+package compare
+
+import (
+	"math"
+	"testing"
+
+	"github.com/backproof/backproof/derive"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRelError(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		a, n    float64
+		want    float64
+		comment string
+	}{
+		{"equal", 1.5, 1.5, 0, ""},
+		{"both zero", 0, 0, 0, "both zero counts as zero"},
+		{"one zero", 0, 3, 1, ""},
+		{"opposite", -2, 2, 2, ""},
+		{"ten percent", 1.0, 1.1, 0.1 / 1.1, ""},
+		{"symmetric", 1.1, 1.0, 0.1 / 1.1, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.InDelta(t, tc.want, RelError(tc.a, tc.n), 1e-15)
+		})
+	}
+}
+
+func label(i int) derive.Param {
+	if i < 4 {
+		return derive.Param{Layer: 1, Name: "W", Row: i / 2, Col: i % 2}
+	}
+	return derive.Param{Layer: 1, Name: "b", Row: i - 4}
+}
+
+func TestGradients(t *testing.T) {
+	analytic := []float64{1, 2, 3, 4, 0.5, 1e-12}
+	numeric := []float64{1, 2, 3.3, 4, 0.5, 3e-12}
+	r := Gradients(analytic, numeric, label, nil, nil)
+	require.Len(t, r.Groups, 2)
+	assert.InDelta(t, 0.3/3.3, r.MaxRel, 1e-15)
+	assert.InDelta(t, 0.3, r.MaxAbs, 1e-15)
+	assert.Equal(t, derive.Param{Layer: 1, Name: "W", Row: 1, Col: 0}, r.Worst[1].Param,
+		"the tiny b entry has a larger relative error but sits under the floor; it is still listed first")
+	assert.Equal(t, Wrong, r.Verdict)
+	assert.False(t, r.Pass)
+	w, b := r.Layer(1)
+	assert.InDelta(t, 0.3/3.3, w.MaxRel, 1e-15)
+	assert.Zero(t, b.MaxRel, "entries under the floor agree")
+}
+
+func TestKinksAreNotFailures(t *testing.T) {
+	analytic := []float64{1, 0, 3, 4, 0, 0}
+	numeric := []float64{1, 0.5, 3, 4, 0, 0}
+	r := Gradients(analytic, numeric, label, func(i int) bool { return i == 1 }, nil)
+	assert.True(t, r.Pass)
+	assert.Equal(t, 1, r.Kinks)
+	assert.True(t, r.Entries[1].Kink)
+}
+
+func TestNaNFails(t *testing.T) {
+	r := Gradients([]float64{math.NaN(), 0, 0, 0, 0, 0}, make([]float64, 6), label, nil, nil)
+	assert.False(t, r.Pass)
+	assert.Equal(t, Wrong, r.Verdict)
+}
+
+func TestVerdictOf(t *testing.T) {
+	assert.Equal(t, Good, VerdictOf(1e-9))
+	assert.Equal(t, KinksOnly, VerdictOf(1e-6))
+	assert.Equal(t, Uncomfortable, VerdictOf(1e-3))
+	assert.Equal(t, Wrong, VerdictOf(0.5))
+}
