@@ -1,0 +1,379 @@
+package problem
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/backproof/backproof/derive"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Problem is a network with its cost and one batch, all in the layout of
+// Net.Convention.
+type Problem struct {
+	Net  *derive.Net
+	X, Y *mat.Dense
+}
+
+// Batch is the number of examples m.
+func (p *Problem) Batch() int {
+	r, c := p.X.Dims()
+	if p.Net.Convention.ColumnLayout() {
+		return c
+	}
+	return r
+}
+
+// Error is a problem with a problem file: which file, and where in it.
+type Error struct {
+	File string
+	Path string // JSON path such as layers[1].W[0][2]; empty for syntax errors
+	Line int    // 1-based, for syntax errors; 0 when unknown
+	Col  int
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Col)
+	}
+	b.WriteString(": ")
+	if e.Path != "" {
+		b.WriteString(e.Path + ": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Load reads and validates a problem file.
+func Load(path string) (*Problem, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, &Error{File: path, Msg: fmt.Sprintf("cannot read the problem file: %v", err)}
+	}
+	return Parse(path, data)
+}
+
+// Parse validates a problem file's contents; name is used in errors.
+func Parse(name string, data []byte) (*Problem, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var top any
+	if err := dec.Decode(&top); err != nil {
+		return nil, syntaxError(name, data, err)
+	}
+	if dec.More() {
+		line, col := position(data, int(dec.InputOffset()))
+		return nil, &Error{File: name, Line: line, Col: col, Msg: "extra data after the JSON object"}
+	}
+	r := &reader{file: name}
+	p := r.problem(top)
+	if r.err != nil {
+		return nil, r.err
+	}
+	return p, nil
+}
+
+func syntaxError(name string, data []byte, err error) error {
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &se):
+		line, col := position(data, int(se.Offset))
+		msg := "invalid JSON: " + se.Error()
+		if bytes.Contains(data, []byte("NaN")) || bytes.Contains(data, []byte("Infinity")) {
+			msg += " (JSON has no NaN or Infinity; every number must be finite)"
+		}
+		return &Error{File: name, Line: line, Col: col, Msg: msg}
+	case errors.Is(err, io.EOF) || strings.Contains(err.Error(), "unexpected EOF"):
+		line, col := position(data, len(data))
+		return &Error{File: name, Line: line, Col: col, Msg: "truncated JSON: the file ends before the object is closed"}
+	}
+	return &Error{File: name, Msg: "invalid JSON: " + err.Error()}
+}
+
+// position turns a byte offset into a 1-based line and column.
+func position(data []byte, off int) (line, col int) {
+	if off > len(data) {
+		off = len(data)
+	}
+	before := data[:off]
+	line = bytes.Count(before, []byte("\n")) + 1
+	col = off - bytes.LastIndexByte(before, '\n')
+	return line, col
+}
+
+// reader walks the decoded JSON, keeping the first error with its path.
+type reader struct {
+	file string
+	err  *Error
+}
+
+func (r *reader) fail(path, format string, args ...any) {
+	if r.err == nil {
+		r.err = &Error{File: r.file, Path: path, Msg: fmt.Sprintf(format, args...)}
+	}
+}
+
+var fields = []string{"convention", "cost", "reduction", "layers", "X", "Y"}
+var layerFields = []string{"activation", "W", "b"}
+
+func (r *reader) object(path string, v any, known []string) map[string]any {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		r.fail(path, "want a JSON object, found %s", kind(v))
+		return nil
+	}
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if !contains(known, k) {
+			r.fail(join(path, k), "unknown field %q (the fields are %s)", k, strings.Join(known, ", "))
+		}
+	}
+	return obj
+}
+
+func (r *reader) problem(top any) *Problem {
+	obj := r.object("", top, fields)
+	if obj == nil {
+		return nil
+	}
+	conv := name(r, obj, "convention", derive.ParseConvention)
+	cost := name(r, obj, "cost", derive.ParseCost)
+	red := name(r, obj, "reduction", derive.ParseReduction)
+	net := &derive.Net{Convention: conv, Cost: cost, Reduction: red}
+	layers, ok := obj["layers"].([]any)
+	if !ok {
+		r.fail("layers", "missing or not a list: want a list of layers, each {\"activation\", \"W\", \"b\"}")
+		return nil
+	}
+	if len(layers) == 0 {
+		r.fail("layers", "the network has no layers")
+		return nil
+	}
+	for i, lv := range layers {
+		path := fmt.Sprintf("layers[%d]", i)
+		lo := r.object(path, lv, layerFields)
+		if lo == nil {
+			return nil
+		}
+		act := name(r, lo, "activation", derive.ParseActivation, path)
+		W := r.matrix(join(path, "W"), lo["W"])
+		b := r.vector(join(path, "b"), lo["b"])
+		if r.err != nil {
+			return nil
+		}
+		net.Layers = append(net.Layers, derive.Layer{W: W, B: b, Act: act})
+	}
+	X := r.matrix("X", obj["X"])
+	Y := r.matrix("Y", obj["Y"])
+	if r.err != nil {
+		return nil
+	}
+	r.shapes(net, X, Y)
+	r.values(net, Y)
+	if r.err != nil {
+		return nil
+	}
+	return &Problem{Net: net, X: X, Y: Y}
+}
+
+func name[T any](r *reader, obj map[string]any, key string, parse func(string) (T, error), within ...string) T {
+	var zero T
+	path := join(strings.Join(within, ""), key)
+	v, ok := obj[key]
+	if !ok {
+		r.fail(path, "missing")
+		return zero
+	}
+	s, ok := v.(string)
+	if !ok {
+		r.fail(path, "want a string, found %s", kind(v))
+		return zero
+	}
+	t, err := parse(s)
+	if err != nil {
+		r.fail(path, "%v", err)
+	}
+	return t
+}
+
+func (r *reader) number(path string, v any) float64 {
+	n, ok := v.(json.Number)
+	if !ok {
+		r.fail(path, "want a number, found %s", kind(v))
+		return 0
+	}
+	f, err := strconv.ParseFloat(string(n), 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		r.fail(path, "%s is not a finite float64", n)
+		return 0
+	}
+	return f
+}
+
+func (r *reader) vector(path string, v any) []float64 {
+	list, ok := v.([]any)
+	if !ok {
+		r.fail(path, "missing or not a list of numbers (found %s)", kind(v))
+		return nil
+	}
+	out := make([]float64, len(list))
+	for i, e := range list {
+		out[i] = r.number(fmt.Sprintf("%s[%d]", path, i), e)
+	}
+	return out
+}
+
+func (r *reader) matrix(path string, v any) *mat.Dense {
+	rows, ok := v.([]any)
+	if !ok {
+		r.fail(path, "missing or not a matrix: want a list of rows, each a list of numbers (found %s)", kind(v))
+		return nil
+	}
+	if len(rows) == 0 {
+		r.fail(path, "empty matrix")
+		return nil
+	}
+	var data []float64
+	cols := -1
+	for i, rv := range rows {
+		rp := fmt.Sprintf("%s[%d]", path, i)
+		row := r.vector(rp, rv)
+		if r.err != nil {
+			return nil
+		}
+		if cols >= 0 && len(row) != cols {
+			r.fail(rp, "row has %d numbers but row 0 has %d: a matrix needs rows of equal length", len(row), cols)
+			return nil
+		}
+		if len(row) == 0 {
+			r.fail(rp, "empty row")
+			return nil
+		}
+		cols = len(row)
+		data = append(data, row...)
+	}
+	return mat.NewDense(len(rows), cols, data)
+}
+
+// shapes checks that X, the W^ℓ, the b^ℓ and Y chain in the convention's layout.
+func (r *reader) shapes(net *derive.Net, X, Y *mat.Dense) {
+	col := net.Convention.ColumnLayout()
+	xr, xc := X.Dims()
+	in, m := xc, xr
+	layout := "m×n0 (one example a row)"
+	if col {
+		in, m = xr, xc
+		layout = "n0×m (one example a column)"
+	}
+	prev := in
+	for i, l := range net.Layers {
+		ℓ := i + 1
+		wr, wc := l.W.Dims()
+		wIn, wOut, want := wr, wc, fmt.Sprintf("n%d×n%d", ℓ-1, ℓ)
+		if col {
+			wIn, wOut, want = wc, wr, fmt.Sprintf("n%d×n%d", ℓ, ℓ-1)
+		}
+		path := fmt.Sprintf("layers[%d]", i)
+		if wIn != prev {
+			what := fmt.Sprintf("layer %d has %d units", ℓ-1, prev)
+			if ℓ == 1 {
+				what = fmt.Sprintf("X is %d×%d (%s), so n0 = %d", xr, xc, layout, prev)
+			}
+			r.fail(join(path, "W"), "W%d is %d×%d but %s: in the %v convention W%d must be %s", ℓ, wr, wc, what, net.Convention, ℓ, want)
+			return
+		}
+		if len(l.B) != wOut {
+			r.fail(join(path, "b"), "b%d has %d numbers but W%d (%d×%d) gives layer %d %d units", ℓ, len(l.B), ℓ, wr, wc, ℓ, wOut)
+			return
+		}
+		if l.Act == derive.Softmax && ℓ != len(net.Layers) {
+			r.fail(join(path, "activation"), "softmax is only allowed on the output layer")
+			return
+		}
+		prev = wOut
+	}
+	yr, yc := Y.Dims()
+	yOut, ym, ylayout, wantR, wantC := yc, yr, "m×nL", m, prev
+	if col {
+		yOut, ym, ylayout, wantR, wantC = yr, yc, "nL×m", prev, m
+	}
+	if yOut != prev || ym != m {
+		r.fail("Y", "Y is %d×%d but the network has %d outputs and X holds %d examples: in the %v convention Y must be %s = %d×%d",
+			yr, yc, prev, m, net.Convention, ylayout, wantR, wantC)
+	}
+}
+
+// values checks what the cost needs of the targets and the output layer.
+func (r *reader) values(net *derive.Net, Y *mat.Dense) {
+	out := net.Layers[len(net.Layers)-1].Act
+	L := len(net.Layers) - 1
+	switch net.Cost {
+	case derive.CrossEntropy, derive.LogLikelihood:
+		if out != derive.Sigmoid && out != derive.Softmax {
+			r.fail(fmt.Sprintf("layers[%d].activation", L), "%v needs outputs in (0,1) to take logarithms: use a sigmoid or softmax output layer, not %v", net.Cost, out)
+			return
+		}
+		yr, yc := Y.Dims()
+		for i := 0; i < yr; i++ {
+			for j := 0; j < yc; j++ {
+				if y := Y.At(i, j); y < 0 || y > 1 {
+					r.fail(fmt.Sprintf("Y[%d][%d]", i, j), "%v targets must lie in [0,1], found %g", net.Cost, y)
+					return
+				}
+			}
+		}
+	}
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func kind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "nothing"
+	case string:
+		return "a string"
+	case json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
