@@ -176,15 +176,7 @@ func (n *Net) Backprop(X, Y *mat.Dense) *Trace {
 // Loss is C at the current parameters: the forward pass alone.
 func (n *Net) Loss(X, Y *mat.Dense) float64 {
 	n.mustFit(X, Y)
-	var A []*mat.Dense
-	switch n.Convention {
-	case Row:
-		_, A = rowForward(n, X)
-	case Column:
-		_, A = columnForward(n, X)
-	case PerExample:
-		_, A = perExampleForward(n, X)
-	}
+	_, A := n.Forward(X)
 	return outputCost(n, A[len(A)-1], Y)
 }
 
@@ -232,4 +224,16 @@ func appendDense(dst []float64, m *mat.Dense) []float64 {
 		dst = append(dst, m.RawRowView(i)...)
 	}
 	return dst
+}
+
+// Forward runs the forward pass alone and returns Z^ℓ and A^ℓ, indexed by ℓ
+// as in Trace (A[0] = X).
+func (n *Net) Forward(X *mat.Dense) (Z, A []*mat.Dense) {
+	switch n.Convention {
+	case Row:
+		return rowForward(n, X)
+	case Column:
+		return columnForward(n, X)
+	}
+	return perExampleForward(n, X)
 }
