@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/backproof/backproof/compare"
 	"github.com/backproof/backproof/problem"
 	"gonum.org/v1/gonum/mat"
 )
@@ -84,14 +85,18 @@ func (r *Report) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "network %v, %v convention, %v cost, %v reduction, batch m = %d\n",
 		sizes, p.Net.Convention, p.Net.Cost, p.Net.Reduction, p.Batch())
 	fmt.Fprintf(w, "cost C = %.10g\n", r.Value)
-	fmt.Fprintf(w, "finite differences: %v, step h = %.3g; entries closer than %.2g agree (noise floor)\n\n",
+	fmt.Fprintf(w, "finite differences: %v, step h = %.3g; entries closer than %.2g agree (the noise floor,\n  about ε·|C|/h: finite differences cannot resolve less; \"max rel err\" counts only errors above it)\n\n",
 		r.Method, r.Step, c.Settings.Floor)
-	fmt.Fprintf(w, "%-6s %-8s %-9s %-12s %-12s %s\n", "layer", "param", "shape", "max abs err", "max rel err", "kinks")
+	fmt.Fprintf(w, "%-6s %-6s %-9s %-12s %-12s %-12s %s\n", "layer", "param", "shape", "max abs err", "max rel err", "(with noise)", "kinks")
 	for ℓ, l := range p.Net.Layers {
 		gw, gb := c.Layer(ℓ + 1)
 		rows, cols := l.W.Dims()
-		fmt.Fprintf(w, "%-6d %-8s %-9s %-12.3g %-12.3g %d\n", ℓ+1, "W", fmt.Sprintf("%d×%d", rows, cols), gw.MaxAbs, gw.MaxRel, gw.Kinks)
-		fmt.Fprintf(w, "%-6d %-8s %-9s %-12.3g %-12.3g %d\n", ℓ+1, "b", fmt.Sprint(len(l.B)), gb.MaxAbs, gb.MaxRel, gb.Kinks)
+		for _, g := range []struct {
+			compare.Group
+			shape string
+		}{{gw, fmt.Sprintf("%d×%d", rows, cols)}, {gb, fmt.Sprint(len(l.B))}} {
+			fmt.Fprintf(w, "%-6d %-6s %-9s %-12.3g %-12.3g %-12.3g %d\n", ℓ+1, g.Name, g.shape, g.MaxAbs, g.MaxRel, g.RawMaxRel, g.Kinks)
+		}
 	}
 	fmt.Fprintf(w, "\nworst entries (layer, param, row, column):\n")
 	for _, e := range c.Worst {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -75,14 +76,18 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	var e *exitError
 	if errors.As(err, &e) {
 		if e.err != nil {
-			fmt.Fprintf(stderr, "backproof: %v\n", e.err)
+			fmt.Fprintf(stderr, "backproof: %s\n", oneLine(e.err))
 		}
 		return e.code
 	}
 	// cobra's own errors: unknown command, wrong number of arguments.
-	fmt.Fprintf(stderr, "backproof: %v\n", err)
+	fmt.Fprintf(stderr, "backproof: %s (see backproof --help)\n", oneLine(err))
 	return ExitBadInput
 }
+
+// oneLine folds a multi-line message (cobra's "Did you mean this?") onto
+// one line, so that every error is one line on stderr.
+func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
 
 // Run is Main on the process's arguments and streams.
 func Run() int { return Main(os.Args[1:], os.Stdout, os.Stderr) }

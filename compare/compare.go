@@ -77,7 +77,10 @@ type Group struct {
 	Name   string // "W" or "b"
 	MaxAbs float64
 	MaxRel float64 // over entries above the floor that are not kinks
-	Kinks  int
+	// RawMaxRel is the largest relative error of any entry that is not a
+	// kink, noise included: what CS231n's recipe would print.
+	RawMaxRel float64
+	Kinks     int
 }
 
 // Result is a whole comparison.
@@ -117,12 +120,15 @@ func Gradients(analytic, numeric []float64, param func(i int) derive.Param, kink
 			g.Kinks++
 			r.Kinks++
 		}
+		if !e.Kink {
+			g.RawMaxRel = math.Max(g.RawMaxRel, e.RelErr)
+		}
 		if e.counts(set.Floor) {
 			g.MaxRel = math.Max(g.MaxRel, e.RelErr)
 			r.MaxRel = math.Max(r.MaxRel, e.RelErr)
 		}
 	}
-	r.Worst = worst(r.Entries, set.Worst)
+	r.Worst = worst(r.Entries, set.Worst, set.Floor)
 	r.Verdict = VerdictOf(r.MaxRel)
 	r.Pass = r.MaxRel <= set.Tol
 	return r
@@ -149,16 +155,19 @@ func (r *Result) Layer(ℓ int) (w, b Group) {
 	return w, b
 }
 
-// worst returns the k entries with the largest relative error (absolute
-// error breaking ties), worst first.
-func worst(entries []Entry, k int) []Entry {
+// worst returns k entries, worst first: those that decide the verdict
+// (above the floor, not kinks) by relative error, then the rest by
+// absolute error, so noise never hides a real disagreement.
+func worst(entries []Entry, k int, floor float64) []Entry {
 	idx := make([]int, len(entries))
 	for i := range idx {
 		idx[i] = i
 	}
 	sort.SliceStable(idx, func(i, j int) bool {
 		a, b := entries[idx[i]], entries[idx[j]]
-		if a.RelErr != b.RelErr {
+		if ca, cb := a.counts(floor), b.counts(floor); ca != cb {
+			return ca
+		} else if ca && a.RelErr != b.RelErr {
 			return a.RelErr > b.RelErr
 		}
 		return a.AbsErr > b.AbsErr
