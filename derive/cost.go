@@ -40,8 +40,11 @@ func (c Cost) Value(a, y []float64) float64 {
 //
 //	quadratic       a − y
 //	sum-squares     2(a − y)
-//	cross-entropy   (a − y) / (a(1 − a))
+//	cross-entropy   −y/a + (1−y)/(1−a)   (= (a − y) / (a(1 − a)))
 //	log-likelihood  −y / a
+//
+// Terms with y = 0 (or 1−y = 0) are left out, as in Value, so a sigmoid
+// saturated at exactly the right answer gives 0, not 0/0.
 func (c Cost) Grad(g, a, y []float64) {
 	for k := range a {
 		switch c {
@@ -50,7 +53,13 @@ func (c Cost) Grad(g, a, y []float64) {
 		case SumSquares:
 			g[k] = 2 * (a[k] - y[k])
 		case CrossEntropy:
-			g[k] = (a[k] - y[k]) / (a[k] * (1 - a[k]))
+			g[k] = 0
+			if y[k] != 0 {
+				g[k] -= y[k] / a[k]
+			}
+			if y[k] != 1 {
+				g[k] += (1 - y[k]) / (1 - a[k])
+			}
 		case LogLikelihood:
 			g[k] = 0
 			if y[k] != 0 {

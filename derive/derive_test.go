@@ -152,3 +152,15 @@ func TestParseNames(t *testing.T) {
 	require.ErrorContains(t, err, `unknown cost "mse"`)
 	require.ErrorContains(t, err, "log-likelihood")
 }
+
+// TestCrossEntropySaturated: a sigmoid saturated at exactly the target gives
+// the finite ∂C/∂a = −y/a + (1−y)/(1−a), not 0/0 (the uniform01 init and raw
+// pixels get there).
+func TestCrossEntropySaturated(t *testing.T) {
+	g := make([]float64, 2)
+	CrossEntropy.Grad(g, []float64{1, 0}, []float64{1, 0})
+	require.Equal(t, []float64{-1, 1}, g) // −1/1 and 1/(1−0)
+	CrossEntropy.Grad(g, []float64{0.25, 0.5}, []float64{1, 0.5})
+	require.InDelta(t, -4, g[0], 1e-15) // −1/0.25
+	require.InDelta(t, 0, g[1], 1e-15)  // −0.5/0.5 + 0.5/0.5
+}

@@ -1,0 +1,346 @@
+package compare
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/backproof/backproof/derive"
+	"gonum.org/v1/gonum/mat"
+)
+
+// The catalogue of classic backprop mistakes. Each code names a
+// transformation of the true quantity; a wrong value is explained by every
+// transformation (and combination) that reproduces it. The codes are stable:
+// other tools match on them.
+const (
+	MissingOneOverM    = "missing-1/m"          // m × truth
+	ExtraOneOverM      = "extra-1/m"            // truth / m
+	MissingFactor2     = "missing-factor-2"     // truth / 2
+	ExtraFactor2       = "extra-factor-2"       // 2 × truth
+	Sign               = "sign"                 // −truth
+	Transposed         = "transposed"           // truthᵀ
+	BiasNotSummed      = "bias-not-summed"      // δ left per example
+	BiasWrongAxis      = "bias-wrong-axis"      // δ summed over the other axis
+	FprimeOfA          = "fprime-of-A"          // f′(A) in place of f′(Z)
+	MissingFprime      = "missing-fprime"       // f′(Z) left out
+	HadamardForSoftmax = "hadamard-for-softmax" // a ⊙ (1−a) in place of softmax's Jacobian
+	Scale              = "scale"                // c × truth for another constant c
+)
+
+// Codes lists the catalogue in the order Diagnose reports it.
+var Codes = []string{MissingOneOverM, ExtraOneOverM, MissingFactor2, ExtraFactor2, Sign, Transposed,
+	BiasNotSummed, BiasWrongAxis, FprimeOfA, MissingFprime, HadamardForSoftmax, Scale}
+
+// MatchTol is the largest relative error, entry by entry, at which a value
+// is taken to equal the truth or a planted mistake: far above float64
+// rounding (1e-15), far below any real mistake.
+const MatchTol = 1e-6
+
+// noiseFloor is the fraction of the largest entry under which an absolute
+// difference is rounding in a sum that cancels, whatever its relative
+// error (as Settings.Floor does for finite differences).
+const noiseFloor = 1e-9
+
+// Mistake is one entry of the catalogue that reproduces a wrong value.
+type Mistake struct {
+	Code    string  // one of Codes
+	Factor  float64 // for Scale: got = Factor × truth (after any transposition)
+	Message string  // for people, in the terms of the forum thread
+}
+
+// Diagnose tests a wrong value got against the catalogue of classic
+// mistakes, each planted in the true quantity truth, and returns every
+// mistake that reproduces got, in the order of Codes. Several hold at once
+// when only a combination reproduces got (transposed and missing-1/m).
+//
+// A value that equals the truth gets no mistake, and neither does a value
+// that no entry of the catalogue reproduces: Diagnose does not guess. A
+// planted mistake that changes nothing here (f′(A) for relu, whose sign
+// matches Z's) is not tried. When two explanations are equally simple (with
+// m = 2, m × truth is also 2 × truth) both are reported.
+//
+// got and truth are in the layout of ctx.Convention; got may have another
+// shape (bias-not-summed, transposed).
+func Diagnose(got, truth *mat.Dense, ctx Context) []Mistake {
+	if got == nil || truth == nil {
+		return nil
+	}
+	if sameShape(got, truth) && Matches(got, truth) {
+		return nil
+	}
+	var best [][]string
+	bestFactor := math.NaN()
+	for _, v := range ctx.variants(truth) {
+		if v.code != "" && sameShape(v.value, truth) && Matches(v.value, truth) {
+			continue // indistinguishable from the truth: no evidence of this mistake
+		}
+		for _, tr := range []bool{false, true} {
+			cand := v.value
+			if tr {
+				if isSymmetric(cand) {
+					continue
+				}
+				cand = transpose(cand)
+			}
+			if !sameShape(cand, got) {
+				continue
+			}
+			c, ok := fitFactor(got, cand)
+			if !ok {
+				continue
+			}
+			for _, codes := range factorCodes(c, ctx.M, cand) {
+				if v.code != "" {
+					codes = append(codes, v.code)
+				}
+				if tr {
+					codes = append(codes, Transposed)
+				}
+				switch {
+				case len(best) == 0 || len(codes) < len(best[0]):
+					best = [][]string{codes}
+				case len(codes) == len(best[0]):
+					best = append(best, codes)
+				default:
+					continue
+				}
+				if contains(codes, Scale) {
+					bestFactor = c
+				}
+			}
+		}
+	}
+	found := map[string]bool{}
+	for _, codes := range best {
+		for _, c := range codes {
+			found[c] = true
+		}
+	}
+	var out []Mistake
+	for _, code := range Codes {
+		if found[code] {
+			m := Mistake{Code: code, Message: ctx.explain(code, bestFactor)}
+			if code == Scale {
+				m.Factor = bestFactor
+			}
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Matches reports whether got equals want entry by entry: a relative error
+// (RelError) of at most MatchTol, or an absolute difference below 1e-9 of
+// the largest entry of either. NaN matches nothing.
+func Matches(got, want *mat.Dense) bool {
+	return sameShape(got, want) && MaxRelError(got, want) <= MatchTol
+}
+
+// MaxRelError is the largest RelError between corresponding entries of
+// got and want, over the entries whose absolute difference is above the
+// noise floor (1e-9 of the largest entry of either matrix): +Inf when any
+// entry is NaN or infinite. The matrices must have the same shape.
+func MaxRelError(got, want *mat.Dense) float64 {
+	r, c := got.Dims()
+	floor := noiseFloor * math.Max(maxAbs(got), maxAbs(want))
+	var worst float64
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			g, w := got.At(i, j), want.At(i, j)
+			if math.IsNaN(g) || math.IsNaN(w) || math.IsInf(g, 0) || math.IsInf(w, 0) {
+				if g != w {
+					return math.Inf(1)
+				}
+				continue
+			}
+			if math.Abs(g-w) <= floor {
+				continue
+			}
+			worst = math.Max(worst, RelError(g, w))
+		}
+	}
+	return worst
+}
+
+// fitFactor is the least-squares c = ⟨got, cand⟩ / ⟨cand, cand⟩, and
+// whether got = c·cand holds entry by entry. c = 0 explains nothing.
+func fitFactor(got, cand *mat.Dense) (float64, bool) {
+	var gc, cc float64
+	r, cols := got.Dims()
+	for i := 0; i < r; i++ {
+		for j := 0; j < cols; j++ {
+			g, v := got.At(i, j), cand.At(i, j)
+			gc += g * v
+			cc += v * v
+		}
+	}
+	if cc == 0 || math.IsNaN(gc) || math.IsInf(gc, 0) || math.IsInf(cc, 0) || math.IsNaN(cc) {
+		return 0, false
+	}
+	c := gc / cc
+	if c == 0 || maxAbs(got) == 0 {
+		return 0, false
+	}
+	var scaled mat.Dense
+	scaled.Scale(c, cand)
+	return c, MaxRelError(got, &scaled) <= MatchTol
+}
+
+// factorCodes names the constant c as the simplest products of the
+// catalogue's factors m, 1/m, 2, 1/2 and −1 that give it: one list of codes
+// per equally simple product, nil codes for c = 1. A c that no product
+// gives is Scale, but only when cand has two or more entries: any two
+// nonzero numbers are proportional, so one entry says nothing.
+func factorCodes(c float64, m int, cand *mat.Dense) [][]string {
+	type named struct {
+		f     float64
+		codes []string
+	}
+	mf := float64(m)
+	mPowers := []named{{1, nil}}
+	if m > 1 {
+		mPowers = append(mPowers, named{mf, []string{MissingOneOverM}}, named{1 / mf, []string{ExtraOneOverM}})
+	}
+	twos := []named{{1, nil}, {2, []string{ExtraFactor2}}, {0.5, []string{MissingFactor2}}}
+	signs := []named{{1, nil}, {-1, []string{Sign}}}
+	var best [][]string
+	for _, p := range mPowers {
+		for _, q := range twos {
+			for _, s := range signs {
+				f := p.f * q.f * s.f
+				if RelError(c, f) > MatchTol {
+					continue
+				}
+				codes := append(append(append([]string{}, p.codes...), q.codes...), s.codes...)
+				switch {
+				case best == nil || len(codes) < len(best[0]):
+					best = [][]string{codes}
+				case len(codes) == len(best[0]):
+					best = append(best, codes)
+				}
+			}
+		}
+	}
+	if best != nil {
+		return best
+	}
+	if nonzero(cand) < 2 {
+		return nil
+	}
+	return [][]string{{Scale}}
+}
+
+func nonzero(m *mat.Dense) int {
+	var n int
+	floor := noiseFloor * maxAbs(m)
+	r, c := m.Dims()
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			if math.Abs(m.At(i, j)) > floor {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func maxAbs(m *mat.Dense) float64 {
+	var top float64
+	r, c := m.Dims()
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			if v := math.Abs(m.At(i, j)); v > top || math.IsNaN(v) {
+				top = v
+			}
+		}
+	}
+	if math.IsNaN(top) {
+		return 0
+	}
+	return top
+}
+
+func sameShape(a, b *mat.Dense) bool {
+	ar, ac := a.Dims()
+	br, bc := b.Dims()
+	return ar == br && ac == bc
+}
+
+func transpose(m *mat.Dense) *mat.Dense {
+	return mat.DenseCopyOf(m.T())
+}
+
+func isSymmetric(m *mat.Dense) bool {
+	r, c := m.Dims()
+	return r == c && Matches(m, transpose(m))
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// explain is the catalogue's sentence for code, in the thread's terms.
+func (c Context) explain(code string, factor float64) string {
+	q := c.name()
+	switch code {
+	case MissingOneOverM:
+		if c.Reduction == derive.Sum {
+			return fmt.Sprintf("%s is m = %d times too large; with a summed cost (C = Σ_x C_x) there is no 1/m to forget, so a sum over the batch was taken twice", q, c.M)
+		}
+		return fmt.Sprintf("%s is m = %d times the true value: the cost is a mean, C = (1/m) Σ_x C_x, and the gradient was summed over the batch without the 1/m (the \"1/m term\" of post #3); absorbing it into the learning rate only works with a rate m times smaller (post #31)", q, c.M)
+	case ExtraOneOverM:
+		if c.Convention == derive.PerExample {
+			return fmt.Sprintf("%s is the true value divided by m = %d: in the per-example form each example's own gradient ∂C_x carries no 1/m; the reduction belongs to the update, η/m Σ_x (Nielsen's update_mini_batch)", q, c.M)
+		}
+		if c.Reduction == derive.Sum {
+			return fmt.Sprintf("%s is the true value divided by m = %d: the cost is a sum, C = Σ_x C_x, so the gradient has no 1/m (\"the cost function does not have to be a mean\", post #28)", q, c.M)
+		}
+		return fmt.Sprintf("%s is the true value divided by m = %d: the 1/m of the mean cost was applied twice, once in δ and again in ∂C/∂W or ∂C/∂b", q, c.M)
+	case MissingFactor2:
+		return fmt.Sprintf("%s is half the true value: the sum of squares Σ‖a − y‖² (no ½) has gradient 2(a − y); a − y is the gradient of the quadratic cost ½Σ‖a − y‖²", q)
+	case ExtraFactor2:
+		return fmt.Sprintf("%s is twice the true value: the quadratic cost ½Σ‖a − y‖² has gradient a − y, the 2 of d(a − y)²/da cancels the ½", q)
+	case Sign:
+		return fmt.Sprintf("%s has the wrong sign: a − y and y − a swapped, or the minus of gradient descent folded into the gradient; a network updated with it climbs the cost", q)
+	case Transposed:
+		return fmt.Sprintf("%s is the transpose of the true value, the other convention's layout: %s (posts #7–#9 and #27: Nielsen's Wᵀδ and the thread's δWᵀ are transposes of each other)", q, c.layoutRule())
+	case BiasNotSummed:
+		return fmt.Sprintf("%s is δ with one row or column per example, not summed: the bias is shared by every example, so ∂C/∂b = Σ over the batch of δ, one number per unit (post #7's ∇_β C = ∇_z C holds for one example only)", q)
+	case BiasWrongAxis:
+		return fmt.Sprintf("%s sums δ over the wrong axis: %s", q, c.axisRule())
+	case FprimeOfA:
+		return fmt.Sprintf("%s has f′ evaluated at the activation A instead of at Z: the chain rule needs f′(Z) (for the sigmoid σ′(Z) = A ⊙ (1 − A); writing σ′(A) applies σ twice)", q)
+	case MissingFprime:
+		return fmt.Sprintf("%s leaves out the activation derivative: δ = ∂C/∂A ⊙ f′(Z); dropping f′ is right only where it cancels (sigmoid output with cross-entropy, softmax with log-likelihood), not for %v with %v", q, c.Act, c.Cost)
+	case HadamardForSoftmax:
+		return fmt.Sprintf("%s uses an elementwise softmax derivative a ⊙ (1 − a): softmax couples the outputs, its Jacobian is diag(a) − a aᵀ, so δ = a ⊙ (g − aᵀg) for g = ∂C/∂A (with log-likelihood δ = a − y)", q)
+	case Scale:
+		return fmt.Sprintf("%s is %.6g times the true value: a constant factor that m, 2 and −1 do not explain", q, factor)
+	}
+	return ""
+}
+
+func (c Context) layoutRule() string {
+	switch c.Convention {
+	case derive.Row:
+		return "in the row convention ∂C/∂W^ℓ = (A^{ℓ−1})ᵀ δ^ℓ is n_{ℓ−1}×n_ℓ like W^ℓ, and δ, A are m×n (one example a row)"
+	case derive.Column:
+		return "in the column convention ∂C/∂W^ℓ = δ^ℓ (A^{ℓ−1})ᵀ is n_ℓ×n_{ℓ−1} like W^ℓ, and δ, A are n×m (one example a column)"
+	}
+	return "in the per-example convention ∂C_x/∂W^ℓ = δ^ℓ (a^{ℓ−1})ᵀ is n_ℓ×n_{ℓ−1} like W^ℓ, and δ, a are column vectors"
+}
+
+func (c Context) axisRule() string {
+	switch c.Convention {
+	case derive.Row:
+		return "in the row convention examples are rows, so ∂C/∂b = sum(δ, 0), 1×n (post #13's np.sum(grad_z, axis=0)); sum(δ, 1) adds up the units of each example"
+	case derive.Column:
+		return "in the column convention examples are columns, so ∂C/∂b = sum(δ, 1), n×1 (the video's np.sum(dZ, axis=1, keepdims=True)); sum(δ, 0) adds up the units of each example"
+	}
+	return "in the per-example convention δ is one example's column and ∂C_x/∂b = δ itself (BP3); sum(δ, 0) adds up its units"
+}

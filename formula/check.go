@@ -1,0 +1,414 @@
+package formula
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/backproof/backproof/compare"
+	"github.com/backproof/backproof/derive"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Check runs prog on net with one batch X, Y laid out for net's convention
+// and checks every target line (dZℓ, dAℓ, dWℓ, dbℓ) against derive's
+// backpropagation: its shape, its value within compare.MatchTol, and, when
+// it is wrong, which classic mistakes reproduce it (compare.Diagnose).
+//
+// In the per-example convention the program runs once per example, with
+// the names bound to that example's column vectors, and each target is
+// compared with the example's own gradient ∂C_x; a line is correct when it
+// is correct for every example.
+//
+// The error, an *Error with line and column, is for a program that names
+// something the network does not have; everything else is in the Report.
+func Check(prog *Program, net *derive.Net, X, Y *mat.Dense) (*Report, error) {
+	p := newOracle(net, X, Y)
+	uses, err := resolve(prog, p.L)
+	if err != nil {
+		return nil, err
+	}
+	c := &checker{prog: prog, p: p, uses: uses}
+	for _, st := range prog.Stmts {
+		c.info = append(c.info, classify(st.Name))
+	}
+	return c.check(), nil
+}
+
+type checker struct {
+	prog *Program
+	p    *oracle
+	uses [][]string
+	info []nameInfo
+}
+
+// lineOut is one line's outcome in one run.
+type lineOut struct {
+	v     Value
+	err   *Error
+	notes []string
+}
+
+// aliases are the names a statement's value is bound to: a target under
+// all its spellings (dZ2, delta2, δ2).
+func aliases(name string) []string {
+	info := classify(name)
+	if info.kind != nkDZ {
+		return []string{name}
+	}
+	n := fmt.Sprint(info.layer)
+	return []string{"dZ" + n, "delta" + n, "δ" + n}
+}
+
+// run evaluates the program once: over the batch (x = −1) or for example
+// x. override replaces the value line i binds (not the value it reports)
+// with a given one: the truth, to see whether later lines are right given
+// right inputs.
+func (c *checker) run(x int, override map[int]*mat.Dense) []lineOut {
+	ev := &evaluator{prog: c.prog, d: c.p.d, acts: c.p.acts, env: c.p.env(x), bad: map[string]failed{}}
+	out := make([]lineOut, len(c.prog.Stmts))
+	for i, st := range c.prog.Stmts {
+		ev.notes = nil
+		v, err := ev.eval(st.X)
+		names := aliases(st.Name)
+		if err != nil {
+			e, ok := err.(*Error)
+			if !ok {
+				e = errorf(Pos{st.Line, 1}, KindEval, "%v", err)
+			}
+			out[i] = lineOut{err: e}
+			o, ok := override[i]
+			if !ok {
+				for _, n := range names {
+					ev.bad[n] = failed{st.Line, st.Name}
+					delete(ev.env, n)
+				}
+				continue
+			}
+			v = Value{M: o, S: c.p.wantShape(c.info[i])}
+		} else {
+			out[i] = lineOut{v: v, notes: ev.notes}
+			if o, ok := override[i]; ok {
+				v = Value{M: o, S: c.p.wantShape(c.info[i])}
+			}
+		}
+		for _, n := range names {
+			delete(ev.bad, n)
+			ev.env[n] = v
+		}
+	}
+	return out
+}
+
+// judgement is one target line's verdict in one run.
+type judgement struct {
+	status   Status
+	err      *Error
+	matched  int // 1: the truth, 2: the alternative scale (dZ, dA)
+	rel      float64
+	mistakes []compare.Mistake
+}
+
+func (c *checker) judge(i int, out lineOut, x int) judgement {
+	if out.err != nil {
+		st := Failed
+		if out.err.Kind == KindShape {
+			st = ShapeError
+		}
+		return judgement{status: st, err: out.err}
+	}
+	info := c.info[i]
+	truth, alt, ctx := c.p.truth(info, x)
+	got := out.v.M
+	if !out.v.S.Same(c.p.wantShape(info)) || out.v.S.Scalar {
+		return judgement{status: ShapeError, rel: math.NaN(), mistakes: compare.Diagnose(got, truth, ctx)}
+	}
+	if compare.Matches(got, truth) {
+		return judgement{status: Correct, matched: 1, rel: compare.MaxRelError(got, truth)}
+	}
+	if alt != nil && compare.Matches(got, alt) {
+		return judgement{status: Correct, matched: 2, rel: compare.MaxRelError(got, alt)}
+	}
+	return judgement{status: Wrong, rel: compare.MaxRelError(got, truth), mistakes: compare.Diagnose(got, truth, ctx)}
+}
+
+func (c *checker) check() *Report {
+	xs := c.p.examples()
+	stmts := c.prog.Stmts
+	runs := make([][]lineOut, len(xs))
+	judged := make([][]judgement, len(stmts)) // per line, per example
+	for k, x := range xs {
+		runs[k] = c.run(x, nil)
+		for i := range stmts {
+			if c.info[i].target() {
+				judged[i] = append(judged[i], c.judge(i, runs[k][i], x))
+			}
+		}
+	}
+	rep := c.p.report()
+	for i, st := range stmts {
+		rep.Results = append(rep.Results, c.result(i, st, runs[0][i], judged[i]))
+	}
+	c.inherited(rep, xs)
+	rep.Pass = true
+	for i, r := range rep.Results {
+		if k := c.info[i].kind; (k == nkDW || k == nkDB) && r.Status != Correct {
+			rep.Pass = false
+		}
+	}
+	rep.Warnings = append(rep.Warnings, c.warnings(rep)...)
+	return rep
+}
+
+// result aggregates a line's judgements over the examples.
+func (c *checker) result(i int, st Stmt, out lineOut, js []judgement) Result {
+	info := c.info[i]
+	r := Result{Line: st.Line, Name: st.Name, Text: st.Text, Checked: info.target(), Diagnosis: []string{}, Notes: out.notes}
+	if out.err == nil {
+		r.Shape = out.v.S.String()
+	}
+	if !info.target() {
+		r.Status = Correct
+		if out.err != nil {
+			r.Status, r.Col, r.Message = Failed, out.err.Col, out.err.Msg
+			if out.err.Kind == KindShape {
+				r.Status = ShapeError
+			}
+		}
+		return r
+	}
+	want := c.p.wantShape(info)
+	r.WantShape = want.String()
+	if out.err == nil && out.v.S.Same(want) {
+		r.Notes = append(r.Notes, shapeCoincidence(info, out.v.S, want)...)
+	}
+	j := aggregate(js)
+	r.Status, r.Mistakes = j.status, j.mistakes
+	if j.err != nil {
+		r.Col = j.err.Col
+	}
+	if !math.IsNaN(j.rel) && !math.IsInf(j.rel, 0) && j.err == nil && r.Status != ShapeError {
+		rel := j.rel
+		r.MaxRelError = &rel
+	}
+	// A dZ or dA line in the other scale stays so until dW and db: the
+	// alternative's code says nothing new about the line.
+	kept := c.dropAltCode(info, r.Mistakes)
+	dropped := len(kept) < len(r.Mistakes)
+	r.Mistakes = kept
+	for _, m := range r.Mistakes {
+		r.Diagnosis = append(r.Diagnosis, m.Code)
+	}
+	r.Message = c.message(info, r, j, dropped, want, out)
+	return r
+}
+
+// aggregate combines the runs: the worst status; the largest error; the
+// mistakes every example shows (with one factor for scale).
+func aggregate(js []judgement) judgement {
+	out := js[0]
+	for _, j := range js[1:] {
+		if rank(j.status) > rank(out.status) {
+			out.status, out.err = j.status, j.err
+		}
+		if j.matched != out.matched {
+			out.matched = 0
+		}
+		if math.IsNaN(out.rel) || j.rel > out.rel {
+			out.rel = j.rel
+		}
+		out.mistakes = intersect(out.mistakes, j.mistakes)
+	}
+	if out.status == Correct && out.matched == 0 {
+		// right in one scale for some examples and in the other for others
+		out.status = Wrong
+	}
+	return out
+}
+
+func rank(s Status) int {
+	return map[Status]int{Correct: 0, Wrong: 1, ShapeError: 2, Failed: 3}[s]
+}
+
+func intersect(a, b []compare.Mistake) []compare.Mistake {
+	var out []compare.Mistake
+	for _, m := range a {
+		for _, n := range b {
+			if m.Code == n.Code && (m.Code != compare.Scale || compare.RelError(m.Factor, n.Factor) <= compare.MatchTol) {
+				out = append(out, m)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// inherited separates a wrong line's own mistake from the mistakes it
+// inherits. It reruns the program with every wrong target replaced by its
+// truth (and again by its alternative scale) and looks at each wrong line
+// that reads one of them: right now means its own formula is right; still
+// wrong means it has a mistake of its own, diagnosed given right inputs.
+func (c *checker) inherited(rep *Report, xs []int) {
+	var bad []int
+	for i, r := range rep.Results {
+		if r.Checked && r.Status != Correct {
+			bad = append(bad, i)
+		}
+	}
+	if len(bad) == 0 {
+		return
+	}
+	type attempt struct {
+		name     string // "" for the truth, else which scale
+		ok       bool
+		mistakes []compare.Mistake
+	}
+	attempts := make([][]attempt, len(rep.Results))
+	for _, useAlt := range []bool{false, true} {
+		if useAlt && c.p.R == 1 {
+			continue
+		}
+		name := ""
+		if useAlt {
+			name = map[bool]string{true: " in the scale without the mean's 1/m", false: " in the scale with the mean's 1/m"}[!c.p.d.perEx]
+		}
+		js := make([][]judgement, len(rep.Results))
+		for _, x := range xs {
+			override := map[int]*mat.Dense{}
+			for _, i := range bad {
+				t, alt, _ := c.p.truth(c.info[i], x)
+				if useAlt && alt != nil {
+					t = alt
+				}
+				override[i] = t
+			}
+			out := c.run(x, override)
+			for _, i := range bad {
+				js[i] = append(js[i], c.judge(i, out[i], x))
+			}
+		}
+		for _, i := range bad {
+			j := aggregate(js[i])
+			attempts[i] = append(attempts[i], attempt{name, j.status == Correct, c.dropAltCode(c.info[i], j.mistakes)})
+		}
+	}
+	for _, i := range bad {
+		deps := c.badDeps(i, bad)
+		if len(deps) == 0 {
+			continue // it reads no wrong line: its diagnosis is already its own
+		}
+		var names []string
+		for _, d := range deps {
+			names = append(names, fmt.Sprintf("%s (line %d)", c.prog.Stmts[d].Name, c.prog.Stmts[d].Line))
+		}
+		with := "the true " + strings.Join(names, " and ")
+		r := &rep.Results[i]
+		var own *attempt
+		for k := range attempts[i] {
+			a := &attempts[i][k]
+			if a.ok {
+				r.Message += fmt.Sprintf(" This line's own formula is right: with %s%s it gives the true %s, so the error comes from %s.",
+					with, a.name, c.info[i].canonical(), map[bool]string{true: "those lines", false: "that line"}[len(names) > 1])
+				own = nil
+				break
+			}
+			if len(a.mistakes) > 0 && (own == nil || len(a.mistakes) < len(own.mistakes)) {
+				own = a
+			}
+		}
+		if own == nil {
+			continue
+		}
+		r.Message += fmt.Sprintf(" Given %s%s, this line is still wrong by itself:", with, own.name)
+		for _, m := range own.mistakes {
+			r.Message += " " + m.Message + "."
+		}
+		if len(r.Diagnosis) == 0 {
+			r.Mistakes = own.mistakes
+			for _, m := range own.mistakes {
+				r.Diagnosis = append(r.Diagnosis, m.Code)
+			}
+		}
+	}
+}
+
+// dropAltCode removes, from a dZ or dA line's mistakes, the code of the
+// scale such a line may carry δ in (missing-1/m over a batch, extra-1/m per
+// example) when other codes explain the rest: it says nothing wrong about
+// the line.
+func (c *checker) dropAltCode(info nameInfo, ms []compare.Mistake) []compare.Mistake {
+	if k := info.kind; (k != nkDZ && k != nkDA) || c.p.R == 1 || len(ms) < 2 {
+		return ms
+	}
+	code := compare.MissingOneOverM
+	if c.p.d.perEx {
+		code = compare.ExtraOneOverM
+	}
+	var keep []compare.Mistake
+	for _, m := range ms {
+		if m.Code != code {
+			keep = append(keep, m)
+		}
+	}
+	return keep
+}
+
+// badDeps are the lines in bad that line i reads, directly or through helpers.
+func (c *checker) badDeps(i int, bad []int) []int {
+	isBad := map[int]bool{}
+	for _, b := range bad {
+		isBad[b] = true
+	}
+	seen := map[int]bool{}
+	var deps []int
+	var visit func(j int)
+	visit = func(j int) {
+		for _, name := range c.uses[j] {
+			d := c.definer(name, j)
+			if d < 0 || seen[d] {
+				continue
+			}
+			seen[d] = true
+			if isBad[d] {
+				deps = append(deps, d)
+			} else if !c.info[d].target() {
+				visit(d)
+			}
+		}
+	}
+	visit(i)
+	sort.Ints(deps)
+	return deps
+}
+
+// definer is the last line before line j that binds name, or −1.
+func (c *checker) definer(name string, j int) int {
+	for d := j - 1; d >= 0; d-- {
+		for _, a := range aliases(c.prog.Stmts[d].Name) {
+			if a == name {
+				return d
+			}
+		}
+	}
+	return -1
+}
+
+// shapeCoincidence notes a result whose sizes fit the target only because
+// two dimensions are equal here (m = 1, or m = n1): post #7's vector
+// formulas that work for one example and not for a batch.
+func shapeCoincidence(info nameInfo, got, want Shape) []string {
+	var notes []string
+	for _, d := range [][2]Dim{{got.R, want.R}, {got.C, want.C}} {
+		if d[0].Sym == d[1].Sym {
+			continue
+		}
+		eq := fmt.Sprintf("%s = %s = %d", d[0].Sym, d[1].Sym, d[0].N)
+		if d[0].Sym == "1" || d[1].Sym == "1" {
+			eq = fmt.Sprintf("%s%s = 1", strings.TrimPrefix(d[0].Sym, "1"), strings.TrimPrefix(d[1].Sym, "1"))
+		}
+		notes = append(notes, fmt.Sprintf("%s has the shape %s only because %s here; the target is %s, so with other sizes this line has the wrong shape",
+			info.canonical(), got.Sym(), eq, want.Sym()))
+	}
+	return notes
+}

@@ -1,0 +1,436 @@
+package formula
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/backproof/backproof/derive"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Value is what an expression evaluates to: a matrix and its shape (a
+// scalar is held as a 1×1 matrix with Shape.Scalar set).
+type Value struct {
+	M *mat.Dense
+	S Shape
+}
+
+func scalar(v float64) Value {
+	return Value{M: mat.NewDense(1, 1, []float64{v}), S: Shape{Scalar: true}}
+}
+
+// failed marks a name whose line could not be evaluated.
+type failed struct {
+	line int
+	name string
+}
+
+// evaluator evaluates one line's expression in an environment.
+type evaluator struct {
+	prog  *Program
+	d     dims
+	acts  []derive.Activation // acts[ℓ−1] is layer ℓ's f
+	env   map[string]Value
+	bad   map[string]failed // names defined on lines that failed
+	notes []string          // what the line did that is worth saying: broadcasting
+}
+
+func (ev *evaluator) note(format string, args ...any) {
+	s := fmt.Sprintf(format, args...)
+	for _, n := range ev.notes {
+		if n == s {
+			return
+		}
+	}
+	ev.notes = append(ev.notes, s)
+}
+
+func (ev *evaluator) src(e Expr) string { return ev.prog.Source(e) }
+
+func (ev *evaluator) eval(e Expr) (Value, error) {
+	switch e := e.(type) {
+	case *Num:
+		return scalar(e.Val), nil
+	case *Paren:
+		return ev.eval(e.X)
+	case *Ident:
+		if f, ok := ev.bad[e.Name]; ok {
+			return Value{}, errorf(e.P, KindEval, "%s comes from line %d, which failed", f.name, f.line)
+		}
+		v, ok := ev.env[e.Name]
+		if !ok {
+			return Value{}, errorf(e.P, KindName, "unknown name %s", e.Name)
+		}
+		return v, nil
+	case *Unary:
+		x, err := ev.eval(e.X)
+		if err != nil {
+			return Value{}, err
+		}
+		var out mat.Dense
+		out.Scale(-1, x.M)
+		return Value{M: &out, S: x.S}, nil
+	case *Transpose:
+		x, err := ev.eval(e.X)
+		if err != nil {
+			return Value{}, err
+		}
+		return Value{M: mat.DenseCopyOf(x.M.T()), S: x.S.T()}, nil
+	case *Binary:
+		l, err := ev.eval(e.L)
+		if err != nil {
+			return Value{}, err
+		}
+		r, err := ev.eval(e.R)
+		if err != nil {
+			return Value{}, err
+		}
+		if e.Op == '@' {
+			return ev.matmul(e, l, r)
+		}
+		return ev.elementwise(e, l, r)
+	case *Call:
+		return ev.call(e)
+	}
+	p, _ := e.Span()
+	return Value{}, errorf(p, KindEval, "cannot evaluate this expression")
+}
+
+// matmul is L @ R: the inner dimensions must agree.
+func (ev *evaluator) matmul(e *Binary, l, r Value) (Value, error) {
+	if l.S.Scalar || r.S.Scalar {
+		s := e.L
+		if r.S.Scalar {
+			s = e.R
+		}
+		return Value{}, errorf(e.OpPos, KindShape, "@ multiplies two matrices, but %s is a number: scale with * or /", ev.src(s))
+	}
+	if l.S.C.N != r.S.R.N {
+		msg := fmt.Sprintf("%s @ %s cannot multiply: %s is %s and %s is %s, so the inner dimensions %s and %s differ (the left operand's columns must match the right operand's rows)",
+			ev.src(e.L), ev.src(e.R), ev.src(e.L), l.S, ev.src(e.R), r.S, l.S.C.Full(), r.S.R.Full())
+		var fits []string
+		if l.S.R.N == r.S.R.N {
+			fits = append(fits, fmt.Sprintf("(%s)ᵀ @ %s would be %s×%s", ev.src(e.L), ev.src(e.R), l.S.C.Sym, r.S.C.Sym))
+		}
+		if l.S.C.N == r.S.C.N {
+			fits = append(fits, fmt.Sprintf("%s @ (%s)ᵀ would be %s×%s", ev.src(e.L), ev.src(e.R), l.S.R.Sym, r.S.R.Sym))
+		}
+		if r.S.C.N == l.S.R.N {
+			fits = append(fits, fmt.Sprintf("%s @ %s would be %s×%s", ev.src(e.R), ev.src(e.L), r.S.R.Sym, l.S.C.Sym))
+		}
+		if len(fits) > 0 {
+			msg += "; " + joinOr(fits)
+		}
+		return Value{}, errorf(e.OpPos, KindShape, "%s", msg)
+	}
+	ev.coincidence(l.S.C, r.S.R)
+	var out mat.Dense
+	out.Mul(l.M, r.M)
+	return Value{M: &out, S: Shape{R: l.S.R, C: r.S.C}}, nil
+}
+
+func joinOr(list []string) string {
+	s := list[0]
+	for i, x := range list[1:] {
+		if i == len(list)-2 {
+			s += " or " + x
+		} else {
+			s += ", " + x
+		}
+	}
+	return s
+}
+
+// coincidence notes two dimensions that fit only because their sizes
+// happen to be equal (m = n1 = 3): with other sizes the line would fail.
+func (ev *evaluator) coincidence(a, b Dim) {
+	if a.Sym != b.Sym && a.Sym != "1" && b.Sym != "1" {
+		ev.note("%s and %s are both %d here, so these shapes fit only by coincidence; with other sizes this line fails", a.Sym, b.Sym, a.N)
+	}
+}
+
+var opNames = map[rune]string{'+': "+", '-': "−", '*': "⊙", '/': "/"}
+
+// elementwise is L op R with numpy's broadcasting: each dimension must be
+// equal, or 1 in one operand (that operand is repeated along it).
+func (ev *evaluator) elementwise(e *Binary, l, r Value) (Value, error) {
+	f := map[rune]func(a, b float64) float64{
+		'+': func(a, b float64) float64 { return a + b },
+		'-': func(a, b float64) float64 { return a - b },
+		'*': func(a, b float64) float64 { return a * b },
+		'/': func(a, b float64) float64 { return a / b },
+	}[e.Op]
+	if l.S.Scalar && r.S.Scalar {
+		return scalar(f(l.M.At(0, 0), r.M.At(0, 0))), nil
+	}
+	var s Shape
+	if l.S.Scalar {
+		s = r.S
+	} else if r.S.Scalar {
+		s = l.S
+	} else {
+		var stretched [2][]string // per operand, the axes it was repeated along
+		var ok bool
+		if s.R, ok = ev.broadcastDim(l.S.R, r.S.R, &stretched, "rows"); !ok {
+			return Value{}, ev.broadcastError(e, l, r, "rows")
+		}
+		if s.C, ok = ev.broadcastDim(l.S.C, r.S.C, &stretched, "columns"); !ok {
+			return Value{}, ev.broadcastError(e, l, r, "columns")
+		}
+		ev.broadcastNote(e, l, r, s, stretched)
+	}
+	ar, ac := l.M.Dims()
+	br, bc := r.M.Dims()
+	out := mat.NewDense(s.R.N, s.C.N, nil)
+	if s.Scalar {
+		out = mat.NewDense(1, 1, nil)
+	}
+	or, oc := out.Dims()
+	for i := 0; i < or; i++ {
+		for j := 0; j < oc; j++ {
+			out.Set(i, j, f(l.M.At(min(i, ar-1), min(j, ac-1)), r.M.At(min(i, br-1), min(j, bc-1))))
+		}
+	}
+	return Value{M: out, S: s}, nil
+}
+
+func (ev *evaluator) broadcastDim(a, b Dim, stretched *[2][]string, axis string) (Dim, bool) {
+	switch {
+	case a.N == b.N:
+		ev.coincidence(a, b)
+		if a.Sym == "1" {
+			return b, true
+		}
+		return a, true
+	case a.N == 1:
+		stretched[0] = append(stretched[0], axis)
+		return b, true
+	case b.N == 1:
+		stretched[1] = append(stretched[1], axis)
+		return a, true
+	}
+	return Dim{}, false
+}
+
+func (ev *evaluator) broadcastError(e *Binary, l, r Value, axis string) error {
+	ld, rd := l.S.R, r.S.R
+	if axis == "columns" {
+		ld, rd = l.S.C, r.S.C
+	}
+	msg := fmt.Sprintf("%s %s %s cannot be computed elementwise: %s is %s and %s is %s, and their %s, %s and %s, differ with neither being 1 (numpy broadcasts only equal sizes or a size 1)",
+		ev.src(e.L), opNames[e.Op], ev.src(e.R), ev.src(e.L), l.S, ev.src(e.R), r.S, axis, ld.Full(), rd.Full())
+	if e.Op == '*' && l.S.C.N == r.S.R.N {
+		msg += fmt.Sprintf("; if the matrix product was meant, write %s @ %s", ev.src(e.L), ev.src(e.R))
+	}
+	if l.S.T().Same(r.S) {
+		msg += "; the shapes are each other's transpose: one of the operands is in the other convention's layout"
+	}
+	return errorf(e.OpPos, KindShape, "%s", msg)
+}
+
+// broadcastNote says when broadcasting happened: silent broadcasting is one
+// of the thread's confusions (post #7: "⊙ I'm treating as a broadcast").
+func (ev *evaluator) broadcastNote(e *Binary, l, r Value, s Shape, stretched [2][]string) {
+	op := opNames[e.Op]
+	if len(stretched[0]) > 0 && len(stretched[1]) > 0 {
+		ev.note("broadcasting: in %s %s %s both operands were stretched, %s (%s) along its %s and %s (%s) along its %s, giving %s; %s of a column and a row is their outer product, not a matrix product (post #7's (L^{ℓ−1})ᵀ ⊙ ∇_z C)",
+			ev.src(e.L), op, ev.src(e.R), ev.src(e.L), l.S, joinAnd(stretched[0]), ev.src(e.R), r.S, joinAnd(stretched[1]), s, op)
+		return
+	}
+	for k, ax := range stretched {
+		if len(ax) == 0 {
+			continue
+		}
+		x, v := e.L, l
+		if k == 1 {
+			x, v = e.R, r
+		}
+		ev.note("broadcasting: in %s %s %s, %s (%s) was repeated along its %s to %s", ev.src(e.L), op, ev.src(e.R), ev.src(x), v.S, joinAnd(ax), s)
+	}
+}
+
+func joinAnd(list []string) string {
+	if len(list) == 2 {
+		return list[0] + " and " + list[1]
+	}
+	return list[0]
+}
+
+// call evaluates a function application; names, arities and axes were
+// checked before evaluation (check.go).
+func (ev *evaluator) call(c *Call) (Value, error) {
+	switch c.Fn {
+	case "sum", "mean":
+		x, err := ev.eval(c.Args[0])
+		if err != nil {
+			return Value{}, err
+		}
+		axis := -1
+		if len(c.Args) == 2 {
+			axis, _ = axisOf(c.Args[1])
+		}
+		return reduce(x, axis, c.Fn == "mean"), nil
+	case "softmax":
+		x, err := ev.eval(c.Args[0])
+		if err != nil {
+			return Value{}, err
+		}
+		axis, _ := axisOf(c.Args[1])
+		return ev.softmax(c, x, axis), nil
+	case "f":
+		id := unparen(c.Args[0]).(*Ident)
+		info := classify(id.Name)
+		x, err := ev.eval(id)
+		if err != nil {
+			return Value{}, err
+		}
+		act := ev.acts[info.layer-1]
+		if act == derive.Softmax {
+			axis := 0
+			if ev.d.conv == rowLayout {
+				axis = 1
+			}
+			return ev.softmax(c, x, axis), nil
+		}
+		return apply(x, fn(act, c.Prime)), nil
+	case "exp":
+		x, err := ev.eval(c.Args[0])
+		if err != nil {
+			return Value{}, err
+		}
+		return apply(x, math.Exp), nil
+	case "log":
+		x, err := ev.eval(c.Args[0])
+		if err != nil {
+			return Value{}, err
+		}
+		if c.Prime {
+			return apply(x, func(v float64) float64 { return 1 / v }), nil
+		}
+		return apply(x, math.Log), nil
+	}
+	x, err := ev.eval(c.Args[0])
+	if err != nil {
+		return Value{}, err
+	}
+	return apply(x, fn(activationFuncs[c.Fn], c.Prime)), nil
+}
+
+func fn(act derive.Activation, prime bool) func(float64) float64 {
+	if prime {
+		return act.Prime
+	}
+	return act.F
+}
+
+func unparen(e Expr) Expr {
+	for {
+		p, ok := e.(*Paren)
+		if !ok {
+			return e
+		}
+		e = p.X
+	}
+}
+
+func apply(x Value, f func(float64) float64) Value {
+	var out mat.Dense
+	out.Apply(func(_, _ int, v float64) float64 { return f(v) }, x.M)
+	return Value{M: &out, S: x.S}
+}
+
+// softmax normalizes along axis (0: each column, 1: each row), or with a
+// prime gives the diagonal of its Jacobian, s ⊙ (1 − s): the elementwise
+// "derivative" that a Hadamard product with is not the chain rule.
+func (ev *evaluator) softmax(c *Call, x Value, axis int) Value {
+	var s *mat.Dense
+	if x.S.Scalar {
+		s = mat.NewDense(1, 1, []float64{1})
+	} else {
+		s = mat.DenseCopyOf(x.M)
+		r, cols := s.Dims()
+		if axis == 1 {
+			for i := 0; i < r; i++ {
+				row := s.RawRowView(i)
+				derive.Softmax.Activate(row, row)
+			}
+		} else {
+			v := make([]float64, r)
+			for j := 0; j < cols; j++ {
+				mat.Col(v, j, s)
+				derive.Softmax.Activate(v, v)
+				s.SetCol(j, v)
+			}
+		}
+	}
+	if c.Prime {
+		ev.note("%s is the diagonal of softmax's Jacobian, s ⊙ (1 − s); softmax couples its outputs, so multiplying elementwise by it is not the chain rule (the Jacobian is diag(s) − s sᵀ)", ev.src(c))
+		s.Apply(func(_, _ int, v float64) float64 { return v * (1 - v) }, s)
+	}
+	return Value{M: s, S: x.S}
+}
+
+// reduce is numpy's sum or mean with keepdims: axis 0 gives 1×cols, axis 1
+// rows×1, and axis −1 (none given) the 1×1 total.
+func reduce(x Value, axis int, mean bool) Value {
+	if x.S.Scalar {
+		return x
+	}
+	r, c := x.M.Dims()
+	var out *mat.Dense
+	var s Shape
+	switch axis {
+	case 0:
+		out, s = mat.NewDense(1, c, nil), Shape{R: one, C: x.S.C}
+	case 1:
+		out, s = mat.NewDense(r, 1, nil), Shape{R: x.S.R, C: one}
+	default:
+		out, s = mat.NewDense(1, 1, nil), Shape{R: one, C: one}
+	}
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			oi, oj := i, j
+			if axis != 1 {
+				oi = 0
+			}
+			if axis != 0 {
+				oj = 0
+			}
+			out.Set(oi, oj, out.At(oi, oj)+x.M.At(i, j))
+		}
+	}
+	if mean {
+		n := float64(r * c)
+		if axis == 0 {
+			n = float64(r)
+		} else if axis == 1 {
+			n = float64(c)
+		}
+		out.Scale(1/n, out)
+	}
+	return Value{M: out, S: s}
+}
+
+// axisOf reads an axis argument: 0 or 1, or numpy's −2 and −1 for them.
+func axisOf(e Expr) (int, bool) {
+	e = unparen(e)
+	neg := false
+	if u, ok := e.(*Unary); ok {
+		neg, e = true, unparen(u.X)
+	}
+	n, ok := e.(*Num)
+	if !ok || n.Val != math.Trunc(n.Val) || math.Abs(n.Val) > 2 {
+		return 0, false
+	}
+	v := int(n.Val)
+	if neg {
+		v = -v
+	}
+	switch v {
+	case 0, -2:
+		return 0, true
+	case 1, -1:
+		return 1, true
+	}
+	return 0, false
+}

@@ -1,0 +1,157 @@
+package formula
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/backproof/backproof/derive"
+)
+
+// standard is the convention's own formula for a target, in the language,
+// with the shapes it multiplies: what a shape error is measured against.
+func (p *oracle) standard(info nameInfo) string {
+	ℓ, L := info.layer, p.L
+	m := "m"
+	if p.d.perEx {
+		m = "1"
+	}
+	row := p.d.conv == rowLayout
+	fp := func(k int) string { return fmt.Sprintf("%s'(Z%d)", langName(p.acts[k-1]), k) }
+	a := func(k int) string { // A0 is X
+		if k == 0 {
+			return "X"
+		}
+		return fmt.Sprintf("A%d", k)
+	}
+	switch info.kind {
+	case nkDW:
+		if row {
+			return fmt.Sprintf("dW%d = %sᵀ @ dZ%d: (n%d×m) @ (m×n%d) = n%d×n%d, the shape of W%d", ℓ, a(ℓ-1), ℓ, ℓ-1, ℓ, ℓ-1, ℓ, ℓ)
+		}
+		bp := ""
+		if p.d.perEx {
+			bp = " (BP4)"
+		}
+		return fmt.Sprintf("dW%d = dZ%d @ %sᵀ%s: (n%d×%s) @ (%s×n%d) = n%d×n%d, the shape of W%d", ℓ, ℓ, a(ℓ-1), bp, ℓ, m, m, ℓ-1, ℓ, ℓ-1, ℓ)
+	case nkDB:
+		switch {
+		case row:
+			return fmt.Sprintf("db%d = sum(dZ%d, 0): each unit's δ summed down the m rows, 1×n%d like b%d", ℓ, ℓ, ℓ, ℓ)
+		case p.d.perEx:
+			return fmt.Sprintf("db%d = dZ%d (BP3), n%d×1 like b%d", ℓ, ℓ, ℓ, ℓ)
+		}
+		return fmt.Sprintf("db%d = sum(dZ%d, 1): each unit's δ summed along the m columns, n%d×1 like b%d", ℓ, ℓ, ℓ, ℓ)
+	case nkDA:
+		if ℓ == L {
+			return fmt.Sprintf("dA%d = %s", ℓ, p.costGrad())
+		}
+		if row {
+			return fmt.Sprintf("dA%d = dZ%d @ W%dᵀ: (m×n%d) @ (n%d×n%d) = m×n%d", ℓ, ℓ+1, ℓ+1, ℓ+1, ℓ+1, ℓ, ℓ)
+		}
+		return fmt.Sprintf("dA%d = W%dᵀ @ dZ%d: (n%d×n%d) @ (n%d×%s) = n%d×%s", ℓ, ℓ+1, ℓ+1, ℓ, ℓ+1, ℓ+1, m, ℓ, m)
+	case nkDZ:
+		if ℓ == L {
+			return fmt.Sprintf("dZ%d = %s", ℓ, p.outputDelta())
+		}
+		bp := ""
+		if p.d.perEx {
+			bp = " (BP2)"
+		}
+		if row {
+			return fmt.Sprintf("dZ%d = (dZ%d @ W%dᵀ) ⊙ %s: (m×n%d) @ (n%d×n%d) = m×n%d", ℓ, ℓ+1, ℓ+1, fp(ℓ), ℓ+1, ℓ+1, ℓ, ℓ)
+		}
+		return fmt.Sprintf("dZ%d = (W%dᵀ @ dZ%d) ⊙ %s%s: (n%d×n%d) @ (n%d×%s) = n%d×%s", ℓ, ℓ+1, ℓ+1, fp(ℓ), bp, ℓ, ℓ+1, ℓ+1, m, ℓ, m)
+	}
+	return ""
+}
+
+// langName is an activation as the formula language spells it.
+func langName(a derive.Activation) string { return strings.ReplaceAll(a.String(), "-", "_") }
+
+// reduced appends the mean's 1/m, which per-example targets do not carry.
+func (p *oracle) reduced(s string) string {
+	if p.net.Reduction == derive.Mean && !p.d.perEx {
+		return "(" + s + ") / m"
+	}
+	return s
+}
+
+// costGrad is ∂C/∂A^L for the cost.
+func (p *oracle) costGrad() string {
+	L := p.L
+	g := map[derive.Cost]string{
+		derive.Quadratic:     fmt.Sprintf("A%d - Y", L),
+		derive.SumSquares:    fmt.Sprintf("2 * (A%d - Y)", L),
+		derive.CrossEntropy:  fmt.Sprintf("(A%d - Y) / (A%d * (1 - A%d))", L, L, L),
+		derive.LogLikelihood: fmt.Sprintf("-Y / A%d", L),
+	}[p.net.Cost]
+	return p.reduced(g)
+}
+
+// outputDelta is δ^L for the cost and the output activation (BP1).
+func (p *oracle) outputDelta() string {
+	L := p.L
+	act := p.acts[L-1]
+	bp := ""
+	if p.d.perEx {
+		bp = " (BP1)"
+	}
+	switch {
+	case (p.net.Cost == derive.CrossEntropy && act == derive.Sigmoid) || (p.net.Cost == derive.LogLikelihood && act == derive.Softmax):
+		return p.reduced(fmt.Sprintf("A%d - Y", L)) + bp + fmt.Sprintf(": f′ cancels for %v with %v", act, p.net.Cost)
+	case act == derive.Softmax:
+		axis := 0
+		if p.d.conv == rowLayout {
+			axis = 1
+		}
+		return fmt.Sprintf("A%d * (dA%d - sum(A%d * dA%d, %d))%s: softmax's Jacobian applied to dA%d, not a Hadamard product", L, L, L, L, axis, bp, L)
+	}
+	g := map[derive.Cost]string{
+		derive.Quadratic:    fmt.Sprintf("(A%d - Y)", L),
+		derive.SumSquares:   fmt.Sprintf("2 * (A%d - Y)", L),
+		derive.CrossEntropy: fmt.Sprintf("(A%d - Y) / (A%d * (1 - A%d))", L, L, L),
+	}[p.net.Cost]
+	return p.reduced(fmt.Sprintf("%s * %s'(Z%d)", g, langName(act), L)) + bp
+}
+
+// message is a target line's explanation for people.
+func (c *checker) message(info nameInfo, r Result, j judgement, dropped bool, want Shape, out lineOut) string {
+	p := c.p
+	conv := p.net.Convention
+	name := info.canonical()
+	var b strings.Builder
+	switch {
+	case j.err != nil && j.err.Kind == KindShape:
+		fmt.Fprintf(&b, "%s. In the %v convention %s.", j.err.Msg, conv, p.standard(info))
+	case j.err != nil:
+		b.WriteString(j.err.Msg + ".")
+	case r.Status == ShapeError:
+		got := out.v.S
+		fmt.Fprintf(&b, "%s is %s but must be %s", name, got, want)
+		what := map[nameKind]string{nkDW: fmt.Sprintf(", the shape of W%d", info.layer), nkDB: fmt.Sprintf(", the shape of b%d", info.layer),
+			nkDZ: fmt.Sprintf(", the shape of Z%d", info.layer), nkDA: fmt.Sprintf(", the shape of A%d", info.layer)}[info.kind]
+		fmt.Fprintf(&b, "%s in the %v convention: %s.", what, conv, p.standard(info))
+		for _, m := range r.Mistakes {
+			fmt.Fprintf(&b, " %s.", m.Message)
+		}
+	case r.Status == Correct && j.matched == 2 && !p.d.perEx:
+		fmt.Fprintf(&b, "Correct in the unreduced scale: this is ∂(Σ_x C_x)/∂%s = m·∂C/∂%s, without the mean's 1/m yet. That is fine as long as dW and db divide by m.", name[1:], name[1:])
+	case r.Status == Correct && j.matched == 2:
+		fmt.Fprintf(&b, "Correct in the reduced scale: this is ∂C_x/∂%s / m, each example's share of the mean. The per-example form leaves the 1/m to the update, so dW and db built from it must not divide by m again.", strings.ToLower(name[1:]))
+	case r.Status == Correct && p.d.perEx:
+		fmt.Fprintf(&b, "Correct: equals each example's own ∂C_x/∂%s.", strings.ToLower(name[1:]))
+	case r.Status == Correct:
+		fmt.Fprintf(&b, "Correct: equals ∂C/∂%s.", name[1:])
+	case len(r.Mistakes) > 0:
+		fmt.Fprintf(&b, "Wrong (max relative error %.3g):", j.rel)
+		for _, m := range r.Mistakes {
+			fmt.Fprintf(&b, " %s.", m.Message)
+		}
+		if dropped {
+			b.WriteString(" (It is also in the unreduced scale, without the mean's 1/m, which is fine for a dZ or dA line.)")
+		}
+	default:
+		fmt.Fprintf(&b, "Wrong (max relative error %.3g); no classic mistake (1/m, a factor 2, the sign, a transposition, the bias sum, f′ at A or left out, softmax's Hadamard form), alone or combined, reproduces this value. In the %v convention %s.", j.rel, conv, p.standard(info))
+	}
+	return b.String()
+}

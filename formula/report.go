@@ -1,0 +1,169 @@
+package formula
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/backproof/backproof/compare"
+)
+
+// Status is a line's verdict: the "status" of DESIGN.md's formula contract.
+type Status string
+
+const (
+	Correct    Status = "correct"     // the value equals the truth; for a helper, it evaluated
+	Wrong      Status = "wrong"       // right shape, wrong numbers
+	ShapeError Status = "shape-error" // operands that cannot combine, or a result of the wrong shape
+	Failed     Status = "error"       // cannot be evaluated: it uses a line that failed
+)
+
+// Result is one line of the file, as `backproof formula --json` prints it.
+type Result struct {
+	Line    int    `json:"line"`
+	Name    string `json:"name"`
+	Text    string `json:"text"`
+	Checked bool   `json:"checked"` // a target (dZ, dA, dW, db); helpers are not checked
+	Status  Status `json:"status"`
+	// Shape is what the line produced, "m×n1 = 5×3"; WantShape what the
+	// target must be ("" for helpers).
+	Shape     string `json:"shape"`
+	WantShape string `json:"want_shape"`
+	// MaxRelError is the largest compare.RelError against the truth (or,
+	// for a correct dZ or dA line, the scale it matched); null when the
+	// shapes differ or nothing was computed.
+	MaxRelError *float64          `json:"max_rel_error"`
+	Diagnosis   []string          `json:"diagnosis"` // compare's mistake codes
+	Message     string            `json:"message"`
+	Notes       []string          `json:"notes,omitempty"` // broadcasting and shape coincidences
+	Col         int               `json:"col,omitempty"`   // the column of a shape error or error
+	Mistakes    []compare.Mistake `json:"-"`
+}
+
+// Report is a whole file's check: DESIGN.md's `backproof formula --json`.
+type Report struct {
+	Convention  string         `json:"convention"`
+	Cost        string         `json:"cost"`
+	Reduction   string         `json:"reduction"`
+	Activations []string       `json:"activations"`
+	Dims        map[string]int `json:"dims"` // m, n0 … nL
+	Results     []Result       `json:"results"`
+	// Pass is decided by the dW and db lines: true when every one is correct.
+	Pass     bool     `json:"pass"`
+	Warnings []string `json:"warnings,omitempty"`
+	order    []string // dims in print order
+}
+
+func (p *oracle) report() *Report {
+	r := &Report{Convention: p.net.Convention.String(), Cost: p.net.Cost.String(), Reduction: p.net.Reduction.String(),
+		Dims: map[string]int{"m": p.m}, order: []string{"m"}, Results: []Result{}}
+	for ℓ, n := range p.d.n {
+		k := fmt.Sprintf("n%d", ℓ)
+		r.Dims[k] = n
+		r.order = append(r.order, k)
+	}
+	for _, a := range p.acts {
+		r.Activations = append(r.Activations, a.String())
+	}
+	return r
+}
+
+// warnings are what makes this problem weak at showing mistakes.
+func (c *checker) warnings(rep *Report) []string {
+	var w []string
+	p := c.p
+	bySize := map[int][]string{}
+	if !p.d.perEx {
+		bySize[p.m] = append(bySize[p.m], "m")
+	}
+	for ℓ, n := range p.d.n {
+		bySize[n] = append(bySize[n], fmt.Sprintf("n%d", ℓ))
+	}
+	var sizes []int
+	for n := range bySize {
+		sizes = append(sizes, n)
+	}
+	sort.Ints(sizes)
+	for _, n := range sizes {
+		if syms := bySize[n]; len(syms) > 1 {
+			w = append(w, fmt.Sprintf("%s = %d: equal dimensions let some wrong formulas fit by coincidence (a transposed product, a sum over the wrong axis); choose distinct sizes to see every shape mistake", strings.Join(syms, " = "), n))
+		}
+	}
+	for _, n := range sizes {
+		if n == 1 {
+			w = append(w, fmt.Sprintf("%s = 1: a size of 1 broadcasts against anything, so shape mistakes along it cannot show", strings.Join(bySize[1], " = ")))
+		}
+	}
+	if !p.d.perEx && p.m == 2 {
+		w = append(w, "m = 2: a factor m cannot be told from a factor 2 (missing-1/m from extra-factor-2)")
+	}
+	decides := false
+	for _, info := range c.info {
+		decides = decides || info.kind == nkDW || info.kind == nkDB
+	}
+	if !decides {
+		w = append(w, "no dW or db line: pass is decided by them, so it only says that nothing else was checked")
+	}
+	return w
+}
+
+// WriteText prints the report for people: one block per line.
+func (r *Report) WriteText(w io.Writer) {
+	fmt.Fprintf(w, "%s convention, %s layers, %s cost, %s reduction\n", r.Convention, strings.Join(r.Activations, ","), r.Cost, r.Reduction)
+	var dims []string
+	for _, k := range r.order {
+		dims = append(dims, fmt.Sprintf("%s = %d", k, r.Dims[k]))
+	}
+	fmt.Fprintf(w, "dims: %s\n", strings.Join(dims, ", "))
+	for _, s := range r.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", s)
+	}
+	for _, res := range r.Results {
+		fmt.Fprintf(w, "\nline %d: %s\n", res.Line, res.Text)
+		if !res.Checked {
+			switch res.Status {
+			case Correct:
+				fmt.Fprintf(w, "  helper, shape %s\n", res.Shape)
+			default:
+				fmt.Fprintf(w, "  helper, %s: %s\n", res.Status, res.Message)
+			}
+			for _, n := range res.Notes {
+				fmt.Fprintf(w, "  note: %s\n", n)
+			}
+			continue
+		}
+		head := fmt.Sprintf("  %-11s", res.Status)
+		if res.Shape != "" {
+			head += fmt.Sprintf(" shape %s", res.Shape)
+			if res.Shape != res.WantShape {
+				head += fmt.Sprintf(" (want %s)", res.WantShape)
+			}
+		} else {
+			head += fmt.Sprintf(" want shape %s", res.WantShape)
+		}
+		if res.MaxRelError != nil {
+			head += fmt.Sprintf("   max rel error %.2g", *res.MaxRelError)
+		}
+		if len(res.Diagnosis) > 0 {
+			head += "   [" + strings.Join(res.Diagnosis, ", ") + "]"
+		}
+		fmt.Fprintln(w, head)
+		fmt.Fprintf(w, "  %s\n", res.Message)
+		for _, n := range res.Notes {
+			fmt.Fprintf(w, "  note: %s\n", n)
+		}
+	}
+	fmt.Fprintln(w)
+	if r.Pass {
+		fmt.Fprintln(w, "pass: every dW and db line is correct")
+		return
+	}
+	var bad []string
+	for _, res := range r.Results {
+		if k := classify(res.Name).kind; res.Checked && (k == nkDW || k == nkDB) && res.Status != Correct {
+			bad = append(bad, fmt.Sprintf("%s (line %d) %s", res.Name, res.Line, res.Status))
+		}
+	}
+	fmt.Fprintf(w, "FAIL: %s\n", strings.Join(bad, "; "))
+}
