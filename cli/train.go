@@ -1,0 +1,413 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/backproof/backproof/data"
+	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/train"
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+	"gonum.org/v1/gonum/mat"
+)
+
+func init() { commands = append(commands, trainCommand) }
+
+// trainFlags are the flags of train and curvature.
+type trainFlags struct {
+	data, net, act, cost, reduction, convention, init, pixels, mnist string
+	eta, gradTol, lambda                                             float64
+	batch, epochs, trainSize, examples                               int
+	maxTime                                                          time.Duration
+	seed                                                             uint64
+	asJSON, curvature                                                bool
+}
+
+// Synthetic sets: the training set has --train-size examples (default
+// syntheticTrain); validation and test syntheticHeld each, drawn with it.
+const (
+	syntheticTrain = 1000
+	syntheticHeld  = 500
+)
+
+func addTrainFlags(cmd *cobra.Command, f *trainFlags, epochs int) {
+	fs := cmd.Flags()
+	fs.StringVar(&f.data, "data", "mnist", "data set: mnist, or a synthetic set ("+strings.Join(data.SyntheticNames(), ", ")+")")
+	fs.StringVar(&f.net, "net", "", "layer sizes n0,n1,…,nL (default inputs,30,classes: 784,30,10 for mnist)")
+	fs.StringVar(&f.act, "act", "sigmoid", "activation: one for every layer, one per layer, or hidden,output ("+names(derive.Activations)+")")
+	fs.StringVar(&f.cost, "cost", "quadratic", "cost ("+names(derive.Costs)+")")
+	fs.StringVar(&f.reduction, "reduction", "mean", "reduction of the mini-batch cost: mean (η/m, Nielsen) or sum (η, the thread)")
+	fs.StringVar(&f.convention, "convention", "row", "convention ("+names(derive.Conventions)+")")
+	fs.StringVar(&f.init, "init", "normal", "initial weights and biases ("+names(derive.Inits)+")")
+	fs.Float64Var(&f.eta, "eta", train.DefaultEta, "learning rate η")
+	fs.IntVar(&f.batch, "batch", train.DefaultBatch, "mini-batch size m")
+	fs.IntVar(&f.epochs, "epochs", epochs, "epochs (0: measure the starting point only)")
+	fs.DurationVar(&f.maxTime, "max-time", 0, "stop after this wall time, such as 90s or 10m (0: no limit)")
+	fs.Float64Var(&f.gradTol, "grad-tol", 0, "stop as converged when ‖∇C‖ over the whole training set is at most this (0: never)")
+	fs.Float64Var(&f.lambda, "lambda", 0, "L2 regularisation λ: (λ/n)·W added to each weight gradient, as in Nielsen's network2")
+	fs.IntVar(&f.trainSize, "train-size", 0, fmt.Sprintf("train on the first N training examples (default: all 50000 of mnist, %d for a synthetic set)", syntheticTrain))
+	fs.StringVar(&f.pixels, "pixels", "unit", "mnist pixels: unit (pixel/255, Nielsen) or raw (0–255, the thread's first attempt)")
+	fs.StringVar(&f.mnist, "mnist", "", "folder with the MNIST .gz files (default: $"+data.EnvMNIST+", else the GoMNIST module)")
+	fs.Uint64Var(&f.seed, "seed", train.DefaultSeed, "random seed: initial parameters, example order, synthetic data, Lanczos")
+	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object at the end (DESIGN.md contract)")
+}
+
+func trainCommand() *cobra.Command {
+	var f trainFlags
+	cmd := &cobra.Command{
+		Use:   "train",
+		Short: "Train a network by mini-batch SGD and report every epoch",
+		Long: `train runs Nielsen's mini-batch stochastic gradient descent on MNIST or a
+synthetic set, in the row, column or per-example convention, and reports per
+epoch: the cost and accuracy on the training, validation and test sets, the
+norm of the training-cost gradient per layer, the fraction of saturated
+sigmoid units (|z| > 5; tanh |z| > 2.5), the largest |z| per layer, and how
+many classes the net predicts at all. Inside the first epoch it samples the
+validation cost and accuracy after steps 1, 2, 5, 10, … so an early plateau
+shows. Epoch 0 is the untrained net; "seconds" is each epoch's training time
+alone. Costs are per example, whatever the reduction.
+
+Training stops after --epochs, after --max-time, when the gradient norm falls
+to --grad-tol (converged), or at the first step where the cost or a parameter
+becomes NaN or ±Inf (diverged: the epoch, step and likely cause are printed
+with the history so far). With --curvature the Hessian of the training cost
+is probed before and after training (see backproof curvature).
+
+Exit status: 0 trained; 1 diverged; 2 bad input (a flag, or a data file).`,
+		Example: `  backproof train --epochs 30                      # Nielsen ch. 1: 784,30,10, η 3, batch 10
+  backproof train --init uniform01 --epochs 5       # the thread: every input gives the same output
+  backproof train --data xor --net 2,4,2 --eta 1 --epochs 200 --json
+  backproof train --reduction sum --batch 100 --pixels raw --epochs 1`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runTrain(cmd, &f, false)
+		},
+	}
+	addTrainFlags(cmd, &f, train.DefaultEpochs)
+	cmd.Flags().BoolVar(&f.curvature, "curvature", false, "probe the Hessian's extreme eigenvalues before and after training")
+	return cmd
+}
+
+// config turns the flags into a train.Config, naming the flag that is wrong.
+func (f *trainFlags) config() (train.Config, error) {
+	cfg := train.Config{Data: f.data, Act: f.act, Cost: f.cost, Reduction: f.reduction,
+		Convention: f.convention, Init: f.init, Eta: f.eta, Batch: f.batch, Epochs: f.epochs,
+		MaxTime: f.maxTime, GradTol: f.gradTol, Lambda: f.lambda, TrainSize: f.trainSize,
+		Seed: f.seed, Curvature: f.curvature, CurvatureExamples: f.examples}
+	if f.net != "" {
+		sizes, err := parseSizes(f.net)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Net = sizes
+	}
+	for _, a := range strings.Split(f.act, ",") {
+		if _, err := derive.ParseActivation(strings.TrimSpace(a)); err != nil {
+			return cfg, fmt.Errorf("--act: %v", err)
+		}
+	}
+	checks := []struct {
+		flag string
+		err  error
+	}{
+		{"--cost", errOf(derive.ParseCost(f.cost))},
+		{"--reduction", errOf(derive.ParseReduction(f.reduction))},
+		{"--convention", errOf(derive.ParseConvention(f.convention))},
+		{"--init", errOf(derive.ParseInit(f.init))},
+	}
+	for _, c := range checks {
+		if c.err != nil {
+			return cfg, fmt.Errorf("%s: %v", c.flag, c.err)
+		}
+	}
+	switch {
+	case !(f.eta > 0) || math.IsInf(f.eta, 0):
+		return cfg, fmt.Errorf("--eta %g: the learning rate must be positive", f.eta)
+	case f.batch < 1:
+		return cfg, fmt.Errorf("--batch %d: the mini-batch size must be at least 1", f.batch)
+	case f.epochs < 0:
+		return cfg, fmt.Errorf("--epochs %d: want 0 or more", f.epochs)
+	case f.maxTime < 0:
+		return cfg, fmt.Errorf("--max-time %v: want a duration ≥ 0", f.maxTime)
+	case !(f.gradTol >= 0):
+		return cfg, fmt.Errorf("--grad-tol %g: want a tolerance ≥ 0", f.gradTol)
+	case !(f.lambda >= 0) || math.IsInf(f.lambda, 0):
+		return cfg, fmt.Errorf("--lambda %g: want λ ≥ 0", f.lambda)
+	case f.trainSize < 0:
+		return cfg, fmt.Errorf("--train-size %d: want a positive number of examples", f.trainSize)
+	case f.examples < 0:
+		return cfg, fmt.Errorf("--examples %d: want a positive number of examples", f.examples)
+	}
+	if f.epochs == 0 {
+		cfg.Epochs = train.NoTraining
+	}
+	return cfg, nil
+}
+
+func errOf[T any](_ T, err error) error { return err }
+
+// loadData returns the training, validation and test sets the flags name.
+func (f *trainFlags) loadData(cfg *train.Config) (tr, va, te *data.Set, err error) {
+	px, err := data.ParsePixels(f.pixels)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("--pixels: %v", err)
+	}
+	if f.data == "mnist" {
+		cfg.Pixels = px.String()
+		dir := f.mnist
+		if dir == "" {
+			if dir, err = data.MNISTDir(); err != nil {
+				return nil, nil, nil, err
+			}
+		}
+		tr, va, te, err = data.LoadMNIST(dir, px)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if f.trainSize > tr.Len() {
+			return nil, nil, nil, fmt.Errorf("--train-size %d: mnist has %d training examples", f.trainSize, tr.Len())
+		}
+		return tr, va, te, nil
+	}
+	if f.pixels != "unit" {
+		return nil, nil, nil, fmt.Errorf("--pixels %s: pixels apply to mnist only, not to --data %s", f.pixels, f.data)
+	}
+	n := f.trainSize
+	if n == 0 {
+		n = syntheticTrain
+	}
+	all, err := data.Synthetic(f.data, n+2*syntheticHeld, f.seed)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("--data: %v (or mnist)", err)
+	}
+	parts := splitSet(all, f.seed, n, syntheticHeld, syntheticHeld)
+	cfg.TrainSize = n
+	return parts[0], parts[1], parts[2], nil
+}
+
+// splitSet shuffles set (seeded) and cuts it into parts of the given sizes,
+// named train, validation and test. A synthetic generator lays its examples
+// out in order (along a spiral, class by class), so a cut without the
+// shuffle would give each part a different region.
+func splitSet(set *data.Set, seed uint64, sizes ...int) []*data.Set {
+	order := rand.New(rand.NewPCG(seed, 2)).Perm(set.Len())
+	_, c := set.X.Dims()
+	names := []string{"train", "validation", "test"}
+	var parts []*data.Set
+	at := 0
+	for p, n := range sizes {
+		x := mat.NewDense(n, c, nil)
+		labels := make([]int, n)
+		for k := range n {
+			i := order[at+k]
+			copy(x.RawRowView(k), set.X.RawRowView(i))
+			labels[k] = set.Labels[i]
+		}
+		at += n
+		parts = append(parts, &data.Set{Name: set.Name + "-" + names[p], X: x, Labels: labels, Classes: set.Classes})
+	}
+	return parts
+}
+
+// runTrain trains as the flags say and prints the history: as a table (and
+// a progress bar on a terminal), or as one JSON object.
+func runTrain(cmd *cobra.Command, f *trainFlags, probeOnly bool) error {
+	cfg, err := f.config()
+	if err != nil {
+		return badInput(err)
+	}
+	tr, va, te, err := f.loadData(&cfg)
+	if err != nil {
+		return badInput(err)
+	}
+	out, errw := cmd.OutOrStdout(), cmd.ErrOrStderr()
+	var p *trainPrinter
+	if !f.asJSON {
+		p = &trainPrinter{w: out, probeOnly: probeOnly}
+	}
+	progress := newTrainProgress(errw, f.asJSON, p)
+	h, err := train.Run(cfg, tr, va, te, progress.update)
+	progress.finish()
+	if err != nil {
+		return badInput(err)
+	}
+	if f.asJSON {
+		b, err := json.Marshal(h)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(out, string(b))
+	} else {
+		p.summary(h)
+	}
+	if d := h.Divergence; d != nil {
+		return mismatch(fmt.Errorf("training diverged at epoch %d, step %d: %s. Likely cause: %s", d.Epoch, d.Step, d.What, d.Cause))
+	}
+	return nil
+}
+
+// trainProgress draws a bar on stderr when it is a terminal and --json is off,
+// and passes finished epochs to the table printer.
+type trainProgress struct {
+	bar *progressbar.ProgressBar
+	p   *trainPrinter
+}
+
+func newTrainProgress(stderr io.Writer, asJSON bool, p *trainPrinter) *trainProgress {
+	pr := &trainProgress{p: p}
+	if file, ok := stderr.(*os.File); ok && !asJSON && term.IsTerminal(int(file.Fd())) {
+		pr.bar = progressbar.NewOptions(1, progressbar.OptionSetWriter(stderr),
+			progressbar.OptionSetPredictTime(true), progressbar.OptionShowCount(),
+			progressbar.OptionSetWidth(30), progressbar.OptionClearOnFinish(),
+			progressbar.OptionThrottle(100*time.Millisecond))
+	}
+	return pr
+}
+
+func (pr *trainProgress) update(u train.Progress) {
+	if u.Done != nil && pr.p != nil {
+		if pr.bar != nil {
+			pr.bar.Clear()
+		}
+		pr.p.epoch(u.Done)
+	}
+	if pr.bar == nil || u.Epochs == 0 {
+		return
+	}
+	total := u.Epochs * u.Steps
+	if pr.bar.GetMax() != total {
+		pr.bar.ChangeMax(total)
+	}
+	acc := "—"
+	if !math.IsNaN(u.Accuracy) {
+		acc = fmt.Sprintf("%.2f%%", 100*u.Accuracy)
+	}
+	pr.bar.Describe(fmt.Sprintf("epoch %d/%d step %d/%d accuracy %s", max(u.Epoch, 1), u.Epochs, u.Step, u.Steps, acc))
+	pr.bar.Set(max(u.Epoch-1, 0)*u.Steps + u.Step)
+}
+
+func (pr *trainProgress) finish() {
+	if pr.bar != nil {
+		pr.bar.Clear()
+	}
+}
+
+// trainPrinter writes the history as a table, epoch by epoch as they finish.
+type trainPrinter struct {
+	w         io.Writer
+	header    bool
+	probeOnly bool // the curvature command: the epochs are context
+}
+
+func (p *trainPrinter) epoch(e *train.Epoch) {
+	if !p.header {
+		p.header = true
+		fmt.Fprintf(p.w, "%5s %8s %10s %9s %9s %9s %9s  %s %9s  %s\n", "epoch", "seconds", "train cost", "train acc",
+			"valid acc", "test cost", "test acc", padRunes("|∇C| by layer", 9*len(e.GradNorm)), "saturated", "classes predicted")
+	}
+	grads := make([]string, len(e.GradNorm))
+	for i, g := range e.GradNorm {
+		grads[i] = fmt.Sprintf("%.2e", float64(g))
+	}
+	partial := ""
+	if e.Partial {
+		partial = fmt.Sprintf("  (cut short after %d steps)", e.Steps)
+	}
+	fmt.Fprintf(p.w, "%5d %8.2f %10.5f %9s %9s %9.5f %9s  %s %8.1f%%  %d%s\n", e.Epoch, e.Seconds, float64(e.TrainCost),
+		pctOrDash(e.TrainAccuracy), pctOrDash(e.ValidationAccuracy), float64(e.TestCost), pctOrDash(e.TestAccuracy),
+		padRunes(strings.Join(grads, " "), 9*len(e.GradNorm)), 100*float64(e.SaturatedFraction), e.DistinctPredictions, partial)
+}
+
+// padRunes fills s with spaces to width characters (not bytes: ∇ is three).
+func padRunes(s string, width int) string {
+	if n := utf8.RuneCountInString(s); n < width {
+		return s + strings.Repeat(" ", width-n)
+	}
+	return s
+}
+
+func pctOrDash(x train.Float) string {
+	if math.IsNaN(float64(x)) {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f%%", 100*float64(x))
+}
+
+func (p *trainPrinter) summary(h *train.History) {
+	c := h.Config
+	w := p.w
+	fmt.Fprintf(w, "\nrun: %s", c.Data)
+	if c.Pixels != "" {
+		fmt.Fprintf(w, " (%s pixels)", c.Pixels)
+	}
+	fmt.Fprintf(w, ", net %s %s, %s cost (%s), %s convention, init %s, η %g, batch %d, λ %g, seed %d\n",
+		commaInts(c.Net), c.Act, c.Cost, c.Reduction, c.Convention, c.Init, c.Eta, c.Batch, c.Lambda, c.Seed)
+	fmt.Fprintf(w, "sets: train %s, validation %s, test %s; %d steps an epoch\n", h.Sets.Train, dashIfEmpty(h.Sets.Validation), dashIfEmpty(h.Sets.Test), h.StepsPerEpoch)
+	if len(h.Epochs) > 0 {
+		last := h.Epochs[len(h.Epochs)-1]
+		zs := make([]string, len(last.MaxAbsZ))
+		for i, z := range last.MaxAbsZ {
+			zs[i] = fmt.Sprintf("%.3g", float64(z))
+		}
+		fmt.Fprintf(w, "epoch %d: saturated by layer %s, largest |z| by layer %s, output spread %.3g\n",
+			last.Epoch, percents(last.SaturatedByLayer), strings.Join(zs, " "), float64(last.OutputSpread))
+	}
+	if len(h.FirstEpoch) > 0 && !p.probeOnly {
+		fmt.Fprintf(w, "\ninside epoch 1, on %s:\n%8s %9s %9s %9s %10s\n", h.Sets.Samples, "step", "examples", "cost", "accuracy", "saturated")
+		for _, s := range h.FirstEpoch {
+			fmt.Fprintf(w, "%8d %9d %9.5f %9s %9.1f%%\n", s.Step, s.Examples, float64(s.Cost), pctOrDash(s.Accuracy), 100*float64(s.SaturatedFraction))
+		}
+	}
+	for _, k := range h.Curvature {
+		fmt.Fprintf(w, "\ncurvature after epoch %d (%d training examples, %d parameters, %d Lanczos steps): %s\n", k.Epoch, k.Examples, k.Params, k.Iterations, strings.ToUpper(k.Kind.String()))
+		fmt.Fprintf(w, "  ‖∇C‖ %.3e   λmin %.3e   λmax %.3e\n", k.GradNorm, k.LambdaMin, k.LambdaMax)
+		for _, b := range k.Blocks {
+			flat := ""
+			if b.Flat {
+				flat = "  flat"
+			}
+			fmt.Fprintf(w, "  %-8s ‖∇‖ %.3e   λmin %.3e   λmax %.3e%s\n", b.Name, b.GradNorm, b.LambdaMin, b.LambdaMax, flat)
+		}
+		fmt.Fprintf(w, "  %s\n", k.Reason)
+	}
+	fmt.Fprintf(w, "\nstopped: %s after %.1f s", h.Stopped, h.Seconds)
+	if !math.IsNaN(float64(h.FinalTestAccuracy)) {
+		fmt.Fprintf(w, "; final test accuracy %s", pctOrDash(h.FinalTestAccuracy))
+		if h.Divergence != nil && len(h.Epochs) > 0 {
+			fmt.Fprintf(w, " (epoch %d, before the divergence)", h.Epochs[len(h.Epochs)-1].Epoch)
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+func percents(v []train.Float) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = fmt.Sprintf("%.1f%%", 100*float64(x))
+	}
+	return strings.Join(s, " ")
+}
+
+func commaInts(v []int) string {
+	s := make([]string, len(v))
+	for i, n := range v {
+		s[i] = fmt.Sprint(n)
+	}
+	return strings.Join(s, ",")
+}
+
+func dashIfEmpty(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}

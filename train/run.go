@@ -1,0 +1,375 @@
+package train
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/backproof/backproof/curvature"
+	"github.com/backproof/backproof/data"
+	"github.com/backproof/backproof/derive"
+)
+
+// trainer is one run's state.
+type trainer struct {
+	cfg   Config
+	sp    spec
+	net   *derive.Net
+	train *data.Set
+	decay float64 // λ/n
+	steps map[int]*workspace
+	evals map[int]*workspace
+	pe    *perExample
+}
+
+func newTrainer(cfg Config, sp spec, train *data.Set) *trainer {
+	// One seed, two streams: stream 0 draws the parameters, stream 1
+	// shuffles. derive.NewNet draws in the column layout and transposes
+	// for Row, so every convention starts from the same numbers and sees
+	// the examples in the same order.
+	rng := rand.New(rand.NewPCG(cfg.Seed, 0))
+	net := derive.NewNet(sp.conv, sp.sizes, sp.acts, sp.cost, sp.red, sp.init, rng)
+	t := &trainer{cfg: cfg, sp: sp, net: net, train: train,
+		decay: cfg.Lambda / float64(train.Len()),
+		steps: map[int]*workspace{}, evals: map[int]*workspace{}}
+	if sp.conv == derive.PerExample {
+		t.pe = newPerExample(net)
+	}
+	return t
+}
+
+// step is one mini-batch step on the examples idx of the training set: the
+// gradient of the batch cost C = R·Σ_x C_x, then the update. It returns the
+// batch cost and whether every parameter is still finite; a non-finite cost
+// is returned without updating.
+func (t *trainer) step(idx []int) (cost float64, finite bool) {
+	R := t.sp.red.Factor(len(idx))
+	if t.pe != nil {
+		cost = R * t.pe.gradient(t.net, t.train, idx, R)
+		if !isFinite(cost) {
+			return cost, true
+		}
+		return cost, update(t.net, t.pe.dw, t.pe.db, t.cfg.Eta, t.decay)
+	}
+	w := t.workspaceFor(t.steps, len(idx))
+	w.load(t.train, idx)
+	w.forward(t.net)
+	cost = R * w.costSum(t.net)
+	if !isFinite(cost) {
+		return cost, true
+	}
+	w.backward(t.net, R)
+	return cost, update(t.net, w.dw, w.db, t.cfg.Eta, t.decay)
+}
+
+func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// Run trains a network on train by Config's mini-batch SGD and measures it
+// on validation and test (either may be nil) before training and after every
+// epoch. Each epoch shuffles the training set (seeded; the same order in
+// every convention) and steps through it in mini-batches of Config.Batch
+// (the last one smaller if the size does not divide), each step
+//
+//	W ← W − η (∂C/∂W + (λ/n) W),   b ← b − η ∂C/∂b,   C = R Σ_{x in batch} C_x
+//
+// with R = 1/m for the mean reduction (Nielsen's η/m) and R = 1 for sum.
+// Training stops after Config.Epochs, after Config.MaxTime, when the
+// training-cost gradient falls to Config.GradTol, or at the first step where
+// the batch cost or a parameter becomes NaN or ±Inf; History.Stopped says
+// which. A divergence is not an error: it is in the History. progress, if
+// not nil, is called as training goes.
+//
+// Run returns an error only for a Config that does not fit the data (bad
+// names, sizes, values); the message names the field.
+func Run(cfg Config, train, validation, test *data.Set, progress func(Progress)) (*History, error) {
+	if train == nil || train.Len() == 0 {
+		return nil, errors.New("no training data")
+	}
+	_, inputs := train.X.Dims()
+	cfg, sp, err := cfg.resolve(inputs, train.Classes, train.Len())
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range []*data.Set{validation, test} {
+		if s == nil {
+			continue
+		}
+		if _, c := s.X.Dims(); c != inputs || s.Classes != train.Classes {
+			return nil, fmt.Errorf("set %s has %d inputs and %d classes, but the training set %s has %d and %d",
+				s.Name, c, s.Classes, train.Name, inputs, train.Classes)
+		}
+	}
+	if cfg.TrainSize > 0 && cfg.TrainSize < train.Len() {
+		train = train.Subset(cfg.TrainSize)
+	}
+	start := time.Now()
+	t := newTrainer(cfg, sp, train)
+	h := &History{Config: cfg, Sets: SetNames{Train: train.Name}}
+	if validation != nil {
+		h.Sets.Validation = validation.Name
+	}
+	if test != nil {
+		h.Sets.Test = test.Name
+	}
+	monitor := validation
+	if monitor == nil {
+		monitor = test
+	}
+	if monitor == nil {
+		monitor = train
+	}
+	h.Sets.Samples = fmt.Sprintf("%s[:%d]", monitor.Name, min(SampleSize, monitor.Len()))
+
+	n, m := train.Len(), cfg.Batch
+	steps := (n + m - 1) / m
+	h.StepsPerEpoch = steps
+	epochs := max(cfg.Epochs, 0)
+	lastAcc := math.NaN()
+	report := func(p Progress) {
+		if progress != nil {
+			p.Epochs, p.Steps, p.Elapsed, p.Accuracy = epochs, steps, time.Since(start), lastAcc
+			progress(p)
+		}
+	}
+	record := func(epoch int, seconds float64, stepsDone int) *Epoch {
+		e := t.measureEpoch(epoch, validation, test)
+		e.Seconds, e.Steps = seconds, stepsDone
+		e.Partial = stepsDone < steps && epoch > 0
+		h.Epochs = append(h.Epochs, e)
+		h.FinalTestAccuracy = e.TestAccuracy
+		if !math.IsNaN(float64(e.ValidationAccuracy)) {
+			lastAcc = float64(e.ValidationAccuracy)
+		} else {
+			lastAcc = float64(e.TestAccuracy)
+		}
+		report(Progress{Epoch: epoch, Step: stepsDone, Done: &h.Epochs[len(h.Epochs)-1]})
+		return &h.Epochs[len(h.Epochs)-1]
+	}
+	probe := func(epoch int) {
+		if cfg.Curvature {
+			h.Curvature = append(h.Curvature, t.probe(epoch))
+		}
+	}
+
+	record(0, 0, 0)
+	probe(0)
+	shuffle := rand.New(rand.NewPCG(cfg.Seed, 1))
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	sampleAt := sampleSteps(steps)
+	every := max(1, steps/200)
+	h.Stopped = MaxEpochs
+	outOfTime := func() bool { return cfg.MaxTime > 0 && time.Since(start) >= cfg.MaxTime }
+epochs:
+	for epoch := 1; epoch <= epochs; epoch++ {
+		if outOfTime() {
+			h.Stopped = MaxTime
+			break
+		}
+		shuffle.Shuffle(n, func(i, j int) { order[i], order[j] = order[j], order[i] })
+		var trained time.Duration
+		segment := time.Now()
+		done := 0
+		for s := 0; s < steps; s++ {
+			idx := order[s*m : min(n, (s+1)*m)]
+			cost, finite := t.step(idx)
+			done = s + 1
+			if !finite || !isFinite(cost) {
+				trained += time.Since(segment)
+				h.Divergence = t.divergence(epoch, done, cost, idx)
+				h.Stopped = Diverged
+				break epochs
+			}
+			if epoch == 1 && len(sampleAt) > 0 && sampleAt[0] == done {
+				trained += time.Since(segment)
+				sampleAt = sampleAt[1:]
+				ms := t.measureSet(monitor, false, SampleSize)
+				h.FirstEpoch = append(h.FirstEpoch, Sample{Step: done, Examples: min(n, done*m),
+					Cost: Float(ms.cost), Accuracy: Float(ms.accuracy), SaturatedFraction: Float(ms.saturated)})
+				segment = time.Now()
+			}
+			if done%every == 0 {
+				report(Progress{Epoch: epoch, Step: done})
+			}
+			if done < steps && outOfTime() {
+				trained += time.Since(segment)
+				h.Stopped = MaxTime
+				record(epoch, trained.Seconds(), done)
+				break epochs
+			}
+		}
+		trained += time.Since(segment)
+		e := record(epoch, trained.Seconds(), done)
+		if cfg.GradTol > 0 && float64(e.GradTotal) <= cfg.GradTol {
+			h.Stopped = Converged
+			break
+		}
+	}
+	if h.Stopped != Diverged && epochs > 0 {
+		probe(h.Epochs[len(h.Epochs)-1].Epoch)
+	}
+	h.Seconds = time.Since(start).Seconds()
+	return h, nil
+}
+
+// measureEpoch measures the net on every set.
+func (t *trainer) measureEpoch(epoch int, validation, test *data.Set) Epoch {
+	tr := t.measureSet(t.train, true, 0)
+	e := Epoch{Epoch: epoch,
+		TrainCost: Float(tr.cost), TrainAccuracy: Float(tr.accuracy),
+		ValidationCost: Float(math.NaN()), ValidationAccuracy: Float(math.NaN()),
+		TestCost: Float(math.NaN()), TestAccuracy: Float(math.NaN()),
+		GradNorm: floats(tr.grad), GradTotal: Float(tr.gradTotal),
+		SaturatedFraction: Float(tr.saturated), SaturatedByLayer: floats(tr.saturatedByLayer),
+		MaxAbsZ: floats(tr.maxAbsZ), ExpOverflow: tr.expOverflow, DistinctPredictions: tr.distinct, OutputSpread: Float(tr.outputSpread)}
+	if validation != nil {
+		v := t.measureSet(validation, false, 0)
+		e.ValidationCost, e.ValidationAccuracy = Float(v.cost), Float(v.accuracy)
+	}
+	if test != nil {
+		v := t.measureSet(test, false, 0)
+		e.TestCost, e.TestAccuracy = Float(v.cost), Float(v.accuracy)
+	}
+	return e
+}
+
+// sampleSteps lists the steps inside the first epoch after which to
+// measure: 1, 2, 5, 10, 20, 50, … and every tenth of the epoch, before its
+// last step (which the epoch record measures).
+func sampleSteps(steps int) []int {
+	var at []int
+	for p := 1; p < steps; p *= 10 {
+		for _, k := range []int{1, 2, 5} {
+			if k*p < steps {
+				at = append(at, k*p)
+			}
+		}
+	}
+	for k := 1; k < 10; k++ {
+		if s := k * steps / 10; s > 0 && s < steps {
+			at = append(at, s)
+		}
+	}
+	slices.Sort(at)
+	return slices.Compact(at)
+}
+
+// probe measures the curvature of the training cost (mean over the first
+// CurvatureExamples training examples, plus the L2 term) at the current
+// parameters, with derive's backpropagation. The per-example convention is
+// probed in the column layout, which holds the same numbers and is faster.
+func (t *trainer) probe(epoch int) Curvature {
+	c := t.net.Convention
+	if c == derive.PerExample {
+		c = derive.Column
+	}
+	net := t.net.In(c)
+	net.Reduction = derive.Mean
+	k := min(t.cfg.CurvatureExamples, t.train.Len())
+	idx := make([]int, k)
+	for i := range idx {
+		idx[i] = i
+	}
+	x, y := t.train.Batch(idx)
+	X, Y := derive.Batch(x, derive.Row, c), derive.Batch(y, derive.Row, c)
+	r := curvature.ProbeNet(net, X, Y, t.decay, &curvature.Settings{Seed: t.cfg.Seed})
+	return Curvature{Epoch: epoch, Examples: k, Report: r}
+}
+
+// divergence says where training blew up and why, from what is NaN or
+// ±Inf and from the config.
+func (t *trainer) divergence(epoch, step int, cost float64, idx []int) *Divergence {
+	d := &Divergence{Epoch: epoch, Step: step}
+	if !isFinite(cost) {
+		d.What = fmt.Sprintf("the batch cost is %v", cost)
+	} else {
+		for ℓ, l := range t.net.Layers {
+			if bad := nonFinite(raw(l.W)); bad != "" {
+				d.What = fmt.Sprintf("W%d has %s entries after the update", ℓ+1, bad)
+				break
+			}
+			if bad := nonFinite(l.B); bad != "" {
+				d.What = fmt.Sprintf("b%d has %s entries after the update", ℓ+1, bad)
+				break
+			}
+		}
+		if d.What == "" {
+			d.What = "the parameters' sum overflowed"
+		}
+	}
+	d.Cause = t.cause(cost)
+	return d
+}
+
+func nonFinite(v []float64) string {
+	var nan, inf bool
+	for _, x := range v {
+		nan = nan || math.IsNaN(x)
+		inf = inf || math.IsInf(x, 0)
+	}
+	switch {
+	case nan && inf:
+		return "NaN and ±Inf"
+	case nan:
+		return "NaN"
+	case inf:
+		return "±Inf"
+	}
+	return ""
+}
+
+// cause is the likely cause of a divergence, from the config and the data:
+// the size of a step, the size of the inputs, unbounded activations and
+// logarithms of saturated outputs.
+func (t *trainer) cause(cost float64) string {
+	cfg, sp := t.cfg, t.sp
+	m := cfg.Batch
+	var parts []string
+	if sp.red == derive.Sum && m > 1 {
+		parts = append(parts, fmt.Sprintf("η %g with the sum reduction and batch %d is a step %d times larger than with mean (η/m = %.3g per example's gradient)",
+			cfg.Eta, m, m, cfg.Eta/float64(m)))
+	} else {
+		parts = append(parts, fmt.Sprintf("η %g overshoots for this net and data (each step moves the parameters by η times the batch gradient)", cfg.Eta))
+	}
+	if top := maxAbs(raw(t.train.X)); top > 1 {
+		parts = append(parts, fmt.Sprintf("inputs reach %g (raw pixels?), so z = W·x and the layer-1 weight gradients are up to %g times what inputs in [0,1] give", top, top))
+	}
+	var unbounded []string
+	for _, a := range sp.acts {
+		switch a {
+		case derive.ReLU, derive.LeakyReLU, derive.Softplus, derive.Identity:
+			if !slices.Contains(unbounded, a.String()) {
+				unbounded = append(unbounded, a.String())
+			}
+		}
+	}
+	if len(unbounded) > 0 {
+		verb := " is"
+		if len(unbounded) > 1 {
+			verb = " are"
+		}
+		parts = append(parts, strings.Join(unbounded, " and ")+verb+" unbounded, so once a step overshoots, activations and gradients grow with every layer until they overflow")
+	}
+	if math.IsInf(cost, 1) && (sp.cost == derive.CrossEntropy || sp.cost == derive.LogLikelihood) {
+		parts = append(parts, fmt.Sprintf("the %v cost takes ln of an output that rounded to exactly 0 (or 1): a sigmoid does so in float64 once |z| > 36.7, so the cost is +Inf", sp.cost))
+	}
+	s := parts[0]
+	for _, p := range parts[1:] {
+		s += "; " + p
+	}
+	return s + fmt.Sprintf("; try a smaller η (say %g)", cfg.Eta/10)
+}
+
+func maxAbs(v []float64) float64 {
+	var top float64
+	for _, x := range v {
+		top = math.Max(top, math.Abs(x))
+	}
+	return top
+}

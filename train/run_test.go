@@ -1,0 +1,294 @@
+package train
+
+import (
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/backproof/backproof/data"
+	"github.com/backproof/backproof/derive"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func blobs(t *testing.T, m int, seed uint64) *data.Set {
+	s, err := data.Synthetic("blobs", m, seed)
+	require.NoError(t, err)
+	return s
+}
+
+// Row and per-example training, side by side: the same seed gives the same
+// parameters (one layout the transpose of the other) and the same example
+// order, so after every step of three epochs the batch costs and the
+// parameters agree to rounding. Tolerance: 1e-10 relative per entry; the
+// measured worst is 1e-13. η is kept at 0.1: at η 0.5 these tanh nets on
+// inputs up to ±12 amplify any rounding difference about 100 times an
+// epoch (3e-9 after three), a property of the map, not of the gradients,
+// which agree to 1e-12 at every step (TestFastPathMatchesDerive).
+func TestRowAndPerExampleTrainAlike(t *testing.T) {
+	set := blobs(t, 200, 3)
+	for _, act := range []string{"sigmoid", "tanh,softmax"} {
+		cost := "quadratic"
+		if act != "sigmoid" {
+			cost = "log-likelihood"
+		}
+		base := Config{Net: []int{2, 8, 3}, Act: act, Cost: cost, Eta: 0.1, Batch: 7, Lambda: 0.1}
+		trainers := map[derive.Convention]*trainer{}
+		for _, c := range derive.Conventions {
+			cfg := base
+			cfg.Convention = c.String()
+			cfg, sp, err := cfg.resolve(2, 3, set.Len())
+			require.NoError(t, err)
+			trainers[c] = newTrainer(cfg, sp, set)
+		}
+		row := trainers[derive.Row]
+		order := make([]int, set.Len())
+		for i := range order {
+			order[i] = i
+		}
+		shuffle := rand.New(rand.NewPCG(1, 1))
+		for range 3 {
+			shuffle.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+			for s := 0; s < len(order); s += base.Batch {
+				idx := order[s:min(len(order), s+base.Batch)]
+				want, _ := row.step(idx)
+				for _, c := range []derive.Convention{derive.Column, derive.PerExample} {
+					got, _ := trainers[c].step(idx)
+					require.LessOrEqual(t, relErr(want, got), 1e-10, "%s %v batch cost", act, c)
+				}
+			}
+		}
+		for _, c := range []derive.Convention{derive.Column, derive.PerExample} {
+			back := trainers[c].net.In(derive.Row)
+			for ℓ, l := range row.net.Layers {
+				requireClose(t, raw(l.W), raw(back.Layers[ℓ].W), 1e-10, act+" "+c.String()+" W")
+				requireClose(t, l.B, back.Layers[ℓ].B, 1e-10, act+" "+c.String()+" b")
+			}
+		}
+	}
+}
+
+// The same through Run: every convention's history holds the same numbers.
+func TestRunConventionsAgree(t *testing.T) {
+	train, test := blobs(t, 150, 1), blobs(t, 60, 1)
+	var hs []*History
+	for _, c := range derive.Conventions {
+		h, err := Run(Config{Net: []int{2, 6, 3}, Convention: c.String(), Eta: 1, Epochs: 3}, train, nil, test, nil)
+		require.NoError(t, err)
+		hs = append(hs, h)
+	}
+	for _, h := range hs[1:] {
+		require.Len(t, h.Epochs, 4)
+		for i, e := range h.Epochs {
+			w := hs[0].Epochs[i]
+			assert.LessOrEqual(t, relErr(float64(w.TrainCost), float64(e.TrainCost)), 1e-10)
+			assert.Equal(t, w.TestAccuracy, e.TestAccuracy)
+			requireClose(t, toF(w.GradNorm), toF(e.GradNorm), 1e-8, "grad norm")
+		}
+	}
+}
+
+func toF(v []Float) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = float64(x)
+	}
+	return out
+}
+
+// It learns: blobs are separable, and 20 epochs of the defaults (scaled
+// down) get the test set nearly right. The history has the contract's
+// shape: epoch 0 first, then one record per epoch.
+func TestRunLearnsBlobs(t *testing.T) {
+	train, test := blobs(t, 300, 1), blobs(t, 150, 1)
+	var calls, done int
+	h, err := Run(Config{Net: []int{2, 10, 3}, Init: "normal-scaled", Eta: 1, Epochs: 20}, train, nil, test, func(p Progress) {
+		calls++
+		if p.Done != nil {
+			done++
+		}
+	})
+	require.NoError(t, err)
+	assert.Equal(t, MaxEpochs, h.Stopped)
+	require.Len(t, h.Epochs, 21)
+	for i, e := range h.Epochs {
+		assert.Equal(t, i, e.Epoch)
+		assert.Len(t, e.GradNorm, 2)
+	}
+	assert.Zero(t, h.Epochs[0].Seconds)
+	assert.Greater(t, float64(h.FinalTestAccuracy), 0.9)
+	assert.Less(t, float64(h.Epochs[20].TrainCost), float64(h.Epochs[0].TrainCost))
+	assert.Equal(t, 21, done)
+	assert.Greater(t, calls, done)
+	assert.Equal(t, 30, h.StepsPerEpoch)
+	// samples inside epoch 1: 1, 2, 3, 5, 6, 9, 10, 12, 15, 18, 20, 21, 24, 27
+	require.NotEmpty(t, h.FirstEpoch)
+	assert.Equal(t, 1, h.FirstEpoch[0].Step)
+	assert.True(t, math.IsNaN(float64(h.Epochs[0].ValidationCost)), "no validation set")
+}
+
+func TestSampleSteps(t *testing.T) {
+	assert.Equal(t, []int{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500}, sampleSteps(5000))
+	assert.Empty(t, sampleSteps(1))
+	assert.Equal(t, []int{1, 2}, sampleSteps(3))
+}
+
+func TestStopping(t *testing.T) {
+	train := blobs(t, 100, 4)
+	cfg := Config{Net: []int{2, 4, 3}, Epochs: 5}
+
+	c := cfg
+	c.GradTol = 1e6
+	h, err := Run(c, train, nil, nil, nil)
+	require.NoError(t, err)
+	assert.Equal(t, Converged, h.Stopped)
+	assert.Len(t, h.Epochs, 2, "epoch 0, then the first epoch's gradient passes")
+
+	c = cfg
+	c.MaxTime = time.Nanosecond
+	h, err = Run(c, train, nil, nil, nil)
+	require.NoError(t, err)
+	assert.Equal(t, MaxTime, h.Stopped)
+	assert.LessOrEqual(t, len(h.Epochs), 2)
+
+	c = cfg
+	c.Epochs = NoTraining
+	h, err = Run(c, train, nil, nil, nil)
+	require.NoError(t, err)
+	assert.Len(t, h.Epochs, 1)
+}
+
+// Divergence: relu with η 5 and the sum reduction over batches of 50 on
+// inputs of size 10 blows up within the first epoch. It is reported at the
+// step, with a cause that names the sum reduction, and the history so far
+// is kept.
+func TestDivergence(t *testing.T) {
+	train := blobs(t, 500, 5)
+	h, err := Run(Config{Net: []int{2, 20, 3}, Act: "relu,identity", Reduction: "sum", Eta: 5, Batch: 50, Epochs: 3}, train, nil, nil, nil)
+	require.NoError(t, err)
+	assert.Equal(t, Diverged, h.Stopped)
+	require.NotNil(t, h.Divergence)
+	assert.Equal(t, 1, h.Divergence.Epoch)
+	assert.GreaterOrEqual(t, h.Divergence.Step, 1)
+	assert.Contains(t, h.Divergence.Cause, "sum reduction and batch 50 is a step 50 times larger")
+	assert.Contains(t, h.Divergence.Cause, "unbounded")
+	assert.Contains(t, h.Divergence.Cause, "inputs reach")
+	assert.NotEmpty(t, h.Divergence.What)
+	assert.Len(t, h.Epochs, 1, "epoch 0 is kept")
+	_, err = json.Marshal(h)
+	require.NoError(t, err)
+}
+
+func TestConfigErrors(t *testing.T) {
+	train := blobs(t, 20, 1)
+	for _, tc := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{Act: "sigmod"}, `unknown activation "sigmod"`},
+		{Config{Act: "softmax,sigmoid"}, "softmax is for the output layer"},
+		{Config{Cost: "cross-entropy", Act: "relu"}, "needs outputs in (0,1)"},
+		{Config{Init: "zeros"}, "want one of normal, normal-scaled"},
+		{Config{Net: []int{784, 30, 10}}, "the input layer has 784 units but the data has 2 inputs"},
+		{Config{Net: []int{2, 30, 10}}, "the output layer has 10 units but the data has 3 classes"},
+		{Config{Eta: -1}, "eta -1"},
+		{Config{Batch: -3}, "batch -3"},
+		{Config{TrainSize: 21}, "train size 21: want 1 to 20"},
+		{Config{Act: "relu,relu,softmax"}, "3 activations for 2 layers"},
+		{Config{Reduction: "avg"}, "want one of sum, mean"},
+		{Config{Convention: "col"}, "want one of row, column, per-example"},
+	} {
+		_, err := Run(tc.cfg, train, nil, nil, nil)
+		require.Error(t, err, tc.want)
+		assert.Contains(t, err.Error(), tc.want)
+	}
+}
+
+// The JSON record has the contract's names, writes the defaults out, and
+// writes NaN (a missing set) as null.
+func TestHistoryJSON(t *testing.T) {
+	train := blobs(t, 30, 1)
+	h, err := Run(Config{Net: []int{2, 3, 3}, Epochs: 1, MaxTime: 90 * time.Second}, train, nil, nil, nil)
+	require.NoError(t, err)
+	b, err := json.Marshal(h)
+	require.NoError(t, err)
+	var got map[string]any
+	require.NoError(t, json.Unmarshal(b, &got))
+	for _, k := range []string{"config", "epochs", "stopped", "final_test_accuracy"} {
+		assert.Contains(t, got, k)
+	}
+	assert.Nil(t, got["final_test_accuracy"], "no test set: null")
+	cfg := got["config"].(map[string]any)
+	assert.Equal(t, "mean", cfg["reduction"])
+	assert.Equal(t, "sigmoid", cfg["act"])
+	assert.Equal(t, 3.0, cfg["eta"])
+	assert.Equal(t, 90.0, cfg["max_time_seconds"])
+	e := got["epochs"].([]any)[1].(map[string]any)
+	for _, k := range []string{"epoch", "seconds", "train_cost", "test_cost", "test_accuracy", "grad_norm", "saturated_fraction"} {
+		assert.Contains(t, e, k)
+	}
+	var back History
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.True(t, math.IsNaN(float64(back.FinalTestAccuracy)))
+}
+
+// With Curvature, the start and the end are probed and recorded.
+func TestRunRecordsCurvature(t *testing.T) {
+	train := blobs(t, 60, 1)
+	h, err := Run(Config{Net: []int{2, 3, 3}, Epochs: 2, Curvature: true, CurvatureExamples: 40}, train, nil, nil, nil)
+	require.NoError(t, err)
+	require.Len(t, h.Curvature, 2)
+	assert.Equal(t, 0, h.Curvature[0].Epoch)
+	assert.Equal(t, 2, h.Curvature[1].Epoch)
+	assert.Equal(t, 40, h.Curvature[1].Examples)
+	assert.Equal(t, 2*3+3+3*3+3, h.Curvature[1].Params)
+	assert.Len(t, h.Curvature[1].Blocks, 2)
+	b, err := json.Marshal(h)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"lambda_min"`)
+}
+
+// The thread's opening post on a few hundred real MNIST images: uniform
+// [0,1) weights and biases saturate every hidden sigmoid (|z| ≫ 5, since
+// z sums ~100 positive terms), so the net gives every input the same output.
+func TestUniform01SaturatesOnMNIST(t *testing.T) {
+	train := smallMNIST(t, 300, data.Unit)
+	h, err := Run(Config{Init: "uniform01", Epochs: NoTraining}, train, nil, nil, nil)
+	require.NoError(t, err)
+	e := h.Epochs[0]
+	assert.Greater(t, float64(e.SaturatedByLayer[0]), 0.99, "hidden layer")
+	assert.Equal(t, 1, e.DistinctPredictions)
+	assert.Less(t, float64(e.OutputSpread), 1e-3)
+
+	h, err = Run(Config{Init: "uniform-half", Epochs: NoTraining}, train, nil, nil, nil)
+	require.NoError(t, err)
+	assert.Less(t, float64(h.Epochs[0].SaturatedByLayer[0]), 0.5)
+	assert.Zero(t, h.Epochs[0].ExpOverflow)
+}
+
+// The thread's "overflow error" at any η: N(0,1) weights on raw pixels
+// (0–255) give hidden z of thousands, and numpy's exp(−z) overflows for
+// z < −709.78, on the first forward pass, before any step.
+func TestRawPixelsOverflowNumpyExp(t *testing.T) {
+	train := smallMNIST(t, 300, data.Raw)
+	h, err := Run(Config{Epochs: NoTraining}, train, nil, nil, nil)
+	require.NoError(t, err)
+	e := h.Epochs[0]
+	assert.Greater(t, float64(e.MaxAbsZ[0]), 709.78)
+	assert.Greater(t, e.ExpOverflow, 300, "more than one unit an example")
+}
+
+// smallMNIST returns the first m MNIST training images, or skips.
+func smallMNIST(t testing.TB, m int, px data.Pixels) *data.Set {
+	dir, err := data.MNISTDir()
+	if err != nil {
+		t.Skip("MNIST not found:", err)
+	}
+	train, _, _, err := data.LoadMNIST(dir, px)
+	if err != nil {
+		t.Skip("MNIST not found:", err)
+	}
+	return train.Subset(m)
+}
