@@ -3,7 +3,7 @@
 package backproof
 
 import (
-	"errors"
+	"fmt"
 	"math"
 	"time"
 
@@ -11,11 +11,14 @@ import (
 	"github.com/backproof/backproof/derive"
 	"github.com/backproof/backproof/numgrad"
 	"github.com/backproof/backproof/problem"
+	"gonum.org/v1/gonum/floats"
 )
 
 // Settings tune a check. Nil or zero fields take the defaults.
 type Settings struct {
-	// Method is the finite-difference method; the zero value is central.
+	// Method is the numerical method: a finite difference (the zero value
+	// is central) or the complex step, which Check evaluates in complex
+	// arithmetic (derive.Net.ComplexLoss, or the fast path's own).
 	Method numgrad.Method
 	// Step is h; zero means Method.DefaultStep().
 	Step float64
@@ -27,6 +30,21 @@ type Settings struct {
 	Floor float64
 	// Worst is how many of the worst entries the report names; zero means 5.
 	Worst int
+	// Generic computes the numeric gradient by the generic path:
+	// numgrad.Gradient (ComplexGradient for the complex step) of
+	// θ ↦ C(θ), the whole network recomputed at every point. The default
+	// is numgrad.NetGradient's layer-aware fast path, which gives the same
+	// numbers to rounding in a small fraction of the time; Generic is
+	// there to compare the two.
+	Generic bool
+	// Directions, when positive, makes the check directional instead of
+	// entry by entry: Directions random unit vectors v (seeded by Seed),
+	// and for each the analytic vᵀ∇C against Method's difference of C
+	// along v (see Directional). The CLI's --method directional is this
+	// with the central difference.
+	Directions int
+	// Seed seeds the directions of a directional check.
+	Seed uint64
 }
 
 // DefaultTol is the relative error each method is trusted to in float64 on
@@ -69,22 +87,33 @@ type Report struct {
 	Numeric    []float64
 	Comparison *compare.Result
 	Seconds    float64
+	// Generic is set when the numeric gradient came from the generic path.
+	Generic bool
+	// Directional is the result of a directional check; then Numeric is
+	// nil and Comparison compares the directional derivatives, one entry
+	// per direction.
+	Directional *Directional
 }
 
 // Pass reports whether every entry agrees within the tolerance.
 func (r *Report) Pass() bool { return r.Comparison.Pass }
 
 // Check computes p's gradient analytically (derive) and by finite
-// differences (numgrad), and compares them entry by entry (compare).
-// p is not modified.
+// differences or the complex step (numgrad, on its layer-aware fast path
+// unless s.Generic), and compares them entry by entry (compare). p is not
+// modified. With s.Directions > 0 the check is directional instead (see
+// Directional).
 func Check(p *problem.Problem, s *Settings) (*Report, error) {
 	start := time.Now()
 	var set Settings
 	if s != nil {
 		set = *s
 	}
-	if set.Method == numgrad.ComplexStep {
-		return nil, errors.New("the complex-step method is not available for networks yet")
+	if set.Method < 0 || int(set.Method) >= len(numgrad.Methods) {
+		return nil, fmt.Errorf("unknown numerical method %v", set.Method)
+	}
+	if !(set.Step >= 0) {
+		return nil, fmt.Errorf("step %g: the step must be positive", set.Step)
 	}
 	if set.Step == 0 {
 		set.Step = set.Method.DefaultStep()
@@ -92,85 +121,135 @@ func Check(p *problem.Problem, s *Settings) (*Report, error) {
 	if set.Tol == 0 {
 		set.Tol = DefaultTol(set.Method)
 	}
+	if set.Directions > 0 {
+		return checkDirectional(p, set, start), nil
+	}
 	trace := p.Net.Backprop(p.X, p.Y)
 	r := &Report{Problem: p, Trace: trace, Value: trace.Cost, Method: set.Method, Step: set.Step,
-		Analytic: trace.Grad(nil)}
+		Analytic: trace.Grad(nil), Generic: set.Generic}
 	θ := p.Net.Params(nil)
-	r.Numeric = numericGradient(p, θ, set.Method, set.Step)
+	var kink func(int) bool
+	r.Numeric, kink = numericGradient(p, θ, set.Method, set.Step, set.Generic)
 	if set.Floor == 0 {
 		set.Floor = NoiseFloor(r.Value, set.Method, set.Step)
 	}
-	kink := kinkFinder(p, θ, set.Method, set.Step)
 	r.Comparison = compare.Gradients(r.Analytic, r.Numeric, p.Net.ParamAt, kink,
 		&compare.Settings{Floor: set.Floor, Tol: set.Tol, Worst: set.Worst})
 	r.Seconds = time.Since(start).Seconds()
 	return r, nil
 }
 
-// numericGradient differentiates θ ↦ C(θ) by the chosen method. Each
-// evaluation builds its own copy of the network, so evaluations can run on
-// every core.
-func numericGradient(p *problem.Problem, θ []float64, m numgrad.Method, h float64) []float64 {
+// numericGradient differentiates θ ↦ C(θ) by the chosen method, and returns
+// with it a test of whether entry i's evaluations straddled a relu kink
+// (nil for a network without kinks).
+//
+// The fast path is numgrad.NetGradientKinks on every core. The generic
+// path recomputes the network at every point: each evaluation builds its
+// own copy of the network, so that fd can run them on every core (the
+// complex step runs on one).
+func numericGradient(p *problem.Problem, θ []float64, m numgrad.Method, h float64, generic bool) ([]float64, func(int) bool) {
+	kinked := false
+	for _, l := range p.Net.Layers {
+		kinked = kinked || l.Act.Kinked()
+	}
+	if !generic {
+		var kinks []bool
+		if kinked {
+			kinks = make([]bool, len(θ))
+		}
+		g := numgrad.NetGradientKinks(nil, kinks, p.Net, p.X, p.Y, &numgrad.Settings{Method: m, Step: h, Concurrent: true})
+		if !kinked {
+			return g, nil
+		}
+		return g, func(i int) bool { return kinks[i] }
+	}
+	if m == numgrad.ComplexStep {
+		loss := func(z []complex128) complex128 { return p.Net.ComplexLoss(z, p.X, p.Y) }
+		g := numgrad.ComplexGradient(nil, loss, θ, h)
+		if !kinked {
+			return g, nil
+		}
+		return g, complexKinkFinder(p, θ, h)
+	}
 	cost := func(x []float64) float64 {
 		n := p.Net.In(p.Net.Convention)
 		n.SetParams(x)
 		return n.Loss(p.X, p.Y)
 	}
-	return numgrad.Gradient(nil, cost, θ, &numgrad.Settings{Method: m, Step: h, Concurrent: true})
+	g := numgrad.Gradient(nil, cost, θ, &numgrad.Settings{Method: m, Step: h, Concurrent: true})
+	if !kinked {
+		return g, nil
+	}
+	return g, kinkFinder(p, θ, m, h)
+}
+
+// complexKinkFinder is kinkFinder for the complex step on the generic path:
+// entry i is at a kink when its step i·h reaches a pre-activation of a
+// kinked layer whose real part is exactly 0, where the complex step takes
+// the left derivative of a function that has none.
+func complexKinkFinder(p *problem.Problem, θ []float64, h float64) func(int) bool {
+	return func(i int) bool {
+		e := make([]float64, len(θ))
+		e[i] = 1
+		return complexAtKink(p, θ, e, h)
+	}
 }
 
 // kinkFinder returns, for networks with relu or leaky-relu layers, a test of
 // whether entry i's stencil straddles a kink: whether some pre-activation
-// of a kinked layer has a different sign at the stencil's two ends.
+// of a kinked layer has z > 0 at one point of the stencil (its centre
+// included when the method uses it) and not at another. It is the generic
+// path's twin of numgrad.NetGradientKinks.
 func kinkFinder(p *problem.Problem, θ []float64, m numgrad.Method, h float64) func(int) bool {
-	kinked := false
-	for _, l := range p.Net.Layers {
-		kinked = kinked || l.Act.Kinked()
-	}
-	if !kinked {
-		return nil
-	}
-	lo, hi := stencilEnds(m)
 	return func(i int) bool {
-		signs := func(t float64) [][]bool {
-			x := append([]float64(nil), θ...)
-			x[i] += t * h
-			n := p.Net.In(p.Net.Convention)
-			n.SetParams(x)
-			Z, _ := n.Forward(p.X)
-			var s [][]bool
-			for ℓ, l := range n.Layers {
-				if l.Act.Kinked() {
-					row := make([]bool, 0, len(Z[ℓ+1].RawMatrix().Data))
-					for _, z := range Z[ℓ+1].RawMatrix().Data {
-						row = append(row, z > 0)
-					}
-					s = append(s, row)
-				}
-			}
-			return s
-		}
-		a, b := signs(lo), signs(hi)
-		for j := range a {
-			for k := range a[j] {
-				if a[j][k] != b[j][k] {
-					return true
-				}
-			}
-		}
-		return false
+		e := make([]float64, len(θ))
+		e[i] = 1
+		return straddles(p, θ, e, m, h)
 	}
 }
 
-// stencilEnds are the outermost evaluation points of a method, in steps.
-func stencilEnds(m numgrad.Method) (lo, hi float64) {
+// straddles reports whether the kinked layers' sign pattern changes
+// between the points θ + t·h·v of m's stencil.
+func straddles(p *problem.Problem, θ, v []float64, m numgrad.Method, h float64) bool {
+	var first []bool
+	for k, t := range stencilPoints(m) {
+		x := append([]float64(nil), θ...)
+		floats.AddScaled(x, t*h, v)
+		n := p.Net.In(p.Net.Convention)
+		n.SetParams(x)
+		Z, _ := n.Forward(p.X)
+		var signs []bool
+		for ℓ, l := range n.Layers {
+			if l.Act.Kinked() {
+				for _, z := range Z[ℓ+1].RawMatrix().Data {
+					signs = append(signs, z > 0)
+				}
+			}
+		}
+		if k == 0 {
+			first = signs
+			continue
+		}
+		for j := range signs {
+			if signs[j] != first[j] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// stencilPoints are the points of a method, in steps t of θ + t·h·v.
+func stencilPoints(m numgrad.Method) []float64 {
 	switch m {
 	case numgrad.Forward:
-		return 0, 1
+		return []float64{0, 1}
 	case numgrad.Backward:
-		return -1, 0
+		return []float64{-1, 0}
 	case numgrad.FivePoint:
-		return -2, 2
+		return []float64{-2, -1, 1, 2}
+	case numgrad.Richardson:
+		return []float64{-1, -0.5, 0.5, 1}
 	}
-	return -1, 1
+	return []float64{-1, 1}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/backproof/backproof/data"
 	"github.com/backproof/backproof/derive"
 	"github.com/backproof/backproof/numgrad"
+	"github.com/backproof/backproof/plots"
 	"github.com/backproof/backproof/problem"
 	"github.com/spf13/cobra"
 )
@@ -24,6 +25,9 @@ func checkCommand() *cobra.Command {
 		step, tol        float64
 		worst            int
 		asJSON           bool
+		generic          bool
+		directions       int
+		stepPlot         string
 	)
 	cmd := &cobra.Command{
 		Use:   "check [FILE]",
@@ -37,6 +41,16 @@ FILE is a problem file (see docs/conventions.md). Without FILE, the --net,
 build a random problem; --data mnist takes its inputs from the first MNIST
 training images instead of random numbers.
 
+--method chooses the numerical side: central (the default), forward,
+backward, five-point, richardson, complex-step (Im C(θ + i h e_i)/h, exact to
+rounding), or directional: instead of entry by entry, --directions random unit
+vectors v (seeded by --seed), each comparing vᵀ∇C from backpropagation with the
+central difference of C along v, as PyTorch gradcheck's fast mode does; it
+takes a few forward passes whatever the size of the network. Entry by entry,
+the numbers come from a layer-aware fast path; --generic recomputes the whole
+network at every point instead (the same numbers to rounding, much slower).
+--step-plot FILE.png also draws every method's error against the step h.
+
 Relative error is |a−n| / max(|a|,|n|). Reading of the largest one (CS231n):
   > 1e-2        the gradient is probably wrong
   1e-2 … 1e-4   uncomfortable
@@ -45,12 +59,25 @@ Relative error is |a−n| / max(|a|,|n|). Reading of the largest one (CS231n):
 Exit status: 0 pass, 1 mismatch, 2 bad input.`,
 		Example: `  backproof check problem.json
   backproof check --net 4,3,2 --batch 5 --act sigmoid --cost quadratic --reduction mean --convention row --seed 1
-  backproof check --net 784,30,10 --batch 10 --data mnist --init normal --json`,
+  backproof check --net 784,30,10 --batch 10 --data mnist --init normal --json
+  backproof check --net 784,30,10 --batch 10 --data mnist --method complex-step
+  backproof check --net 784,1000,1000,10 --batch 10 --method directional --directions 8
+  backproof check problem.json --step-plot steps.png`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			m, err := numgrad.ParseMethod(method)
-			if err != nil {
-				return badInput(fmt.Errorf("--method: %v", err))
+			var m numgrad.Method
+			var err error
+			k := 0
+			if method == "directional" {
+				if directions < 1 {
+					return badInput(fmt.Errorf("--directions %d: want at least 1 direction", directions))
+				}
+				k = directions
+			} else if m, err = numgrad.ParseMethod(method); err != nil {
+				return badInput(fmt.Errorf("--method: %v, directional", err))
+			}
+			if generic && k > 0 {
+				return badInput(errors.New("--generic applies to entry-by-entry checks, not to --method directional"))
 			}
 			if step < 0 {
 				return badInput(fmt.Errorf("--step %g: the step must be positive", step))
@@ -69,9 +96,15 @@ Exit status: 0 pass, 1 mismatch, 2 bad input.`,
 					return badInput(fmt.Errorf("--save: %v", err))
 				}
 			}
-			r, err := backproof.Check(p, &backproof.Settings{Method: m, Step: step, Tol: tol, Worst: worst})
+			r, err := backproof.Check(p, &backproof.Settings{Method: m, Step: step, Tol: tol, Worst: worst,
+				Generic: generic, Directions: k, Seed: nf.seed})
 			if err != nil {
 				return badInput(err)
+			}
+			if stepPlot != "" {
+				if err := plots.StepSize(p, stepPlot); err != nil {
+					return badInput(fmt.Errorf("--step-plot: %v", err))
+				}
 			}
 			if asJSON {
 				raw, err := json.Marshal(r)
@@ -90,7 +123,10 @@ Exit status: 0 pass, 1 mismatch, 2 bad input.`,
 	}
 	addNetFlags(cmd, &nf)
 	fs := cmd.Flags()
-	fs.StringVar(&method, "method", "central", "finite differences ("+names(numgrad.Methods)+")")
+	fs.StringVar(&method, "method", "central", "numerical method ("+names(numgrad.Methods)+", directional)")
+	fs.BoolVar(&generic, "generic", false, "recompute the whole network at every point (the generic path) instead of the layer-aware fast path")
+	fs.IntVar(&directions, "directions", 8, "with --method directional: how many random directions (seeded by --seed)")
+	fs.StringVar(&stepPlot, "step-plot", "", "also draw every method's error against the step h to this PNG file")
 	fs.Float64Var(&step, "step", 0, "finite-difference step h (0: the method's default, 6e-6 for central)")
 	fs.Float64Var(&tol, "tol", 0, "largest relative error that passes (0: the method's default, 1e-7 for central)")
 	fs.IntVar(&worst, "worst", 5, "how many of the worst entries to show")

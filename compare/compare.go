@@ -157,27 +157,30 @@ func (r *Result) Layer(ℓ int) (w, b Group) {
 
 // worst returns k entries, worst first: those that decide the verdict
 // (above the floor, not kinks) by relative error, then the rest by
-// absolute error, so noise never hides a real disagreement.
+// absolute error, so noise never hides a real disagreement. k is small and
+// the entries many (23,860 for Nielsen's network), so it keeps a sorted
+// top k instead of sorting everything.
 func worst(entries []Entry, k int, floor float64) []Entry {
-	idx := make([]int, len(entries))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(i, j int) bool {
-		a, b := entries[idx[i]], entries[idx[j]]
+	worse := func(a, b Entry) bool {
 		if ca, cb := a.counts(floor), b.counts(floor); ca != cb {
 			return ca
 		} else if ca && a.RelErr != b.RelErr {
 			return a.RelErr > b.RelErr
 		}
 		return a.AbsErr > b.AbsErr
-	})
-	if k > len(idx) {
-		k = len(idx)
 	}
-	out := make([]Entry, k)
-	for i := range out {
-		out[i] = entries[idx[i]]
+	top := make([]Entry, 0, k+1)
+	for _, e := range entries {
+		if len(top) == k && !worse(e, top[k-1]) {
+			continue
+		}
+		i := sort.Search(len(top), func(i int) bool { return worse(e, top[i]) })
+		top = append(top, Entry{})
+		copy(top[i+1:], top[i:])
+		top[i] = e
+		if len(top) > k {
+			top = top[:k]
+		}
 	}
-	return out
+	return top
 }

@@ -74,3 +74,20 @@ func TestVerdictOf(t *testing.T) {
 	assert.Equal(t, Uncomfortable, VerdictOf(1e-3))
 	assert.Equal(t, Wrong, VerdictOf(0.5))
 }
+
+// TestWorstKeepsTheTopK: the top-k selection agrees with sorting all
+// entries by relative error (all above the floor here).
+func TestWorstKeepsTheTopK(t *testing.T) {
+	n := 200
+	analytic, numeric := make([]float64, n), make([]float64, n)
+	for i := range analytic {
+		analytic[i] = 1
+		numeric[i] = 1 + float64((i*37)%n)/1000 // distinct errors, scrambled order
+	}
+	r := Gradients(analytic, numeric, func(i int) derive.Param { return derive.Param{Layer: 1, Name: "W", Row: i} }, nil, &Settings{Worst: 4})
+	require.Len(t, r.Worst, 4)
+	for k, e := range r.Worst {
+		want := float64(n-1-k) / 1000
+		assert.InDelta(t, want/(1+want), e.RelErr, 1e-12)
+	}
+}

@@ -49,3 +49,30 @@ func ComplexGradient(dst []float64, f func(x []complex128) complex128, x []float
 	}
 	return dst
 }
+
+// ComplexDirectional estimates the derivative of f at x along v by the
+// complex step,
+//
+//	∂f/∂v = vᵀ∇f(x) ≈ Im f(x + i h v) / h,
+//
+// with the same accuracy as ComplexGradient (h = 0 means 1e-20) in one
+// evaluation of f whatever the length of x: the complex step's counterpart
+// of Directional. f must be analytic, as for ComplexGradient. x and v are
+// not changed. ComplexDirectional panics if the lengths of x and v differ or
+// if h is negative.
+func ComplexDirectional(f func(x []complex128) complex128, x, v []float64, h float64) float64 {
+	if len(v) != len(x) {
+		panic("numgrad: slice length mismatch")
+	}
+	if h == 0 {
+		h = ComplexStep.DefaultStep()
+	}
+	if !(h > 0) {
+		panic("numgrad: step must be positive")
+	}
+	z := make([]complex128, len(x))
+	for i, xi := range x {
+		z[i] = complex(xi, h*v[i])
+	}
+	return imag(f(z)) / h
+}

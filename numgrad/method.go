@@ -29,7 +29,7 @@ const (
 	Backward
 	FivePoint
 	Richardson
-	ComplexStep // needs f in complex arithmetic: see ComplexGradient
+	ComplexStep // needs f in complex arithmetic: see ComplexGradient, and NetGradient for a network
 )
 
 // Methods lists every method, in the order tables print them.

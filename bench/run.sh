@@ -1,0 +1,78 @@
+#!/bin/sh
+# bench/run.sh: time `backproof check` on issue #5's problem against its
+# peers, and print the ratios. Run from anywhere: sh bench/run.sh
+#
+# The problem is Nielsen's [784, 30, 10] sigmoid network, N(0,1) weights,
+# quadratic cost with R = 1/m, on the first 10 MNIST training images: every
+# one of its 23,860 parameters checked entry by entry by central differences
+# (47,720 cost evaluations). backproof times itself (the "seconds" of its
+# JSON: the check, not the loading of MNIST); each peer times its own check.
+#
+# Peers run only when Debian's python3 has what they need (apt-get install
+# python3-torch python3-numpy); they are written in bench/peers/ in a few
+# lines each and take the very problem backproof checks, written by
+# `backproof check --save`. To add a peer: write bench/peers/NAME.py that
+# reads the problem file and prints one JSON object with "seconds", and add
+# a `peer NAME "description"` line at the end of this file.
+#
+# Environment: PYTHON (default /usr/bin/python3, not a pyenv shim first on
+# PATH), REPEAT (default 5: backproof's fast runs, the best one counts),
+# GENERIC=0 to skip the generic path (about 5 s), BACKPROOF_MNIST as for
+# backproof itself.
+set -eu
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+python=${PYTHON:-/usr/bin/python3}
+repeat=${REPEAT:-5}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# field NAME FILE: a number from the top level of a one-line JSON object
+# (the first occurrence of "NAME": in it).
+field() { sed -n "s/.*\"$1\": *\([-0-9.eE+]*\).*/\1/p" "$2" | head -n 1; }
+
+echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(go version | cut -d' ' -f3-)"
+(cd "$root" && go build -o "$work/backproof" ./cmd/backproof)
+problem="--net 784,30,10 --batch 10 --data mnist --init normal"
+"$work/backproof" check $problem --save "$work/problem.json" --json > "$work/fast.json"
+
+# best SECONDS...: the smallest.
+best() { printf '%s\n' "$@" | sort -g | head -n 1; }
+
+runs=""
+for _ in $(seq "$repeat"); do
+	"$work/backproof" check $problem --json > "$work/fast.json"
+	runs="$runs $(field seconds "$work/fast.json")"
+done
+fast=$(best $runs)
+value=$(field value "$work/fast.json")
+printf '%-44s %10.4f s   (best of %d: %s)\n' "backproof check, layered fast path" "$fast" "$repeat" "$runs"
+
+for m in complex-step five-point richardson; do
+	"$work/backproof" check $problem --method $m --json > "$work/$m.json"
+	printf '%-44s %10.4f s\n' "backproof check --method $m" "$(field seconds "$work/$m.json")"
+done
+"$work/backproof" check $problem --method directional --json > "$work/directional.json"
+printf '%-44s %10.4f s\n' "backproof check --method directional (8)" "$(field seconds "$work/directional.json")"
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", a / b }'; }
+
+if [ "${GENERIC:-1}" != 0 ]; then
+	"$work/backproof" check $problem --generic --json > "$work/generic.json"
+	generic=$(field seconds "$work/generic.json")
+	printf '%-44s %10.4f s   generic / fast = %s\n' "backproof check --generic (fd, whole net)" "$generic" "$(ratio "$generic" "$fast")"
+fi
+
+# peer NAME DESCRIPTION: run bench/peers/NAME.py on the problem if its
+# imports are there, and print its time and its ratio to the fast path.
+peer() {
+	if ! "$python" -c "import torch, numpy" 2>/dev/null; then
+		printf '%-44s   skipped: %s lacks torch or numpy (apt-get install python3-torch python3-numpy)\n' "$2" "$python"
+		return
+	fi
+	"$python" "$root/bench/peers/$1.py" "$work/problem.json" > "$work/$1.json"
+	s=$(field seconds "$work/$1.json")
+	printf '%-44s %10.4f s   %s / backproof = %s   (C = %s; backproof C = %s)\n' "$2" "$s" "$1" "$(ratio "$s" "$fast")" "$(field value "$work/$1.json")" "$value"
+}
+
+peer gradcheck "torch.autograd.gradcheck, slow, 1 thread"

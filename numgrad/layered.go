@@ -1,0 +1,612 @@
+package numgrad
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/backproof/backproof/derive"
+	"gonum.org/v1/gonum/diff/fd"
+	"gonum.org/v1/gonum/mat"
+)
+
+// NetGradient estimates the gradient of a network's cost C(θ) with respect
+// to every weight and bias, in the order of derive.Net.Params, by the
+// method and step of s: the numbers Gradient gives for
+// θ ↦ n.Loss(X, Y), up to rounding, in a small fraction of the time.
+//
+// Gradient recomputes the whole network for each of the 2·len(θ) points of
+// a central difference. NetGradient uses the network's structure instead.
+// Writing unit k of layer ℓ, input j, and example x (the column sense of
+// W^ℓ[k, j]; the row convention's W^ℓ[j, k] is the same weight),
+//
+//	z^ℓ_kx = Σ_j W^ℓ[k,j] a^{ℓ−1}_jx + b^ℓ_k,
+//
+// so moving W^ℓ[k,j] by Δ moves only unit k's pre-activations, by
+// Δ·a^{ℓ−1}_jx for each example (one column of Z^ℓ in the row layout, one
+// row in the column layout), and moving b^ℓ_k moves them by Δ. One forward
+// pass caches Z^ℓ and A^ℓ; then each point θ + t·h·e_i of the stencil costs
+//
+//	z^ℓ_kx  += Δ·a^{ℓ−1}_jx                          (one unit)
+//	Z^{ℓ+1} += W^{ℓ+1}[:,k] (f(z^ℓ_k) − a^ℓ_k)ᵀ       (a rank-one update)
+//	layers ℓ+2 … L and the cost, from there.
+//
+// C = R Σ_x C_x is a sum over examples and each C_x depends on example x
+// alone, so examples whose a^{ℓ−1}_jx is 0 (or whose f(z^ℓ_kx) does not
+// move) keep their cached C_x: a zero pixel of an MNIST image, or a relu
+// that stays off, costs nothing. The sum is still taken over every example,
+// in order, as Loss takes it.
+//
+// Every real method is a stencil Σ_p c_p C(θ + t_p·h·e_i) / h, as in fd:
+// the point θ_i + t_p·h is formed as fd forms it and the exact move Δ is its
+// difference from θ_i. ComplexStep evaluates C(θ + i·h·e_i) in complex
+// arithmetic (derive.Activation.ComplexF, derive.Cost.ComplexValue) from
+// the same cache, and returns Im C / h.
+//
+// With s.Concurrent the entries are shared among runtime.GOMAXPROCS(0)
+// goroutines, each with its own scratch buffers; nothing is allocated per
+// entry. dst is allocated when nil and returned; n, X and Y are not
+// changed. NetGradient panics if dst has the wrong length, on a batch that
+// does not fit n, and as Gradient does for a bad step or method.
+func NetGradient(dst []float64, n *derive.Net, X, Y *mat.Dense, s *Settings) []float64 {
+	return NetGradientKinks(dst, nil, n, X, Y, s)
+}
+
+// NetGradientKinks is NetGradient that also sets kinks[i], when kinks is
+// not nil, for the entries whose stencil straddles a kink of relu or
+// leaky-relu: some pre-activation of a kinked layer has z > 0 at one point
+// of the stencil (the centre included for Forward and Backward) and not at
+// another, so the difference averages two one-sided slopes. For
+// ComplexStep, which evaluates at one point only, kinks[i] is set when the
+// perturbation reaches a pre-activation of a kinked layer whose real part
+// is exactly 0: the complex step then gives the left derivative, as
+// derive.Activation.Prime does, but the derivative does not exist there.
+// kinks must have the length of dst.
+func NetGradientKinks(dst []float64, kinks []bool, n *derive.Net, X, Y *mat.Dense, s *Settings) []float64 {
+	p := newNetPass(n, X, Y)
+	if dst == nil {
+		dst = make([]float64, p.numParams)
+	}
+	if len(dst) != p.numParams || (kinks != nil && len(kinks) != p.numParams) {
+		panic("numgrad: slice length mismatch")
+	}
+	m, h, concurrent := s.resolveNet()
+	θ := n.Params(make([]float64, 0, p.numParams))
+	var st stencil
+	if m != ComplexStep {
+		st = newStencil(m, h)
+	}
+	workers := 1
+	if concurrent {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	const chunk = 16
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sc := p.newScratch(len(st.points))
+			for {
+				lo := int(next.Add(chunk)) - chunk
+				if lo >= len(θ) {
+					return
+				}
+				for i := lo; i < min(lo+chunk, len(θ)); i++ {
+					var kink *bool
+					if kinks != nil {
+						kinks[i] = false
+						kink = &kinks[i]
+					}
+					if m == ComplexStep {
+						dst[i] = p.complexEntry(i, h, sc, kink)
+					} else {
+						dst[i] = p.realEntry(i, θ[i], &st, sc, kink)
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return dst
+}
+
+// resolveNet is resolve for NetGradient, which can also take the complex
+// step: it evaluates the network in complex arithmetic itself.
+func (s *Settings) resolveNet() (m Method, h float64, concurrent bool) {
+	if s != nil && s.Method == ComplexStep {
+		h = s.Step
+		if h == 0 {
+			h = ComplexStep.DefaultStep()
+		}
+		if !(h > 0) {
+			panic("numgrad: step must be positive")
+		}
+		return ComplexStep, h, s.Concurrent
+	}
+	return s.resolve()
+}
+
+// stencil is a real method as points θ_i + loc·step of one or two fd
+// formulas (two for Richardson, which combines central differences of
+// steps h and h/2).
+type stencil struct {
+	parts  []stencilPart
+	points []stencilPoint // the points with loc ≠ 0, each evaluated once
+	origin bool           // some part uses C(θ) itself
+}
+
+type stencilPart struct {
+	formula []fd.Point
+	step    float64
+	index   []int // index[p]: the point of formula[p], or −1 for loc 0
+}
+
+type stencilPoint struct{ loc, step float64 }
+
+func newStencil(m Method, h float64) stencil {
+	var st stencil
+	add := func(f fd.Formula, step float64) {
+		part := stencilPart{formula: f.Stencil, step: step}
+		for _, pt := range f.Stencil {
+			if pt.Loc == 0 {
+				st.origin = true
+				part.index = append(part.index, -1)
+				continue
+			}
+			part.index = append(part.index, len(st.points))
+			st.points = append(st.points, stencilPoint{pt.Loc, step})
+		}
+		st.parts = append(st.parts, part)
+	}
+	switch m {
+	case Central:
+		add(fd.Central, h)
+	case Forward:
+		add(fd.Forward, h)
+	case Backward:
+		add(fd.Backward, h)
+	case FivePoint:
+		add(fivePoint, h)
+	case Richardson:
+		add(fd.Central, h)
+		add(fd.Central, h/2)
+	default:
+		panic(badMethod(m))
+	}
+	return st
+}
+
+// combine turns the costs at the points (and at θ) into the derivative, in
+// the order of the arithmetic of Gradient: fd's Σ c_p C_p / step, and for
+// Richardson (4 D(h/2) − D(h)) / 3.
+func (st *stencil) combine(costs []float64, origin float64) float64 {
+	var d [2]float64
+	for k, part := range st.parts {
+		var deriv float64
+		for p, pt := range part.formula {
+			if q := part.index[p]; q >= 0 {
+				deriv += pt.Coeff * costs[q]
+			} else {
+				deriv += pt.Coeff * origin
+			}
+		}
+		d[k] = deriv / part.step
+	}
+	if len(st.parts) == 2 {
+		return (4*d[1] - d[0]) / 3
+	}
+	return d[0]
+}
+
+// netPass is one forward pass of a network, cached for the fast path. It
+// holds everything in the row layout, one example after another, whatever
+// the convention: row k of W[ℓ] (n_{ℓ−1}×n_ℓ) is input unit k's outgoing
+// weights, the n_{ℓ+1} numbers a rank-one update needs, and example x's
+// pre-activations Z[ℓ][x·n_ℓ : (x+1)·n_ℓ] are contiguous.
+type netPass struct {
+	L, m      int
+	sizes     []int
+	acts      []derive.Activation // acts[ℓ] for ℓ = 1..L
+	cost      derive.Cost
+	R         float64
+	col       bool        // the net's W are n_ℓ×n_{ℓ−1}
+	W, B      [][]float64 // W[ℓ], b[ℓ]
+	Y         []float64   // m×n_L
+	Z, A      [][]float64 // Z^ℓ, A^ℓ: m×n_ℓ; A[0] = X
+	cx        []float64   // C_x at θ
+	origin    float64     // C(θ) = R Σ_x C_x
+	offset    []int       // offset[ℓ]: index in θ of layer ℓ's first weight
+	kinked    []bool      // kinked[ℓ]: layer ℓ is relu or leaky-relu
+	kinkFrom  []bool      // kinkFrom[ℓ]: some layer ℓ … L is kinked
+	pattern   []int       // pattern[ℓ]: length of a sign pattern from layer ℓ on
+	numParams int
+}
+
+func newNetPass(n *derive.Net, X, Y *mat.Dense) *netPass {
+	sizes := n.Sizes()
+	L := len(n.Layers)
+	col := n.Convention.ColumnLayout()
+	xr, xc := X.Dims()
+	yr, yc := Y.Dims()
+	m, in, my, out := xr, xc, yr, yc
+	if col {
+		m, in, my, out = xc, xr, yc, yr
+	}
+	if in != sizes[0] || out != sizes[L] || m != my {
+		panic(fmt.Sprintf("numgrad: batch X %d×%d, Y %d×%d does not fit a %v network in the %v convention", xr, xc, yr, yc, sizes, n.Convention))
+	}
+	p := &netPass{L: L, m: m, sizes: sizes, cost: n.Cost, R: n.Reduction.Factor(m), col: col,
+		acts: make([]derive.Activation, L+1), W: make([][]float64, L+1), B: make([][]float64, L+1),
+		Z: make([][]float64, L+1), A: make([][]float64, L+1), cx: make([]float64, m),
+		offset: make([]int, L+2), kinked: make([]bool, L+2), kinkFrom: make([]bool, L+2), pattern: make([]int, L+2)}
+	for ℓ := 1; ℓ <= L; ℓ++ {
+		l := n.Layers[ℓ-1]
+		if l.Act == derive.Softmax && ℓ != L {
+			panic(fmt.Sprintf("numgrad: softmax on hidden layer %d", ℓ))
+		}
+		p.acts[ℓ], p.kinked[ℓ] = l.Act, l.Act.Kinked()
+		p.W[ℓ] = rowLayout(l.W, col)
+		p.B[ℓ] = append([]float64(nil), l.B...)
+		p.offset[ℓ+1] = p.offset[ℓ] + sizes[ℓ-1]*sizes[ℓ] + sizes[ℓ]
+	}
+	p.numParams = p.offset[L+1]
+	for ℓ := L; ℓ >= 1; ℓ-- {
+		p.kinkFrom[ℓ] = p.kinked[ℓ] || p.kinkFrom[ℓ+1]
+		p.pattern[ℓ] = p.pattern[ℓ+1]
+		if p.kinked[ℓ] {
+			p.pattern[ℓ] += sizes[ℓ]
+		}
+	}
+	p.A[0], p.Y = rowLayout(X, col), rowLayout(Y, col)
+	for ℓ := 1; ℓ <= L; ℓ++ {
+		p.Z[ℓ], p.A[ℓ] = make([]float64, m*sizes[ℓ]), make([]float64, m*sizes[ℓ])
+	}
+	for x := 0; x < m; x++ {
+		for ℓ := 1; ℓ <= L; ℓ++ {
+			z, a := p.Z[ℓ][x*sizes[ℓ]:(x+1)*sizes[ℓ]], p.A[ℓ][x*sizes[ℓ]:(x+1)*sizes[ℓ]]
+			p.affine(z, ℓ, p.A[ℓ-1][x*sizes[ℓ-1]:(x+1)*sizes[ℓ-1]])
+			p.acts[ℓ].Activate(a, z)
+		}
+		p.cx[x] = p.exampleCost(x, p.A[L][x*sizes[L]:(x+1)*sizes[L]])
+	}
+	var sum float64
+	for _, c := range p.cx {
+		sum += c
+	}
+	p.origin = p.R * sum
+	return p
+}
+
+// rowLayout copies M, transposed if col: the row layout of a matrix of the
+// column layout.
+func rowLayout(M *mat.Dense, col bool) []float64 {
+	r, c := M.Dims()
+	if !col {
+		out := make([]float64, 0, r*c)
+		for i := 0; i < r; i++ {
+			out = append(out, M.RawRowView(i)...)
+		}
+		return out
+	}
+	out := make([]float64, r*c)
+	for i := 0; i < r; i++ {
+		for j, v := range M.RawRowView(i) {
+			out[j*r+i] = v
+		}
+	}
+	return out
+}
+
+// affine sets z = b^ℓ + Σ_j a_j W^ℓ[j, :], one example's z = W a + b
+// written as a sum of rows of the row-layout W, skipping zero inputs.
+func (p *netPass) affine(z []float64, ℓ int, a []float64) {
+	copy(z, p.B[ℓ])
+	out := len(z)
+	W := p.W[ℓ]
+	for j, aj := range a {
+		if aj == 0 {
+			continue
+		}
+		w := W[j*out : (j+1)*out]
+		for u := range z {
+			z[u] += aj * w[u]
+		}
+	}
+}
+
+// exampleCost is C_x for example x's outputs a.
+func (p *netPass) exampleCost(x int, a []float64) float64 {
+	n := p.sizes[p.L]
+	return p.cost.Value(a, p.Y[x*n:(x+1)*n])
+}
+
+// locate returns the layer ℓ, unit k and input j of entry i of θ; j is −1
+// for the bias b^ℓ_k.
+func (p *netPass) locate(i int) (ℓ, k, j int) {
+	ℓ = 1
+	for i >= p.offset[ℓ+1] {
+		ℓ++
+	}
+	i -= p.offset[ℓ]
+	in, out := p.sizes[ℓ-1], p.sizes[ℓ]
+	if i >= in*out {
+		return ℓ, i - in*out, -1
+	}
+	if p.col {
+		return ℓ, i / in, i % in // W is n_ℓ×n_{ℓ−1}: row k, column j
+	}
+	return ℓ, i % out, i / out // W is n_{ℓ−1}×n_ℓ: row j, column k
+}
+
+// scratch is one goroutine's working memory.
+type scratch struct {
+	z, a      [][]float64    // z[ℓ], a[ℓ]: one example's layer ℓ
+	zc, ac    [][]complex128 // the same in complex arithmetic
+	costs     []float64      // Σ_x C_x at each stencil point
+	signs     [][]bool       // signs[q]: the sign pattern at point q
+	baseSigns []bool         // the sign pattern at θ
+}
+
+func (p *netPass) newScratch(points int) *scratch {
+	s := &scratch{z: make([][]float64, p.L+1), a: make([][]float64, p.L+1),
+		zc: make([][]complex128, p.L+1), ac: make([][]complex128, p.L+1),
+		costs: make([]float64, points), signs: make([][]bool, points), baseSigns: make([]bool, p.pattern[1])}
+	for ℓ := 1; ℓ <= p.L; ℓ++ {
+		n := p.sizes[ℓ]
+		s.z[ℓ], s.a[ℓ] = make([]float64, n), make([]float64, n)
+		s.zc[ℓ], s.ac[ℓ] = make([]complex128, n), make([]complex128, n)
+	}
+	for q := range s.signs {
+		s.signs[q] = make([]bool, p.pattern[1])
+	}
+	return s
+}
+
+// realEntry is the derivative of C with respect to θ_i by the stencil st,
+// with *kink set (when kink is not nil) if the stencil straddles a kink.
+func (p *netPass) realEntry(i int, θi float64, st *stencil, s *scratch, kink *bool) float64 {
+	ℓ, k, j := p.locate(i)
+	nIn, n := p.sizes[ℓ-1], p.sizes[ℓ]
+	var delta [4]float64 // at most four points: five-point and Richardson
+	for q, pt := range st.points {
+		delta[q] = (θi + pt.loc*pt.step) - θi // the move fd makes, exactly
+		s.costs[q] = 0
+	}
+	watch := kink != nil && p.kinkFrom[ℓ]
+	for x := 0; x < p.m; x++ {
+		factor := 1.0 // ∂z^ℓ_kx/∂θ_i: a^{ℓ−1}_jx for a weight, 1 for a bias
+		if j >= 0 {
+			factor = p.A[ℓ-1][x*nIn+j]
+		}
+		zk := p.Z[ℓ][x*n+k]
+		for q := range st.points {
+			dz := delta[q] * factor
+			if dz == 0 {
+				s.costs[q] += p.cx[x]
+				if watch {
+					p.basePattern(s.signs[q], x, ℓ, k)
+				}
+				continue
+			}
+			var sig []bool
+			if watch {
+				sig = s.signs[q]
+			}
+			s.costs[q] += p.pointCost(x, ℓ, k, zk+dz, s, sig)
+		}
+		if watch && !*kink {
+			*kink = p.straddles(st, s, x, ℓ, k)
+		}
+	}
+	for q := range st.points {
+		s.costs[q] *= p.R
+	}
+	return st.combine(s.costs[:len(st.points)], p.origin)
+}
+
+// straddles reports whether example x's sign patterns differ between the
+// stencil's points (and θ, when the stencil uses it).
+func (p *netPass) straddles(st *stencil, s *scratch, x, ℓ, k int) bool {
+	n := p.pattern[ℓ]
+	if p.kinked[ℓ] {
+		n = 1 + p.pattern[ℓ+1] // only unit k of layer ℓ moves
+	}
+	first := s.signs[0][:n]
+	if st.origin {
+		first = s.baseSigns[:n]
+		p.basePattern(first, x, ℓ, k)
+	}
+	for q := range st.points {
+		for u, v := range s.signs[q][:n] {
+			if v != first[u] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// basePattern writes example x's sign pattern at θ into sig: z > 0 for
+// unit k of layer ℓ if ℓ is kinked, then for every unit of the kinked
+// layers after ℓ.
+func (p *netPass) basePattern(sig []bool, x, ℓ, k int) {
+	if p.kinked[ℓ] {
+		sig[0] = p.Z[ℓ][x*p.sizes[ℓ]+k] > 0
+		sig = sig[1:]
+	}
+	p.laterPattern(sig, x, ℓ)
+}
+
+// laterPattern writes the part of basePattern after layer ℓ.
+func (p *netPass) laterPattern(sig []bool, x, ℓ int) {
+	pos := 0
+	for l := ℓ + 1; l <= p.L; l++ {
+		if p.kinked[l] {
+			for _, z := range p.Z[l][x*p.sizes[l] : (x+1)*p.sizes[l]] {
+				sig[pos] = z > 0
+				pos++
+			}
+		}
+	}
+}
+
+// pointCost is C_x with example x's z^ℓ_k moved to zk, everything else at
+// θ. With sig not nil it records the sign pattern as basePattern does.
+func (p *netPass) pointCost(x, ℓ, k int, zk float64, s *scratch, sig []bool) float64 {
+	pos := 0
+	if sig != nil && p.kinked[ℓ] {
+		sig[0] = zk > 0
+		pos = 1
+	}
+	n := p.sizes[ℓ]
+	row := x * n
+	if ℓ == p.L {
+		a := s.a[ℓ]
+		if p.acts[ℓ] == derive.Softmax {
+			z := s.z[ℓ]
+			copy(z, p.Z[ℓ][row:row+n])
+			z[k] = zk
+			p.acts[ℓ].Activate(a, z)
+		} else {
+			copy(a, p.A[ℓ][row:row+n])
+			a[k] = p.acts[ℓ].F(zk)
+		}
+		return p.exampleCost(x, a)
+	}
+	da := p.acts[ℓ].F(zk) - p.A[ℓ][row+k]
+	if da == 0 { // the unit did not move: C_x is as at θ
+		if sig != nil {
+			p.laterPattern(sig[pos:], x, ℓ)
+		}
+		return p.cx[x]
+	}
+	// Z^{ℓ+1} += W^{ℓ+1}[k, :] · da: the rank-one update, one example.
+	l := ℓ + 1
+	nl := p.sizes[l]
+	z := s.z[l]
+	copy(z, p.Z[l][x*nl:(x+1)*nl])
+	w := p.W[l][k*nl : (k+1)*nl]
+	for u := range z {
+		z[u] += da * w[u]
+	}
+	for ; ; l++ {
+		if sig != nil && p.kinked[l] {
+			for _, v := range z {
+				sig[pos] = v > 0
+				pos++
+			}
+		}
+		a := s.a[l]
+		p.acts[l].Activate(a, z)
+		if l == p.L {
+			return p.exampleCost(x, a)
+		}
+		z = s.z[l+1]
+		p.affine(z, l+1, a)
+	}
+}
+
+// complexEntry is Im C(θ + i h e_i) / h, with *kink set (when kink is not
+// nil) if the perturbation reaches a kinked pre-activation at exactly 0.
+func (p *netPass) complexEntry(i int, h float64, s *scratch, kink *bool) float64 {
+	ℓ, k, j := p.locate(i)
+	nIn, n := p.sizes[ℓ-1], p.sizes[ℓ]
+	var sum complex128
+	for x := 0; x < p.m; x++ {
+		factor := 1.0
+		if j >= 0 {
+			factor = p.A[ℓ-1][x*nIn+j]
+		}
+		if factor == 0 {
+			sum += complex(p.cx[x], 0)
+			continue
+		}
+		zk := complex(p.Z[ℓ][x*n+k], h*factor) // z^ℓ_kx + i h ∂z^ℓ_kx/∂θ_i
+		sum += p.complexPointCost(x, ℓ, k, zk, s, kink)
+	}
+	return imag(complex(p.R, 0)*sum) / h
+}
+
+// atKink reports a pre-activation whose real part is exactly at the kink
+// while the step moves it.
+func atKink(z complex128) bool { return real(z) == 0 && imag(z) != 0 }
+
+// complexPointCost is C_x in complex arithmetic with example x's z^ℓ_k at
+// zk, everything else at θ.
+func (p *netPass) complexPointCost(x, ℓ, k int, zk complex128, s *scratch, kink *bool) complex128 {
+	if kink != nil && p.kinked[ℓ] && atKink(zk) {
+		*kink = true
+	}
+	n := p.sizes[ℓ]
+	row := x * n
+	nOut := p.sizes[p.L]
+	y := p.Y[x*nOut : (x+1)*nOut]
+	if ℓ == p.L {
+		a := s.ac[ℓ]
+		if p.acts[ℓ] == derive.Softmax {
+			z := s.zc[ℓ]
+			for u, v := range p.Z[ℓ][row : row+n] {
+				z[u] = complex(v, 0)
+			}
+			z[k] = zk
+			p.acts[ℓ].ComplexActivate(a, z)
+		} else {
+			for u, v := range p.A[ℓ][row : row+n] {
+				a[u] = complex(v, 0)
+			}
+			a[k] = p.acts[ℓ].ComplexF(zk)
+		}
+		return p.cost.ComplexValue(a, y)
+	}
+	da := p.acts[ℓ].ComplexF(zk) - complex(p.A[ℓ][row+k], 0)
+	if da == 0 {
+		return complex(p.cx[x], 0)
+	}
+	l := ℓ + 1
+	nl := p.sizes[l]
+	z := s.zc[l]
+	w := p.W[l][k*nl : (k+1)*nl]
+	re, im := real(da), imag(da)
+	for u, v := range p.Z[l][x*nl : (x+1)*nl] {
+		z[u] = complex(v+re*w[u], im*w[u]) // Z^{ℓ+1} + W^{ℓ+1}[k, :] · da
+	}
+	for ; ; l++ {
+		if kink != nil && p.kinked[l] && !*kink {
+			for _, v := range z {
+				if atKink(v) {
+					*kink = true
+				}
+			}
+		}
+		a := s.ac[l]
+		p.acts[l].ComplexActivate(a, z)
+		if l == p.L {
+			return p.cost.ComplexValue(a, y)
+		}
+		z = s.zc[l+1]
+		p.complexAffine(z, l+1, a)
+	}
+}
+
+// complexAffine is affine in complex arithmetic; W and b are real, so the
+// real and imaginary parts are two real sums.
+func (p *netPass) complexAffine(z []complex128, ℓ int, a []complex128) {
+	for u, v := range p.B[ℓ] {
+		z[u] = complex(v, 0)
+	}
+	out := len(z)
+	W := p.W[ℓ]
+	for j, aj := range a {
+		if aj == 0 {
+			continue
+		}
+		re, im := real(aj), imag(aj)
+		w := W[j*out : (j+1)*out]
+		for u := range z {
+			z[u] += complex(re*w[u], im*w[u])
+		}
+	}
+}
