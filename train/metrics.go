@@ -58,7 +58,7 @@ func (w *workspace) load(set *data.Set, idx []int) {
 // cost with respect to every parameter. limit > 0 measures only the first
 // limit examples.
 func (t *trainer) measureSet(set *data.Set, withGrad bool, limit int) measure {
-	net := t.net
+	net := t.current()
 	n := set.Len()
 	if limit > 0 {
 		n = min(n, limit)

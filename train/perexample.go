@@ -1,6 +1,8 @@
 package train
 
 import (
+	"math"
+
 	"github.com/backproof/backproof/data"
 	"github.com/backproof/backproof/derive"
 	"gonum.org/v1/gonum/blas"
@@ -17,21 +19,28 @@ import (
 //	δ^{ℓ−1} = ((W^ℓ)ᵀ δ^ℓ) ⊙ f′(z^{ℓ−1})     (BP2)
 //	∇_b += δ^ℓ,  ∇_W += δ^ℓ (a^{ℓ−1})ᵀ        (BP3, BP4)
 //
-// Its vectors are allocated once; a step allocates nothing.
+// The input x = a⁰ is given by its nonzero entries (sparse.go), so the
+// first layer's W¹x and δ¹xᵀ touch only the columns of W¹ where x_j ≠ 0,
+// as the row and column step (step.go) does: a zero input adds 0 to z and
+// to ∇_W either way. Its vectors are allocated once; a step allocates
+// nothing.
 type perExample struct {
-	z, a, d []*mat.VecDense // z^ℓ, a^ℓ, δ^ℓ; a[0] is a view of the example's input row
+	z, a, d []*mat.VecDense // z^ℓ, a^ℓ, δ^ℓ; a[0] unused
 	dw      []*mat.Dense
 	db      [][]float64
 	g, y    []float64 // ∇_a C_x and the one-hot target
+	input   *sparseRows
+	labels  []int
 }
 
-func newPerExample(net *derive.Net) *perExample {
+// newPerExample is the loop for net on the training examples of set.
+func newPerExample(net *derive.Net, set *data.Set) *perExample {
 	sizes := net.Sizes()
 	L := len(sizes) - 1
 	p := &perExample{z: make([]*mat.VecDense, L+1), a: make([]*mat.VecDense, L+1), d: make([]*mat.VecDense, L+1),
 		dw: make([]*mat.Dense, L+1), db: make([][]float64, L+1),
-		g: make([]float64, sizes[L]), y: make([]float64, sizes[L])}
-	p.a[0] = mat.NewVecDense(sizes[0], nil)
+		g: make([]float64, sizes[L]), y: make([]float64, sizes[L]),
+		input: newSparseRows(set.X), labels: set.Labels}
 	for ℓ := 1; ℓ <= L; ℓ++ {
 		p.z[ℓ], p.a[ℓ], p.d[ℓ] = mat.NewVecDense(sizes[ℓ], nil), mat.NewVecDense(sizes[ℓ], nil), mat.NewVecDense(sizes[ℓ], nil)
 		r, c := net.Layers[ℓ-1].W.Dims()
@@ -43,25 +52,26 @@ func newPerExample(net *derive.Net) *perExample {
 
 func vec(v *mat.VecDense) []float64 { return v.RawVector().Data }
 
-// gradient sets dw, db to the gradient of C = R·Σ_x C_x over the examples
-// idx of set and returns Σ_x C_x.
-func (p *perExample) gradient(net *derive.Net, set *data.Set, idx []int, R float64) (costSum float64) {
+// gradient sets dw, db to the gradient of C = R·Σ_x C_x over the training
+// examples idx and returns Σ_x C_x.
+func (p *perExample) gradient(net *derive.Net, idx []int, R float64) (costSum float64) {
 	L := len(p.z) - 1
 	for ℓ := 1; ℓ <= L; ℓ++ {
 		clear(raw(p.dw[ℓ]))
 		clear(p.db[ℓ])
 	}
-	n0 := p.a[0].Len()
 	for _, i := range idx {
-		// The example's input is row i of the set: as a column vector it
-		// holds the same numbers, so a[0] views it without copying.
-		p.a[0].SetRawVector(blas64.Vector{N: n0, Inc: 1, Data: set.X.RawRowView(i)})
+		cols, x := p.input.row(i) // the nonzero x_j and their j
 		clear(p.y)
-		p.y[set.Labels[i]] = 1
+		p.y[p.labels[i]] = 1
 		for ℓ := 1; ℓ <= L; ℓ++ {
 			l := net.Layers[ℓ-1]
 			z := p.z[ℓ]
-			blas64.Gemv(blas.NoTrans, 1, l.W.RawMatrix(), p.a[ℓ-1].RawVector(), 0, z.RawVector()) // z = W a
+			if ℓ == 1 {
+				mulSparse(vec(z), l.W, cols, x) // z = W x
+			} else {
+				blas64.Gemv(blas.NoTrans, 1, l.W.RawMatrix(), p.a[ℓ-1].RawVector(), 0, z.RawVector()) // z = W a
+			}
 			zv := vec(z)
 			for k, b := range l.B { //   + b
 				zv[k] += b
@@ -85,10 +95,11 @@ func (p *perExample) gradient(net *derive.Net, set *data.Set, idx []int, R float
 				p.db[ℓ][k] += v
 			}
 			// BP4: ∇_W += δ (a^{ℓ−1})ᵀ, a rank-one update
-			blas64.Ger(1, δ.RawVector(), p.a[ℓ-1].RawVector(), p.dw[ℓ].RawMatrix())
 			if ℓ == 1 {
+				addOuterSparse(p.dw[1], vec(δ), cols, x)
 				break
 			}
+			blas64.Ger(1, δ.RawVector(), p.a[ℓ-1].RawVector(), p.dw[ℓ].RawMatrix())
 			prev := p.d[ℓ-1]
 			// (W^ℓ)ᵀ δ^ℓ, by blas64 directly: W.T() would allocate
 			blas64.Gemv(blas.Trans, 1, net.Layers[ℓ-1].W.RawMatrix(), δ.RawVector(), 0, prev.RawVector())
@@ -108,4 +119,60 @@ func (p *perExample) gradient(net *derive.Net, set *data.Set, idx []int, R float
 		}
 	}
 	return costSum
+}
+
+// mulSparse sets z = W x for x given by its nonzero entries x[q] at
+// positions cols[q]: z_k = Σ_q W[k, cols[q]] x[q].
+func mulSparse(z []float64, W *mat.Dense, cols []int32, x []float64) {
+	for k := range z {
+		row := W.RawRowView(k)
+		var s float64
+		for q, j := range cols {
+			s += row[j] * x[q]
+		}
+		z[k] = s
+	}
+}
+
+// addOuterSparse adds δ xᵀ to G for x given by its nonzero entries x[q] at
+// positions cols[q]: G[k, cols[q]] += δ_k x[q]; the other columns would
+// gain δ_k·0.
+func addOuterSparse(G *mat.Dense, δ []float64, cols []int32, x []float64) {
+	for k, dk := range δ {
+		row := G.RawRowView(k)
+		for q, j := range cols {
+			row[j] += dk * x[q]
+		}
+	}
+}
+
+// update takes the step
+//
+//	W^ℓ ← W^ℓ − η (∂C/∂W^ℓ + decay·W^ℓ),   b^ℓ ← b^ℓ − η ∂C/∂b^ℓ
+//
+// (decay = λ/n is network2's L2 term; biases are not decayed) and reports
+// whether every parameter is still finite. The check is one addition per
+// parameter: a sum of finite numbers is NaN or ±Inf only if an addend is,
+// or if it overflows, which is an overflow too.
+func update(net *derive.Net, dw []*mat.Dense, db [][]float64, eta, decay float64) (finite bool) {
+	var s float64
+	for ℓ, l := range net.Layers {
+		W, G := raw(l.W), raw(dw[ℓ+1])
+		if decay == 0 {
+			for i, g := range G {
+				W[i] -= eta * g
+				s += W[i]
+			}
+		} else {
+			for i, g := range G {
+				W[i] -= eta * (g + decay*W[i])
+				s += W[i]
+			}
+		}
+		for i, g := range db[ℓ+1] {
+			l.B[i] -= eta * g
+			s += l.B[i]
+		}
+	}
+	return !math.IsNaN(s) && !math.IsInf(s, 0)
 }

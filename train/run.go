@@ -21,8 +21,11 @@ type trainer struct {
 	net   *derive.Net
 	train *data.Set
 	decay float64 // λ/n
-	steps map[int]*workspace
 	evals map[int]*workspace
+	// Steps run on fast (row and column) or pe (per-example). fast keeps
+	// its own copy of the parameters; stale says net is behind it.
+	fast  *fastNet
+	stale bool
 	pe    *perExample
 }
 
@@ -35,11 +38,23 @@ func newTrainer(cfg Config, sp spec, train *data.Set) *trainer {
 	net := derive.NewNet(sp.conv, sp.sizes, sp.acts, sp.cost, sp.red, sp.init, rng)
 	t := &trainer{cfg: cfg, sp: sp, net: net, train: train,
 		decay: cfg.Lambda / float64(train.Len()),
-		steps: map[int]*workspace{}, evals: map[int]*workspace{}}
-	if sp.conv == derive.PerExample {
-		t.pe = newPerExample(net)
+		evals: map[int]*workspace{}}
+	switch {
+	case sp.conv == derive.PerExample:
+		t.pe = newPerExample(net, train)
+	case cfg.Epochs != NoTraining:
+		t.fast = newFastNet(net, train, cfg.Batch)
 	}
 	return t
+}
+
+// current returns the net with the parameters of the last step.
+func (t *trainer) current() *derive.Net {
+	if t.stale {
+		t.fast.publish(t.net)
+		t.stale = false
+	}
+	return t.net
 }
 
 // step is one mini-batch step on the examples idx of the training set: the
@@ -49,21 +64,14 @@ func newTrainer(cfg Config, sp spec, train *data.Set) *trainer {
 func (t *trainer) step(idx []int) (cost float64, finite bool) {
 	R := t.sp.red.Factor(len(idx))
 	if t.pe != nil {
-		cost = R * t.pe.gradient(t.net, t.train, idx, R)
+		cost = R * t.pe.gradient(t.net, idx, R)
 		if !isFinite(cost) {
 			return cost, true
 		}
 		return cost, update(t.net, t.pe.dw, t.pe.db, t.cfg.Eta, t.decay)
 	}
-	w := t.workspaceFor(t.steps, len(idx))
-	w.load(t.train, idx)
-	w.forward(t.net)
-	cost = R * w.costSum(t.net)
-	if !isFinite(cost) {
-		return cost, true
-	}
-	w.backward(t.net, R)
-	return cost, update(t.net, w.dw, w.db, t.cfg.Eta, t.decay)
+	t.stale = true
+	return t.fast.step(idx, R, t.cfg.Eta, t.decay)
 }
 
 func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
@@ -269,7 +277,7 @@ func (t *trainer) probe(epoch int) Curvature {
 	if c == derive.PerExample {
 		c = derive.Column
 	}
-	net := t.net.In(c)
+	net := t.current().In(c)
 	net.Reduction = derive.Mean
 	k := min(t.cfg.CurvatureExamples, t.train.Len())
 	idx := make([]int, k)
@@ -289,7 +297,7 @@ func (t *trainer) divergence(epoch, step int, cost float64, idx []int) *Divergen
 	if !isFinite(cost) {
 		d.What = fmt.Sprintf("the batch cost is %v", cost)
 	} else {
-		for ℓ, l := range t.net.Layers {
+		for ℓ, l := range t.current().Layers {
 			if bad := nonFinite(raw(l.W)); bad != "" {
 				d.What = fmt.Sprintf("W%d has %s entries after the update", ℓ+1, bad)
 				break

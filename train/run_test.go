@@ -28,18 +28,24 @@ func blobs(t *testing.T, m int, seed uint64) *data.Set {
 // epoch (3e-9 after three), a property of the map, not of the gradients,
 // which agree to 1e-12 at every step (TestFastPathMatchesDerive).
 func TestRowAndPerExampleTrainAlike(t *testing.T) {
-	set := blobs(t, 200, 3)
-	for _, act := range []string{"sigmoid", "tanh,softmax"} {
+	rng := rand.New(rand.NewPCG(5, 5))
+	sparse := sparsify(rng, randomSet(rng, 200, 20, 3), 0.8) // MNIST-like: 80% zeros
+	for _, act := range []string{"sigmoid", "tanh,softmax", "relu,sigmoid"} {
+		set := blobs(t, 200, 3)
 		cost := "quadratic"
 		if act != "sigmoid" {
 			cost = "log-likelihood"
 		}
-		base := Config{Net: []int{2, 8, 3}, Act: act, Cost: cost, Eta: 0.1, Batch: 7, Lambda: 0.1}
+		if act == "relu,sigmoid" {
+			set, cost = sparse, "cross-entropy"
+		}
+		_, inputs := set.X.Dims()
+		base := Config{Net: []int{inputs, 8, 3}, Act: act, Cost: cost, Eta: 0.1, Batch: 7, Lambda: 0.1}
 		trainers := map[derive.Convention]*trainer{}
 		for _, c := range derive.Conventions {
 			cfg := base
 			cfg.Convention = c.String()
-			cfg, sp, err := cfg.resolve(2, 3, set.Len())
+			cfg, sp, err := cfg.resolve(inputs, 3, set.Len())
 			require.NoError(t, err)
 			trainers[c] = newTrainer(cfg, sp, set)
 		}
@@ -61,10 +67,40 @@ func TestRowAndPerExampleTrainAlike(t *testing.T) {
 			}
 		}
 		for _, c := range []derive.Convention{derive.Column, derive.PerExample} {
-			back := trainers[c].net.In(derive.Row)
-			for ℓ, l := range row.net.Layers {
+			back := trainers[c].current().In(derive.Row)
+			for ℓ, l := range row.current().Layers {
 				requireClose(t, raw(l.W), raw(back.Layers[ℓ].W), 1e-10, act+" "+c.String()+" W")
 				requireClose(t, l.B, back.Layers[ℓ].B, 1e-10, act+" "+c.String()+" b")
+			}
+		}
+	}
+}
+
+// A step whose update overflows a weight reports it at that step, in every
+// convention, although the batch cost (computed before the update) is
+// finite; a step of a sane size does not. Inputs of 1e10 into relu units
+// make the weight gradients about 1e10 times the bias gradients, so that
+// at η 1e290 only weights overflow: the fast path must find them through
+// its bound on |W| (fastNet.update), not through the biases.
+func TestStepReportsOverflow(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 6))
+	set := sparsify(rng, randomSet(rng, 20, 30, 3), 0.8)
+	for i := range raw(set.X) {
+		raw(set.X)[i] *= 1e10
+	}
+	for _, c := range derive.Conventions {
+		for _, eta := range []float64{1e-25, 1e290} {
+			cfg, sp, err := Config{Net: []int{30, 40, 3}, Act: "relu,identity", Convention: c.String(), Eta: eta, Reduction: "sum"}.resolve(30, 3, set.Len())
+			require.NoError(t, err)
+			tr := newTrainer(cfg, sp, set)
+			cost, finite := tr.step([]int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
+			require.True(t, isFinite(cost), "%v η %g cost", c, eta)
+			require.Equal(t, eta < 1, finite, "%v η %g", c, eta)
+			if !finite {
+				for _, l := range tr.current().Layers {
+					require.Empty(t, nonFinite(l.B), "%v: the biases stay finite", c)
+				}
+				assert.Regexp(t, `^W\d has (NaN and )?±Inf entries`, tr.divergence(1, 1, cost, nil).What, "%v", c)
 			}
 		}
 	}

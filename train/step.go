@@ -1,294 +1,348 @@
 package train
 
-// The hot path: one mini-batch step in the row and column conventions, a
-// matrix product per layer, into buffers allocated once. A step allocates
-// nothing (TestStepAllocatesNothing). Every formula is derive's, in the
-// same order, so the numbers equal derive.Backprop's
-// (TestWorkspaceMatchesDerive); derive's exported per-example pieces
-// (Activation.Activate, BackStep, Cost.Value, Cost.Grad) are called on whole
-// matrices where they are elementwise.
+// The hot path: one mini-batch step of the row and column conventions, one
+// example at a time in the row layout, skipping zero inputs, with the
+// gradient added straight into the weights:
+//
+//	forward, each example x (a row):   z^ℓ = b^ℓ + Σ_{j: a_j ≠ 0} a_j W^ℓ[j,:]   (a = a^{ℓ−1}, a^0 = x)
+//	                                    a^ℓ = f(z^ℓ)
+//	output:                             δ^L = R ∇_a C_x ⊙ f′(z^L)   (softmax: δ = J g)
+//	backward, with the old weights:     δ^{ℓ−1}_j = (Σ_k W^ℓ[j,k] δ^ℓ_k) f′(z^{ℓ−1}_j)
+//	update, each example x:             W^ℓ[j,:] += a_j (−η δ^ℓ)  for a_j ≠ 0
+//	                                    b^ℓ −= η Σ_x δ^ℓ
+//
+// which is the row convention's step W ← W − η (A^{ℓ−1})ᵀ δ^ℓ, b ← b − η Σ δ,
+// the product (A^{ℓ−1})ᵀ δ^ℓ taken apart into one rank-one piece per
+// example and added as it is made; no gradient matrix is stored. With L2,
+// W^ℓ is first scaled by 1 − ηλ/n, which with the pieces makes
+// W − η (∂C/∂W + (λ/n) W). An input that is 0 contributes nothing
+// to z (0·W[j,:]) and nothing to the gradient (0·δ): its row of W is not
+// read in the forward pass and not written in the update. An MNIST image
+// is 81% zeros, so the first layer — 23,520 of the 23,820 weights of
+// [784,30,10] — costs a fifth of its dense price, both ways. The training
+// set's nonzero inputs are listed once, before the first step (sparse.go);
+// gather and scatter (kernels.go) are the two loops over them.
+//
+// The numbers are the convention's, added in another order: they agree
+// with derive.Backprop to rounding (TestFastPathMatchesDerive). The column
+// convention runs the same step on the transposed weights — its equations
+// are the row ones transposed — and the parameters go back to its layout
+// (publish) whenever anything outside the step reads them. A step
+// allocates nothing (TestStepAllocatesNothing).
 
 import (
 	"math"
 
+	"github.com/backproof/backproof/data"
 	"github.com/backproof/backproof/derive"
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
-	"gonum.org/v1/gonum/mat"
 )
 
-// workspace holds every matrix of one forward and backward pass over a batch
-// of m examples, in the layout of the net's convention: row (X is m×n₀,
-// Z^ℓ m×n_ℓ) or column (X is n₀×m, Z^ℓ n_ℓ×m; also used to evaluate the
-// per-example convention, whose parameters have the column layout).
-type workspace struct {
-	col  bool
-	m    int
-	x, y *mat.Dense   // the batch and its targets
-	z, a []*mat.Dense // Z^ℓ, A^ℓ for ℓ = 0..L; a[0] is x, z[0] unused
-	d    []*mat.Dense // δ^ℓ = ∂C/∂Z^ℓ (first ∂C/∂A^ℓ, then ⊙ f′ in place)
-	dw   []*mat.Dense // ∂C/∂W^ℓ, shaped like W^ℓ
-	db   [][]float64  // ∂C/∂b^ℓ
-	// one example's output entries, for softmax in the column layout,
-	// where an example is a strided column
-	ez, ea, ey, eg, ed []float64
+// fastNet is a network as the step keeps it: W^ℓ is n_{ℓ−1}×width[ℓ] in the
+// row layout, row j at w[ℓ][j·width[ℓ]:], and b^ℓ has width[ℓ] entries;
+// width[ℓ] is n_ℓ rounded up to a multiple of kernelWidth, and the extra
+// columns are zeros. Slices are indexed by the layer number ℓ; index 0 is
+// unused.
+type fastNet struct {
+	sizes []int // n₀, n₁, …, n_L
+	width []int
+	acts  []derive.Activation
+	cost  derive.Cost
+	w, b  [][]float64
+	wmax  []float64 // wmax[ℓ] bounds |W^ℓ|'s entries from above (see update)
+
+	input  *sparseRows // the training set's inputs, nonzeros only
+	labels []int       // and classes
+
+	// One mini-batch: example r is training example batch[r], and its
+	// rows of Z^ℓ, A^ℓ and δ^ℓ start at r·width[ℓ]. For ℓ ≥ 2, list[ℓ]
+	// and val[ℓ] hold from r·n_{ℓ−1} the positions and values of the
+	// nonzero entries of its a^{ℓ−1}, count[ℓ][r] of them (the first
+	// layer's are input's); amax[ℓ] is the largest |entry| of A^{ℓ−1}.
+	batch   []int
+	z, a, d [][]float64
+	list    [][]int32
+	val     [][]float64
+	count   [][]int
+	amax    []float64
+	db      [][]float64 // Σ_x δ^ℓ
+	sink    float64     // what sparseRows.touch returns
+	y, g, v []float64   // one example's target, ∂C_x/∂a^L, and −η δ^ℓ
 }
 
-func newWorkspace(net *derive.Net, m int) *workspace {
+// newFastNet holds net's parameters in the row layout, for steps on the
+// training examples of set, m at a time (more allocate once).
+func newFastNet(net *derive.Net, set *data.Set, m int) *fastNet {
 	sizes := net.Sizes()
 	L := len(sizes) - 1
-	w := &workspace{col: net.Convention.ColumnLayout(), m: m,
-		z: make([]*mat.Dense, L+1), a: make([]*mat.Dense, L+1), d: make([]*mat.Dense, L+1),
-		dw: make([]*mat.Dense, L+1), db: make([][]float64, L+1)}
-	w.x = w.batchMatrix(sizes[0])
-	w.y = w.batchMatrix(sizes[L])
-	w.a[0] = w.x
+	f := &fastNet{sizes: sizes, width: make([]int, L+1), acts: make([]derive.Activation, L+1), cost: net.Cost,
+		w: make([][]float64, L+1), b: make([][]float64, L+1), wmax: make([]float64, L+1), input: newSparseRows(set.X), labels: set.Labels,
+		list: make([][]int32, L+1), val: make([][]float64, L+1), amax: make([]float64, L+1), db: make([][]float64, L+1)}
+	maxWidth := 0
 	for ℓ := 1; ℓ <= L; ℓ++ {
-		w.z[ℓ], w.a[ℓ], w.d[ℓ] = w.batchMatrix(sizes[ℓ]), w.batchMatrix(sizes[ℓ]), w.batchMatrix(sizes[ℓ])
-		r, c := net.Layers[ℓ-1].W.Dims()
-		w.dw[ℓ] = mat.NewDense(r, c, nil)
-		w.db[ℓ] = make([]float64, sizes[ℓ])
+		f.width[ℓ] = (sizes[ℓ] + kernelWidth - 1) / kernelWidth * kernelWidth
+		f.acts[ℓ] = net.Layers[ℓ-1].Act
+		f.w[ℓ] = make([]float64, sizes[ℓ-1]*f.width[ℓ])
+		f.b[ℓ] = make([]float64, f.width[ℓ])
+		f.db[ℓ] = make([]float64, f.width[ℓ])
+		maxWidth = max(maxWidth, f.width[ℓ])
 	}
-	nL := sizes[L]
-	w.ez, w.ea, w.ey, w.eg, w.ed = make([]float64, nL), make([]float64, nL), make([]float64, nL), make([]float64, nL), make([]float64, nL)
-	return w
+	f.y, f.g, f.v = make([]float64, sizes[L]), make([]float64, sizes[L]), make([]float64, maxWidth)
+	f.load(net)
+	f.grow(m)
+	return f
 }
 
-// batchMatrix is m×n in the row layout, n×m in the column layout.
-func (w *workspace) batchMatrix(n int) *mat.Dense {
-	if w.col {
-		return mat.NewDense(n, w.m, nil)
+// grow makes the batch buffers hold m examples.
+func (f *fastNet) grow(m int) {
+	if len(f.count) > 0 && len(f.count[1]) >= m {
+		return
 	}
-	return mat.NewDense(w.m, n, nil)
+	L := len(f.sizes) - 1
+	f.z, f.a, f.d, f.count = make([][]float64, L+1), make([][]float64, L+1), make([][]float64, L+1), make([][]int, L+1)
+	for ℓ := 1; ℓ <= L; ℓ++ {
+		f.z[ℓ], f.a[ℓ], f.d[ℓ] = make([]float64, m*f.width[ℓ]), make([]float64, m*f.width[ℓ]), make([]float64, m*f.width[ℓ])
+		f.count[ℓ] = make([]int, m)
+		if ℓ >= 2 {
+			f.list[ℓ], f.val[ℓ] = make([]int32, m*f.sizes[ℓ-1]), make([]float64, m*f.sizes[ℓ-1])
+		}
+	}
 }
 
-// raw is a matrix's entries; every workspace matrix is contiguous.
-func raw(m *mat.Dense) []float64 { return m.RawMatrix().Data }
-
-// forward runs the forward pass on w.x:
-//
-//	row:     Z^ℓ = A^{ℓ−1} W^ℓ + b^ℓ    column:  Z^ℓ = W^ℓ A^{ℓ−1} + b^ℓ
-//	         A^ℓ = f(Z^ℓ)
-func (w *workspace) forward(net *derive.Net) {
-	for ℓ := 1; ℓ < len(w.z); ℓ++ {
-		l := net.Layers[ℓ-1]
-		Z := w.z[ℓ]
-		if w.col {
-			mul(Z, l.W, false, w.a[ℓ-1], false)
-			r, _ := Z.Dims()
-			for i := range r {
-				row, bi := Z.RawRowView(i), l.B[i]
-				for k := range row {
-					row[k] += bi
-				}
-			}
-		} else {
-			mul(Z, w.a[ℓ-1], false, l.W, false)
-			for i := range w.m {
-				row := Z.RawRowView(i)
-				for k, bk := range l.B {
-					row[k] += bk
+// load copies net's parameters in: W^ℓ as it is in the row layout,
+// transposed from the column layout.
+func (f *fastNet) load(net *derive.Net) {
+	col := net.Convention.ColumnLayout()
+	for ℓ := 1; ℓ < len(f.sizes); ℓ++ {
+		l, wd := net.Layers[ℓ-1], f.width[ℓ]
+		for j := range f.sizes[ℓ-1] {
+			for k := range f.sizes[ℓ] {
+				if col {
+					f.w[ℓ][j*wd+k] = l.W.At(k, j)
+				} else {
+					f.w[ℓ][j*wd+k] = l.W.At(j, k)
 				}
 			}
 		}
-		w.activate(l.Act, ℓ)
+		copy(f.b[ℓ], l.B)
+		f.wmax[ℓ], _ = scan(f.w[ℓ])
 	}
 }
 
-// activate sets A^ℓ = f(Z^ℓ): over the whole matrix for elementwise f,
-// one example at a time for softmax.
-func (w *workspace) activate(act derive.Activation, ℓ int) {
-	Z, A := w.z[ℓ], w.a[ℓ]
-	switch {
-	case act.Elementwise():
-		act.Activate(raw(A), raw(Z))
-	case !w.col:
-		for i := range w.m {
-			act.Activate(A.RawRowView(i), Z.RawRowView(i))
-		}
-	default:
-		for j := range w.m {
-			mat.Col(w.ez, j, Z)
-			act.Activate(w.ea, w.ez)
-			A.SetCol(j, w.ea)
-		}
-	}
-}
-
-// costSum is Σ_x C_x over the batch, after forward. Every cost is a sum
-// over output entries, so the whole matrix is one call in either layout.
-func (w *workspace) costSum(net *derive.Net) float64 {
-	return net.Cost.Value(raw(w.a[len(w.a)-1]), raw(w.y))
-}
-
-// backward sets dw, db to the gradient of C = R·Σ_x C_x on the batch, after
-// forward:
-//
-//	δ^L = R ∇_A C ⊙ f′(Z^L)     (softmax: example by example, δ = J g)
-//	row:     δ^{ℓ−1} = (δ^ℓ (W^ℓ)ᵀ) ⊙ f′(Z^{ℓ−1}),  ∂C/∂W^ℓ = (A^{ℓ−1})ᵀ δ^ℓ,  ∂C/∂b^ℓ = Σ_rows δ^ℓ
-//	column:  δ^{ℓ−1} = ((W^ℓ)ᵀ δ^ℓ) ⊙ f′(Z^{ℓ−1}),  ∂C/∂W^ℓ = δ^ℓ (A^{ℓ−1})ᵀ,  ∂C/∂b^ℓ = Σ_columns δ^ℓ
-func (w *workspace) backward(net *derive.Net, R float64) {
-	L := len(w.z) - 1
-	w.outputDelta(net, R)
-	for ℓ := L; ℓ >= 1; ℓ-- {
-		δ, W := w.d[ℓ], net.Layers[ℓ-1].W
-		if w.col {
-			mul(w.dw[ℓ], δ, false, w.a[ℓ-1], true)
-			r, _ := δ.Dims()
-			for i := range r {
-				var s float64
-				for _, v := range δ.RawRowView(i) {
-					s += v
+// publish copies the parameters out into net, in net's layout.
+func (f *fastNet) publish(net *derive.Net) {
+	col := net.Convention.ColumnLayout()
+	for ℓ := 1; ℓ < len(f.sizes); ℓ++ {
+		l, wd := net.Layers[ℓ-1], f.width[ℓ]
+		for j := range f.sizes[ℓ-1] {
+			row := f.w[ℓ][j*wd:][:f.sizes[ℓ]]
+			if col {
+				for k, v := range row {
+					l.W.Set(k, j, v)
 				}
-				w.db[ℓ][i] = s
-			}
-		} else {
-			mul(w.dw[ℓ], w.a[ℓ-1], true, δ, false)
-			db := w.db[ℓ]
-			clear(db)
-			for i := range w.m {
-				for k, v := range δ.RawRowView(i) {
-					db[k] += v
-				}
+			} else {
+				copy(l.W.RawRowView(j), row)
 			}
 		}
-		if ℓ == 1 {
-			break
-		}
-		prev := w.d[ℓ-1]
-		if w.col {
-			mul(prev, W, true, δ, false)
-		} else {
-			mul(prev, δ, false, W, true)
-		}
-		// ⊙ f′(Z^{ℓ−1}): hidden layers are elementwise.
-		p := raw(prev)
-		net.Layers[ℓ-2].Act.BackStep(p, p, raw(w.z[ℓ-1]), nil)
+		copy(l.B, f.b[ℓ])
 	}
 }
 
-// outputDelta sets δ^L = R·∂(Σ_x C_x)/∂Z^L, as derive does: g = ∇_a C_x,
-// δ = g ⊙ f′(z) (for a sigmoid with cross-entropy δ = a − y, the same
-// number without 0·∞), then both times R.
-func (w *workspace) outputDelta(net *derive.Net, R float64) {
-	L := len(w.z) - 1
-	act := net.Layers[L-1].Act
-	Z, A, D := w.z[L], w.a[L], w.d[L]
-	switch {
-	case act.Elementwise():
-		d := raw(D)
-		if net.Cost == derive.CrossEntropy && act == derive.Sigmoid {
-			a, y := raw(A), raw(w.y)
-			for k := range d {
-				d[k] = a[k] - y[k]
-			}
-		} else {
-			net.Cost.Grad(d, raw(A), raw(w.y))
-			act.BackStep(d, d, raw(Z), nil)
+// step is one mini-batch step on the examples idx of the training set,
+// with R the reduction's factor and decay = λ/n: it returns the batch cost
+// C = R Σ_x C_x and whether every parameter is still finite; a non-finite
+// cost is returned without updating.
+func (f *fastNet) step(idx []int, R, eta, decay float64) (cost float64, finite bool) {
+	f.grow(len(idx))
+	f.batch = idx
+	f.sink += f.input.touch(idx)
+	clear(f.amax)
+	var sum float64
+	for r := range idx {
+		sum += f.forward(r, R)
+	}
+	cost = R * sum
+	if !isFinite(cost) {
+		return cost, true
+	}
+	f.backward(len(idx))
+	return cost, f.update(len(idx), eta, decay)
+}
+
+// forward runs example r of the batch through the net, sets its δ^L, and
+// returns its C_x.
+func (f *fastNet) forward(r int, R float64) float64 {
+	L := len(f.sizes) - 1
+	rows, vals := f.inputs(1, r)
+	for ℓ := 1; ℓ <= L; ℓ++ {
+		n, wd := f.sizes[ℓ], f.width[ℓ]
+		z := f.z[ℓ][r*wd:][:wd]
+		copy(z, f.b[ℓ])                   // z = b
+		gather(z, f.w[ℓ], wd, rows, vals) //   + Σ_j a_j W[j,:]
+		a := f.a[ℓ][r*wd:][:n]
+		f.acts[ℓ].Activate(a, z[:n])
+		if ℓ < L {
+			rows, vals = f.nonzeros(ℓ+1, r, a)
 		}
-	case !w.col:
-		for i := range w.m {
-			a := A.RawRowView(i)
-			net.Cost.Grad(w.eg, a, w.y.RawRowView(i))
-			act.BackStep(D.RawRowView(i), w.eg, Z.RawRowView(i), a)
+	}
+	n, wd := f.sizes[L], f.width[L]
+	z, a, d := f.z[L][r*wd:][:n], f.a[L][r*wd:][:n], f.d[L][r*wd:][:n]
+	clear(f.y)
+	f.y[f.labels[f.batch[r]]] = 1
+	// δ^L = R ∇_a C_x ⊙ f′(z), as derive does: for a sigmoid with
+	// cross-entropy δ = a − y, the same number without 0·∞.
+	act := f.acts[L]
+	if f.cost == derive.CrossEntropy && act == derive.Sigmoid {
+		for k := range d {
+			d[k] = a[k] - f.y[k]
 		}
-	default:
-		for j := range w.m {
-			mat.Col(w.ez, j, Z)
-			mat.Col(w.ea, j, A)
-			mat.Col(w.ey, j, w.y)
-			net.Cost.Grad(w.eg, w.ea, w.ey)
-			act.BackStep(w.ed, w.eg, w.ez, w.ea)
-			D.SetCol(j, w.ed)
-		}
+	} else {
+		f.cost.Grad(f.g, a, f.y)
+		backStep(act, d, f.g, z, a)
 	}
 	if R != 1 {
-		d := raw(D)
 		for k := range d {
 			d[k] *= R
 		}
 	}
+	return f.cost.Value(a, f.y)
 }
 
-// mul sets c = op(a) op(b), op(m) = mᵀ when its flag is set: what
-// mat.Dense.Mul does (blas64.Gemm), without the interface value a.T()
-// allocates on every call, and in panels small enough that gonum's Gemm
-// runs serially. gonum splits a product into 64×64 blocks of c and, from
-// four blocks on, computes them on new goroutines: for a mini-batch of 10
-// that costs more than the arithmetic, and allocates. A panel of at most
-// 192×64 entries of c is three blocks. Every entry of c is the same sum in
-// the same order either way (gonum's blocks run along k in order), so the
-// numbers do not depend on the panels.
-func mul(c, a *mat.Dense, ta bool, b *mat.Dense, tb bool) {
-	const rows, cols = 3 * 64, 64
-	A, B, C := a.RawMatrix(), b.RawMatrix(), c.RawMatrix()
-	opA, opB := blas.NoTrans, blas.NoTrans
-	if ta {
-		opA = blas.Trans
-	}
-	if tb {
-		opB = blas.Trans
-	}
-	if C.Rows <= rows && C.Cols <= cols || C.Rows <= cols && C.Cols <= rows {
-		blas64.Gemm(opA, opB, 1, A, B, 0, C)
-		return
-	}
-	pr, pc := rows, cols // tall panels when c is tall, wide when it is wide
-	if C.Cols > C.Rows {
-		pr, pc = cols, rows
-	}
-	for i := 0; i < C.Rows; i += pr {
-		ni := min(pr, C.Rows-i)
-		subA := panel(A, ta, i, ni, true)
-		for j := 0; j < C.Cols; j += pc {
-			nj := min(pc, C.Cols-j)
-			subB := panel(B, tb, j, nj, false)
-			subC := blas64.General{Rows: ni, Cols: nj, Stride: C.Stride, Data: C.Data[i*C.Stride+j:]}
-			blas64.Gemm(opA, opB, 1, subA, subB, 0, subC)
+// nonzeros lists the nonzero entries of a, example r's a^{ℓ−1}, as layer
+// ℓ's inputs, and keeps amax[ℓ] up to date.
+func (f *fastNet) nonzeros(ℓ, r int, a []float64) ([]int32, []float64) {
+	n := len(a)
+	list, val := f.list[ℓ][r*n:][:n], f.val[ℓ][r*n:][:n]
+	c := 0
+	for j, v := range a {
+		if v != 0 {
+			list[c], val[c] = int32(j), v
+			c++
+			f.amax[ℓ] = maxAbsNaN(f.amax[ℓ], v)
 		}
 	}
+	f.count[ℓ][r] = c
+	return list[:c], val[:c]
 }
 
-// panel is the part of an operand that rows [i, i+n) of c (left, op(a)) or
-// columns [i, i+n) of c (right, op(b)) need, without copying.
-func panel(m blas64.General, trans bool, i, n int, left bool) blas64.General {
-	// For a left operand, op(a)'s rows i..i+n: a's rows, or a's columns if
-	// transposed. For a right operand, op(b)'s columns: b's columns, or
-	// b's rows if transposed.
-	byRows := left != trans
-	if byRows {
-		return blas64.General{Rows: n, Cols: m.Cols, Stride: m.Stride, Data: m.Data[i*m.Stride:]}
+// inputs returns the nonzero entries of example r's a^{ℓ−1}: for the
+// first layer, its inputs.
+func (f *fastNet) inputs(ℓ, r int) ([]int32, []float64) {
+	if ℓ == 1 {
+		return f.input.row(f.batch[r])
 	}
-	return blas64.General{Rows: m.Rows, Cols: n, Stride: m.Stride, Data: m.Data[i:]}
+	n, c := f.sizes[ℓ-1], f.count[ℓ][r]
+	return f.list[ℓ][r*n:][:c], f.val[ℓ][r*n:][:c]
 }
 
-// update takes the step
+// backward sets δ^{ℓ−1} from δ^ℓ for every example and hidden layer, with
+// the weights the forward pass used:
 //
-//	W^ℓ ← W^ℓ − η (∂C/∂W^ℓ + decay·W^ℓ),   b^ℓ ← b^ℓ − η ∂C/∂b^ℓ
-//
-// (decay = λ/n is network2's L2 term; biases are not decayed) and reports
-// whether every parameter is still finite. The check is one addition per
-// parameter: a sum of finite numbers is NaN or ±Inf only if an addend is,
-// or if it overflows, which is an overflow too.
-func update(net *derive.Net, dw []*mat.Dense, db [][]float64, eta, decay float64) (finite bool) {
-	var s float64
-	for ℓ, l := range net.Layers {
-		W, G := raw(l.W), raw(dw[ℓ+1])
-		if decay == 0 {
-			for i, g := range G {
-				W[i] -= eta * g
-				s += W[i]
+//	δ^{ℓ−1}_j = (Σ_k W^ℓ[j,k] δ^ℓ_k) f′(z^{ℓ−1}_j)
+func (f *fastNet) backward(m int) {
+	for ℓ := len(f.sizes) - 1; ℓ >= 2; ℓ-- {
+		n, wd, np, wp := f.sizes[ℓ], f.width[ℓ], f.sizes[ℓ-1], f.width[ℓ-1]
+		W := f.w[ℓ]
+		for r := range m {
+			d, prev := f.d[ℓ][r*wd:][:n], f.d[ℓ-1][r*wp:][:np]
+			for j := range prev {
+				var s float64
+				for k, wjk := range W[j*wd:][:n] {
+					s += wjk * d[k]
+				}
+				prev[j] = s
 			}
-		} else {
-			for i, g := range G {
-				W[i] -= eta * (g + decay*W[i])
-				s += W[i]
-			}
-		}
-		for i, g := range db[ℓ+1] {
-			l.B[i] -= eta * g
-			s += l.B[i]
+			backStep(f.acts[ℓ-1], prev, prev, f.z[ℓ-1][r*wp:][:np], f.a[ℓ-1][r*wp:][:np])
 		}
 	}
-	return !math.IsNaN(s) && !math.IsInf(s, 0)
+}
+
+// backStep sets δ = g ⊙ f′(z) (softmax: J g) for one example, as
+// derive.Activation.BackStep does; for the sigmoid and tanh f′ is computed
+// from a = f(z) — σ′ = a(1−a), tanh′ = 1−a² — the very numbers Prime
+// computes from z, without a second exp.
+func backStep(act derive.Activation, d, g, z, a []float64) {
+	switch act {
+	case derive.Sigmoid:
+		for k := range d {
+			d[k] = g[k] * (a[k] * (1 - a[k]))
+		}
+	case derive.Tanh:
+		for k := range d {
+			d[k] = g[k] * (1 - a[k]*a[k])
+		}
+	default:
+		act.BackStep(d, g, z, a)
+	}
+}
+
+// boundLimit is how large the bound on |W| may grow before update checks
+// the weights one by one: far from overflow (1.8e308), so that one more
+// step cannot reach it.
+const boundLimit = 1e300
+
+// update takes the step of every layer after backward:
+//
+//	W^ℓ ← (1 − η decay) W^ℓ,  then  W^ℓ[j,:] += a_j (−η δ^ℓ) for each example and a_j ≠ 0
+//	b^ℓ ← b^ℓ − η Σ_x δ^ℓ
+//
+// and reports whether every parameter is still finite. Only the biases are
+// checked one by one. A weight becomes NaN or ±Inf only if what is added
+// to it is, or if the sum overflows: so update checks what it adds — a few
+// hundred δs and inputs, summed, NaN or ±Inf if any of them is — and keeps
+// wmax, a bound on |W^ℓ|: each step adds at most η·max|a|·Σ|δ| to an
+// entry. While the bound stays below boundLimit no weight can have
+// overflowed; above it (or NaN) every weight is checked and the bound
+// reset to the largest |W|.
+func (f *fastNet) update(m int, eta, decay float64) (finite bool) {
+	finite = true
+	for ℓ := 1; ℓ < len(f.sizes); ℓ++ {
+		n, wd := f.sizes[ℓ], f.width[ℓ]
+		W := f.w[ℓ]
+		if decay != 0 {
+			s := 1 - eta*decay
+			for k := range W {
+				W[k] *= s
+			}
+			f.wmax[ℓ] *= math.Abs(s)
+		}
+		db, v := f.db[ℓ][:n], f.v[:wd]
+		clear(db)
+		clear(v[n:])
+		var dsum float64 // Σ|δ|
+		for r := range m {
+			d := f.d[ℓ][r*wd:][:wd]
+			for k, dk := range d[:n] {
+				db[k] += dk
+				dsum += math.Abs(dk)
+				v[k] = -eta * dk
+			}
+			rows, vals := f.inputs(ℓ, r)
+			scatter(W, wd, rows, vals, v)
+		}
+		amax := f.amax[ℓ]
+		if ℓ == 1 {
+			amax = f.input.maxAbs
+		}
+		f.wmax[ℓ] += eta * amax * dsum
+		if !(f.wmax[ℓ] < boundLimit) {
+			var ok bool
+			f.wmax[ℓ], ok = scan(W)
+			finite = finite && ok
+		}
+		for k, g := range db {
+			f.b[ℓ][k] -= eta * g
+			if f.b[ℓ][k]-f.b[ℓ][k] != 0 {
+				finite = false
+			}
+		}
+	}
+	return finite
+}
+
+// scan returns the largest |w| and whether every w is finite.
+func scan(w []float64) (top float64, finite bool) {
+	for _, x := range w {
+		top = maxAbsNaN(top, x)
+	}
+	return top, !math.IsNaN(top) && !math.IsInf(top, 0)
 }

@@ -42,16 +42,72 @@ func requireClose(t *testing.T, want, got []float64, tol float64, what string) {
 	}
 }
 
-// The fast path's gradient (workspace for row and column, Nielsen's loop for
-// per-example) against derive.Backprop, which shares only the per-example
-// activation and cost functions with it, for every convention, activation,
-// cost and reduction that fit together. Tolerance: 1e-12 relative per
-// entry; both sides do the same arithmetic in nearly the same order.
+// sparsify zeroes about frac of x's entries, and all of row 0: MNIST-like
+// inputs, and an example with no input at all.
+func sparsify(rng *rand.Rand, set *data.Set, frac float64) *data.Set {
+	x := mat.DenseCopyOf(set.X)
+	for i := range raw(x) {
+		if rng.Float64() < frac {
+			raw(x)[i] = 0
+		}
+	}
+	clear(x.RawRowView(0))
+	return &data.Set{Name: set.Name + " sparse", X: x, Labels: set.Labels, Classes: set.Classes}
+}
+
+// gradient runs the fast path on the examples idx and returns C and its
+// gradient in the layout of conv: the step's forward and backward pass, then
+// each example's piece of ∂C/∂W^ℓ added into zeros instead of into W^ℓ.
+func (f *fastNet) gradient(idx []int, R float64, conv derive.Convention) (cost float64, dw []*mat.Dense, db [][]float64) {
+	f.grow(len(idx))
+	f.batch = idx
+	clear(f.amax)
+	for r := range idx {
+		cost += f.forward(r, R)
+	}
+	f.backward(len(idx))
+	L := len(f.sizes) - 1
+	dw, db = make([]*mat.Dense, L+1), make([][]float64, L+1)
+	for ℓ := 1; ℓ <= L; ℓ++ {
+		n, np, wd := f.sizes[ℓ], f.sizes[ℓ-1], f.width[ℓ]
+		g := make([]float64, np*wd)
+		db[ℓ] = make([]float64, n)
+		for r := range idx {
+			d := f.d[ℓ][r*wd:][:wd]
+			rows, vals := f.inputs(ℓ, r)
+			scatter(g, wd, rows, vals, d)
+			for k := range db[ℓ] {
+				db[ℓ][k] += d[k]
+			}
+		}
+		dw[ℓ] = mat.NewDense(np, n, nil)
+		for j := range np {
+			copy(dw[ℓ].RawRowView(j), g[j*wd:][:n])
+		}
+		if conv.ColumnLayout() {
+			dw[ℓ] = mat.DenseCopyOf(dw[ℓ].T())
+		}
+	}
+	return R * cost, dw, db
+}
+
+// The gradients of training against derive.Backprop, which shares only the
+// per-example activation and cost functions with them, for every
+// convention, activation, cost and reduction that fit together, on dense
+// N(0,1) inputs and on the same with 70% zeros (and an example of zeros):
+// the fast path of step.go (row and column), the matrix products of
+// workspace.go (row and column; they measure the sets) and Nielsen's loop
+// (per-example). Then one step with and without L2 against
+// W − η (∂C/∂W + (λ/n) W), b − η ∂C/∂b from derive's gradient. Tolerance:
+// 1e-12 relative per entry; both sides do the same arithmetic in other
+// orders (and the assembly rounds a multiply-add once).
 func TestFastPathMatchesDerive(t *testing.T) {
 	sizes := []int{4, 5, 3}
 	rng := rand.New(rand.NewPCG(7, 7))
-	set := randomSet(rng, 6, sizes[0], sizes[2])
+	dense := randomSet(rng, 6, sizes[0], sizes[2])
+	sets := []*data.Set{dense, sparsify(rng, dense, 0.7)}
 	idx := []int{3, 0, 5, 1, 4, 2, 3} // shuffled, with a repeat
+	const eta = 0.3
 	for _, hidden := range derive.Activations {
 		if hidden == derive.Softmax {
 			continue
@@ -63,30 +119,61 @@ func TestFastPathMatchesDerive(t *testing.T) {
 				}
 				for _, red := range derive.Reductions {
 					for _, c := range derive.Conventions {
-						name := fmt.Sprintf("%v/%v/%v/%v/%v", hidden, out, cost, red, c)
-						net := derive.NewNet(c, sizes, []derive.Activation{hidden, out}, cost, red, derive.NormalScaled, rand.New(rand.NewPCG(1, 2)))
-						x, y := set.Batch(idx)
-						want := net.Backprop(derive.Batch(x, derive.Row, c), derive.Batch(y, derive.Row, c))
-						R := red.Factor(len(idx))
-						var cost float64
-						var dw []*mat.Dense
-						var db [][]float64
-						if c == derive.PerExample {
-							p := newPerExample(net)
-							cost = R * p.gradient(net, set, idx, R)
-							dw, db = p.dw, p.db
-						} else {
-							w := newWorkspace(net, len(idx))
-							w.load(set, idx)
-							w.forward(net)
-							cost = R * w.costSum(net)
-							w.backward(net, R)
-							dw, db = w.dw, w.db
-						}
-						require.LessOrEqual(t, relErr(want.Cost, cost), 1e-12, name+" cost")
-						for ℓ := 1; ℓ <= 2; ℓ++ {
-							requireClose(t, raw(want.DW[ℓ]), raw(dw[ℓ]), 1e-12, fmt.Sprintf("%s dW%d", name, ℓ))
-							requireClose(t, want.DB[ℓ], db[ℓ], 1e-12, fmt.Sprintf("%s db%d", name, ℓ))
+						for _, set := range sets {
+							name := fmt.Sprintf("%v/%v/%v/%v/%v/%s", hidden, out, cost, red, c, set.Name)
+							newNet := func() *derive.Net {
+								return derive.NewNet(c, sizes, []derive.Activation{hidden, out}, cost, red, derive.NormalScaled, rand.New(rand.NewPCG(1, 2)))
+							}
+							net := newNet()
+							x, y := set.Batch(idx)
+							want := net.Backprop(derive.Batch(x, derive.Row, c), derive.Batch(y, derive.Row, c))
+							R := red.Factor(len(idx))
+							check := func(path string, cost float64, dw []*mat.Dense, db [][]float64) {
+								require.LessOrEqual(t, relErr(want.Cost, cost), 1e-12, "%s %s cost", name, path)
+								for ℓ := 1; ℓ <= 2; ℓ++ {
+									requireClose(t, raw(want.DW[ℓ]), raw(dw[ℓ]), 1e-12, fmt.Sprintf("%s %s dW%d", name, path, ℓ))
+									requireClose(t, want.DB[ℓ], db[ℓ], 1e-12, fmt.Sprintf("%s %s db%d", name, path, ℓ))
+								}
+							}
+							if c == derive.PerExample {
+								p := newPerExample(net, set)
+								cost := R * p.gradient(net, idx, R)
+								check("loop", cost, p.dw, p.db)
+							} else {
+								w := newWorkspace(net, len(idx))
+								w.load(set, idx)
+								w.forward(net)
+								cost := R * w.costSum(net)
+								w.backward(net, R)
+								check("products", cost, w.dw, w.db)
+								cost, dw, db := newFastNet(net, set, 2).gradient(idx, R, c)
+								check("fast", cost, dw, db)
+							}
+							for _, decay := range []float64{0, 0.05} {
+								net := newNet()
+								if c == derive.PerExample {
+									p := newPerExample(net, set)
+									p.gradient(net, idx, R)
+									require.True(t, update(net, p.dw, p.db, eta, decay))
+								} else {
+									f := newFastNet(net, set, len(idx))
+									_, finite := f.step(idx, R, eta, decay)
+									require.True(t, finite)
+									f.publish(net)
+								}
+								start := newNet()
+								for ℓ, l := range start.Layers {
+									W, G := raw(l.W), raw(want.DW[ℓ+1])
+									for i := range W {
+										W[i] -= eta * (G[i] + decay*W[i])
+									}
+									for i, g := range want.DB[ℓ+1] {
+										l.B[i] -= eta * g
+									}
+									requireClose(t, W, raw(net.Layers[ℓ].W), 1e-12, fmt.Sprintf("%s λ/n=%g W%d after a step", name, decay, ℓ+1))
+									requireClose(t, l.B, net.Layers[ℓ].B, 1e-12, fmt.Sprintf("%s λ/n=%g b%d after a step", name, decay, ℓ+1))
+								}
+							}
 						}
 					}
 				}

@@ -1,0 +1,78 @@
+#!/bin/sh
+# bench/train.sh: time one MNIST training epoch in each convention against a
+# vectorized numpy epoch, in one run, and print the ratios. Run from
+# anywhere: sh bench/train.sh
+#
+# The epoch is Nielsen's chapter 1 run: [784, 30, 10] sigmoid, quadratic
+# cost averaged over the batch (R = 1/m), N(0,1) weights, mini-batches of
+# 10, eta 3, over the 50,000 MNIST training images, shuffled. backproof's
+# side is `go test -bench BenchmarkEpoch ./train` (train/bench_test.go: the
+# 5,000 steps and the shuffle, no measuring); the peer is
+# bench/peers/numpy_epoch.py, the same epoch in a few lines of numpy in the
+# row layout, which times itself (the best of REPEAT epochs).
+#
+# Environment: PYTHON (default /usr/bin/python3, not a pyenv shim first on
+# PATH), BENCHTIME (default 3x: epochs per Go benchmark), REPEAT (default 3:
+# numpy epochs, the best one counts), ONE_THREAD=0 to skip the numpy run
+# pinned to one BLAS thread, BACKPROOF_MNIST as for backproof itself.
+set -eu
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+python=${PYTHON:-/usr/bin/python3}
+benchtime=${BENCHTIME:-3x}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# field NAME FILE: a number from the top level of a one-line JSON object
+# (the first occurrence of "NAME": in it).
+field() { sed -n "s/.*\"$1\": *\([-0-9.eE+]*\).*/\1/p" "$2" | head -n 1; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+
+echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(go version | cut -d' ' -f3-)"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+(cd "$root" && go test -run '^$' -bench 'BenchmarkEpoch' -benchtime "$benchtime" ./train) > "$work/go.txt"
+grep '^Benchmark' "$work/go.txt" | sed 's/^/    /'
+# seconds CONVENTION: BenchmarkEpochCONVENTION's ns/op, in seconds.
+seconds() { awk -v b="^BenchmarkEpoch$1(-[0-9]+)?\$" '$1 ~ b { printf "%.4f", $3 / 1e9 }' "$work/go.txt"; }
+row=$(seconds Row)
+column=$(seconds Column)
+perex=$(seconds PerExample)
+if [ -z "$row" ]; then
+	cat "$work/go.txt"
+	echo "no benchmark result: is MNIST there?" >&2
+	exit 1
+fi
+printf '%-40s %8s s\n' "backproof row" "$row" "backproof column" "$column" "backproof per-example" "$perex"
+
+# numpy [ENV...]: run the peer with the BLAS core-type hints some CPUs set
+# removed (for this command only) and the given environment; its JSON goes
+# to $work/numpy.json.
+numpy() {
+	set -- env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$@" "$python" "$root/bench/peers/numpy_epoch.py"
+	if [ -n "${BACKPROOF_MNIST:-}" ]; then
+		set -- "$@" "$BACKPROOF_MNIST"
+	fi
+	(cd "$root" && "$@") > "$work/numpy.json"
+}
+
+if ! "$python" -c "import numpy" 2>/dev/null; then
+	echo "numpy peer skipped: $python lacks numpy (apt-get install python3-numpy)"
+	exit 0
+fi
+
+report() {
+	np=$(field seconds "$work/numpy.json")
+	printf '%-40s %8.4f s   runs %s\n' "numpy epoch, $1" "$np" "$(sed -n 's/.*"runs": \(\[[^]]*\]\).*/\1/p' "$work/numpy.json")"
+	printf '    numpy / backproof:  row %s   column %s   per-example %s\n' \
+		"$(ratio "$np" "$row")" "$(ratio "$np" "$column")" "$(ratio "$np" "$perex")"
+}
+
+numpy
+echo "numpy $(sed -n 's/.*"numpy": "\([^"]*\)".*/\1/p' "$work/numpy.json"), BLAS: $(sed -n 's/.*"blas": \(\[[^]]*\]\|"[^"]*"\).*/\1/p' "$work/numpy.json")"
+report "default threads"
+if [ "${ONE_THREAD:-1}" != 0 ]; then
+	numpy OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
+	report "1 BLAS thread"
+fi
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,0 +1,102 @@
+package train
+
+// The two loops that do nearly all of a training step's arithmetic. Both
+// walk a list of rows of a matrix stored row by row (row r of w starts at
+// w[r·stride]) with one coefficient per row:
+//
+//	gather:   dst[k] += Σ_p coef[p] · w[rows[p]·stride + k]      (a row of A·W, A sparse)
+//	scatter:  w[rows[p]·stride + k] += coef[p] · v[k]  for every p (W += aᵀv, a sparse)
+//
+// for k < len(dst) (len(v)). The sum in gather runs in the order of the
+// list. With the list of an example's nonzero inputs and their values,
+// gather is the example's row of X·W and scatter adds its part of the
+// weight gradient (X)ᵀδ to W: rows of W whose input is zero are neither
+// read nor written.
+//
+// On amd64 with AVX2 and FMA the loops are written in assembly
+// (kernels_amd64.s), 32 columns at a time: the 32 entries of dst (gather)
+// or v (scatter) stay in eight 4-wide registers while the loop runs down
+// the list, and every multiply-add is one fused instruction (rounded once:
+// the result may differ from the Go loops below in the last bit). Every
+// other machine runs the Go loops, which are the definition.
+
+// kernelWidth is the number of columns the assembly handles at a time.
+// Widths passed to gather and scatter are multiples of it (the fast path
+// pads its matrices with zero columns).
+const kernelWidth = 32
+
+// gather sets dst[k] += Σ_p coef[p]·w[rows[p]·stride+k]. Every rows[p]
+// must index a row of w; len(dst) must be a multiple of kernelWidth when
+// useAsm.
+func gather(dst, w []float64, stride int, rows []int32, coef []float64) {
+	coef = coef[:len(rows)]
+	if useAsm {
+		for c := 0; c < len(dst); c += kernelWidth {
+			gather32(dst[c:c+kernelWidth], w[c:], stride, rows, coef)
+		}
+		return
+	}
+	gatherGo(dst, w, stride, rows, coef)
+}
+
+// scatter sets w[rows[p]·stride+k] += coef[p]·v[k] for every p, k. Every
+// rows[p] must index a row of w; len(v) must be a multiple of kernelWidth when
+// useAsm.
+func scatter(w []float64, stride int, rows []int32, coef, v []float64) {
+	coef = coef[:len(rows)]
+	if useAsm {
+		for c := 0; c < len(v); c += kernelWidth {
+			scatter32(w[c:], stride, rows, coef, v[c:c+kernelWidth])
+		}
+		return
+	}
+	scatterGo(w, stride, rows, coef, v)
+}
+
+// gatherGo is gather in Go, eight columns at a time so that the eight sums
+// stay in registers while the loop runs down the list.
+func gatherGo(dst, w []float64, stride int, rows []int32, coef []float64) {
+	k := 0
+	for ; k+8 <= len(dst); k += 8 {
+		d := dst[k : k+8]
+		s0, s1, s2, s3, s4, s5, s6, s7 := d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]
+		for p, r := range rows {
+			c, row := coef[p], w[int(r)*stride+k:][:8]
+			s0 += c * row[0]
+			s1 += c * row[1]
+			s2 += c * row[2]
+			s3 += c * row[3]
+			s4 += c * row[4]
+			s5 += c * row[5]
+			s6 += c * row[6]
+			s7 += c * row[7]
+		}
+		d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = s0, s1, s2, s3, s4, s5, s6, s7
+	}
+	for ; k < len(dst); k++ {
+		s := dst[k]
+		for p, r := range rows {
+			s += coef[p] * w[int(r)*stride+k]
+		}
+		dst[k] = s
+	}
+}
+
+// scatterGo is scatter in Go, four columns a turn of the loop.
+func scatterGo(w []float64, stride int, rows []int32, coef, v []float64) {
+	n := len(v)
+	for p, r := range rows {
+		c, row := coef[p], w[int(r)*stride:][:n]
+		k := 0
+		for ; k+4 <= n; k += 4 {
+			x, y := row[k:k+4], v[k:k+4]
+			x[0] += c * y[0]
+			x[1] += c * y[1]
+			x[2] += c * y[2]
+			x[3] += c * y[3]
+		}
+		for ; k < n; k++ {
+			row[k] += c * v[k]
+		}
+	}
+}
