@@ -322,7 +322,7 @@ func (p *trainPrinter) epoch(e *train.Epoch) {
 	if e.Partial {
 		partial = fmt.Sprintf("  (cut short after %d steps)", e.Steps)
 	}
-	fmt.Fprintf(p.w, "%5d %8.2f %10.5f %9s %9s %9.5f %9s  %s %8.1f%%  %d%s\n", e.Epoch, e.Seconds, float64(e.TrainCost),
+	fmt.Fprintf(p.w, "%5d %8.2f %10.5g %9s %9s %9.5g %9s  %s %8.1f%%  %d%s\n", e.Epoch, e.Seconds, float64(e.TrainCost),
 		pctOrDash(e.TrainAccuracy), pctOrDash(e.ValidationAccuracy), float64(e.TestCost), pctOrDash(e.TestAccuracy),
 		padRunes(strings.Join(grads, " "), 9*len(e.GradNorm)), 100*float64(e.SaturatedFraction), e.DistinctPredictions, partial)
 }
@@ -364,7 +364,7 @@ func (p *trainPrinter) summary(h *train.History) {
 	if len(h.FirstEpoch) > 0 && !p.probeOnly {
 		fmt.Fprintf(w, "\ninside epoch 1, on %s:\n%8s %9s %9s %9s %10s\n", h.Sets.Samples, "step", "examples", "cost", "accuracy", "saturated")
 		for _, s := range h.FirstEpoch {
-			fmt.Fprintf(w, "%8d %9d %9.5f %9s %9.1f%%\n", s.Step, s.Examples, float64(s.Cost), pctOrDash(s.Accuracy), 100*float64(s.SaturatedFraction))
+			fmt.Fprintf(w, "%8d %9d %9.5g %9s %9.1f%%\n", s.Step, s.Examples, float64(s.Cost), pctOrDash(s.Accuracy), 100*float64(s.SaturatedFraction))
 		}
 	}
 	for _, k := range h.Curvature {

@@ -345,8 +345,14 @@ func (t *trainer) cause(cost float64) string {
 	} else {
 		parts = append(parts, fmt.Sprintf("η %g overshoots for this net and data (each step moves the parameters by η times the batch gradient)", cfg.Eta))
 	}
-	if top := maxAbs(raw(t.train.X)); top > 1 {
-		parts = append(parts, fmt.Sprintf("inputs reach %g (raw pixels?), so z = W·x and the layer-1 weight gradients are up to %g times what inputs in [0,1] give", top, top))
+	// Inputs only a little outside [0,1] (noisy synthetic points) are not
+	// worth a sentence; raw pixels (up to 255) are the thread's case.
+	if top := maxAbs(raw(t.train.X)); top > 2 {
+		hint := ""
+		if cfg.Pixels == "raw" {
+			hint = " (raw pixels)"
+		}
+		parts = append(parts, fmt.Sprintf("inputs reach %.3g%s, so z = W·x and the layer-1 weight gradients are up to %.3g times what inputs in [0,1] give", top, hint, top))
 	}
 	var unbounded []string
 	for _, a := range sp.acts {
