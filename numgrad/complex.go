@@ -32,12 +32,7 @@ func ComplexGradient(dst []float64, f func(x []complex128) complex128, x []float
 	if len(dst) != len(x) {
 		panic("numgrad: slice length mismatch")
 	}
-	if h == 0 {
-		h = ComplexStep.DefaultStep()
-	}
-	if !(h > 0) {
-		panic("numgrad: step must be positive")
-	}
+	h = complexStep(h)
 	z := make([]complex128, len(x))
 	for i := range x {
 		// Copy anew, as fd does, in case f changes its argument.
@@ -64,15 +59,22 @@ func ComplexDirectional(f func(x []complex128) complex128, x, v []float64, h flo
 	if len(v) != len(x) {
 		panic("numgrad: slice length mismatch")
 	}
-	if h == 0 {
-		h = ComplexStep.DefaultStep()
-	}
-	if !(h > 0) {
-		panic("numgrad: step must be positive")
-	}
+	h = complexStep(h)
 	z := make([]complex128, len(x))
 	for i, xi := range x {
 		z[i] = complex(xi, h*v[i])
 	}
 	return imag(f(z)) / h
+}
+
+// complexStep is h, or the complex step's default for h = 0; it panics on a
+// negative or NaN h (a programmer's error).
+func complexStep(h float64) float64 {
+	if h == 0 {
+		return ComplexStep.DefaultStep()
+	}
+	if !(h > 0) {
+		panic("numgrad: step must be positive")
+	}
+	return h
 }
