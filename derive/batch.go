@@ -7,8 +7,11 @@ import "gonum.org/v1/gonum/mat"
 
 // examples calls fn with each example's entries of the given matrices, as
 // one slice each: a row in the row layout, a column in the column layout.
-// Entries that fn changes are written back.
-func examples(c Convention, fn func(vs ...[]float64), ms ...*mat.Dense) {
+// fn may change the entries of the first writes matrices (they are written
+// back); the others are only read, so shared inputs such as Y are never
+// written, not even with their own values, and several goroutines may read
+// them at once.
+func examples(c Convention, writes int, fn func(vs ...[]float64), ms ...*mat.Dense) {
 	r, cols := ms[0].Dims()
 	if !c.ColumnLayout() {
 		vs := make([][]float64, len(ms))
@@ -29,7 +32,7 @@ func examples(c Convention, fn func(vs ...[]float64), ms ...*mat.Dense) {
 			mat.Col(vs[j], i, m)
 		}
 		fn(vs...)
-		for j, m := range ms {
+		for j, m := range ms[:writes] {
 			m.SetCol(i, vs[j])
 		}
 	}
@@ -39,7 +42,7 @@ func examples(c Convention, fn func(vs ...[]float64), ms ...*mat.Dense) {
 // example; elementwise f does not mind).
 func activate(c Convention, act Activation, Z *mat.Dense) *mat.Dense {
 	A := mat.DenseCopyOf(Z)
-	examples(c, func(v ...[]float64) { act.Activate(v[0], v[0]) }, A)
+	examples(c, 1, func(v ...[]float64) { act.Activate(v[0], v[0]) }, A)
 	return A
 }
 
@@ -53,7 +56,7 @@ func fprime(act Activation, Z *mat.Dense) *mat.Dense {
 // outputCost is C = R · Σ_x C_x for outputs A and targets Y.
 func outputCost(n *Net, A, Y *mat.Dense) float64 {
 	var sum float64
-	examples(n.Convention, func(v ...[]float64) { sum += n.Cost.Value(v[0], v[1]) }, A, Y)
+	examples(n.Convention, 0, func(v ...[]float64) { sum += n.Cost.Value(v[0], v[1]) }, A, Y)
 	return n.Reduction.Factor(numExamples(n.Convention, A)) * sum
 }
 
@@ -63,7 +66,7 @@ func outputLayer(n *Net, Z, A, Y *mat.Dense) (dA, delta *mat.Dense) {
 	R := n.Reduction.Factor(numExamples(n.Convention, A))
 	act := n.Layers[len(n.Layers)-1].Act
 	dA, delta = mat.DenseCopyOf(A), mat.DenseCopyOf(A)
-	examples(n.Convention, func(v ...[]float64) {
+	examples(n.Convention, 2, func(v ...[]float64) {
 		g, d, z, a, y := v[0], v[1], v[2], v[3], v[4]
 		outputDelta(n.Cost, act, d, g, z, a, y)
 		scale(R, g)
