@@ -2,8 +2,10 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/backproof/backproof/data"
 	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/plots"
 	"github.com/backproof/backproof/train"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -25,6 +28,7 @@ func init() { commands = append(commands, trainCommand) }
 // trainFlags are the flags of train and curvature.
 type trainFlags struct {
 	data, net, act, cost, reduction, convention, init, pixels, mnist string
+	plots                                                            string // train --plots: the folder for the figures
 	eta, gradTol, lambda                                             float64
 	batch, epochs, trainSize, examples                               int
 	maxTime                                                          time.Duration
@@ -82,9 +86,16 @@ becomes NaN or ±Inf (diverged: the epoch, step and likely cause are printed
 with the history so far). With --curvature the Hessian of the training cost
 is probed before and after training (see backproof curvature).
 
+--plots DIR draws the run as PNG figures in DIR, creating it: cost.png,
+accuracy.png, grad-norm.png (per layer, log scale: a layer near 1e-13 is on
+a plateau), saturation.png and first-epoch.png (inside epoch 1, by step),
+and lists them with captions that say what each shows and what to conclude.
+A run that diverges is drawn up to its last epoch.
+
 Exit status: 0 trained; 1 diverged; 2 bad input (a flag, or a data file).`,
 		Example: `  backproof train --epochs 30                      # Nielsen ch. 1: 784,30,10, η 3, batch 10
   backproof train --init uniform01 --epochs 5       # the thread: every input gives the same output
+  backproof train --init uniform01 --epochs 3 --train-size 5000 --plots plateau   # its figures
   backproof train --data xor --net 2,4,2 --eta 1 --epochs 200 --json
   backproof train --reduction sum --batch 100 --pixels raw --epochs 1`,
 		Args: cobra.NoArgs,
@@ -94,6 +105,7 @@ Exit status: 0 trained; 1 diverged; 2 bad input (a flag, or a data file).`,
 	}
 	addTrainFlags(cmd, &f, train.DefaultEpochs)
 	cmd.Flags().BoolVar(&f.curvature, "curvature", false, "probe the Hessian's extreme eigenvalues before and after training")
+	cmd.Flags().StringVar(&f.plots, "plots", "", "draw the run's figures (cost, accuracy, gradient norm and saturation per layer, first epoch) as PNG files in this folder, creating it")
 	return cmd
 }
 
@@ -229,6 +241,11 @@ func runTrain(cmd *cobra.Command, f *trainFlags, probeOnly bool) error {
 	if err != nil {
 		return badInput(err)
 	}
+	if f.plots != "" { // before training, so that a bad folder costs no time
+		if err := os.MkdirAll(f.plots, 0o755); err != nil {
+			return badInput(fmt.Errorf("--plots %s: cannot create the folder: %v", f.plots, pathErr(err)))
+		}
+	}
 	out, errw := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	var p *trainPrinter
 	if !f.asJSON {
@@ -249,10 +266,65 @@ func runTrain(cmd *cobra.Command, f *trainFlags, probeOnly bool) error {
 	} else {
 		p.summary(h)
 	}
+	if f.plots != "" {
+		paths, err := plots.History(h, f.plots)
+		if err != nil {
+			return badInput(fmt.Errorf("--plots %s: %v", f.plots, err))
+		}
+		printFigures(out, errw, f.asJSON, paths)
+	}
 	if d := h.Divergence; d != nil {
 		return mismatch(fmt.Errorf("training diverged at epoch %d, step %d: %s. Likely cause: %s", d.Epoch, d.Step, d.What, d.Cause))
 	}
 	return nil
+}
+
+// printFigures lists the figures written, each with its title and caption
+// (plots.HistoryFigures): after the table, or as one line on stderr when
+// stdout holds the JSON record alone.
+func printFigures(out, errw io.Writer, asJSON bool, paths []string) {
+	if asJSON {
+		fmt.Fprintf(errw, "figures: %s\n", strings.Join(paths, " "))
+		return
+	}
+	fmt.Fprintln(out, "\nfigures:")
+	for i, p := range paths {
+		fig := plots.HistoryFigures[i]
+		fmt.Fprintf(out, "  %s  %s\n", p, fig.Title)
+		for _, line := range wrap(fig.Caption, 76) {
+			fmt.Fprintf(out, "    %s\n", line)
+		}
+	}
+}
+
+// wrap breaks s into lines of at most width characters, between words.
+func wrap(s string, width int) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		if line != "" && utf8.RuneCountInString(line)+1+utf8.RuneCountInString(w) > width {
+			lines = append(lines, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// pathErr is the reason inside a file-system error, whose path the caller
+// names already.
+func pathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // trainProgress draws a bar on stderr when it is a terminal and --json is off,

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"image/png"
 	"os"
 	"path/filepath"
 	"testing"
@@ -170,4 +171,56 @@ func TestCurvatureCommand(t *testing.T) {
 	code, _, errb = mainOut("curvature", "--data", "xor", "--examples", "-1")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errb, "--examples -1")
+}
+
+// --plots draws the five figures of a run into a folder it creates, lists
+// them after the table (on stderr with --json, whose stdout is the record
+// alone), draws a diverged run up to its divergence, and names a folder it
+// cannot create, before training, with exit 2.
+func TestTrainPlots(t *testing.T) {
+	figures := []string{"cost.png", "accuracy.png", "grad-norm.png", "saturation.png", "first-epoch.png"}
+	decodes := func(t *testing.T, dir string) {
+		t.Helper()
+		for _, name := range figures {
+			f, err := os.Open(filepath.Join(dir, name))
+			require.NoError(t, err)
+			img, err := png.Decode(f)
+			f.Close()
+			require.NoError(t, err, name)
+			assert.Equal(t, 7*96, img.Bounds().Dx(), name)
+		}
+	}
+	tmp := t.TempDir()
+	xor := []string{"train", "--data", "xor", "--net", "2,4,2", "--eta", "2", "--epochs", "2", "--train-size", "200"}
+
+	dir := filepath.Join(tmp, "new", "xor")
+	code, out, errb := mainOut(append(xor, "--plots", dir)...)
+	require.Equal(t, 0, code, errb)
+	decodes(t, dir)
+	for _, name := range figures {
+		assert.Contains(t, out, filepath.Join(dir, name))
+	}
+	assert.Contains(t, out, "a plateau")
+
+	dir = filepath.Join(tmp, "json")
+	code, out, errb = mainOut(append(xor, "--json", "--plots", dir)...)
+	require.Equal(t, 0, code, errb)
+	var h trainJSON
+	require.NoError(t, json.Unmarshal([]byte(out), &h), out)
+	decodes(t, dir)
+	assert.Contains(t, errb, filepath.Join(dir, "grad-norm.png"))
+
+	dir = filepath.Join(tmp, "diverged")
+	code, _, errb = mainOut("train", "--data", "blobs", "--act", "relu,identity", "--reduction", "sum",
+		"--eta", "5", "--batch", "50", "--epochs", "3", "--plots", dir)
+	require.Equal(t, 1, code, errb)
+	decodes(t, dir)
+
+	file := filepath.Join(tmp, "file")
+	require.NoError(t, os.WriteFile(file, nil, 0o644))
+	bad := filepath.Join(file, "figures")
+	code, out, errb = mainOut(append(xor, "--plots", bad)...)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errb, "--plots "+bad+": cannot create the folder")
+	assert.Empty(t, out, "no training")
 }
