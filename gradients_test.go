@@ -119,23 +119,32 @@ func TestJSONContract(t *testing.T) {
 	require.NoError(t, err)
 	r, err := Check(p, nil)
 	require.NoError(t, err)
-	raw, err := json.Marshal(r)
-	require.NoError(t, err)
-	var got map[string]any
-	require.NoError(t, json.Unmarshal(raw, &got))
-	for _, k := range []string{"value", "method", "step", "layers", "max_rel_error", "pass", "seconds"} {
-		require.Contains(t, got, k)
-	}
+	got, l1 := contractJSON(t, r, 2)
 	assert.Equal(t, "central", got["method"])
 	assert.InDelta(t, 6e-6, got["step"], 0)
-	layers := got["layers"].([]any)
-	require.Len(t, layers, 2)
-	l1 := layers[0].(map[string]any)
-	for _, k := range []string{"dW", "db", "dW_numeric", "db_numeric", "max_rel_error"} {
-		require.Contains(t, l1, k)
-	}
 	// dW is laid out like W in the column convention: n1×n0 = 3×4.
 	require.Len(t, l1["dW"], 3)
 	require.Len(t, l1["dW"].([]any)[0], 4)
 	require.Len(t, l1["db"], 3)
+}
+
+// contractJSON marshals a report and checks that it carries every field of
+// DESIGN.md's `check --json` contract, at the top and in each of its
+// layers. It returns the object and its first layer.
+func contractJSON(t *testing.T, r *Report, layers int) (got, first map[string]any) {
+	t.Helper()
+	raw, err := json.Marshal(r)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(raw, &got))
+	for _, k := range []string{"value", "method", "step", "layers", "max_rel_error", "pass", "seconds"} {
+		require.Contains(t, got, k)
+	}
+	ls := got["layers"].([]any)
+	require.Len(t, ls, layers)
+	for _, l := range ls {
+		for _, k := range []string{"dW", "db", "dW_numeric", "db_numeric", "max_rel_error"} {
+			require.Contains(t, l.(map[string]any), k, "the contract's fields are kept")
+		}
+	}
+	return got, ls[0].(map[string]any)
 }

@@ -21,17 +21,8 @@
 # backproof itself.
 set -eu
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-python=${PYTHON:-/usr/bin/python3}
+. "$(dirname "$0")/lib.sh"
 repeat=${REPEAT:-5}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-# field NAME FILE: a number from the top level of a one-line JSON object
-# (the first occurrence of "NAME": in it).
-field() { sed -n "s/.*\"$1\": *\([-0-9.eE+]*\).*/\1/p" "$2" | head -n 1; }
-
-echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(go version | cut -d' ' -f3-)"
 (cd "$root" && go build -o "$work/backproof" ./cmd/backproof)
 problem="--net 784,30,10 --batch 10 --data mnist --init normal"
 "$work/backproof" check $problem --save "$work/problem.json" --json > "$work/fast.json"
@@ -55,12 +46,11 @@ done
 "$work/backproof" check $problem --method directional --json > "$work/directional.json"
 printf '%-44s %10.4f s\n' "backproof check --method directional (8)" "$(field seconds "$work/directional.json")"
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", a / b }'; }
 
 if [ "${GENERIC:-1}" != 0 ]; then
 	"$work/backproof" check $problem --generic --json > "$work/generic.json"
 	generic=$(field seconds "$work/generic.json")
-	printf '%-44s %10.4f s   generic / fast = %s\n' "backproof check --generic (fd, whole net)" "$generic" "$(ratio "$generic" "$fast")"
+	printf '%-44s %10.4f s   generic / fast = %s\n' "backproof check --generic (fd, whole net)" "$generic" "$(ratio "$generic" "$fast" 0)"
 fi
 
 # peer NAME DESCRIPTION: run bench/peers/NAME.py on the problem if its
@@ -72,7 +62,7 @@ peer() {
 	fi
 	"$python" "$root/bench/peers/$1.py" "$work/problem.json" > "$work/$1.json"
 	s=$(field seconds "$work/$1.json")
-	printf '%-44s %10.4f s   %s / backproof = %s   (C = %s; backproof C = %s)\n' "$2" "$s" "$1" "$(ratio "$s" "$fast")" "$(field value "$work/$1.json")" "$value"
+	printf '%-44s %10.4f s   %s / backproof = %s   (C = %s; backproof C = %s)\n' "$2" "$s" "$1" "$(ratio "$s" "$fast" 0)" "$(field value "$work/$1.json")" "$value"
 }
 
 peer gradcheck "torch.autograd.gradcheck, slow, 1 thread"

@@ -17,18 +17,8 @@
 # pinned to one BLAS thread, BACKPROOF_MNIST as for backproof itself.
 set -eu
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-python=${PYTHON:-/usr/bin/python3}
+. "$(dirname "$0")/lib.sh"
 benchtime=${BENCHTIME:-3x}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-# field NAME FILE: a number from the top level of a one-line JSON object
-# (the first occurrence of "NAME": in it).
-field() { sed -n "s/.*\"$1\": *\([-0-9.eE+]*\).*/\1/p" "$2" | head -n 1; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
-
-echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(go version | cut -d' ' -f3-)"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 (cd "$root" && go test -run '^$' -bench 'BenchmarkEpoch' -benchtime "$benchtime" ./train) > "$work/go.txt"
