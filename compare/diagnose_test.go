@@ -323,7 +323,7 @@ func TestCatalogue(t *testing.T) {
 		for _, c := range tc.in {
 			t.Run(fmt.Sprintf("%s/%v/%v/%v", tc.mistake, c, tc.cost, tc.red), func(t *testing.T) {
 				rng := rand.New(rand.NewPCG(7, 8))
-				n := derive.NewNet(c, sizes, []derive.Activation{sig, tc.out}, tc.cost, tc.red, derive.Normal, rng)
+				n := derive.NewNet(derive.NetSpec{Convention: c, Sizes: sizes, Acts: []derive.Activation{sig, tc.out}, Cost: tc.cost, Reduction: tc.red, Init: derive.Normal}, rng)
 				X, Y := batchFor(rng, c, sizes, m, tc.cost)
 				tr := n.Backprop(X, Y)
 				check := func(got learnerGrads, truth truthSet, ctx map[string]Context) {

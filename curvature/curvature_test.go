@@ -185,7 +185,7 @@ func TestProbeNetSmall(t *testing.T) {
 	acts := []derive.Activation{derive.Tanh, derive.Sigmoid}
 	for _, c := range derive.Conventions {
 		t.Run(c.String(), func(t *testing.T) {
-			net := derive.NewNet(c, sizes, acts, derive.Quadratic, derive.Mean, derive.NormalScaled, rand.New(rand.NewPCG(4, 4)))
+			net := derive.NewNet(derive.NetSpec{Convention: c, Sizes: sizes, Acts: acts, Cost: derive.Quadratic, Reduction: derive.Mean, Init: derive.NormalScaled}, rand.New(rand.NewPCG(4, 4)))
 			X := mat.NewDense(5, 3, nil)
 			for i := range X.RawMatrix().Data {
 				X.RawMatrix().Data[i] = rng.NormFloat64()
@@ -226,5 +226,29 @@ func TestProbeNetSmall(t *testing.T) {
 			require.Len(t, r.Blocks, 2)
 			assert.Equal(t, 3*4+4, r.Blocks[0].Params)
 		})
+	}
+}
+
+// The Ritz vectors of the extremes must be unit eigenvectors of the
+// matrix: ‖A v − λ v‖ small against gonum's dense eigensolver's λ.
+func TestLanczosRitzVectors(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	A := randomSym(rng, 30)
+	var eig mat.EigenSym
+	require.True(t, eig.Factorize(A, false))
+	want := eig.Values(nil)
+	s := Lanczos(matVec(A), 30, 30, rng)
+	for _, c := range []struct {
+		λ float64
+		v []float64
+	}{{want[0], s.MinVector}, {want[29], s.MaxVector}} {
+		require.Len(t, c.v, 30)
+		v := mat.NewVecDense(30, c.v)
+		assert.InDelta(t, 1, mat.Norm(v, 2), 1e-12)
+		var r mat.VecDense
+		r.MulVec(A, v)
+		r.AddScaledVec(&r, -c.λ, v)
+		// Full space (k = n): exact up to rounding, relative to ‖A‖.
+		assert.Less(t, mat.Norm(&r, 2), 1e-8*math.Abs(want[29]))
 	}
 }

@@ -106,7 +106,7 @@ func TestComplexValue(t *testing.T) {
 func TestComplexLoss(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, c := range Conventions {
-		n := NewNet(Column, []int{3, 4, 2}, []Activation{Tanh, Softmax}, LogLikelihood, Mean, NormalScaled, rng).In(c)
+		n := NewNet(NetSpec{Convention: Column, Sizes: []int{3, 4, 2}, Acts: []Activation{Tanh, Softmax}, Cost: LogLikelihood, Reduction: Mean, Init: NormalScaled}, rng).In(c)
 		X := mat.NewDense(3, 5, nil)
 		for i := range X.RawMatrix().Data {
 			X.RawMatrix().Data[i] = rng.NormFloat64()

@@ -46,7 +46,7 @@ func TestConventionsAgree(t *testing.T) {
 			t.Run(fmt.Sprint(tc.cost, "/", red), func(t *testing.T) {
 				rng := rand.New(rand.NewPCG(1, 2))
 				X, Y := randomBatch(rng, sizes, 6, tc.cost)
-				col := NewNet(Column, sizes, tc.acts, tc.cost, red, NormalScaled, rng)
+				col := NewNet(NetSpec{Convention: Column, Sizes: sizes, Acts: tc.acts, Cost: tc.cost, Reduction: red, Init: NormalScaled}, rng)
 				want := col.Backprop(X, Y)
 				for _, c := range Conventions {
 					n := col.In(c)
@@ -82,7 +82,7 @@ func TestAgainstFD(t *testing.T) {
 			t.Run(fmt.Sprint(c, "/", act), func(t *testing.T) {
 				rng := rand.New(rand.NewPCG(3, 4))
 				X, Y := randomBatch(rng, sizes, 7, cost)
-				n := NewNet(c, sizes, []Activation{Tanh, act}, cost, Mean, Normal, rng)
+				n := NewNet(NetSpec{Convention: c, Sizes: sizes, Acts: []Activation{Tanh, act}, Cost: cost, Reduction: Mean, Init: Normal}, rng)
 				X, Y = Batch(X, Column, c), Batch(Y, Column, c)
 				got := n.Backprop(X, Y).Grad(nil)
 				θ := n.Params(nil)
@@ -127,7 +127,7 @@ func TestSoftmaxHadamardIsWrong(t *testing.T) {
 
 func TestParamsRoundTrip(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	n := NewNet(Row, []int{2, 3, 4}, []Activation{ReLU, Identity}, Quadratic, Sum, Xavier, rng)
+	n := NewNet(NetSpec{Convention: Row, Sizes: []int{2, 3, 4}, Acts: []Activation{ReLU, Identity}, Cost: Quadratic, Reduction: Sum, Init: Xavier}, rng)
 	θ := n.Params(nil)
 	require.Len(t, θ, n.NumParams())
 	require.Equal(t, 2*3+3+3*4+4, len(θ))

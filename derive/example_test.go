@@ -14,8 +14,14 @@ import (
 // numbers, transposed.
 func Example_rowAndColumn() {
 	rng := rand.New(rand.NewPCG(1, 1))
-	row := derive.NewNet(derive.Row, []int{3, 4, 2}, []derive.Activation{derive.Sigmoid, derive.Sigmoid},
-		derive.Quadratic, derive.Mean, derive.UniformHalf, rng)
+	row := derive.NewNet(derive.NetSpec{
+		Convention: derive.Row,
+		Sizes:      []int{3, 4, 2},
+		Acts:       []derive.Activation{derive.Sigmoid, derive.Sigmoid},
+		Cost:       derive.Quadratic,
+		Reduction:  derive.Mean,
+		Init:       derive.UniformHalf,
+	}, rng)
 	col := row.In(derive.Column)
 
 	X := mat.NewDense(5, 3, []float64{0, 1, 2, 1, 0, 1, 2, 2, 0, 0, 0, 1, 1, 1, 1}) // m×n0, one example a row

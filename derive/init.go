@@ -64,31 +64,46 @@ func (in Init) bias(rng *rand.Rand) float64 {
 	return in.weight(rng, 1, 1)
 }
 
-// NewNet draws a network with layer sizes n₀…n_L (acts has one activation
-// per layer 1..L). The draws are made in the column layout, W^ℓ row by row
-// then b^ℓ, and transposed for Row, so one seed gives the same network in
-// every convention.
-func NewNet(c Convention, sizes []int, acts []Activation, cost Cost, r Reduction, in Init, rng *rand.Rand) *Net {
-	if len(acts) != len(sizes)-1 {
+// NetSpec describes a network to draw: its convention, layer sizes
+// n₀, n₁, …, n_L, one activation per layer 1..L (see LayerActs for the
+// short forms the command line takes), its cost and reduction, and the init
+// of its parameters. The zero value of each named field is the first of its
+// list: Row, Quadratic, Sum, Normal.
+type NetSpec struct {
+	Convention Convention
+	Sizes      []int
+	Acts       []Activation
+	Cost       Cost
+	Reduction  Reduction
+	Init       Init
+}
+
+// NewNet draws a network from s with rng. The draws are made in the column
+// layout, W^ℓ row by row then b^ℓ, and transposed for Row, so one seed
+// gives the same network in every convention. A spec whose activations do
+// not number one per layer is a programmer error and panics: user input is
+// validated before (problem.Spec, train.Config).
+func NewNet(s NetSpec, rng *rand.Rand) *Net {
+	if len(s.Acts) != len(s.Sizes)-1 {
 		panic("derive: NewNet needs one activation per layer")
 	}
-	n := &Net{Convention: Column, Cost: cost, Reduction: r}
-	for ℓ := 1; ℓ < len(sizes); ℓ++ {
-		nIn, nOut := sizes[ℓ-1], sizes[ℓ]
+	n := &Net{Convention: Column, Cost: s.Cost, Reduction: s.Reduction}
+	for ℓ := 1; ℓ < len(s.Sizes); ℓ++ {
+		nIn, nOut := s.Sizes[ℓ-1], s.Sizes[ℓ]
 		W := mat.NewDense(nOut, nIn, nil)
 		for j := 0; j < nOut; j++ {
 			for k := 0; k < nIn; k++ {
-				W.Set(j, k, in.weight(rng, nIn, nOut))
+				W.Set(j, k, s.Init.weight(rng, nIn, nOut))
 			}
 		}
 		b := make([]float64, nOut)
 		for j := range b {
-			b[j] = in.bias(rng)
+			b[j] = s.Init.bias(rng)
 		}
-		n.Layers = append(n.Layers, Layer{W: W, B: b, Act: acts[ℓ-1]})
+		n.Layers = append(n.Layers, Layer{W: W, B: b, Act: s.Acts[ℓ-1]})
 	}
-	if c == Column {
+	if s.Convention == Column {
 		return n
 	}
-	return n.In(c)
+	return n.In(s.Convention)
 }

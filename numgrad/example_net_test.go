@@ -14,7 +14,7 @@ func ExampleNetGradient() {
 	// A [3, 4, 2] sigmoid network in the row convention, batch of 5.
 	rng := rand.New(rand.NewPCG(1, 2))
 	acts := []derive.Activation{derive.Sigmoid, derive.Sigmoid}
-	n := derive.NewNet(derive.Row, []int{3, 4, 2}, acts, derive.Quadratic, derive.Mean, derive.NormalScaled, rng)
+	n := derive.NewNet(derive.NetSpec{Convention: derive.Row, Sizes: []int{3, 4, 2}, Acts: acts, Cost: derive.Quadratic, Reduction: derive.Mean, Init: derive.NormalScaled}, rng)
 	X, Y := mat.NewDense(5, 3, nil), mat.NewDense(5, 2, nil)
 	for i := range X.RawMatrix().Data {
 		X.RawMatrix().Data[i] = rng.NormFloat64()

@@ -60,7 +60,7 @@ func Random(s Spec) (*Problem, error) {
 		}
 	}
 	rng := rand.New(rand.NewPCG(s.Seed, s.Seed^0x9e3779b97f4a7c15))
-	net := derive.NewNet(derive.Column, s.Sizes, acts, s.Cost, s.Reduction, s.Init, rng)
+	net := derive.NewNet(derive.NetSpec{Convention: derive.Column, Sizes: s.Sizes, Acts: acts, Cost: s.Cost, Reduction: s.Reduction, Init: s.Init}, rng)
 	X := mat.NewDense(s.Sizes[0], s.Batch, nil)
 	for i := range X.RawMatrix().Data {
 		X.RawMatrix().Data[i] = rng.NormFloat64()

@@ -35,7 +35,7 @@ func newTrainer(cfg Config, sp spec, train *data.Set) *trainer {
 	// for Row, so every convention starts from the same numbers and sees
 	// the examples in the same order.
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0))
-	net := derive.NewNet(sp.conv, sp.sizes, sp.acts, sp.cost, sp.red, sp.init, rng)
+	net := derive.NewNet(derive.NetSpec{Convention: sp.conv, Sizes: sp.sizes, Acts: sp.acts, Cost: sp.cost, Reduction: sp.red, Init: sp.init}, rng)
 	t := &trainer{cfg: cfg, sp: sp, net: net, train: train,
 		decay: cfg.Lambda / float64(train.Len()),
 		evals: map[int]*workspace{}}

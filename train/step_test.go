@@ -122,7 +122,7 @@ func TestFastPathMatchesDerive(t *testing.T) {
 						for _, set := range sets {
 							name := fmt.Sprintf("%v/%v/%v/%v/%v/%s", hidden, out, cost, red, c, set.Name)
 							newNet := func() *derive.Net {
-								return derive.NewNet(c, sizes, []derive.Activation{hidden, out}, cost, red, derive.NormalScaled, rand.New(rand.NewPCG(1, 2)))
+								return derive.NewNet(derive.NetSpec{Convention: c, Sizes: sizes, Acts: []derive.Activation{hidden, out}, Cost: cost, Reduction: red, Init: derive.NormalScaled}, rand.New(rand.NewPCG(1, 2)))
 							}
 							net := newNet()
 							x, y := set.Batch(idx)
