@@ -1,5 +1,7 @@
 package train
 
+import "fmt"
+
 // The two loops that do nearly all of a training step's arithmetic. Both
 // walk a list of rows of a matrix stored row by row (row r of w starts at
 // w[r·stride]) with one coefficient per row:
@@ -26,10 +28,11 @@ package train
 const kernelWidth = 32
 
 // gather sets dst[k] += Σ_p coef[p]·w[rows[p]·stride+k]. Every rows[p]
-// must index a row of w; len(dst) must be a multiple of kernelWidth when
-// useAsm.
+// must index a row of w (checkRows panics otherwise); len(dst) must be a
+// multiple of kernelWidth when useAsm.
 func gather(dst, w []float64, stride int, rows []int32, coef []float64) {
 	coef = coef[:len(rows)]
+	checkRows("gather", w, stride, len(dst), rows)
 	if useAsm {
 		for c := 0; c < len(dst); c += kernelWidth {
 			gather32(dst[c:c+kernelWidth], w[c:], stride, rows, coef)
@@ -40,10 +43,11 @@ func gather(dst, w []float64, stride int, rows []int32, coef []float64) {
 }
 
 // scatter sets w[rows[p]·stride+k] += coef[p]·v[k] for every p, k. Every
-// rows[p] must index a row of w; len(v) must be a multiple of kernelWidth when
-// useAsm.
+// rows[p] must index a row of w (checkRows panics otherwise); len(v) must
+// be a multiple of kernelWidth when useAsm.
 func scatter(w []float64, stride int, rows []int32, coef, v []float64) {
 	coef = coef[:len(rows)]
+	checkRows("scatter", w, stride, len(v), rows)
 	if useAsm {
 		for c := 0; c < len(v); c += kernelWidth {
 			scatter32(w[c:], stride, rows, coef, v[c:c+kernelWidth])
@@ -51,6 +55,30 @@ func scatter(w []float64, stride int, rows []int32, coef, v []float64) {
 		return
 	}
 	scatterGo(w, stride, rows, coef, v)
+}
+
+// checkRows panics unless every row of the list, columns [0, width), lies
+// inside w: the assembly reads and writes w[rows[p]·stride+k] without Go's
+// bounds checks, so a bad index would otherwise read or corrupt whatever
+// memory lies there, silently. The list is walked once, before the loops,
+// for its smallest and largest index; the Go loops would panic by
+// themselves, but only after writing the rows before the bad one.
+func checkRows(kernel string, w []float64, stride, width int, rows []int32) {
+	if len(rows) == 0 {
+		return
+	}
+	lo, hi := rows[0], rows[0]
+	for _, r := range rows[1:] {
+		lo, hi = min(lo, r), max(hi, r)
+	}
+	if lo < 0 || int(hi)*stride+width > len(w) {
+		bad := lo
+		if lo >= 0 {
+			bad = hi
+		}
+		panic(fmt.Sprintf("train: %s row %d, columns [0,%d) with stride %d, outside a matrix of %d entries (%d whole rows)",
+			kernel, bad, width, stride, len(w), len(w)/max(stride, 1)))
+	}
 }
 
 // gatherGo is gather in Go, eight columns at a time so that the eight sums

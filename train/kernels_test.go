@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // gather and scatter against the same loops written entry by entry with
@@ -63,4 +65,34 @@ func TestKernels(t *testing.T) {
 			requireClose(t, wantW, got, tol, fmt.Sprintf("scatter width %d rows %v", width, rows))
 		}
 	}
+}
+
+// A row index outside the matrix panics, naming the kernel and the row,
+// before anything is read or written: the assembly has no bounds checks of
+// its own. The matrix is 4 rows of stride kernelWidth; the index just past
+// the end, a negative one, and a good list with one bad index at its end
+// (the Go loops would have written the rows before it) all panic, and w is
+// unchanged.
+func TestKernelsCheckRows(t *testing.T) {
+	const stride = kernelWidth
+	for _, rows := range [][]int32{{4}, {-1}, {0, 1, 2, 3, 9}} {
+		w := make([]float64, 4*stride)
+		dst, v := make([]float64, kernelWidth), make([]float64, kernelWidth)
+		for i := range v {
+			v[i] = 1
+		}
+		coef := make([]float64, len(rows))
+		for i := range coef {
+			coef[i] = 1
+		}
+		bad := rows[len(rows)-1]
+		require.PanicsWithValue(t, fmt.Sprintf("train: gather row %d, columns [0,32) with stride 32, outside a matrix of 128 entries (4 whole rows)", bad),
+			func() { gather(dst, w, stride, rows, coef) })
+		require.PanicsWithValue(t, fmt.Sprintf("train: scatter row %d, columns [0,32) with stride 32, outside a matrix of 128 entries (4 whole rows)", bad),
+			func() { scatter(w, stride, rows, coef, v) })
+		require.Equal(t, make([]float64, 4*stride), w, "nothing written")
+	}
+	// The last row itself is inside.
+	w := make([]float64, 4*stride)
+	require.NotPanics(t, func() { scatter(w, stride, []int32{3}, []float64{1}, make([]float64, kernelWidth)) })
 }
