@@ -339,6 +339,17 @@ func (t *trainer) cause(cost float64) string {
 	cfg, sp := t.cfg, t.sp
 	m := cfg.Batch
 	var parts []string
+	// L2 scales every weight by 1 − ηλ/n at every step, before the
+	// gradient. From ηλ/n = 2 on that factor is −1 or beyond: the weights
+	// grow |1 − ηλ/n|-fold a step, whatever the gradient and η's share of
+	// it, so λ is the cause to name, and the one to change.
+	if shrink := 1 - cfg.Eta*t.decay; shrink <= -1 {
+		n := t.train.Len()
+		return fmt.Sprintf("λ %g is too large for η %g and %d training examples: L2 multiplies every weight by 1 − ηλ/n = %.3g at every step, "+
+			"so the weights grow %.3g-fold a step until they overflow (the decay shrinks them only while ηλ/n < 2, here λ < %.3g); "+
+			"try a λ of about 1 to 5, as Nielsen does for 50,000 images (say %g)",
+			cfg.Lambda, cfg.Eta, n, shrink, -shrink, 2*float64(n)/cfg.Eta, min(5.0, float64(n)/cfg.Eta/10))
+	}
 	if sp.red == derive.Sum && m > 1 {
 		parts = append(parts, fmt.Sprintf("η %g with the sum reduction and batch %d is a step %d times larger than with mean (η/m = %.3g per example's gradient)",
 			cfg.Eta, m, m, cfg.Eta/float64(m)))

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -215,6 +216,28 @@ func TestDivergence(t *testing.T) {
 	assert.Len(t, h.Epochs, 1, "epoch 0 is kept")
 	_, err = json.Marshal(h)
 	require.NoError(t, err)
+}
+
+// A divergence caused by an L2 λ so large that 1 − ηλ/n ≤ −1 names λ, not
+// η: at λ 1e308 every step multiplies the weights by about −6e303, and a
+// smaller η would not help until ηλ/n < 2. A λ well inside that bound
+// leaves the cause to η, as before.
+func TestDivergenceBlamesLambda(t *testing.T) {
+	train := blobs(t, 500, 5)
+	h, err := Run(Config{Net: []int{2, 20, 3}, Lambda: 1e308, Epochs: 3}, train, nil, nil, nil)
+	require.NoError(t, err)
+	require.Equal(t, Diverged, h.Stopped)
+	cause := h.Divergence.Cause
+	assert.True(t, strings.HasPrefix(cause, "λ 1e+308 is too large for η 3 and 500 training examples"), cause)
+	assert.Contains(t, cause, "1 − ηλ/n = -6e+305")
+	assert.Contains(t, cause, "here λ < 333")
+	assert.NotContains(t, cause, "try a smaller η")
+
+	h, err = Run(Config{Net: []int{2, 20, 3}, Act: "relu,identity", Reduction: "sum", Eta: 5, Batch: 50, Lambda: 1, Epochs: 3}, train, nil, nil, nil)
+	require.NoError(t, err)
+	require.Equal(t, Diverged, h.Stopped)
+	assert.Contains(t, h.Divergence.Cause, "sum reduction and batch 50")
+	assert.NotContains(t, h.Divergence.Cause, "λ")
 }
 
 func TestConfigErrors(t *testing.T) {
