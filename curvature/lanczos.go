@@ -14,6 +14,10 @@ type Spectrum struct {
 	Min, Max   float64   // the extreme Ritz values: estimates of λmin(H), λmax(H)
 	Ritz       []float64 // every eigenvalue of the tridiagonal T_k, ascending
 	Iterations int       // iterations run: k, or fewer if a Krylov space closed
+	// MinVector and MaxVector are the unit Ritz vectors of Min and Max,
+	// Q_k s for the eigenvectors s of T_k: estimates of the directions
+	// along which the cost curves least and most.
+	MinVector, MaxVector []float64
 }
 
 // Lanczos runs k iterations of the Lanczos method on the symmetric n×n
@@ -79,13 +83,26 @@ func Lanczos(hv func(dst, v []float64), n, k int, rng *rand.Rand) Spectrum {
 		}
 	}
 	var eig mat.EigenSym
-	if !eig.Factorize(T, false) {
+	if !eig.Factorize(T, true) {
 		// EigenSym fails only on NaN or Inf in T, i.e. in H v.
 		nan := math.NaN()
 		return Spectrum{Min: nan, Max: nan, Iterations: m}
 	}
 	ritz := eig.Values(nil)
-	return Spectrum{Min: ritz[0], Max: ritz[m-1], Ritz: ritz, Iterations: m}
+	var S mat.Dense
+	eig.VectorsTo(&S)
+	ritzVector := func(col int) []float64 {
+		v := make([]float64, n)
+		for j := range m {
+			floats.AddScaled(v, S.At(j, col), q[j])
+		}
+		if norm := floats.Norm(v, 2); norm > 0 {
+			floats.Scale(1/norm, v)
+		}
+		return v
+	}
+	return Spectrum{Min: ritz[0], Max: ritz[m-1], Ritz: ritz, Iterations: m,
+		MinVector: ritzVector(0), MaxVector: ritzVector(m - 1)}
 }
 
 // HessVec returns the Hessian-vector product of the function whose gradient

@@ -123,12 +123,16 @@ type BlockReport struct {
 
 // Report is the result of a probe.
 type Report struct {
-	Kind       Kind          `json:"kind"`
-	Reason     string        `json:"reason"` // one sentence: which numbers made the kind
-	GradNorm   float64       `json:"grad_norm"`
-	LambdaMin  float64       `json:"lambda_min"`
-	LambdaMax  float64       `json:"lambda_max"`
-	Ritz       []float64     `json:"ritz"` // every Ritz value of the whole Hessian, ascending
+	Kind      Kind      `json:"kind"`
+	Reason    string    `json:"reason"` // one sentence: which numbers made the kind
+	GradNorm  float64   `json:"grad_norm"`
+	LambdaMin float64   `json:"lambda_min"`
+	LambdaMax float64   `json:"lambda_max"`
+	Ritz      []float64 `json:"ritz"` // every Ritz value of the whole Hessian, ascending
+	// MinVector and MaxVector are the unit Ritz vectors of LambdaMin and
+	// LambdaMax in the order of θ: the directions of a loss-surface slice.
+	MinVector  []float64     `json:"-"`
+	MaxVector  []float64     `json:"-"`
 	Blocks     []BlockReport `json:"blocks,omitempty"`
 	Params     int           `json:"params"`
 	Iterations int           `json:"iterations"`
@@ -153,6 +157,7 @@ func Probe(grad func(dst, θ []float64), θ []float64, blocks []Block, s *Settin
 	spec := Lanczos(hv, n, r.Iterations, rng)
 	rep := &Report{
 		GradNorm: floats.Norm(g, 2), LambdaMin: spec.Min, LambdaMax: spec.Max, Ritz: spec.Ritz,
+		MinVector: spec.MinVector, MaxVector: spec.MaxVector,
 		Params: n, Iterations: spec.Iterations, Step: r.Step, Thresholds: r,
 	}
 	v, hvFull := make([]float64, n), make([]float64, n)
