@@ -93,10 +93,42 @@ type Report struct {
 	// nil and Comparison compares the directional derivatives, one entry
 	// per direction.
 	Directional *Directional
+	// Outcome is the conclusion: Comparison's when it agrees, else the
+	// Confirmation's.
+	Outcome Outcome
+	// Confirmation is set when Comparison did not agree: the ladder of
+	// steps and the complex step that decided whether the disagreement is
+	// the gradient's or the step's.
+	Confirmation *Confirmation
+	// Learner is set by CheckGradient: the learner's own gradient set
+	// beside backpropagation and finite differences.
+	Learner *LearnerCheck
 }
 
-// Pass reports whether every entry agrees within the tolerance.
-func (r *Report) Pass() bool { return r.Comparison.Pass }
+// Pass reports whether the analytic gradient agrees with the numerical
+// one: at the chosen step, or, confirmed, at another step or by the
+// complex step.
+//
+// For CheckGradient it also needs the learner's gradient to agree.
+func (r *Report) Pass() bool {
+	return r.Outcome == Agree && (r.Learner == nil || r.Learner.Outcome == Agree)
+}
+
+// ErrNonFinite is returned by Check when the cost at the given parameters
+// is not a finite number: no derivative can be compared there.
+type ErrNonFinite struct {
+	Cost float64
+}
+
+func (e *ErrNonFinite) Error() string {
+	return fmt.Sprintf("the cost C is %v at the given parameters, so no gradient can be compared there: "+
+		"a log of 0 in cross-entropy or log-likelihood (a saturated output: scale the inputs or the initial weights down), "+
+		"or an overflow in the forward pass", e.Cost)
+}
+
+// maxStep is the largest step Check takes: a step of order one is no
+// longer a derivative of anything at the scale of the parameters.
+const maxStep = 1.0
 
 // Check computes p's gradient analytically (derive) and by finite
 // differences or the complex step (numgrad, on its layer-aware fast path
@@ -112,14 +144,28 @@ func Check(p *problem.Problem, s *Settings) (*Report, error) {
 	if set.Method < 0 || int(set.Method) >= len(numgrad.Methods) {
 		return nil, fmt.Errorf("unknown numerical method %v", set.Method)
 	}
-	if !(set.Step >= 0) {
-		return nil, fmt.Errorf("step %g: the step must be positive", set.Step)
+	if !(set.Step >= 0 && set.Step <= maxStep) {
+		return nil, fmt.Errorf("step %g: want a step h with 0 < h ≤ %g (0 takes the method's default, %g for %v)",
+			set.Step, maxStep, set.Method.DefaultStep(), set.Method)
+	}
+	if !(set.Tol >= 0 && set.Tol < 1) {
+		return nil, fmt.Errorf("tolerance %g: want a relative error 0 < tol < 1 (0 takes the method's default, %g for %v)",
+			set.Tol, DefaultTol(set.Method), set.Method)
+	}
+	if !(set.Floor >= 0 && !math.IsInf(set.Floor, 0)) {
+		return nil, fmt.Errorf("noise floor %g: want a finite absolute error ≥ 0 (0 takes the estimate ε·|C|/h)", set.Floor)
+	}
+	if set.Worst < 0 {
+		return nil, fmt.Errorf("worst %d: want how many of the worst entries to show, 0 or more", set.Worst)
 	}
 	if set.Step == 0 {
 		set.Step = set.Method.DefaultStep()
 	}
 	if set.Tol == 0 {
 		set.Tol = DefaultTol(set.Method)
+	}
+	if c := p.Net.Loss(p.X, p.Y); math.IsNaN(c) || math.IsInf(c, 0) {
+		return nil, &ErrNonFinite{Cost: c}
 	}
 	if set.Directions > 0 {
 		return checkDirectional(p, set, start), nil
@@ -135,6 +181,13 @@ func Check(p *problem.Problem, s *Settings) (*Report, error) {
 	}
 	r.Comparison = compare.Gradients(r.Analytic, r.Numeric, p.Net.ParamAt, kink,
 		&compare.Settings{Floor: set.Floor, Tol: set.Tol, Worst: set.Worst})
+	if !r.Comparison.Pass {
+		set.Floor = 0 // each step of the confirmation has its own
+		if s != nil {
+			set.Floor = s.Floor
+		}
+		r.Confirmation, r.Outcome = confirm(p, θ, r, set)
+	}
 	r.Seconds = time.Since(start).Seconds()
 	return r, nil
 }

@@ -84,8 +84,23 @@ func checkDirectional(p *problem.Problem, set Settings, start time.Time) *Report
 		r.Directional.Directions = append(r.Directional.Directions,
 			Direction{Analytic: e.Analytic, Numeric: e.Numeric, AbsErr: e.AbsErr, RelErr: e.RelErr, Kink: e.Kink})
 	}
+	r.Outcome = directionalOutcome(r.Comparison)
 	r.Seconds = time.Since(start).Seconds()
 	return r
+}
+
+// directionalOutcome reads a directional comparison. It is not confirmed
+// over a ladder of steps, as an entry-by-entry check is; so only a
+// difference above 1e-2 (CS231n's "wrong") is called the gradient's, and
+// anything between the tolerance and that cannot be told from the step.
+func directionalOutcome(c *compare.Result) Outcome {
+	switch {
+	case c.Pass:
+		return Agree
+	case c.Verdict == compare.Wrong:
+		return Disagree
+	}
+	return CannotTell
 }
 
 // complexAtKink reports whether the complex step i·h·v reaches a

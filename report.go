@@ -40,15 +40,24 @@ type jsonEntry struct {
 }
 
 type jsonReport struct {
-	Value       float64     `json:"value"`
-	Method      string      `json:"method"`
-	Step        float64     `json:"step"`
-	Layers      []jsonLayer `json:"layers"`
-	MaxRelError float64     `json:"max_rel_error"`
-	Pass        bool        `json:"pass"`
-	Seconds     float64     `json:"seconds"`
+	Value  float64     `json:"value"`
+	Method string      `json:"method"`
+	Step   float64     `json:"step"`
+	Layers []jsonLayer `json:"layers"`
+	// MaxRelError is over the judged entries; null when none was judged.
+	MaxRelError *float64 `json:"max_rel_error"`
+	Pass        bool     `json:"pass"`
+	Seconds     float64  `json:"seconds"`
+	// The learner's gradient (CheckGradient), as the contract has it.
+	GradientSource *string         `json:"gradient_source,omitempty"`
+	Diagnosis      []jsonDiagnosis `json:"diagnosis,omitempty"`
 	// Beyond the contract.
-	Convention  string      `json:"convention"`
+	Outcome      string            `json:"outcome"`
+	Resolved     int               `json:"judged"`
+	Unresolved   int               `json:"not_judged"`
+	Confirmation *jsonConfirmation `json:"confirmation,omitempty"`
+	Learner      *jsonLearner      `json:"learner,omitempty"`
+	Convention   string            `json:"convention"`
 	Verdict     string      `json:"verdict"`
 	MaxAbsError float64     `json:"max_abs_error"`
 	Floor       float64     `json:"floor"`
@@ -58,6 +67,124 @@ type jsonReport struct {
 	// directional check.
 	Path        string           `json:"path,omitempty"`
 	Directional *jsonDirectional `json:"directional,omitempty"`
+}
+
+// jsonDiagnosis is one named mistake of the learner's gradient; Code is
+// null when no mistake of the catalogue reproduces the array.
+type jsonDiagnosis struct {
+	Layer   int     `json:"layer"`
+	Param   string  `json:"param"`
+	Code    *string `json:"code"`
+	Message string  `json:"message"`
+}
+
+type jsonTrial struct {
+	Method      string   `json:"method"`
+	Step        float64  `json:"step"`
+	MaxRelError *float64 `json:"max_rel_error"`
+	Judged      int      `json:"judged"`
+	Pass        bool     `json:"pass"`
+}
+
+type jsonConfirmation struct {
+	Cause   string      `json:"cause"`
+	Message string      `json:"message"`
+	Trials  []jsonTrial `json:"trials"`
+}
+
+type jsonLearnerParam struct {
+	Layer       int      `json:"layer"`
+	Param       string   `json:"param"`
+	Shape       [2]int   `json:"shape"`
+	WantShape   [2]int   `json:"want_shape"`
+	MaxAbsError *float64 `json:"max_abs_error"`
+	MaxRelError *float64 `json:"max_rel_error"`
+	Agree       bool     `json:"agree"`
+}
+
+type jsonLearnerEntry struct {
+	Layer    int     `json:"layer"`
+	Param    string  `json:"param"`
+	Row      int     `json:"row"`
+	Col      int     `json:"col"`
+	Yours    float64 `json:"yours"`
+	Backprop float64 `json:"backprop"`
+	Numeric  float64 `json:"numeric"`
+	RelError float64 `json:"rel_error"`
+}
+
+type jsonLearner struct {
+	Outcome string             `json:"outcome"`
+	Float32 bool               `json:"float32"`
+	Message string             `json:"message"`
+	Params  []jsonLearnerParam `json:"params"`
+	Worst   []jsonLearnerEntry `json:"worst"`
+}
+
+// rel is a maximum relative error for JSON: null when nothing was judged.
+func rel(maxRel float64, judged int) *float64 {
+	if judged == 0 {
+		return nil
+	}
+	return &maxRel
+}
+
+// addEvidence adds the outcome, the confirmation and the learner's
+// gradient to the JSON report.
+func (r *Report) addEvidence(out *jsonReport) {
+	out.Outcome = r.Outcome.String()
+	if cf := r.Confirmation; cf != nil {
+		jc := &jsonConfirmation{Cause: cf.Cause.String(), Message: cf.Message}
+		trials := append([]Trial(nil), cf.Ladder...)
+		if cf.Complex != nil {
+			trials = append(trials, *cf.Complex)
+		}
+		for _, t := range trials {
+			c := t.Comparison
+			jc.Trials = append(jc.Trials, jsonTrial{Method: t.Method.String(), Step: t.Step,
+				MaxRelError: rel(c.MaxRel, c.Resolved), Judged: c.Resolved, Pass: c.Pass})
+		}
+		out.Confirmation = jc
+	}
+	lc := r.Learner
+	if lc == nil {
+		return
+	}
+	src := lc.Source
+	out.GradientSource = &src
+	out.Diagnosis = []jsonDiagnosis{}
+	jl := &jsonLearner{Outcome: lc.Outcome.String(), Float32: lc.Float32, Message: lc.Message, Worst: []jsonLearnerEntry{}}
+	for _, lp := range lc.Params {
+		p := jsonLearnerParam{Layer: lp.Layer, Param: lp.Name, Shape: [2]int{lp.Rows, lp.Cols},
+			WantShape: [2]int{lp.WantRows, lp.WantCols}, Agree: lp.Agree}
+		if lp.ShapeOK {
+			maxAbs, maxRel := lp.MaxAbs, lp.MaxRel
+			p.MaxAbsError, p.MaxRelError = &maxAbs, &maxRel
+		}
+		jl.Params = append(jl.Params, p)
+		if lp.Agree {
+			continue
+		}
+		if len(lp.Mistakes) == 0 {
+			out.Diagnosis = append(out.Diagnosis, jsonDiagnosis{Layer: lp.Layer, Param: lp.Name, Message: lp.Message})
+		}
+		for _, m := range lp.Mistakes {
+			code := m.Code
+			out.Diagnosis = append(out.Diagnosis, jsonDiagnosis{Layer: lp.Layer, Param: lp.Name, Code: &code, Message: m.Message})
+		}
+	}
+	for _, e := range lc.VsBackprop.Worst {
+		if e.AbsErr == 0 {
+			break
+		}
+		je := jsonLearnerEntry{Layer: e.Param.Layer, Param: e.Param.Name, Row: e.Param.Row, Col: e.Param.Col,
+			Yours: e.Analytic, Backprop: e.Numeric, RelError: e.RelErr}
+		if r.Numeric != nil {
+			je.Numeric = r.Numeric[indexOf(r, e.Param.Layer, e.Param.Name, e.Param.Row, e.Param.Col)]
+		}
+		jl.Worst = append(jl.Worst, je)
+	}
+	out.Learner = jl
 }
 
 // jsonDirectional is the detail of a directional check ("method":
@@ -80,9 +207,11 @@ type jsonDirection struct {
 // MarshalJSON writes the contract of `backproof check --json`.
 func (r *Report) MarshalJSON() ([]byte, error) {
 	c := r.Comparison
-	out := jsonReport{Value: r.Value, Method: r.Method.String(), Step: r.Step, MaxRelError: c.MaxRel,
-		Pass: c.Pass, Seconds: r.Seconds, Convention: r.Problem.Net.Convention.String(),
-		Verdict: c.Verdict.String(), MaxAbsError: c.MaxAbs, Floor: c.Settings.Floor, Tol: c.Settings.Tol}
+	out := jsonReport{Value: r.Value, Method: r.Method.String(), Step: r.Step, MaxRelError: rel(c.MaxRel, c.Resolved),
+		Pass: r.Pass(), Seconds: r.Seconds, Convention: r.Problem.Net.Convention.String(),
+		Verdict: c.Verdict.String(), MaxAbsError: c.MaxAbs, Floor: c.Settings.Floor, Tol: c.Settings.Tol,
+		Resolved: c.Resolved, Unresolved: c.Unresolved}
+	r.addEvidence(&out)
 	analytic, numeric := r.Analytic, r.Numeric
 	for ℓ, l := range r.Problem.Net.Layers {
 		rows, cols := l.W.Dims()
@@ -91,8 +220,8 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 		analytic = analytic[rows*cols+n:]
 		if r.Directional == nil {
 			w, b := c.Layer(ℓ + 1)
-			maxRel, maxAbs, kinks := max(w.MaxRel, b.MaxRel), max(w.MaxAbs, b.MaxAbs), w.Kinks+b.Kinks
-			jl.MaxRelError, jl.MaxAbsError, jl.Kinks = &maxRel, &maxAbs, &kinks
+			maxAbs, kinks := max(w.MaxAbs, b.MaxAbs), w.Kinks+b.Kinks
+			jl.MaxRelError, jl.MaxAbsError, jl.Kinks = rel(max(w.MaxRel, b.MaxRel), w.Resolved+b.Resolved), &maxAbs, &kinks
 			jl.DWNumeric = problem.Rows(mat.NewDense(rows, cols, numeric[:rows*cols]))
 			jl.DBNumeric = numeric[rows*cols : rows*cols+n]
 			numeric = numeric[rows*cols+n:]
@@ -135,13 +264,13 @@ func (r *Report) WriteText(w io.Writer) {
 		path = "the generic path, the whole network at every point"
 	}
 	if r.Method == numgrad.ComplexStep {
-		fmt.Fprintf(w, "complex step: Im C(θ + i h e_i)/h, h = %.3g, by %s; entries closer than %.2g agree (the noise floor,\n  about 100 ε·|C|: the complex step subtracts nothing, so only rounding is left; \"max rel err\" counts only errors above it)\n\n",
-			r.Step, path, c.Settings.Floor)
+		fmt.Fprintf(w, "complex step: Im C(θ + i h e_i)/h, h = %.3g, by %s; noise floor %.2g (about 100 ε·|C|:\n  the complex step subtracts nothing, so only rounding is left)\n", r.Step, path, c.Settings.Floor)
 	} else {
-		fmt.Fprintf(w, "finite differences: %v, step h = %.3g, by %s; entries closer than %.2g agree (the noise floor,\n  about ε·|C|/h: finite differences cannot resolve less; \"max rel err\" counts only errors above it)\n\n",
-			r.Method, r.Step, path, c.Settings.Floor)
+		fmt.Fprintf(w, "finite differences: %v, step h = %.3g, by %s; noise floor %.2g (about ε·|C|/h:\n  the rounding of C divided by h, what finite differences cannot resolve)\n", r.Method, r.Step, path, c.Settings.Floor)
 	}
-	fmt.Fprintf(w, "%-6s %-6s %-9s %-12s %-12s %-12s %s\n", "layer", "param", "shape", "max abs err", "max rel err", "(with noise)", "kinks")
+	fmt.Fprintf(w, "  An entry is judged by its relative error when it is at least floor/tol = %.2g, or its error exceeds the floor;\n  smaller entries that agree within the floor are noise to finite differences and are not judged.\n\n",
+		c.Settings.Floor/c.Settings.Tol)
+	fmt.Fprintf(w, "%-6s %-6s %-9s %-12s %-12s %-15s %s\n", "layer", "param", "shape", "max abs err", "max rel err", "judged", "kinks")
 	for ℓ, l := range p.Net.Layers {
 		gw, gb := c.Layer(ℓ + 1)
 		rows, cols := l.W.Dims()
@@ -149,7 +278,8 @@ func (r *Report) WriteText(w io.Writer) {
 			compare.Group
 			shape string
 		}{{gw, fmt.Sprintf("%d×%d", rows, cols)}, {gb, fmt.Sprint(len(l.B))}} {
-			fmt.Fprintf(w, "%-6d %-6s %-9s %-12.3g %-12.3g %-12.3g %d\n", ℓ+1, g.Name, g.shape, g.MaxAbs, g.MaxRel, g.RawMaxRel, g.Kinks)
+			fmt.Fprintf(w, "%-6d %-6s %-9s %-12.3g %-12s %-15s %d\n", ℓ+1, g.Name, g.shape, g.MaxAbs, relWords(g.MaxRel, g.Resolved),
+				fmt.Sprintf("%d of %d", g.Resolved, g.Resolved+g.Unresolved+g.Kinks), g.Kinks)
 		}
 	}
 	fmt.Fprintf(w, "\nworst entries (layer, param, row, column):\n")
@@ -160,8 +290,8 @@ func (r *Report) WriteText(w io.Writer) {
 			note = "  kink: a pre-activation is exactly at z = 0"
 		case e.Kink:
 			note = "  kink: the stencil crosses z = 0"
-		case e.AbsErr <= c.Settings.Floor:
-			note = "  under the noise floor"
+		case !e.Counts(c.Settings):
+			note = "  noise: not judged"
 		}
 		fmt.Fprintf(w, "  (%d, %s, %d, %d)  analytic %+.10e  numeric %+.10e  rel %.2e%s\n",
 			e.Param.Layer, e.Param.Name, e.Param.Row, e.Param.Col, e.Analytic, e.Numeric, e.RelErr, note)
@@ -169,10 +299,27 @@ func (r *Report) WriteText(w io.Writer) {
 	r.writeVerdict(w)
 }
 
+// relWords is a maximum relative error for a table: "-" when no entry
+// was judged, so that no 0 stands for "nothing measured".
+func relWords(maxRel float64, resolved int) string {
+	if resolved == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.3g", maxRel)
+}
+
 // writeVerdict ends both kinds of report.
 func (r *Report) writeVerdict(w io.Writer) {
 	c := r.Comparison
-	fmt.Fprintf(w, "\nverdict: %v: %s\n", c.Verdict, c.Verdict.Explain())
+	fmt.Fprintf(w, "\nverdict at h = %.3g: %v: %s\n", r.Step, c.Verdict, c.Verdict.Explain(c.Settings.Tol))
+	what := "entries"
+	if r.Directional != nil {
+		what = "directions"
+	}
+	if c.Unresolved > 0 {
+		fmt.Fprintf(w, "%d of the %d %s are judged; %d are smaller than %.2g and agree within the noise floor, which is all finite differences can say of them.\n",
+			c.Resolved, len(c.Entries), what, c.Unresolved, c.Settings.Floor/c.Settings.Tol)
+	}
 	if c.Kinks > 0 && r.Directional != nil {
 		fmt.Fprintf(w, "%d directions straddle a relu kink and are not judged.\n", c.Kinks)
 	} else if c.Kinks > 0 && r.Method == numgrad.ComplexStep {
@@ -180,11 +327,56 @@ func (r *Report) writeVerdict(w io.Writer) {
 	} else if c.Kinks > 0 {
 		fmt.Fprintf(w, "%d entries straddle a relu kink and are not judged: finite differences there average two slopes.\n", c.Kinks)
 	}
-	status := "PASS"
-	if !c.Pass {
-		status = "FAIL"
+	if cf := r.Confirmation; cf != nil {
+		r.writeConfirmation(w, cf)
 	}
-	fmt.Fprintf(w, "%s: max relative error %.3g (tolerance %.3g) in %.3g s\n", status, c.MaxRel, c.Settings.Tol, r.Seconds)
+	if r.Learner != nil {
+		r.writeLearner(w)
+		return
+	}
+	switch r.Outcome {
+	case Agree:
+		if r.Confirmation != nil {
+			a := r.Confirmation.Agreed.Comparison
+			fmt.Fprintf(w, "PASS: the analytic gradient agrees, confirmed by %s (max relative error %.3g over %d judged %s); in %.3g s\n",
+				trialName(r.Confirmation.Agreed), a.MaxRel, a.Resolved, what, r.Seconds)
+			return
+		}
+		fmt.Fprintf(w, "PASS: max relative error %.3g over %d judged %s (tolerance %.3g) in %.3g s\n", c.MaxRel, c.Resolved, what, c.Settings.Tol, r.Seconds)
+	case Disagree:
+		fmt.Fprintf(w, "FAIL: the analytic gradient is wrong: max relative error %.3g over %d judged %s (tolerance %.3g) in %.3g s\n", c.MaxRel, c.Resolved, what, c.Settings.Tol, r.Seconds)
+	default:
+		if r.Confirmation != nil {
+			fmt.Fprintf(w, "CANNOT TELL (exit status 1): the evidence above does not decide (%.3g s)\n", r.Seconds)
+			return
+		}
+		fmt.Fprintf(w, "CANNOT TELL (exit status 1): %s (%.3g s)\n", r.confirmationWords(), r.Seconds)
+	}
+}
+
+// trialName names a confirmation's trial: "central differences at h = 1e-4".
+func trialName(t *Trial) string {
+	if t.Method == numgrad.ComplexStep {
+		return fmt.Sprintf("the complex step (h = %.3g)", t.Step)
+	}
+	return fmt.Sprintf("%v differences at h = %.3g", t.Method, t.Step)
+}
+
+// writeConfirmation prints the ladder of steps and the complex step that
+// settled a comparison that did not agree.
+func (r *Report) writeConfirmation(w io.Writer, cf *Confirmation) {
+	fmt.Fprintf(w, "\nconfirmation: before calling the difference the gradient's, the same check at other steps%s:\n",
+		map[bool]string{true: " and by the complex step", false: ""}[cf.Complex != nil])
+	fmt.Fprintf(w, "  %-34s %-12s %-12s %s\n", "method", "max rel err", "judged", "agrees")
+	trials := append([]Trial(nil), cf.Ladder...)
+	if cf.Complex != nil {
+		trials = append(trials, *cf.Complex)
+	}
+	for _, t := range trials {
+		tc := t.Comparison
+		fmt.Fprintf(w, "  %-34s %-12s %-12d %v\n", trialName(&t), relWords(tc.MaxRel, tc.Resolved), tc.Resolved, tc.Pass)
+	}
+	fmt.Fprintf(w, "  → %s\n", cf.Message)
 }
 
 // writeDirectional prints a directional check: one line per direction.

@@ -53,6 +53,10 @@ func (s *Settings) withDefaults() Settings {
 	return out
 }
 
+// Counts reports whether the entry takes part in the verdict of a
+// comparison with settings s (see Result.Resolved).
+func (e Entry) Counts(s Settings) bool { return e.counts(s) }
+
 // Entry is one parameter's two derivatives and how far apart they are.
 type Entry struct {
 	Param    derive.Param
@@ -67,20 +71,34 @@ type Entry struct {
 	Kink bool
 }
 
-// counts reports whether the entry takes part in the maxima that decide
-// the verdict: not a kink, and an absolute error above the noise floor.
-func (e Entry) counts(floor float64) bool { return !e.Kink && e.AbsErr > floor }
+// counts reports whether finite differences can resolve the entry, so
+// that its relative error takes part in the maxima that decide the
+// verdict. A kink never counts. Otherwise the entry counts when its error
+// is above the noise floor (noise cannot explain it), when its size is at
+// least Floor/Tol (noise alone keeps its relative error within Tol, so the
+// relative error means something), or when the two values are equal.
+// What is left are entries smaller than Floor/Tol that agree within the
+// floor: finite differences cannot tell them from noise, so their
+// relative error (1 for an analytic 1e-12 against a numeric 0) says
+// nothing about the gradient.
+func (e Entry) counts(s Settings) bool {
+	if e.Kink {
+		return false
+	}
+	return e.AbsErr > s.Floor || e.AbsErr == 0 || math.Max(math.Abs(e.Analytic), math.Abs(e.Numeric)) >= s.Floor/s.Tol
+}
 
 // Group is one parameter matrix (W^ℓ or b^ℓ) of a comparison.
 type Group struct {
 	Layer  int
 	Name   string // "W" or "b"
 	MaxAbs float64
-	MaxRel float64 // over entries above the floor that are not kinks
-	// RawMaxRel is the largest relative error of any entry that is not a
-	// kink, noise included: what CS231n's recipe would print.
-	RawMaxRel float64
-	Kinks     int
+	MaxRel float64 // over the entries finite differences resolve (Entry.counts)
+	// Resolved counts the entries that take part in MaxRel; Unresolved
+	// the others that are not kinks: smaller than Floor/Tol and within
+	// the floor.
+	Resolved, Unresolved int
+	Kinks                int
 }
 
 // Result is a whole comparison.
@@ -90,10 +108,15 @@ type Result struct {
 	Groups   []Group // W¹, b¹, W², b², …
 	Worst    []Entry // the entries with the largest relative error, worst first
 	MaxAbs   float64
-	MaxRel   float64 // over entries above the floor that are not kinks
-	Kinks    int
-	Verdict  Verdict
-	Pass     bool // MaxRel ≤ Tol
+	MaxRel   float64 // over the entries finite differences resolve (Entry.counts)
+	// Resolved and Unresolved count the entries that take part in MaxRel
+	// and the others that are not kinks, as in Group.
+	Resolved, Unresolved int
+	Kinks                int
+	Verdict              Verdict
+	// Pass is Verdict == Good: some entry was resolved and every resolved
+	// one agrees within Tol.
+	Pass bool
 }
 
 // Gradients compares analytic with numeric entry by entry. param names
@@ -120,17 +143,23 @@ func Gradients(analytic, numeric []float64, param func(i int) derive.Param, kink
 			g.Kinks++
 			r.Kinks++
 		}
-		if !e.Kink {
-			g.RawMaxRel = math.Max(g.RawMaxRel, e.RelErr)
-		}
-		if e.counts(set.Floor) {
+		switch {
+		case e.counts(set):
 			g.MaxRel = math.Max(g.MaxRel, e.RelErr)
 			r.MaxRel = math.Max(r.MaxRel, e.RelErr)
+			g.Resolved++
+			r.Resolved++
+		case !e.Kink:
+			g.Unresolved++
+			r.Unresolved++
 		}
 	}
-	r.Worst = worst(r.Entries, set.Worst, set.Floor)
-	r.Verdict = VerdictOf(r.MaxRel)
-	r.Pass = r.MaxRel <= set.Tol
+	r.Worst = worst(r.Entries, set)
+	r.Verdict = VerdictOf(r.MaxRel, set.Tol)
+	if r.Resolved == 0 {
+		r.Verdict = CannotTell
+	}
+	r.Pass = r.Verdict == Good
 	return r
 }
 
@@ -155,14 +184,18 @@ func (r *Result) Layer(ℓ int) (w, b Group) {
 	return w, b
 }
 
-// worst returns k entries, worst first: those that decide the verdict
-// (above the floor, not kinks) by relative error, then the rest by
+// worst returns s.Worst entries, worst first: those that decide the
+// verdict (Entry.counts) by relative error, then the rest by
 // absolute error, so noise never hides a real disagreement. k is small and
 // the entries many (23,860 for Nielsen's network), so it keeps a sorted
 // top k instead of sorting everything.
-func worst(entries []Entry, k int, floor float64) []Entry {
+func worst(entries []Entry, s Settings) []Entry {
+	k := min(s.Worst, len(entries))
+	if k <= 0 {
+		return nil
+	}
 	worse := func(a, b Entry) bool {
-		if ca, cb := a.counts(floor), b.counts(floor); ca != cb {
+		if ca, cb := a.counts(s), b.counts(s); ca != cb {
 			return ca
 		} else if ca && a.RelErr != b.RelErr {
 			return a.RelErr > b.RelErr

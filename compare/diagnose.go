@@ -325,6 +325,15 @@ func (c Context) explain(code string, factor float64) string {
 	return ""
 }
 
+// ShapeRule says in words which shape the quantity has in the context's
+// convention, and why.
+func (c Context) ShapeRule() string {
+	if c.Quantity == DB {
+		return c.axisRule()
+	}
+	return c.layoutRule()
+}
+
 func (c Context) layoutRule() string {
 	switch c.Convention {
 	case derive.Row:

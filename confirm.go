@@ -1,0 +1,236 @@
+package backproof
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+
+	"github.com/backproof/backproof/compare"
+	"github.com/backproof/backproof/numgrad"
+	"github.com/backproof/backproof/problem"
+)
+
+// Outcome is what a check concludes about the analytic gradient once every
+// piece of evidence is in: the comparison at the chosen step and, when
+// that one does not agree, the confirmation (Confirmation).
+type Outcome int
+
+const (
+	// Agree: the analytic gradient agrees with the numerical one.
+	Agree Outcome = iota
+	// Disagree: it does not, and the difference survives every step and,
+	// where the cost allows it, the complex step: the gradient is wrong.
+	Disagree
+	// CannotTell: the numbers cannot decide; Confirmation.Cause says why.
+	CannotTell
+)
+
+var outcomeNames = []string{"agree", "disagree", "cannot-tell"}
+
+func (o Outcome) String() string {
+	if o < 0 || int(o) >= len(outcomeNames) {
+		return fmt.Sprintf("outcome(%d)", int(o))
+	}
+	return outcomeNames[o]
+}
+
+// Cause is why the comparison at the chosen step did not agree.
+type Cause int
+
+const (
+	// Mistake: the difference is the same at every step and in the
+	// complex step: it is the gradient's.
+	Mistake Cause = iota
+	// StepTooLarge: truncation. The error shrank as the step did, at the
+	// method's order, and a smaller step agrees.
+	StepTooLarge
+	// StepTooSmall: rounding. The error grew as the step shrank (about
+	// ε·|C|/h), and a larger step agrees.
+	StepTooSmall
+	// CostRounding: no finite-difference step resolves the cost here (its
+	// own rounding exceeds what a step changes, as at a saturated sigmoid
+	// under cross-entropy), but the complex step, which subtracts nothing,
+	// agrees.
+	CostRounding
+	// SmallPersistent: a difference that no step removes but too small
+	// (under 1e-4, CS231n's "uncomfortable") to be a mistake in the
+	// formulas; typical of rounding inside the cost.
+	SmallPersistent
+	// Unresolved: no step resolves the entries and there is no complex
+	// step to ask.
+	Unresolved
+)
+
+var causeNames = []string{"mistake", "step-too-large", "step-too-small", "cost-rounding", "small-persistent", "unresolved"}
+
+func (c Cause) String() string {
+	if c < 0 || int(c) >= len(causeNames) {
+		return fmt.Sprintf("cause(%d)", int(c))
+	}
+	return causeNames[c]
+}
+
+// Trial is one entry-by-entry comparison made while confirming.
+type Trial struct {
+	Method     numgrad.Method
+	Step       float64
+	Comparison *compare.Result
+}
+
+// Confirmation is what a check does before it calls a disagreement the
+// gradient's: the same comparison repeated over a ladder of steps (an
+// error that shrinks at the method's order as h does is truncation, one
+// that grows is rounding, one that stays is real) and, where the cost is
+// analytic, by the complex step, which has no cancellation at all.
+type Confirmation struct {
+	Ladder  []Trial // the same method at other steps, largest step first
+	Complex *Trial  // the complex step, when it was asked (nil otherwise)
+	// Agreed is the trial that agreed and settled the outcome, nil when
+	// none did.
+	Agreed  *Trial
+	Cause   Cause
+	Message string // the cause in words, with the step to use
+}
+
+// ladderSteps are the steps a confirmation tries besides h: h·10^k for
+// k = −3 … 3, and the method's default step and its neighbours, in
+// [1e-14, 1] and largest first.
+func ladderSteps(m numgrad.Method, h float64) []float64 {
+	seen := map[float64]bool{h: true}
+	var out []float64
+	add := func(s float64) {
+		// Three digits: 6e-06·10 is 6e-05, not 5.999999999999999e-05.
+		s, _ = strconv.ParseFloat(strconv.FormatFloat(s, 'g', 3, 64), 64)
+		if s < 1e-14 || s > 1 || seen[s] {
+			return
+		}
+		seen[s] = true
+		out = append(out, s)
+	}
+	for k := -3; k <= 3; k++ {
+		add(h * math.Pow(10, float64(k)))
+	}
+	d := m.DefaultStep()
+	for _, f := range []float64{0.1, 1, 10} {
+		add(d * f)
+	}
+	sort.Sort(sort.Reverse(sort.Float64Slice(out)))
+	return out
+}
+
+// order is the order p of a method's truncation error C·h^p.
+func order(m numgrad.Method) int {
+	switch m {
+	case numgrad.Forward, numgrad.Backward:
+		return 1
+	case numgrad.FivePoint, numgrad.Richardson:
+		return 4
+	}
+	return 2
+}
+
+// confirm settles a comparison that did not agree (r.Comparison.Pass is
+// false): it repeats the comparison over a ladder of steps and, for a
+// finite difference, by the complex step, and names the cause.
+func confirm(p *problem.Problem, θ []float64, r *Report, set Settings) (*Confirmation, Outcome) {
+	c := &Confirmation{}
+	compareAt := func(m numgrad.Method, h, tol float64) *Trial {
+		numeric, kink := numericGradient(p, θ, m, h, false)
+		floor := set.Floor
+		if floor == 0 {
+			floor = NoiseFloor(r.Value, m, h)
+		}
+		cmp := compare.Gradients(r.Analytic, numeric, p.Net.ParamAt, kink,
+			&compare.Settings{Floor: floor, Tol: tol, Worst: set.Worst})
+		return &Trial{Method: m, Step: h, Comparison: cmp}
+	}
+	// The ladder uses the same method, or central differences when the
+	// check was by the complex step, whose error does not depend on h.
+	lm, lh, ltol := set.Method, set.Step, set.Tol
+	if lm == numgrad.ComplexStep {
+		lm, lh, ltol = numgrad.Central, numgrad.Central.DefaultStep(), math.Max(set.Tol, DefaultTol(numgrad.Central))
+	}
+	steps := ladderSteps(lm, lh)
+	if lm != set.Method {
+		steps = append([]float64{lh}, steps...)
+		sort.Sort(sort.Reverse(sort.Float64Slice(steps)))
+	}
+	for _, h := range steps {
+		c.Ladder = append(c.Ladder, *compareAt(lm, h, ltol))
+	}
+	for i, t := range c.Ladder {
+		// The agreeing step that judges the most entries, then the closest.
+		if !t.Comparison.Pass {
+			continue
+		}
+		if a := c.Agreed; a == nil || t.Comparison.Resolved > a.Comparison.Resolved ||
+			t.Comparison.Resolved == a.Comparison.Resolved && t.Comparison.MaxRel < a.Comparison.MaxRel {
+			c.Agreed = &c.Ladder[i]
+		}
+	}
+	if set.Method != numgrad.ComplexStep {
+		c.Complex = compareAt(numgrad.ComplexStep, numgrad.ComplexStep.DefaultStep(), math.Max(set.Tol, DefaultTol(numgrad.ComplexStep)))
+	}
+	primary := r.Comparison
+	switch {
+	case c.Agreed != nil && set.Method == numgrad.ComplexStep:
+		c.Cause = SmallPersistent
+		if primary.MaxRel > 1e-4 {
+			c.Cause = Mistake
+		}
+		c.Message = fmt.Sprintf("the complex step disagreed (max relative error %.3g), but central differences agree at h = %.3g (max relative error %.3g): the cost is likely not analytic in θ (abs, max, a branch), where the complex step does not apply; the analytic gradient agrees with central differences",
+			primary.MaxRel, c.Agreed.Step, c.Agreed.Comparison.MaxRel)
+		return c, Agree
+	case c.Agreed != nil:
+		a := c.Agreed
+		if set.Step > a.Step {
+			c.Cause = StepTooLarge
+			c.Message = fmt.Sprintf("step too large: at h = %.3g the error is truncation, which shrinks like h^%d as the step does; at h = %.3g every resolved entry agrees (max relative error %.3g). Use h ≈ %.3g (the default for %v is %.3g).",
+				set.Step, order(set.Method), a.Step, a.Comparison.MaxRel, a.Step, set.Method, set.Method.DefaultStep())
+		} else {
+			c.Cause = StepTooSmall
+			c.Message = fmt.Sprintf("step too small: at h = %.3g rounding dominates, about ε·max(1, |C|)/h = %.2g, which grows as h shrinks; at h = %.3g every resolved entry agrees (max relative error %.3g). Use h ≈ %.3g (the default for %v is %.3g).",
+				set.Step, 2.2e-16*math.Max(1, math.Abs(r.Value))/set.Step, a.Step, a.Comparison.MaxRel, a.Step, set.Method, set.Method.DefaultStep())
+		}
+		return c, Agree
+	case c.Complex != nil && c.Complex.Comparison.Pass:
+		c.Cause = CostRounding
+		c.Agreed = c.Complex
+		c.Message = fmt.Sprintf("no step from %.3g to %.3g resolves every entry: the cost's own rounding is larger than the change a step makes (a saturated unit computes 1 − a with few digits left). The complex step, which subtracts nothing, agrees to a relative %.3g.",
+			steps[len(steps)-1], steps[0], c.Complex.Comparison.MaxRel)
+		return c, Agree
+	}
+	// Nothing agrees. A mistake in the formulas shows at every step and in
+	// the complex step alike, and at least at CS231n's "uncomfortable" 1e-4.
+	least := primary.MaxRel
+	for _, t := range c.Ladder {
+		if t.Comparison.Resolved > 0 {
+			least = math.Min(least, t.Comparison.MaxRel)
+		}
+	}
+	if c.Complex != nil && c.Complex.Comparison.Resolved > 0 {
+		least = math.Min(least, c.Complex.Comparison.MaxRel)
+	}
+	resolved := primary.Resolved > 0
+	for _, t := range c.Ladder {
+		resolved = resolved || t.Comparison.Resolved > 0
+	}
+	switch {
+	case !resolved:
+		c.Cause = Unresolved
+		c.Message = fmt.Sprintf("no step from %.3g to %.3g resolves any entry: every one is under the noise floor, so finite differences cannot tell this gradient from noise", steps[len(steps)-1], steps[0])
+		return c, CannotTell
+	case least > 1e-4:
+		c.Cause = Mistake
+		also := ""
+		if c.Complex != nil {
+			also = fmt.Sprintf(" and the complex step, which has no cancellation, differs by %.3g", c.Complex.Comparison.MaxRel)
+		}
+		c.Message = fmt.Sprintf("the difference is not the step's: it stays above a relative %.3g at every step from %.3g to %.3g%s; the analytic gradient is wrong", least, steps[len(steps)-1], steps[0], also)
+		return c, Disagree
+	}
+	c.Cause = SmallPersistent
+	c.Message = fmt.Sprintf("a difference of at least %.3g stays at every step, too small (under 1e-4) to be a mistake in the formulas and too large to call agreement at the tolerance %.3g: typical of rounding inside the cost. Cannot tell.", least, set.Tol)
+	return c, CannotTell
+}
