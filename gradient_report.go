@@ -34,7 +34,7 @@ func (r *Report) writeLearner(w io.Writer) {
 		fmt.Fprintf(w, "%-6d %-6s %-9s %s %s\n", lp.Layer, lp.Name, shape, errs, status)
 	}
 	worst := lc.VsBackprop.Worst
-	if len(worst) > 0 && worst[0].AbsErr > 0 {
+	if lc.Outcome != Agree && len(worst) > 0 && worst[0].AbsErr > 0 {
 		fmt.Fprintf(w, "\nworst entries of yours (layer, param, row, column):\n")
 		for _, e := range worst {
 			if e.AbsErr == 0 {

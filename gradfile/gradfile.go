@@ -1,0 +1,358 @@
+// Package gradfile reads a learner's own gradient from the files numpy and
+// JSON write: an .npz archive (np.savez), a folder of .npy files (np.save),
+// or JSON that mirrors the problem file.
+package gradfile
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"codeberg.org/sbinet/npyio/npy"
+	"codeberg.org/sbinet/npyio/npz"
+	"github.com/backproof/backproof"
+	"github.com/backproof/backproof/problem"
+	"gonum.org/v1/gonum/mat"
+)
+
+// MaxJSONBytes bounds the size of a JSON gradient file: far above any
+// network a gradient is checked for entry by entry, far below what would
+// exhaust memory.
+const MaxJSONBytes = 256 << 20
+
+// Load reads the gradient at path for problem p: one dW and one db array
+// per layer, named dW1, db1, dW2, db2, … and laid out in p's convention.
+// path is an .npz file, a .json file, or a folder of dW1.npy, db1.npy, ….
+//
+// An array of the wrong shape is read as it is: that is the learner's
+// mistake, which backproof.CheckGradient names. An error means the file
+// cannot be judged at all (unreadable, not a gradient, an array missing or
+// absurdly large), and names the file and the array.
+func Load(path string, p *problem.Problem) (*backproof.Gradient, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	var g *backproof.Gradient
+	switch {
+	case info.IsDir():
+		g, err = loadFolder(path, p)
+	case strings.EqualFold(filepath.Ext(path), ".npz"):
+		g, err = loadNPZ(path, p)
+	case strings.EqualFold(filepath.Ext(path), ".json"):
+		g, err = loadJSON(path, p)
+	case strings.EqualFold(filepath.Ext(path), ".npy"):
+		return nil, fmt.Errorf("%s: a .npy file holds one array, but a gradient is 2L arrays: save them together with "+
+			"np.savez(\"mine.npz\", dW1=…, db1=…, …), or pass the folder that holds dW1.npy, db1.npy, …", path)
+	default:
+		return nil, fmt.Errorf("%s: want an .npz archive, a .json file, or a folder of .npy files", path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	g.Source = path
+	return g, nil
+}
+
+// names are the array names of layer ℓ.
+func names(ℓ int) (dw, db string) { return fmt.Sprintf("dW%d", ℓ), fmt.Sprintf("db%d", ℓ) }
+
+// limit is the most entries an array of layer ℓ may have to be read: its
+// parameter's size, or an unsummed bias (m×n_ℓ), with room to spare. A
+// larger array is no gradient of this network, and reading it could
+// exhaust memory.
+func limit(p *problem.Problem, ℓ int) int {
+	r, c := p.Net.Layers[ℓ-1].W.Dims()
+	return 4 * (r*c + p.Batch()*len(p.Net.Layers[ℓ-1].B) + 1)
+}
+
+// array is one array as read: its numbers, row by row, and its shape
+// (one number for a numpy vector).
+type array struct {
+	data    []float64
+	shape   []int
+	float32 bool
+}
+
+// readNPY reads one .npy stream, checking its header before reading.
+func readNPY(r io.Reader, where string, max int) (*array, error) {
+	rd, err := npy.NewReader(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: not a numpy array: %v", where, err)
+	}
+	h := rd.Header.Descr
+	if len(h.Shape) > 2 {
+		return nil, fmt.Errorf("%s: an array of %d dimensions %v; a gradient array has two (dW: like W) or one or two (db)", where, len(h.Shape), h.Shape)
+	}
+	n := 1
+	for _, d := range h.Shape {
+		if d < 0 || n > max || d > max {
+			n = max + 1
+			break
+		}
+		n *= d
+	}
+	if n > max {
+		return nil, fmt.Errorf("%s: shape %v is far larger than any gradient array of this network (at most %d entries are read)", where, h.Shape, max)
+	}
+	a := &array{shape: append([]int(nil), h.Shape...)}
+	switch strings.Trim(h.Type, "'\"<>|=") {
+	case "f8":
+		if err := rd.Read(&a.data); err != nil {
+			return nil, fmt.Errorf("%s: %v", where, err)
+		}
+	case "f4":
+		var f []float32
+		if err := rd.Read(&f); err != nil {
+			return nil, fmt.Errorf("%s: %v", where, err)
+		}
+		a.data, a.float32 = make([]float64, len(f)), true
+		for i, v := range f {
+			a.data[i] = float64(v)
+		}
+	default:
+		return nil, fmt.Errorf("%s: numbers of type %q; a gradient is float64 or float32 (np.float64, np.float32)", where, h.Type)
+	}
+	if len(a.data) != n {
+		return nil, fmt.Errorf("%s: %d numbers for shape %v: the file is truncated", where, len(a.data), h.Shape)
+	}
+	if h.Fortran && len(a.shape) == 2 {
+		// Column-major on disk: transpose into rows.
+		rows, cols := a.shape[0], a.shape[1]
+		t := make([]float64, n)
+		for j := 0; j < cols; j++ {
+			for i := 0; i < rows; i++ {
+				t[i*cols+j] = a.data[j*rows+i]
+			}
+		}
+		a.data = t
+	}
+	return a, nil
+}
+
+// assemble builds the Gradient from the arrays of every layer; get
+// returns the array of a name, nil when there is none.
+func assemble(p *problem.Problem, file string, get func(name string) (*array, error), have []string) (*backproof.Gradient, error) {
+	L := len(p.Net.Layers)
+	g := &backproof.Gradient{DW: make([]*mat.Dense, L), DB: make([][]float64, L), DBMatrix: make([]*mat.Dense, L)}
+	for ℓ := 1; ℓ <= L; ℓ++ {
+		dw, db := names(ℓ)
+		for _, name := range []string{dw, db} {
+			a, err := get(name)
+			if err != nil {
+				return nil, err
+			}
+			if a == nil {
+				return nil, fmt.Errorf("%s: no array %s; a network of %d layers needs dW1, db1, …, dW%d, db%d%s",
+					file, name, L, L, L, found(have))
+			}
+			g.Float32 = g.Float32 || a.float32
+			switch {
+			case name == db && len(a.shape) <= 1:
+				g.DB[ℓ-1] = a.data
+			case name == db:
+				g.DBMatrix[ℓ-1] = mat.NewDense(a.shape[0], a.shape[1], a.data)
+			case len(a.shape) == 2 && a.shape[0] > 0 && a.shape[1] > 0:
+				g.DW[ℓ-1] = mat.NewDense(a.shape[0], a.shape[1], a.data)
+			case len(a.data) > 0:
+				// A vector where a matrix belongs: judged as a 1×n shape mistake.
+				g.DW[ℓ-1] = mat.NewDense(1, len(a.data), a.data)
+			default:
+				return nil, fmt.Errorf("%s: %s is empty (shape %v)", file, name, a.shape)
+			}
+		}
+	}
+	for ℓ := range L {
+		if g.DB[ℓ] != nil && len(g.DB[ℓ]) == 0 {
+			return nil, fmt.Errorf("%s: db%d is empty", file, ℓ+1)
+		}
+		if g.DB[ℓ] != nil {
+			continue
+		}
+		if r, c := g.DBMatrix[ℓ].Dims(); r == 0 || c == 0 {
+			return nil, fmt.Errorf("%s: db%d is empty", file, ℓ+1)
+		}
+	}
+	return g, nil
+}
+
+// found lists the names a file has, for an error message.
+func found(have []string) string {
+	if len(have) == 0 {
+		return ""
+	}
+	sort.Strings(have)
+	return " (it has " + strings.Join(have, ", ") + ")"
+}
+
+func loadNPZ(path string, p *problem.Problem) (*backproof.Gradient, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	z, err := npz.NewReader(f, info.Size())
+	if err != nil {
+		return nil, fmt.Errorf("%s: not an .npz archive (np.savez writes one): %v", path, err)
+	}
+	var have []string
+	keys := map[string]string{}
+	for _, k := range z.Keys() {
+		name := strings.TrimSuffix(k, ".npy")
+		have = append(have, name)
+		keys[name] = k
+	}
+	layerOf := layerIndex(p)
+	return assemble(p, path, func(name string) (*array, error) {
+		k, ok := keys[name]
+		if !ok {
+			return nil, nil
+		}
+		rc, err := z.Open(k)
+		if err != nil {
+			return nil, fmt.Errorf("%s: array %s: %v", path, name, err)
+		}
+		defer rc.Close()
+		return readNPY(rc, path+": array "+name, limit(p, layerOf[name]))
+	}, have)
+}
+
+func loadFolder(dir string, p *problem.Problem) (*backproof.Gradient, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var have []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".npy") {
+			have = append(have, strings.TrimSuffix(e.Name(), ".npy"))
+		}
+	}
+	layerOf := layerIndex(p)
+	return assemble(p, dir, func(name string) (*array, error) {
+		file := filepath.Join(dir, name+".npy")
+		f, err := os.Open(file)
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		return readNPY(f, file, limit(p, layerOf[name]))
+	}, have)
+}
+
+// layerIndex maps each array name to its layer.
+func layerIndex(p *problem.Problem) map[string]int {
+	m := map[string]int{}
+	for ℓ := 1; ℓ <= len(p.Net.Layers); ℓ++ {
+		dw, db := names(ℓ)
+		m[dw], m[db] = ℓ, ℓ
+	}
+	return m
+}
+
+// jsonGradient mirrors the problem file: {"layers": [{"dW": …, "db": …}]}.
+type jsonGradient struct {
+	Layers []struct {
+		DW json.RawMessage `json:"dW"`
+		DB json.RawMessage `json:"db"`
+	} `json:"layers"`
+}
+
+func loadJSON(path string, p *problem.Problem) (*backproof.Gradient, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	raw, err := io.ReadAll(io.LimitReader(f, MaxJSONBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	if len(raw) > MaxJSONBytes {
+		return nil, fmt.Errorf("%s: larger than %d MiB, more than any gradient checked entry by entry", path, MaxJSONBytes>>20)
+	}
+	var jg jsonGradient
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&jg); err != nil {
+		return nil, fmt.Errorf("%s: %v; want {\"layers\": [{\"dW\": [[…], …], \"db\": […]}, …]}", path, jsonError(raw, err))
+	}
+	L := len(p.Net.Layers)
+	if len(jg.Layers) != L {
+		return nil, fmt.Errorf("%s: layers: %d layers for a network of %d: give one {\"dW\", \"db\"} per layer", path, len(jg.Layers), L)
+	}
+	arrays := map[string]*array{}
+	var have []string
+	for i, l := range jg.Layers {
+		dw, db := names(i + 1)
+		for _, x := range []struct {
+			name string
+			raw  json.RawMessage
+			key  string
+		}{{dw, l.DW, "dW"}, {db, l.DB, "db"}} {
+			if len(x.raw) == 0 || string(x.raw) == "null" {
+				continue
+			}
+			a, err := jsonArray(x.raw)
+			if err != nil {
+				return nil, fmt.Errorf("%s: layers[%d].%s: %v", path, i, x.key, err)
+			}
+			arrays[x.name] = a
+			have = append(have, x.name)
+		}
+	}
+	return assemble(p, path, func(name string) (*array, error) { return arrays[name], nil }, have)
+}
+
+// jsonArray reads a list of numbers or a list of equally long lists.
+func jsonArray(raw json.RawMessage) (*array, error) {
+	var v []float64
+	if err := json.Unmarshal(raw, &v); err == nil {
+		return &array{data: v, shape: []int{len(v)}}, nil
+	}
+	var rows [][]float64
+	if err := json.Unmarshal(raw, &rows); err != nil {
+		return nil, errors.New("want a list of numbers or a list of rows of numbers")
+	}
+	a := &array{shape: []int{len(rows), 0}}
+	for i, r := range rows {
+		if i == 0 {
+			a.shape[1] = len(r)
+		}
+		if len(r) != a.shape[1] {
+			return nil, fmt.Errorf("row %d has %d numbers, row 0 has %d: rows must be equally long", i, len(r), a.shape[1])
+		}
+		a.data = append(a.data, r...)
+	}
+	return a, nil
+}
+
+// jsonError adds the line and column to a JSON syntax error.
+func jsonError(raw []byte, err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line, col := 1, 1
+		for _, b := range raw[:min(int(se.Offset), len(raw))] {
+			if b == '\n' {
+				line, col = line+1, 1
+			} else {
+				col++
+			}
+		}
+		return fmt.Errorf("line %d:%d: %v", line, col, err)
+	}
+	return err
+}

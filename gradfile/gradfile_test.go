@@ -1,0 +1,137 @@
+package gradfile
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/backproof/backproof"
+	"github.com/backproof/backproof/problem"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestLearnerFiles checks the gradients a learner wrote with numpy
+// (testdata/gen.py: a backpropagation written by hand, sharing no code with
+// backproof) right and with each classic mistake planted, in every
+// convention and file format.
+func TestLearnerFiles(t *testing.T) {
+	for _, tc := range []struct {
+		convention, file string
+		float32          bool
+		// wrong maps each array that must be judged wrong to the codes
+		// its diagnosis must hold (nil: wrong, with no code required).
+		wrong map[string][]string
+	}{
+		{"row", "row-right.npz", false, nil},
+		{"row", "row-right.json", false, nil},
+		{"row", "row-right-npy", false, nil},
+		{"row", "row-right-float32.npz", true, nil},
+		{"row", "row-missing-1m.npz", false, map[string][]string{
+			"W1": {"missing-1/m"}, "b1": {"missing-1/m"}, "W2": {"missing-1/m"}, "b2": {"missing-1/m"}}},
+		{"row", "row-transposed.npz", false, map[string][]string{"W2": {"transposed"}}},
+		{"row", "row-bias-not-summed.npz", false, map[string][]string{"b2": {"bias-not-summed"}}},
+		{"row", "row-fprime-of-A.npz", false, map[string][]string{
+			"W2": {"fprime-of-A"}, "b2": {"fprime-of-A"}, "W1": nil, "b1": nil}},
+		{"row", "row-sign.npz", false, map[string][]string{"W1": {"sign"}}},
+		{"column", "column-right.npz", false, nil},
+		{"column", "column-right.json", false, nil},
+		{"column", "column-right-npy", false, nil},
+		{"column", "column-right-float32.npz", true, nil},
+		{"column", "column-bias-wrong-axis.npz", false, map[string][]string{"b1": {"bias-wrong-axis"}}},
+		{"column", "column-extra-factor-2.npz", false, map[string][]string{"W1": {"extra-factor-2"}}},
+		{"per-example", "per-example-right.npz", false, nil},
+		{"per-example", "per-example-right.json", false, nil},
+		{"per-example", "per-example-right-float32.npz", true, nil},
+		{"per-example", "per-example-missing-fprime.npz", false, map[string][]string{
+			"W2": {"missing-fprime"}, "b2": {"missing-fprime"}, "W1": nil, "b1": nil}},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			p, err := problem.Load(filepath.Join("testdata", tc.convention+"-problem.json"))
+			require.NoError(t, err)
+			g, err := Load(filepath.Join("testdata", tc.file), p)
+			require.NoError(t, err)
+			assert.Equal(t, tc.float32, g.Float32)
+			r, err := backproof.CheckGradient(p, g, nil)
+			require.NoError(t, err)
+			require.Equal(t, backproof.Agree, r.Outcome, "backpropagation agrees with finite differences")
+			lc := r.Learner
+			for _, lp := range lc.Params {
+				name := lp.Name + string(rune('0'+lp.Layer))
+				codes, wrong := tc.wrong[name]
+				assert.Equal(t, !wrong, lp.Agree, "%s: max rel error %.3g", name, lp.MaxRel)
+				var got []string
+				for _, m := range lp.Mistakes {
+					got = append(got, m.Code)
+				}
+				for _, c := range codes {
+					assert.Contains(t, got, c, name)
+				}
+				if !wrong {
+					assert.Empty(t, got, name)
+				}
+			}
+			assert.Equal(t, tc.wrong == nil, r.Pass())
+			if tc.float32 {
+				assert.Contains(t, lc.Message, "float32")
+			}
+		})
+	}
+}
+
+// TestBadGradientFiles: files that cannot be judged are bad input, named.
+func TestBadGradientFiles(t *testing.T) {
+	p, err := problem.Load(filepath.Join("testdata", "row-problem.json"))
+	require.NoError(t, err)
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		path := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+		return path
+	}
+	for _, tc := range []struct {
+		name, path, want string
+	}{
+		{"missing file", filepath.Join(dir, "nothing.npz"), "nothing.npz"},
+		{"npy alone", write("dW1.npy", "x"), "np.savez"},
+		{"other extension", write("mine.txt", "x"), "want an .npz"},
+		{"not a zip", write("broken.npz", "not a zip"), "not an .npz"},
+		{"json syntax", write("bad.json", "{\"layers\": [\n{\"dW\": [[1,2],}]}"), "line 2:"},
+		{"json unknown key", write("typo.json", `{"layers": [{"dZ": [[1]]}]}`), `unknown field "dZ"`},
+		{"json layer count", write("one.json", `{"layers": [{"dW": [[1]], "db": [1]}]}`), "1 layers for a network of 2"},
+		{"json ragged", write("ragged.json", `{"layers": [{"dW": [[1,2],[3]], "db": [1]}, {"dW": [[1]], "db": [1]}]}`), "layers[0].dW: row 1 has 1 numbers"},
+		{"json missing db", write("nodb.json", `{"layers": [{"dW": [[1]], "db": [1]}, {"dW": [[1]]}]}`), "no array db2"},
+		{"npz missing array", filepath.Join("testdata", "column-right.npz"), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load(tc.path, p)
+			if tc.want == "" {
+				// A file of another convention's problem loads: its shapes are
+				// the learner's mistake, judged by CheckGradient, not refused.
+				require.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+// TestHugeArrayIsRefusedBeforeReading: an .npy header that claims more
+// entries than any array of the network is refused from the header.
+func TestHugeArrayIsRefusedBeforeReading(t *testing.T) {
+	p, err := problem.Load(filepath.Join("testdata", "row-problem.json"))
+	require.NoError(t, err)
+	dir := t.TempDir()
+	header := "{'descr': '<f8', 'fortran_order': False, 'shape': (100000, 100000), }"
+	for (10+len(header)+1)%64 != 0 {
+		header += " "
+	}
+	header += "\n"
+	raw := append([]byte("\x93NUMPY\x01\x00"), byte(len(header)), byte(len(header)>>8))
+	raw = append(raw, header...)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "dW1.npy"), raw, 0o644))
+	_, err = Load(dir, p)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "far larger")
+}
