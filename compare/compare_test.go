@@ -39,13 +39,14 @@ func label(i int) derive.Param {
 func TestGradients(t *testing.T) {
 	analytic := []float64{1, 2, 3, 4, 0.5, 1e-12}
 	numeric := []float64{1, 2, 3.3, 4, 0.5, 3e-12}
-	r := Gradients(analytic, numeric, label, nil, nil)
+	r := Gradients(analytic, numeric, label, nil, &Settings{Worst: 6})
 	require.Len(t, r.Groups, 2)
 	assert.InDelta(t, 0.3/3.3, r.MaxRel, 1e-15)
 	assert.InDelta(t, 0.3, r.MaxAbs, 1e-15)
 	assert.Equal(t, derive.Param{Layer: 1, Name: "W", Row: 1, Col: 0}, r.Worst[0].Param)
-	assert.Equal(t, derive.Param{Layer: 1, Name: "b", Row: 1}, r.Worst[1].Param,
-		"the tiny b entry has a larger relative error but sits under the floor, so it comes after")
+	assert.Equal(t, derive.Param{Layer: 1, Name: "b", Row: 1}, r.Worst[5].Param,
+		"the tiny b entry has a larger relative error but is too small to judge, so it comes after every judged one")
+	assert.Equal(t, 5, r.Resolved)
 	assert.Equal(t, Wrong, r.Verdict)
 	assert.False(t, r.Pass)
 	w, b := r.Layer(1)
@@ -69,10 +70,40 @@ func TestNaNFails(t *testing.T) {
 }
 
 func TestVerdictOf(t *testing.T) {
-	assert.Equal(t, Good, VerdictOf(1e-9))
-	assert.Equal(t, KinksOnly, VerdictOf(1e-6))
-	assert.Equal(t, Uncomfortable, VerdictOf(1e-3))
-	assert.Equal(t, Wrong, VerdictOf(0.5))
+	assert.Equal(t, Good, VerdictOf(1e-9, 1e-7))
+	assert.Equal(t, Good, VerdictOf(1e-7, 1e-7), "the tolerance itself passes")
+	assert.Equal(t, KinksOnly, VerdictOf(1e-6, 1e-7))
+	assert.Equal(t, KinksOnly, VerdictOf(1e-9, 1e-12), "the band starts at the method's own tolerance")
+	assert.Equal(t, Uncomfortable, VerdictOf(1e-3, 1e-7))
+	assert.Equal(t, Wrong, VerdictOf(0.5, 1e-7))
+	assert.Equal(t, "cannot-tell", CannotTell.String())
+	assert.Equal(t, "verdict(9)", Verdict(9).String(), "String never panics")
+}
+
+// TestHeadlineIsNeverAnUnearnedZero: entries too small for finite
+// differences to resolve are not judged, but an entry large enough is,
+// even when its error is under the floor, so the headline is its real
+// relative error and not 0.
+func TestHeadlineIsNeverAnUnearnedZero(t *testing.T) {
+	// Floor 1e-9, Tol 1e-7: entries of at least 1e-2 are judged.
+	analytic := []float64{0.5, 0.02, 3e-3, 1e-12, 0, 0}
+	numeric := []float64{0.5 + 1e-10, 0.02, 3e-3 + 5e-10, 0, 0, 0}
+	r := Gradients(analytic, numeric, label, nil, nil)
+	assert.InEpsilon(t, 1e-10/(0.5+1e-10), r.MaxRel, 1e-5, "the 0.5 entry is judged, its error under the floor")
+	assert.Equal(t, 4, r.Resolved, "0.5, 0.02 and the two exact zeros")
+	assert.Equal(t, 2, r.Unresolved, "3e-3 and 1e-12 are too small to judge and agree within the floor")
+	assert.True(t, r.Pass)
+
+	none := Gradients([]float64{1e-12, 2e-12, 0, 0, 0, 3e-12}, []float64{0, 0, 1e-12, 1e-12, 1e-12, 0}, label, nil, nil)
+	assert.Zero(t, none.Resolved)
+	assert.Equal(t, CannotTell, none.Verdict, "nothing resolved is not a pass")
+	assert.False(t, none.Pass)
+}
+
+func TestWorstIsBounded(t *testing.T) {
+	r := Gradients([]float64{1, 2}, []float64{1, 2.5}, func(i int) derive.Param { return derive.Param{Layer: 1, Name: "b", Row: i} },
+		nil, &Settings{Worst: 1 << 40})
+	assert.Len(t, r.Worst, 2, "a huge Worst allocates no more than the entries")
 }
 
 // TestWorstKeepsTheTopK: the top-k selection agrees with sorting all

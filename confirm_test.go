@@ -1,0 +1,131 @@
+package backproof
+
+import (
+	"errors"
+	"math"
+	"testing"
+
+	"github.com/backproof/backproof/compare"
+	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/numgrad"
+	"github.com/backproof/backproof/problem"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func smallProblem(t *testing.T) *problem.Problem {
+	p, err := problem.Random(problem.Spec{Convention: derive.Row, Sizes: []int{4, 3, 2}, Batch: 5,
+		Acts: []derive.Activation{derive.Sigmoid}, Cost: derive.Quadratic, Reduction: derive.Mean, Init: derive.NormalScaled, Seed: 1})
+	require.NoError(t, err)
+	return p
+}
+
+// saturated is a sigmoid output under cross-entropy with z ≈ 21: 1 − a
+// keeps only a few digits, so no finite difference resolves C.
+func saturated(t *testing.T) *problem.Problem {
+	p, err := problem.Random(problem.Spec{Convention: derive.Row, Sizes: []int{1000, 1}, Batch: 1,
+		Acts: []derive.Activation{derive.Sigmoid}, Cost: derive.CrossEntropy, Reduction: derive.Mean, Init: derive.Normal, Seed: 1})
+	require.NoError(t, err)
+	return p
+}
+
+// trial returns the ladder's trial at step h.
+func trial(t *testing.T, c *Confirmation, h float64) *compare.Result {
+	for _, tr := range c.Ladder {
+		if math.Abs(tr.Step-h) <= 1e-9*h {
+			return tr.Comparison
+		}
+	}
+	t.Fatalf("no trial at h = %g", h)
+	return nil
+}
+
+func TestStepTooLargeIsNotABug(t *testing.T) {
+	r, err := Check(smallProblem(t), &Settings{Step: 0.1})
+	require.NoError(t, err)
+	assert.False(t, r.Comparison.Pass, "at h = 0.1 central differences are off by truncation")
+	require.NotNil(t, r.Confirmation)
+	assert.Equal(t, StepTooLarge, r.Confirmation.Cause)
+	assert.Equal(t, Agree, r.Outcome)
+	assert.True(t, r.Pass())
+	// Truncation of central differences is O(h²): ten times smaller a
+	// step, about a hundred times smaller an error (Taylor's theorem, not
+	// the code, says so).
+	ratio := trial(t, r.Confirmation, 0.01).MaxRel / trial(t, r.Confirmation, 0.001).MaxRel
+	assert.InDelta(t, 100, ratio, 30)
+	assert.Less(t, r.Confirmation.Agreed.Step, 0.1)
+	assert.Contains(t, r.Confirmation.Message, "step too large")
+}
+
+func TestStepTooSmallIsNotAPass(t *testing.T) {
+	r, err := Check(smallProblem(t), &Settings{Step: 1e-15})
+	require.NoError(t, err)
+	assert.Zero(t, r.Comparison.Resolved, "at h = 1e-15 rounding swamps every entry")
+	assert.Equal(t, compare.CannotTell, r.Comparison.Verdict)
+	require.NotNil(t, r.Confirmation)
+	assert.Equal(t, StepTooSmall, r.Confirmation.Cause)
+	assert.Greater(t, r.Confirmation.Agreed.Step, 1e-15)
+	assert.True(t, r.Pass(), "confirmed at a larger step")
+}
+
+func TestSaturatedCostIsConfirmedByTheComplexStep(t *testing.T) {
+	p := saturated(t)
+	r, err := Check(p, nil)
+	require.NoError(t, err)
+	assert.False(t, r.Comparison.Pass, "C is quantized: numeric differences of 0")
+	require.NotNil(t, r.Confirmation)
+	assert.Equal(t, CostRounding, r.Confirmation.Cause)
+	assert.Equal(t, Agree, r.Outcome)
+
+	// Checked by the complex step itself, the rounding inside C (6e-8) is
+	// above the complex step's tolerance but too small to be a mistake:
+	// cannot tell, never "wrong".
+	r, err = Check(p, &Settings{Method: numgrad.ComplexStep})
+	require.NoError(t, err)
+	assert.Equal(t, CannotTell, r.Outcome)
+	assert.Equal(t, SmallPersistent, r.Confirmation.Cause)
+	assert.False(t, r.Pass())
+}
+
+// TestAMistakeSurvivesConfirmation plants the thread's missing 1/m in the
+// analytic side: the difference stays at every step and in the complex
+// step, so it is called the gradient's.
+func TestAMistakeSurvivesConfirmation(t *testing.T) {
+	p := smallProblem(t)
+	r, err := Check(p, nil)
+	require.NoError(t, err)
+	θ := p.Net.Params(nil)
+	for i := range r.Analytic {
+		r.Analytic[i] *= 5 // m = 5
+	}
+	r.Comparison = compare.Gradients(r.Analytic, r.Numeric, p.Net.ParamAt, nil,
+		&compare.Settings{Floor: r.Comparison.Settings.Floor, Tol: 1e-7})
+	c, outcome := confirm(p, θ, r, Settings{Method: numgrad.Central, Step: 6e-6, Tol: 1e-7})
+	assert.Equal(t, Disagree, outcome)
+	assert.Equal(t, Mistake, c.Cause)
+	assert.Nil(t, c.Agreed)
+	assert.InDelta(t, 0.8, c.Complex.Comparison.MaxRel, 1e-6, "|5g − g| / |5g|")
+}
+
+func TestNonFiniteCostIsRefused(t *testing.T) {
+	p, err := problem.Random(problem.Spec{Convention: derive.Row, Sizes: []int{10000, 1}, Batch: 3,
+		Acts: []derive.Activation{derive.Sigmoid}, Cost: derive.CrossEntropy, Reduction: derive.Mean, Init: derive.Normal, Seed: 1})
+	require.NoError(t, err)
+	c := p.Net.Loss(p.X, p.Y)
+	require.True(t, math.IsInf(c, 1) || math.IsNaN(c), "σ(z) = 1 exactly for |z| ≳ 37: ln(1 − a) = −∞")
+	_, err = Check(p, nil)
+	var nf *ErrNonFinite
+	require.True(t, errors.As(err, &nf), "%v", err)
+	assert.Contains(t, err.Error(), "no gradient can be compared")
+}
+
+func TestSettingsAreValidated(t *testing.T) {
+	p := smallProblem(t)
+	for _, s := range []Settings{
+		{Step: -1}, {Step: math.NaN()}, {Step: math.Inf(1)}, {Step: 1e300},
+		{Tol: -1}, {Tol: math.NaN()}, {Tol: 2}, {Floor: math.Inf(1)}, {Worst: -5},
+	} {
+		_, err := Check(p, &s)
+		assert.Error(t, err, "%+v", s)
+	}
+}
