@@ -58,11 +58,11 @@ type jsonReport struct {
 	Confirmation *jsonConfirmation `json:"confirmation,omitempty"`
 	Learner      *jsonLearner      `json:"learner,omitempty"`
 	Convention   string            `json:"convention"`
-	Verdict     string      `json:"verdict"`
-	MaxAbsError float64     `json:"max_abs_error"`
-	Floor       float64     `json:"floor"`
-	Tol         float64     `json:"tol"`
-	Worst       []jsonEntry `json:"worst,omitempty"`
+	Verdict      string            `json:"verdict"`
+	MaxAbsError  float64           `json:"max_abs_error"`
+	Floor        float64           `json:"floor"`
+	Tol          float64           `json:"tol"`
+	Worst        []jsonEntry       `json:"worst,omitempty"`
 	// Path is "layered" (numgrad.NetGradient) or "generic"; omitted for a
 	// directional check.
 	Path        string           `json:"path,omitempty"`
