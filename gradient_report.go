@@ -15,7 +15,7 @@ func (r *Report) writeLearner(w io.Writer) {
 	if src == "" {
 		src = "from Go"
 	}
-	fmt.Fprintf(w, "\nyour gradient (%s) against backproof's backpropagation:\n", src)
+	fmt.Fprintf(w, "\nyour gradient (%s) against backproof's backpropagation (relative error: |a−n| / max(|a|,|n|)):\n", src)
 	fmt.Fprintf(w, "%-6s %-6s %-9s %-12s %-12s %s\n", "layer", "param", "shape", "max abs err", "max rel err", "status")
 	for _, lp := range lc.Params {
 		shape := shapeWords(lp.Rows, lp.Cols)
@@ -49,6 +49,7 @@ func (r *Report) writeLearner(w io.Writer) {
 		}
 	}
 	first := true
+	said := map[string]bool{} // codes explained already: said once, then named
 	for _, lp := range lc.Params {
 		if lp.Agree {
 			continue
@@ -61,6 +62,11 @@ func (r *Report) writeLearner(w io.Writer) {
 			fmt.Fprintf(w, "  d%s%d: %s.\n", lp.Name, lp.Layer, lp.Message)
 		}
 		for _, m := range lp.Mistakes {
+			if said[m.Code] && m.Code != "scale" {
+				fmt.Fprintf(w, "  d%s%d [%s]: the same mistake.\n", lp.Name, lp.Layer, m.Code)
+				continue
+			}
+			said[m.Code] = true
 			fmt.Fprintf(w, "  d%s%d [%s]: %s.\n", lp.Name, lp.Layer, m.Code, m.Message)
 		}
 	}

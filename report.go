@@ -259,6 +259,13 @@ func (r *Report) WriteText(w io.Writer) {
 		r.writeDirectional(w)
 		return
 	}
+	if r.Learner != nil && r.Outcome == Agree && r.Confirmation == nil {
+		// The reference is settled: one line for it, the report is the learner's.
+		fmt.Fprintf(w, "backproof's backpropagation against %v differences (h = %.3g): agree, max relative error %.3g over %d judged entries\n",
+			r.Method, r.Step, c.MaxRel, c.Resolved)
+		r.writeLearner(w)
+		return
+	}
 	path := "the layer-aware fast path"
 	if r.Generic {
 		path = "the generic path, the whole network at every point"
