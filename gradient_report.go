@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/backproof/backproof/compare"
 )
 
 // writeLearner ends the report of CheckGradient: the learner's arrays
@@ -33,13 +35,15 @@ func (r *Report) writeLearner(w io.Writer) {
 		}
 		fmt.Fprintf(w, "%-6d %-6s %-9s %s %s\n", lp.Layer, lp.Name, shape, errs, status)
 	}
-	worst := lc.VsBackprop.Worst
-	if lc.Outcome != Agree && len(worst) > 0 && worst[0].AbsErr > 0 {
+	var worst []compare.Entry // entries that differ; a misshaped array has none
+	for _, e := range lc.VsBackprop.Worst {
+		if e.Counts(lc.VsBackprop.Settings) && e.RelErr > lc.VsBackprop.Settings.Tol {
+			worst = append(worst, e)
+		}
+	}
+	if len(worst) > 0 {
 		fmt.Fprintf(w, "\nworst entries of yours (layer, param, row, column):\n")
 		for _, e := range worst {
-			if e.AbsErr == 0 {
-				break
-			}
 			numeric := ""
 			if r.Numeric != nil {
 				numeric = fmt.Sprintf("  numeric %+.8e", r.Numeric[indexOf(r, e.Param.Layer, e.Param.Name, e.Param.Row, e.Param.Col)])

@@ -9,6 +9,8 @@ import (
 	"github.com/backproof/backproof"
 	"github.com/backproof/backproof/data"
 	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/experiments"
+	"github.com/backproof/backproof/gradfile"
 	"github.com/backproof/backproof/numgrad"
 	"github.com/backproof/backproof/plots"
 	"github.com/backproof/backproof/problem"
@@ -22,6 +24,7 @@ func checkCommand() *cobra.Command {
 		nf               netFlags
 		method, dataName string
 		mnistDir, save   string
+		gradient         string
 		step, tol        float64
 		worst            int
 		asJSON           bool
@@ -51,18 +54,38 @@ the numbers come from a layer-aware fast path; --generic recomputes the whole
 network at every point instead (the same numbers to rounding, much slower).
 --step-plot FILE.png also draws every method's error against the step h.
 
-Relative error is |a−n| / max(|a|,|n|). Reading of the largest one (CS231n):
-  > 1e-2        the gradient is probably wrong
+--gradient G checks YOUR gradient: G holds your ∂C/∂W and ∂C/∂b for the
+problem (FILE, or the one --save wrote), as arrays dW1, db1, dW2, db2, … in
+the problem's convention: an .npz archive (np.savez), a folder of .npy files,
+or JSON {"layers": [{"dW": [[…]], "db": […]}, …]} (docs/contracts.md). Your
+gradient, backproof's backpropagation and finite differences are set side by
+side, and each array that differs gets its mistake named (missing-1/m,
+transposed, bias-not-summed, fprime-of-A, …).
+
+Relative error is |a−n| / max(|a|,|n|). An entry is judged by it when
+finite differences can resolve the entry (it is at least floor/tol, or its
+error exceeds the noise floor ε·|C|/h); the headline is the largest over the
+judged entries. Reading of it, after the CS231n notes on gradient checking:
+  > 1e-2        wrong
   1e-2 … 1e-4   uncomfortable
-  1e-4 … 1e-7   acceptable only with kinks (relu)
-  < 1e-7        good
-Exit status: 0 pass, 1 mismatch, 2 bad input.`,
+  1e-4 … tol    acceptable only with kinks (relu)
+  ≤ tol         good (tol: 1e-7 for central differences)
+A disagreement is confirmed before it is called the gradient's: the check is
+repeated over a ladder of steps (an error that shrinks with h is the step's
+truncation, one that grows is rounding) and by the complex step, which has
+no cancellation. The outcome is agree, disagree, or cannot tell.
+
+Exit status: 0 the gradient agrees; 1 it does not, or the numbers cannot
+tell; 2 bad input (a file, a flag, a cost that is not finite); 3 internal
+error (a bug: please report it).`,
 		Example: `  backproof check problem.json
   backproof check --net 4,3,2 --batch 5 --act sigmoid --cost quadratic --reduction mean --convention row --seed 1
   backproof check --net 784,30,10 --batch 10 --data mnist --init normal --json
   backproof check --net 784,30,10 --batch 10 --data mnist --method complex-step
   backproof check --net 784,1000,1000,10 --batch 10 --method directional --directions 8
-  backproof check problem.json --step-plot steps.png`,
+  backproof check problem.json --step-plot steps.png
+  backproof check --net 4,3,2 --batch 5 --save problem.json   # then, with your numpy code:
+  backproof check problem.json --gradient mine.npz`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var m numgrad.Method
@@ -82,6 +105,9 @@ Exit status: 0 pass, 1 mismatch, 2 bad input.`,
 			if step < 0 {
 				return badInput(fmt.Errorf("--step %g: the step must be positive", step))
 			}
+			if err := checkFlagsApply(cmd, len(args) == 1, method, dataName); err != nil {
+				return badInput(err)
+			}
 			var p *problem.Problem
 			if len(args) == 1 {
 				if p, err = problem.Load(args[0]); err != nil {
@@ -90,26 +116,42 @@ Exit status: 0 pass, 1 mismatch, 2 bad input.`,
 			} else if p, err = randomProblem(&nf, dataName, mnistDir); err != nil {
 				return badInput(err)
 			}
+			var g *backproof.Gradient
+			if gradient != "" {
+				if g, err = gradfile.Load(gradient, p); err != nil {
+					return badInput(fmt.Errorf("--gradient: %v", err))
+				}
+			}
 			if save != "" {
 				raw, _ := json.MarshalIndent(p, "", " ")
 				if err := os.WriteFile(save, append(raw, '\n'), 0o644); err != nil {
 					return badInput(fmt.Errorf("--save: %v", err))
 				}
 			}
-			r, err := backproof.Check(p, &backproof.Settings{Method: m, Step: step, Tol: tol, Worst: worst,
-				Generic: generic, Directions: k, Seed: nf.seed})
+			set := &backproof.Settings{Method: m, Step: step, Tol: tol, Worst: worst,
+				Generic: generic, Directions: k, Seed: nf.seed}
+			var r *backproof.Report
+			if g != nil {
+				r, err = backproof.CheckGradient(p, g, set)
+			} else {
+				r, err = backproof.Check(p, set)
+			}
 			if err != nil {
 				return badInput(err)
 			}
 			if stepPlot != "" {
-				if err := plots.StepSize(p, stepPlot); err != nil {
+				png, err := plots.StepSize(experiments.StepCurves(p), experiments.Describe(p))
+				if err == nil {
+					err = plots.WriteFile(stepPlot, png)
+				}
+				if err != nil {
 					return badInput(fmt.Errorf("--step-plot: %v", err))
 				}
 			}
 			if asJSON {
 				raw, err := json.Marshal(r)
 				if err != nil {
-					return err
+					return fmt.Errorf("writing the JSON report: %v", err)
 				}
 				fmt.Fprintln(cmd.OutOrStdout(), string(raw))
 			} else {
@@ -133,8 +175,33 @@ Exit status: 0 pass, 1 mismatch, 2 bad input.`,
 	fs.StringVar(&dataName, "data", "random", "inputs of a random problem: random (N(0,1)) or mnist (the first --batch training images and their one-hot labels)")
 	fs.StringVar(&mnistDir, "mnist", "", "folder with the MNIST .gz files (default: $"+data.EnvMNIST+", else the GoMNIST module)")
 	fs.StringVar(&save, "save", "", "also write the problem to this file, to edit and check again")
-	fs.BoolVar(&asJSON, "json", false, "print one JSON object (DESIGN.md contract)")
+	fs.StringVar(&gradient, "gradient", "", "check YOUR gradient of the problem: an .npz (np.savez), a folder of .npy files, or a .json file with dW1, db1, … (docs/contracts.md)")
+	fs.BoolVar(&asJSON, "json", false, "print one JSON object (the contract in docs/contracts.md)")
 	return cmd
+}
+
+// checkFlagsApply refuses flags that would be silently ignored: the flags
+// of a random problem beside a problem file, --directions without the
+// directional method, --mnist without --data mnist.
+func checkFlagsApply(cmd *cobra.Command, haveFile bool, method, dataName string) error {
+	fs := cmd.Flags()
+	if haveFile {
+		for _, f := range []string{"net", "batch", "act", "cost", "reduction", "convention", "init", "data", "mnist"} {
+			if fs.Changed(f) {
+				return fmt.Errorf("--%s describes a random problem, but the problem comes from the file: drop --%s, or drop the file", f, f)
+			}
+		}
+	}
+	if fs.Changed("directions") && method != "directional" {
+		return fmt.Errorf("--directions applies to --method directional only")
+	}
+	if fs.Changed("mnist") && dataName != "mnist" {
+		return fmt.Errorf("--mnist gives the MNIST folder for --data mnist, but --data is %s", dataName)
+	}
+	if fs.Changed("seed") && haveFile && method != "directional" {
+		return fmt.Errorf("--seed seeds a random problem or the directions of --method directional; with a problem file and --method %s it does nothing", method)
+	}
+	return nil
 }
 
 // randomProblem builds the problem the flags describe.
