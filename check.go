@@ -126,6 +126,32 @@ func (e *ErrNonFinite) Error() string {
 		"or an overflow in the forward pass", e.Cost)
 }
 
+// SettingsError is a setting out of its range; Field is the setting's
+// name as the command line spells it (step, tol, floor, worst).
+type SettingsError struct {
+	Field, Problem string
+}
+
+func (e *SettingsError) Error() string { return e.Field + " " + e.Problem }
+
+// Validate checks the settings before anything is computed: a
+// *SettingsError names the one out of range.
+func (s *Settings) Validate() error {
+	switch {
+	case !(s.Step >= 0 && s.Step <= maxStep):
+		return &SettingsError{"step", fmt.Sprintf("%g: want a step h with 0 < h ≤ %g (0 takes the method's default, %g for %v)",
+			s.Step, maxStep, s.Method.DefaultStep(), s.Method)}
+	case !(s.Tol >= 0 && s.Tol < 1):
+		return &SettingsError{"tol", fmt.Sprintf("%g: want a relative error 0 < tol < 1 (0 takes the method's default, %g for %v)",
+			s.Tol, DefaultTol(s.Method), s.Method)}
+	case !(s.Floor >= 0 && !math.IsInf(s.Floor, 0)):
+		return &SettingsError{"floor", fmt.Sprintf("%g: want a finite absolute error ≥ 0 (0 takes the estimate ε·|C|/h)", s.Floor)}
+	case s.Worst < 0:
+		return &SettingsError{"worst", fmt.Sprintf("%d: want how many of the worst entries to show, 0 or more", s.Worst)}
+	}
+	return nil
+}
+
 // maxStep is the largest step Check takes: a step of order one is no
 // longer a derivative of anything at the scale of the parameters.
 const maxStep = 1.0
@@ -144,19 +170,8 @@ func Check(p *problem.Problem, s *Settings) (*Report, error) {
 	if set.Method < 0 || int(set.Method) >= len(numgrad.Methods) {
 		return nil, fmt.Errorf("unknown numerical method %v", set.Method)
 	}
-	if !(set.Step >= 0 && set.Step <= maxStep) {
-		return nil, fmt.Errorf("step %g: want a step h with 0 < h ≤ %g (0 takes the method's default, %g for %v)",
-			set.Step, maxStep, set.Method.DefaultStep(), set.Method)
-	}
-	if !(set.Tol >= 0 && set.Tol < 1) {
-		return nil, fmt.Errorf("tolerance %g: want a relative error 0 < tol < 1 (0 takes the method's default, %g for %v)",
-			set.Tol, DefaultTol(set.Method), set.Method)
-	}
-	if !(set.Floor >= 0 && !math.IsInf(set.Floor, 0)) {
-		return nil, fmt.Errorf("noise floor %g: want a finite absolute error ≥ 0 (0 takes the estimate ε·|C|/h)", set.Floor)
-	}
-	if set.Worst < 0 {
-		return nil, fmt.Errorf("worst %d: want how many of the worst entries to show, 0 or more", set.Worst)
+	if err := set.Validate(); err != nil {
+		return nil, err
 	}
 	if set.Step == 0 {
 		set.Step = set.Method.DefaultStep()

@@ -102,8 +102,16 @@ error (a bug: please report it).`,
 			if generic && k > 0 {
 				return badInput(errors.New("--generic applies to entry-by-entry checks, not to --method directional"))
 			}
-			if step < 0 {
-				return badInput(fmt.Errorf("--step %g: the step must be positive", step))
+			// The settings are validated where they are used (backproof.Check);
+			// here, before any work, with the flag's name.
+			set := &backproof.Settings{Method: m, Step: step, Tol: tol, Worst: worst,
+				Generic: generic, Directions: k, Seed: nf.seed}
+			if err := set.Validate(); err != nil {
+				var se *backproof.SettingsError
+				if errors.As(err, &se) {
+					err = fmt.Errorf("--%s %s", se.Field, se.Problem)
+				}
+				return badInput(err)
 			}
 			if err := checkFlagsApply(cmd, len(args) == 1, method, dataName); err != nil {
 				return badInput(err)
@@ -128,8 +136,6 @@ error (a bug: please report it).`,
 					return badInput(fmt.Errorf("--save: %v", err))
 				}
 			}
-			set := &backproof.Settings{Method: m, Step: step, Tol: tol, Worst: worst,
-				Generic: generic, Directions: k, Seed: nf.seed}
 			var r *backproof.Report
 			if g != nil {
 				r, err = backproof.CheckGradient(p, g, set)
