@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/backproof/backproof/formula"
 	"github.com/backproof/backproof/problem"
@@ -42,34 +45,48 @@ the --net, --batch, --act, --cost, --reduction, --convention, --init and
 formulas name and sizes that differ from each other and from the batch,
 so that every shape mistake shows).
 
-Exit status: 0 every dW and db line is correct; 1 one is wrong, has a shape
-error or cannot be evaluated; 2 the file cannot be parsed or names what the
-network does not have (with FILE:LINE:COLUMN).`,
+It reads the code as learners paste it: numpy (np.dot(W2.T, dZ2),
+dZ2.sum(axis=0, keepdims=True), 1./m, (Z1 > 0), a def …: body), LaTeX and
+Ng's notation (dW^{[2]}, A^{[1]T}, \frac{1}{m}, \odot, \sigma'), MATLAB
+(A1', .*) and Nielsen's lowercase a2, z2, delta2.
+
+Exit status: 0 every checked line is correct, dW or db lines among them;
+1 a checked line is wrong, has a shape error or cannot be evaluated, or no
+dW or db line was checked (INCOMPLETE); 2 the file cannot be read (larger
+than 1 MiB, not UTF-8), has nothing to check, cannot be parsed or names
+what the network does not have: every such error, each with
+FILE:LINE:COLUMN.`,
 		Example: `  backproof formula derivation.txt --convention row --cost quadratic --reduction mean
   backproof formula nielsen.txt --convention per-example --batch 3
   backproof formula derivation.txt --problem problem.json --json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			file := args[0]
-			src, err := os.ReadFile(file)
+			src, err := readFormulaFile(file)
 			if err != nil {
-				var pe *os.PathError
-				if errors.As(err, &pe) {
-					err = pe.Err
-				}
-				return badInput(fmt.Errorf("%s: cannot read the formula file: %v", file, err))
+				return badInput(err)
 			}
-			prog, err := formula.Parse(string(src))
+			prog, err := formula.Parse(src)
 			if err != nil {
-				return badInput(fmt.Errorf("%s:%v", file, err))
+				return formulaErrors(cmd, file, err)
+			}
+			if len(prog.Stmts) == 0 {
+				return badInput(fmt.Errorf("%s: nothing to check: the file has no statement; write one NAME = EXPRESSION a line, such as dW2 = A1ᵀ @ dZ2 (see docs/formulas.md)", file))
 			}
 			p, err := formulaProblem(cmd, &nf, problemFile, prog)
 			if err != nil {
+				var fe *formula.Error
+				if errors.As(err, &fe) {
+					return formulaErrors(cmd, file, err)
+				}
 				return badInput(err)
 			}
 			rep, err := formula.Check(prog, p.Net, p.X, p.Y)
 			if err != nil {
-				return badInput(fmt.Errorf("%s:%v", file, err))
+				return formulaErrors(cmd, file, err)
+			}
+			if rep.Checked() == 0 {
+				return badInput(fmt.Errorf("%s: nothing to check: no line is named dZℓ, dAℓ, dWℓ or dbℓ, and helper lines alone are not checked", file))
 			}
 			if asJSON {
 				raw, err := json.Marshal(rep)
@@ -92,6 +109,56 @@ network does not have (with FILE:LINE:COLUMN).`,
 	return cmd
 }
 
+// maxFormulaBytes bounds what formula reads: a derivation is a few lines,
+// and /dev/zero is not one.
+const maxFormulaBytes = 1 << 20
+
+// readFormulaFile reads a formula file, refusing one larger than
+// maxFormulaBytes before reading more than that, or one that is not text.
+func readFormulaFile(file string) (string, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return "", fmt.Errorf("%s: cannot read the formula file: %v", file, err)
+	}
+	defer f.Close()
+	src, err := io.ReadAll(io.LimitReader(f, maxFormulaBytes+1))
+	if err != nil {
+		return "", fmt.Errorf("%s: cannot read the formula file: %v", file, err)
+	}
+	if len(src) > maxFormulaBytes {
+		return "", fmt.Errorf("%s: the formula file is larger than 1 MiB, the limit: a derivation is a few lines, so this is not one", file)
+	}
+	if !utf8.Valid(src) {
+		return "", fmt.Errorf("%s: the formula file is not UTF-8 text", file)
+	}
+	if bytes.IndexByte(src, 0) >= 0 {
+		return "", fmt.Errorf("%s: the formula file holds NUL bytes: it is not text", file)
+	}
+	return string(src), nil
+}
+
+// formulaErrors prints every error of a formula file, one a line as
+// FILE:LINE:COL: message, and ends with exit status 2.
+func formulaErrors(cmd *cobra.Command, file string, err error) error {
+	var list formula.ErrorList
+	if !errors.As(err, &list) {
+		var fe *formula.Error
+		if !errors.As(err, &fe) {
+			return badInput(fmt.Errorf("%s: %v", file, err))
+		}
+		list = formula.ErrorList{fe}
+	}
+	lines := list.Lines(file + ":")
+	for _, l := range lines[:len(lines)-1] {
+		fmt.Fprintf(cmd.ErrOrStderr(), "backproof: %s\n", l)
+	}
+	return badInput(errors.New(lines[len(lines)-1]))
+}
+
 // formulaProblem is the problem the formulas run on: a problem file, or a
 // random problem from the flags.
 func formulaProblem(cmd *cobra.Command, nf *netFlags, problemFile string, prog *formula.Program) (*problem.Problem, error) {
@@ -108,14 +175,21 @@ func formulaProblem(cmd *cobra.Command, nf *netFlags, problemFile string, prog *
 		return problem.Load(problemFile)
 	}
 	if !cmd.Flags().Changed("net") {
-		L := prog.MaxLayer()
-		if acts := strings.Split(nf.act, ","); len(acts) > 1 {
-			L = len(acts)
+		if err := prog.TooManyLayers(nf.batch); err != nil {
+			return nil, err
 		}
+		L, _, _ := prog.MaxLayer()
 		if L < 1 {
 			L = 2
 		}
-		nf.net = distinctSizes(L, nf.batch)
+		// one activation a layer decides the depth; two are hidden,output
+		// for any depth the file names
+		if len(nf.acts) > 2 || (len(nf.acts) == 2 && L < 2) {
+			L = len(nf.acts)
+		}
+		if err := nf.net.Set(distinctSizes(L, nf.batch)); err != nil {
+			return nil, err
+		}
 	}
 	spec, err := nf.spec()
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -17,7 +18,7 @@ func TestFormulaPasses(t *testing.T) {
 	require.Equal(t, 0, code, errb)
 	assert.Contains(t, out, "dims: m = 5, n0 = 4, n1 = 3, n2 = 2")
 	assert.Contains(t, out, "line 3: dW2 = A1ᵀ @ dZ2 / m")
-	assert.Contains(t, out, "pass: every dW and db line is correct")
+	assert.Contains(t, out, "pass: every checked line is correct (4 lines, 2 of them dW or db)")
 }
 
 func TestFormulaJSONMismatch(t *testing.T) {
@@ -57,7 +58,7 @@ func TestFormulaShapeErrorExits1(t *testing.T) {
 	code, out, _ := run(t, "formula", formulas+"thread-post07-nielsen-in-rows.txt", "--convention", "row")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, out, "W2ᵀ @ dZ2 cannot multiply")
-	assert.Contains(t, out, "FAIL: dW1 (line 5) error")
+	assert.Contains(t, out, "FAIL: dZ1 (line 4) shape-error; dW1 (line 5) error")
 }
 
 func TestFormulaBadInput(t *testing.T) {
@@ -78,7 +79,7 @@ func TestFormulaBadInput(t *testing.T) {
 		{"no layer 3", []string{"formula", layer, "--net", "4,3,2"}, layer + ":1:1: dZ3: the network has 2 layers"},
 		{"missing file", []string{"formula", filepath.Join(dir, "nope.txt")}, "cannot read the formula file"},
 		{"problem and net", []string{"formula", layer, "--problem", "../examples/thread-row.json", "--net", "4,3,2"}, "drop --net"},
-		{"bad flag", []string{"formula", layer, "--cost", "mse"}, `--cost: unknown cost "mse"`},
+		{"bad flag", []string{"formula", layer, "--cost", "mse"}, `unknown cost "mse"`},
 		{"no file", []string{"formula"}, "accepts 1 arg"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -106,4 +107,100 @@ func TestFormulaProblemFile(t *testing.T) {
 	code, out, errb := run(t, "formula", formulas+"thread-post07-matrix.txt", "--problem", "../examples/thread-row.json")
 	require.Equal(t, 0, code, errb)
 	assert.Contains(t, out, "sum-squares cost, sum reduction")
+}
+
+// writeFile writes src to a file in a fresh directory and returns its path.
+func writeFile(t *testing.T, name, src string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.WriteFile(p, []byte(src), 0o644))
+	return p
+}
+
+// TestFormulaPastedNumpy: the backward pass of a numpy notebook, pasted
+// as it is (Ng's course, the column convention), is checked line by line.
+func TestFormulaPastedNumpy(t *testing.T) {
+	p := writeFile(t, "backward.py", `import numpy as np
+
+def backward_propagation(parameters, cache, X, Y):
+    dZ2 = A2 - Y
+    dW2 = 1./m * np.dot(dZ2, A1.T)
+    db2 = 1./m * np.sum(dZ2, axis=1, keepdims=True)
+    dZ1 = np.dot(W2.T, dZ2) * (1 - np.power(A1, 2))
+    dW1 = 1./m * np.dot(dZ1, X.T)
+    db1 = 1./m * np.sum(dZ1, axis=1, keepdims=True)
+    return grads
+`)
+	code, out, errb := run(t, "formula", p, "--convention", "column", "--act", "tanh,sigmoid", "--cost", "cross-entropy")
+	require.Equal(t, 0, code, errb)
+	assert.Contains(t, out, "line 5: dW2 = 1./m * np.dot(dZ2, A1.T)")
+	assert.Contains(t, out, "pass: every checked line is correct (6 lines, 4 of them dW or db)")
+}
+
+func TestFormulaVerdicts(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		code      int
+		says      string
+	}{
+		// a lowercase gradient is checked, not taken for a helper
+		{"dw2 is dW2", "dZ2 = (A2 - Y) * sigmoid'(Z2) / m\ndw2 = A1.T @ dZ2 * 3\n", 1, "FAIL: dw2 (line 2) wrong"},
+		// a wrong intermediate line decides (row convention, column form)
+		{"wrong dZ1", "dZ2 = (A2 - Y) * sigmoid'(Z2) / m\ndW2 = A1ᵀ @ dZ2\ndZ1 = (W2^T @ dZ2) * sigmoid'(Z1)\n", 1, "FAIL: dZ1 (line 3) shape-error"},
+		{"no dW or db", "dZ2 = (A2 - Y) * sigmoid'(Z2) / m\n", 1, "INCOMPLETE, not a pass"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errb := run(t, "formula", writeFile(t, "f.txt", tc.src))
+			assert.Equal(t, tc.code, code, errb)
+			assert.Contains(t, out, tc.says)
+			assert.NotContains(t, out, "\npass:")
+		})
+	}
+}
+
+// TestFormulaRefused: input formula refuses with exit status 2, the file
+// named, every error of a file reported, nothing large allocated.
+func TestFormulaRefused(t *testing.T) {
+	big := writeFile(t, "big.txt", strings.Repeat("# a comment line\n", 70000))
+	many := writeFile(t, "many.txt", "dW2 = np.dot(A1.T, dZ2\ndb2 = dZ2[0]\nok = A1\ndZ1 = dZ2 × W2\n")
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		lines []string // each on its own line of stderr
+	}{
+		{"empty", []string{"formula", writeFile(t, "empty.txt", "")}, []string{"empty.txt: nothing to check: the file has no statement"}},
+		{"comments only", []string{"formula", writeFile(t, "c.txt", "# dW2 = A1ᵀ @ dZ2\n\n")}, []string{"nothing to check"}},
+		{"helpers only", []string{"formula", writeFile(t, "h.txt", "h = A1ᵀ\n")}, []string{"h.txt: nothing to check: no line is named dZℓ, dAℓ, dWℓ or dbℓ"}},
+		{"too large", []string{"formula", big}, []string{"big.txt: the formula file is larger than 1 MiB, the limit"}},
+		{"/dev/zero", []string{"formula", "/dev/zero"}, []string{"/dev/zero: the formula file is larger than 1 MiB, the limit"}},
+		{"binary", []string{"formula", writeFile(t, "b.txt", "dW2 = \xff\xfe")}, []string{"b.txt: the formula file is not UTF-8 text"}},
+		{"2000 layers", []string{"formula", writeFile(t, "deep.txt", "dW2000 = A1999ᵀ @ dZ2000")},
+			[]string{"deep.txt:1:1: dW2000 names layer 2000: a network drawn for a formula file has at most 64 layers"}},
+		{"dW99999", []string{"formula", writeFile(t, "n.txt", "dW99999 = A1"), "--net", "4,3,2"}, []string{"n.txt:1:1: dW99999: the network has 2 layers"}},
+		{"every syntax error", []string{"formula", many}, []string{
+			"many.txt:1:7: np.dot( is never closed on this line",
+			"many.txt:2:10: Python indexing and slicing are not part of the language",
+			"many.txt:4:11: \"×\" is ambiguous"}},
+		{"lookalike", []string{"formula", writeFile(t, "g.txt", "grad_W2 = A1")}, []string{"g.txt:1:1: grad_W2 looks like a gradient", "did you mean dW2?"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errb := run(t, tc.args...)
+			assert.Equal(t, 2, code, errb)
+			assert.Empty(t, out)
+			assert.NotContains(t, errb, "goroutine")
+			for _, l := range tc.lines {
+				assert.Contains(t, errb, l)
+			}
+			got := strings.Split(strings.TrimSpace(errb), "\n")
+			if tc.name == "every syntax error" {
+				require.Len(t, got, 3, errb)
+				for i, l := range got {
+					assert.True(t, strings.HasPrefix(l, "backproof: "+tc.args[1]+":"), l)
+					assert.Contains(t, l, tc.lines[i])
+				}
+			} else {
+				assert.Len(t, got, 1, errb)
+			}
+		})
+	}
 }

@@ -31,7 +31,7 @@ func Check(prog *Program, net *derive.Net, X, Y *mat.Dense) (*Report, error) {
 	}
 	c := &checker{prog: prog, p: p, uses: uses}
 	for _, st := range prog.Stmts {
-		c.info = append(c.info, classify(st.Name))
+		c.info = append(c.info, classify(st.Name).in(p.L))
 	}
 	return c.check(), nil
 }
@@ -50,28 +50,17 @@ type lineOut struct {
 	notes []string
 }
 
-// aliases are the names a statement's value is bound to: a target under
-// all its spellings (dZ2, delta2, δ2).
-func aliases(name string) []string {
-	info := classify(name)
-	if info.kind != nkDZ {
-		return []string{name}
-	}
-	n := fmt.Sprint(info.layer)
-	return []string{"dZ" + n, "delta" + n, "δ" + n}
-}
-
 // run evaluates the program once: over the batch (x = −1) or for example
 // x. override replaces the value line i binds (not the value it reports)
 // with a given one: the truth, to see whether later lines are right given
 // right inputs.
 func (c *checker) run(x int, override map[int]*mat.Dense) []lineOut {
-	ev := &evaluator{prog: c.prog, d: c.p.d, acts: c.p.acts, env: c.p.env(x), bad: map[string]failed{}}
+	ev := &evaluator{prog: c.prog, d: c.p.d, acts: c.p.acts, env: c.p.env(x), bad: map[string]failed{}, L: c.p.L}
 	out := make([]lineOut, len(c.prog.Stmts))
 	for i, st := range c.prog.Stmts {
 		ev.notes = nil
 		v, err := ev.eval(st.X)
-		names := aliases(st.Name)
+		name := canonName(st.Name, c.p.L)
 		if err != nil {
 			e, ok := err.(*Error)
 			if !ok {
@@ -80,10 +69,8 @@ func (c *checker) run(x int, override map[int]*mat.Dense) []lineOut {
 			out[i] = lineOut{err: e}
 			o, ok := override[i]
 			if !ok {
-				for _, n := range names {
-					ev.bad[n] = failed{st.Line, st.Name}
-					delete(ev.env, n)
-				}
+				ev.bad[name] = failed{st.Line, st.Name}
+				delete(ev.env, name)
 				continue
 			}
 			v = Value{M: o, S: c.p.wantShape(c.info[i])}
@@ -93,10 +80,8 @@ func (c *checker) run(x int, override map[int]*mat.Dense) []lineOut {
 				v = Value{M: o, S: c.p.wantShape(c.info[i])}
 			}
 		}
-		for _, n := range names {
-			delete(ev.bad, n)
-			ev.env[n] = v
-		}
+		delete(ev.bad, name)
+		ev.env[name] = v
 	}
 	return out
 }
@@ -151,12 +136,7 @@ func (c *checker) check() *Report {
 		rep.Results = append(rep.Results, c.result(i, st, runs[0][i], judged[i]))
 	}
 	c.inherited(rep, xs)
-	rep.Pass = true
-	for i, r := range rep.Results {
-		if k := c.info[i].kind; (k == nkDW || k == nkDB) && r.Status != Correct {
-			rep.Pass = false
-		}
-	}
+	rep.decide()
 	rep.Warnings = append(rep.Warnings, c.warnings(rep)...)
 	return rep
 }
@@ -164,7 +144,7 @@ func (c *checker) check() *Report {
 // result aggregates a line's judgements over the examples.
 func (c *checker) result(i int, st Stmt, out lineOut, js []judgement) Result {
 	info := c.info[i]
-	r := Result{Line: st.Line, Name: st.Name, Text: st.Text, Checked: info.target(), Diagnosis: []string{}, Notes: out.notes}
+	r := Result{Line: st.Line, Name: st.Name, Text: st.Text, Checked: info.target(), Diagnosis: []string{}, Notes: out.notes, kind: info.kind}
 	if out.err == nil {
 		r.Shape = out.v.S.String()
 	}
@@ -385,10 +365,8 @@ func (c *checker) badDeps(i int, bad []int) []int {
 // definer is the last line before line j that binds name, or −1.
 func (c *checker) definer(name string, j int) int {
 	for d := j - 1; d >= 0; d-- {
-		for _, a := range aliases(c.prog.Stmts[d].Name) {
-			if a == name {
-				return d
-			}
+		if canonName(c.prog.Stmts[d].Name, c.p.L) == name {
+			return d
 		}
 	}
 	return -1

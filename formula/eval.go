@@ -33,6 +33,7 @@ type evaluator struct {
 	env   map[string]Value
 	bad   map[string]failed // names defined on lines that failed
 	notes []string          // what the line did that is worth saying: broadcasting
+	L     int               // the number of layers, for names written with L (AL)
 }
 
 func (ev *evaluator) note(format string, args ...any) {
@@ -54,10 +55,11 @@ func (ev *evaluator) eval(e Expr) (Value, error) {
 	case *Paren:
 		return ev.eval(e.X)
 	case *Ident:
-		if f, ok := ev.bad[e.Name]; ok {
+		name := canonName(e.Name, ev.L)
+		if f, ok := ev.bad[name]; ok {
 			return Value{}, errorf(e.P, KindEval, "%s comes from line %d, which failed", f.name, f.line)
 		}
-		v, ok := ev.env[e.Name]
+		v, ok := ev.env[name]
 		if !ok {
 			return Value{}, errorf(e.P, KindName, "unknown name %s", e.Name)
 		}
@@ -76,6 +78,13 @@ func (ev *evaluator) eval(e Expr) (Value, error) {
 			return Value{}, err
 		}
 		return Value{M: mat.DenseCopyOf(x.M.T()), S: x.S.T()}, nil
+	case *Pow:
+		x, err := ev.eval(e.X)
+		if err != nil {
+			return Value{}, err
+		}
+		n := float64(e.N)
+		return apply(x, func(v float64) float64 { return math.Pow(v, n) }), nil
 	case *Binary:
 		l, err := ev.eval(e.L)
 		if err != nil {
@@ -149,7 +158,16 @@ func (ev *evaluator) coincidence(a, b Dim) {
 	}
 }
 
-var opNames = map[rune]string{'+': "+", '-': "−", '*': "⊙", '/': "/"}
+var opNames = map[rune]string{'+': "+", '-': "−", '*': "⊙", '/': "/", '>': ">", '<': "<", '≥': "≥", '≤': "≤"}
+
+// boolean is a comparison's value: 1 where it holds, 0 elsewhere, as
+// numpy's (Z1 > 0) multiplies.
+func boolean(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
 
 // elementwise is L op R with numpy's broadcasting: each dimension must be
 // equal, or 1 in one operand (that operand is repeated along it).
@@ -159,6 +177,10 @@ func (ev *evaluator) elementwise(e *Binary, l, r Value) (Value, error) {
 		'-': func(a, b float64) float64 { return a - b },
 		'*': func(a, b float64) float64 { return a * b },
 		'/': func(a, b float64) float64 { return a / b },
+		'>': func(a, b float64) float64 { return boolean(a > b) },
+		'<': func(a, b float64) float64 { return boolean(a < b) },
+		'≥': func(a, b float64) float64 { return boolean(a >= b) },
+		'≤': func(a, b float64) float64 { return boolean(a <= b) },
 	}[e.Op]
 	if l.S.Scalar && r.S.Scalar {
 		return scalar(f(l.M.At(0, 0), r.M.At(0, 0))), nil
@@ -277,9 +299,11 @@ func (ev *evaluator) call(c *Call) (Value, error) {
 		}
 		axis, _ := axisOf(c.Args[1])
 		return ev.softmax(c, x, axis), nil
-	case "f":
+	case "where":
+		return ev.where(c)
+	case "f", "g":
 		id := unparen(c.Args[0]).(*Ident)
-		info := classify(id.Name)
+		info := classify(id.Name).in(ev.L)
 		x, err := ev.eval(id)
 		if err != nil {
 			return Value{}, err
@@ -433,4 +457,69 @@ func axisOf(e Expr) (int, bool) {
 		return 1, true
 	}
 	return 0, false
+}
+
+// where is numpy's where(C, A, B): A where C is nonzero, B elsewhere, the
+// three broadcast together as numpy does.
+func (ev *evaluator) where(c *Call) (Value, error) {
+	var vs [3]Value
+	s := Shape{Scalar: true}
+	for k, a := range c.Args {
+		v, err := ev.eval(a)
+		if err != nil {
+			return Value{}, err
+		}
+		vs[k] = v
+		if v.S.Scalar {
+			continue
+		}
+		if s.Scalar {
+			s = v.S
+			continue
+		}
+		r, okR := broadcastTo(s.R, v.S.R)
+		col, okC := broadcastTo(s.C, v.S.C)
+		if !okR || !okC {
+			p, _ := a.Span()
+			return Value{}, errorf(p, KindShape, "%s cannot be computed: %s is %s, which does not broadcast against %s (numpy broadcasts only equal sizes or a size 1)",
+				ev.src(c), ev.src(a), v.S, s)
+		}
+		s = Shape{R: r, C: col}
+	}
+	get := func(v Value, i, j int) float64 {
+		r, c := v.M.Dims()
+		return v.M.At(min(i, r-1), min(j, c-1))
+	}
+	pick := func(i, j int) float64 {
+		if get(vs[0], i, j) != 0 {
+			return get(vs[1], i, j)
+		}
+		return get(vs[2], i, j)
+	}
+	if s.Scalar {
+		return scalar(pick(0, 0)), nil
+	}
+	out := mat.NewDense(s.R.N, s.C.N, nil)
+	for i := 0; i < s.R.N; i++ {
+		for j := 0; j < s.C.N; j++ {
+			out.Set(i, j, pick(i, j))
+		}
+	}
+	return Value{M: out, S: s}, nil
+}
+
+// broadcastTo combines two dimensions as numpy does: equal, or one is 1.
+func broadcastTo(a, b Dim) (Dim, bool) {
+	switch {
+	case a.N == b.N:
+		if a.Sym == "1" {
+			return b, true
+		}
+		return a, true
+	case a.N == 1:
+		return b, true
+	case b.N == 1:
+		return a, true
+	}
+	return Dim{}, false
 }

@@ -1,8 +1,10 @@
 package formula
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/backproof/backproof/derive"
 )
@@ -25,6 +27,13 @@ const (
 	nkDB
 )
 
+// layerL stands for the last layer in a name written with L (Ng's AL,
+// dAL, W^{[L]}) until the network is known.
+const layerL = -1
+
+// tooDeep is the layer of a name whose number does not fit an int.
+const tooDeep = 1 << 30
+
 type nameInfo struct {
 	kind  nameKind
 	layer int
@@ -32,34 +41,58 @@ type nameInfo struct {
 
 func (n nameInfo) target() bool { return n.kind >= nkDZ }
 
-// layered are the name families with a layer number, longest prefix first.
-var layered = []struct {
-	prefix string
-	kind   nameKind
-}{
-	{"delta", nkDZ}, {"dZ", nkDZ}, {"δ", nkDZ}, {"dA", nkDA}, {"dW", nkDW}, {"db", nkDB},
-	{"A", nkA}, {"Z", nkZ}, {"W", nkW}, {"b", nkB},
+// in resolves layer L in a network of L layers.
+func (n nameInfo) in(L int) nameInfo {
+	if n.layer == layerL {
+		n.layer = L
+	}
+	return n
 }
 
-// classify reads a name: X, Y, m, or a family with its layer (A2, dW1).
-// It does not know the network: the layer may not exist.
+// families are the name families with a layer number, longest prefix
+// first; fold marks a family whose prefix may be written in any case
+// (dw2 and dz2 as dW2 and dZ2; Nielsen's lowercase a2, z2, w2).
+var families = []struct {
+	prefix string
+	kind   nameKind
+	fold   bool
+}{
+	{"delta", nkDZ, true}, {"δ", nkDZ, false}, {"dz", nkDZ, true}, {"da", nkDA, true}, {"dw", nkDW, true}, {"db", nkDB, true},
+	{"A", nkA, false}, {"a", nkA, false}, {"Z", nkZ, false}, {"z", nkZ, false}, {"W", nkW, false}, {"w", nkW, false}, {"b", nkB, false},
+}
+
+// classify reads a name: X, Y, m, or a family with its layer (A2, dW1,
+// Nielsen's a2, Ng's AL). It does not know the network: the layer may not
+// exist, and L is layerL.
 func classify(name string) nameInfo {
 	switch name {
-	case "X":
+	case "X", "x":
 		return nameInfo{nkX, 0}
-	case "Y":
+	case "Y", "y":
 		return nameInfo{nkY, 0}
 	case "m":
 		return nameInfo{nkM, 0}
+	case "dX", "dx":
+		return nameInfo{nkDA, 0}
 	}
-	for _, f := range layered {
-		rest, ok := strings.CutPrefix(name, f.prefix)
-		if !ok || rest == "" || len(rest) > 4 || (len(rest) > 1 && rest[0] == '0') {
+	for _, f := range families {
+		head := name
+		if f.fold {
+			head = strings.ToLower(name)
+		}
+		if !strings.HasPrefix(head, f.prefix) {
+			continue
+		}
+		rest := name[len(f.prefix):]
+		if rest == "L" {
+			return nameInfo{f.kind, layerL}
+		}
+		if rest == "" || (len(rest) > 1 && rest[0] == '0') || strings.IndexFunc(rest, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
 			continue
 		}
 		ℓ, err := strconv.Atoi(rest)
-		if err != nil || ℓ < 0 {
-			continue
+		if err != nil || ℓ > tooDeep {
+			ℓ = tooDeep
 		}
 		if f.kind == nkA && ℓ == 0 {
 			return nameInfo{nkX, 0}
@@ -69,10 +102,72 @@ func classify(name string) nameInfo {
 	return nameInfo{nkHelper, 0}
 }
 
-// canonical is a target's name as reports print it: delta2 and δ2 are dZ2.
+var familyPrefix = map[nameKind]string{nkDZ: "dZ", nkDA: "dA", nkDW: "dW", nkDB: "db", nkA: "A", nkZ: "Z", nkW: "W", nkB: "b"}
+
+// canonical is a name as reports print it: delta2 and δ2 are dZ2.
 func (n nameInfo) canonical() string {
-	prefix := map[nameKind]string{nkDZ: "dZ", nkDA: "dA", nkDW: "dW", nkDB: "db", nkA: "A", nkZ: "Z", nkW: "W", nkB: "b"}[n.kind]
-	return prefix + strconv.Itoa(n.layer)
+	switch n.kind {
+	case nkX:
+		return "X"
+	case nkY:
+		return "Y"
+	case nkM:
+		return "m"
+	}
+	if n.layer == layerL {
+		return familyPrefix[n.kind] + "L"
+	}
+	return familyPrefix[n.kind] + strconv.Itoa(n.layer)
+}
+
+// canonName is the name under which a value is bound in a network of L
+// layers: the canonical name of a given name or target under any of its
+// spellings, the name itself for a helper.
+func canonName(name string, L int) string {
+	info := classify(name)
+	if info.kind == nkHelper {
+		return name
+	}
+	return info.in(L).canonical()
+}
+
+// lookalike reads a name that is none of the language's but looks like
+// one — grad_W2, dW_2, dC_dW2, nabla_w2, delta_2, W_2, dW02, dW, A_prev —
+// and returns the name it most likely means ("dW2"; "dWℓ" when it has no
+// layer number) and whether it is a gradient.
+func lookalike(name string) (string, bool, bool) {
+	n := strings.ToLower(strings.ReplaceAll(name, "_", ""))
+	grad := false
+	for _, pre := range []string{"grad", "nabla", "dcost", "dloss", "dc", "dj", "dl"} {
+		if rest, ok := strings.CutPrefix(n, pre); ok && rest != "" {
+			n, grad = rest, true
+			break
+		}
+	}
+	fams := []struct{ prefix, canon string }{{"delta", "dZ"}, {"δ", "dZ"}, {"dz", "dZ"}, {"da", "dA"}, {"dw", "dW"}, {"db", "db"},
+		{"z", "Z"}, {"a", "A"}, {"w", "W"}, {"b", "b"}}
+	for _, f := range fams {
+		rest, ok := strings.CutPrefix(n, f.prefix)
+		if !ok {
+			continue
+		}
+		canon := f.canon
+		if grad && !strings.HasPrefix(canon, "d") {
+			canon = map[string]string{"Z": "dZ", "A": "dA", "W": "dW", "b": "db"}[canon]
+		}
+		isGrad := strings.HasPrefix(canon, "d")
+		switch {
+		case rest == "" || rest == "prev" || rest == "next" || rest == "l":
+			return canon + "ℓ", isGrad, true
+		case strings.IndexFunc(rest, func(r rune) bool { return !unicode.IsDigit(r) }) < 0:
+			ℓ, err := strconv.Atoi(rest)
+			if err != nil {
+				return canon + "ℓ", isGrad, true
+			}
+			return canon + strconv.Itoa(ℓ), isGrad, true
+		}
+	}
+	return "", false, false
 }
 
 // The functions of the language.
@@ -94,35 +189,91 @@ func lookupFunc(name string) (funcInfo, bool) {
 	switch name {
 	case "exp", "log":
 		return funcInfo{1, 1, -1, true}, true
-	case "f":
+	case "f", "g":
 		return funcInfo{1, 1, -1, true}, true
 	case "softmax":
 		return funcInfo{2, 2, 1, true}, true
 	case "sum", "mean":
 		return funcInfo{1, 2, 1, false}, true
+	case "where":
+		return funcInfo{3, 3, -1, false}, true
 	}
 	return funcInfo{}, false
 }
 
-const funcList = "sigmoid, tanh, relu, leaky_relu, softplus, identity, exp, log (each also with a prime: sigmoid'), f and f' (the layer's own activation), softmax(M, axis), sum(M), sum(M, axis), mean(M), mean(M, axis)"
+const funcList = "sigmoid, tanh, relu, leaky_relu, softplus, identity, exp, log (each also with a prime: sigmoid', or sigmoid_prime), f and f' (the layer's own activation; Ng's g), softmax(M, axis), sum(M), sum(M, axis), mean(M), mean(M, axis), where(C, A, B)"
+
+// funcHelp says what to write for a function the language does not have.
+var funcHelp = map[string]string{
+	"dot":       "write A @ B (or np.dot(A, B), A.dot(B))",
+	"matmul":    "write A @ B (or np.matmul(A, B))",
+	"transpose": "write W2ᵀ (or W2.T, W2^T, np.transpose(W2))",
+	"multiply":  "write A * B (or A ⊙ B, np.multiply(A, B))",
+	"square":    "write A**2 (or A², np.square(A))",
+	"power":     "write A**2 (or np.power(A, 2))",
+}
 
 // MaxLayer is the highest layer number the program names (A3, dW2, Z1…),
-// 0 when it names none: the depth a network needs to run it.
-func (p *Program) MaxLayer() int {
-	top := 0
-	see := func(name string) {
-		if info := classify(name); info.kind != nkHelper && info.layer > top {
-			top = info.layer
+// 0 when it names none: the depth a network needs to run it. At is where
+// that name is first written.
+func (p *Program) MaxLayer() (top int, at Pos, name string) {
+	see := func(n string, pos Pos) {
+		if info := classify(n); info.kind != nkHelper && info.layer > top {
+			top, at, name = info.layer, pos, n
 		}
 	}
 	for _, st := range p.Stmts {
-		see(st.Name)
+		see(st.Name, st.NamePos)
 		_ = walk(st.X, func(e Expr) error {
 			if id, ok := e.(*Ident); ok {
-				see(id.Name)
+				see(id.Name, id.P)
 			}
 			return nil
 		})
 	}
-	return top
+	return top, at, name
+}
+
+// MaxLayers bounds the network a formula file may ask for by the layer
+// numbers it names (dW2000): by hand a derivation has a few layers, and
+// the network is allocated before anything is checked.
+const MaxLayers = 64
+
+// LayerBytes estimates the memory, in bytes, of the problem drawn for a
+// network of L layers with sizes that grow by one a layer from the output
+// and a batch of m: the weights, and per layer the forward and backward
+// trace (Z, A, δ, ∂C/∂A) and ∂C/∂W, in float64.
+func LayerBytes(L, m int) float64 {
+	var floats float64
+	for ℓ := 1; ℓ <= L; ℓ++ {
+		n, prev := float64(ℓ+2), float64(ℓ+3)
+		floats += 2*n*prev + n + 4*n*float64(m)
+	}
+	return 8 * floats
+}
+
+// TooManyLayers is the error of a program that names a layer beyond
+// MaxLayers, or nil: it says the estimate and the limit before anything
+// is allocated.
+func (p *Program) TooManyLayers(m int) *Error {
+	top, at, name := p.MaxLayer()
+	if top <= MaxLayers {
+		return nil
+	}
+	est := "more memory than any machine has"
+	if top < 1<<20 {
+		est = fmt.Sprintf("about %s", bytesText(LayerBytes(top, m)))
+	}
+	return errorf(at, KindName, "%s names layer %d: a network drawn for a formula file has at most %d layers (%s at most), and %d layers would take %s; give --net or --problem for the network you mean",
+		name, top, MaxLayers, bytesText(LayerBytes(MaxLayers, m)), top, est)
+}
+
+func bytesText(b float64) string {
+	switch {
+	case b >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", b/(1<<30))
+	case b >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", b/(1<<20))
+	}
+	return fmt.Sprintf("%.0f KiB", b/(1<<10))
 }

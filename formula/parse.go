@@ -1,32 +1,46 @@
 package formula
 
 import (
+	"fmt"
+	"math"
 	"strings"
 )
 
 // The grammar, with numpy's precedence (unary minus binds tighter than
-// * / @ ⊙, which share one level and group left to right):
+// * / @ ⊙, which share one level and group left to right; comparisons
+// bind loosest and do not chain):
 //
+//	line       [ statement { ; statement } [;] ]  |  def …:  |  return …  |  import numpy [as np]
 //	statement  NAME = expr
-//	expr       term { (+ | -) term }
+//	expr       sum [ (> | < | >= | <=) sum ]
+//	sum        term { (+ | -) term }
 //	term       unary { (* | / | @ | ⊙) unary }
 //	unary      - unary | postfix
-//	postfix    primary { ^T | .T | ᵀ }
-//	primary    NUMBER | NAME | NAME ['|′] ( args ) | ( expr )
+//	postfix    primary { ^T | .T | ᵀ | ' | .dot(x) | .transpose() | .sum(…) | .mean(…) | .astype(…) | ** N | ² }
+//	primary    NUMBER | NAME | NAME ['|′] ( args ) | np.NAME ( args ) | ( expr ) | \frac{expr}{expr}
 //	args       expr { , expr } with axis=N and keepdims=True allowed by name
+//
+// numpy's and MATLAB's spellings become the same nodes as the plain ones:
+// np.dot(a, b) and a.dot(b) are a Binary @, a.transpose() a Transpose, and
+// so on, each node spanning what was written.
 
 // Expr is a node of an expression's syntax tree.
 type Expr interface {
 	// Span is where the node starts and the column just after it ends.
 	Span() (Pos, int)
+	// Depth is the height of the tree below the node: what evaluating it
+	// recurses through.
+	Depth() int
 }
 
 type node struct {
 	P   Pos
 	End int
+	D   int
 }
 
 func (n node) Span() (Pos, int) { return n.P, n.End }
+func (n node) Depth() int       { return n.D }
 
 // Num is a number literal.
 type Num struct {
@@ -34,7 +48,8 @@ type Num struct {
 	Val float64
 }
 
-// Ident is a name: X, A1, dZ2, a helper, m.
+// Ident is a name: X, A1, dZ2, a helper, m. Name is what it stands for
+// (W2 for W^{[2]}), not necessarily how it was written.
 type Ident struct {
 	node
 	Name string
@@ -54,7 +69,8 @@ type Unary struct {
 	X Expr
 }
 
-// Binary is L op R; Op is one of + - * / @ (⊙ is *), OpPos where it stands.
+// Binary is L op R; Op is one of + - * / @ (⊙ is *) or a comparison
+// > < ≥ ≤, OpPos where it stands.
 type Binary struct {
 	node
 	Op    rune
@@ -68,19 +84,37 @@ type Transpose struct {
 	X Expr
 }
 
-// Paren is (X), kept so that a node's span covers its parentheses.
+// Pow is X raised elementwise to a whole power: X**2, X², np.square(X).
+type Pow struct {
+	node
+	X Expr
+	N int
+}
+
+// Paren is (X), kept so that a node's span covers its parentheses (and
+// what changes nothing, such as .astype(float)).
 type Paren struct {
 	node
 	X Expr
 }
 
-// Stmt is one line NAME = EXPR.
+func depth(es ...Expr) int {
+	d := 0
+	for _, e := range es {
+		if e != nil && e.Depth() > d {
+			d = e.Depth()
+		}
+	}
+	return d + 1
+}
+
+// Stmt is one statement NAME = EXPR.
 type Stmt struct {
-	Name    string
+	Name    string // the name it stands for (dW2 for dW^{[2]})
 	NamePos Pos
 	X       Expr
 	Line    int
-	Text    string // the line as written, comment and outer spaces removed
+	Text    string // the statement as written, comment and outer spaces removed
 }
 
 // Program is a parsed formula file.
@@ -103,32 +137,133 @@ func (p *Program) Source(e Expr) string {
 	return strings.TrimSpace(string(line[from:to]))
 }
 
-// maxDepth bounds the nesting of parentheses and operators.
+// maxDepth bounds the height of an expression's tree: parentheses,
+// operator chains, transposes and calls alike, so that evaluating it
+// cannot exhaust the stack.
 const maxDepth = 200
 
+// maxErrors is how many errors a file reports before it says how many more.
+const maxErrors = 50
+
+// ErrorList is every error found in a file, in order of line and column.
+// errors.As finds its first *Error.
+type ErrorList []*Error
+
+func (l ErrorList) Error() string {
+	var b strings.Builder
+	for i, e := range l {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.Error())
+	}
+	return b.String()
+}
+
+func (l ErrorList) Unwrap() []error {
+	out := make([]error, len(l))
+	for i, e := range l {
+		out[i] = e
+	}
+	return out
+}
+
+// Lines renders the errors one a line, each prefixed (with the file name),
+// at most maxErrors of them and then how many more there are.
+func (l ErrorList) Lines(prefix string) []string {
+	var out []string
+	for i, e := range l {
+		if i == maxErrors {
+			out = append(out, fmt.Sprintf("%s: and %d more errors", strings.TrimSuffix(prefix, ":"), len(l)-maxErrors))
+			break
+		}
+		out = append(out, prefix+e.Error())
+	}
+	return out
+}
+
+// errs returns nil for no errors, so that an error interface stays nil.
+func (l ErrorList) err() error {
+	if len(l) == 0 {
+		return nil
+	}
+	return l
+}
+
 // Parse reads a formula file: one statement a line, # comments, blank
-// lines ignored. Errors are *Error with the line and column.
+// lines ignored. Its error is an ErrorList with every syntax error of the
+// file (the first one on each line), each with its line and column.
 func Parse(src string) (*Program, error) {
 	prog := &Program{}
+	var errs ErrorList
 	for i, line := range strings.Split(src, "\n") {
 		text := []rune(line)
 		prog.lines = append(prog.lines, text)
-		toks, err := lexLine(i+1, text)
-		if err != nil {
-			return nil, err
-		}
-		if toks[0].kind == tEOL {
+		toks, lexErrs := lexLine(i+1, text)
+		if len(lexErrs) > 0 {
+			errs = append(errs, lexErrs...)
 			continue
 		}
-		p := &parser{toks: toks}
-		st, err := p.statement()
-		if err != nil {
-			return nil, err
+		if skip, err := skipLine(toks); skip || err != nil {
+			if err != nil {
+				errs = append(errs, err)
+			}
+			continue
 		}
-		st.Text = strings.TrimSpace(string(text[:toks[len(toks)-2].end-1]))
-		prog.Stmts = append(prog.Stmts, st)
+		// statements separated by ;
+		for from := 0; toks[from].kind != tEOL; {
+			to := from
+			for toks[to].kind != tSemi && toks[to].kind != tEOL {
+				to++
+			}
+			if to == from { // ;; or a leading ;
+				from = to + 1
+				continue
+			}
+			part := append(append([]token{}, toks[from:to]...), token{kind: tEOL, pos: toks[to].pos, end: toks[to].end})
+			p := &parser{toks: part}
+			st, err := p.statement()
+			if err != nil {
+				errs = append(errs, err)
+				break
+			}
+			st.Text = strings.TrimSpace(string(text[part[0].pos.Col-1 : part[len(part)-2].end-1]))
+			prog.Stmts = append(prog.Stmts, st)
+			if toks[to].kind == tEOL {
+				break
+			}
+			from = to + 1
+		}
 	}
-	return prog, nil
+	return prog, errs.err()
+}
+
+// pythonWords are Python's statements that are not part of the language.
+var pythonWords = map[string]bool{"for": true, "while": true, "if": true, "elif": true, "else": true, "with": true,
+	"class": true, "lambda": true, "try": true, "except": true, "print": true, "assert": true, "raise": true,
+	"global": true, "pass": true, "yield": true, "del": true}
+
+// skipLine reports whether a line is the frame of a pasted function —
+// def …:, return …, import numpy — which carries nothing to check, or
+// Python that is not part of the language.
+func skipLine(toks []token) (bool, *Error) {
+	t := toks[0]
+	if t.kind != tIdent || toks[1].kind == tAssign {
+		return false, nil
+	}
+	switch t.name {
+	case "def", "return":
+		return true, nil
+	case "import", "from":
+		if toks[1].kind == tIdent && toks[1].name == "numpy" {
+			return true, nil
+		}
+		return false, errorf(t.pos, KindSyntax, "only numpy is imported here (import numpy as np): the language has no other library")
+	}
+	if pythonWords[t.name] {
+		return false, errorf(t.pos, KindSyntax, "Python's %s is not part of the language: a file is one NAME = EXPRESSION a line, with a line per layer (dZ2, dW2, db2, dZ1, …) instead of a loop", t.name)
+	}
+	return false, nil
 }
 
 type parser struct {
@@ -139,6 +274,13 @@ type parser struct {
 
 func (p *parser) peek() token { return p.toks[p.i] }
 
+func (p *parser) peekAt(k int) token {
+	if p.i+k < len(p.toks) {
+		return p.toks[p.i+k]
+	}
+	return p.toks[len(p.toks)-1]
+}
+
 func (p *parser) next() token {
 	t := p.toks[p.i]
 	if t.kind != tEOL {
@@ -147,12 +289,23 @@ func (p *parser) next() token {
 	return t
 }
 
-func (p *parser) statement() (Stmt, error) {
+func (p *parser) statement() (Stmt, *Error) {
 	name := p.next()
 	if name.kind != tIdent {
 		return Stmt{}, errorf(name.pos, KindSyntax, "a line is NAME = EXPRESSION (such as dW2 = A1ᵀ @ dZ2); it cannot start with %s", describe(name))
 	}
-	if eq := p.next(); eq.kind != tAssign {
+	if name.supT || name.supPrime {
+		return Stmt{}, errorf(name.pos, KindSyntax, "the name on the left of = is written without a transpose or prime: %s", name.name)
+	}
+	eq := p.next()
+	switch {
+	case eq.kind == tComma:
+		return Stmt{}, errorf(eq.pos, KindSyntax, "Python's tuple assignment (A_prev, W, b = cache) is not part of the language: one name a line; the problem gives A1…, Z1…, W1…, b1… by name, so cache lines can go")
+	case eq.kind == tLBrack:
+		return Stmt{}, errorf(eq.pos, KindSyntax, "Python indexing is not part of the language (%s[…] = …): name the layer instead, as in dW2 = …; for the relu mask write dZ1 = dA1 * (Z1 > 0)", name.text)
+	case eq.kind == tDot:
+		return Stmt{}, errorf(eq.pos, KindSyntax, "an attribute cannot be assigned (%s.…): a line is NAME = EXPRESSION", name.text)
+	case eq.kind != tAssign:
 		return Stmt{}, errorf(eq.pos, KindSyntax, "expected = after %s, found %s: a line is NAME = EXPRESSION", name.text, describe(eq))
 	}
 	if p.peek().kind == tEOL {
@@ -165,21 +318,36 @@ func (p *parser) statement() (Stmt, error) {
 	if t := p.peek(); t.kind != tEOL {
 		return Stmt{}, p.unexpected(t)
 	}
-	return Stmt{Name: name.text, NamePos: name.pos, X: x, Line: name.pos.Line}, nil
+	return Stmt{Name: name.name, NamePos: name.pos, X: x, Line: name.pos.Line}, nil
 }
 
 // unexpected explains a token where an operator or the end of the line
 // should be: most often two values written side by side, as on paper.
-func (p *parser) unexpected(t token) error {
+func (p *parser) unexpected(t token) *Error {
 	switch t.kind {
-	case tIdent, tNumber, tLParen:
+	case tIdent, tNumber, tLParen, tFrac:
 		return errorf(t.pos, KindSyntax, "%s follows a value with no operator between them: write @ for the matrix product or * (⊙) for the elementwise one", describe(t))
 	case tRParen:
 		return errorf(t.pos, KindSyntax, "unmatched )")
 	case tAssign:
-		return errorf(t.pos, KindSyntax, "a second =: one statement a line")
+		return errorf(t.pos, KindSyntax, "a second =: one statement a line (keyword arguments such as axis=0 go inside a call)")
 	case tPrime:
 		return errorf(t.pos, KindSyntax, "a prime only follows a function name, as in sigmoid'(Z2) or f'(Z1)")
+	case tString:
+		return errorf(t.pos, KindSyntax, "strings are not part of the language: Python dictionaries such as parameters[\"W2\"] or grads[\"dW2\"] are not read; the problem gives W2 by name, and a gradient line is named dW2 itself")
+	case tLBrack:
+		if n := p.peekAt(1); p.peek().pos == t.pos && n.kind == tString {
+			return p.unexpected(n)
+		}
+		return errorf(t.pos, KindSyntax, "Python indexing and slicing are not part of the language: layers are numbered in the names (A1, W2, dZ2, or Ng's W^{[2]}), and the relu mask is written dA1 * (Z1 > 0) or np.where(Z1 > 0, dA1, 0)")
+	case tLBrace, tRBrace:
+		return errorf(t.pos, KindSyntax, "braces group only in LaTeX's \\frac{a}{b} and superscripts (W^{[2]}, A1^{T}): use ( ) to group")
+	case tColon:
+		return errorf(t.pos, KindSyntax, "Python slicing is not part of the language (a[1:], a[:, 0]): name what you need, as X, A1 or dZ2")
+	case tCmp:
+		return errorf(t.pos, KindSyntax, "comparisons do not chain: write one, as in (Z1 > 0)")
+	case tComma:
+		return errorf(t.pos, KindSyntax, "a comma outside a call: one value a line (a tuple such as dW, db = … is not part of the language)")
 	}
 	return errorf(t.pos, KindSyntax, "unexpected %s", describe(t))
 }
@@ -196,18 +364,35 @@ func describe(t token) string {
 	return "“" + t.text + "”"
 }
 
-func precedence(op rune) int {
-	if op == '+' || op == '-' {
+func precedence(t token) int {
+	switch {
+	case t.kind == tCmp:
 		return 1
+	case t.op == '+' || t.op == '-':
+		return 2
 	}
-	return 2
+	return 3
 }
 
-func (p *parser) expr(min int) (Expr, error) {
+// deep is the error of an expression that nests too deeply.
+func deep(p Pos) *Error {
+	return errorf(p, KindSyntax, "expression nested too deeply (more than %d levels of operators, transposes, calls or parentheses): split it into helper lines", maxDepth)
+}
+
+// grow checks a node just built against maxDepth.
+func grow[E Expr](e E) (E, *Error) {
+	if e.Depth() > maxDepth {
+		pos, _ := e.Span()
+		return e, deep(pos)
+	}
+	return e, nil
+}
+
+func (p *parser) expr(min int) (Expr, *Error) {
 	p.depth++
 	defer func() { p.depth-- }()
 	if p.depth > maxDepth {
-		return nil, errorf(p.peek().pos, KindSyntax, "expression nested too deeply")
+		return nil, deep(p.peek().pos)
 	}
 	left, err := p.unary()
 	if err != nil {
@@ -215,38 +400,49 @@ func (p *parser) expr(min int) (Expr, error) {
 	}
 	for {
 		t := p.peek()
-		if t.kind != tOp || precedence(t.op) < min {
+		if (t.kind != tOp && t.kind != tCmp) || precedence(t) < min {
 			return left, nil
 		}
 		p.next()
 		if p.peek().kind == tEOL {
 			return nil, errorf(p.peek().pos, KindSyntax, "the line ends after %q: its right operand is missing", t.text)
 		}
-		right, err := p.expr(precedence(t.op) + 1)
+		right, err := p.expr(precedence(t) + 1)
 		if err != nil {
 			return nil, err
 		}
 		start, _ := left.Span()
 		_, end := right.Span()
-		left = &Binary{node: node{start, end}, Op: t.op, OpPos: t.pos, L: left, R: right}
+		if left, err = grow(Expr(&Binary{node: node{start, end, depth(left, right)}, Op: t.op, OpPos: t.pos, L: left, R: right})); err != nil {
+			return nil, err
+		}
+		if t.kind == tCmp {
+			if n := p.peek(); n.kind == tCmp {
+				return nil, p.unexpected(n)
+			}
+			return left, nil
+		}
 	}
 }
 
-func (p *parser) unary() (Expr, error) {
+func (p *parser) unary() (Expr, *Error) {
 	t := p.peek()
-	if t.kind == tOp && t.op == '-' {
+	if t.kind == tOp && (t.op == '-' || t.op == '+') {
 		p.next()
 		p.depth++
 		defer func() { p.depth-- }()
 		if p.depth > maxDepth {
-			return nil, errorf(t.pos, KindSyntax, "expression nested too deeply")
+			return nil, deep(t.pos)
 		}
 		x, err := p.unary()
 		if err != nil {
 			return nil, err
 		}
+		if t.op == '+' {
+			return x, nil
+		}
 		_, end := x.Span()
-		return &Unary{node: node{t.pos, end}, X: x}, nil
+		return grow(Expr(&Unary{node: node{t.pos, end, depth(x)}, X: x}))
 	}
 	if t.kind == tOp {
 		return nil, errorf(t.pos, KindSyntax, "%q needs a value on its left", t.text)
@@ -255,19 +451,311 @@ func (p *parser) unary() (Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	for p.peek().kind == tTranspose {
-		tt := p.next()
-		start, _ := x.Span()
-		x = &Transpose{node: node{start, tt.end}, X: x}
-	}
-	return x, nil
+	return p.postfix(x)
 }
 
-func (p *parser) primary() (Expr, error) {
+// postfix reads what follows a value: transposes, methods, powers.
+func (p *parser) postfix(x Expr) (Expr, *Error) {
+	for {
+		start, _ := x.Span()
+		t := p.peek()
+		var err *Error
+		switch {
+		case t.kind == tTranspose:
+			p.next()
+			x, err = grow(Expr(&Transpose{node: node{start, t.end, depth(x)}, X: x}))
+		case t.kind == tPrime && p.peekAt(1).kind != tLParen:
+			// MATLAB's A1': a prime that nothing is applied to transposes
+			p.next()
+			x, err = grow(Expr(&Transpose{node: node{start, t.end, depth(x)}, X: x}))
+		case t.kind == tPrime:
+			return nil, p.unexpected(t)
+		case t.kind == tPow:
+			p.next()
+			var n int
+			var end int
+			if n, end, err = p.exponent(t); err == nil {
+				x, err = grow(Expr(&Pow{node: node{start, end, depth(x)}, X: x, N: n}))
+			}
+		case t.kind == tPowN:
+			p.next()
+			x, err = grow(Expr(&Pow{node: node{start, t.end, depth(x)}, X: x, N: int(t.num)}))
+		case t.kind == tDot:
+			p.next()
+			x, err = p.method(x)
+		case t.kind == tLBrack:
+			return nil, p.unexpected(t)
+		default:
+			return x, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// maxPower bounds a whole power's exponent: a gradient has squares and
+// cubes, not 2**1000.
+const maxPower = 16
+
+// exponent reads the whole number after ** or .^: 2, -1, (2).
+func (p *parser) exponent(op token) (int, int, *Error) {
+	at := p.peek()
+	paren := false
+	if at.kind == tLParen {
+		paren = true
+		p.next()
+	}
+	neg := false
+	if t := p.peek(); t.kind == tOp && t.op == '-' {
+		neg = true
+		p.next()
+	}
+	t := p.next()
+	if t.kind != tNumber || t.num != math.Trunc(t.num) || t.num > maxPower {
+		return 0, 0, errorf(op.pos, KindSyntax, "%s takes a whole-number power up to %d written as a number, as in A1**2 or A1**-1; for a square root or other powers the language has no function", op.text, maxPower)
+	}
+	end := t.end
+	if paren {
+		c := p.next()
+		if c.kind != tRParen {
+			return 0, 0, errorf(c.pos, KindSyntax, "expected ) after the power")
+		}
+		end = c.end
+	}
+	n := int(t.num)
+	if neg {
+		n = -n
+	}
+	return n, end, nil
+}
+
+// methods are what can follow a value after a dot, as in numpy.
+const methodList = ".T, .dot(B), .transpose(), .sum(axis=…, keepdims=True), .mean(…), .astype(float), .copy()"
+
+var methodHelp = map[string]string{
+	"reshape": "the shapes are the convention's, so nothing needs reshaping: if a product does not fit, the message says which operand to transpose",
+	"shape":   "the sizes are the problem's: m is the batch size, and the layer sizes follow from the names",
+	"flatten": "the language keeps every value two-dimensional: write the sum or the product that gives the shape you want",
+	"ravel":   "the language keeps every value two-dimensional: write the sum or the product that gives the shape you want",
+	"item":    "the language has no scalar extraction: sum(M) is already a 1×1 value",
+}
+
+// method reads .NAME(…) after x (the dot is read).
+func (p *parser) method(x Expr) (Expr, *Error) {
+	start, _ := x.Span()
+	name := p.next()
+	if name.kind != tIdent {
+		return nil, errorf(name.pos, KindSyntax, "expected a method after the dot: %s", methodList)
+	}
+	switch name.name {
+	case "dot", "transpose", "sum", "mean", "astype", "copy":
+	default:
+		help := methodHelp[name.name]
+		if help == "" {
+			help = "the methods are " + methodList
+		}
+		return nil, errorf(name.pos, KindSyntax, ".%s is not part of the language: %s", name.name, help)
+	}
+	if p.peek().kind != tLParen {
+		return nil, errorf(name.pos, KindSyntax, ".%s is a method: call it, as in A1.%s(…)", name.name, name.name)
+	}
+	lp := p.next()
+	args, kw, end, err := p.args(token{text: "." + name.text, pos: name.pos}, lp)
+	if err != nil {
+		return nil, err
+	}
+	nd := func(children ...Expr) node { return node{start, end, depth(children...)} }
+	switch name.name {
+	case "dot":
+		if len(args) != 1 || len(kw) > 0 {
+			return nil, errorf(name.pos, KindSyntax, "A.dot takes one argument: A.dot(B) is A @ B")
+		}
+		return grow(Expr(&Binary{node: nd(x, args[0]), Op: '@', OpPos: name.pos, L: x, R: args[0]}))
+	case "transpose":
+		if len(args) != 0 || len(kw) > 0 {
+			return nil, errorf(name.pos, KindSyntax, "A.transpose() takes no argument here: every value has two axes, so it swaps them (Aᵀ)")
+		}
+		return grow(Expr(&Transpose{node: nd(x), X: x}))
+	case "astype", "copy":
+		return grow(Expr(&Paren{node: nd(x), X: x})) // every value is float64 already
+	}
+	return p.reduction(name, start, end, append([]Expr{x}, args...), kw)
+}
+
+// kwArg is a keyword argument: axis=1, keepdims=True.
+type kwArg struct {
+	name token
+	x    Expr
+}
+
+// args reads a call's arguments after its "(" up to and with its ")".
+func (p *parser) args(fn, lp token) ([]Expr, []kwArg, int, *Error) {
+	var args []Expr
+	var kw []kwArg
+	if p.peek().kind == tRParen {
+		r := p.next()
+		return nil, nil, r.end, nil
+	}
+	for {
+		if p.peek().kind == tIdent && p.peekAt(1).kind == tAssign {
+			k := p.next()
+			p.next()
+			switch k.name {
+			case "axis":
+				x, err := p.expr(0)
+				if err != nil {
+					return nil, nil, 0, err
+				}
+				kw = append(kw, kwArg{k, x})
+			case "keepdims":
+				v := p.next()
+				if v.kind != tIdent || (v.name != "True" && v.name != "true") {
+					return nil, nil, 0, errorf(v.pos, KindSyntax, "keepdims can only be True: sum and mean here always keep the dimension")
+				}
+			default:
+				return nil, nil, 0, errorf(k.pos, KindSyntax, "unknown keyword %s= (only axis= and keepdims=True)", k.name)
+			}
+		} else {
+			if len(kw) > 0 {
+				return nil, nil, 0, errorf(p.peek().pos, KindSyntax, "a positional argument after axis=")
+			}
+			x, err := p.expr(0)
+			if err != nil {
+				return nil, nil, 0, err
+			}
+			args = append(args, x)
+		}
+		t := p.next()
+		switch t.kind {
+		case tComma:
+			continue
+		case tRParen:
+			return args, kw, t.end, nil
+		case tEOL:
+			return nil, nil, 0, errorf(fn.pos, KindSyntax, "%s( is never closed on this line: a statement is one line", fn.text)
+		}
+		return nil, nil, 0, p.unexpected(t)
+	}
+}
+
+// reduction builds sum or mean: args[0] is the matrix, then an axis given
+// by position or by name.
+func (p *parser) reduction(fn token, start Pos, end int, args []Expr, kw []kwArg) (Expr, *Error) {
+	for _, k := range kw {
+		args = append(args, k.x)
+	}
+	c := &Call{node: node{start, end, depth(args...)}, Fn: fn.name, Args: args}
+	return grow(Expr(c))
+}
+
+// numpyHelp says what to write for numpy functions the language lacks.
+var numpyHelp = map[string]string{
+	"outer":      "for a column a and a row b, a @ b is their outer product",
+	"einsum":     "write the product with @ and ᵀ",
+	"maximum":    "relu is relu(Z1), and its derivative's mask is (Z1 > 0) or relu'(Z1)",
+	"heaviside":  "the relu mask is (Z1 > 0)",
+	"array":      "drop it: np.array(dA1, copy=True) is dA1",
+	"zeros":      "there are no fresh arrays: the relu mask is dA1 * (Z1 > 0) or np.where(Z1 > 0, dA1, 0)",
+	"zeros_like": "there are no fresh arrays: the relu mask is dA1 * (Z1 > 0) or np.where(Z1 > 0, dA1, 0)",
+	"ones":       "there are no fresh arrays: a number broadcasts, as in 1 - A1",
+	"reshape":    "the shapes are the convention's, so nothing needs reshaping",
+	"sqrt":       "the language has whole powers only (A1**2)",
+}
+
+const numpyList = "np.dot, np.matmul, np.multiply, np.divide, np.add, np.subtract, np.transpose, np.power, np.square, np.sum, np.mean, np.exp, np.log, np.tanh, np.where"
+
+// numpyCall reads np.NAME(…) (np. is read; fn is the name).
+func (p *parser) numpyCall(np, fn token) (Expr, *Error) {
+	switch fn.name {
+	case "dot", "matmul", "multiply", "divide", "true_divide", "add", "subtract", "transpose", "square", "power", "sum", "mean", "exp", "log", "tanh", "where":
+	default:
+		help := numpyHelp[fn.name]
+		if help != "" {
+			help = "; " + help
+		}
+		return nil, errorf(fn.pos, KindSyntax, "%s.%s is not part of the language%s (the numpy functions read are %s)", np.text, fn.text, help, numpyList)
+	}
+	if p.peek().kind != tLParen {
+		return nil, errorf(fn.pos, KindSyntax, "%s.%s is a function: call it, as in %s.%s(…)", np.text, fn.text, np.text, fn.text)
+	}
+	lp := p.next()
+	start := np.pos
+	name := np.text + "." + fn.text
+	args, kw, end, err := p.args(token{text: name, pos: start}, lp)
+	if err != nil {
+		return nil, err
+	}
+	need := func(n int, usage string) *Error {
+		if len(args) != n || (len(kw) > 0) {
+			return errorf(fn.pos, KindSyntax, "%s takes %d argument%s: %s", name, n, plural(n), usage)
+		}
+		return nil
+	}
+	nd := func(children ...Expr) node { return node{start, end, depth(children...)} }
+	binary := map[string]rune{"dot": '@', "matmul": '@', "multiply": '*', "divide": '/', "true_divide": '/', "add": '+', "subtract": '-'}
+	if op, ok := binary[fn.name]; ok {
+		if err := need(2, fmt.Sprintf("%s(A, B) is A %s B", name, string(op))); err != nil {
+			return nil, err
+		}
+		return grow(Expr(&Binary{node: nd(args[0], args[1]), Op: op, OpPos: fn.pos, L: args[0], R: args[1]}))
+	}
+	switch fn.name {
+	case "transpose":
+		if err := need(1, name+"(A) is Aᵀ (every value has two axes)"); err != nil {
+			return nil, err
+		}
+		return grow(Expr(&Transpose{node: nd(args[0]), X: args[0]}))
+	case "square":
+		if err := need(1, name+"(A) is A**2"); err != nil {
+			return nil, err
+		}
+		return grow(Expr(&Pow{node: nd(args[0]), X: args[0], N: 2}))
+	case "power":
+		if err := need(2, name+"(A, 2) is A**2"); err != nil {
+			return nil, err
+		}
+		n, ok := wholeNumber(args[1])
+		if !ok {
+			pos, _ := args[1].Span()
+			return nil, errorf(pos, KindSyntax, "%s takes a whole-number power up to %d written as a number, as in %s(A1, 2)", name, maxPower, name)
+		}
+		return grow(Expr(&Pow{node: nd(args[0]), X: args[0], N: n}))
+	case "sum", "mean":
+		return p.reduction(fn, start, end, args, kw)
+	}
+	// exp, log, tanh, where
+	if len(kw) > 0 {
+		return nil, errorf(kw[0].name.pos, KindSyntax, "%s takes no keyword", name)
+	}
+	return grow(Expr(&Call{node: nd(args...), Fn: fn.name, Args: args}))
+}
+
+// wholeNumber reads a literal whole number, possibly negative, up to maxPower.
+func wholeNumber(e Expr) (int, bool) {
+	e = unparen(e)
+	neg := false
+	if u, ok := e.(*Unary); ok {
+		neg, e = true, unparen(u.X)
+	}
+	n, ok := e.(*Num)
+	if !ok || n.Val != math.Trunc(n.Val) || n.Val > maxPower {
+		return 0, false
+	}
+	if neg {
+		return -int(n.Val), true
+	}
+	return int(n.Val), true
+}
+
+// derivativeSuffixes mark a function name as a derivative: sigmoid_prime.
+var derivativeSuffixes = []string{"_prime", "_derivative", "_deriv", "_grad", "Prime", "Derivative"}
+
+func (p *parser) primary() (Expr, *Error) {
 	t := p.next()
 	switch t.kind {
 	case tNumber:
-		return &Num{node: node{t.pos, t.end}, Val: t.num}, nil
+		return &Num{node: node{t.pos, t.end, 1}, Val: t.num}, nil
 	case tLParen:
 		x, err := p.expr(0)
 		if err != nil {
@@ -276,83 +764,96 @@ func (p *parser) primary() (Expr, error) {
 		c := p.next()
 		if c.kind != tRParen {
 			if c.kind == tEOL {
-				return nil, errorf(t.pos, KindSyntax, "( is never closed")
+				return nil, errorf(t.pos, KindSyntax, "( is never closed on this line: a statement is one line")
 			}
 			return nil, p.unexpected(c)
 		}
-		return &Paren{node: node{t.pos, c.end}, X: x}, nil
+		return grow(Expr(&Paren{node: node{t.pos, c.end, depth(x)}, X: x}))
+	case tFrac:
+		return p.frac(t)
 	case tIdent:
-		prime := false
-		if p.peek().kind == tPrime {
-			pr := p.next()
-			prime = true
-			if p.peek().kind != tLParen {
-				return nil, errorf(pr.pos, KindSyntax, "%s' must be applied, as in %s'(Z1)", t.text, t.text)
+		if (t.name == "np" || t.name == "numpy") && p.peek().kind == tDot {
+			p.next()
+			fn := p.next()
+			if fn.kind != tIdent {
+				return nil, errorf(fn.pos, KindSyntax, "expected a numpy function after %s.", t.text)
 			}
+			return p.numpyCall(t, fn)
 		}
-		if p.peek().kind != tLParen {
-			return &Ident{node: node{t.pos, t.end}, Name: t.text}, nil
+		prime := t.supPrime
+		if p.peek().kind == tPrime && p.peekAt(1).kind == tLParen {
+			p.next()
+			prime = true
 		}
-		p.next()
-		return p.call(t, prime)
+		if prime && p.peek().kind != tLParen {
+			return nil, errorf(t.pos, KindSyntax, "%s' must be applied, as in %s'(Z1)", t.name, t.name)
+		}
+		var x Expr
+		if p.peek().kind == tLParen {
+			lp := p.next()
+			args, kw, end, err := p.args(t, lp)
+			if err != nil {
+				return nil, err
+			}
+			fn := t.name
+			if base := strings.TrimSuffix(fn, t.supLayer); t.supLayer != "" && (base == "g" || base == "f") {
+				// Ng's g^{[1]}: the argument's layer decides which f it is
+				fn = base
+			}
+			for _, s := range derivativeSuffixes {
+				if base, ok := strings.CutSuffix(fn, s); ok && base != "" {
+					fn, prime = base, true
+					break
+				}
+			}
+			if fn == "sum" || fn == "mean" {
+				c, err := p.reduction(token{name: fn}, t.pos, end, args, kw)
+				if err != nil {
+					return nil, err
+				}
+				c.(*Call).Prime = prime
+				x = c
+			} else {
+				if len(kw) > 0 {
+					args = append(args, kw[0].x) // softmax(M, axis=1)
+				}
+				if x, err = grow(Expr(&Call{node: node{t.pos, end, depth(args...)}, Fn: fn, Prime: prime, Args: args})); err != nil {
+					return nil, err
+				}
+			}
+		} else {
+			x = &Ident{node: node{t.pos, t.end, 1}, Name: t.name}
+		}
+		if t.supT {
+			return grow(Expr(&Transpose{node: node{t.pos, t.end, depth(x)}, X: x}))
+		}
+		return x, nil
 	case tEOL:
 		return nil, errorf(t.pos, KindSyntax, "the line ends where a value should be")
 	}
 	return nil, p.unexpected(t)
 }
 
-// call reads the arguments of fn(…) after its "(".
-func (p *parser) call(fn token, prime bool) (Expr, error) {
-	c := &Call{Fn: fn.text, Prime: prime}
-	var axis Expr
-	if p.peek().kind == tRParen {
-		r := p.next()
-		c.node = node{fn.pos, r.end}
-		return c, nil
-	}
-	for {
-		// keyword arguments: axis=N, keepdims=True
-		if p.peek().kind == tIdent && p.toks[p.i+1].kind == tAssign {
-			kw := p.next()
-			p.next()
-			switch kw.text {
-			case "axis":
-				x, err := p.expr(0)
-				if err != nil {
-					return nil, err
-				}
-				axis = x
-			case "keepdims":
-				v := p.next()
-				if v.kind != tIdent || (v.text != "True" && v.text != "true") {
-					return nil, errorf(v.pos, KindSyntax, "keepdims can only be True: sum and mean here always keep the dimension")
-				}
-			default:
-				return nil, errorf(kw.pos, KindSyntax, "unknown keyword %s= (only axis= and keepdims=True)", kw.text)
-			}
-		} else {
-			if axis != nil {
-				return nil, errorf(p.peek().pos, KindSyntax, "a positional argument after axis=")
-			}
-			x, err := p.expr(0)
-			if err != nil {
-				return nil, err
-			}
-			c.Args = append(c.Args, x)
+// frac reads LaTeX's \frac{a}{b}, which is a / b.
+func (p *parser) frac(t token) (Expr, *Error) {
+	var parts [2]Expr
+	end := 0
+	for k := range parts {
+		if b := p.next(); b.kind != tLBrace {
+			return nil, errorf(b.pos, KindSyntax, "%s is followed by {numerator}{denominator}, as in \\frac{1}{m}", t.text)
 		}
-		t := p.next()
-		switch t.kind {
-		case tComma:
-			continue
-		case tRParen:
-			if axis != nil {
-				c.Args = append(c.Args, axis)
-			}
-			c.node = node{fn.pos, t.end}
-			return c, nil
-		case tEOL:
-			return nil, errorf(fn.pos, KindSyntax, "%s( is never closed", fn.text)
+		x, err := p.expr(0)
+		if err != nil {
+			return nil, err
 		}
-		return nil, p.unexpected(t)
+		c := p.next()
+		if c.kind != tRBrace {
+			if c.kind == tEOL {
+				return nil, errorf(t.pos, KindSyntax, "%s{ is never closed on this line", t.text)
+			}
+			return nil, p.unexpected(c)
+		}
+		parts[k], end = x, c.end
 	}
+	return grow(Expr(&Binary{node: node{t.pos, end, depth(parts[0], parts[1])}, Op: '/', OpPos: t.pos, L: parts[0], R: parts[1]}))
 }

@@ -39,6 +39,7 @@ type Result struct {
 	Notes       []string          `json:"notes,omitempty"` // broadcasting and shape coincidences
 	Col         int               `json:"col,omitempty"`   // the column of a shape error or error
 	Mistakes    []compare.Mistake `json:"-"`
+	kind        nameKind
 }
 
 // Report is a whole file's check: DESIGN.md's `backproof formula --json`.
@@ -49,10 +50,58 @@ type Report struct {
 	Activations []string       `json:"activations"`
 	Dims        map[string]int `json:"dims"` // m, n0 … nL
 	Results     []Result       `json:"results"`
-	// Pass is decided by the dW and db lines: true when every one is correct.
-	Pass     bool     `json:"pass"`
+	// Pass is true when every checked line is correct (a dZ or dA line in
+	// the unreduced scale counts as correct) and at least one of them is a
+	// dW or db line: only then does the file show a gradient is right.
+	Pass bool `json:"pass"`
+	// Verdict says the same in a word: "pass"; "fail" when a checked line
+	// is wrong, has a shape error or cannot be evaluated; "incomplete"
+	// when every checked line is correct but none is a dW or db line.
+	Verdict  Verdict  `json:"verdict"`
 	Warnings []string `json:"warnings,omitempty"`
 	order    []string // dims in print order
+}
+
+// Verdict is a file's outcome: what Report.Pass says, in a word.
+type Verdict string
+
+const (
+	VerdictPass       Verdict = "pass"
+	VerdictFail       Verdict = "fail"
+	VerdictIncomplete Verdict = "incomplete"
+)
+
+// decide sets Pass and Verdict from the results: every checked line that
+// is not correct decides, and without a dW or db line nothing passes.
+func (r *Report) decide() {
+	gradient, bad := false, false
+	for _, res := range r.Results {
+		if !res.Checked {
+			continue
+		}
+		gradient = gradient || res.kind == nkDW || res.kind == nkDB
+		bad = bad || res.Status != Correct
+	}
+	switch {
+	case bad:
+		r.Verdict = VerdictFail
+	case !gradient:
+		r.Verdict = VerdictIncomplete
+	default:
+		r.Verdict = VerdictPass
+	}
+	r.Pass = r.Verdict == VerdictPass
+}
+
+// Checked is the number of lines checked against the truth.
+func (r *Report) Checked() int {
+	n := 0
+	for _, res := range r.Results {
+		if res.Checked {
+			n++
+		}
+	}
+	return n
 }
 
 func (p *oracle) report() *Report {
@@ -97,13 +146,6 @@ func (c *checker) warnings(rep *Report) []string {
 	}
 	if !p.d.perEx && p.m == 2 {
 		w = append(w, "m = 2: a factor m cannot be told from a factor 2 (missing-1/m from extra-factor-2)")
-	}
-	decides := false
-	for _, info := range c.info {
-		decides = decides || info.kind == nkDW || info.kind == nkDB
-	}
-	if !decides {
-		w = append(w, "no dW or db line: pass is decided by them, so it only says that nothing else was checked")
 	}
 	return w
 }
@@ -155,13 +197,23 @@ func (r *Report) WriteText(w io.Writer) {
 		}
 	}
 	fmt.Fprintln(w)
-	if r.Pass {
-		fmt.Fprintln(w, "pass: every dW and db line is correct")
+	grads := 0
+	for _, res := range r.Results {
+		if res.Checked && (res.kind == nkDW || res.kind == nkDB) {
+			grads++
+		}
+	}
+	switch r.Verdict {
+	case VerdictPass:
+		fmt.Fprintf(w, "pass: every checked line is correct (%d line%s, %d of them dW or db)\n", r.Checked(), plural(r.Checked()), grads)
+		return
+	case VerdictIncomplete:
+		fmt.Fprintf(w, "INCOMPLETE, not a pass: every checked line is correct (%d line%s), but none is a dW or db line, so the gradient itself was not checked; add the dWℓ and dbℓ lines\n", r.Checked(), plural(r.Checked()))
 		return
 	}
 	var bad []string
 	for _, res := range r.Results {
-		if k := classify(res.Name).kind; res.Checked && (k == nkDW || k == nkDB) && res.Status != Correct {
+		if res.Checked && res.Status != Correct {
 			bad = append(bad, fmt.Sprintf("%s (line %d) %s", res.Name, res.Line, res.Status))
 		}
 	}

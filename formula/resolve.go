@@ -6,35 +6,42 @@ import (
 
 // resolve checks, before anything runs, that every name and function a
 // program uses exists in a network of L layers: the errors that make the
-// whole file bad input (exit status 2), each with its line and column.
-// It returns, per statement, the names the statement reads.
+// whole file bad input (exit status 2), every one of them with its line
+// and column (an ErrorList). It returns, per statement, the canonical
+// names the statement reads.
 func resolve(prog *Program, L int) ([][]string, error) {
 	defined := map[string]bool{}
 	uses := make([][]string, len(prog.Stmts))
+	var errs ErrorList
 	for i, st := range prog.Stmts {
 		if err := checkAssign(st, L); err != nil {
-			return nil, err
+			errs = append(errs, err)
 		}
 		var used []string
-		err := walk(st.X, func(e Expr) error {
+		seen := map[string]bool{}
+		_ = walk(st.X, func(e Expr) error {
+			var err *Error
 			switch e := e.(type) {
 			case *Ident:
-				used = append(used, e.Name)
-				return checkUse(e, L, defined)
+				used = append(used, canonName(e.Name, L))
+				if !seen[e.Name] {
+					err = checkUse(e, L, defined)
+				}
+				seen[e.Name] = true
 			case *Call:
-				return checkCall(e, L)
+				err = checkCall(e, L)
+			}
+			if err != nil {
+				errs = append(errs, err)
 			}
 			return nil
 		})
-		if err != nil {
-			return nil, err
-		}
 		uses[i] = used
-		for _, a := range aliases(st.Name) {
-			defined[a] = true
-		}
+		// a line with an error still defines its name, so that later
+		// lines are not blamed for it
+		defined[canonName(st.Name, L)] = true
 	}
-	return uses, nil
+	return uses, errs.err()
 }
 
 // walk calls fn on e and every node below it, stopping at the first error.
@@ -48,6 +55,8 @@ func walk(e Expr, fn func(Expr) error) error {
 	case *Unary:
 		return walk(e.X, fn)
 	case *Transpose:
+		return walk(e.X, fn)
+	case *Pow:
 		return walk(e.X, fn)
 	case *Binary:
 		if err := walk(e.L, fn); err != nil {
@@ -80,13 +89,14 @@ func layerRange(k nameKind, L int) (lo, hi int) {
 	return 1, L
 }
 
-func layerError(p Pos, name string, info nameInfo, L int) error {
+func layerError(p Pos, name string, info nameInfo, L int) *Error {
 	lo, hi := layerRange(info.kind, L)
+	family := familyPrefix[info.kind]
 	if info.layer == 0 && lo == 1 {
-		return errorf(p, KindName, "%s: layer 0 is the input X, it has no %s; layers are numbered 1…%d", name, name[:len(name)-1], L)
+		return errorf(p, KindName, "%s: layer 0 is the input X, it has no %s; layers are numbered 1…%d", name, family, L)
 	}
 	return errorf(p, KindName, "%s: the network has %d layer%s, so %s runs from layer %d to %d; there is no layer %d",
-		name, L, plural(L), name[:len(name)-len(fmt.Sprint(info.layer))], lo, hi, info.layer)
+		name, L, plural(L), family, lo, hi, info.layer)
 }
 
 func plural(n int) string {
@@ -96,18 +106,24 @@ func plural(n int) string {
 	return "s"
 }
 
-func checkUse(id *Ident, L int, defined map[string]bool) error {
-	if defined[id.Name] {
+func checkUse(id *Ident, L int, defined map[string]bool) *Error {
+	if defined[canonName(id.Name, L)] {
 		return nil
 	}
 	if _, ok := lookupFunc(id.Name); ok {
 		return errorf(id.P, KindName, "%s is a function: apply it, as in %s(Z1)", id.Name, id.Name)
 	}
-	info := classify(id.Name)
+	info := classify(id.Name).in(L)
 	switch {
 	case info.kind == nkX || info.kind == nkY || info.kind == nkM:
 		return nil
 	case info.kind == nkHelper:
+		if want, _, ok := lookalike(id.Name); ok {
+			return errorf(id.P, KindName, "unknown name %s: did you mean %s? The problem gives %s; other names must be defined on an earlier line", id.Name, want, givenNames(L))
+		}
+		if id.Name == "True" || id.Name == "False" {
+			return errorf(id.P, KindName, "%s is only keepdims=True here: for a mask write a comparison, as in (Z1 > 0)", id.Name)
+		}
 		return errorf(id.P, KindName, "unknown name %s: the problem gives %s; other names must be defined on an earlier line", id.Name, givenNames(L))
 	case info.target():
 		if lo, hi := layerRange(info.kind, L); info.layer < lo || info.layer > hi {
@@ -121,26 +137,41 @@ func checkUse(id *Ident, L int, defined map[string]bool) error {
 	return nil
 }
 
-func checkAssign(st Stmt, L int) error {
+func checkAssign(st Stmt, L int) *Error {
 	if _, ok := lookupFunc(st.Name); ok {
 		return errorf(st.NamePos, KindName, "%s is a function and cannot be assigned", st.Name)
 	}
-	info := classify(st.Name)
+	info := classify(st.Name).in(L)
 	switch {
 	case info.kind == nkHelper:
+		if want, grad, ok := lookalike(st.Name); ok && grad {
+			// A helper that looks like a gradient would pass unchecked.
+			return errorf(st.NamePos, KindName, "%s looks like a gradient, but only the names %s are checked: did you mean %s? (A helper must not look like a gradient: name it h or tmp.)",
+				st.Name, targetNames(L), want)
+		}
 		return nil
 	case info.target():
 		if lo, hi := layerRange(info.kind, L); info.layer < lo || info.layer > hi {
 			return layerError(st.NamePos, st.Name, info, L)
 		}
 		return nil
+	case info.kind == nkM:
+		return errorf(st.NamePos, KindName, "m is given by the problem (the batch size) and cannot be assigned: delete this line (m = X.shape[…] in numpy)")
 	}
 	return errorf(st.NamePos, KindName, "%s is given by the problem and cannot be assigned: the names checked against the truth are %s, any other name is a helper", st.Name, targetNames(L))
 }
 
-func checkCall(c *Call, L int) error {
+func checkCall(c *Call, L int) *Error {
 	info, ok := lookupFunc(c.Fn)
 	if !ok {
+		if help := funcHelp[c.Fn]; help != "" {
+			return errorf(c.P, KindName, "unknown function %s: %s", c.Fn, help)
+		}
+		if _, isAct := activationFuncs[c.Fn]; !isAct {
+			if want, _, ok := lookalike(c.Fn); ok {
+				return errorf(c.P, KindName, "%s is not a function: did you mean %s, multiplied with * or @?", c.Fn, want)
+			}
+		}
 		return errorf(c.P, KindName, "unknown function %s: the functions are %s", c.Fn, funcList)
 	}
 	name := c.Fn
@@ -155,7 +186,8 @@ func checkCall(c *Call, L int) error {
 		if info.maxArgs != info.minArgs {
 			want = fmt.Sprintf("%d or %d", info.minArgs, info.maxArgs)
 		}
-		usage := map[string]string{"softmax": "softmax(M, axis)", "sum": "sum(M) or sum(M, axis)", "mean": "mean(M) or mean(M, axis)"}[c.Fn]
+		usage := map[string]string{"softmax": "softmax(M, axis)", "sum": "sum(M) or sum(M, axis)", "mean": "mean(M) or mean(M, axis)",
+			"where": "where(C, A, B), as in np.where(Z1 > 0, dA1, 0)"}[c.Fn]
 		if usage == "" {
 			usage = c.Fn + "(M)"
 		}
@@ -167,10 +199,10 @@ func checkCall(c *Call, L int) error {
 			return errorf(p, KindName, "the axis of %s must be the number 0 (down the rows: gives 1×columns) or 1 (along each row: gives rows×1)", c.Fn)
 		}
 	}
-	if c.Fn == "f" {
+	if c.Fn == "f" || c.Fn == "g" {
 		id, ok := unparen(c.Args[0]).(*Ident)
 		if ok {
-			k := classify(id.Name)
+			k := classify(id.Name).in(L)
 			if k.kind == nkZ || k.kind == nkA {
 				if lo, hi := layerRange(k.kind, L); k.layer < lo || k.layer > hi {
 					return layerError(id.P, id.Name, k, L)
@@ -178,11 +210,11 @@ func checkCall(c *Call, L int) error {
 				return nil
 			}
 			if k.kind == nkX {
-				return errorf(id.P, KindName, "%s(%s): the input has no activation; f applies to a layer's Z or A, layers 1…%d", name, id.Name, L)
+				return errorf(id.P, KindName, "%s(%s): the input has no activation; %s applies to a layer's Z or A, layers 1…%d", name, id.Name, c.Fn, L)
 			}
 		}
 		p, _ := c.Args[0].Span()
-		return errorf(p, KindName, "%s needs a layer's Z or A as its argument, such as f'(Z1): the layer decides which activation f is (or name it: sigmoid'(…))", name)
+		return errorf(p, KindName, "%s needs a layer's Z or A as its argument, such as %s'(Z1): the layer decides which activation %s is (or name it: sigmoid'(…))", name, c.Fn, c.Fn)
 	}
 	return nil
 }
