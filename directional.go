@@ -28,17 +28,12 @@ type Directional struct {
 	Directions []Direction // one per direction, in the order drawn
 }
 
-// Direction is one direction's comparison.
-type Direction struct {
-	Analytic float64 // vᵀ∇C
-	Numeric  float64 // the difference of C along v
-	AbsErr   float64 // |Analytic − Numeric|
-	RelErr   float64 // compare.RelError(Analytic, Numeric)
-	// Kink is set when a relu pre-activation changes sign between the
-	// points of the stencil along v (for the complex step: has real part
-	// exactly 0); such a direction is not judged.
-	Kink bool
-}
+// Direction is one direction's comparison: compare's Entry, with Param
+// {Name: "v", Row: k} for the k-th direction, Analytic vᵀ∇C, Numeric the
+// difference of C along v, and Kink set when a relu pre-activation changes
+// sign between the points of the stencil along v (for the complex step:
+// has real part exactly 0); such a direction is not judged.
+type Direction = compare.Entry
 
 // directionStream is the second word of the PCG state of the directions,
 // so that seed 1 for the directions is not the problem's seed 1 stream.
@@ -80,10 +75,7 @@ func checkDirectional(p *problem.Problem, set Settings, start time.Time) *Report
 	direction := func(k int) derive.Param { return derive.Param{Name: "v", Row: k} }
 	r.Comparison = compare.Gradients(analytic, numeric, direction, func(k int) bool { return kinks[k] },
 		&compare.Settings{Floor: set.Floor, Tol: set.Tol, Worst: set.Worst})
-	for _, e := range r.Comparison.Entries {
-		r.Directional.Directions = append(r.Directional.Directions,
-			Direction{Analytic: e.Analytic, Numeric: e.Numeric, AbsErr: e.AbsErr, RelErr: e.RelErr, Kink: e.Kink})
-	}
+	r.Directional.Directions = r.Comparison.Entries
 	r.Outcome = directionalOutcome(r.Comparison)
 	r.Seconds = time.Since(start).Seconds()
 	return r

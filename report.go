@@ -27,9 +27,11 @@ type jsonLayer struct {
 	Kinks       *int     `json:"kinks,omitempty"`
 }
 
+// jsonEntry is one compared entry; a direction of a directional check
+// has no layer, param or column.
 type jsonEntry struct {
-	Layer    int     `json:"layer"`
-	Param    string  `json:"param"`
+	Layer    int     `json:"layer,omitempty"`
+	Param    string  `json:"param,omitempty"`
 	Row      int     `json:"row"`
 	Col      int     `json:"col"`
 	Analytic float64 `json:"analytic"`
@@ -196,8 +198,9 @@ type jsonDirectional struct {
 	Directions []jsonDirection `json:"directions"`
 }
 
+// jsonDirection is one direction: analytic is vᵀ∇C.
 type jsonDirection struct {
-	Analytic float64 `json:"analytic"` // vᵀ∇C
+	Analytic float64 `json:"analytic"`
 	Numeric  float64 `json:"numeric"`
 	AbsError float64 `json:"abs_error"`
 	RelError float64 `json:"rel_error"`
@@ -324,7 +327,7 @@ func (r *Report) writeVerdict(w io.Writer) {
 		what = "directions"
 	}
 	if c.Unresolved > 0 {
-		fmt.Fprintf(w, "%d of the %d %s are judged; %d are smaller than %.2g and agree within the noise floor, which is all finite differences can say of them.\n",
+		fmt.Fprintf(w, "%d of the %d %s are judged; %d are smaller than %.2g and agree within the noise floor, which is all the numerical method can say of them.\n",
 			c.Resolved, len(c.Entries), what, c.Unresolved, c.Settings.Floor/c.Settings.Tol)
 	}
 	if c.Kinks > 0 && r.Directional != nil {
