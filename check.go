@@ -277,12 +277,12 @@ func kinkFinder(p *problem.Problem, θ []float64, m numgrad.Method, h float64) f
 }
 
 // straddles reports whether the kinked layers' sign pattern changes
-// between the points θ + t·h·v of m's stencil.
+// between the points θ + t·v of m's stencil (numgrad.Points).
 func straddles(p *problem.Problem, θ, v []float64, m numgrad.Method, h float64) bool {
 	var first []bool
-	for k, t := range stencilPoints(m) {
+	for k, t := range numgrad.Points(m, h) {
 		x := append([]float64(nil), θ...)
-		floats.AddScaled(x, t*h, v)
+		floats.AddScaled(x, t, v)
 		n := p.Net.In(p.Net.Convention)
 		n.SetParams(x)
 		Z, _ := n.Forward(p.X)
@@ -305,19 +305,4 @@ func straddles(p *problem.Problem, θ, v []float64, m numgrad.Method, h float64)
 		}
 	}
 	return false
-}
-
-// stencilPoints are the points of a method, in steps t of θ + t·h·v.
-func stencilPoints(m numgrad.Method) []float64 {
-	switch m {
-	case numgrad.Forward:
-		return []float64{0, 1}
-	case numgrad.Backward:
-		return []float64{-1, 0}
-	case numgrad.FivePoint:
-		return []float64{-2, -1, 1, 2}
-	case numgrad.Richardson:
-		return []float64{-1, -0.5, 0.5, 1}
-	}
-	return []float64{-1, 1}
 }
