@@ -247,9 +247,10 @@ func runTrain(cmd *cobra.Command, f *trainFlags, probeOnly bool) error {
 		}
 	}
 	out, errw := cmd.OutOrStdout(), cmd.ErrOrStderr()
-	var p *trainPrinter
+	var p *train.TextWriter
 	if !f.asJSON {
-		p = &trainPrinter{w: out, probeOnly: probeOnly}
+		p = train.NewTextWriter(out)
+		p.Probe = probeOnly
 	}
 	progress := newTrainProgress(errw, f.asJSON, p)
 	h, err := train.Run(cfg, tr, va, te, progress.update)
@@ -264,7 +265,7 @@ func runTrain(cmd *cobra.Command, f *trainFlags, probeOnly bool) error {
 		}
 		fmt.Fprintln(out, string(b))
 	} else {
-		p.summary(h)
+		p.Finish(h)
 	}
 	if f.plots != "" {
 		paths, err := plots.History(h, f.plots)
@@ -331,10 +332,10 @@ func pathErr(err error) error {
 // and passes finished epochs to the table printer.
 type trainProgress struct {
 	bar *progressbar.ProgressBar
-	p   *trainPrinter
+	p   *train.TextWriter
 }
 
-func newTrainProgress(stderr io.Writer, asJSON bool, p *trainPrinter) *trainProgress {
+func newTrainProgress(stderr io.Writer, asJSON bool, p *train.TextWriter) *trainProgress {
 	pr := &trainProgress{p: p}
 	if file, ok := stderr.(*os.File); ok && !asJSON && term.IsTerminal(int(file.Fd())) {
 		pr.bar = progressbar.NewOptions(1, progressbar.OptionSetWriter(stderr),
@@ -350,7 +351,7 @@ func (pr *trainProgress) update(u train.Progress) {
 		if pr.bar != nil {
 			pr.bar.Clear()
 		}
-		pr.p.epoch(u.Done)
+		pr.p.Progress(u)
 	}
 	if pr.bar == nil || u.Epochs == 0 {
 		return
@@ -371,115 +372,4 @@ func (pr *trainProgress) finish() {
 	if pr.bar != nil {
 		pr.bar.Clear()
 	}
-}
-
-// trainPrinter writes the history as a table, epoch by epoch as they finish.
-type trainPrinter struct {
-	w         io.Writer
-	header    bool
-	probeOnly bool // the curvature command: the epochs are context
-}
-
-func (p *trainPrinter) epoch(e *train.Epoch) {
-	if !p.header {
-		p.header = true
-		fmt.Fprintf(p.w, "%5s %8s %10s %9s %9s %9s %9s  %s %9s  %s\n", "epoch", "seconds", "train cost", "train acc",
-			"valid acc", "test cost", "test acc", padRunes("|∇C| by layer", 9*len(e.GradNorm)), "saturated", "classes predicted")
-	}
-	grads := make([]string, len(e.GradNorm))
-	for i, g := range e.GradNorm {
-		grads[i] = fmt.Sprintf("%.2e", float64(g))
-	}
-	partial := ""
-	if e.Partial {
-		partial = fmt.Sprintf("  (cut short after %d steps)", e.Steps)
-	}
-	fmt.Fprintf(p.w, "%5d %8.2f %10.5g %9s %9s %9.5g %9s  %s %8.1f%%  %d%s\n", e.Epoch, e.Seconds, float64(e.TrainCost),
-		pctOrDash(e.TrainAccuracy), pctOrDash(e.ValidationAccuracy), float64(e.TestCost), pctOrDash(e.TestAccuracy),
-		padRunes(strings.Join(grads, " "), 9*len(e.GradNorm)), 100*float64(e.SaturatedFraction), e.DistinctPredictions, partial)
-}
-
-// padRunes fills s with spaces to width characters (not bytes: ∇ is three).
-func padRunes(s string, width int) string {
-	if n := utf8.RuneCountInString(s); n < width {
-		return s + strings.Repeat(" ", width-n)
-	}
-	return s
-}
-
-func pctOrDash(x train.Float) string {
-	if math.IsNaN(float64(x)) {
-		return "—"
-	}
-	return fmt.Sprintf("%.2f%%", 100*float64(x))
-}
-
-func (p *trainPrinter) summary(h *train.History) {
-	c := h.Config
-	w := p.w
-	fmt.Fprintf(w, "\nrun: %s", c.Data)
-	if c.Pixels != "" {
-		fmt.Fprintf(w, " (%s pixels)", c.Pixels)
-	}
-	fmt.Fprintf(w, ", net %s %s, %s cost (%s), %s convention, init %s, η %g, batch %d, λ %g, seed %d\n",
-		commaInts(c.Net), c.Act, c.Cost, c.Reduction, c.Convention, c.Init, c.Eta, c.Batch, c.Lambda, c.Seed)
-	fmt.Fprintf(w, "sets: train %s, validation %s, test %s; %d steps an epoch\n", h.Sets.Train, dashIfEmpty(h.Sets.Validation), dashIfEmpty(h.Sets.Test), h.StepsPerEpoch)
-	if len(h.Epochs) > 0 {
-		last := h.Epochs[len(h.Epochs)-1]
-		zs := make([]string, len(last.MaxAbsZ))
-		for i, z := range last.MaxAbsZ {
-			zs[i] = fmt.Sprintf("%.3g", float64(z))
-		}
-		fmt.Fprintf(w, "epoch %d: saturated by layer %s, largest |z| by layer %s, output spread %.3g\n",
-			last.Epoch, percents(last.SaturatedByLayer), strings.Join(zs, " "), float64(last.OutputSpread))
-	}
-	if len(h.FirstEpoch) > 0 && !p.probeOnly {
-		fmt.Fprintf(w, "\ninside epoch 1, on %s:\n%8s %9s %9s %9s %10s\n", h.Sets.Samples, "step", "examples", "cost", "accuracy", "saturated")
-		for _, s := range h.FirstEpoch {
-			fmt.Fprintf(w, "%8d %9d %9.5g %9s %9.1f%%\n", s.Step, s.Examples, float64(s.Cost), pctOrDash(s.Accuracy), 100*float64(s.SaturatedFraction))
-		}
-	}
-	for _, k := range h.Curvature {
-		fmt.Fprintf(w, "\ncurvature after epoch %d (%d training examples, %d parameters, %d Lanczos steps): %s\n", k.Epoch, k.Examples, k.Params, k.Iterations, strings.ToUpper(k.Kind.String()))
-		fmt.Fprintf(w, "  ‖∇C‖ %.3e   λmin %.3e   λmax %.3e\n", k.GradNorm, k.LambdaMin, k.LambdaMax)
-		for _, b := range k.Blocks {
-			flat := ""
-			if b.Flat {
-				flat = "  flat"
-			}
-			fmt.Fprintf(w, "  %-8s ‖∇‖ %.3e   λmin %.3e   λmax %.3e%s\n", b.Name, b.GradNorm, b.LambdaMin, b.LambdaMax, flat)
-		}
-		fmt.Fprintf(w, "  %s\n", k.Reason)
-	}
-	fmt.Fprintf(w, "\nstopped: %s after %.1f s", h.Stopped, h.Seconds)
-	if !math.IsNaN(float64(h.FinalTestAccuracy)) {
-		fmt.Fprintf(w, "; final test accuracy %s", pctOrDash(h.FinalTestAccuracy))
-		if h.Divergence != nil && len(h.Epochs) > 0 {
-			fmt.Fprintf(w, " (epoch %d, before the divergence)", h.Epochs[len(h.Epochs)-1].Epoch)
-		}
-	}
-	fmt.Fprintln(w)
-}
-
-func percents(v []train.Float) string {
-	s := make([]string, len(v))
-	for i, x := range v {
-		s[i] = fmt.Sprintf("%.1f%%", 100*float64(x))
-	}
-	return strings.Join(s, " ")
-}
-
-func commaInts(v []int) string {
-	s := make([]string, len(v))
-	for i, n := range v {
-		s[i] = fmt.Sprint(n)
-	}
-	return strings.Join(s, ",")
-}
-
-func dashIfEmpty(s string) string {
-	if s == "" {
-		return "—"
-	}
-	return s
 }

@@ -21,7 +21,7 @@ type trainer struct {
 	net   *derive.Net
 	train *data.Set
 	decay float64 // λ/n
-	evals map[int]*workspace
+	eval  *evaluator
 	// Steps run on fast (row and column) or pe (per-example). fast keeps
 	// its own copy of the parameters; stale says net is behind it.
 	fast  *fastNet
@@ -37,16 +37,35 @@ func newTrainer(cfg Config, sp spec, train *data.Set) *trainer {
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0))
 	net := derive.NewNet(derive.NetSpec{Convention: sp.conv, Sizes: sp.sizes, Acts: sp.acts, Cost: sp.cost, Reduction: sp.red, Init: sp.init}, rng)
 	t := &trainer{cfg: cfg, sp: sp, net: net, train: train,
-		decay: cfg.Lambda / float64(train.Len()),
-		evals: map[int]*workspace{}}
+		decay: cfg.Lambda / float64(train.Len())}
 	switch {
 	case sp.conv == derive.PerExample:
 		t.pe = newPerExample(net, train)
 	case cfg.Epochs != NoTraining:
 		t.fast = newFastNet(net, train, cfg.Batch)
 	}
+	// The measurements read the step's own parameters in the row and
+	// column conventions, and a copy loaded before each pass otherwise.
+	if t.fast != nil {
+		t.eval = newEvaluator(&t.fast.layers, false, cfg.Saturation, t.decay)
+		t.eval.setInput(train, t.fast.input)
+	} else {
+		t.eval = newEvaluator(newLayers(net), true, cfg.Saturation, t.decay)
+		if t.pe != nil {
+			t.eval.setInput(train, t.pe.input)
+		}
+	}
 	return t
 }
+
+// measureSet measures the first limit examples of set (all if limit ≤ 0)
+// at the current parameters; with withGrad, the gradient too.
+func (t *trainer) measureSet(set *data.Set, withGrad bool, limit int) *measure {
+	return t.eval.measureSet(t.net, set, withGrad, limit)
+}
+
+// close stops the measurements' workers.
+func (t *trainer) close() { t.eval.close() }
 
 // current returns the net with the parameters of the last step.
 func (t *trainer) current() *derive.Net {
@@ -116,6 +135,7 @@ func Run(cfg Config, train, validation, test *data.Set, progress func(Progress))
 	}
 	start := time.Now()
 	t := newTrainer(cfg, sp, train)
+	defer t.close()
 	h := &History{Config: cfg, Sets: SetNames{Train: train.Name}}
 	if validation != nil {
 		h.Sets.Validation = validation.Name

@@ -43,12 +43,8 @@ import (
 // columns are zeros. Slices are indexed by the layer number ℓ; index 0 is
 // unused.
 type fastNet struct {
-	sizes []int // n₀, n₁, …, n_L
-	width []int
-	acts  []derive.Activation
-	cost  derive.Cost
-	w, b  [][]float64
-	wmax  []float64 // wmax[ℓ] bounds |W^ℓ|'s entries from above (see update)
+	layers
+	wmax []float64 // wmax[ℓ] bounds |W^ℓ|'s entries from above (see update)
 
 	input  *sparseRows // the training set's inputs, nonzeros only
 	labels []int       // and classes
@@ -69,25 +65,46 @@ type fastNet struct {
 	y, g, v []float64   // one example's target, ∂C_x/∂a^L, and −η δ^ℓ
 }
 
+// layers is a network's parameters as the step and the measurements keep
+// them (see fastNet).
+type layers struct {
+	sizes []int // n₀, n₁, …, n_L
+	width []int
+	acts  []derive.Activation
+	cost  derive.Cost
+	w, b  [][]float64
+}
+
+// newLayers holds net's parameters in the row layout, padded.
+func newLayers(net *derive.Net) *layers {
+	sizes := net.Sizes()
+	L := len(sizes) - 1
+	l := &layers{sizes: sizes, width: make([]int, L+1), acts: make([]derive.Activation, L+1), cost: net.Cost,
+		w: make([][]float64, L+1), b: make([][]float64, L+1)}
+	for ℓ := 1; ℓ <= L; ℓ++ {
+		l.width[ℓ] = (sizes[ℓ] + kernelWidth - 1) / kernelWidth * kernelWidth
+		l.acts[ℓ] = net.Layers[ℓ-1].Act
+		l.w[ℓ] = make([]float64, sizes[ℓ-1]*l.width[ℓ])
+		l.b[ℓ] = make([]float64, l.width[ℓ])
+	}
+	l.load(net)
+	return l
+}
+
 // newFastNet holds net's parameters in the row layout, for steps on the
 // training examples of set, m at a time (more allocate once).
 func newFastNet(net *derive.Net, set *data.Set, m int) *fastNet {
 	sizes := net.Sizes()
 	L := len(sizes) - 1
-	f := &fastNet{sizes: sizes, width: make([]int, L+1), acts: make([]derive.Activation, L+1), cost: net.Cost,
-		w: make([][]float64, L+1), b: make([][]float64, L+1), wmax: make([]float64, L+1), input: newSparseRows(set.X), labels: set.Labels,
+	f := &fastNet{layers: *newLayers(net), wmax: make([]float64, L+1), input: newSparseRows(set.X), labels: set.Labels,
 		list: make([][]int32, L+1), val: make([][]float64, L+1), amax: make([]float64, L+1), db: make([][]float64, L+1)}
 	maxWidth := 0
 	for ℓ := 1; ℓ <= L; ℓ++ {
-		f.width[ℓ] = (sizes[ℓ] + kernelWidth - 1) / kernelWidth * kernelWidth
-		f.acts[ℓ] = net.Layers[ℓ-1].Act
-		f.w[ℓ] = make([]float64, sizes[ℓ-1]*f.width[ℓ])
-		f.b[ℓ] = make([]float64, f.width[ℓ])
 		f.db[ℓ] = make([]float64, f.width[ℓ])
 		maxWidth = max(maxWidth, f.width[ℓ])
+		f.wmax[ℓ], _ = scan(f.w[ℓ])
 	}
 	f.y, f.g, f.v = make([]float64, sizes[L]), make([]float64, sizes[L]), make([]float64, maxWidth)
-	f.load(net)
 	f.grow(m)
 	return f
 }
@@ -110,21 +127,21 @@ func (f *fastNet) grow(m int) {
 
 // load copies net's parameters in: W^ℓ as it is in the row layout,
 // transposed from the column layout.
-func (f *fastNet) load(net *derive.Net) {
+func (f *layers) load(net *derive.Net) {
 	col := net.Convention.ColumnLayout()
 	for ℓ := 1; ℓ < len(f.sizes); ℓ++ {
 		l, wd := net.Layers[ℓ-1], f.width[ℓ]
 		for j := range f.sizes[ℓ-1] {
-			for k := range f.sizes[ℓ] {
-				if col {
-					f.w[ℓ][j*wd+k] = l.W.At(k, j)
-				} else {
-					f.w[ℓ][j*wd+k] = l.W.At(j, k)
+			row := f.w[ℓ][j*wd:][:f.sizes[ℓ]]
+			if col {
+				for k := range row {
+					row[k] = l.W.At(k, j)
 				}
+			} else {
+				copy(row, l.W.RawRowView(j))
 			}
 		}
 		copy(f.b[ℓ], l.B)
-		f.wmax[ℓ], _ = scan(f.w[ℓ])
 	}
 }
 
@@ -179,7 +196,7 @@ func (f *fastNet) forward(r int, R float64) float64 {
 		copy(z, f.b[ℓ])                   // z = b
 		gather(z, f.w[ℓ], wd, rows, vals) //   + Σ_j a_j W[j,:]
 		a := f.a[ℓ][r*wd:][:n]
-		f.acts[ℓ].Activate(a, z[:n])
+		activate(f.acts[ℓ], a, z[:n])
 		if ℓ < L {
 			rows, vals = f.nonzeros(ℓ+1, r, a)
 		}
@@ -254,6 +271,21 @@ func (f *fastNet) backward(m int) {
 			backStep(f.acts[ℓ-1], prev, prev, f.z[ℓ-1][r*wp:][:np], f.a[ℓ-1][r*wp:][:np])
 		}
 	}
+}
+
+// activate sets a = f(z) for one example, as derive.Activation.Activate
+// does; the sigmoid, nearly every unit of the book's nets, is written out
+// here with derive's very formula 1/(1 + e^{−z}) (the same bits), without
+// a call and a switch per unit.
+func activate(act derive.Activation, a, z []float64) {
+	if act == derive.Sigmoid {
+		a = a[:len(z)]
+		for k, v := range z {
+			a[k] = 1 / (1 + math.Exp(-v))
+		}
+		return
+	}
+	act.Activate(a, z)
 }
 
 // backStep sets δ = g ⊙ f′(z) (softmax: J g) for one example, as

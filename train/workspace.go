@@ -12,6 +12,7 @@ package train
 // take the faster path of step.go.
 
 import (
+	"github.com/backproof/backproof/data"
 	"github.com/backproof/backproof/derive"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -53,6 +54,22 @@ func newWorkspace(net *derive.Net, m int) *workspace {
 	nL := sizes[L]
 	w.ez, w.ea, w.ey, w.eg, w.ed = make([]float64, nL), make([]float64, nL), make([]float64, nL), make([]float64, nL), make([]float64, nL)
 	return w
+}
+
+// load copies the examples idx of set into w.x, w.y in w's layout.
+func (w *workspace) load(set *data.Set, idx []int) {
+	if !w.col {
+		set.BatchInto(w.x, w.y, idx)
+		return
+	}
+	x, y := w.x.RawMatrix(), w.y.RawMatrix()
+	clear(y.Data)
+	for k, i := range idx {
+		for j, v := range set.X.RawRowView(i) {
+			x.Data[j*x.Stride+k] = v
+		}
+		y.Data[set.Labels[i]*y.Stride+k] = 1
+	}
 }
 
 // batchMatrix is m×n in the row layout, n×m in the column layout.
