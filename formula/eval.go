@@ -78,6 +78,23 @@ func (ev *evaluator) eval(e Expr) (Value, error) {
 			return Value{}, err
 		}
 		return Value{M: mat.DenseCopyOf(x.M.T()), S: x.S.T()}, nil
+	case *ShapeOf:
+		x, err := ev.eval(e.X)
+		if err != nil {
+			return Value{}, err
+		}
+		if x.S.Scalar {
+			return scalar(1), nil
+		}
+		d := x.S.R
+		if e.Axis == 1 {
+			d = x.S.C
+		}
+		if d.Sym != "m" && d.Sym != "1" {
+			ev.note("%s is %s here, not the batch size m = %d: in the %s convention the examples are %s's %s", ev.src(e), d.Full(), ev.d.m,
+				map[convLayout]string{rowLayout: "row", colLayout: "column"}[ev.d.conv], ev.src(e.X), map[convLayout]string{rowLayout: "rows", colLayout: "columns"}[ev.d.conv])
+		}
+		return scalar(float64(d.N)), nil
 	case *Pow:
 		x, err := ev.eval(e.X)
 		if err != nil {

@@ -29,6 +29,25 @@ func FuzzFormula(f *testing.F) {
 		"q = 1e999 * -.5e-3 / 0", "δ2 = f(A2)'", "q = log(exp(X))ᵀ @ X", "dA0 = dZ1 @ W1.T"} {
 		f.Add(s)
 	}
+	// every notation: numpy, LaTeX and Ng, MATLAB, the aliases, a pasted body
+	for _, s := range []string{
+		"import numpy as np\ndef backward(cache):\n    m = X.shape[1]\n    W2 = parameters[\"W2\"]\n    dZ2 = A2 - Y\n    dW2 = 1./m * np.dot(dZ2, A1.T)\n    db2 = 1./m * np.sum(dZ2, axis=1, keepdims=True)\n    grads = {\"dW2\": dW2}\n    return grads",
+		"dZ2 = (A2 - Y) * A2 * (1 - A2);\ndW2 = A1.T.dot(dZ2); db2 = dZ2.sum(axis=0, keepdims=True)\ndA1 = dZ2.dot(W2.T)\ndZ1 = np.where(Z1 > 0, dA1, 0)\ndZ1 = dA1 * (Z1 >= 0).astype(float)",
+		"q = np.power(A1, 2) + np.square(A1) - A1**2 + A1² - A1³ + A1 ** -1 + A1.^2 + np.multiply(A1, A1) / np.transpose(A1).transpose().T",
+		"$dZ^{[2]} = A^{[2]} - Y$\n$dW^{[2]} = \\frac{1}{m} * dZ^{[2]} @ A^{[1]T}$\ndZ^{[1]} = W^{[2]T} @ dZ^{[2]} \\odot g^{[1]\\prime}(Z^{[1]})\nδ^{(1)} = \\delta^{(2)} @ W^[2]^\\top \\circ \\sigma'(Z1)",
+		"% MATLAB\ndZ2 = (A2 - Y) .* A2 .* (1 - A2); % comment\ndW2 = A1' @ dZ2 ./ m\nq = (A1')'",
+		"delta2 = (a2 - y) * sigmoid_prime(z2)\ndW2 = np.dot(delta2, a1.transpose())\nq = tanh_derivative(z1) + relu_prime(Z1) + g'(ZL) + AL - dAL",
+		// the classes of bad input: lookalikes, strings, slicing, depth, layers
+		"dw2 = A1.T @ dZ2 * 3\ngrad_W2 = A1\ndW_2 = A1\ndA_prev = A1\ndW99999 = A1\ndW02 = A1",
+		"dW2 = A1[1:] @ dZ2 // m\nW1 = parameters['W2']\nq = np.einsum('ij', A1)\nfor l in range(2):\nq = A1 \\cdot A1",
+		"q = A1" + strings.Repeat(" + A1", 300),
+		"q = A1" + strings.Repeat("ᵀ", 300) + strings.Repeat("'", 300),
+		"q = " + strings.Repeat("np.exp(", 250) + "A1" + strings.Repeat(")", 250),
+		"dW2000 = A1999ᵀ @ dZ2000",
+		"m = X.shape[0]\nq = A1 ** 0.5\nq = W^{[2]}^{[3]}\nq = (A1)^{[2]}\nq = {A1}\nq = A1 == 0 < 1",
+	} {
+		f.Add(s)
+	}
 	var probs []*problem.Problem
 	for i, c := range derive.Conventions {
 		p, err := problem.Random(problem.Spec{Convention: c, Sizes: []int{4, 3, 2}, Batch: 2 + i,
@@ -41,20 +60,29 @@ func FuzzFormula(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src string) {
 		lines := strings.Split(src, "\n")
 		where := func(err error) {
-			var fe *Error
-			if !errors.As(err, &fe) {
-				t.Fatalf("error %v is a %T, not *Error", err, err)
+			var list ErrorList
+			if !errors.As(err, &list) || len(list) == 0 {
+				t.Fatalf("error %v is a %T, not a non-empty ErrorList", err, err)
 			}
-			if fe.Line < 1 || fe.Line > len(lines) {
-				t.Fatalf("%v: line %d outside 1…%d", err, fe.Line, len(lines))
-			}
-			if n := len([]rune(lines[fe.Line-1])); fe.Col < 1 || fe.Col > n+1 {
-				t.Fatalf("%v: column %d outside 1…%d", err, fe.Col, n+1)
+			for _, fe := range list {
+				if fe.Line < 1 || fe.Line > len(lines) {
+					t.Fatalf("%v: line %d outside 1…%d", fe, fe.Line, len(lines))
+				}
+				if n := len([]rune(lines[fe.Line-1])); fe.Col < 1 || fe.Col > n+1 {
+					t.Fatalf("%v: column %d outside 1…%d", fe, fe.Col, n+1)
+				}
+				if fe.Msg == "" || strings.Contains(fe.Msg, "%!") {
+					t.Fatalf("%v: no message, or a broken one", fe)
+				}
 			}
 		}
 		prog, err := Parse(src)
 		if err != nil {
 			where(err)
+			return
+		}
+		if e := prog.TooManyLayers(5); e != nil {
+			where(ErrorList{e})
 			return
 		}
 		p := probs[len(src)%len(probs)]

@@ -194,7 +194,7 @@ func lexLine(n int, text []rune) ([]token, []*Error) {
 		case r == '²' || r == '³':
 			toks = append(toks, token{kind: tPowN, text: string(r), num: map[rune]float64{'²': 2, '³': 3}[r], pos: p, end: i + 2})
 			i++
-		case r == '\'' || r == '′':
+		case r == '\'' && !startsValue(toks) || r == '′':
 			emit(tPrime, 1, 0)
 		case r == '*' && at(i+1) == '*':
 			emit(tPow, 2, 0)

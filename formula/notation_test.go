@@ -175,6 +175,11 @@ func TestPastedDerivations(t *testing.T) {
 import numpy as np
 
 def backward_propagation(parameters, cache, X, Y):
+    m = X.shape[1]
+    W1 = parameters["W1"]
+    W2 = parameters["W2"]
+    A1 = cache["A1"]
+    A2 = cache['A2']
     # Backward propagation: calculate dW1, db1, dW2, db2.
     dZ2 = A2 - Y
     dW2 = (1 / m) * np.dot(dZ2, A1.T)
@@ -182,6 +187,7 @@ def backward_propagation(parameters, cache, X, Y):
     dZ1 = np.dot(W2.T, dZ2) * (1 - np.power(A1, 2))
     dW1 = (1 / m) * np.dot(dZ1, X.T)
     db1 = (1 / m) * np.sum(dZ1, axis=1, keepdims=True)
+    grads = {"dW1": dW1,
     return grads
 `},
 		{"Ng course 1 week 4, relu_backward and linear_backward (column)", mk(col, reluSig, derive.CrossEntropy, derive.Mean), `
@@ -250,7 +256,7 @@ func TestEveryErrorReported(t *testing.T) {
 		"dZ1 = dZ2 @ W2ᵀ × sigmoid'(Z1)", // 4 ×
 		"for l in range(2):",             // 5 a loop
 		"dW1 = np.outer(X, dZ1)",         // 6 an unknown numpy function
-		`W1 = parameters["W1"]`,          // 7 a dictionary
+		`W1 = parameters["W2"]`,          // 7 another dictionary entry
 		"dW1 = X^{2}",                    // 8 a power with ^
 		"dA1 = dZ2 @ W2ᵀ \\cdot 2",       // 9 \cdot
 	}, "\n")
@@ -270,7 +276,7 @@ func TestEveryErrorReported(t *testing.T) {
 		{Pos{4, 17}, "write @ for the matrix product"},
 		{Pos{5, 1}, "Python's for is not part of the language"},
 		{Pos{6, 10}, "np.outer is not part of the language; for a column a and a row b, a @ b"},
-		{Pos{7, 17}, "the problem gives W2 by name"},
+		{Pos{7, 17}, `W1 = parameters["W2"] binds W1 to another entry: the problem gives W1 itself, so delete the line`},
 		{Pos{8, 8}, "for an elementwise square write A1**2"},
 		{Pos{9, 17}, `\cdot is ambiguous`},
 	}
@@ -458,4 +464,23 @@ func valueAt(t testing.TB, p *problem.Problem, name string) float64 {
 	t.Helper()
 	v := values(t, "q = "+name, p)
 	return v[0].At(0, 0)
+}
+
+// TestNgShapeOfM: Ng's m = X.shape[1] is read and runs; in the row
+// convention it is n0, not m, and the report says so — and the dW lines
+// that divide by it are wrong by that factor.
+func TestNgShapeOfM(t *testing.T) {
+	src := "m = X.shape[1]\ndZ2 = (A2 - Y) * sigmoid'(Z2)\ndW2 = 1/m * dZ2 @ A1.T\n"
+	rep := checkText(t, src, randomProblem(t, col, 5, derive.Sigmoid, derive.Quadratic, derive.Mean))
+	assert.Empty(t, rep.Results[0].Notes)
+	assert.True(t, rep.Pass)
+	src = "m = X.shape[1]\ndZ2 = (A2 - Y) * sigmoid'(Z2)\ndW2 = 1/m * A1.T @ dZ2\n"
+	rep = checkText(t, src, randomProblem(t, row, 5, derive.Sigmoid, derive.Quadratic, derive.Mean))
+	assert.Equal(t, []string{"X.shape[1] is n0 = 4 here, not the batch size m = 5: in the row convention the examples are X's rows"}, rep.Results[0].Notes)
+	dW := rep.Results[2]
+	assert.Equal(t, Wrong, dW.Status)
+	require.Len(t, dW.Mistakes, 1)
+	assert.Equal(t, "scale", dW.Mistakes[0].Code)
+	assert.InDelta(t, 5.0/4, dW.Mistakes[0].Factor, 1e-9, "1/n0 where 1/m belongs: m/n0 times the truth")
+	assert.False(t, rep.Pass)
 }

@@ -91,6 +91,13 @@ type Pow struct {
 	N int
 }
 
+// ShapeOf is numpy's X.shape[Axis]: a size, as in Ng's m = X.shape[1].
+type ShapeOf struct {
+	node
+	X    Expr
+	Axis int
+}
+
 // Paren is (X), kept so that a node's span covers its parentheses (and
 // what changes nothing, such as .astype(float)).
 type Paren struct {
@@ -238,6 +245,26 @@ func Parse(src string) (*Program, error) {
 	return prog, errs.err()
 }
 
+// lookupLine reads a line that takes a given name out of a dictionary,
+// as numpy code does: W1 = parameters["W1"], A1 = cache['A1']. The problem
+// gives that name, so the line carries nothing; any other key is refused.
+func lookupLine(toks []token) (bool, *Error) {
+	if len(toks) != 7 || toks[2].kind != tIdent || toks[3].kind != tLBrack || toks[4].kind != tString || toks[5].kind != tRBrack {
+		return false, nil
+	}
+	name, key := toks[0], strings.Trim(toks[4].text, `"'`)
+	info := classify(name.name)
+	switch info.kind {
+	case nkX, nkY, nkA, nkZ, nkW, nkB:
+	default:
+		return false, nil
+	}
+	if classify(key) != info {
+		return false, errorf(toks[4].pos, KindSyntax, "%s = %s[%s] binds %s to another entry: the problem gives %s itself, so delete the line", name.text, toks[2].text, toks[4].text, name.text, name.text)
+	}
+	return true, nil
+}
+
 // pythonWords are Python's statements that are not part of the language.
 var pythonWords = map[string]bool{"for": true, "while": true, "if": true, "elif": true, "else": true, "with": true,
 	"class": true, "lambda": true, "try": true, "except": true, "print": true, "assert": true, "raise": true,
@@ -248,8 +275,15 @@ var pythonWords = map[string]bool{"for": true, "while": true, "if": true, "elif"
 // Python that is not part of the language.
 func skipLine(toks []token) (bool, *Error) {
 	t := toks[0]
-	if t.kind != tIdent || toks[1].kind == tAssign {
+	if t.kind != tIdent {
 		return false, nil
+	}
+	if toks[1].kind == tAssign && toks[2].kind == tLBrace && (toks[3].kind == tString || toks[3].kind == tRBrace) {
+		// the dictionary a numpy function returns: grads = {"dW1": dW1, …}
+		return true, nil
+	}
+	if toks[1].kind == tAssign {
+		return lookupLine(toks)
 	}
 	switch t.name {
 	case "def", "return":
@@ -535,7 +569,6 @@ const methodList = ".T, .dot(B), .transpose(), .sum(axis=…, keepdims=True), .m
 
 var methodHelp = map[string]string{
 	"reshape": "the shapes are the convention's, so nothing needs reshaping: if a product does not fit, the message says which operand to transpose",
-	"shape":   "the sizes are the problem's: m is the batch size, and the layer sizes follow from the names",
 	"flatten": "the language keeps every value two-dimensional: write the sum or the product that gives the shape you want",
 	"ravel":   "the language keeps every value two-dimensional: write the sum or the product that gives the shape you want",
 	"item":    "the language has no scalar extraction: sum(M) is already a 1×1 value",
@@ -550,6 +583,8 @@ func (p *parser) method(x Expr) (Expr, *Error) {
 	}
 	switch name.name {
 	case "dot", "transpose", "sum", "mean", "astype", "copy":
+	case "shape":
+		return p.shape(x, name)
 	default:
 		help := methodHelp[name.name]
 		if help == "" {
@@ -581,6 +616,18 @@ func (p *parser) method(x Expr) (Expr, *Error) {
 		return grow(Expr(&Paren{node: nd(x), X: x})) // every value is float64 already
 	}
 	return p.reduction(name, start, end, append([]Expr{x}, args...), kw)
+}
+
+// shape reads [0] or [1] after x.shape.
+func (p *parser) shape(x Expr, name token) (Expr, *Error) {
+	start, _ := x.Span()
+	lb := p.next()
+	n := p.next()
+	rb := p.next()
+	if lb.kind != tLBrack || n.kind != tNumber || (n.num != 0 && n.num != 1) || rb.kind != tRBrack {
+		return nil, errorf(name.pos, KindSyntax, ".shape is read only as X.shape[0] or X.shape[1], a size, as in m = X.shape[1]")
+	}
+	return grow(Expr(&ShapeOf{node: node{start, rb.end, depth(x)}, X: x, Axis: int(n.num)}))
 }
 
 // kwArg is a keyword argument: axis=1, keepdims=True.

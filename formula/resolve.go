@@ -58,6 +58,8 @@ func walk(e Expr, fn func(Expr) error) error {
 		return walk(e.X, fn)
 	case *Pow:
 		return walk(e.X, fn)
+	case *ShapeOf:
+		return walk(e.X, fn)
 	case *Binary:
 		if err := walk(e.L, fn); err != nil {
 			return err
@@ -156,6 +158,9 @@ func checkAssign(st Stmt, L int) *Error {
 		}
 		return nil
 	case info.kind == nkM:
+		if _, ok := unparen(st.X).(*ShapeOf); ok {
+			return nil // Ng's m = X.shape[1]: checked when it runs
+		}
 		return errorf(st.NamePos, KindName, "m is given by the problem (the batch size) and cannot be assigned: delete this line (m = X.shape[…] in numpy)")
 	}
 	return errorf(st.NamePos, KindName, "%s is given by the problem and cannot be assigned: the names checked against the truth are %s, any other name is a helper", st.Name, targetNames(L))
