@@ -150,6 +150,9 @@ func (c *checker) result(i int, st Stmt, out lineOut, js []judgement) Result {
 	}
 	if !info.target() {
 		r.Status = Correct
+		if info.kind == nkM && out.err == nil && len(out.notes) == 0 {
+			r.Message = fmt.Sprintf("m = %g, the batch size", out.v.M.At(0, 0))
+		}
 		if out.err != nil {
 			r.Status, r.Col, r.Message = Failed, out.err.Col, out.err.Msg
 			if out.err.Kind == KindShape {

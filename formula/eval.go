@@ -3,6 +3,7 @@ package formula
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/backproof/backproof/derive"
 	"gonum.org/v1/gonum/mat"
@@ -146,6 +147,9 @@ func (ev *evaluator) matmul(e *Binary, l, r Value) (Value, error) {
 		}
 		if len(fits) > 0 {
 			msg += "; " + joinOr(fits)
+		}
+		if whole := ev.src(e); !strings.Contains(whole, "@") {
+			msg = whole + ": " + msg // np.dot(a, b), a.dot(b): say which call
 		}
 		return Value{}, errorf(e.OpPos, KindShape, "%s", msg)
 	}

@@ -203,14 +203,36 @@ func lookupFunc(name string) (funcInfo, bool) {
 
 const funcList = "sigmoid, tanh, relu, leaky_relu, softplus, identity, exp, log (each also with a prime: sigmoid', or sigmoid_prime), f and f' (the layer's own activation; Ng's g), softmax(M, axis), sum(M), sum(M, axis), mean(M), mean(M, axis), where(C, A, B)"
 
-// funcHelp says what to write for a function the language does not have.
+// funcHelp says what to write for a function the language does not have;
+// ‹A› and ‹B› stand for its arguments as written (in parentheses where
+// they need them), ‹a› and ‹b› for them as written.
 var funcHelp = map[string]string{
-	"dot":       "write A @ B (or np.dot(A, B), A.dot(B))",
-	"matmul":    "write A @ B (or np.matmul(A, B))",
-	"transpose": "write W2ᵀ (or W2.T, W2^T, np.transpose(W2))",
-	"multiply":  "write A * B (or A ⊙ B, np.multiply(A, B))",
-	"square":    "write A**2 (or A², np.square(A))",
-	"power":     "write A**2 (or np.power(A, 2))",
+	"dot":       "write ‹A› @ ‹B› (or np.dot(‹a›, ‹b›), ‹A›.dot(‹b›))",
+	"matmul":    "write ‹A› @ ‹B› (or np.matmul(‹a›, ‹b›))",
+	"transpose": "write ‹A›ᵀ (or ‹A›.T, ‹A›^T, np.transpose(‹a›))",
+	"multiply":  "write ‹A› * ‹B› (or ‹A› ⊙ ‹B›, np.multiply(‹a›, ‹b›))",
+	"square":    "write ‹A›**2 (or ‹A›², np.square(‹a›))",
+	"power":     "write ‹A›**‹B› (or np.power(‹a›, ‹b›))",
+}
+
+// spelled fills a funcHelp text with the call's arguments as written: a
+// name or a number as it is, anything longer in parentheses; A and B
+// when the call has other arguments than the help expects.
+func spelled(prog *Program, help string, args []Expr) string {
+	want := strings.Count(help, "‹B›") > 0
+	names, raw := []string{"A", "B"}, []string{"A", "B"}
+	if (want && len(args) == 2) || (!want && len(args) == 1) {
+		for i, a := range args {
+			s := prog.Source(a)
+			names[i], raw[i] = s, s
+			switch unparen(a).(type) {
+			case *Ident, *Num:
+			default:
+				names[i] = "(" + s + ")"
+			}
+		}
+	}
+	return strings.NewReplacer("‹A›", names[0], "‹B›", names[1], "‹a›", raw[0], "‹b›", raw[1]).Replace(help)
 }
 
 // MaxLayer is the highest layer number the program names (A3, dW2, Z1…),

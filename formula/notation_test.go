@@ -288,7 +288,7 @@ func TestEveryErrorReported(t *testing.T) {
 	}
 	// and the names, once the file parses: every one
 	p := randomProblem(t, row, 5, derive.Sigmoid, derive.Quadratic, derive.Mean)
-	prog, err := Parse("dW2 = A3ᵀ @ dZ2\ndb2 = sum(qq, 0)\ndw9 = A1ᵀ\nh = dot(A1, W2)")
+	prog, err := Parse("dW2 = A3ᵀ @ dZ2\ndb2 = sum(qq, 0)\ndw9 = A1ᵀ\nh = dot(A1, W2)\nh = transpose(A2 - Y)")
 	require.NoError(t, err)
 	_, err = Check(prog, p.Net, p.X, p.Y)
 	require.True(t, errors.As(err, &list))
@@ -301,7 +301,8 @@ func TestEveryErrorReported(t *testing.T) {
 		"1:13: dZ2 is used before it is defined: the gradients are yours to write, so define dZ2 on an earlier line",
 		"2:11: unknown name qq: the problem gives X (also A0), Y, A1…A2, Z1…Z2, W1…W2, b1…b2 and m; other names must be defined on an earlier line",
 		"3:1: dw9: the network has 2 layers, so dW runs from layer 1 to 2; there is no layer 9",
-		"4:5: unknown function dot: write A @ B (or np.dot(A, B), A.dot(B))",
+		"4:5: unknown function dot: write A1 @ W2 (or np.dot(A1, W2), A1.dot(W2))",
+		"5:5: unknown function transpose: write (A2 - Y)ᵀ (or (A2 - Y).T, (A2 - Y)^T, np.transpose(A2 - Y))",
 	}, got)
 }
 

@@ -164,8 +164,10 @@ func (r *Report) WriteText(w io.Writer) {
 	for _, res := range r.Results {
 		fmt.Fprintf(w, "\nline %d: %s\n", res.Line, res.Text)
 		if !res.Checked {
-			switch res.Status {
-			case Correct:
+			switch {
+			case res.Status == Correct && res.Message != "":
+				fmt.Fprintf(w, "  %s\n", res.Message)
+			case res.Status == Correct:
 				fmt.Fprintf(w, "  helper, shape %s\n", res.Shape)
 			default:
 				fmt.Fprintf(w, "  helper, %s: %s\n", res.Status, res.Message)

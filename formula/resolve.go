@@ -29,7 +29,7 @@ func resolve(prog *Program, L int) ([][]string, error) {
 				}
 				seen[e.Name] = true
 			case *Call:
-				err = checkCall(e, L)
+				err = checkCall(prog, e, L)
 			}
 			if err != nil {
 				errs = append(errs, err)
@@ -166,11 +166,11 @@ func checkAssign(st Stmt, L int) *Error {
 	return errorf(st.NamePos, KindName, "%s is given by the problem and cannot be assigned: the names checked against the truth are %s, any other name is a helper", st.Name, targetNames(L))
 }
 
-func checkCall(c *Call, L int) *Error {
+func checkCall(prog *Program, c *Call, L int) *Error {
 	info, ok := lookupFunc(c.Fn)
 	if !ok {
 		if help := funcHelp[c.Fn]; help != "" {
-			return errorf(c.P, KindName, "unknown function %s: %s", c.Fn, help)
+			return errorf(c.P, KindName, "unknown function %s: %s", c.Fn, spelled(prog, help, c.Args))
 		}
 		if _, isAct := activationFuncs[c.Fn]; !isAct {
 			if want, _, ok := lookalike(c.Fn); ok {
