@@ -135,3 +135,32 @@ func TestHugeArrayIsRefusedBeforeReading(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "far larger")
 }
+
+// FuzzLoad feeds arbitrary bytes as a JSON and as an .npz gradient of the
+// row problem: Load refuses them or CheckGradient judges them, and nothing
+// panics or reads without bound.
+func FuzzLoad(f *testing.F) {
+	for _, name := range []string{"row-right.json", "row-right.npz", "row-bias-not-summed.npz", "row-right-float32.npz"} {
+		raw, err := os.ReadFile(filepath.Join("testdata", name))
+		require.NoError(f, err)
+		f.Add(raw, filepath.Ext(name) == ".npz")
+	}
+	f.Add([]byte(`{"layers": [{"dW": [1, 2], "db": [[1], [2]]}, {"dW": [[]], "db": []}]}`), false)
+	p, err := problem.Load(filepath.Join("testdata", "row-problem.json"))
+	require.NoError(f, err)
+	f.Fuzz(func(t *testing.T, raw []byte, npz bool) {
+		name := "g.json"
+		if npz {
+			name = "g.npz"
+		}
+		path := filepath.Join(t.TempDir(), name)
+		require.NoError(t, os.WriteFile(path, raw, 0o644))
+		g, err := Load(path, p)
+		if err != nil {
+			return
+		}
+		if _, err := backproof.CheckGradient(p, g, nil); err != nil {
+			t.Fatalf("a gradient Load accepts must be judged: %v", err)
+		}
+	})
+}
