@@ -34,7 +34,14 @@ func TestLearnerFiles(t *testing.T) {
 		{"row", "row-fprime-of-A.npz", false, map[string][]string{
 			"W2": {"fprime-of-A"}, "b2": {"fprime-of-A"}, "W1": nil, "b1": nil}},
 		{"row", "row-sign.npz", false, map[string][]string{"W1": {"sign"}}},
+		{"row", "row-transposed.json", false, map[string][]string{"W2": {"transposed"}}},
 		{"column", "column-right.npz", false, nil},
+		{"column", "column-extra-1m.npz", false, map[string][]string{"W2": {"extra-1/m"}}},
+		{"column", "column-missing-factor-2.npz", false, map[string][]string{"b2": {"missing-factor-2"}}},
+		{"column", "column-scale.npz", false, map[string][]string{"W2": {"scale"}}},
+		{"softmax", "softmax-right.npz", false, nil},
+		{"softmax", "softmax-hadamard-for-softmax.npz", false, map[string][]string{
+			"W2": {"hadamard-for-softmax"}, "b2": {"hadamard-for-softmax"}, "W1": nil, "b1": nil}},
 		{"column", "column-right.json", false, nil},
 		{"column", "column-right-npy", false, nil},
 		{"column", "column-right-float32.npz", true, nil},

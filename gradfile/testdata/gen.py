@@ -66,7 +66,31 @@ def column_backprop(X, Y, W1, b1, W2, b2, mistake=None):
         db1 = np.sum(dZ1, axis=0)
     if mistake == "extra-factor-2":
         dW1 = 2 * dW1
+    if mistake == "extra-1/m":
+        dW2 = dW2 / m
+    if mistake == "missing-factor-2":
+        db2 = db2 / 2
+    if mistake == "scale":
+        dW2 = 3 * dW2
     return dict(dW1=dW1, db1=db1, dW2=dW2, db2=db2)
+
+
+def softmax_backprop(X, Y, W1, b1, W2, b2, mistake=None):
+    """Row convention, a softmax output under the quadratic cost: δ² needs
+    softmax's Jacobian, δ = a ⊙ (g − Σ_k g_k a_k) for g = ∂C/∂a."""
+    Z1 = X @ W1 + b1
+    A1 = sigmoid(Z1)
+    Z2 = A1 @ W2 + b2
+    E = np.exp(Z2 - Z2.max(axis=1, keepdims=True))
+    A2 = E / E.sum(axis=1, keepdims=True)
+    G = (A2 - Y) / m
+    dZ2 = A2 * (G - (G * A2).sum(axis=1, keepdims=True))
+    if mistake == "hadamard-for-softmax":
+        dZ2 = G * A2 * (1 - A2)
+    dW2 = A1.T @ dZ2
+    db2 = dZ2.sum(axis=0)
+    dZ1 = (dZ2 @ W2.T) * A1 * (1 - A1)
+    return dict(dW1=X.T @ dZ1, db1=dZ1.sum(axis=0), dW2=dW2, db2=db2)
 
 
 def perexample_backprop(X, Y, W1, b1, W2, b2, mistake=None):
@@ -90,7 +114,7 @@ def perexample_backprop(X, Y, W1, b1, W2, b2, mistake=None):
     return {k: v / m for k, v in g.items()}
 
 
-def problem(convention):
+def problem(convention, output="sigmoid"):
     if convention == "row":
         X, Y = rng.normal(size=(m, n0)), rng.uniform(size=(m, n2))
         W1, W2 = rng.normal(size=(n0, n1)), rng.normal(size=(n1, n2))
@@ -104,7 +128,7 @@ def problem(convention):
         "reduction": "mean",
         "layers": [
             {"activation": "sigmoid", "W": W1.tolist(), "b": b1.tolist()},
-            {"activation": "sigmoid", "W": W2.tolist(), "b": b2.tolist()},
+            {"activation": output, "W": W2.tolist(), "b": b2.tolist()},
         ],
         "X": X.tolist(),
         "Y": Y.tolist(),
@@ -114,7 +138,7 @@ def problem(convention):
 
 cases = {
     "row": (row_backprop, ["missing-1/m", "transposed", "bias-not-summed", "fprime-of-A", "sign"]),
-    "column": (column_backprop, ["bias-wrong-axis", "extra-factor-2"]),
+    "column": (column_backprop, ["bias-wrong-axis", "extra-factor-2", "extra-1/m", "missing-factor-2", "scale"]),
     "per-example": (perexample_backprop, ["missing-fprime"]),
 }
 for convention, (backprop, mistakes) in cases.items():
@@ -130,7 +154,19 @@ for convention, (backprop, mistakes) in cases.items():
     with open(os.path.join(here, f"{convention}-right.json"), "w") as f:
         json.dump({"layers": [{"dW": g["dW1"].tolist(), "db": g["db1"].ravel().tolist()},
                               {"dW": g["dW2"].tolist(), "db": g["db2"].ravel().tolist()}]}, f)
+    if convention == "row":  # the JSON form of a planted mistake too: a transposed dW2
+        with open(os.path.join(here, "row-transposed.json"), "w") as f:
+            json.dump({"layers": [{"dW": g["dW1"].tolist(), "db": g["db1"].ravel().tolist()},
+                                  {"dW": g["dW2"].T.tolist(), "db": g["db2"].ravel().tolist()}]}, f)
     folder = os.path.join(here, f"{convention}-right-npy")
     os.makedirs(folder, exist_ok=True)
     for k, v in g.items():
         np.save(os.path.join(folder, k + ".npy"), np.asfortranarray(v))  # Fortran order on disk
+
+# A softmax output under the quadratic cost, where the Hadamard form is wrong.
+p, args = problem("row", output="softmax")
+with open(os.path.join(here, "softmax-problem.json"), "w") as f:
+    json.dump(p, f, indent=1)
+for mistake in [None, "hadamard-for-softmax"]:
+    g = softmax_backprop(*args, mistake=mistake)
+    np.savez(os.path.join(here, f"softmax-{mistake or 'right'}.npz"), **g)
