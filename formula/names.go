@@ -226,7 +226,11 @@ func spelled(prog *Program, help string, args []Expr) string {
 			s := prog.Source(a)
 			names[i], raw[i] = s, s
 			switch unparen(a).(type) {
-			case *Ident, *Num:
+			case *Binary, *Unary: // postfix and calls bind tighter than any operator
+			default:
+				continue
+			}
+			switch unparen(a).(type) {
 			default:
 				names[i] = "(" + s + ")"
 			}
