@@ -10,6 +10,7 @@
 #                                         (how the committed outputs are refreshed)
 #   bash notebooks/run.sh [--write] NAME  only notebooks/NAME.ipynb (NAME with or without .ipynb)
 #   bash notebooks/run.sh --committed     check the committed outputs without executing anything
+# With KEEP_EXECUTED=DIR the executed notebooks are also copied into DIR.
 #
 # Needs Jupyter's nbconvert and nbclient with a python that can import
 # nbformat (Debian: jupyter-nbconvert python3-nbclient jupyter-client
