@@ -117,7 +117,7 @@ func lexLine(n int, text []rune) ([]token, []*Error) {
 		switch {
 		case r == '#':
 			i = len(text)
-		case r == ' ' || r == '\t' || r == '\r' || r == '\u00a0' || r == '$':
+		case r == ' ' || r == '\t' || r == '\r' || r == '\u00a0' || r == '\ufeff' || r == '$':
 			// $ delimits LaTeX maths: pasted $dW^{[2]} = …$ reads as its inside.
 			lineStart = wasStart
 			i++
@@ -250,6 +250,19 @@ func lexLine(n int, text []rune) ([]token, []*Error) {
 			j = min(j+1, len(text))
 			toks = append(toks, token{kind: tString, text: string(text[i:j]), pos: p, end: j + 1})
 			i = j
+		case r == '∗':
+			emit(tOp, 1, '*')
+		case r == '÷':
+			emit(tOp, 1, '/')
+		case r == '⁻':
+			fail(p, "⁻ (as in A⁻¹) is not part of the language: backprop needs no inverse; for 1/x elementwise write 1 / A1 or A1**-1")
+			i++
+			for i < len(text) && strings.ContainsRune("¹²³⁰⁴⁵⁶⁷⁸⁹", text[i]) {
+				i++
+			}
+		case r == '∑' || r == '∂' || r == '∇':
+			fail(p, "%q is not part of the language: a gradient is a name (dW2 for ∂C/∂W2, dZ2 for δ), and a sum over the batch is sum(M, axis)", string(r))
+			i++
 		case r == '×' || r == '·' || r == '⋅':
 			fail(p, "%q is ambiguous: write @ for the matrix product or * (or ⊙) for the elementwise one", string(r))
 			i++

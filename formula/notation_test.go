@@ -89,6 +89,8 @@ func TestNotationsMatchPlain(t *testing.T) {
 		{"np.tanh", "np.tanh(Z1)", "tanh(Z1)"},
 		{".copy()", "dA1.copy()", "dA1"},
 		{"trailing ;", "A1.T @ dZ2;", "A1ᵀ @ dZ2"},
+		{"÷ and ∗", "dZ2 ÷ 2 ∗ A2", "dZ2 / 2 * A2"},
+		{"a byte-order mark", "\ufeffA1.T @ dZ2", "A1ᵀ @ dZ2"},
 		{"indentation", "    A1.T @ dZ2", "A1ᵀ @ dZ2"},
 		// paper and LaTeX
 		{"^{T}", "A1^{T} @ dZ2", "A1ᵀ @ dZ2"},
@@ -334,6 +336,9 @@ func TestUnsupportedNamed(t *testing.T) {
 		{"dZ1 = (Z1 > 0 > 1)", 15, "comparisons do not chain"},
 		{"dW2 = np.pi", 10, "np.pi is not part of the language"},
 		{"dW2 = (A1ᵀ @ dZ2", 7, "never closed on this line"},
+		{"dW2 = A1⁻¹", 9, "backprop needs no inverse"},
+		{"dW2 = ∑ dZ2", 7, "a sum over the batch is sum(M, axis)"},
+		{"A1 = np.tanh(Z1)", 1, ""}, // parses; refused when names resolve
 	} {
 		t.Run(tc.src, func(t *testing.T) {
 			_, err := Parse(tc.src)

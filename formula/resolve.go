@@ -163,7 +163,7 @@ func checkAssign(st Stmt, L int) *Error {
 		}
 		return errorf(st.NamePos, KindName, "m is given by the problem (the batch size) and cannot be assigned: delete this line (m = X.shape[…] in numpy)")
 	}
-	return errorf(st.NamePos, KindName, "%s is given by the problem and cannot be assigned: the names checked against the truth are %s, any other name is a helper", st.Name, targetNames(L))
+	return errorf(st.NamePos, KindName, "%s is given by the problem and cannot be assigned (the forward pass is the problem's: delete forward-pass lines); the names checked against the truth are %s, any other name is a helper", st.Name, targetNames(L))
 }
 
 func checkCall(prog *Program, c *Call, L int) *Error {
