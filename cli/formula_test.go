@@ -204,3 +204,21 @@ func TestFormulaRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestFormulaNgNotebook pins what the README shows for a pasted numpy
+// backward pass (formula/testdata/ng-week3.py, one planted mistake).
+func TestFormulaNgNotebook(t *testing.T) {
+	code, out, errb := run(t, "formula", formulas+"ng-week3.py", "--convention", "column", "--act", "tanh,sigmoid", "--cost", "cross-entropy")
+	require.Equal(t, 1, code, errb)
+	for _, s := range []string{
+		"column convention, tanh,sigmoid layers, cross-entropy cost, mean reduction",
+		"line 7: m = X.shape[1]\n  m = 5, the batch size\n",
+		"line 13: dW2 = 1./m * np.dot(dZ2, A1.T)\n  correct     shape n2×n1 = 2×3   max rel error 0\n",
+		"line 15: dZ1 = np.dot(W2.T, dZ2) * (1 - np.power(A1, 2))\n  correct     shape n1×m = 3×5   max rel error 0\n",
+		"line 16: dW1 = np.dot(dZ1, X.T)\n  wrong       shape n1×n0 = 3×4   max rel error 0.8   [missing-1/m]\n",
+		"\nFAIL: dW1 (line 16) wrong\n",
+	} {
+		assert.Contains(t, out, s)
+	}
+	assert.Equal(t, 6, strings.Count(out, "\nline "), "the frame lines (def, dictionaries, return) are skipped")
+}
