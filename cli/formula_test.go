@@ -220,5 +220,5 @@ func TestFormulaNgNotebook(t *testing.T) {
 	} {
 		assert.Contains(t, out, s)
 	}
-	assert.Equal(t, 6, strings.Count(out, "\nline "), "the frame lines (def, dictionaries, return) are skipped")
+	assert.Equal(t, 7, strings.Count(out, "\nline "), "m and the six gradient lines; the frame lines (def, dictionaries, return) are skipped")
 }
