@@ -11,17 +11,26 @@
 # bench/peers/numpy_epoch.py, the same epoch in a few lines of numpy in the
 # row layout, which times itself (the best of REPEAT epochs).
 #
+# Two more ratios of issue 12, in the same run: measuring one epoch
+# (BenchmarkMeasureEpoch: everything `backproof train` prints by default —
+# cost and accuracy on the 50,000 training, 10,000 validation and 10,000
+# test images, gradient norms, saturation) against training one
+# (BenchmarkEpochRow); and the chapter 1 run, `backproof train --epochs
+# 30 --json` (30 epochs, every one measured; its "seconds", the run
+# without loading MNIST), against 30 numpy epochs (30 × the best one).
+#
 # Environment: PYTHON (default /usr/bin/python3, not a pyenv shim first on
 # PATH), BENCHTIME (default 3x: epochs per Go benchmark), REPEAT (default 3:
 # numpy epochs, the best one counts), ONE_THREAD=0 to skip the numpy run
-# pinned to one BLAS thread, BACKPROOF_MNIST as for backproof itself.
+# pinned to one BLAS thread, CHAPTER1=0 to skip the 30-epoch run,
+# BACKPROOF_MNIST as for backproof itself.
 set -eu
 
 . "$(dirname "$0")/lib.sh"
 benchtime=${BENCHTIME:-3x}
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-(cd "$root" && go test -run '^$' -bench 'BenchmarkEpoch' -benchtime "$benchtime" ./train) > "$work/go.txt"
+(cd "$root" && go test -run '^$' -bench 'BenchmarkEpoch(Row|Column|PerExample)$|BenchmarkMeasureEpoch$' -benchtime "$benchtime" ./train) > "$work/go.txt"
 grep '^Benchmark' "$work/go.txt" | sed 's/^/    /'
 # seconds CONVENTION: BenchmarkEpochCONVENTION's ns/op, in seconds.
 seconds() { awk -v b="^BenchmarkEpoch$1(-[0-9]+)?\$" '$1 ~ b { printf "%.4f", $3 / 1e9 }' "$work/go.txt"; }
@@ -33,7 +42,9 @@ if [ -z "$row" ]; then
 	echo "no benchmark result: is MNIST there?" >&2
 	exit 1
 fi
-printf '%-40s %8s s\n' "backproof row" "$row" "backproof column" "$column" "backproof per-example" "$perex"
+measure=$(awk '$1 ~ /^BenchmarkMeasureEpoch(-[0-9]+)?$/ { printf "%.4f", $3 / 1e9 }' "$work/go.txt")
+printf '%-40s %8s s\n' "backproof row" "$row" "backproof column" "$column" "backproof per-example" "$perex" "backproof measuring one epoch" "$measure"
+printf '    measuring / row epoch:  %s\n' "$(ratio "$measure" "$row" 3)"
 
 # numpy [ENV...]: run the peer with the BLAS core-type hints some CPUs set
 # removed (for this command only) and the given environment; its JSON goes
@@ -58,9 +69,19 @@ report() {
 		"$(ratio "$np" "$row")" "$(ratio "$np" "$column")" "$(ratio "$np" "$perex")"
 }
 
+if [ "${CHAPTER1:-1}" != 0 ]; then
+	(cd "$root" && go build -o "$work/backproof" ./cmd/backproof)
+	"$work/backproof" train --epochs 30 --json > "$work/chapter1.json"
+	chapter1=$(field seconds "$work/chapter1.json")
+	printf '%-40s %8.2f s   final test accuracy %s\n' "backproof train --epochs 30" "$chapter1" "$(field final_test_accuracy "$work/chapter1.json")"
+fi
+
 numpy
 echo "numpy $(sed -n 's/.*"numpy": "\([^"]*\)".*/\1/p' "$work/numpy.json"), BLAS: $(sed -n 's/.*"blas": \(\[[^]]*\]\|"[^"]*"\).*/\1/p' "$work/numpy.json")"
 report "default threads"
+if [ -n "${chapter1:-}" ]; then
+	printf '    backproof train --epochs 30 / (30 numpy epochs):  %s\n' "$(ratio "$chapter1" "$(awk -v s="$np" 'BEGIN { print 30 * s }')" 3)"
+fi
 if [ "${ONE_THREAD:-1}" != 0 ]; then
 	numpy OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 	report "1 BLAS thread"

@@ -144,11 +144,11 @@ func Parse(s string) (Bytes, error) {
 	case "T":
 		mult = 1 << 40
 	default:
-		return 0, fmt.Errorf("%q: unknown unit %q (want an amount such as 4GiB, 512MiB or 1000000)", s, t[i:])
+		return 0, fmt.Errorf("unknown unit %q (want an amount such as 4GiB, 512MiB or 1000000)", t[i:])
 	}
 	x, err := strconv.ParseFloat(num, 64)
 	if err != nil || math.IsNaN(x) || x <= 0 {
-		return 0, fmt.Errorf("%q: want a positive amount such as 4GiB, 512MiB or 1000000", s)
+		return 0, fmt.Errorf("want a positive amount such as 4GiB, 512MiB or 1000000, not %q", s)
 	}
 	if x*float64(mult) >= float64(Huge) {
 		return Huge, nil
@@ -182,6 +182,9 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
+	if e.Need >= Huge {
+		return fmt.Sprintf("%s needs more than 8 EiB of memory, far more than the limit of %v", e.What, e.Limit)
+	}
 	return fmt.Sprintf("%s needs about %v of memory, more than the limit of %v", e.What, e.Need, e.Limit)
 }
 

@@ -1,84 +1,163 @@
 package cli
 
 import (
+	"encoding"
+	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
+	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/derive"
 	"github.com/backproof/backproof/problem"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
-// netFlags describe a random problem, shared by check and formula.
-type netFlags struct {
-	net, act, cost, reduction, convention, init string
-	batch                                       int
-	seed                                        uint64
+// The flags every command shares are declared here, once, so that check,
+// formula, train and curvature read --net, --act, --cost, --reduction,
+// --convention, --init and --max-memory the same way, with the same
+// defaults. Each value parses itself at the edge (pflag.Value) through the
+// UnmarshalText of its derive type, the parser problem files use too; a bad
+// value is refused by pflag naming the flag, before any command runs.
+
+// textValue is a pflag.Value for a type that reads and writes itself as
+// text: derive's named types, derive.Acts, budget.Bytes.
+type textValue struct {
+	v interface {
+		encoding.TextMarshaler
+		encoding.TextUnmarshaler
+	}
+	typ string // what help shows after the flag: "--cost cost"
 }
 
-func addNetFlags(cmd *cobra.Command, f *netFlags) {
-	fs := cmd.Flags()
-	fs.StringVar(&f.net, "net", "4,3,2", "layer sizes n0,n1,…,nL of a random problem")
-	fs.IntVar(&f.batch, "batch", 5, "batch size m of a random problem")
-	fs.StringVar(&f.act, "act", "sigmoid", "activation: one name for every layer, or a comma list, one per layer ("+names(derive.Activations)+")")
-	fs.StringVar(&f.cost, "cost", "quadratic", "cost ("+names(derive.Costs)+")")
-	fs.StringVar(&f.reduction, "reduction", "mean", "reduction: sum, or mean (÷ m)")
-	fs.StringVar(&f.convention, "convention", "row", "convention ("+names(derive.Conventions)+")")
-	fs.StringVar(&f.init, "init", "normal-scaled", "initial weights ("+names(derive.Inits)+")")
-	fs.Uint64Var(&f.seed, "seed", 1, "random seed")
+func (t textValue) Set(s string) error { return t.v.UnmarshalText([]byte(s)) }
+func (t textValue) Type() string       { return t.typ }
+func (t textValue) String() string {
+	b, err := t.v.MarshalText()
+	if err != nil {
+		return fmt.Sprint(t.v)
+	}
+	return string(b)
 }
 
-// spec turns the flags into a problem.Spec, naming the flag that is wrong.
-func (f *netFlags) spec() (problem.Spec, error) {
-	var s problem.Spec
-	var err error
-	if s.Sizes, err = parseSizes(f.net); err != nil {
-		return s, err
-	}
-	for _, a := range strings.Split(f.act, ",") {
-		act, err := derive.ParseActivation(strings.TrimSpace(a))
-		if err != nil {
-			return s, fmt.Errorf("--act: %v", err)
-		}
-		s.Acts = append(s.Acts, act)
-	}
-	if s.Cost, err = derive.ParseCost(f.cost); err != nil {
-		return s, fmt.Errorf("--cost: %v", err)
-	}
-	if s.Reduction, err = derive.ParseReduction(f.reduction); err != nil {
-		return s, fmt.Errorf("--reduction: %v", err)
-	}
-	if s.Convention, err = derive.ParseConvention(f.convention); err != nil {
-		return s, fmt.Errorf("--convention: %v", err)
-	}
-	if s.Init, err = derive.ParseInit(f.init); err != nil {
-		return s, fmt.Errorf("--init: %v", err)
-	}
-	s.Batch, s.Seed = f.batch, f.seed
-	if s.Batch < 1 {
-		return s, fmt.Errorf("--batch %d: the batch size must be at least 1", s.Batch)
-	}
-	if len(s.Acts) != 1 && len(s.Acts) != len(s.Sizes)-1 {
-		return s, fmt.Errorf("--act has %d names for %d layers: give one name for all, or one per layer", len(s.Acts), len(s.Sizes)-1)
-	}
-	return s, nil
-}
+// sizesValue is --net: layer sizes n₀,n₁,…,n_L. Sizes are checked to be
+// positive whole numbers here; whether memory allows them is the budget's
+// question (problem.Spec.Validate, train.Config), asked before anything is
+// allocated, so a size such as 9223372036854775807 is refused there with
+// the estimate instead of overflowing.
+type sizesValue []int
 
-// parseSizes reads "784,30,10".
-func parseSizes(s string) ([]int, error) {
+func (s *sizesValue) Set(v string) error {
 	var sizes []int
-	for _, part := range strings.Split(s, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(part))
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		n, err := strconv.Atoi(part)
+		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+			return fmt.Errorf("layer size %s is larger than any network could be (at most %d)", part, math.MaxInt)
+		}
 		if err != nil || n < 1 {
-			return nil, fmt.Errorf("--net %q: want layer sizes as positive whole numbers separated by commas, such as 784,30,10", s)
+			return fmt.Errorf("want layer sizes as positive whole numbers separated by commas, such as 784,30,10")
 		}
 		sizes = append(sizes, n)
 	}
 	if len(sizes) < 2 {
-		return nil, fmt.Errorf("--net %q: a network needs at least an input size and an output size", s)
+		return fmt.Errorf("a network needs at least an input size and an output size, such as 784,10")
 	}
-	return sizes, nil
+	*s = sizes
+	return nil
+}
+
+func (s sizesValue) Type() string { return "sizes" }
+func (s sizesValue) String() string {
+	parts := make([]string, len(s))
+	for i, n := range s {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, ",")
+}
+
+// Defaults every command shares. The default init is normal, N(0,1), for
+// every command: it is the zero value of derive.Init and the init of
+// Nielsen's chapter 1, which train reproduces, so `backproof check --data
+// mnist` checks the network `backproof train` starts from.
+const (
+	initHelp = "initial weights and biases (%s); normal is N(0,1), as in Nielsen's \"Neural Networks and Deep Learning\" chapter 1, " +
+		"which train reproduces; normal-scaled divides the weights by √n_in and keeps wide layers out of saturation"
+	actHelp = "activation: one name for every layer, two for hidden,output (relu,softmax), or one per layer (%s)"
+)
+
+// modelFlags are the flags that describe a network: every command has them.
+type modelFlags struct {
+	acts       derive.Acts
+	cost       derive.Cost
+	reduction  derive.Reduction
+	convention derive.Convention
+	init       derive.Init
+	maxMemory  budget.Bytes
+}
+
+// addModelFlags declares --act, --cost, --reduction, --convention, --init
+// and --max-memory with their shared defaults; reductionHelp says what the
+// reduction averages over in this command.
+func addModelFlags(fs *pflag.FlagSet, f *modelFlags, reductionHelp string) {
+	f.acts = derive.Acts{derive.Sigmoid}
+	f.cost, f.reduction, f.convention, f.init = derive.Quadratic, derive.Mean, derive.Row, derive.Normal
+	f.maxMemory = budget.Default
+	fs.Var(textValue{&f.acts, "acts"}, "act", fmt.Sprintf(actHelp, names(derive.Activations)))
+	fs.Var(textValue{&f.cost, "cost"}, "cost", "cost ("+names(derive.Costs)+")")
+	fs.Var(textValue{&f.reduction, "reduction"}, "reduction", reductionHelp)
+	fs.Var(textValue{&f.convention, "convention"}, "convention", "convention ("+names(derive.Conventions)+")")
+	fs.Var(textValue{&f.init, "init"}, "init", fmt.Sprintf(initHelp, names(derive.Inits)))
+	addMemoryFlag(fs, &f.maxMemory)
+}
+
+// addMemoryFlag declares --max-memory, the one limit every command checks
+// its estimates against (package budget) before allocating.
+func addMemoryFlag(fs *pflag.FlagSet, limit *budget.Bytes) {
+	*limit = budget.Default
+	fs.Var(textValue{limit, "bytes"}, "max-memory",
+		"refuse a request whose estimated memory is larger than this, such as 8GiB or 512MiB; raise it to run larger networks, batches or data")
+}
+
+// netFlags describe a random problem, shared by check and formula.
+type netFlags struct {
+	modelFlags
+	net   sizesValue
+	batch int
+	seed  uint64
+}
+
+func addNetFlags(cmd *cobra.Command, f *netFlags) {
+	fs := cmd.Flags()
+	f.net = sizesValue{4, 3, 2}
+	fs.Var(&f.net, "net", "layer sizes n0,n1,…,nL of a random problem")
+	fs.IntVar(&f.batch, "batch", 5, "batch size m of a random problem")
+	addModelFlags(fs, &f.modelFlags, "reduction: sum, or mean (÷ m)")
+	fs.Uint64Var(&f.seed, "seed", 1, "random seed")
+}
+
+// spec turns the flags into a problem.Spec and validates it (sizes, the
+// activation list, memory), naming the flag that is wrong.
+func (f *netFlags) spec() (problem.Spec, error) {
+	s := problem.Spec{Convention: f.convention, Sizes: f.net, Batch: f.batch, Acts: f.acts, Cost: f.cost,
+		Reduction: f.reduction, Init: f.init, Seed: f.seed, MaxMemory: f.maxMemory}
+	if s.Batch < 1 {
+		return s, fmt.Errorf("--batch %d: the batch size must be at least 1", s.Batch)
+	}
+	if _, err := f.acts.Layers(len(s.Sizes) - 1); err != nil {
+		return s, fmt.Errorf("--act: %v", err)
+	}
+	if err := s.Validate(); err != nil {
+		if errors.Is(err, budget.ErrTooLarge) {
+			return s, fmt.Errorf("--net %s --batch %d: %w", f.net, f.batch, err)
+		}
+		// Sizes and batch are checked above: what is left is the
+		// activations against the cost or the output size.
+		return s, fmt.Errorf("--act %s --cost %s --net %s: %w", f.acts, f.cost, f.net, err)
+	}
+	return s, nil
 }
 
 func names[T fmt.Stringer](values []T) string {

@@ -9,15 +9,27 @@ import (
 	"os"
 	"strings"
 
+	"github.com/backproof/backproof/budget"
 	"github.com/spf13/cobra"
 )
 
-// Exit statuses, as DESIGN.md's contract has them.
+// Exit statuses, the same for every command (see exitHelp).
 const (
 	ExitOK       = 0 // success, or the check passed
 	ExitMismatch = 1 // the check ran and found a mismatch, or training diverged
-	ExitBadInput = 2 // bad input or usage
+	ExitBadInput = 2 // bad input or usage, or the output could not be written
+	ExitInternal = 3 // a bug in backproof: a recovered panic
 )
+
+// exitHelp documents the exit statuses in the root command's help.
+const exitHelp = `Exit status, for every command:
+  0  success: the check passed, the run finished
+  1  the check found a mismatch (or could not tell), or training diverged
+  2  bad input or usage, one line on stderr naming the file or flag; also
+     when the output cannot be written (a full disk, a closed pipe): the
+     result did not reach its reader, so it must not count as a success
+  3  internal error: a bug in backproof, whatever the input; please report
+     it with the command line`
 
 // exitError carries the exit status a command ends with.
 type exitError struct {
@@ -27,6 +39,12 @@ type exitError struct {
 
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
+
+// internal marks err as a bug: exit status 3. For a failure the input
+// cannot cause, such as encoding a result that was built in memory.
+func internal(err error) error {
+	return &exitError{ExitInternal, fmt.Errorf("internal error: %w (a bug, whatever the input: please report it with the command line)", err)}
+}
 
 // badInput marks err as the user's input being wrong: exit status 2.
 func badInput(err error) error { return &exitError{ExitBadInput, err} }
@@ -45,7 +63,12 @@ func newRoot() *cobra.Command {
 		Long: `backproof checks backpropagation derivations. It compares analytic gradients
 with finite differences entry by entry in the row, column and per-example
 conventions, names the mistake when they differ, checks a learner's own
-formulas, and reproduces training runs on MNIST.`,
+formulas, and reproduces training runs on MNIST.
+
+Every command refuses a request whose estimated memory is larger than
+--max-memory (default 4GiB) before allocating it, naming the estimate.
+
+` + exitHelp,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -57,32 +80,72 @@ formulas, and reproduces training runs on MNIST.`,
 }
 
 // Main runs the command line with args and returns the exit status. Errors
-// are printed as one line on stderr; no panic reaches the user.
+// are printed as one line on stderr; no panic reaches the user: one is
+// reported as an internal error, exit status 3. Every write to stdout is
+// checked, so a result that could not be written (> /dev/full) does not
+// exit 0.
 func Main(args []string, stdout, stderr io.Writer) (code int) {
+	out := &checkedWriter{w: stdout}
 	defer func() {
 		if r := recover(); r != nil {
-			fmt.Fprintf(stderr, "backproof: internal error: %v (please report it)\n", r)
-			code = ExitBadInput
+			fmt.Fprintf(stderr, "backproof: internal error: %v (a bug, whatever the input: please report it with the command line)\n", r)
+			code = ExitInternal
 		}
 	}()
 	root := newRoot()
 	root.SetArgs(args)
-	root.SetOut(stdout)
+	root.SetOut(out)
 	root.SetErr(stderr)
 	err := root.Execute()
-	if err == nil {
-		return ExitOK
-	}
+	code = ExitOK
 	var e *exitError
-	if errors.As(err, &e) {
+	switch {
+	case err == nil:
+	case errors.As(err, &e):
 		if e.err != nil {
-			fmt.Fprintf(stderr, "backproof: %s\n", oneLine(e.err))
+			fmt.Fprintf(stderr, "backproof: %s\n", oneLine(withHint(e.err)))
 		}
-		return e.code
+		code = e.code
+	default:
+		// cobra's own errors: unknown command, wrong number of arguments.
+		fmt.Fprintf(stderr, "backproof: %s (see backproof --help)\n", oneLine(err))
+		code = ExitBadInput
 	}
-	// cobra's own errors: unknown command, wrong number of arguments.
-	fmt.Fprintf(stderr, "backproof: %s (see backproof --help)\n", oneLine(err))
-	return ExitBadInput
+	if out.err != nil && code != ExitInternal {
+		fmt.Fprintf(stderr, "backproof: cannot write the output: %v; the result was not delivered\n", out.err)
+		code = ExitBadInput
+	}
+	return code
+}
+
+// withHint adds to an error over the memory limit how to raise it.
+func withHint(err error) error {
+	if errors.Is(err, budget.ErrTooLarge) {
+		return fmt.Errorf("%w; raise the limit with --max-memory if the machine has the memory", err)
+	}
+	return err
+}
+
+// checkedWriter keeps the first error a write returns and refuses later
+// writes, so a command that prints with fmt.Fprint (which returns errors
+// nobody checks) still ends with a non-zero status when its output was lost.
+type checkedWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (c *checkedWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	if err == nil && n < len(p) {
+		err = io.ErrShortWrite
+	}
+	if err != nil {
+		c.err = err
+	}
+	return n, err
 }
 
 // oneLine folds a multi-line message (cobra's "Did you mean this?") onto

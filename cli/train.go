@@ -7,33 +7,34 @@ import (
 	"io"
 	"io/fs"
 	"math"
-	"math/rand/v2"
 	"os"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/data"
-	"github.com/backproof/backproof/derive"
 	"github.com/backproof/backproof/plots"
 	"github.com/backproof/backproof/train"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
-	"gonum.org/v1/gonum/mat"
 )
 
 func init() { commands = append(commands, trainCommand) }
 
 // trainFlags are the flags of train and curvature.
 type trainFlags struct {
-	data, net, act, cost, reduction, convention, init, pixels, mnist string
-	plots                                                            string // train --plots: the folder for the figures
-	eta, gradTol, lambda                                             float64
-	batch, epochs, trainSize, examples                               int
-	maxTime                                                          time.Duration
-	seed                                                             uint64
-	asJSON, curvature                                                bool
+	modelFlags
+	net                                sizesValue
+	data, mnist                        string
+	pixels                             data.Pixels
+	plots                              string // train --plots: the folder for the figures
+	eta, gradTol, lambda               float64
+	batch, epochs, trainSize, examples int
+	maxTime                            time.Duration
+	seed                               uint64
+	asJSON, curvature                  bool
 }
 
 // Synthetic sets: the training set has --train-size examples (default
@@ -46,12 +47,8 @@ const (
 func addTrainFlags(cmd *cobra.Command, f *trainFlags, epochs int) {
 	fs := cmd.Flags()
 	fs.StringVar(&f.data, "data", "mnist", "data set: mnist, or a synthetic set ("+strings.Join(data.SyntheticNames(), ", ")+")")
-	fs.StringVar(&f.net, "net", "", "layer sizes n0,n1,…,nL (default inputs,30,classes: 784,30,10 for mnist)")
-	fs.StringVar(&f.act, "act", "sigmoid", "activation: one for every layer, one per layer, or hidden,output ("+names(derive.Activations)+")")
-	fs.StringVar(&f.cost, "cost", "quadratic", "cost ("+names(derive.Costs)+")")
-	fs.StringVar(&f.reduction, "reduction", "mean", "reduction of the mini-batch cost: mean (η/m, Nielsen) or sum (η, the thread)")
-	fs.StringVar(&f.convention, "convention", "row", "convention ("+names(derive.Conventions)+")")
-	fs.StringVar(&f.init, "init", "normal", "initial weights and biases ("+names(derive.Inits)+")")
+	fs.Var(&f.net, "net", "layer sizes n0,n1,…,nL (default inputs,30,classes: 784,30,10 for mnist)")
+	addModelFlags(fs, &f.modelFlags, "reduction of the mini-batch cost: mean (η/m, Nielsen) or sum (η, the thread)")
 	fs.Float64Var(&f.eta, "eta", train.DefaultEta, "learning rate η")
 	fs.IntVar(&f.batch, "batch", train.DefaultBatch, "mini-batch size m")
 	fs.IntVar(&f.epochs, "epochs", epochs, "epochs (0: measure the starting point only)")
@@ -59,10 +56,10 @@ func addTrainFlags(cmd *cobra.Command, f *trainFlags, epochs int) {
 	fs.Float64Var(&f.gradTol, "grad-tol", 0, "stop as converged when ‖∇C‖ over the whole training set is at most this (0: never)")
 	fs.Float64Var(&f.lambda, "lambda", 0, "L2 regularisation λ: (λ/n)·W added to each weight gradient, as in Nielsen's network2")
 	fs.IntVar(&f.trainSize, "train-size", 0, fmt.Sprintf("train on the first N training examples (default: all 50000 of mnist, %d for a synthetic set)", syntheticTrain))
-	fs.StringVar(&f.pixels, "pixels", "unit", "mnist pixels: unit (pixel/255, Nielsen) or raw (0–255, the thread's first attempt)")
-	fs.StringVar(&f.mnist, "mnist", "", "folder with the MNIST .gz files (default: $"+data.EnvMNIST+", else the GoMNIST module)")
+	fs.Var(textValue{&f.pixels, "pixels"}, "pixels", "mnist pixels: unit (pixel/255, Nielsen) or raw (0–255, the thread's first attempt)")
+	fs.StringVar(&f.mnist, "mnist", "", "folder with the MNIST .gz files, with --data mnist (default: $"+data.EnvMNIST+", else the GoMNIST module)")
 	fs.Uint64Var(&f.seed, "seed", train.DefaultSeed, "random seed: initial parameters, example order, synthetic data, Lanczos")
-	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object at the end (DESIGN.md contract)")
+	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object at the end (the contract in docs/contracts.md)")
 }
 
 func trainCommand() *cobra.Command {
@@ -109,36 +106,26 @@ Exit status: 0 trained; 1 diverged; 2 bad input (a flag, or a data file).`,
 	return cmd
 }
 
-// config turns the flags into a train.Config, naming the flag that is wrong.
-func (f *trainFlags) config() (train.Config, error) {
-	cfg := train.Config{Data: f.data, Act: f.act, Cost: f.cost, Reduction: f.reduction,
+// config turns the flags into a train.Config, naming the flag that is
+// wrong. Names (--act, --cost, …) were parsed by their flag values already;
+// what is left are numbers, and flags that would be silently ignored.
+func (f *trainFlags) config(cmd *cobra.Command) (train.Config, error) {
+	cfg := train.Config{Data: f.data, Net: f.net, Act: f.acts, Cost: f.cost, Reduction: f.reduction,
 		Convention: f.convention, Init: f.init, Eta: f.eta, Batch: f.batch, Epochs: f.epochs,
 		MaxTime: f.maxTime, GradTol: f.gradTol, Lambda: f.lambda, TrainSize: f.trainSize,
-		Seed: f.seed, Curvature: f.curvature, CurvatureExamples: f.examples}
-	if f.net != "" {
-		sizes, err := parseSizes(f.net)
-		if err != nil {
-			return cfg, err
+		Seed: f.seed, Curvature: f.curvature, CurvatureExamples: f.examples, MaxMemory: f.maxMemory}
+	if f.data != "mnist" {
+		for _, flag := range []string{"mnist", "pixels"} {
+			if cmd.Flags().Changed(flag) {
+				return cfg, fmt.Errorf("--%s applies to --data mnist only, not to --data %s: drop --%s", flag, f.data, flag)
+			}
 		}
-		cfg.Net = sizes
 	}
-	for _, a := range strings.Split(f.act, ",") {
-		if _, err := derive.ParseActivation(strings.TrimSpace(a)); err != nil {
+	if len(f.net) > 0 {
+		// The layers are known before any data is read: an impossible
+		// activation list fails now, not after loading MNIST.
+		if _, err := f.acts.Layers(len(f.net) - 1); err != nil {
 			return cfg, fmt.Errorf("--act: %v", err)
-		}
-	}
-	checks := []struct {
-		flag string
-		err  error
-	}{
-		{"--cost", errOf(derive.ParseCost(f.cost))},
-		{"--reduction", errOf(derive.ParseReduction(f.reduction))},
-		{"--convention", errOf(derive.ParseConvention(f.convention))},
-		{"--init", errOf(derive.ParseInit(f.init))},
-	}
-	for _, c := range checks {
-		if c.err != nil {
-			return cfg, fmt.Errorf("%s: %v", c.flag, c.err)
 		}
 	}
 	switch {
@@ -165,23 +152,11 @@ func (f *trainFlags) config() (train.Config, error) {
 	return cfg, nil
 }
 
-func errOf[T any](_ T, err error) error { return err }
-
 // loadData returns the training, validation and test sets the flags name.
 func (f *trainFlags) loadData(cfg *train.Config) (tr, va, te *data.Set, err error) {
-	px, err := data.ParsePixels(f.pixels)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("--pixels: %v", err)
-	}
 	if f.data == "mnist" {
-		cfg.Pixels = px.String()
-		dir := f.mnist
-		if dir == "" {
-			if dir, err = data.MNISTDir(); err != nil {
-				return nil, nil, nil, err
-			}
-		}
-		tr, va, te, err = data.LoadMNIST(dir, px)
+		cfg.Pixels = f.pixels.String()
+		tr, va, te, err = data.LoadMNISTWithin(f.mnist, f.pixels, f.maxMemory)
 		if err != nil {
 			return nil, nil, nil, err
 		}
@@ -190,50 +165,25 @@ func (f *trainFlags) loadData(cfg *train.Config) (tr, va, te *data.Set, err erro
 		}
 		return tr, va, te, nil
 	}
-	if f.pixels != "unit" {
-		return nil, nil, nil, fmt.Errorf("--pixels %s: pixels apply to mnist only, not to --data %s", f.pixels, f.data)
-	}
 	n := f.trainSize
 	if n == 0 {
 		n = syntheticTrain
 	}
-	all, err := data.Synthetic(f.data, n+2*syntheticHeld, f.seed)
+	tr, va, te, err = data.SyntheticSplit(f.data, n, syntheticHeld, f.seed, f.maxMemory)
+	if errors.Is(err, budget.ErrTooLarge) {
+		return nil, nil, nil, fmt.Errorf("--train-size %d: %w", n, err)
+	}
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("--data: %v (or mnist)", err)
 	}
-	parts := splitSet(all, f.seed, n, syntheticHeld, syntheticHeld)
 	cfg.TrainSize = n
-	return parts[0], parts[1], parts[2], nil
-}
-
-// splitSet shuffles set (seeded) and cuts it into parts of the given sizes,
-// named train, validation and test. A synthetic generator lays its examples
-// out in order (along a spiral, class by class), so a cut without the
-// shuffle would give each part a different region.
-func splitSet(set *data.Set, seed uint64, sizes ...int) []*data.Set {
-	order := rand.New(rand.NewPCG(seed, 2)).Perm(set.Len())
-	_, c := set.X.Dims()
-	names := []string{"train", "validation", "test"}
-	var parts []*data.Set
-	at := 0
-	for p, n := range sizes {
-		x := mat.NewDense(n, c, nil)
-		labels := make([]int, n)
-		for k := range n {
-			i := order[at+k]
-			copy(x.RawRowView(k), set.X.RawRowView(i))
-			labels[k] = set.Labels[i]
-		}
-		at += n
-		parts = append(parts, &data.Set{Name: set.Name + "-" + names[p], X: x, Labels: labels, Classes: set.Classes})
-	}
-	return parts
+	return tr, va, te, nil
 }
 
 // runTrain trains as the flags say and prints the history: as a table (and
 // a progress bar on a terminal), or as one JSON object.
 func runTrain(cmd *cobra.Command, f *trainFlags, probeOnly bool) error {
-	cfg, err := f.config()
+	cfg, err := f.config(cmd)
 	if err != nil {
 		return badInput(err)
 	}
@@ -261,7 +211,7 @@ func runTrain(cmd *cobra.Command, f *trainFlags, probeOnly bool) error {
 	if f.asJSON {
 		b, err := json.Marshal(h)
 		if err != nil {
-			return err
+			return internal(fmt.Errorf("encoding the training record: %v", err))
 		}
 		fmt.Fprintln(out, string(b))
 	} else {

@@ -98,20 +98,20 @@ func TestTrainBadInputExit2(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--init", "uniform"}, `--init: unknown init "uniform" (want one of normal, normal-scaled, uniform01, uniform-half, uniform-1, xavier, he)`},
-		{[]string{"--act", "sigmod"}, "--act: unknown activation"},
-		{[]string{"--cost", "mse"}, "--cost: unknown cost"},
-		{[]string{"--convention", "rows"}, "--convention: unknown convention"},
-		{[]string{"--reduction", "avg"}, "--reduction: unknown reduction"},
+		{[]string{"--init", "uniform"}, `"--init" flag: unknown init "uniform" (want one of normal, normal-scaled, uniform01, uniform-half, uniform-1, xavier, he)`},
+		{[]string{"--act", "sigmod"}, `"--act" flag: unknown activation`},
+		{[]string{"--cost", "mse"}, `"--cost" flag: unknown cost`},
+		{[]string{"--convention", "rows"}, `"--convention" flag: unknown convention`},
+		{[]string{"--reduction", "avg"}, `"--reduction" flag: unknown reduction`},
 		{[]string{"--data", "moons"}, `unknown synthetic set "moons"`},
 		{[]string{"--data", "xor", "--net", "784,30,10"}, "the input layer has 784 units but the data has 2 inputs"},
 		{[]string{"--data", "xor", "--net", "2,30,10"}, "the output layer has 10 units but the data has 2 classes"},
 		{[]string{"--data", "xor", "--net", "2,x,2"}, "--net"},
-		{[]string{"--data", "xor", "--pixels", "raw"}, "pixels apply to mnist only"},
+		{[]string{"--data", "xor", "--pixels", "raw"}, "--pixels applies to --data mnist only"},
 		{[]string{"--data", "xor", "--pixels", "grey"}, "--pixels"},
 		{[]string{"--data", "xor", "--eta", "-1"}, "--eta -1"},
 		{[]string{"--data", "xor", "--batch", "0"}, "--batch 0"},
-		{[]string{"--data", "xor", "--act", "softmax,sigmoid"}, "softmax is for the output layer"},
+		{[]string{"--data", "xor", "--act", "softmax,sigmoid"}, "softmax is only allowed on the output layer"},
 		{[]string{"--data", "xor", "--cost", "cross-entropy", "--act", "relu"}, "needs outputs in (0,1)"},
 		{[]string{"--data", "xor", "--epochs", "-2"}, "--epochs -2"},
 		{[]string{"--data", "xor", "--max-time", "soon"}, "max-time"},
@@ -124,14 +124,15 @@ func TestTrainBadInputExit2(t *testing.T) {
 	}
 }
 
-// A data file that is not there is exit 2 with the file named.
+// A data file that is not there is exit 2 with the file named. The image
+// headers are read first, to check the memory they announce.
 func TestTrainMissingMNISTExit2(t *testing.T) {
 	dir := t.TempDir()
 	code, _, errb := mainOut("train", "--mnist", dir, "--epochs", "1")
 	assert.Equal(t, 2, code)
-	assert.Contains(t, errb, filepath.Join(dir, "train-labels-idx1-ubyte.gz"))
+	assert.Contains(t, errb, filepath.Join(dir, "train-images-idx3-ubyte.gz"))
 
-	bad := filepath.Join(dir, "train-labels-idx1-ubyte.gz")
+	bad := filepath.Join(dir, "train-images-idx3-ubyte.gz")
 	require.NoError(t, os.WriteFile(bad, []byte("not gzip"), 0o644))
 	code, _, errb = mainOut("train", "--mnist", dir, "--epochs", "1")
 	assert.Equal(t, 2, code)

@@ -271,8 +271,8 @@ func (a Acts) Layers(L int) ([]Activation, error) {
 		}
 		out = append(out, a[1])
 	default:
-		return nil, fmt.Errorf("%d activations %q for %d layers: give one name for every layer, two for hidden,output, or one per layer",
-			len(a), a.String(), L)
+		return nil, fmt.Errorf("%d activations for %d layers (%s): give one name for every layer, two for hidden,output, or one per layer",
+			len(a), L, a.String())
 	}
 	return out, nil
 }

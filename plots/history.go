@@ -116,19 +116,14 @@ func runName(h *train.History) (what, how string) {
 	}
 	what = strings.TrimSpace(strings.Join(parts, ", "))
 	parts = nil
-	if c.Cost != "" {
-		add("%s cost", c.Cost)
-	}
-	if c.Init != "" {
-		add("init %s", c.Init)
-	}
+	add("%s cost", c.Cost)
+	add("init %s", c.Init)
 	if c.Eta != 0 {
 		add("η %g", c.Eta)
 	}
-	switch {
-	case c.Reduction != "" && c.Batch > 0:
+	if c.Batch > 0 {
 		add("%s over batch %d", c.Reduction, c.Batch)
-	case c.Reduction != "":
+	} else {
 		add("%s", c.Reduction)
 	}
 	if c.Lambda != 0 {
@@ -452,22 +447,9 @@ func layerCount(h *train.History) int {
 // one for all, one per layer, or hidden,output; "" where it does not say.
 func layerActs(c train.Config, L int) []string {
 	acts := make([]string, L)
-	var names []string
-	if c.Act != "" {
-		for _, a := range strings.Split(c.Act, ",") {
-			names = append(names, strings.TrimSpace(a))
-		}
-	}
-	for l := range acts {
-		switch {
-		case len(names) == 1:
-			acts[l] = names[0]
-		case len(names) == L:
-			acts[l] = names[l]
-		case len(names) == 2 && L > 2 && l < L-1:
-			acts[l] = names[0]
-		case len(names) == 2 && L > 2:
-			acts[l] = names[1]
+	if layers, err := c.Act.Layers(L); err == nil { // the one parser of --act (derive.Acts)
+		for l, a := range layers {
+			acts[l] = a.String()
 		}
 	}
 	return acts

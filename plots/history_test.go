@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/backproof/backproof/data"
+	"github.com/backproof/backproof/derive"
 	"github.com/backproof/backproof/train"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -23,8 +24,8 @@ var nan = train.Float(math.NaN())
 // accuracy at chance, the cost falling by the output layer alone.
 func plateauHistory() *train.History {
 	h := &train.History{
-		Config: train.Config{Data: "mnist", Net: []int{784, 30, 10}, Act: "sigmoid", Cost: "quadratic",
-			Reduction: "mean", Init: "uniform01", Eta: 3, Batch: 10, TrainSize: 5000},
+		Config: train.Config{Data: "mnist", Net: []int{784, 30, 10}, Act: derive.Acts{derive.Sigmoid}, Cost: derive.Quadratic,
+			Reduction: derive.Mean, Init: derive.Uniform01, Eta: 3, Batch: 10, TrainSize: 5000},
 		Sets:          train.SetNames{Train: "mnist-train[:5000]", Validation: "mnist-validation", Test: "mnist-test", Samples: "mnist-validation[:1000]"},
 		StepsPerEpoch: 500,
 		Stopped:       train.MaxEpochs,
@@ -223,7 +224,7 @@ func TestCostAxis(t *testing.T) {
 // Only sigmoid and tanh layers are drawn in saturation.png.
 func TestSaturationLayers(t *testing.T) {
 	h := plateauHistory()
-	h.Config.Net, h.Config.Act = []int{784, 30, 20, 10}, "relu,tanh,softmax"
+	h.Config.Net, h.Config.Act = []int{784, 30, 20, 10}, derive.Acts{derive.ReLU, derive.Tanh, derive.Softmax}
 	for i := range h.Epochs {
 		h.Epochs[i].SaturatedByLayer = []train.Float{0, 0.5, 0}
 	}

@@ -20,7 +20,7 @@ func benchEpoch(b *testing.B, c derive.Convention) {
 	if err != nil {
 		b.Skip("MNIST not found:", err)
 	}
-	cfg, sp, err := Config{Convention: c.String()}.resolve(784, 10, train.Len())
+	cfg, sp, err := Config{Convention: c}.resolve(784, 10, train.Len())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/derive"
 )
 
@@ -14,27 +15,27 @@ import (
 // Nielsen's chapter 1 run: [784,30,10] sigmoid, quadratic cost averaged over
 // the mini-batch, N(0,1) weights, η = 3, mini-batches of 10, 30 epochs.
 //
-// The choices (activation, cost, …) are held by their names, the words of
-// DESIGN.md, the CLI and the JSON record, rather than as derive values, so
-// that "" can mean the default: derive.Sum is the zero Reduction, and the
-// default here is mean.
+// The choices (activation, cost, …) are derive's named types, whose zero
+// values are the defaults (derive.Quadratic, derive.Mean, derive.Row,
+// derive.Normal); they write themselves by name in the JSON record, the
+// words of the CLI.
 type Config struct {
-	// Data and Pixels name the data for the record ("mnist", "unit"); Run
-	// trains on the sets it is given and does not read these.
+	// Data and Pixels label the data for the record ("mnist", "unit"): Run
+	// trains on the sets it is given and does not read them.
 	Data   string `json:"data,omitempty"`
 	Pixels string `json:"pixels,omitempty"`
 
 	// Net is n₀, n₁, …, n_L. nil means [inputs, 30, classes] from the
 	// training set: 784,30,10 on MNIST.
 	Net []int `json:"net"`
-	// Act is one activation for every layer ("sigmoid"), one per layer
-	// ("relu,relu,softmax"), or, for nets with more than two layers, two:
-	// hidden then output ("relu,softmax"). "" means sigmoid.
-	Act        string `json:"act"`
-	Cost       string `json:"cost"`       // "" means quadratic
-	Reduction  string `json:"reduction"`  // "" means mean: C = (1/m) Σ_x C_x over a mini-batch of m
-	Convention string `json:"convention"` // "" means row
-	Init       string `json:"init"`       // "" means normal, N(0,1)
+	// Act is one activation for every layer (sigmoid), one per layer
+	// (relu,relu,softmax), or two: hidden then output (relu,softmax); see
+	// derive.Acts.Layers. nil means sigmoid.
+	Act        derive.Acts       `json:"act"`
+	Cost       derive.Cost       `json:"cost"`
+	Reduction  derive.Reduction  `json:"reduction"` // zero value mean: C = (1/m) Σ_x C_x over a mini-batch of m
+	Convention derive.Convention `json:"convention"`
+	Init       derive.Init       `json:"init"` // zero value normal, N(0,1)
 
 	Eta    float64 `json:"eta"`    // learning rate η; 0 means 3
 	Batch  int     `json:"batch"`  // mini-batch size m; 0 means 10
@@ -68,6 +69,9 @@ type Config struct {
 	// CurvatureExamples training examples (0 means 1000).
 	Curvature         bool `json:"curvature"`
 	CurvatureExamples int  `json:"curvature_examples,omitempty"`
+
+	// MaxMemory is the most Memory may estimate; 0 means budget.Default.
+	MaxMemory budget.Bytes `json:"-"`
 }
 
 // NoTraining as Config.Epochs measures the starting point (and probes it,
@@ -127,39 +131,20 @@ func (c Config) resolve(inputs, classes, examples int) (Config, spec, error) {
 	if out := c.Net[len(c.Net)-1]; out != classes {
 		return c, sp, fmt.Errorf("net %s: the output layer has %d units but the data has %d classes", joinInts(c.Net), out, classes)
 	}
-	sp.sizes = c.Net
 	L := len(c.Net) - 1
 
-	var err error
-	if c.Act == "" {
-		c.Act = "sigmoid"
+	if len(c.Act) == 0 {
+		c.Act = derive.Acts{derive.Sigmoid}
 	}
-	if sp.acts, err = parseActs(c.Act, L); err != nil {
+	acts, err := c.Act.Layers(L)
+	if err != nil {
+		return c, sp, fmt.Errorf("act: %v", err)
+	}
+	ns := derive.NetSpec{Convention: c.Convention, Sizes: c.Net, Acts: acts, Cost: c.Cost, Reduction: c.Reduction, Init: c.Init}
+	if err := ns.Validate(); err != nil {
 		return c, sp, err
 	}
-	c.Cost = orDefault(c.Cost, "quadratic")
-	if sp.cost, err = derive.ParseCost(c.Cost); err != nil {
-		return c, sp, err
-	}
-	c.Reduction = orDefault(c.Reduction, "mean")
-	if sp.red, err = derive.ParseReduction(c.Reduction); err != nil {
-		return c, sp, err
-	}
-	c.Convention = orDefault(c.Convention, "row")
-	if sp.conv, err = derive.ParseConvention(c.Convention); err != nil {
-		return c, sp, err
-	}
-	c.Init = orDefault(c.Init, "normal")
-	if sp.init, err = derive.ParseInit(c.Init); err != nil {
-		return c, sp, err
-	}
-	out := sp.acts[L-1]
-	switch {
-	case sp.cost == derive.CrossEntropy && out != derive.Sigmoid && out != derive.Softmax:
-		return c, sp, fmt.Errorf("cost cross-entropy needs outputs in (0,1): a sigmoid or softmax output layer, not %v", out)
-	case sp.cost == derive.LogLikelihood && out != derive.Sigmoid && out != derive.Softmax:
-		return c, sp, fmt.Errorf("cost log-likelihood needs positive outputs: a softmax (or sigmoid) output layer, not %v", out)
-	}
+	sp = spec{sizes: c.Net, acts: acts, cost: c.Cost, red: c.Reduction, conv: c.Convention, init: c.Init}
 
 	if c.Eta == 0 {
 		c.Eta = DefaultEta
@@ -206,49 +191,48 @@ func (c Config) resolve(inputs, classes, examples int) (Config, spec, error) {
 	if c.CurvatureExamples < 0 {
 		return c, sp, fmt.Errorf("curvature examples %d: want a positive number", c.CurvatureExamples)
 	}
+	what := fmt.Sprintf("training a %s network on %d examples", joinInts(c.Net), c.examples(examples))
+	if err := budget.Check(what, c.Memory(examples), c.MaxMemory); err != nil {
+		return c, sp, err
+	}
 	return c, sp, nil
 }
 
-// parseActs reads Config.Act for L layers.
-func parseActs(s string, L int) ([]derive.Activation, error) {
-	names := strings.Split(s, ",")
-	var list []derive.Activation
-	for _, n := range names {
-		a, err := derive.ParseActivation(strings.TrimSpace(n))
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, a)
+// evalChunk is the number of examples Memory assumes a measuring pass
+// holds at once.
+const evalChunk = 1000
+
+func (c Config) examples(n int) int {
+	if c.TrainSize > 0 {
+		return min(c.TrainSize, n)
 	}
-	acts := make([]derive.Activation, L)
-	switch {
-	case len(list) == 1:
-		for i := range acts {
-			acts[i] = list[0]
-		}
-	case len(list) == L:
-		copy(acts, list)
-	case len(list) == 2 && L > 2:
-		for i := range acts {
-			acts[i] = list[0]
-		}
-		acts[L-1] = list[1]
-	default:
-		return nil, fmt.Errorf("act %q: %d activations for %d layers; give one for all, one per layer, or hidden,output", s, len(list), L)
-	}
-	for i, a := range acts[:L-1] {
-		if a == derive.Softmax {
-			return nil, fmt.Errorf("act %q: softmax is for the output layer only, not hidden layer %d", s, i+1)
-		}
-	}
-	return acts, nil
+	return n
 }
 
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
+// Memory estimates what training takes beyond the data sets themselves,
+// for a training set of examples examples: the parameters P about eight
+// times over (the network, the step's copy, the gradient, and the
+// measurements' copies), the first layer's inputs once more (the sparse
+// copy the steps read), a mini-batch and a measuring chunk of evalChunk
+// examples through every layer (z, a and δ of each unit, twice), and with
+// Curvature the Lanczos vectors (Iterations + 8 vectors of P) and the
+// probed examples through every layer. Net must be set (resolve sets it).
+func (c Config) Memory(examples int) budget.Bytes {
+	P := budget.Params(c.Net)
+	n0 := 0
+	if len(c.Net) > 0 {
+		n0 = c.Net[0]
 	}
-	return s
+	perExample := budget.Count(2, n0+4*min(budget.Units(c.Net), math.MaxInt32))
+	need := budget.Sum(
+		budget.Floats(8, P),
+		budget.Floats(2, c.examples(examples), n0),
+		budget.Floats(perExample, max(c.Batch, DefaultBatch)+evalChunk),
+	)
+	if c.Curvature {
+		need = need.Plus(budget.Floats(30+8, P)).Plus(budget.Floats(perExample, c.CurvatureExamples))
+	}
+	return need
 }
 
 func joinInts(v []int) string {

@@ -33,19 +33,19 @@ func TestRowAndPerExampleTrainAlike(t *testing.T) {
 	sparse := sparsify(rng, randomSet(rng, 200, 20, 3), 0.8) // MNIST-like: 80% zeros
 	for _, act := range []string{"sigmoid", "tanh,softmax", "relu,sigmoid"} {
 		set := blobs(t, 200, 3)
-		cost := "quadratic"
+		cost := derive.Quadratic
 		if act != "sigmoid" {
-			cost = "log-likelihood"
+			cost = derive.LogLikelihood
 		}
 		if act == "relu,sigmoid" {
-			set, cost = sparse, "cross-entropy"
+			set, cost = sparse, derive.CrossEntropy
 		}
 		_, inputs := set.X.Dims()
-		base := Config{Net: []int{inputs, 8, 3}, Act: act, Cost: cost, Eta: 0.1, Batch: 7, Lambda: 0.1}
+		base := Config{Net: []int{inputs, 8, 3}, Act: mustActs(act), Cost: cost, Eta: 0.1, Batch: 7, Lambda: 0.1}
 		trainers := map[derive.Convention]*trainer{}
 		for _, c := range derive.Conventions {
 			cfg := base
-			cfg.Convention = c.String()
+			cfg.Convention = c
 			cfg, sp, err := cfg.resolve(inputs, 3, set.Len())
 			require.NoError(t, err)
 			trainers[c] = newTrainer(cfg, sp, set)
@@ -91,7 +91,7 @@ func TestStepReportsOverflow(t *testing.T) {
 	}
 	for _, c := range derive.Conventions {
 		for _, eta := range []float64{1e-25, 1e290} {
-			cfg, sp, err := Config{Net: []int{30, 40, 3}, Act: "relu,identity", Convention: c.String(), Eta: eta, Reduction: "sum"}.resolve(30, 3, set.Len())
+			cfg, sp, err := Config{Net: []int{30, 40, 3}, Act: mustActs("relu,identity"), Convention: c, Eta: eta, Reduction: derive.Sum}.resolve(30, 3, set.Len())
 			require.NoError(t, err)
 			tr := newTrainer(cfg, sp, set)
 			cost, finite := tr.step([]int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
@@ -112,7 +112,7 @@ func TestRunConventionsAgree(t *testing.T) {
 	train, test := blobs(t, 150, 1), blobs(t, 60, 1)
 	var hs []*History
 	for _, c := range derive.Conventions {
-		h, err := Run(Config{Net: []int{2, 6, 3}, Convention: c.String(), Eta: 1, Epochs: 3}, train, nil, test, nil)
+		h, err := Run(Config{Net: []int{2, 6, 3}, Convention: c, Eta: 1, Epochs: 3}, train, nil, test, nil)
 		require.NoError(t, err)
 		hs = append(hs, h)
 	}
@@ -141,7 +141,7 @@ func toF(v []Float) []float64 {
 func TestRunLearnsBlobs(t *testing.T) {
 	train, test := blobs(t, 300, 1), blobs(t, 150, 1)
 	var calls, done int
-	h, err := Run(Config{Net: []int{2, 10, 3}, Init: "normal-scaled", Eta: 1, Epochs: 20}, train, nil, test, func(p Progress) {
+	h, err := Run(Config{Net: []int{2, 10, 3}, Init: derive.NormalScaled, Eta: 1, Epochs: 20}, train, nil, test, func(p Progress) {
 		calls++
 		if p.Done != nil {
 			done++
@@ -203,7 +203,7 @@ func TestStopping(t *testing.T) {
 // is kept.
 func TestDivergence(t *testing.T) {
 	train := blobs(t, 500, 5)
-	h, err := Run(Config{Net: []int{2, 20, 3}, Act: "relu,identity", Reduction: "sum", Eta: 5, Batch: 50, Epochs: 3}, train, nil, nil, nil)
+	h, err := Run(Config{Net: []int{2, 20, 3}, Act: mustActs("relu,identity"), Reduction: derive.Sum, Eta: 5, Batch: 50, Epochs: 3}, train, nil, nil, nil)
 	require.NoError(t, err)
 	assert.Equal(t, Diverged, h.Stopped)
 	require.NotNil(t, h.Divergence)
@@ -233,7 +233,7 @@ func TestDivergenceBlamesLambda(t *testing.T) {
 	assert.Contains(t, cause, "here λ < 333")
 	assert.NotContains(t, cause, "try a smaller η")
 
-	h, err = Run(Config{Net: []int{2, 20, 3}, Act: "relu,identity", Reduction: "sum", Eta: 5, Batch: 50, Lambda: 1, Epochs: 3}, train, nil, nil, nil)
+	h, err = Run(Config{Net: []int{2, 20, 3}, Act: mustActs("relu,identity"), Reduction: derive.Sum, Eta: 5, Batch: 50, Lambda: 1, Epochs: 3}, train, nil, nil, nil)
 	require.NoError(t, err)
 	require.Equal(t, Diverged, h.Stopped)
 	assert.Contains(t, h.Divergence.Cause, "sum reduction and batch 50")
@@ -246,18 +246,19 @@ func TestConfigErrors(t *testing.T) {
 		cfg  Config
 		want string
 	}{
-		{Config{Act: "sigmod"}, `unknown activation "sigmod"`},
-		{Config{Act: "softmax,sigmoid"}, "softmax is for the output layer"},
-		{Config{Cost: "cross-entropy", Act: "relu"}, "needs outputs in (0,1)"},
-		{Config{Init: "zeros"}, "want one of normal, normal-scaled"},
+		{Config{Act: mustActs("softmax,sigmoid")}, "softmax is only allowed on the output layer"},
+		{Config{Cost: derive.CrossEntropy, Act: mustActs("relu")}, "needs outputs in (0,1)"},
+		{Config{Init: derive.Init(99)}, "init(99) has no name"},
 		{Config{Net: []int{784, 30, 10}}, "the input layer has 784 units but the data has 2 inputs"},
 		{Config{Net: []int{2, 30, 10}}, "the output layer has 10 units but the data has 3 classes"},
 		{Config{Eta: -1}, "eta -1"},
 		{Config{Batch: -3}, "batch -3"},
 		{Config{TrainSize: 21}, "train size 21: want 1 to 20"},
-		{Config{Act: "relu,relu,softmax"}, "3 activations for 2 layers"},
-		{Config{Reduction: "avg"}, "want one of sum, mean"},
-		{Config{Convention: "col"}, "want one of row, column, per-example"},
+		{Config{Act: mustActs("relu,relu,softmax")}, "3 activations for 2 layers"},
+		{Config{Reduction: derive.Reduction(2)}, "reduction(2) has no name"},
+		{Config{Convention: derive.Convention(-1)}, "convention(-1) has no name"},
+		{Config{Net: []int{2, 1 << 40, 3}}, "more than the limit of 4 GiB"},
+		{Config{Net: []int{2, 1 << 20, 3}, MaxMemory: 1 << 20}, "more than the limit of 1 MiB"},
 	} {
 		_, err := Run(tc.cfg, train, nil, nil, nil)
 		require.Error(t, err, tc.want)
@@ -314,14 +315,14 @@ func TestRunRecordsCurvature(t *testing.T) {
 // z sums ~100 positive terms), so the net gives every input the same output.
 func TestUniform01SaturatesOnMNIST(t *testing.T) {
 	train := smallMNIST(t, 300, data.Unit)
-	h, err := Run(Config{Init: "uniform01", Epochs: NoTraining}, train, nil, nil, nil)
+	h, err := Run(Config{Init: derive.Uniform01, Epochs: NoTraining}, train, nil, nil, nil)
 	require.NoError(t, err)
 	e := h.Epochs[0]
 	assert.Greater(t, float64(e.SaturatedByLayer[0]), 0.99, "hidden layer")
 	assert.Equal(t, 1, e.DistinctPredictions)
 	assert.Less(t, float64(e.OutputSpread), 1e-3)
 
-	h, err = Run(Config{Init: "uniform-half", Epochs: NoTraining}, train, nil, nil, nil)
+	h, err = Run(Config{Init: derive.UniformHalf, Epochs: NoTraining}, train, nil, nil, nil)
 	require.NoError(t, err)
 	assert.Less(t, float64(h.Epochs[0].SaturatedByLayer[0]), 0.5)
 	assert.Zero(t, h.Epochs[0].ExpOverflow)

@@ -190,11 +190,15 @@ func TestStepAllocatesNothing(t *testing.T) {
 	big := randomSet(rng, 40, 784, 10) // MNIST's shape: mul works in panels
 	for _, c := range derive.Conventions {
 		for _, out := range []string{"sigmoid", "softmax", "big"} {
-			cfg, sp, err := Config{Convention: c.String(), Act: "tanh," + out, Net: []int{6, 5, 3}, Eta: 0.1}.resolve(6, 3, 40)
+			var cfg Config
+			var sp spec
+			var err error
 			set := set
 			if out == "big" {
-				cfg, sp, err = Config{Convention: c.String(), Eta: 0.1}.resolve(784, 10, 40)
+				cfg, sp, err = Config{Convention: c, Eta: 0.1}.resolve(784, 10, 40)
 				set = big
+			} else {
+				cfg, sp, err = Config{Convention: c, Act: mustActs("tanh," + out), Net: []int{6, 5, 3}, Eta: 0.1}.resolve(6, 3, 40)
 			}
 			require.NoError(t, err)
 			tr := newTrainer(cfg, sp, set)

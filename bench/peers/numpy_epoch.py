@@ -1,6 +1,6 @@
 """One epoch of Nielsen's chapter 1 run, vectorized over the mini-batch in numpy.
 
-[784, 30, 10] sigmoid, quadratic cost averaged over the batch, N(0,1)
+[784, 30, 10] (HIDDEN units instead of 30 when set) sigmoid, quadratic cost averaged over the batch, N(0,1)
 weights, batches of 10, eta 3, on the first 50,000 MNIST training images
 (pixels / 255), in the row layout (X is 10x784, Z = X W + b). Prints one JSON
 object: the best seconds per epoch of REPEAT epochs (default 3), every run,
@@ -70,15 +70,16 @@ def main():
     labels = idx(os.path.join(d, "train-labels-idx1-ubyte.gz"), 8)[:n]
     Y = np.eye(10)[labels]
     rng = np.random.default_rng(1)
-    W1, b1 = rng.standard_normal((784, 30)), rng.standard_normal(30)
-    W2, b2 = rng.standard_normal((30, 10)), rng.standard_normal(10)
+    hidden = int(os.environ.get("HIDDEN", "30"))
+    W1, b1 = rng.standard_normal((784, hidden)), rng.standard_normal(hidden)
+    W2, b2 = rng.standard_normal((hidden, 10)), rng.standard_normal(10)
     runs = []
     for _ in range(int(os.environ.get("REPEAT", "3"))):
         t = time.perf_counter()
         epoch(X, Y, W1, b1, W2, b2, rng)
         runs.append(time.perf_counter() - t)
     a2 = 1 / (1 + np.exp(-(1 / (1 + np.exp(-(X[:10000] @ W1 + b1))) @ W2 + b2)))
-    print(json.dumps({"seconds": min(runs), "runs": runs, "numpy": np.__version__, "blas": blas(),
+    print(json.dumps({"seconds": min(runs), "runs": runs, "hidden": hidden, "numpy": np.__version__, "blas": blas(),
                       "threads": {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")},
                       "train_accuracy_first_10000": float((a2.argmax(axis=1) == labels[:10000]).mean())}))
 
