@@ -117,8 +117,9 @@ func lexLine(n int, text []rune) ([]token, []*Error) {
 		switch {
 		case r == '#':
 			i = len(text)
-		case r == ' ' || r == '\t' || r == '\r' || r == '\u00a0' || r == '\ufeff' || r == '$':
-			// $ delimits LaTeX maths: pasted $dW^{[2]} = …$ reads as its inside.
+		case r == ' ' || r == '\t' || r == '\r' || r == '\u00a0' || r == '\ufeff' || r == '$' || r == '`':
+			// $ delimits LaTeX maths and ` Markdown code: pasted
+			// $dW^{[2]} = …$ or `dW2 = …` reads as its inside.
 			lineStart = wasStart
 			i++
 		case wasStart && (r == '/' && at(i+1) == '/' || r == '%'):
@@ -266,8 +267,11 @@ func lexLine(n int, text []rune) ([]token, []*Error) {
 		case r == '×' || r == '·' || r == '⋅':
 			fail(p, "%q is ambiguous: write @ for the matrix product or * (or ⊙) for the elementwise one", string(r))
 			i++
+		case r == '&' || r == '|' || r == '~' || r == '!':
+			fail(p, "%q (a logical or bitwise operator) is not part of the language: a mask is a comparison, as in dA1 * (Z1 > 0)", string(r))
+			i++
 		default:
-			fail(p, "unexpected character %q", string(r))
+			fail(p, "unexpected character %q: the operators are + - * / @ ⊙ ** and ᵀ (docs/formulas.md lists every spelling)", string(r))
 			i++
 		}
 	}

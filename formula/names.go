@@ -290,8 +290,9 @@ func (p *Program) TooManyLayers(m int) *Error {
 	if top < 1<<20 {
 		est = fmt.Sprintf("about %s", bytesText(LayerBytes(top, m)))
 	}
-	return errorf(at, KindName, "%s names layer %d: a network drawn for a formula file has at most %d layers (%s at most), and %d layers would take %s; give --net or --problem for the network you mean",
-		name, top, MaxLayers, bytesText(LayerBytes(MaxLayers, m)), top, est)
+	layer := name[strings.IndexFunc(name, unicode.IsDigit):] // as written: it may not fit an int
+	return errorf(at, KindName, "%s names layer %s: a network drawn for a formula file has at most %d layers (%s at most), and %s layers would take %s; give --net or --problem for the network you mean",
+		name, layer, MaxLayers, bytesText(LayerBytes(MaxLayers, m)), layer, est)
 }
 
 func bytesText(b float64) string {

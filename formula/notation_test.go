@@ -115,6 +115,7 @@ func TestNotationsMatchPlain(t *testing.T) {
 		{"\\frac{a}{b}", "\\frac{A2 - Y}{A2 * (1 - A2)}", "(A2 - Y) / (A2 * (1 - A2))"},
 		{"\\left( \\right)", "\\left(A2 - Y\\right) * 2", "(A2 - Y) * 2"},
 		{"$…$", "$A1^T @ dZ2$", "A1ᵀ @ dZ2"},
+		{"Markdown `…`", "`A1.T @ dZ2`", "A1ᵀ @ dZ2"},
 		{"g^{[1]'}", "g^{[1]'}(Z^{[1]})", "sigmoid'(Z1)"},
 		{"g^{[1]\\prime}", "g^{[1]\\prime}(Z^{[1]})", "sigmoid'(Z1)"},
 		// MATLAB and Octave
@@ -337,6 +338,7 @@ func TestUnsupportedNamed(t *testing.T) {
 		{"dW2 = np.pi", 10, "np.pi is not part of the language"},
 		{"dW2 = (A1ᵀ @ dZ2", 7, "never closed on this line"},
 		{"dW2 = A1⁻¹", 9, "backprop needs no inverse"},
+		{"dZ1 = dA1 & (Z1 > 0)", 11, "a mask is a comparison"},
 		{"dW2 = ∑ dZ2", 7, "a sum over the batch is sum(M, axis)"},
 		{"A1 = np.tanh(Z1)", 1, ""}, // parses; refused when names resolve
 	} {
@@ -456,6 +458,7 @@ func TestBounds(t *testing.T) {
 	assert.Contains(t, e.Msg, "GiB")
 	prog, err = Parse("dW99999999999999999999 = A1")
 	require.NoError(t, err)
+	assert.Contains(t, prog.TooManyLayers(5).Msg, "names layer 99999999999999999999: a network drawn for a formula file has at most 64 layers")
 	assert.Contains(t, prog.TooManyLayers(5).Msg, "more memory than any machine has")
 	prog, err = Parse("dW64 = A63ᵀ @ dZ64")
 	require.NoError(t, err)

@@ -2,6 +2,8 @@ package formula
 
 import (
 	"fmt"
+	"strings"
+	"unicode"
 )
 
 // resolve checks, before anything runs, that every name and function a
@@ -97,8 +99,12 @@ func layerError(p Pos, name string, info nameInfo, L int) *Error {
 	if info.layer == 0 && lo == 1 {
 		return errorf(p, KindName, "%s: layer 0 is the input X, it has no %s; layers are numbered 1…%d", name, family, L)
 	}
-	return errorf(p, KindName, "%s: the network has %d layer%s, so %s runs from layer %d to %d; there is no layer %d",
-		name, L, plural(L), family, lo, hi, info.layer)
+	layer := fmt.Sprint(info.layer)
+	if info.layer == tooDeep {
+		layer = name[strings.IndexFunc(name, unicode.IsDigit):]
+	}
+	return errorf(p, KindName, "%s: the network has %d layer%s, so %s runs from layer %d to %d; there is no layer %s",
+		name, L, plural(L), family, lo, hi, layer)
 }
 
 func plural(n int) string {
