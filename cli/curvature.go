@@ -31,7 +31,9 @@ With --epochs N the start and the end of training are probed. The flags are
 those of train; --json prints the training history, whose "curvature" list
 holds the probes.
 
-Exit status: 0 probed; 1 training diverged; 2 bad input.`,
+Exit status: 0 probed; 1 training diverged; 2 bad input (a flag, or a data
+file) or output that cannot be written; 3 internal error (a bug: please
+report it).`,
 		Example: `  backproof curvature --init uniform01                # the thread's starting point
   backproof curvature --init uniform01 --epochs 30    # where its training got stuck
   backproof curvature --data xor --net 2,2,2 --epochs 500 --eta 2`,

@@ -89,7 +89,8 @@ a plateau), saturation.png and first-epoch.png (inside epoch 1, by step),
 and lists them with captions that say what each shows and what to conclude.
 A run that diverges is drawn up to its last epoch.
 
-Exit status: 0 trained; 1 diverged; 2 bad input (a flag, or a data file).`,
+Exit status: 0 trained; 1 diverged; 2 bad input (a flag, or a data file) or
+output that cannot be written; 3 internal error (a bug: please report it).`,
 		Example: `  backproof train --epochs 30                      # Nielsen ch. 1: 784,30,10, η 3, batch 10
   backproof train --init uniform01 --epochs 5       # the thread: every input gives the same output
   backproof train --init uniform01 --epochs 3 --train-size 5000 --plots plateau   # its figures
