@@ -89,7 +89,8 @@ type Trajectory struct {
 	// parameters (incoming weights, bias, outgoing weights): 0 exactly
 	// while a run stays in the symmetric subspace.
 	Asymmetry []float64
-	Final     []float64 // θ after the last step
+	Final     []float64   // θ after the last step
+	Thetas    [][]float64 // θ at each recorded step
 }
 
 // Saddle is the result of the saddle experiment: the symmetric critical
@@ -243,6 +244,7 @@ func descend(name string, net *derive.Net, X, Y *mat.Dense, θ0 []float64, r Sad
 		tr.GradNorm = append(tr.GradNorm, floats.Norm(g, 2))
 		tr.Accuracy = append(tr.Accuracy, accuracy(work, X, Y))
 		tr.Asymmetry = append(tr.Asymmetry, asymmetry(work))
+		tr.Thetas = append(tr.Thetas, append([]float64(nil), θ...))
 	}
 	record(0)
 	for step := 1; step <= r.Steps; step++ {

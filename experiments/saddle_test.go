@@ -7,6 +7,7 @@ import (
 
 	"github.com/backproof/backproof/curvature"
 	"github.com/backproof/backproof/data"
+	"github.com/backproof/backproof/derive"
 	"github.com/backproof/backproof/train"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -161,7 +162,7 @@ func TestUniformPlateau(t *testing.T) {
 	require.Len(t, rep.Blocks, 2)
 	assert.True(t, rep.Blocks[0].Flat, "the saturated first layer is flat")
 
-	h, err := train.Run(train.Config{Init: "uniform01", Epochs: train.NoTraining, Curvature: true, CurvatureExamples: 300},
+	h, err := train.Run(train.Config{Init: derive.Uniform01, Epochs: train.NoTraining, Curvature: true, CurvatureExamples: 300},
 		tr.Subset(1000), nil, nil, nil)
 	require.NoError(t, err)
 	require.NotEmpty(t, h.Curvature)

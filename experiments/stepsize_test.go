@@ -1,10 +1,7 @@
-package plots
+package experiments
 
 import (
-	"image/png"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/backproof/backproof/derive"
@@ -51,20 +48,5 @@ func TestStepCurves(t *testing.T) {
 		assert.InDelta(t, math.Log10(best[c.Method]), math.Log10(c.Steps[lo]), 1.5, "%v: bottom of the V", c.Method)
 		assert.Greater(t, c.Errors[0], 10*c.Errors[lo], "%v: truncation on the right", c.Method)
 		assert.Greater(t, c.Errors[len(c.Errors)-1], 10*c.Errors[lo], "%v: rounding on the left", c.Method)
-	}
-}
-
-func TestStepSizeWritesPNG(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "step.png")
-	require.NoError(t, StepSize(stepProblem(t), path))
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	img, err := png.Decode(f)
-	require.NoError(t, err)
-	assert.Equal(t, 7*96, img.Bounds().Dx(), "7 inches at gonum/plot's 96 dpi")
-	if dir := os.Getenv("BACKPROOF_PLOTS"); dir != "" { // to look at it
-		raw, _ := os.ReadFile(path)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, "stepsize.png"), raw, 0o644))
 	}
 }

@@ -32,8 +32,7 @@ type Figure struct {
 var HistoryFigures = []Figure{
 	{File: "cost.png", Title: "Cost per epoch", plots: costPlots,
 		Caption: `Cost per example on the training, validation and test sets after each epoch (0: the untrained net), ` +
-			`on a log10 axis when it spans more than a decade, else on a linear axis from 0 so that a flat stretch ` +
-			`looks flat. A falling cost alone is not learning: read it with accuracy.png (on the plateau of uniform ` +
+			`on a log10 axis in every run, so that runs compare side by side. A falling cost alone is not learning: read it with accuracy.png (on the plateau of uniform ` +
 			`[0,1) weights the cost falls from 4.5 to 2.1 in 30 epochs while every image gets the same answer). ` +
 			`Validation cost rising while training cost falls is overfitting. A set without a line was not measured.`},
 	{File: "accuracy.png", Title: "Accuracy per epoch", plots: accuracyPlots,
@@ -231,7 +230,7 @@ func costPlots(h *train.History, title string) ([]*plot.Plot, error) {
 			all = append(all, float64(s.cost(&h.Epochs[i])))
 		}
 	}
-	y := newValueAxis(all, spansDecades(all), false)
+	y := newValueAxis(all, true, false) // always log10: one scale for every run, so figures compare side by side
 	c.pl.Y.Label.Text = "cost per example" + y.labelSuffix()
 	y.apply(&c.pl.Y)
 	for _, s := range setSeries {
@@ -246,7 +245,7 @@ func costPlots(h *train.History, title string) ([]*plot.Plot, error) {
 func accuracyPlots(h *train.History, title string) ([]*plot.Plot, error) {
 	c := newEpochChart(h, title)
 	c.pl.Y.Label.Text = "accuracy (%)"
-	c.pl.Y.Min, c.pl.Y.Max = 0, 100
+	c.pl.Y.Min, c.pl.Y.Max = percentMin, percentMax
 	c.pl.Y.Tick.Marker = percentTicks{}
 	if err := c.chance(h); err != nil {
 		return nil, err
@@ -303,7 +302,7 @@ func saturationPlots(h *train.History, title string) ([]*plot.Plot, error) {
 	L := layerCount(h)
 	acts := layerActs(h.Config, L)
 	c.pl.Y.Label.Text = saturationLabel(h.Config, acts)
-	c.pl.Y.Min, c.pl.Y.Max = 0, 100
+	c.pl.Y.Min, c.pl.Y.Max = percentMin, percentMax
 	c.pl.Y.Tick.Marker = percentTicks{}
 	drawn := saturatingLayers(acts)
 	if len(drawn) > 1 {
@@ -337,7 +336,8 @@ func firstEpochPlots(h *train.History, title string) ([]*plot.Plot, error) {
 		return math.Log10(float64(s.Step))
 	}
 	setX := func(pl *plot.Plot) {
-		pl.X.Min, pl.X.Max = 0, math.Max(1, math.Log10(float64(max(steps, 1))))
+		top := math.Max(1, math.Log10(float64(max(steps, 1))))
+		pl.X.Min, pl.X.Max = -top/40, top*41/40
 		pl.X.Tick.Marker = logTicks{}
 	}
 	samples := orDash(h.Sets.Samples)
@@ -352,7 +352,7 @@ func firstEpochPlots(h *train.History, title string) ([]*plot.Plot, error) {
 	for _, s := range h.FirstEpoch {
 		costs = append(costs, float64(s.Cost))
 	}
-	y := newValueAxis(costs, spansDecades(costs), false)
+	y := newValueAxis(costs, true, false)
 	top.pl.Y.Label.Text = "cost per example" + y.labelSuffix()
 	y.apply(&top.pl.Y)
 	top.pl.X.Label.Text = fmt.Sprintf("mini-batch step inside epoch 1 (log10 scale; %d steps an epoch)", h.StepsPerEpoch)
@@ -368,7 +368,7 @@ func firstEpochPlots(h *train.History, title string) ([]*plot.Plot, error) {
 	setX(bottom.pl)
 	bottom.pl.X.Label.Text = top.pl.X.Label.Text
 	bottom.pl.Y.Label.Text = "%"
-	bottom.pl.Y.Min, bottom.pl.Y.Max = 0, 100
+	bottom.pl.Y.Min, bottom.pl.Y.Max = percentMin, percentMax
 	bottom.pl.Y.Tick.Marker = percentTicks{}
 	if err := bottom.chance(h); err != nil {
 		return nil, err

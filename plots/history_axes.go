@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/backproof/backproof/train"
@@ -20,7 +21,8 @@ type series struct {
 	xy     plotter.XYs
 	color  color.Color
 	dashes []vg.Length
-	thin   bool // a reference drawn under the others
+	thin   bool      // a reference drawn under the others
+	width  vg.Length // the line's width; 0 means the usual
 }
 
 // chart is one panel being built: the plot, and every line on it in the
@@ -29,9 +31,29 @@ type series struct {
 type chart struct {
 	pl      *plot.Plot
 	height  vg.Length // the panel's height
+	width   vg.Length // the panel's width; 0 means figureWidth
 	lines   []plotter.XYs
 	data    bool // whether a series with points was added (not only references)
 	longest int  // the longest legend entry, in characters
+	drawn   []drawnSeries
+	ends    []endMark
+	names   []string // the legend's entries, in order
+	side    bool     // the legend is drawn beside the panel (SideLegend): finish leaves it alone
+}
+
+// drawnSeries is a series on the chart with the plotters that draw it, so
+// that a later series lying on it can widen it.
+type drawnSeries struct {
+	series
+	line *plotter.Line
+	dots *plotter.Scatter
+}
+
+// endMark is where a curve ends in NaN or ±Inf (a diverged run): drawn as
+// a cross at the top of the panel.
+type endMark struct {
+	x     float64
+	color color.Color
 }
 
 func newChart(title string, height vg.Length) *chart {
@@ -42,7 +64,8 @@ func newChart(title string, height vg.Length) *chart {
 	return &chart{pl: pl, height: height}
 }
 
-// newEpochChart is a panel with epochs along x, from 0 to the last.
+// newEpochChart is a panel with epochs along x, from 0 to the last, with
+// a little room either side so that no point sits on the frame.
 func newEpochChart(h *train.History, title string) *chart {
 	c := newChart(title, panelHeight)
 	last := 1.0
@@ -51,14 +74,32 @@ func newEpochChart(h *train.History, title string) *chart {
 			last = math.Max(last, x)
 		}
 	}
-	c.pl.X.Min, c.pl.X.Max = 0, last
+	c.pl.X.Min, c.pl.X.Max = -last/40, last*41/40
 	c.pl.X.Label.Text = "epoch (0: before training)"
 	c.pl.X.Tick.Marker = epochTicks{}
+	if d := h.Divergence; d != nil {
+		x := float64(d.Epoch)
+		if h.StepsPerEpoch > 0 {
+			x = float64(d.Epoch-1) + float64(d.Step)/float64(h.StepsPerEpoch)
+		}
+		c.pl.X.Max = math.Max(c.pl.X.Max, x*41/40)
+		c.end(x, red)
+	}
 	return c
 }
 
+// Line widths: a series is drawn at baseWidth; one that a later series
+// lies on is widened so that it shows on both sides of it.
+const (
+	baseWidth = 1.5
+	widenBy   = 2.5
+)
+
 // add draws s as a line with a dot at each point, and names it in the
-// legend; a series without points is left out, legend and all.
+// legend; a series without points is left out, legend and all. A series
+// that lies on earlier ones (within 1% of the y range at every point) is
+// named "(≈ earlier)" in the legend and the earlier ones are widened
+// beneath it, so that no legend entry names a line that cannot be seen.
 func (c *chart) add(s series) error {
 	if len(s.xy) == 0 {
 		return nil
@@ -67,15 +108,53 @@ func (c *chart) add(s series) error {
 	if err != nil {
 		return err
 	}
-	line.Color, line.Dashes, line.Width = s.color, s.dashes, vg.Points(1.5)
+	line.Color, line.Dashes, line.Width = s.color, s.dashes, vg.Points(baseWidth)
 	dots.Color, dots.Shape, dots.Radius = s.color, draw.CircleGlyph{}, vg.Points(2)
 	if s.thin {
 		line.Width, dots.Radius = vg.Points(1), vg.Points(1.2)
 	}
+	if s.width > 0 {
+		line.Width = s.width
+	}
+	name := s.name
+	var under []string
+	width := line.Width
+	for i := len(c.drawn) - 1; i >= 0; i-- {
+		d := &c.drawn[i]
+		if !coincide(d.xy, s.xy, 0.01*(c.pl.Y.Max-c.pl.Y.Min)) {
+			continue
+		}
+		width += vg.Points(widenBy)
+		d.line.Width = max(d.line.Width, width)
+		d.dots.Radius = max(d.dots.Radius, width/2+vg.Points(0.5))
+		under = append([]string{d.name}, under...)
+	}
+	if len(under) > 0 {
+		name += " (≈ " + strings.Join(under, ", ") + ")"
+	}
 	c.pl.Add(line, dots)
-	c.legend(s.name, line, s.xy)
+	c.legend(name, line, s.xy)
+	c.drawn = append(c.drawn, drawnSeries{series: s, line: line, dots: dots})
 	c.data = true
 	return nil
+}
+
+// coincide says whether b lies on a: the same xs, and ys within tol.
+func coincide(a, b plotter.XYs, tol float64) bool {
+	if len(a) != len(b) || !(tol > 0) {
+		return false
+	}
+	for i := range a {
+		if math.Abs(a[i].X-b[i].X) > 1e-9 || math.Abs(a[i].Y-b[i].Y) > tol {
+			return false
+		}
+	}
+	return true
+}
+
+// end marks a curve that ends in NaN or ±Inf at x (see endMark).
+func (c *chart) end(x float64, col color.Color) {
+	c.ends = append(c.ends, endMark{x: x, color: col})
 }
 
 // hline draws a reference line across the panel at y; X.Min and X.Max
@@ -105,6 +184,7 @@ func (c *chart) chance(h *train.History) error {
 
 func (c *chart) legend(name string, thumb plot.Thumbnailer, xy plotter.XYs) {
 	c.pl.Legend.Add(name, thumb)
+	c.names = append(c.names, name)
 	c.lines = append(c.lines, xy)
 	c.longest = max(c.longest, utf8.RuneCountInString(name))
 }
@@ -127,7 +207,23 @@ func (c *chart) finish(note string) ([]*plot.Plot, error) {
 		labels.TextStyle[0].XAlign, labels.TextStyle[0].YAlign = draw.XCenter, draw.YCenter
 		c.pl.Add(labels)
 	}
-	c.placeLegend()
+	if !c.side {
+		c.placeLegend()
+	}
+	if len(c.ends) > 0 {
+		// Crosses in the room above the data, and one legend entry.
+		y0 := c.pl.Y.Max
+		c.pl.Y.Max += (c.pl.Y.Max - c.pl.Y.Min) * 0.06
+		for _, e := range c.ends {
+			sc, err := plotter.NewScatter(plotter.XYs{{X: e.x, Y: y0 + (c.pl.Y.Max-y0)/2}})
+			if err != nil {
+				return nil, err
+			}
+			sc.GlyphStyle = draw.GlyphStyle{Color: e.color, Shape: draw.CrossGlyph{}, Radius: vg.Points(5)}
+			c.pl.Add(sc)
+		}
+		c.pl.Legend.Add("NaN or ±Inf (diverged)", glyphLegend{draw.GlyphStyle{Color: red, Shape: draw.CrossGlyph{}, Radius: vg.Points(5)}})
+	}
 	return []*plot.Plot{c.pl}, nil
 }
 
@@ -146,8 +242,12 @@ func (c *chart) placeLegend() {
 	// the panel less 90 for the title and the x axis; an entry is about
 	// 13 points high and 6 wide a character.
 	dataH := c.height.Points() - 90
-	legW, legH := 24+6*float64(c.longest)+16, 13*float64(len(c.lines))+10
-	w, h := legW/(figureWidth.Points()-70), legH/dataH
+	legW, legH := 24+6*float64(c.longest)+16, 13*float64(len(c.lines)+min(len(c.ends), 1))+10
+	fw := figureWidth
+	if c.width > 0 {
+		fw = c.width
+	}
+	w, h := legW/(fw.Points()-70), legH/dataH
 	places := []struct {
 		top, left, middle bool
 	}{{true, false, false}, {true, true, false}, {true, false, true}, {true, true, true}, {false, false, false}, {false, true, false}}
@@ -212,7 +312,8 @@ func (c *chart) placeLegend() {
 type valueAxis struct {
 	log      bool
 	min, max float64 // the axis's range where the values are drawn
-	hasZero  bool    // a log axis with a place for exact zeros, at min
+	hasZero  bool    // a log axis with a place for exact zeros, at zero
+	zero     float64 // where exact zeros are drawn: a decade below the data
 }
 
 // newValueAxis fits an axis to the finite values of vals, with log10 of
@@ -228,7 +329,8 @@ func newValueAxis(vals []float64, log, zeros bool) valueAxis {
 		if hi == lo {
 			hi = lo + 1
 		}
-		return valueAxis{min: lo, max: hi + (hi-lo)/20} // room for the top line
+		// Room at both ends, so that a flat series is not drawn on the frame.
+		return valueAxis{min: lo - (hi-lo)/25, max: hi + (hi-lo)/20}
 	}
 	lo, hi := math.Inf(1), math.Inf(-1)
 	zero := false
@@ -243,13 +345,20 @@ func newValueAxis(vals []float64, log, zeros bool) valueAxis {
 	if lo > hi {
 		lo, hi = -1, 0
 	}
+	// Whole decades where the data leave room inside them; else a
+	// twentieth of the span beyond the data, so that no point, flat series
+	// or last point of a diverged run, is drawn on the frame.
+	pad := math.Max(hi-lo, 1) / 20
 	a := valueAxis{log: true, min: math.Floor(lo), max: math.Ceil(hi)}
-	if a.max == a.min {
-		a.max++
+	if lo-a.min < pad/2 {
+		a.min = lo - pad
+	}
+	if a.max-hi < pad/2 {
+		a.max = hi + pad
 	}
 	if zeros && zero {
-		a.min--
-		a.hasZero = true
+		a.hasZero, a.zero = true, math.Floor(lo)-1
+		a.min = a.zero - pad
 	}
 	return a
 }
@@ -260,7 +369,7 @@ func (a valueAxis) at(v float64) float64 {
 	case !a.log:
 		return v
 	case v == 0 && a.hasZero:
-		return a.min
+		return a.zero
 	case v > 0:
 		return math.Log10(v)
 	}
@@ -270,7 +379,7 @@ func (a valueAxis) at(v float64) float64 {
 func (a valueAxis) apply(ax *plot.Axis) {
 	ax.Min, ax.Max = a.min, a.max
 	if a.log {
-		ax.Tick.Marker = logTicks{hasZero: a.hasZero, zero: a.min}
+		ax.Tick.Marker = logTicks{hasZero: a.hasZero, zero: a.zero}
 	}
 }
 
@@ -279,18 +388,6 @@ func (a valueAxis) labelSuffix() string {
 		return " (log10 scale)"
 	}
 	return ""
-}
-
-// spansDecades says whether the finite positive values of vals span a
-// decade or more, and so need a log axis.
-func spansDecades(vals []float64) bool {
-	lo, hi := math.Inf(1), 0.0
-	for _, v := range vals {
-		if v > 0 && isFinite(v) {
-			lo, hi = math.Min(lo, v), math.Max(hi, v)
-		}
-	}
-	return hi >= 10*lo
 }
 
 // logTicks marks an axis drawn in log10 of its values: a tick at every
@@ -322,7 +419,11 @@ func (t logTicks) Ticks(lo, hi float64) []plot.Tick {
 			case int(e)%every == 0:
 				tick.Label = powerLabel(1, int(e), sci)
 			}
-			ticks = append(ticks, tick)
+			// Over many decades an unlabelled tick at each would draw a
+			// comb: only the labelled ones are kept.
+			if tick.Label != "" || span <= 8 {
+				ticks = append(ticks, tick)
+			}
 		}
 		if span > 6 || isZero || (t.hasZero && e < t.zero) {
 			continue
@@ -362,10 +463,14 @@ func (epochTicks) Ticks(lo, hi float64) []plot.Tick {
 	}
 	var ticks []plot.Tick
 	for v := math.Ceil(lo/step) * step; v <= hi; v += step {
-		ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', -1, 64)})
+		ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(math.Abs(v)*sign(v), 'f', -1, 64)})
 	}
 	return ticks
 }
+
+// percentMin and percentMax are the range of a percentage axis: a little
+// beyond 0 and 100, so that a series at 0% or 100% is not drawn on the frame.
+const percentMin, percentMax = -3.0, 103.0
 
 // percentTicks marks a percentage from 0 to 100: labels every 20, ticks
 // every 10, and nothing above 100 (where a legend may have made room).
@@ -384,4 +489,12 @@ func (percentTicks) Ticks(lo, hi float64) []plot.Tick {
 		ticks = append(ticks, t)
 	}
 	return ticks
+}
+
+// sign is −1 for negative v, else 1 (so that −0 becomes 0).
+func sign(v float64) float64 {
+	if v < 0 {
+		return -1
+	}
+	return 1
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
 )
 
 var nan = train.Float(math.NaN())
@@ -164,24 +165,31 @@ func TestRunName(t *testing.T) {
 	assert.Equal(t, "mnist, 5000 training examples, net 784,30,10 sigmoid, quadratic cost, init uniform01, η 3, mean over batch 10",
 		RunName(plateauHistory()))
 	assert.True(t, strings.HasSuffix(RunName(brokenHistory()), ", diverged at epoch 4, step 17"))
-	assert.Equal(t, "a training run", RunName(&train.History{}))
+	// The zero Config is the defaults, named as such.
+	assert.Equal(t, "a training run, quadratic cost, init normal, mean", RunName(&train.History{}))
 }
 
-// The plateau's gradient axis runs from 1e-13 to 1 in whole decades, with
-// the layer at the bottom; an exact zero gets a decade of its own below.
+// The plateau's gradient axis runs from below 1.5e-13 to 1e-4, with room
+// beyond the data at both ends (no point on the frame); an exact zero gets
+// a decade of its own below, and room below that.
 func TestGradNormAxis(t *testing.T) {
 	panels, err := gradNormPlots(plateauHistory(), "")
 	require.NoError(t, err)
 	y := panels[0].Y
-	assert.Equal(t, -13.0, y.Min)
-	assert.Equal(t, -4.0, y.Max, "1e-4 is above 2.8e-5")
+	lo := math.Log10(1.5e-13)
+	// pad = span/20 = (−4 − lo)/20 ≈ 0.41; lo is 0.18 above −13, under
+	// half a pad, so the axis goes a pad below lo.
+	assert.InDelta(t, lo-(math.Log10(1e-5)+1-lo)/20, y.Min, 0.05)
+	assert.Less(t, y.Min, lo-0.2)
+	assert.Equal(t, -4.0, y.Max, "1e-4 is well above 2.8e-5")
 	labels := tickLabels(y.Tick.Marker.Ticks(y.Min, y.Max))
 	assert.Equal(t, []string{"1e-12", "1e-10", "1e-8", "1e-6", "1e-4"}, labels)
 
 	panels, err = gradNormPlots(brokenHistory(), "")
 	require.NoError(t, err)
 	y = panels[0].Y
-	assert.Equal(t, -14.0, y.Min, "zero one decade below 1e-13")
+	assert.Less(t, y.Min, -14.0, "zero drawn at −14, one decade below 1e-13, with room below it")
+	assert.Greater(t, y.Min, -15.0)
 	assert.Equal(t, "0", tickLabels(y.Tick.Marker.Ticks(y.Min, y.Max))[0])
 }
 
@@ -203,12 +211,15 @@ func TestLogTicks(t *testing.T) {
 	}
 }
 
+// The cost axis is log10 in every run, so that two runs' figures compare
+// side by side, with room beyond the data at both ends.
 func TestCostAxis(t *testing.T) {
-	// 4.5 to 3: linear, from 0.
+	// 4.5 to 3: inside the decade 1 to 10.
 	panels, err := costPlots(plateauHistory(), "")
 	require.NoError(t, err)
 	assert.Equal(t, 0.0, panels[0].Y.Min)
-	assert.Equal(t, "cost per example", panels[0].Y.Label.Text)
+	assert.Equal(t, 1.0, panels[0].Y.Max)
+	assert.Equal(t, "cost per example (log10 scale)", panels[0].Y.Label.Text)
 	// 2.3 to 0.02: log10, 0.01 to 10.
 	h := plateauHistory()
 	for i := range h.Epochs {
@@ -218,7 +229,20 @@ func TestCostAxis(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, -2.0, panels[0].Y.Min)
 	assert.Equal(t, 1.0, panels[0].Y.Max)
-	assert.Equal(t, "cost per example (log10 scale)", panels[0].Y.Label.Text)
+}
+
+// A series that lies on an earlier one is named "(≈ earlier)" and the
+// earlier one is widened beneath it, so that both show.
+func TestOverlapWidens(t *testing.T) {
+	c := newChart("", panelHeight)
+	c.pl.Y.Min, c.pl.Y.Max = 0, 10
+	xy := plotter.XYs{{X: 0, Y: 1}, {X: 1, Y: 2}}
+	require.NoError(t, c.add(series{name: "training", xy: xy, color: trainColor}))
+	require.NoError(t, c.add(series{name: "test", xy: plotter.XYs{{X: 0, Y: 1.05}, {X: 1, Y: 2}}, color: testColor}))
+	require.NoError(t, c.add(series{name: "other", xy: plotter.XYs{{X: 0, Y: 5}, {X: 1, Y: 2}}, color: grey}))
+	assert.Greater(t, c.drawn[0].line.Width, c.drawn[1].line.Width)
+	assert.Equal(t, c.drawn[1].line.Width, c.drawn[2].line.Width)
+	assert.Equal(t, []string{"training", "test (≈ training)", "other"}, c.names)
 }
 
 // Only sigmoid and tanh layers are drawn in saturation.png.

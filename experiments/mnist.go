@@ -1,0 +1,148 @@
+package experiments
+
+import (
+	"fmt"
+
+	"github.com/backproof/backproof/curvature"
+	"github.com/backproof/backproof/data"
+	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/train"
+)
+
+// Sets are the data of the MNIST sweeps: training, validation (may be nil)
+// and test (may be nil) sets, as data.LoadMNIST splits them.
+type Sets struct {
+	Train, Validation, Test *data.Set
+}
+
+// Run is one labelled training run of a sweep.
+type Run struct {
+	Label   string
+	History *train.History
+}
+
+// Sweep runs train.Run once for each config of cfgs (labelled by labels)
+// on the sets d. progress, if not nil, gets train's progress reports with
+// the run's index. A config that does not fit the data is an error naming
+// the run.
+func Sweep(d Sets, cfgs []train.Config, labels []string, progress func(run int, p train.Progress)) ([]Run, error) {
+	var runs []Run
+	for i, cfg := range cfgs {
+		var cb func(train.Progress)
+		if progress != nil {
+			cb = func(p train.Progress) { progress(i, p) }
+		}
+		h, err := train.Run(cfg, d.Train, d.Validation, d.Test, cb)
+		if err != nil {
+			return runs, fmt.Errorf("run %q: %v", labels[i], err)
+		}
+		runs = append(runs, Run{Label: labels[i], History: h})
+	}
+	return runs, nil
+}
+
+// ReportInits are the init schemes of the report's init figures.
+var ReportInits = []derive.Init{derive.Normal, derive.Uniform01, derive.UniformHalf, derive.Xavier}
+
+// InitConfigs are base with each init of inits, labelled by name.
+func InitConfigs(base train.Config, inits []derive.Init) ([]train.Config, []string) {
+	var cfgs []train.Config
+	var labels []string
+	for _, in := range inits {
+		c := base
+		c.Init = in
+		cfgs = append(cfgs, c)
+		labels = append(labels, in.String())
+	}
+	return cfgs, labels
+}
+
+// ReportEtas are the learning rates of the report's η sweep: from 0.001,
+// where Nielsen's chapter 1 says learning is too slow, to 100, where it
+// says it fails.
+var ReportEtas = []float64{0.001, 0.01, 0.1, 1, 3, 10, 100}
+
+// EtaConfigs are base with each η of etas, labelled "η = 3".
+func EtaConfigs(base train.Config, etas []float64) ([]train.Config, []string) {
+	var cfgs []train.Config
+	var labels []string
+	for _, eta := range etas {
+		c := base
+		c.Eta = eta
+		cfgs = append(cfgs, c)
+		labels = append(labels, fmt.Sprintf("η = %g", eta))
+	}
+	return cfgs, labels
+}
+
+// ReportBatches are the mini-batch sizes of the report's sum-against-mean
+// figure.
+var ReportBatches = []int{1, 10, 100, 1000}
+
+// BatchConfigs are base with each reduction (sum, mean) and batch size of
+// batches, at base's η, labelled "sum, m = 10".
+func BatchConfigs(base train.Config, batches []int) ([]train.Config, []string) {
+	var cfgs []train.Config
+	var labels []string
+	for _, red := range []derive.Reduction{derive.Sum, derive.Mean} {
+		for _, m := range batches {
+			c := base
+			c.Reduction, c.Batch = red, m
+			cfgs = append(cfgs, c)
+			labels = append(labels, fmt.Sprintf("%s, m = %d", red, m))
+		}
+	}
+	return cfgs, labels
+}
+
+// Track is the curvature of one run probed along its training: gradient
+// norm and extreme Hessian eigenvalues at each point.
+type Track struct {
+	Name   string
+	Unit   string // what At counts: "epoch" or "step"
+	At     []float64
+	Probes []*curvature.Report
+}
+
+// MNISTTrack probes the run base describes after each number of epochs in
+// checkpoints (0 is the start), on its first examples training examples.
+// train.Run probes only where it stops, and is deterministic for a seed, so
+// the run is repeated up to each checkpoint: the probes lie on one
+// trajectory.
+func MNISTTrack(name string, d Sets, base train.Config, checkpoints []int, examples int, tick func()) (*Track, error) {
+	tr := &Track{Name: name, Unit: "epoch"}
+	for _, e := range checkpoints {
+		c := base
+		c.Epochs, c.Curvature, c.CurvatureExamples = e, true, examples
+		if e == 0 {
+			c.Epochs = train.NoTraining
+		}
+		h, err := train.Run(c, d.Train, nil, nil, nil)
+		if err != nil {
+			return nil, fmt.Errorf("%s, epoch %d: %v", name, e, err)
+		}
+		if h.Stopped == train.Diverged || len(h.Curvature) == 0 {
+			break
+		}
+		last := h.Curvature[len(h.Curvature)-1]
+		tr.At = append(tr.At, float64(last.Epoch))
+		tr.Probes = append(tr.Probes, last.Report)
+		if tick != nil {
+			tick()
+		}
+	}
+	return tr, nil
+}
+
+// SaddleTrack probes the nudged run of s at about n of its recorded steps.
+func SaddleTrack(s *Saddle, n int) *Track {
+	tr := &Track{Name: "XOR, symmetric start nudged (saddle)", Unit: "step"}
+	grad := CostGrad(s.Net, s.X, s.Y, s.Settings.Decay)
+	run := s.Nudged
+	every := max(1, len(run.Steps)/n)
+	for i := 0; i < len(run.Steps); i += every {
+		tr.At = append(tr.At, float64(run.Steps[i]))
+		tr.Probes = append(tr.Probes, curvature.Probe(grad, run.Thetas[i], nil, &curvature.Settings{Seed: s.Settings.Seed}))
+	}
+	return tr
+}

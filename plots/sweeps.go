@@ -1,0 +1,320 @@
+package plots
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"strings"
+
+	"github.com/backproof/backproof/experiments"
+	"github.com/backproof/backproof/train"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+)
+
+// Captions of the sweep figures, in the thread's terms.
+const (
+	InitLossCaption = `Training cost per example after each epoch (log10 scale) of the same [784, 30, 10] sigmoid net ` +
+		`trained the same way from four inits: N(0,1) (Nielsen's chapter 1), uniform [0,1) (the thread's opening post), ` +
+		`uniform [−0.5, 0.5) and Xavier. Conclusion: the cost of uniform [0,1) starts far higher and falls only by the ` +
+		`output layer's bias learning the average answer — its hidden layer is saturated from the first step — while ` +
+		`the zero-centred inits fall together. A falling cost alone is not learning: read it with init-accuracy.png.`
+	InitAccuracyCaption = `Test accuracy after each epoch for the four inits of init-loss.png; the grey dashed line is chance, ` +
+		`one class in ten. Uniform [0,1) stays near chance (about 10%: every image gets the same answer) while the ` +
+		`others pass 90% within an epoch or two. This is the thread's "the network does not learn" with a correct ` +
+		`gradient: the mistake is the init, not the derivative.`
+	GradientNormsCaption = `Norm of the training cost's gradient with respect to each layer's weights and biases, after ` +
+		`each epoch, log10 scale, one colour per init (solid: layer 1, dashed: layer 2; an exact 0 is drawn at the ` +
+		`bottom, labelled 0). Under uniform [0,1) the hidden layer's gradient sits ten decades below the others' — ` +
+		`σ′(z) ≈ 0 for every hidden unit — so no η and no number of epochs moves it: a plateau, not a minimum.`
+	SaturationCaption = `Percentage of hidden units (layer 1, over every training example) with |z| > 5, where σ′(z) is under ` +
+		`2.7% of its peak, after each epoch, one line per init. Uniform [0,1) puts every hidden unit there from the start ` +
+		`(z is a sum of hundreds of positive terms), which is why its gradient vanishes; the other inits keep most ` +
+		`units in the range where they still learn.`
+	LearningRateCaption = `Test accuracy after each epoch for learning rates η from 0.001 to 100, Nielsen's chapter 1 ` +
+		`network otherwise unchanged (quadratic cost, mean over mini-batches of 10, N(0,1) init). η = 0.001 learns far ` +
+		`too slowly (Nielsen: "too low"), η = 3 is chapter 1's choice, η = 100 overshoots: its sigmoids saturate and the ` +
+		`net falls to chance or diverges (a cross marks a NaN or ±Inf). Series that lie on one another are named ` +
+		`"(≈ …)" and drawn one inside the other.`
+	BatchCaption = `Test accuracy at the end of training against the mini-batch size m, at a fixed η = 3, for the cost ` +
+		`averaged over the batch (mean, C = (1/m)Σ_x C_x, Nielsen's η/m) and summed (sum, C = Σ_x C_x). With the mean ` +
+		`the step stays the same size whatever m is; with the sum it grows m-fold, so at m = 100 or 1000 the same η ` +
+		`saturates the net (accuracy at chance) or diverges (a cross). At m = 1 the two are the same run. This is ` +
+		`where the thread's 1/m goes: into the cost, and so into the step size.`
+)
+
+// newSweepChart is a panel with epochs along x, from 0 to the last epoch
+// (or divergence) of any run, with room either side.
+func newSweepChart(runs []experiments.Run, title string) *chart {
+	c := newChart(title, panelHeight)
+	c.side = true
+	last := 1.0
+	for _, r := range runs {
+		for i := range r.History.Epochs {
+			last = math.Max(last, epochX(r.History, &r.History.Epochs[i]))
+		}
+		if r.History.Divergence != nil {
+			last = math.Max(last, divergenceX(r.History))
+		}
+	}
+	c.pl.X.Min, c.pl.X.Max = -last/40, last*41/40
+	c.pl.X.Label.Text = "epoch (0: before training)"
+	c.pl.X.Tick.Marker = epochTicks{}
+	return c
+}
+
+// sweepChart draws value(e) for each run of runs against the epoch: on a
+// log10 axis (exact zeros at the bottom) or as a percentage.
+func sweepChart(runs []experiments.Run, title, ylabel string, log bool, value func(e *train.Epoch) float64,
+	style func(i int) (string, seriesStyle)) (*chart, error) {
+	c := newSweepChart(runs, title)
+	var y valueAxis
+	if log {
+		var all []float64
+		for _, r := range runs {
+			for i := range r.History.Epochs {
+				all = append(all, value(&r.History.Epochs[i]))
+			}
+		}
+		y = newValueAxis(all, true, true)
+		y.apply(&c.pl.Y)
+		ylabel += y.labelSuffix()
+	} else {
+		y = valueAxis{min: percentMin, max: percentMax}
+		c.pl.Y.Min, c.pl.Y.Max = percentMin, percentMax
+		c.pl.Y.Tick.Marker = percentTicks{}
+	}
+	c.pl.Y.Label.Text = ylabel
+	for i, r := range runs {
+		name, st := style(i)
+		h := r.History
+		xy := epochPoints(h, func(e *train.Epoch) float64 { return y.at(value(e)) })
+		if err := c.add(series{name: name, xy: xy, color: st.color, dashes: st.dashes}); err != nil {
+			return nil, err
+		}
+		if h.Divergence != nil {
+			c.end(divergenceX(h), st.color)
+		}
+	}
+	return c, nil
+}
+
+type plotColor = color.Color
+
+type seriesStyle struct {
+	color  color.Color
+	dashes []vg.Length
+}
+
+// divergenceX is where a diverged run's curve ends: the epoch and the
+// fraction of it that ran.
+func divergenceX(h *train.History) float64 {
+	d := h.Divergence
+	if h.StepsPerEpoch > 0 {
+		return float64(d.Epoch-1) + float64(d.Step)/float64(h.StepsPerEpoch)
+	}
+	return float64(d.Epoch)
+}
+
+func runStyle(runs []experiments.Run) func(i int) (string, seriesStyle) {
+	return func(i int) (string, seriesStyle) {
+		return runs[i].Label, seriesStyle{color: palette10[i%len(palette10)]}
+	}
+}
+
+// sweepTitle is a sweep's title: what it shows, and the settings the runs
+// share (the first run's, less what varies).
+func sweepTitle(what string, runs []experiments.Run) string {
+	if len(runs) == 0 {
+		return what
+	}
+	h := runs[0].History
+	c := h.Config
+	parts := []string{h.Sets.Train, fmt.Sprintf("net %v", c.Net), fmt.Sprintf("%v cost", c.Cost)}
+	same := func(f func(c train.Config) string) bool {
+		for _, r := range runs {
+			if f(r.History.Config) != f(c) {
+				return false
+			}
+		}
+		return true
+	}
+	if same(func(c train.Config) string { return c.Init.String() }) {
+		parts = append(parts, fmt.Sprintf("init %v", c.Init))
+	}
+	if same(func(c train.Config) string { return fmt.Sprint(c.Eta) }) {
+		parts = append(parts, fmt.Sprintf("η %g", c.Eta))
+	}
+	parts = append(parts, fmt.Sprintf("%v over batch %d", c.Reduction, c.Batch), fmt.Sprintf("%d epochs", c.Epochs), fmt.Sprintf("seed %d", c.Seed))
+	return what + "\n" + strings.Join(parts, ", ")
+}
+
+// InitLoss draws the training cost of each init's run, log10 scale.
+func InitLoss(runs []experiments.Run) (*plot.Plot, error) {
+	c, err := sweepChart(runs, sweepTitle("Training cost for each init", runs), "training cost per example", true,
+		func(e *train.Epoch) float64 { return float64(e.TrainCost) }, runStyle(runs))
+	if err != nil {
+		return nil, err
+	}
+	return finishOne(c, "no finite cost to draw")
+}
+
+// testAccuracy is the test accuracy in percent, else the validation one.
+func testAccuracy(e *train.Epoch) float64 {
+	if a := float64(e.TestAccuracy); !math.IsNaN(a) {
+		return 100 * a
+	}
+	return 100 * float64(e.ValidationAccuracy)
+}
+
+// InitAccuracy draws the test accuracy of each init's run.
+func InitAccuracy(runs []experiments.Run) (*plot.Plot, error) {
+	c, err := sweepChart(runs, sweepTitle("Test accuracy for each init", runs), "test accuracy (%)", false, testAccuracy, runStyle(runs))
+	if err != nil {
+		return nil, err
+	}
+	if err := chanceLine(c, runs); err != nil {
+		return nil, err
+	}
+	return finishOne(c, "no finite accuracy to draw")
+}
+
+func chanceLine(c *chart, runs []experiments.Run) error {
+	if len(runs) == 0 {
+		return nil
+	}
+	return c.chance(runs[0].History)
+}
+
+// GradientNorms draws each layer's gradient norm for each init's run: a
+// colour per run, solid for layer 1 and dashed for the others.
+func GradientNorms(runs []experiments.Run) (*plot.Plot, error) {
+	c := newSweepChart(runs, sweepTitle("Gradient norm per layer for each init", runs))
+	var all []float64
+	for _, r := range runs {
+		for j := range r.History.Epochs {
+			for _, g := range r.History.Epochs[j].GradNorm {
+				all = append(all, float64(g))
+			}
+		}
+	}
+	y := newValueAxis(all, true, true)
+	y.apply(&c.pl.Y)
+	c.pl.Y.Label.Text = "‖∂C/∂(W, b)‖ of the layer" + y.labelSuffix()
+	for i, r := range runs {
+		h := r.History
+		col := palette10[i%len(palette10)]
+		for l := 1; l <= layerCount(h); l++ {
+			var dash []vg.Length
+			if l > 1 {
+				dash = dashed
+			}
+			xy := epochPoints(h, func(e *train.Epoch) float64 { return y.at(at(e.GradNorm, l-1)) })
+			if err := c.add(series{name: fmt.Sprintf("%s, layer %d", r.Label, l), xy: xy, color: col, dashes: dash}); err != nil {
+				return nil, err
+			}
+		}
+		if h.Divergence != nil {
+			c.end(divergenceX(h), col)
+		}
+	}
+	return finishOne(c, "no finite gradient norm to draw")
+}
+
+// Saturation draws the saturated share of layer 1's units for each run.
+func Saturation(runs []experiments.Run) (*plot.Plot, error) {
+	c, err := sweepChart(runs, sweepTitle("Saturated hidden units for each init", runs), "hidden units with |z| > 5 (%)", false,
+		func(e *train.Epoch) float64 { return 100 * at(e.SaturatedByLayer, 0) }, runStyle(runs))
+	if err != nil {
+		return nil, err
+	}
+	return finishOne(c, "no finite saturated fraction to draw")
+}
+
+// LearningRate draws the test accuracy of each η's run.
+func LearningRate(runs []experiments.Run) (*plot.Plot, error) {
+	c, err := sweepChart(runs, sweepTitle("Test accuracy for each learning rate η", runs), "test accuracy (%)", false, testAccuracy, runStyle(runs))
+	if err != nil {
+		return nil, err
+	}
+	if err := chanceLine(c, runs); err != nil {
+		return nil, err
+	}
+	return finishOne(c, "no finite accuracy to draw")
+}
+
+func finishOne(c *chart, note string) (*plot.Plot, error) {
+	ps, err := c.finish(note)
+	if err != nil {
+		return nil, err
+	}
+	fitTitle(ps[0])
+	return ps[0], nil
+}
+
+// BatchMeanVsSum draws the final test accuracy against the batch size for
+// the sum and mean runs of experiments.BatchConfigs (labelled "sum, m = …"
+// and "mean, m = …"), with a cross where a run diverged.
+func BatchMeanVsSum(runs []experiments.Run) (*plot.Plot, error) {
+	c := newChart("", panelHeight)
+	c.side = true
+	if len(runs) > 0 {
+		h := runs[0].History
+		cf := h.Config
+		c.pl.Title.Text = fmt.Sprintf("Sum against mean over the mini-batch at a fixed η = %g\n%s, net %v, %v cost, %v init, %d epochs, seed %d",
+			cf.Eta, h.Sets.Train, cf.Net, cf.Cost, cf.Init, cf.Epochs, cf.Seed)
+	}
+	c.pl.X.Label.Text = "mini-batch size m (log10 scale)"
+	c.pl.Y.Label.Text = "test accuracy after the last epoch (%)"
+	c.pl.Y.Min, c.pl.Y.Max = percentMin, percentMax
+	c.pl.Y.Tick.Marker = percentTicks{}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, r := range runs {
+		m := math.Log10(float64(r.History.Config.Batch))
+		lo, hi = math.Min(lo, m), math.Max(hi, m)
+	}
+	if !(lo < hi) {
+		lo, hi = 0, 1
+	}
+	pad := (hi - lo) / 20
+	c.pl.X.Min, c.pl.X.Max = lo-pad, hi+pad
+	c.pl.X.Tick.Marker = logTicks{}
+	if err := chanceLine(c, runs); err != nil {
+		return nil, err
+	}
+	for k, red := range []string{"sum", "mean"} {
+		var xy plotter.XYs
+		col := palette10[k]
+		for _, r := range runs {
+			if r.History.Config.Reduction.String() != red {
+				continue
+			}
+			h := r.History
+			x := math.Log10(float64(h.Config.Batch))
+			if h.Stopped == train.Diverged {
+				c.end(x, col)
+			}
+			if a := lastAccuracy(h); isFinite(a) {
+				xy = append(xy, plotter.XY{X: x, Y: a})
+			}
+		}
+		name := red + ": C = Σ_x C_x"
+		if red == "mean" {
+			name = "mean: C = (1/m) Σ_x C_x"
+		}
+		if err := c.add(series{name: name, xy: xy, color: col, dashes: [][]vg.Length{nil, dashed}[k]}); err != nil {
+			return nil, err
+		}
+	}
+	return finishOne(c, "no finite accuracy to draw")
+}
+
+// lastAccuracy is the test (else validation) accuracy of the last recorded
+// epoch, in percent: for a diverged run the last before it diverged.
+func lastAccuracy(h *train.History) float64 {
+	if len(h.Epochs) == 0 {
+		return math.NaN()
+	}
+	return testAccuracy(&h.Epochs[len(h.Epochs)-1])
+}
