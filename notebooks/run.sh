@@ -28,7 +28,7 @@ for a in "$@"; do
   case "$a" in
     --write) write=1 ;;
     --committed) committed=1 ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "run.sh: unknown flag $a (flags: --write, --committed)" >&2; exit 2 ;;
     *) n="${a%.ipynb}"; n="$(basename "$n")"
        [ -f "$here/$n.ipynb" ] || { echo "run.sh: no notebook $here/$n.ipynb" >&2; exit 2; }
