@@ -154,7 +154,7 @@ func lexLine(n int, text []rune) ([]token, []*Error) {
 				for j < len(text) && unicode.IsDigit(text[j]) {
 					j++
 				}
-			} else if at(j) == '.' && j > i && !isIdentStart(at(j+1)) && at(j+1) != '*' && at(j+1) != '/' && at(j+1) != '^' {
+			} else if at(j) == '.' && j > i && (!isIdentStart(at(j+1)) || isExponent(text, j+1)) && at(j+1) != '*' && at(j+1) != '/' && at(j+1) != '^' {
 				j++ // 1./m, as Ng's course writes it; 1.*x is 1 .* x
 			}
 			if e := at(j); e == 'e' || e == 'E' {
@@ -277,6 +277,19 @@ func lexLine(n int, text []rune) ([]token, []*Error) {
 	}
 	toks = append(toks, token{kind: tEOL, pos: Pos{n, len(text) + 1}, end: len(text) + 1})
 	return toks, errs
+}
+
+// isExponent reports whether text[k:] is a number's exponent, e3 or E-3:
+// 1.e-3 is a number, 1.exp is not.
+func isExponent(text []rune, k int) bool {
+	if k >= len(text) || (text[k] != 'e' && text[k] != 'E') {
+		return false
+	}
+	k++
+	if k < len(text) && (text[k] == '+' || text[k] == '-') {
+		k++
+	}
+	return k < len(text) && unicode.IsDigit(text[k])
 }
 
 // startsValue reports whether the next token starts a value: after an

@@ -660,8 +660,19 @@ func (p *parser) args(fn, lp token) ([]Expr, []kwArg, int, *Error) {
 				if v.kind != tIdent || (v.name != "True" && v.name != "true") {
 					return nil, nil, 0, errorf(v.pos, KindSyntax, "keepdims can only be True: sum and mean here always keep the dimension")
 				}
+			case "copy", "dtype":
+				// np.array(dA, copy=True), np.sum(x, dtype=np.float64):
+				// every value is a fresh float64 already
+				v := p.next()
+				if p.peek().kind == tDot && v.kind == tIdent {
+					p.next()
+					p.next()
+				}
+				if v.kind != tIdent && v.kind != tString {
+					return nil, nil, 0, errorf(v.pos, KindSyntax, "%s= takes a name here, such as copy=True or dtype=float", k.name)
+				}
 			default:
-				return nil, nil, 0, errorf(k.pos, KindSyntax, "unknown keyword %s= (only axis= and keepdims=True)", k.name)
+				return nil, nil, 0, errorf(k.pos, KindSyntax, "unknown keyword %s= (only axis=, keepdims=True, copy= and dtype=)", k.name)
 			}
 		} else {
 			if len(kw) > 0 {
@@ -716,6 +727,7 @@ const numpyList = "np.dot, np.matmul, np.multiply, np.divide, np.add, np.subtrac
 func (p *parser) numpyCall(np, fn token) (Expr, *Error) {
 	switch fn.name {
 	case "dot", "matmul", "multiply", "divide", "true_divide", "add", "subtract", "transpose", "square", "power", "sum", "mean", "exp", "log", "tanh", "where":
+	case "array", "asarray", "copy", "float64", "float32", "int64", "int32":
 	default:
 		help := numpyHelp[fn.name]
 		if help != "" {
@@ -748,6 +760,12 @@ func (p *parser) numpyCall(np, fn token) (Expr, *Error) {
 		return grow(Expr(&Binary{node: nd(args[0], args[1]), Op: op, OpPos: fn.pos, L: args[0], R: args[1]}))
 	}
 	switch fn.name {
+	case "array", "asarray", "copy", "float64", "float32", "int64", "int32":
+		// np.int64(A1 > 0), np.array(dA, copy=True): the value itself
+		if len(args) != 1 {
+			return nil, errorf(fn.pos, KindSyntax, "%s takes one argument here: %s(A) is A", name, name)
+		}
+		return grow(Expr(&Paren{node: nd(args[0]), X: args[0]}))
 	case "transpose":
 		if err := need(1, name+"(A) is Aᵀ (every value has two axes)"); err != nil {
 			return nil, err
