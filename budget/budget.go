@@ -81,7 +81,7 @@ func Sum(b ...Bytes) Bytes {
 func Params(sizes []int) int {
 	p := 0
 	for l := 1; l < len(sizes); l++ {
-		p = add(p, Count(sizes[l-1]+1, sizes[l]))
+		p = add(p, Count(add(sizes[l-1], 1), sizes[l]))
 	}
 	return p
 }

@@ -1,0 +1,83 @@
+package budget
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Products and sums of sizes saturate: the largest int a flag can give
+// must make an estimate too large to allow, never one that wrapped round
+// to something small or negative.
+func TestSaturation(t *testing.T) {
+	assert.Equal(t, 784*30, Count(784, 30))
+	assert.Equal(t, math.MaxInt64, Count(math.MaxInt64, 2))
+	assert.Equal(t, math.MaxInt64, Count(1<<32, 1<<32))
+	assert.Equal(t, 0, Count(5, -1), "a negative count is no memory")
+	assert.Equal(t, Huge, Floats(math.MaxInt64/4))
+	assert.Equal(t, Huge, Bytes(1).Plus(Huge))
+	assert.Equal(t, Huge, Sum(Huge-1, Huge-1))
+	assert.Equal(t, Bytes(24), Floats(3))
+
+	// [784,30,10]: 784·30 + 30 + 30·10 + 10 = 23,860 (Nielsen's net).
+	assert.Equal(t, 23860, Params([]int{784, 30, 10}))
+	assert.Equal(t, 40, Units([]int{784, 30, 10}))
+	assert.Equal(t, math.MaxInt64, Params([]int{math.MaxInt64, 2}))
+	assert.Equal(t, math.MaxInt64, Units([]int{2, math.MaxInt64, math.MaxInt64}))
+}
+
+func TestParseAndString(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want Bytes
+	}{
+		{"4GiB", 4 << 30},
+		{"4 GiB", 4 << 30},
+		{"4G", 4 << 30},
+		{"4gb", 4 << 30},
+		{"512MiB", 512 << 20},
+		{"1.5KiB", 1536},
+		{"1000000", 1000000},
+		{"1e9", 1000000000},
+		{"2TiB", 2 << 40},
+		{"1e30", Huge},
+	} {
+		got, err := Parse(tc.in)
+		require.NoError(t, err, tc.in)
+		assert.Equal(t, tc.want, got, tc.in)
+	}
+	for _, bad := range []string{"", "lots", "-1GiB", "0", "4PB", "NaN", "GiB"} {
+		_, err := Parse(bad)
+		assert.Error(t, err, bad)
+	}
+	assert.Equal(t, "4 GiB", Bytes(Default).String())
+	assert.Equal(t, "1.5 MiB", Bytes(3<<19).String())
+	assert.Equal(t, "512 B", Bytes(512).String())
+	assert.Equal(t, "more than 8 EiB", Huge.String())
+
+	// MarshalText reads back exactly.
+	for _, b := range []Bytes{Default, 3 << 19, 1000001, 7} {
+		text, err := b.MarshalText()
+		require.NoError(t, err)
+		var back Bytes
+		require.NoError(t, back.UnmarshalText(text))
+		assert.Equal(t, b, back, string(text))
+	}
+}
+
+func TestCheck(t *testing.T) {
+	assert.NoError(t, Check("a small net", 1<<20, 0))
+	assert.NoError(t, Check("exactly the limit", Default, 0))
+	err := Check("a check of [100000000 2]", Default+1, 0)
+	var e *Error
+	require.True(t, errors.As(err, &e))
+	assert.Equal(t, Bytes(Default), e.Limit, "0 means the default limit")
+	assert.True(t, errors.Is(err, ErrTooLarge))
+	assert.True(t, errors.Is(fmt.Errorf("--net: %w", err), ErrTooLarge), "through wrapping")
+	assert.Equal(t, "a check of [100000000 2] needs about 4 GiB of memory, more than the limit of 4 GiB", err.Error())
+	assert.Contains(t, Check("x", Huge, 1<<20).Error(), "needs more than 8 EiB of memory, far more than the limit of 1 MiB")
+}
