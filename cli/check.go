@@ -8,7 +8,6 @@ import (
 
 	"github.com/backproof/backproof"
 	"github.com/backproof/backproof/data"
-	"github.com/backproof/backproof/derive"
 	"github.com/backproof/backproof/experiments"
 	"github.com/backproof/backproof/gradfile"
 	"github.com/backproof/backproof/numgrad"
@@ -210,43 +209,22 @@ func checkFlagsApply(cmd *cobra.Command, haveFile bool, method, dataName string)
 	return nil
 }
 
-// randomProblem builds the problem the flags describe.
+// randomProblem builds the problem the flags describe: random inputs, or
+// the first --batch MNIST training images (problem.MNISTBatch).
 func randomProblem(nf *netFlags, dataName, mnistDir string) (*problem.Problem, error) {
 	spec, err := nf.spec()
 	if err != nil {
 		return nil, err
 	}
-	p, err := problem.Random(spec)
-	if err != nil {
-		return nil, err
-	}
 	switch dataName {
 	case "random":
-		return p, nil
+		return problem.Random(spec)
 	case "mnist":
-	default:
-		return nil, fmt.Errorf("--data %q: want random or mnist", dataName)
-	}
-	if spec.Sizes[0] != 784 || spec.Sizes[len(spec.Sizes)-1] != 10 {
-		return nil, fmt.Errorf("--data mnist needs 784 inputs and 10 outputs, but --net is %s", nf.net)
-	}
-	if mnistDir == "" {
-		if mnistDir, err = data.MNISTDir(); err != nil {
-			return nil, err
+		p, err := problem.MNISTBatch(spec, mnistDir)
+		if err != nil {
+			return nil, fmt.Errorf("--data mnist: %v", err)
 		}
+		return p, nil
 	}
-	train, _, _, err := data.LoadMNIST(mnistDir, data.Unit)
-	if err != nil {
-		return nil, err
-	}
-	if spec.Batch > train.Len() {
-		return nil, errors.New("--batch is larger than the MNIST training set")
-	}
-	idx := make([]int, spec.Batch)
-	for i := range idx {
-		idx[i] = i
-	}
-	x, y := train.Batch(idx)
-	c := spec.Convention
-	return &problem.Problem{Net: p.Net, X: derive.Batch(x, derive.Row, c), Y: derive.Batch(y, derive.Row, c)}, nil
+	return nil, fmt.Errorf("--data %q: want random or mnist", dataName)
 }
