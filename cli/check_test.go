@@ -140,7 +140,7 @@ func TestCheckBadInput(t *testing.T) {
 		{"bad flag", []string{"check", "--nett", "4"}, "unknown flag: --nett"},
 		{"two files", []string{"check", "a", "b"}, "accepts at most 1 arg"},
 		{"unknown command", []string{"chekc"}, "unknown command"},
-		{"mnist shape", []string{"check", "--data", "mnist", "--net", "4,3"}, "784 inputs and 10 outputs"},
+		{"mnist shape", []string{"check", "--data", "mnist", "--net", "4,3"}, "want 784 inputs (one per pixel) and 10 outputs"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, errb := run(t, tc.args...)
