@@ -1,11 +1,15 @@
 package problem
 
 import (
+	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 
+	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/derive"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -55,6 +59,12 @@ func TestBadInput(t *testing.T) {
 		{"string for number", strings.Replace(valid, `[0.5]`, `["0.5"]`, 1), []string{"layers[1].b[0]", "want a number, found a string"}},
 		{"not an object", `[1, 2]`, []string{"want a JSON object, found a list"}},
 		{"extra data", valid + ` {}`, []string{"extra data after the JSON object"}},
+		{"stray brace after", valid + ` }`, []string{"extra data after the JSON object"}},
+		{"duplicate top key", strings.Replace(valid, `"cost": "quadratic",`, `"cost": "quadratic", "cost": "cross-entropy",`, 1), []string{"f.json: cost: duplicate key \"cost\""}},
+		{"duplicate layer key", strings.Replace(valid, `"b": [0.5]`, `"b": [0.5], "b": [0.7]`, 1), []string{"layers[1].b: duplicate key"}},
+		{"softmax one output", strings.Replace(valid, `"activation": "sigmoid", "W": [[1]`, `"activation": "softmax", "W": [[1]`, 1), []string{"layers[1].activation", "softmax over 1 output"}},
+		{"too deep", `{"X": ` + strings.Repeat("[", 100) + strings.Repeat("]", 100) + `}`, []string{"X[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]: nested more than 16 deep"}},
+		{"empty", "  \n", []string{"f.json: empty file"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse("f.json", []byte(tc.text))
@@ -69,6 +79,49 @@ func TestBadInput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A device that never ends is refused at its first byte: the file is
+// decoded as it is read.
+func TestLoadDevZero(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero")
+	}
+	_, err := Load("/dev/zero")
+	require.ErrorContains(t, err, "/dev/zero:1:")
+	assert.ErrorContains(t, err, "invalid JSON")
+}
+
+// A file larger than FileLimit is refused from its size, and a stream of
+// valid-looking JSON that goes on is cut at the limit: the message names
+// the file and the limit.
+func TestLoadBounded(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.json")
+	require.NoError(t, os.WriteFile(big, []byte(`{"X": [`+strings.Repeat("1, ", 4000)+`1]}`), 0o644))
+	_, err := LoadWithin(big, 16<<10) // a file limit of 1 KiB
+	require.ErrorContains(t, err, "big.json: the file has 11.7 KiB, more than the 1 KiB a problem file may have under the memory limit of 16 KiB")
+	_, err = LoadWithin(big, 0)
+	require.ErrorContains(t, err, "big.json: convention: missing", "under the default limit it is read, and found to be no problem")
+
+	fifo := filepath.Join(dir, "endless.json")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+	go func() { // writes `{"X": [1, 1, 1, …` until the reader goes away
+		w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err != nil {
+			return
+		}
+		defer w.Close()
+		w.Write([]byte(`{"X": [`))
+		chunk := []byte(strings.Repeat("1, ", 1000))
+		for {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	}()
+	_, err = LoadWithin(fifo, 16<<10)
+	require.ErrorContains(t, err, "endless.json: the file is larger, more than the 1 KiB a problem file may have")
 }
 
 func TestMissingFile(t *testing.T) {
@@ -117,6 +170,51 @@ func TestRandomSameInEveryConvention(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, row.Net.Layers[0].W.At(2, 1), col.Net.Layers[0].W.At(1, 2))
 	assert.Equal(t, row.X.At(4, 0), col.X.At(0, 4))
+}
+
+// A spec too large for the memory limit is refused before anything large
+// is allocated: [100000000, 2] would need 1.6 GB for its weights alone.
+func TestRandomRefusesBeforeAllocating(t *testing.T) {
+	spec := Spec{Sizes: []int{100000000, 2}, Batch: 5, Acts: derive.Acts{derive.Sigmoid}}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	p, err := Random(spec)
+	runtime.ReadMemStats(&after)
+	require.Nil(t, p)
+	var be *budget.Error
+	require.ErrorAs(t, err, &be)
+	// 18 float64 for each of the 10⁸·2 weights and 2 biases, 6 for each
+	// of an example's 100,000,002 inputs and targets and 4·2 = 8 values of
+	// its 2 units, 5 examples (Memory's doc).
+	assert.Equal(t, budget.Bytes(8*(18*200000002+6*(100000002+8)*5)), be.Need)
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(64<<10), "bytes allocated before refusing")
+
+	// Sizes whose products overflow an int are refused the same way.
+	_, err = Random(Spec{Sizes: []int{math.MaxInt, 2}, Batch: math.MaxInt, Acts: derive.Acts{derive.Sigmoid}})
+	require.ErrorIs(t, err, budget.ErrTooLarge)
+	assert.ErrorContains(t, err, "more than 8 EiB")
+
+	// A raised limit lets a spec through that the default refuses.
+	spec = Spec{Sizes: []int{4, 3, 2}, Batch: 5, Acts: derive.Acts{derive.Sigmoid}, MaxMemory: 1 << 10}
+	_, err = Random(spec)
+	require.ErrorIs(t, err, budget.ErrTooLarge)
+	spec.MaxMemory = 0
+	_, err = Random(spec)
+	require.NoError(t, err)
+}
+
+// The activation list takes the same forms as on every command line.
+func TestRandomActs(t *testing.T) {
+	p, err := Random(Spec{Sizes: []int{4, 5, 5, 3}, Batch: 2, Acts: derive.Acts{derive.ReLU, derive.Softmax}, Cost: derive.LogLikelihood})
+	require.NoError(t, err)
+	var got []derive.Activation
+	for _, l := range p.Net.Layers {
+		got = append(got, l.Act)
+	}
+	assert.Equal(t, []derive.Activation{derive.ReLU, derive.ReLU, derive.Softmax}, got)
+	_, err = Random(Spec{Sizes: []int{4, 1}, Batch: 2, Acts: derive.Acts{derive.Softmax}})
+	require.ErrorContains(t, err, "softmax over 1 output")
 }
 
 func TestRandomBadSpec(t *testing.T) {
