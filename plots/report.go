@@ -127,7 +127,7 @@ func settingsLines(r *experiments.Results, seconds float64) []string {
 	sad := r.Saddle
 	return []string{
 		"Variant: " + name + ".",
-		fmt.Sprintf("MNIST runs: Nielsen's [784, 30, 10] sigmoid net, quadratic cost averaged over mini-batches of 10, η = 3, N(0,1) init unless a figure varies it; %d epochs on %s; accuracy on the 10,000 test images.", s.Epochs, size),
+		fmt.Sprintf("MNIST runs: Nielsen's [784, 30, 10] sigmoid net, quadratic cost averaged over mini-batches of 10, η = 3, N(0,1) init unless a figure varies it; %s on %s; accuracy on the 10,000 test images.", plural(s.Epochs, "epoch"), size),
 		fmt.Sprintf("Seeds: %d for every MNIST run, problem and probe; %d for the XOR saddle.", s.Seed, sad.Settings.Seed),
 		fmt.Sprintf("Curvature probes: Lanczos, 30 iterations, on the first %d training images; MNIST probes after epochs %v.", s.ProbeExamples, s.Checkpoints),
 		fmt.Sprintf("The saddle: λmin = %.3g < 0 with ‖∇C‖ = %.2g (tolerance %g), λmax = %.3g; the nudged run escapes at step %d.",
@@ -191,4 +191,12 @@ figcaption { margin-top: 0.5rem; }
 	}
 	b.WriteString("</body>\n</html>\n")
 	return b.String()
+}
+
+// plural writes n things: "1 epoch", "4 epochs".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }

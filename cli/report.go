@@ -1,0 +1,174 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/backproof/backproof/data"
+	"github.com/backproof/backproof/experiments"
+	"github.com/backproof/backproof/plots"
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+func init() { commands = append(commands, reportCommand) }
+
+// reportPresets are the variants of the report by name; tests swap in a
+// tiny one.
+var reportPresets = map[string]func() experiments.ReportSettings{
+	"quick": experiments.QuickReport,
+	"full":  experiments.FullReport,
+}
+
+func reportCommand() *cobra.Command {
+	var (
+		out, mnist        string
+		quick, full       bool
+		epochs, trainSize int
+		seed              uint64
+	)
+	cmd := &cobra.Command{
+		Use:   "report",
+		Short: "Run the report's experiments and write its figures, index.html and index.md",
+		Long: `report answers the questions of the Physics Forums thread "Derivative of Cost
+Function with Respect to Output Layer Weight" in pictures, on the network and
+MNIST data of Nielsen's "Neural Networks and Deep Learning", chapter 1. It runs
+a fixed set of experiments and writes into --out:
+
+  index.html, index.md      the report, each figure with its caption
+  gradcheck-heatmap.png     each gradient entry against finite differences,
+                            correct and with planted mistakes
+  step-size.png             finite-difference error against the step h
+  conventions.png           one gradient in the row, column and per-example layouts
+  batch-mean-vs-sum.png     sum against mean over the mini-batch at a fixed η
+  init-loss.png, init-accuracy.png, gradient-norms.png, saturation.png
+                            MNIST runs from four inits
+  learning-rate.png         an η sweep, 0.001 to 100
+  curvature.png             gradient norm and Hessian extremes along training:
+                            a saddle, the uniform [0,1) plateau, a healthy run
+  loss-surface.png          the cost around a saddle, a plateau and a minimum
+  saddle-escape.png         a run that sits on a saddle and leaves it
+
+By default the report is quick: 4 epochs on the first 10,000 training images,
+about a minute on two cores. --full reproduces chapter 1: 30 epochs on all
+50,000 (several minutes). --epochs and --train-size change either. A progress
+bar is drawn on stderr when it is a terminal.
+
+Exit status: 0 written; 2 bad flags, MNIST not found, or --out not writable.`,
+		Example: `  backproof report                    # report/index.html, in about a minute
+  backproof report --full --out ch1   # chapter 1's settings`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			start := time.Now()
+			if quick && full {
+				return badInput(errors.New("--quick and --full: choose one"))
+			}
+			name := "quick"
+			if full {
+				name = "full"
+			}
+			s := reportPresets[name]()
+			if cmd.Flags().Changed("epochs") {
+				if epochs < 1 || epochs > 1000 {
+					return badInput(fmt.Errorf("--epochs %d: want 1 to 1000", epochs))
+				}
+				s.Epochs, s.Name = epochs, s.Name+", --epochs "+fmt.Sprint(epochs)
+			}
+			if cmd.Flags().Changed("train-size") {
+				if trainSize < 0 || (trainSize > 0 && trainSize < 100) || trainSize > 50000 {
+					return badInput(fmt.Errorf("--train-size %d: want 100 to 50000 (or 0 for all)", trainSize))
+				}
+				s.TrainSize, s.Name = trainSize, s.Name+", --train-size "+fmt.Sprint(trainSize)
+			}
+			if cmd.Flags().Changed("seed") {
+				if seed == 0 {
+					return badInput(errors.New("--seed 0: want a positive seed"))
+				}
+				s.Seed = seed
+			}
+			// Probes after the last epoch at most.
+			var cps []int
+			for _, c := range s.Checkpoints {
+				if c <= s.Epochs {
+					cps = append(cps, c)
+				}
+			}
+			s.Checkpoints = cps
+			if err := os.MkdirAll(out, 0o755); err != nil {
+				return badInput(fmt.Errorf("--out %s: cannot create the folder: %v", out, pathErr(err)))
+			}
+			tr, va, te, err := data.LoadMNIST(mnist, data.Unit)
+			if err != nil {
+				return badInput(fmt.Errorf("--mnist: %v", err))
+			}
+			bar := newReportBar(cmd.ErrOrStderr())
+			res, err := experiments.RunReport(experiments.Sets{Train: tr, Validation: va, Test: te}, s,
+				func(done, total int, what string) { bar.set(done, total+len(plots.ReportFigures), what) })
+			if err != nil {
+				return err // fixed settings on the real data: a bug
+			}
+			res.Seconds = time.Since(start).Seconds() // the MNIST load included
+			figures := 0
+			paths, err := plots.WriteReport(res, out, func(file string) {
+				figures++
+				bar.set(bar.done+1, bar.total, "drawing "+file)
+			})
+			bar.finish()
+			if err != nil {
+				return badInput(fmt.Errorf("--out %s: %v", out, pathErr(err)))
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s, %s and %d figures in %.0f s\n",
+				filepath.Join(out, "index.html"), filepath.Join(out, "index.md"), len(paths)-2, time.Since(start).Seconds())
+			return nil
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&out, "out", "report", "folder to write the report into (created if missing)")
+	fs.BoolVar(&quick, "quick", false, "the quick report (the default): 4 epochs on 10,000 training images")
+	fs.BoolVar(&full, "full", false, "chapter 1's settings: 30 epochs on all 50,000 training images")
+	fs.IntVar(&epochs, "epochs", 0, "epochs of every MNIST run (default 4, or 30 with --full)")
+	fs.IntVar(&trainSize, "train-size", 0, "training images of every MNIST run (default 10000, or all 50000 with --full)")
+	fs.Uint64Var(&seed, "seed", 1, "seed of every MNIST run, problem and probe")
+	fs.StringVar(&mnist, "mnist", "", "folder with the MNIST .gz files (default: $"+data.EnvMNIST+", else the GoMNIST module)")
+	return cmd
+}
+
+// reportBar is the report's progress bar on stderr, drawn only when stderr
+// is a terminal.
+type reportBar struct {
+	bar         *progressbar.ProgressBar
+	done, total int
+}
+
+func newReportBar(stderr any) *reportBar {
+	b := &reportBar{}
+	if file, ok := stderr.(*os.File); ok && term.IsTerminal(int(file.Fd())) {
+		b.bar = progressbar.NewOptions(1, progressbar.OptionSetWriter(file),
+			progressbar.OptionSetPredictTime(true), progressbar.OptionShowCount(),
+			progressbar.OptionSetWidth(30), progressbar.OptionClearOnFinish(),
+			progressbar.OptionThrottle(100*time.Millisecond))
+	}
+	return b
+}
+
+func (b *reportBar) set(done, total int, what string) {
+	b.done, b.total = done, total
+	if b.bar == nil {
+		return
+	}
+	if b.bar.GetMax() != total {
+		b.bar.ChangeMax(total)
+	}
+	b.bar.Describe(what)
+	b.bar.Set(done)
+}
+
+func (b *reportBar) finish() {
+	if b.bar != nil {
+		b.bar.Clear()
+	}
+}
