@@ -217,7 +217,7 @@ type netPass struct {
 	W, B      [][]float64 // W[ℓ], b[ℓ]
 	Y         []float64   // m×n_L
 	Z, A      [][]float64 // Z^ℓ, A^ℓ: m×n_ℓ; A[0] = X
-	E         [][]float64 // E^ℓ = e^{−Z^ℓ} for sigmoid layers (nil for others): A^ℓ = 1/(1 + E^ℓ)
+	sigmoid   []bool      // sigmoid[ℓ]: layer ℓ is a sigmoid (movedSigmoid)
 	cx        []float64   // C_x at θ
 	origin    float64     // C(θ) = R Σ_x C_x
 	offset    []int       // offset[ℓ]: index in θ of layer ℓ's first weight
@@ -242,14 +242,14 @@ func newNetPass(n *derive.Net, X, Y *mat.Dense) *netPass {
 	}
 	p := &netPass{L: L, m: m, sizes: sizes, cost: n.Cost, R: n.Reduction.Factor(m), col: col,
 		acts: make([]derive.Activation, L+1), W: make([][]float64, L+1), B: make([][]float64, L+1),
-		Z: make([][]float64, L+1), A: make([][]float64, L+1), E: make([][]float64, L+1), cx: make([]float64, m),
+		Z: make([][]float64, L+1), A: make([][]float64, L+1), sigmoid: make([]bool, L+2), cx: make([]float64, m),
 		offset: make([]int, L+2), kinked: make([]bool, L+2), kinkFrom: make([]bool, L+2), pattern: make([]int, L+2)}
 	for ℓ := 1; ℓ <= L; ℓ++ {
 		l := n.Layers[ℓ-1]
 		if l.Act == derive.Softmax && ℓ != L {
 			panic(fmt.Sprintf("numgrad: softmax on hidden layer %d", ℓ))
 		}
-		p.acts[ℓ], p.kinked[ℓ] = l.Act, l.Act.Kinked()
+		p.acts[ℓ], p.kinked[ℓ], p.sigmoid[ℓ] = l.Act, l.Act.Kinked(), l.Act == derive.Sigmoid
 		p.W[ℓ] = rowLayout(l.W, col)
 		p.B[ℓ] = append([]float64(nil), l.B...)
 		p.offset[ℓ+1] = p.offset[ℓ] + sizes[ℓ-1]*sizes[ℓ] + sizes[ℓ]
@@ -279,42 +279,33 @@ func newNetPass(n *derive.Net, X, Y *mat.Dense) *netPass {
 		sum += c
 	}
 	p.origin = p.R * sum
-	for ℓ := 1; ℓ <= L; ℓ++ {
-		if p.acts[ℓ] == derive.Sigmoid {
-			p.E[ℓ] = make([]float64, len(p.Z[ℓ]))
-			for i, z := range p.Z[ℓ] {
-				p.E[ℓ][i] = math.Exp(-z) // the very number σ(z) = 1/(1 + e^{−z}) computes
-			}
-		}
-	}
 	return p
 }
 
-// A move of a sigmoid unit's pre-activation from z to z + d changes its
-// output to
+// A move of a sigmoid unit's pre-activation from z to z + d, with
+// a = σ(z) = 1/(1 + e^{−z}) cached, changes its output to
 //
-//	σ(z + d) = 1 / (1 + e^{−z} · e^{−d}),
+//	σ(z + d) = 1 / (1 + e^{−z} e^{−d}) = a / (1 + t),   t = (1 − a)(e^{−d} − 1),
 //
-// and e^{−z} is cached (netPass.E). The moves of a finite difference are
-// tiny (|d| ≈ h·|a|·|w|, about 1e-6), and for |d| ≤ smallMove e^{−d} is its
-// Taylor series to d⁵, whose first omitted term, d⁶/720 < 2e-21, is far
-// below the rounding of a float64: the same number to rounding as exp,
-// without one. Nothing here uses σ′ or any derivative: it is the value of
-// σ at the moved point, computed another way, so the finite differences
-// stay independent of backpropagation. A network of sigmoids then costs no
-// exp at all per point (the book's net spent four fifths of its time in
-// math.Exp); larger moves, as with --step 0.1, take exp.
-const smallMove = 0x1p-10
+// since e^{−z} = (1 − a)/a. The moves of a finite difference are tiny (|d|
+// ≈ h·|a|·|w|, about 1e-6), and for |d| ≤ smallMove both e^{−d} − 1 and
+// 1/(1 + t) are their series to the fourth power, whose first omitted
+// terms (d⁵/120 and t⁵, |t| ≤ |d|) are below 1e-18 relative, far under the
+// rounding of a float64: σ at the moved point to rounding, without an exp
+// or a division. Nothing here uses σ′ or any derivative the check is
+// checking: it is the value of σ at the moved point computed another way,
+// so the finite differences stay independent of backpropagation. A network
+// of sigmoids then costs a few multiply-adds per unit and point (the
+// book's net spent four fifths of its time in math.Exp); larger moves, as
+// with --step 0.1 or the five-point stencil's step, take exp.
+const smallMove = 0x1p-12
 
-// expSmall is e^t for |t| ≤ smallMove.
-func expSmall(t float64) float64 {
-	return 1 + t*(1+t*(1.0/2+t*(1.0/6+t*(1.0/24+t*(1.0/120)))))
-}
-
-// movedSigmoid is σ(z + d) from e = e^{−z} (see smallMove).
-func movedSigmoid(e, z, d float64) float64 {
+// movedSigmoid is σ(z + d) from a = σ(z) (see smallMove).
+func movedSigmoid(a, z, d float64) float64 {
 	if d <= smallMove && d >= -smallMove {
-		return 1 / (1 + e*expSmall(-d))
+		m := d * (-1 + d*(1.0/2+d*(-1.0/6+d*(1.0/24)))) // e^{−d} − 1
+		t := (1 - a) * m
+		return a * (1 - t*(1-t*(1-t*(1-t)))) // a / (1 + t)
 	}
 	return 1 / (1 + math.Exp(-(z + d)))
 }
@@ -498,8 +489,8 @@ func (p *netPass) laterPattern(sig []bool, x, ℓ int) {
 func (p *netPass) pointCost(x, ℓ, k int, z0, dz float64, s *scratch, sig []bool) float64 {
 	zk := z0 + dz
 	fk := 0.0 // f(z^ℓ_k) at the point
-	if p.E[ℓ] != nil {
-		fk = movedSigmoid(p.E[ℓ][x*p.sizes[ℓ]+k], z0, dz)
+	if p.sigmoid[ℓ] {
+		fk = movedSigmoid(p.A[ℓ][x*p.sizes[ℓ]+k], z0, dz)
 	} else if p.acts[ℓ] != derive.Softmax {
 		fk = p.acts[ℓ].F(zk)
 	}
@@ -533,9 +524,27 @@ func (p *netPass) pointCost(x, ℓ, k int, z0, dz float64, s *scratch, sig []boo
 	// Z^{ℓ+1} += W^{ℓ+1}[k, :] · da: the rank-one update, one example.
 	l := ℓ + 1
 	nl := p.sizes[l]
+	w := p.W[l][k*nl : (k+1)*nl]
+	if l == p.L && p.sigmoid[l] {
+		// A sigmoid output layer: its outputs come from the moves da·w[u]
+		// alone (movedSigmoid, written out: this loop is the book net's
+		// innermost), and its moved z is not needed.
+		a, a0, z0 := s.a[l], p.A[l][x*nl:(x+1)*nl], p.Z[l][x*nl:(x+1)*nl]
+		a, w, z0 = a[:len(a0)], w[:len(a0)], z0[:len(a0)]
+		for u, au := range a0 {
+			d := da * w[u]
+			if d <= smallMove && d >= -smallMove {
+				m := d * (-1 + d*(1.0/2+d*(-1.0/6+d*(1.0/24))))
+				t := (1 - au) * m
+				a[u] = au * (1 - t*(1-t*(1-t*(1-t))))
+			} else {
+				a[u] = 1 / (1 + math.Exp(-(z0[u] + d)))
+			}
+		}
+		return p.exampleCost(x, a)
+	}
 	z := s.z[l]
 	copy(z, p.Z[l][x*nl:(x+1)*nl])
-	w := p.W[l][k*nl : (k+1)*nl]
 	for u := range z {
 		z[u] += da * w[u]
 	}
@@ -548,17 +557,10 @@ func (p *netPass) pointCost(x, ℓ, k int, z0, dz float64, s *scratch, sig []boo
 			}
 		}
 		a := s.a[l]
-		if first && p.E[l] != nil {
-			e, z0 := p.E[l][x*nl:(x+1)*nl], p.Z[l][x*nl:(x+1)*nl]
+		if first && p.sigmoid[l] {
+			a0, z0 := p.A[l][x*nl:(x+1)*nl], p.Z[l][x*nl:(x+1)*nl]
 			for u := range a {
-				// movedSigmoid, written out: this loop is the fast path's
-				// innermost.
-				d := da * w[u]
-				if d <= smallMove && d >= -smallMove {
-					a[u] = 1 / (1 + e[u]*expSmall(-d))
-				} else {
-					a[u] = 1 / (1 + math.Exp(-(z0[u] + d)))
-				}
+				a[u] = movedSigmoid(a0[u], z0[u], da*w[u])
 			}
 		} else {
 			p.acts[l].Activate(a, z)

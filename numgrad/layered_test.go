@@ -378,18 +378,17 @@ func TestNetComplexStepKinks(t *testing.T) {
 
 // movedSigmoid against derive's σ at z + d computed directly, for moves on
 // both sides of smallMove (the series, then exp) and z from deep negative
-// saturation (e^{−z} near overflow) to positive saturation: within four
-// roundings of each other (each side rounds z + d or the product once, and
-// the division once).
+// saturation to positive saturation: within four roundings (each side
+// rounds z + d or a once, and its own arithmetic a few times), and exactly
+// 0 or 1 where σ is.
 func TestMovedSigmoid(t *testing.T) {
 	const eps = 0x1p-52
-	for _, z := range []float64{-709, -40, -5, -1, -1e-9, 0, 0.3, 2, 17, 40} {
-		for _, d := range []float64{0, 1e-12, -3e-7, 1e-6, -0x1p-10, 0x1p-10, 2e-3, -0.5, 3} {
+	for _, z := range []float64{-800, -709, -40, -5, -1, -1e-9, 0, 0.3, 2, 17, 30, 40} {
+		for _, d := range []float64{0, 1e-12, -3e-7, 1e-6, -0x1p-12, 0x1p-12, 3e-4, -0.5, 3} {
 			want := derive.Sigmoid.F(z + d)
-			got := movedSigmoid(math.Exp(-z), z, d)
+			got := movedSigmoid(derive.Sigmoid.F(z), z, d)
 			tol := 4 * eps * math.Max(1, math.Abs(z+d)) // the rounding of z + d moves σ by up to ε|z|σ′
-			assert.InDelta(t, want, got, tol*math.Max(want, 1e-300), "σ(%g + %g)", z, d)
+			assert.InDelta(t, want, got, tol*want, "σ(%g + %g)", z, d)
 		}
 	}
-	assert.Equal(t, 0.0, movedSigmoid(math.Inf(1), -800, 1e-6), "e^{−z} overflowed: σ = 0, as derive's")
 }
