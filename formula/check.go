@@ -37,10 +37,11 @@ func Check(prog *Program, net *derive.Net, X, Y *mat.Dense) (*Report, error) {
 }
 
 type checker struct {
-	prog *Program
-	p    *oracle
-	uses [][]string
-	info []nameInfo
+	prog    *Program
+	p       *oracle
+	binders map[string][]int // per canonical name, the statements that bind it
+	uses    [][]string
+	info    []nameInfo
 }
 
 // lineOut is one line's outcome in one run.
@@ -276,8 +277,12 @@ func (c *checker) inherited(rep *Report, xs []int) {
 			attempts[i] = append(attempts[i], attempt{name, j.status == Correct, c.dropAltCode(c.info[i], j.mistakes)})
 		}
 	}
+	isBad := map[int]bool{}
+	for _, b := range bad {
+		isBad[b] = true
+	}
 	for _, i := range bad {
-		deps := c.badDeps(i, bad)
+		deps := c.badDeps(i, isBad)
 		if len(deps) == 0 {
 			continue // it reads no wrong line: its diagnosis is already its own
 		}
@@ -337,12 +342,9 @@ func (c *checker) dropAltCode(info nameInfo, ms []compare.Mistake) []compare.Mis
 	return keep
 }
 
-// badDeps are the lines in bad that line i reads, directly or through helpers.
-func (c *checker) badDeps(i int, bad []int) []int {
-	isBad := map[int]bool{}
-	for _, b := range bad {
-		isBad[b] = true
-	}
+// badDeps are the lines in isBad that line i reads, directly or through
+// helpers.
+func (c *checker) badDeps(i int, isBad map[int]bool) []int {
 	seen := map[int]bool{}
 	var deps []int
 	var visit func(j int)
@@ -365,14 +367,23 @@ func (c *checker) badDeps(i int, bad []int) []int {
 	return deps
 }
 
-// definer is the last line before line j that binds name, or −1.
+// definer is the last line before line j that binds name, or −1: a
+// binary search in the lines that bind it, so that a long file costs
+// n log n, not n².
 func (c *checker) definer(name string, j int) int {
-	for d := j - 1; d >= 0; d-- {
-		if canonName(c.prog.Stmts[d].Name, c.p.L) == name {
-			return d
+	if c.binders == nil {
+		c.binders = map[string][]int{}
+		for d, st := range c.prog.Stmts {
+			n := canonName(st.Name, c.p.L)
+			c.binders[n] = append(c.binders[n], d)
 		}
 	}
-	return -1
+	ds := c.binders[name]
+	k := sort.SearchInts(ds, j) // the first binder at j or after
+	if k == 0 {
+		return -1
+	}
+	return ds[k-1]
 }
 
 // shapeCoincidence notes a result whose sizes fit the target only because
