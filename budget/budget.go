@@ -45,6 +45,16 @@ func Count(n ...int) int {
 	return p
 }
 
+// Add sums counts without overflow: the sum saturates at math.MaxInt64,
+// and a negative term counts as 0.
+func Add(n ...int) int {
+	s := 0
+	for _, k := range n {
+		s = add(s, max(k, 0))
+	}
+	return s
+}
+
 // Floats is the memory of the product of n float64 values.
 func Floats(n ...int) Bytes { return Float64.Times(Count(n...)) }
 

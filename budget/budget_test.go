@@ -22,6 +22,8 @@ func TestSaturation(t *testing.T) {
 	assert.Equal(t, Huge, Bytes(1).Plus(Huge))
 	assert.Equal(t, Huge, Sum(Huge-1, Huge-1))
 	assert.Equal(t, Bytes(24), Floats(3))
+	assert.Equal(t, 7, Add(3, 4, -2))
+	assert.Equal(t, math.MaxInt64, Add(math.MaxInt64, 1))
 
 	// [784,30,10]: 784·30 + 30 + 30·10 + 10 = 23,860 (Nielsen's net).
 	assert.Equal(t, 23860, Params([]int{784, 30, 10}))

@@ -3,7 +3,6 @@ package problem
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -41,8 +40,7 @@ func (s Spec) Memory() budget.Bytes {
 	if len(s.Sizes) == 0 {
 		return 0
 	}
-	ends := add(s.Sizes[0], s.Sizes[len(s.Sizes)-1])
-	perExample := budget.Count(6, add(ends, budget.Count(4, budget.Units(s.Sizes))))
+	perExample := budget.Count(6, budget.Add(s.Sizes[0], s.Sizes[len(s.Sizes)-1], budget.Count(4, budget.Units(s.Sizes))))
 	return budget.Sum(
 		budget.Floats(18, budget.Params(s.Sizes)),
 		budget.Floats(perExample, s.Batch),
@@ -158,12 +156,4 @@ func joinInts(v []int) string {
 		s[i] = strconv.Itoa(n)
 	}
 	return strings.Join(s, ",")
-}
-
-// add is a + b, saturating: sizes come from flags.
-func add(a, b int) int {
-	if b > math.MaxInt-a {
-		return math.MaxInt
-	}
-	return a + b
 }

@@ -223,14 +223,17 @@ func (c Config) Memory(examples int) budget.Bytes {
 	if len(c.Net) > 0 {
 		n0 = c.Net[0]
 	}
-	perExample := budget.Count(2, n0+4*min(budget.Units(c.Net), math.MaxInt32))
+	perExample := budget.Count(2, budget.Add(n0, budget.Count(4, budget.Units(c.Net))))
+	n := c.examples(examples)
 	need := budget.Sum(
 		budget.Floats(8, P),
-		budget.Floats(2, c.examples(examples), n0),
-		budget.Floats(perExample, max(c.Batch, DefaultBatch)+evalChunk),
+		budget.Floats(2, n, n0),
+		// A step never takes more examples than the set has, nor a
+		// probe.
+		budget.Floats(perExample, min(max(c.Batch, DefaultBatch), n)+evalChunk),
 	)
 	if c.Curvature {
-		need = need.Plus(budget.Floats(30+8, P)).Plus(budget.Floats(perExample, c.CurvatureExamples))
+		need = need.Plus(budget.Floats(30+8, P)).Plus(budget.Floats(perExample, min(c.CurvatureExamples, n)))
 	}
 	return need
 }

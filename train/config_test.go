@@ -2,8 +2,10 @@ package train
 
 import (
 	"encoding/json"
+	"math"
 	"testing"
 
+	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/derive"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -59,6 +61,10 @@ func TestConfigMemory(t *testing.T) {
 	perExample := 2 * (2 + 4*1003)
 	want := 8 * (8*6003 + 2*500*2 + perExample*(10+evalChunk))
 	assert.Equal(t, want, int(cfg.Memory(500)))
+
+	// A step takes at most the whole set, however large --batch is.
+	assert.Equal(t, int(cfg.Memory(5)), int(Config{Net: []int{2, 1000, 3}, Batch: 1 << 40}.Memory(5)))
+	assert.Equal(t, budget.Huge, Config{Net: []int{math.MaxInt, 2}}.Memory(10), "saturates, never wraps")
 
 	_, _, err := Config{Net: []int{2, 1 << 62, 3}}.resolve(2, 3, 10)
 	require.Error(t, err)
