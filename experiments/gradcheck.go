@@ -112,6 +112,11 @@ type GradcheckRow struct {
 	// RelError[ℓ−1] is layer ℓ's ∂C/∂W^ℓ as a matrix of per-entry relative
 	// errors compare.RelError(planted, numeric), in W's layout.
 	RelError []*mat.Dense
+	// AbsError[ℓ−1] is |planted − numeric| per entry, in W's layout; an
+	// entry at most Floor apart agrees within finite-difference noise,
+	// whatever its relative error (an entry near 0 can have a large one).
+	AbsError []*mat.Dense
+	Floor    float64
 	MaxRel   float64
 	// Diagnosed is what compare.Diagnose says of each layer's ∂C/∂W^ℓ.
 	Diagnosed [][]string
@@ -148,16 +153,18 @@ func RunGradcheck(spec problem.Spec) (*Gradcheck, error) {
 	for _, pl := range Plantings {
 		g := pl.Build(p.Net, t)
 		cmp := compare.Gradients(g, rep.Numeric, p.Net.ParamAt, nil, nil)
-		row := GradcheckRow{Planted: pl, MaxRel: cmp.MaxRel}
+		row := GradcheckRow{Planted: pl, MaxRel: cmp.MaxRel, Floor: cmp.Settings.Floor}
 		off := 0
 		for ℓ, l := range p.Net.Layers {
 			r, c := l.W.Dims()
-			re := mat.NewDense(r, c, nil)
+			re, ae := mat.NewDense(r, c, nil), mat.NewDense(r, c, nil)
 			got := mat.NewDense(r, c, nil)
 			for i := range r * c {
 				re.Set(i/c, i%c, cmp.Entries[off+i].RelErr)
+				ae.Set(i/c, i%c, cmp.Entries[off+i].AbsErr)
 				got.Set(i/c, i%c, g[off+i])
 			}
+			row.AbsError = append(row.AbsError, ae)
 			var codes []string
 			for _, m := range compare.Diagnose(got, t.DW[ℓ+1], compare.ContextFor(p.Net, t, compare.DW, ℓ+1)) {
 				codes = append(codes, m.Code)

@@ -160,7 +160,7 @@ func RunSaddle(s *SaddleSettings) (*Saddle, error) {
 	for i := range nudged {
 		nudged[i] += r.Perturb * rng.NormFloat64()
 	}
-	out.Nudged = descend(fmt.Sprintf("symmetric start nudged by %g", r.Perturb), net, X, Y, nudged, r)
+	out.Nudged = descend(fmt.Sprintf("symmetric, nudged by %g", r.Perturb), net, X, Y, nudged, r)
 	out.Minimum = curvature.Probe(grad, out.Nudged.Final, nil, &curvature.Settings{Seed: r.Seed})
 	saddleCost := out.Symmetric.Cost[len(out.Symmetric.Cost)-1]
 	half := (saddleCost + out.Nudged.Cost[len(out.Nudged.Cost)-1]) / 2

@@ -16,7 +16,7 @@ const ConventionsCaption = `One network's gradient computed in the three layouts
 	`row (numpy learners and the opening post: X is m×n₀, ∂C/∂W = Aᵀδ is n_{ℓ−1}×n_ℓ), ` +
 	`column (vectorized, Ng-style: X is n₀×m, ∂C/∂W = δAᵀ is n_ℓ×n_{ℓ−1}) and per-example (Nielsen's network.py: δaᵀ summed over the mini-batch). ` +
 	`The shapes in the legend differ — row's is the transpose of the others' — but the numbers do not: each bar is the largest ` +
-	`|difference| between two layouts' ∂C/∂W (row transposed first), and they are 0 or at the rounding of float64 (1e-16). ` +
+	`|difference| between two layouts' ∂C/∂W (row transposed first), and they are 0 (no bar) or at the rounding of float64 (1e-16). ` +
 	`So a gradient that is "the same but transposed" is right in the other convention, and a shape alone never decides which formula is correct: say which layout you use.`
 
 // diffFloor is where a difference of exactly 0 is drawn, log10.
@@ -65,7 +65,15 @@ func ConventionsPlot(l *experiments.Layouts) (*plot.Plot, error) {
 		pl.Legend.Add(pair, bars)
 	}
 	pl.NominalX(names...)
-	pl.Y.Min, pl.Y.Max = 0, -1-diffFloor
+	// Up to 1e-10 (further if a difference is larger): room to see that
+	// every bar is at rounding level, far below any real mistake.
+	top := -10.0
+	for k := range l.Pairs {
+		for _, d := range append(append([]float64(nil), l.MaxDiff[k]...), l.BiasDiff[k]) {
+			top = math.Max(top, math.Ceil(clampLog10(d, diffFloor))+1)
+		}
+	}
+	pl.Y.Min, pl.Y.Max = 0, top-diffFloor
 	pl.Y.Tick.Marker = shiftedLogTicks{shift: diffFloor}
 	pl.Legend.Add("")
 	for c, conv := range derive.Conventions {

@@ -15,7 +15,8 @@ import (
 // GradcheckCaption is the caption of the Gradcheck figure.
 const GradcheckCaption = `Each entry of ∂C/∂W for both layers, coloured by its relative error ` +
 	`|analytic − numeric| / max(|analytic|, |numeric|) against central differences (log10 scale; below 1e-12 drawn as 1e-12). ` +
-	`Top row: the correct backpropagation, dark everywhere (errors near 1e-10, finite-difference noise). ` +
+	`Top row: the correct backpropagation, dark everywhere (errors near 1e-10, finite-difference noise); an entry near 0 ` +
+	`whose absolute error is within the noise floor (1e-9) is grey: its relative error says nothing. ` +
 	`"missing 1/m": a uniform colour, every entry off by the same (m−1)/m = 0.9 — the mean cost's gradient summed instead of averaged, the thread's question of where 1/m goes. ` +
 	`"transposed": dark on the diagonal and bright off it — δᵀA in place of Aᵀδ, which fits W's shape only for a square layer and is then hard to spot by shape. ` +
 	`"f′ of A": every entry a little off, by different amounts — σ′ evaluated at a = σ(z) instead of z; in layer 1 it compounds with the wrong δ² passed back. ` +
@@ -38,21 +39,30 @@ func Gradcheck(g *experiments.Gradcheck) ([]byte, error) {
 		for ℓ, re := range row.RelError {
 			nr, nc := re.Dims()
 			z := make([][]float64, nr)
+			judged := math.Inf(-1)
 			for a := range nr {
 				z[a] = make([]float64, nc)
 				for b := range nc {
 					z[a][b] = clampLog10(re.At(a, b), errLow)
+					// Within the noise floor: agrees, whatever the
+					// relative error; drawn grey (NaN).
+					if ℓ < len(row.AbsError) && row.AbsError[ℓ].At(a, b) <= row.Floor && re.At(a, b) > 1e-7 {
+						z[a][b] = math.NaN()
+						continue
+					}
+					judged = math.Max(judged, re.At(a, b))
 				}
 			}
 			pl := plot.New()
 			hm := plotter.NewHeatMap(heatGrid{z: z}, pal)
 			hm.Min, hm.Max = errLow, errHigh
+			hm.NaN = grey
 			pl.Add(hm)
 			diag := "no mistake found"
 			if len(row.Diagnosed[ℓ]) > 0 {
 				diag = "diagnosed: " + strings.Join(row.Diagnosed[ℓ], ", ")
 			}
-			pl.Title.Text = fmt.Sprintf("%s — ∂C/∂W%s (%d×%d)\nmax rel. error %.2g; %s", row.Name, sup(ℓ+1), nr, nc, maxOf(re.RawMatrix().Data), diag)
+			pl.Title.Text = fmt.Sprintf("%s — ∂C/∂W%s (%d×%d)\nmax rel. error %.2g; %s", row.Name, sup(ℓ+1), nr, nc, judged, diag)
 			pl.Title.TextStyle.Font.Size = vg.Points(9)
 			pl.X.Label.Text = fmt.Sprintf("column j of W%s", sup(ℓ+1))
 			pl.Y.Label.Text = "row i"
@@ -69,7 +79,7 @@ func Gradcheck(g *experiments.Gradcheck) ([]byte, error) {
 	title := plot.New()
 	title.HideAxes()
 	title.Title.Text = "Relative error of each entry of ∂C/∂W against central differences\n" + experiments.Describe(g.Problem)
-	bar := colorBar(moreland.ExtendedBlackBody(), errLow, errHigh, "relative error, log10 scale (black: agrees to 1e-12; white: wrong in the first digit)", decadesTicks{})
+	bar := colorBar(moreland.ExtendedBlackBody(), errLow, errHigh, "relative error, log10 scale; black: agrees to 1e-12, white: wrong in the first digit, grey: within noise (|a − n| ≤ 1e-9)", decadesTicks{})
 	heights := []float64{0.5}
 	all := [][]*plot.Plot{{title}}
 	for _, r := range rows {
@@ -107,17 +117,13 @@ type decadesTicks struct{}
 func (decadesTicks) Ticks(lo, hi float64) []plot.Tick {
 	var ticks []plot.Tick
 	for e := math.Ceil(lo); e <= hi; e++ {
-		ticks = append(ticks, plot.Tick{Value: e, Label: powerLabel(1, int(e), true)})
+		t := plot.Tick{Value: e, Label: powerLabel(1, int(e), true)}
+		if e == lo || e == hi {
+			t.Label = "" // at the very ends a label would be cut off
+		}
+		ticks = append(ticks, t)
 	}
 	return ticks
-}
-
-func maxOf(v []float64) float64 {
-	m := math.Inf(-1)
-	for _, x := range v {
-		m = math.Max(m, x)
-	}
-	return m
 }
 
 // sup writes n as superscript digits: W² for layer 2.
