@@ -118,24 +118,24 @@ func Random(s Spec) (*Problem, error) {
 }
 
 // MarshalJSON writes the problem in the problem-file format, so a random
-// problem can be saved, edited and checked again.
+// problem can be saved, edited and checked again. The names are written by
+// the named types' MarshalText, the inverse of what the reader parses.
 func (p *Problem) MarshalJSON() ([]byte, error) {
 	type layer struct {
-		Activation string      `json:"activation"`
-		W          [][]float64 `json:"W"`
-		B          []float64   `json:"b"`
+		Activation derive.Activation `json:"activation"`
+		W          [][]float64       `json:"W"`
+		B          []float64         `json:"b"`
 	}
 	f := struct {
-		Convention string      `json:"convention"`
-		Cost       string      `json:"cost"`
-		Reduction  string      `json:"reduction"`
-		Layers     []layer     `json:"layers"`
-		X          [][]float64 `json:"X"`
-		Y          [][]float64 `json:"Y"`
-	}{Convention: p.Net.Convention.String(), Cost: p.Net.Cost.String(), Reduction: p.Net.Reduction.String(),
-		X: Rows(p.X), Y: Rows(p.Y)}
+		Convention derive.Convention `json:"convention"`
+		Cost       derive.Cost       `json:"cost"`
+		Reduction  derive.Reduction  `json:"reduction"`
+		Layers     []layer           `json:"layers"`
+		X          [][]float64       `json:"X"`
+		Y          [][]float64       `json:"Y"`
+	}{Convention: p.Net.Convention, Cost: p.Net.Cost, Reduction: p.Net.Reduction, X: Rows(p.X), Y: Rows(p.Y)}
 	for _, l := range p.Net.Layers {
-		f.Layers = append(f.Layers, layer{Activation: l.Act.String(), W: Rows(l.W), B: l.B})
+		f.Layers = append(f.Layers, layer{Activation: l.Act, W: Rows(l.W), B: l.B})
 	}
 	return json.Marshal(f)
 }
