@@ -498,3 +498,19 @@ func TestNgShapeOfM(t *testing.T) {
 	assert.InDelta(t, 5.0/4, dW.Mistakes[0].Factor, 1e-9, "1/n0 where 1/m belongs: m/n0 times the truth")
 	assert.False(t, rep.Pass)
 }
+
+// TestErrorsBounded: a file of mistakes reports the first 50 and counts
+// the rest, where the 51st is.
+func TestErrorsBounded(t *testing.T) {
+	_, err := Parse(strings.Repeat("dW2 = A1[0] ? ?\n", 1000))
+	var list ErrorList
+	require.True(t, errors.As(err, &list))
+	require.Len(t, list, maxErrors+1)
+	// two lexical errors a line (a line that cannot be lexed is not
+	// parsed): 25 lines listed, the 51st error is line 26's first
+	assert.Equal(t, Pos{26, 13}, list[maxErrors].Pos)
+	assert.Equal(t, "26:13: and 1950 more errors from here on", list[maxErrors].Error())
+	lines := list.Lines("f.txt:")
+	require.Len(t, lines, maxErrors+1)
+	assert.Equal(t, "f.txt:26:13: and 1950 more errors from here on", lines[maxErrors])
+}

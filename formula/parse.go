@@ -180,7 +180,7 @@ func (l ErrorList) Unwrap() []error {
 func (l ErrorList) Lines(prefix string) []string {
 	var out []string
 	for i, e := range l {
-		if i == maxErrors {
+		if i == maxErrors && len(l) > maxErrors+1 {
 			out = append(out, fmt.Sprintf("%s: and %d more errors", strings.TrimSuffix(prefix, ":"), len(l)-maxErrors))
 			break
 		}
@@ -203,17 +203,32 @@ func (l ErrorList) err() error {
 func Parse(src string) (*Program, error) {
 	prog := &Program{}
 	var errs ErrorList
+	// Keep what is printed and count the rest: a 1 MiB file of mistakes
+	// must not hold a million messages.
+	more := 0
+	add := func(es ...*Error) {
+		for _, e := range es {
+			if len(errs) < maxErrors {
+				errs = append(errs, e)
+			} else {
+				if more == 0 {
+					errs = append(errs, e) // holds the place of the rest
+				}
+				more++
+			}
+		}
+	}
 	for i, line := range strings.Split(src, "\n") {
 		text := []rune(line)
 		prog.lines = append(prog.lines, text)
 		toks, lexErrs := lexLine(i+1, text)
 		if len(lexErrs) > 0 {
-			errs = append(errs, lexErrs...)
+			add(lexErrs[:min(len(lexErrs), 5)]...)
 			continue
 		}
 		if skip, err := skipLine(toks); skip || err != nil {
 			if err != nil {
-				errs = append(errs, err)
+				add(err)
 			}
 			continue
 		}
@@ -231,7 +246,7 @@ func Parse(src string) (*Program, error) {
 			p := &parser{toks: part}
 			st, err := p.statement()
 			if err != nil {
-				errs = append(errs, err)
+				add(err)
 				break
 			}
 			st.Text = strings.TrimSpace(string(text[part[0].pos.Col-1 : part[len(part)-2].end-1]))
@@ -241,6 +256,9 @@ func Parse(src string) (*Program, error) {
 			}
 			from = to + 1
 		}
+	}
+	if more > 0 {
+		errs[maxErrors] = errorf(errs[maxErrors].Pos, KindSyntax, "and %d more error%s from here on", more, plural(more))
 	}
 	return prog, errs.err()
 }
