@@ -58,7 +58,8 @@ about a minute on two cores. --full reproduces chapter 1: 30 epochs on all
 50,000 (several minutes). --epochs and --train-size change either. A progress
 bar is drawn on stderr when it is a terminal.
 
-Exit status: 0 written; 2 bad flags, MNIST not found, or --out not writable.`,
+Exit status: 0 written; 2 bad flags, MNIST not found, or --out not writable;
+3 internal error (a bug: please report it).`,
 		Example: `  backproof report                    # report/index.html, in about a minute
   backproof report --full --out ch1   # chapter 1's settings`,
 		Args: cobra.NoArgs,
@@ -109,7 +110,7 @@ Exit status: 0 written; 2 bad flags, MNIST not found, or --out not writable.`,
 			res, err := experiments.RunReport(experiments.Sets{Train: tr, Validation: va, Test: te}, s,
 				func(done, total int, what string) { bar.set(done, total+len(plots.ReportFigures), what) })
 			if err != nil {
-				return err // fixed settings on the real data: a bug
+				return internal(err) // fixed, validated settings on the real data: a bug
 			}
 			res.Seconds = time.Since(start).Seconds() // the MNIST load included
 			figures := 0
