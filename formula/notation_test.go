@@ -343,6 +343,7 @@ func TestUnsupportedNamed(t *testing.T) {
 		{"dW2 = np.pi", 10, "np.pi is not part of the language"},
 		{"dW2 = (A1ᵀ @ dZ2", 7, "never closed on this line"},
 		{"dW2 = A1⁻¹", 9, "backprop needs no inverse"},
+		{"dZ1 = g^{[2]'}(Z^{[1]})", 16, "g^{[2]'} is layer 2's activation, but Z1 belongs to layer 1"},
 		{"dZ1 = dA1 & (Z1 > 0)", 11, "a mask is a comparison"},
 		{"dW2 = ∑ dZ2", 7, "a sum over the batch is sum(M, axis)"},
 		{"A1 = np.tanh(Z1)", 1, ""}, // parses; refused when names resolve

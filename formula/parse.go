@@ -831,6 +831,14 @@ func wholeNumber(e Expr) (int, bool) {
 	return int(n.Val), true
 }
 
+// canonLayer is a name's layer as written in a superscript: 2, or L.
+func canonLayer(info nameInfo) string {
+	if info.layer == layerL {
+		return "L"
+	}
+	return fmt.Sprint(info.layer)
+}
+
 // derivativeSuffixes mark a function name as a derivative: sigmoid_prime.
 var derivativeSuffixes = []string{"_prime", "_derivative", "_deriv", "_grad", "Prime", "Derivative"}
 
@@ -880,8 +888,17 @@ func (p *parser) primary() (Expr, *Error) {
 			}
 			fn := t.name
 			if base := strings.TrimSuffix(fn, t.supLayer); t.supLayer != "" && (base == "g" || base == "f") {
-				// Ng's g^{[1]}: the argument's layer decides which f it is
+				// Ng's g^{[1]}: the argument's layer decides which f it is,
+				// and must be the superscript's
 				fn = base
+				if len(args) == 1 {
+					if id, ok := unparen(args[0]).(*Ident); ok {
+						if info := classify(id.Name); info.kind != nkHelper && canonLayer(info) != t.supLayer {
+							return nil, errorf(id.P, KindSyntax, "%s is layer %s's activation, but %s belongs to layer %s: the superscript and the argument must name the same layer (%s'(%s) alone takes its layer from %s)",
+								t.text, t.supLayer, id.Name, canonLayer(info), base, info.canonical(), info.canonical())
+						}
+					}
+				}
 			}
 			for _, s := range derivativeSuffixes {
 				if base, ok := strings.CutSuffix(fn, s); ok && base != "" {
