@@ -62,16 +62,17 @@ func (e *Error) Error() string {
 func Load(path string) (*Problem, error) { return LoadWithin(path, 0) }
 
 // FileLimit is the largest problem file LoadWithin reads under a memory
-// limit (0: budget.Default): a sixteenth of it. Decoding holds every number
-// as text and as an interface value before the matrices are built, about
-// 8 bytes of memory for each byte of file, and the check that follows
-// needs as much again; 256 MiB at the default limit is ten times the
-// largest problem the docs show.
+// limit (0: budget.Default): a sixty-fourth of it, 64 MiB at the default.
+// Decoding holds every number as text and as an interface value before
+// the matrices are built, about 8 bytes of memory for each byte of file,
+// and a check needs some 150 bytes for each parameter, which can take as
+// little as 2 bytes of file ("0,"). 64 MiB is twice the file of the
+// largest problem the docs show, [784,1000,1000,10].
 func FileLimit(limit budget.Bytes) budget.Bytes {
 	if limit <= 0 {
 		limit = budget.Default
 	}
-	return limit / 16
+	return limit / 64
 }
 
 // LoadWithin reads and validates a problem file, reading no more than
@@ -88,7 +89,7 @@ func LoadWithin(path string, limit budget.Bytes) (*Problem, error) {
 	most := FileLimit(limit)
 	tooLarge := func(size string) error {
 		return &Error{File: path, Msg: fmt.Sprintf("%s, more than the %v a problem file may have under the memory limit of %v",
-			size, most, most*16)}
+			size, most, most*64)}
 	}
 	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && budget.Bytes(fi.Size()) > most {
 		return nil, tooLarge(fmt.Sprintf("the file has %v", budget.Bytes(fi.Size())))
@@ -108,7 +109,23 @@ func LoadWithin(path string, limit budget.Bytes) (*Problem, error) {
 		}
 		return nil, err
 	}
-	return build(path, top)
+	p, err := build(path, top)
+	if err != nil {
+		return nil, err
+	}
+	// The file bounds the problem, not the check of it: a parameter
+	// written as "0," costs the check a hundred times its size.
+	if err := budget.Check(fmt.Sprintf("checking the problem in %s (layer sizes %s, a batch of %d)", path, joinInts(p.Net.Sizes()), p.Batch()),
+		p.Memory(), limit); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Memory estimates what checking p takes, as Spec.Memory does for a
+// problem drawn with p's sizes and batch.
+func (p *Problem) Memory() budget.Bytes {
+	return Spec{Sizes: p.Net.Sizes(), Batch: p.Batch()}.Memory()
 }
 
 func unwrapPath(err error) error {

@@ -99,8 +99,8 @@ func TestLoadBounded(t *testing.T) {
 	dir := t.TempDir()
 	big := filepath.Join(dir, "big.json")
 	require.NoError(t, os.WriteFile(big, []byte(`{"X": [`+strings.Repeat("1, ", 4000)+`1]}`), 0o644))
-	_, err := LoadWithin(big, 16<<10) // a file limit of 1 KiB
-	require.ErrorContains(t, err, "big.json: the file has 11.7 KiB, more than the 1 KiB a problem file may have under the memory limit of 16 KiB")
+	_, err := LoadWithin(big, 64<<10) // a file limit of 1 KiB
+	require.ErrorContains(t, err, "big.json: the file has 11.7 KiB, more than the 1 KiB a problem file may have under the memory limit of 64 KiB")
 	_, err = LoadWithin(big, 0)
 	require.ErrorContains(t, err, "big.json: convention: missing", "under the default limit it is read, and found to be no problem")
 
@@ -120,8 +120,29 @@ func TestLoadBounded(t *testing.T) {
 			}
 		}
 	}()
-	_, err = LoadWithin(fifo, 16<<10)
+	_, err = LoadWithin(fifo, 64<<10)
 	require.ErrorContains(t, err, "endless.json: the file is larger, more than the 1 KiB a problem file may have")
+}
+
+// A file within the file limit whose check would not fit is refused
+// after reading, with the estimate. A [100,100] net of zero weights
+// written "0," takes 2 bytes of file a parameter and 144 of check
+// (Spec.Memory: 18 float64): 8·(18·10100 + 6·(100+100+4·100)·1) =
+// 1,483,200 bytes for 10,100 parameters and one example.
+func TestLoadChecksTheCheck(t *testing.T) {
+	zeros := strings.TrimSuffix(strings.Repeat("0,", 100), ",")
+	rows := strings.TrimSuffix(strings.Repeat("["+zeros+"],", 100), ",")
+	text := `{"convention": "row", "cost": "quadratic", "reduction": "sum", "layers": [{"activation": "sigmoid", "W": [` +
+		rows + `], "b": [` + zeros + `]}], "X": [[` + zeros + `]], "Y": [[` + zeros + `]]}`
+	path := filepath.Join(t.TempDir(), "zeros.json")
+	require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+	require.Less(t, 64*len(text), 1483200, "the file is within the file limit of both limits below")
+
+	_, err := LoadWithin(path, 1483200)
+	require.NoError(t, err)
+	_, err = LoadWithin(path, 1483199)
+	require.ErrorIs(t, err, budget.ErrTooLarge)
+	assert.ErrorContains(t, err, "checking the problem in "+path+" (layer sizes 100,100, a batch of 1) needs about 1.41 MiB")
 }
 
 func TestMissingFile(t *testing.T) {
