@@ -26,8 +26,8 @@ const exitHelp = `Exit status, for every command:
   0  success: the check passed, the run finished
   1  the check found a mismatch (or could not tell), or training diverged
   2  bad input or usage, one line on stderr naming the file or flag; also
-     when the output cannot be written (a full disk, a closed pipe): the
-     result did not reach its reader, so it must not count as a success
+     when the output cannot be written (a full disk): the result did not
+     reach its reader, so it must not count as a success
   3  internal error: a bug in backproof, whatever the input; please report
      it with the command line`
 
