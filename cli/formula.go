@@ -38,7 +38,8 @@ produces, its value, and, when it is wrong, which classic mistake it makes
   dZ1 = (dZ2 @ W2^T) * sigmoid'(Z1)
 
 The problem gives X (A0), Y, A1…AL, Z1…ZL, W1…WL, b1…bL and m; the lines
-named dZℓ (delta ℓ), dAℓ, dWℓ, dbℓ are checked, any other name is a helper.
+named dZℓ (delta ℓ), dAℓ, dWℓ, dbℓ are checked, any other name is a helper,
+and a name that looks like a gradient (grad_W2, dW_2) is refused.
 --problem FILE takes the network and batch from a problem file; otherwise
 the --net, --batch, --act, --cost, --reduction, --convention, --init and
 --seed flags draw a random one (without --net, with as many layers as the
@@ -54,8 +55,8 @@ Exit status: 0 every checked line is correct, dW or db lines among them;
 1 a checked line is wrong, has a shape error or cannot be evaluated, or no
 dW or db line was checked (INCOMPLETE); 2 the file cannot be read (larger
 than 1 MiB, not UTF-8), has nothing to check, cannot be parsed or names
-what the network does not have: every such error, each with
-FILE:LINE:COLUMN.`,
+what the network does not have (or, without --net, more than 64 layers):
+every such error, each with FILE:LINE:COLUMN.`,
 		Example: `  backproof formula derivation.txt --convention row --cost quadratic --reduction mean
   backproof formula nielsen.txt --convention per-example --batch 3
   backproof formula derivation.txt --problem problem.json --json`,
