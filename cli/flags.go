@@ -83,8 +83,8 @@ func (s sizesValue) String() string {
 // Nielsen's chapter 1, which train reproduces, so `backproof check --data
 // mnist` checks the network `backproof train` starts from.
 const (
-	initHelp = "initial weights and biases (%s); normal is N(0,1), as in Nielsen's \"Neural Networks and Deep Learning\" chapter 1, " +
-		"which train reproduces; normal-scaled divides the weights by √n_in and keeps wide layers out of saturation"
+	initHelp = "initial weights and biases (%s); normal is N(0,1), as in chapter 1 of Michael Nielsen's \"Neural Networks and Deep Learning\" " +
+		"(neuralnetworksanddeeplearning.com), which train reproduces; normal-scaled divides the weights by √n_in and keeps wide layers out of saturation"
 	actHelp = "activation: one name for every layer, two for hidden,output (relu,softmax), or one per layer (%s)"
 )
 

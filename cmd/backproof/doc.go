@@ -11,7 +11,7 @@ Backproof checks backpropagation derivations against finite differences.
 Every command shares --net, --act, --cost, --reduction, --convention and
 --init, with the same meanings and defaults (the default init is normal,
 N(0,1), as in chapter 1 of Michael Nielsen's "Neural Networks and Deep
-Learning", which train reproduces), and --max-memory (default 4GiB): a
+Learning" (neuralnetworksanddeeplearning.com), which train reproduces), and --max-memory (default 4GiB): a
 request whose estimated memory is larger is refused, with the estimate,
 before anything is allocated.
 
