@@ -1,0 +1,139 @@
+package formula
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/backproof/backproof/compare"
+	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/problem"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/mat"
+)
+
+// numpyPython is the interpreter with numpy the oracle runs on: Debian's
+// python3 on the team's machines, or $BACKPROOF_PYTHON.
+func numpyPython(t *testing.T) string {
+	py := os.Getenv("BACKPROOF_PYTHON")
+	if py == "" {
+		py = "/usr/bin/python3"
+	}
+	if err := exec.Command(py, "-c", "import numpy").Run(); err != nil {
+		t.Skipf("no python3 with numpy at %s (set BACKPROOF_PYTHON): %v", py, err)
+	}
+	return py
+}
+
+// oracleScript executes numpy source lines in a namespace holding the
+// problem's arrays and returns every name each line binds, as 2-D lists.
+const oracleScript = `
+import json, sys
+import numpy as np
+d = json.load(sys.stdin)
+env = {"np": np, "numpy": np, "m": d["m"]}
+for k, v in d["names"].items():
+    env[k] = np.array(v, dtype=np.float64)
+out = []
+for line in d["lines"]:
+    name = line.split("=", 1)[0].strip()
+    exec(line, env)
+    out.append(np.atleast_2d(np.asarray(env[name], dtype=np.float64)).tolist())
+json.dump(out, sys.stdout)
+`
+
+// TestNumpyMeansNumpy runs pasted numpy lines twice: in numpy itself and
+// in backproof, on the same problem, and requires the same numbers line
+// by line. The numpy spellings mean what numpy means — the oracle shares
+// no code with the evaluator. Where backproof keeps a dimension that numpy
+// drops (a sum without keepdims), the numbers still agree.
+func TestNumpyMeansNumpy(t *testing.T) {
+	py := numpyPython(t)
+	p, err := problem.Random(problem.Spec{Convention: derive.Row, Sizes: []int{4, 3, 2}, Batch: 5,
+		Acts: []derive.Activation{derive.ReLU, derive.Sigmoid}, Cost: derive.Quadratic, Reduction: derive.Mean, Init: derive.Normal, Seed: 11})
+	require.NoError(t, err)
+	lines := []string{
+		"dZ2 = (A2 - Y) * A2 * (1 - A2) / m",
+		"dW2 = np.dot(A1.T, dZ2)",
+		"db2 = np.sum(dZ2, axis=0, keepdims=True)",
+		"dA1 = dZ2.dot(W2.T)",
+		"dZ1 = np.where(Z1 > 0, dA1, 0)",
+		"dW1 = X.T.dot(dZ1)",
+		"db1 = dZ1.sum(axis=0, keepdims=True)",
+		"q1 = dA1 * (Z1 > 0)",
+		"q2 = np.multiply(dA1, np.int64(A1 > 0))",
+		"q3 = 1./m * np.square(A1) + A1**2 - np.power(A1, 3) + (1 + A1) ** -1",
+		"q4 = A1.T.dot(dZ1).transpose()",
+		"q5 = np.mean(dZ1, axis=1, keepdims=True)",
+		"q6 = (Z1 <= 0).astype(float) + (Z1 >= 0.5) - (0.1 < Z1)",
+		"q7 = np.exp(-Z2) / (1 + np.exp(-Z2)) - np.log(A2)",
+		"q8 = np.transpose(W1) @ X.T - np.tanh(Z1).T",
+		"q9 = 2.*dZ2 - np.divide(dZ2, 3) + np.subtract(A2, Y) * np.add(A2, 1e-3)",
+		"q10 = np.matmul(dZ2, W2.T) - numpy.dot(dZ2, W2.transpose())",
+		"q11 = dZ2.sum() + dZ2.mean() + np.sum(dZ1) - -A1.copy()",
+		"q12 = np.sum(dZ2, axis=0) + b2",
+		"q13 = np.where(A1 > 0.5, 1, 0.01) * (A1 - b1) ** 2",
+		"q14 = -A1**2 + 1.e-3",
+		"q15 = np.array(dA1, copy=True) * np.float64(Z1 < 0)",
+	}
+	// the given names, in the problem's layout
+	o := newOracle(p.Net, p.X, p.Y)
+	names := map[string]any{}
+	for k, v := range o.env(-1) {
+		if k != "m" {
+			names[k] = rows(v.M)
+		}
+	}
+	in, err := json.Marshal(map[string]any{"m": o.m, "names": names, "lines": lines})
+	require.NoError(t, err)
+	cmd := exec.Command(py, "-c", oracleScript)
+	cmd.Stdin = bytes.NewReader(in)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	raw, err := cmd.Output()
+	require.NoError(t, err, stderr.String())
+	var want [][][]float64
+	require.NoError(t, json.Unmarshal(raw, &want))
+
+	got := values(t, strings.Join(lines, "\n"), p)
+	require.Len(t, got, len(lines))
+	for i, line := range lines {
+		w := want[i]
+		g := got[i]
+		r, c := g.Dims()
+		require.Equal(t, r*c, len(w)*len(w[0]), "%s: %d×%d against numpy's %d×%d", line, r, c, len(w), len(w[0]))
+		wm := mat.NewDense(r, c, flat(w))
+		// the same operations in float64, in an order that may differ in
+		// the last bits (BLAS sums): compare's relative error within 1e-13
+		assert.LessOrEqual(t, compare.MaxRelError(g, wm), 1e-13, "%s\nbackproof %v\nnumpy     %v", line, mat.Formatted(g), mat.Formatted(wm))
+	}
+	// and the gradient lines are right: numpy and backproof agree with derive
+	rep := checkText(t, strings.Join(lines, "\n"), p)
+	for _, res := range rep.Results {
+		if res.Checked {
+			assert.Equal(t, Correct, res.Status, "%s: %s", res.Text, res.Message)
+		}
+	}
+	assert.True(t, rep.Pass)
+}
+
+func rows(M *mat.Dense) [][]float64 {
+	r, _ := M.Dims()
+	out := make([][]float64, r)
+	for i := range out {
+		out[i] = mat.Row(nil, i, M)
+	}
+	return out
+}
+
+func flat(rows [][]float64) []float64 {
+	var out []float64
+	for _, r := range rows {
+		out = append(out, r...)
+	}
+	return out
+}
