@@ -154,12 +154,14 @@ func LoadMNISTWithin(dir string, px Pixels, limit budget.Bytes) (train, validati
 	}
 	var need budget.Bytes
 	var claims []string
+	count := map[string]int{} // images announced by each images file
 	for _, name := range []string{trainImagesFile, testImagesFile} {
 		path := filepath.Join(dir, name)
 		h, err := readImagesHeader(path)
 		if err != nil {
 			return nil, nil, nil, err
 		}
+		count[name] = h.n
 		need = need.Plus(MNISTMemory(h.n, h.rows, h.cols))
 		claims = append(claims, fmt.Sprintf("%s: %d images of %d×%d", path, h.n, h.rows, h.cols))
 	}
@@ -171,8 +173,8 @@ func LoadMNISTWithin(dir string, px Pixels, limit budget.Bytes) (train, validati
 	var tr, te *idxSet
 	var trErr, teErr error
 	var wg sync.WaitGroup
-	wg.Go(func() { tr, trErr = readPair(dir, trainImagesFile, trainLabelsFile, px) })
-	wg.Go(func() { te, teErr = readPair(dir, testImagesFile, testLabelsFile, px) })
+	wg.Go(func() { tr, trErr = readPair(dir, trainImagesFile, trainLabelsFile, px, count[trainImagesFile]) })
+	wg.Go(func() { te, teErr = readPair(dir, testImagesFile, testLabelsFile, px, count[testImagesFile]) })
 	wg.Wait()
 	if trErr != nil {
 		return nil, nil, nil, trErr
@@ -209,13 +211,15 @@ type idxSet struct {
 	labels     []int
 }
 
-// readPair reads a labels file and its images file. The labels come first:
-// the file is small, and knowing the count lets a mismatch be reported from
-// the images header before 47 MB are inflated.
-func readPair(dir, imagesName, labelsName string, px Pixels) (*idxSet, error) {
+// readPair reads a labels file and its images file, whose header announced
+// images images. The labels come first: the file is small, and a count
+// that differs from the images' is reported from the labels header, before
+// any label or pixel is read; the images' count was checked against the
+// memory limit, so the labels' is bounded too.
+func readPair(dir, imagesName, labelsName string, px Pixels, images int) (*idxSet, error) {
 	labelsPath := filepath.Join(dir, labelsName)
 	imagesPath := filepath.Join(dir, imagesName)
-	labels, err := readLabels(labelsPath)
+	labels, err := readLabels(labelsPath, images, imagesPath)
 	if err != nil {
 		return nil, err
 	}
@@ -327,8 +331,8 @@ func readErr(err error, want string, got int) error {
 }
 
 // readLabels reads an IDX labels file: magic 2049, a big-endian count, then
-// one byte per label.
-func readLabels(path string) (labels []int, err error) {
+// one byte per label. The count must be want, the images of imagesPath.
+func readLabels(path string, want int, imagesPath string) (labels []int, err error) {
 	r, err := openIDX(path, labelsMagic, "labels")
 	if err != nil {
 		return nil, err
@@ -342,6 +346,11 @@ func readLabels(path string) (labels []int, err error) {
 	if err := r.claim(n, fmt.Sprintf("%d labels", n)); err != nil {
 		r.close()
 		return nil, err
+	}
+	if n != want {
+		r.close()
+		return nil, &FileError{imagesPath, fmt.Errorf("%d images, but %s has %d labels; want one label per image",
+			want, filepath.Base(path), n)}
 	}
 	// Read in chunks rather than allocating what the header claims: a
 	// pipe has no size to check the claim against, and a short file is
