@@ -3,6 +3,7 @@ package train
 import (
 	"encoding/json"
 	"math"
+	"runtime"
 	"testing"
 
 	"github.com/backproof/backproof/budget"
@@ -69,4 +70,19 @@ func TestConfigMemory(t *testing.T) {
 	_, _, err := Config{Net: []int{2, 1 << 62, 3}}.resolve(2, 3, 10)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "more than 8 EiB")
+}
+
+// Run refuses a net too large for the memory limit before it draws it:
+// [2, 2²⁸, 3] has 1.3·10⁹ parameters, 10 GB as float64 before any copy.
+func TestRunRefusesBeforeAllocating(t *testing.T) {
+	set := blobs(t, 50, 1)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	h, err := Run(Config{Net: []int{2, 1 << 28, 3}, Epochs: 1}, set, nil, nil, nil)
+	runtime.ReadMemStats(&after)
+	assert.Nil(t, h)
+	require.ErrorIs(t, err, budget.ErrTooLarge)
+	assert.ErrorContains(t, err, "training a 2,268435456,3 network on 50 examples needs about")
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(1<<20), "bytes allocated before refusing")
 }
