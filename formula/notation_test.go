@@ -123,6 +123,7 @@ func TestNotationsMatchPlain(t *testing.T) {
 		{"Markdown `…`", "`A1.T @ dZ2`", "A1ᵀ @ dZ2"},
 		{"g^{[1]'}", "g^{[1]'}(Z^{[1]})", "sigmoid'(Z1)"},
 		{"g^{[1]\\prime}", "g^{[1]\\prime}(Z^{[1]})", "sigmoid'(Z1)"},
+		{"\\sigma^{[2]}", "\\sigma^{[2]}(Z^{[2]})", "sigmoid(Z2)"},
 		// MATLAB and Octave
 		{"A1'", "A1' @ dZ2", "A1ᵀ @ dZ2"},
 		{"(…)'", "(dZ2 @ W2')'", "(dZ2 @ W2ᵀ)ᵀ"},
@@ -343,6 +344,7 @@ func TestUnsupportedNamed(t *testing.T) {
 		{"dW2 = np.pi", 10, "np.pi is not part of the language"},
 		{"dW2 = (A1ᵀ @ dZ2", 7, "never closed on this line"},
 		{"dW2 = A1⁻¹", 9, "backprop needs no inverse"},
+		{"dW2 = ᵀA1", 7, "a transpose follows what it transposes"},
 		{"dZ1 = g^{[2]'}(Z^{[1]})", 16, "g^{[2]'} is layer 2's activation, but Z1 belongs to layer 1"},
 		{"dZ1 = dA1 & (Z1 > 0)", 11, "a mask is a comparison"},
 		{"dW2 = ∑ dZ2", 7, "a sum over the batch is sum(M, axis)"},

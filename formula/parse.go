@@ -400,6 +400,14 @@ func (p *parser) unexpected(t token) *Error {
 		return errorf(t.pos, KindSyntax, "comparisons do not chain: write one, as in (Z1 > 0)")
 	case tComma:
 		return errorf(t.pos, KindSyntax, "a comma outside a call: one value a line (a tuple such as dW, db = … is not part of the language)")
+	case tTranspose:
+		return errorf(t.pos, KindSyntax, "a transpose follows what it transposes: A1ᵀ, A1.T, (A2 - Y)ᵀ")
+	case tPow, tPowN:
+		return errorf(t.pos, KindSyntax, "a power follows its base: A1**2, A1²")
+	case tDot:
+		return errorf(t.pos, KindSyntax, "a dot follows a value or np: A1.T, dZ2.sum(axis=0), np.dot(A, B)")
+	case tSemi:
+		return errorf(t.pos, KindSyntax, "; ends a statement, so a value is missing before it")
 	}
 	return errorf(t.pos, KindSyntax, "unexpected %s", describe(t))
 }
@@ -831,6 +839,11 @@ func wholeNumber(e Expr) (int, bool) {
 	return int(n.Val), true
 }
 
+func isFunc(name string) bool {
+	_, ok := lookupFunc(name)
+	return ok
+}
+
 // canonLayer is a name's layer as written in a superscript: 2, or L.
 func canonLayer(info nameInfo) string {
 	if info.layer == layerL {
@@ -887,9 +900,9 @@ func (p *parser) primary() (Expr, *Error) {
 				return nil, err
 			}
 			fn := t.name
-			if base := strings.TrimSuffix(fn, t.supLayer); t.supLayer != "" && (base == "g" || base == "f") {
-				// Ng's g^{[1]}: the argument's layer decides which f it is,
-				// and must be the superscript's
+			if base := strings.TrimSuffix(fn, t.supLayer); t.supLayer != "" && isFunc(base) {
+				// Ng's g^{[1]} (or σ^{[2]}): the argument's layer decides
+				// which f it is, and must be the superscript's
 				fn = base
 				if len(args) == 1 {
 					if id, ok := unparen(args[0]).(*Ident); ok {
