@@ -279,3 +279,35 @@ func runXOR(t *testing.T) *train.History {
 	require.NoError(t, err)
 	return h
 }
+
+// A diverged run whose gradient reaches 1e120: the axis has a tick only
+// where it has a label (no comb of 120 unlabelled ticks), room above the
+// last point, and the divergence is marked with a cross above the data.
+func TestDivergedAxis(t *testing.T) {
+	h := plateauHistory()
+	for i := range h.Epochs {
+		h.Epochs[i].GradNorm[1] = train.Float(math.Pow(10, 40*float64(i)))
+	}
+	h.Divergence = &train.Divergence{Epoch: 4, Step: 17, What: "the batch cost is +Inf"}
+	h.Stopped = train.Diverged
+	panels, err := gradNormPlots(h, "")
+	require.NoError(t, err)
+	y := panels[0].Y
+	ticks := y.Tick.Marker.Ticks(y.Min, y.Max)
+	assert.LessOrEqual(t, len(ticks), 10, "one tick per labelled decade only")
+	for _, tk := range ticks {
+		assert.NotEmpty(t, tk.Label, "an unlabelled tick at %g", tk.Value)
+	}
+	assert.Greater(t, y.Max, 120.0, "room above the last point, 1e120")
+	assert.Less(t, y.Min, math.Log10(1.5e-13), "room below the lowest point")
+	x := panels[0].X
+	assert.Greater(t, x.Max, 3+17.0/500, "the divergence, in epoch 4, is inside the x range")
+}
+
+// A flat series at 100% (or 0%) is drawn inside the frame, not on it.
+func TestPercentAxisRoom(t *testing.T) {
+	panels, err := saturationPlots(plateauHistory(), "")
+	require.NoError(t, err)
+	assert.Greater(t, panels[0].Y.Max, 100.0)
+	assert.Less(t, panels[0].Y.Min, 0.0)
+}

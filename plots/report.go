@@ -118,7 +118,7 @@ func settingsLines(r *experiments.Results, seconds float64) []string {
 	s := r.Settings
 	size := "all 50,000 training images"
 	if s.TrainSize > 0 {
-		size = fmt.Sprintf("the first %d training images (a subset: the full report uses all 50,000)", s.TrainSize)
+		size = fmt.Sprintf("the first %s training images (a subset: the full report uses all 50,000)", thousands(s.TrainSize))
 	}
 	name := s.Name
 	if name == "quick" {
@@ -214,4 +214,13 @@ func plural(n int, thing string) string {
 		return "1 " + thing
 	}
 	return fmt.Sprintf("%d %ss", n, thing)
+}
+
+// thousands writes n with commas: 10,000.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
