@@ -51,7 +51,7 @@ func fuzzMNIST(t *testing.T, dir, name string, payload []byte, raw bool) {
 // its magic number, its header (counts and sizes that cannot be true, or
 // that would not fit the limit) and its pixels.
 //
-// CI: go test ./data -run '^$' -fuzz FuzzMNISTImages -fuzztime 20s
+// CI: go test ./data -run '^$' -fuzz '^FuzzMNISTImages$' -fuzztime 15s
 func FuzzMNISTImages(f *testing.F) {
 	f.Add(idxImages(2051, fixTrain, fixRows, fixCols, func(i, j int) byte { return pixel("train", i, j) }))
 	f.Add(imagesHeader(2051, fixTrain, fixRows, fixCols))               // no pixels
@@ -70,7 +70,7 @@ func FuzzMNISTImages(f *testing.F) {
 
 // FuzzMNISTLabels fuzzes the inflated content of the training labels file.
 //
-// CI: go test ./data -run '^$' -fuzz FuzzMNISTLabels -fuzztime 20s
+// CI: go test ./data -run '^$' -fuzz '^FuzzMNISTLabels$' -fuzztime 15s
 func FuzzMNISTLabels(f *testing.F) {
 	f.Add(idxLabels(2049, labelsOf(fixTrain)))
 	f.Add(idxLabels(2049, labelsOf(3)))
@@ -88,7 +88,7 @@ func FuzzMNISTLabels(f *testing.F) {
 // FuzzMNISTGzip fuzzes the test images file as stored: the gzip layer,
 // its checksum, and what follows the data the header announces.
 //
-// CI: go test ./data -run '^$' -fuzz FuzzMNISTGzip -fuzztime 20s
+// CI: go test ./data -run '^$' -fuzz '^FuzzMNISTGzip$' -fuzztime 15s
 func FuzzMNISTGzip(f *testing.F) {
 	valid := gz(idxImages(2051, fixTest, fixRows, fixCols, func(i, j int) byte { return pixel("test", i, j) }))
 	f.Add(valid)
