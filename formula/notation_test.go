@@ -379,7 +379,7 @@ func TestGradientLookalikes(t *testing.T) {
 	assert.False(t, rep.Pass)
 	for _, tc := range []struct{ name, means string }{
 		{"grad_W2", "dW2"}, {"dW_2", "dW2"}, {"dC_dW2", "dW2"}, {"nabla_w2", "dW2"}, {"dW02", "dW2"},
-		{"delta_2", "dZ2"}, {"grad_b1", "db1"}, {"dZ_1", "dZ1"}, {"dW", "dWℓ"}, {"dA_prev", "dAℓ"}, {"delta", "dZℓ"},
+		{"delta_2", "dZ2"}, {"grad_b1", "db1"}, {"dZ_1", "dZ1"}, {"dW", "dW1 or dW2 (name the layer)"}, {"dA_prev", "one of dA0…dA2 (name the layer)"}, {"delta", "dZ1 or dZ2 (name the layer)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			prog, err := Parse(preamble + tc.name + " = A1.T @ dZ2 * 3\n")
@@ -388,7 +388,7 @@ func TestGradientLookalikes(t *testing.T) {
 			var fe *Error
 			require.True(t, errors.As(err, &fe), "%v", err)
 			assert.Equal(t, Pos{3, 1}, fe.Pos)
-			assert.Contains(t, fe.Msg, "did you mean "+tc.means+"?")
+			assert.Contains(t, fe.Msg, "did you mean "+tc.means+"?", fe.Msg)
 		})
 	}
 	// a helper that does not look like a gradient stays a helper

@@ -85,6 +85,25 @@ func targetNames(L int) string {
 	return fmt.Sprintf("dZ1…dZ%d (also delta or δ), dA0…dA%d, dW1…dW%d, db1…db%d", L, L, L, L)
 }
 
+// lookalikeIn is lookalike in a network of L layers: a name without a
+// layer number means one of a range ("dW1 or dW2", "dA0…dA3").
+func lookalikeIn(name string, L int) (string, bool, bool) {
+	want, grad, ok := lookalike(name)
+	family, isRange := strings.CutSuffix(want, "ℓ")
+	if !ok || !isRange {
+		return want, grad, ok
+	}
+	k := map[string]nameKind{"dZ": nkDZ, "dA": nkDA, "dW": nkDW, "db": nkDB, "Z": nkZ, "A": nkA, "W": nkW, "b": nkB}[family]
+	lo, hi := layerRange(k, L)
+	switch {
+	case hi == lo:
+		return fmt.Sprintf("%s%d", family, lo), grad, true
+	case hi == lo+1:
+		return fmt.Sprintf("%s%d or %s%d (name the layer)", family, lo, family, hi), grad, true
+	}
+	return fmt.Sprintf("one of %s%d…%s%d (name the layer)", family, lo, family, hi), grad, true
+}
+
 // layerRange is the layers a family of names exists for.
 func layerRange(k nameKind, L int) (lo, hi int) {
 	if k == nkA || k == nkDA {
@@ -126,7 +145,7 @@ func checkUse(id *Ident, L int, defined map[string]bool) *Error {
 	case info.kind == nkX || info.kind == nkY || info.kind == nkM:
 		return nil
 	case info.kind == nkHelper:
-		if want, _, ok := lookalike(id.Name); ok {
+		if want, _, ok := lookalikeIn(id.Name, L); ok {
 			return errorf(id.P, KindName, "unknown name %s: did you mean %s? The problem gives %s; other names must be defined on an earlier line", id.Name, want, givenNames(L))
 		}
 		if id.Name == "True" || id.Name == "False" {
@@ -152,7 +171,7 @@ func checkAssign(st Stmt, L int) *Error {
 	info := classify(st.Name).in(L)
 	switch {
 	case info.kind == nkHelper:
-		if want, grad, ok := lookalike(st.Name); ok && grad {
+		if want, grad, ok := lookalikeIn(st.Name, L); ok && grad {
 			// A helper that looks like a gradient would pass unchecked.
 			return errorf(st.NamePos, KindName, "%s looks like a gradient, but only the names %s are checked: did you mean %s? (A helper must not look like a gradient: name it h or tmp.)",
 				st.Name, targetNames(L), want)
@@ -179,7 +198,7 @@ func checkCall(prog *Program, c *Call, L int) *Error {
 			return errorf(c.P, KindName, "unknown function %s: %s", c.Fn, spelled(prog, help, c.Args))
 		}
 		if _, isAct := activationFuncs[c.Fn]; !isAct {
-			if want, _, ok := lookalike(c.Fn); ok {
+			if want, _, ok := lookalikeIn(c.Fn, L); ok {
 				return errorf(c.P, KindName, "%s is not a function: did you mean %s, multiplied with * or @?", c.Fn, want)
 			}
 		}
