@@ -1,0 +1,101 @@
+package plots
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/experiments"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/palette/moreland"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+)
+
+// LayoutGradientsCaption is the caption of the LayoutGradients figure.
+const LayoutGradientsCaption = `One network's ∂C/∂W for each layer (rows of panels), as each convention lays it out (columns): ` +
+	`every entry coloured by its value, divided by the largest |entry| of its layer, so that one colour is one number in every panel. ` +
+	`The row convention of the thread's opening post stores W as n_{ℓ−1}×n_ℓ (Ω, j×k) and computes ∂C/∂W = (A^{ℓ−1})ᵀ δ; ` +
+	`the column convention and the per-example loop of Nielsen's network.py store it as n_ℓ×n_{ℓ−1} and compute δ (A^{ℓ−1})ᵀ. ` +
+	`The row panel is the column panel mirrored across its diagonal, and the column and per-example panels are identical: ` +
+	`the same gradient in two shapes, which is all the difference between the thread's formulas and Nielsen's.`
+
+// LayoutGradients draws g (experiments.RunLayoutGradients) as heat maps:
+// one row of panels per layer, one column per convention, and a colour
+// bar, as PNG bytes.
+func LayoutGradients(g *experiments.LayoutGradients) ([]byte, error) {
+	cm := moreland.SmoothBlueRed()
+	cm.SetMin(-1)
+	cm.SetMax(1)
+	pal := cm.Palette(255)
+	var rows [][]*plot.Plot
+	layers := len(g.DW[0])
+	for ℓ := 1; ℓ <= layers; ℓ++ {
+		scale := 0.0
+		for c := range g.Conventions {
+			for _, v := range g.DW[c][ℓ-1].RawMatrix().Data {
+				scale = math.Max(scale, math.Abs(v))
+			}
+		}
+		if scale == 0 {
+			scale = 1
+		}
+		var r []*plot.Plot
+		for c, conv := range g.Conventions {
+			dw := g.DW[c][ℓ-1]
+			nr, nc := dw.Dims()
+			z := make([][]float64, nr)
+			for i := range nr {
+				z[i] = make([]float64, nc)
+				for j := range nc {
+					z[i][j] = dw.At(i, j) / scale
+				}
+			}
+			pl := plot.New()
+			hm := plotter.NewHeatMap(heatGrid{z: z}, pal)
+			hm.Min, hm.Max = -1, 1
+			pl.Add(hm)
+			pl.Title.Text = fmt.Sprintf("%s: ∂C/∂W%s = %s (%d×%d)", conv, sup(ℓ), layoutFormula(conv, ℓ), nr, nc)
+			pl.Title.TextStyle.Font.Size = vg.Points(9)
+			pl.X.Label.Text = "column"
+			if c == 0 {
+				pl.Y.Label.Text = "row"
+			}
+			pl.X.Tick.Marker, pl.Y.Tick.Marker = indexTicks{n: nc}, indexTicks{n: nr, down: true}
+			pl.X.Min, pl.X.Max = -0.5, float64(nc)-0.5
+			pl.Y.Min, pl.Y.Max = -float64(nr)+0.5, 0.5
+			r = append(r, pl)
+		}
+		rows = append(rows, r)
+	}
+	title := plot.New()
+	title.HideAxes()
+	title.Title.Text = "The same gradient in the three layouts\n" + experiments.Describe(g.Problem)
+	bar := colorBar(moreland.SmoothBlueRed(), -1, 1, "entry of ∂C/∂W ÷ the largest |entry| of its layer", nil)
+	heights := []float64{0.5}
+	all := [][]*plot.Plot{{title}}
+	for _, r := range rows {
+		all = append(all, r)
+		heights = append(heights, 2.2)
+	}
+	all = append(all, []*plot.Plot{bar})
+	heights = append(heights, 0.7)
+	return Grid(all, 9*vg.Inch, vg.Length(1.2+2.4*float64(layers))*vg.Inch, heights)
+}
+
+// layoutFormula is the weight-gradient formula of convention c for layer ℓ.
+// A⁰ is written X (x for one example): the figures' font has no ⁰.
+func layoutFormula(c derive.Convention, ℓ int) string {
+	A, a := fmt.Sprintf("(A%s)ᵀ", sup(ℓ-1)), fmt.Sprintf("(a%s)ᵀ", sup(ℓ-1))
+	if ℓ == 1 {
+		A, a = "Xᵀ", "xᵀ"
+	}
+	switch c {
+	case derive.Row:
+		return fmt.Sprintf("%s δ%s", A, sup(ℓ))
+	case derive.PerExample:
+		return fmt.Sprintf("Σₓ δ%s %s", sup(ℓ), a)
+	default:
+		return fmt.Sprintf("δ%s %s", sup(ℓ), A)
+	}
+}
