@@ -45,6 +45,11 @@ type Settings struct {
 	Directions int
 	// Seed seeds the directions of a directional check.
 	Seed uint64
+	// Progress, when set, is told now and then how many of the entries of
+	// the numerical gradient are done (the fast path only; a confirmation
+	// counts each of its steps anew). It may be called from several
+	// goroutines at once.
+	Progress func(done, total int)
 }
 
 // DefaultTol is the relative error each method is trusted to in float64 on
@@ -190,7 +195,7 @@ func Check(p *problem.Problem, s *Settings) (*Report, error) {
 		Analytic: trace.Grad(nil), Generic: set.Generic}
 	θ := p.Net.Params(nil)
 	var kink func(int) bool
-	r.Numeric, kink = numericGradient(p, θ, set.Method, set.Step, set.Generic)
+	r.Numeric, kink = numericGradient(p, θ, set.Method, set.Step, set.Generic, set.Progress)
 	if set.Floor == 0 {
 		set.Floor = NoiseFloor(r.Value, set.Method, set.Step)
 	}
@@ -215,7 +220,7 @@ func Check(p *problem.Problem, s *Settings) (*Report, error) {
 // path recomputes the network at every point: each evaluation builds its
 // own copy of the network, so that fd can run them on every core (the
 // complex step runs on one).
-func numericGradient(p *problem.Problem, θ []float64, m numgrad.Method, h float64, generic bool) ([]float64, func(int) bool) {
+func numericGradient(p *problem.Problem, θ []float64, m numgrad.Method, h float64, generic bool, progress func(done, total int)) ([]float64, func(int) bool) {
 	kinked := false
 	for _, l := range p.Net.Layers {
 		kinked = kinked || l.Act.Kinked()
@@ -225,7 +230,7 @@ func numericGradient(p *problem.Problem, θ []float64, m numgrad.Method, h float
 		if kinked {
 			kinks = make([]bool, len(θ))
 		}
-		g := numgrad.NetGradientKinks(nil, kinks, p.Net, p.X, p.Y, &numgrad.Settings{Method: m, Step: h, Concurrent: true})
+		g := numgrad.NetGradientKinks(nil, kinks, p.Net, p.X, p.Y, &numgrad.Settings{Method: m, Step: h, Concurrent: true, Progress: progress})
 		if !kinked {
 			return g, nil
 		}

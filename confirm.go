@@ -136,7 +136,7 @@ func order(m numgrad.Method) int {
 func confirm(p *problem.Problem, θ []float64, r *Report, set Settings) (*Confirmation, Outcome) {
 	c := &Confirmation{}
 	compareAt := func(m numgrad.Method, h, tol float64) *Trial {
-		numeric, kink := numericGradient(p, θ, m, h, false)
+		numeric, kink := numericGradient(p, θ, m, h, false, set.Progress)
 		floor := set.Floor
 		if floor == 0 {
 			floor = NoiseFloor(r.Value, m, h)

@@ -135,12 +135,15 @@ error (a bug: please report it).`,
 					return badInput(fmt.Errorf("--save: %v", err))
 				}
 			}
+			progress := newEntryProgress(cmd.ErrOrStderr())
+			set.Progress = progress.update()
 			var r *backproof.Report
 			if g != nil {
 				r, err = backproof.CheckGradient(p, g, set)
 			} else {
 				r, err = backproof.Check(p, set)
 			}
+			progress.finish()
 			if err != nil {
 				return badInput(err)
 			}

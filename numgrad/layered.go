@@ -83,7 +83,7 @@ func NetGradientKinks(dst []float64, kinks []bool, n *derive.Net, X, Y *mat.Dens
 		workers = runtime.GOMAXPROCS(0)
 	}
 	const chunk = 16
-	var next atomic.Int64
+	var next, done atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -106,6 +106,9 @@ func NetGradientKinks(dst []float64, kinks []bool, n *derive.Net, X, Y *mat.Dens
 					} else {
 						dst[i] = p.realEntry(i, θ[i], &st, sc, kink)
 					}
+				}
+				if s != nil && s.Progress != nil {
+					s.Progress(int(done.Add(int64(min(chunk, len(θ)-lo)))), len(θ))
 				}
 			}
 		}()

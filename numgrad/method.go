@@ -99,6 +99,10 @@ type Settings struct {
 	Method     Method  // zero value Central
 	Step       float64 // the step h; 0 means Method.DefaultStep()
 	Concurrent bool    // evaluate f concurrently, as fd.Settings.Concurrent
+	// Progress, when set, is told how many of the total entries are done,
+	// now and then, by NetGradient: a long check shows that it moves. It
+	// may be called from several goroutines at once.
+	Progress func(done, total int)
 }
 
 // fivePoint is the fourth-order centered stencil for the first derivative,
