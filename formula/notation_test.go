@@ -92,6 +92,7 @@ func TestNotationsMatchPlain(t *testing.T) {
 		{"np.exp", "np.exp(Z1)", "exp(Z1)"},
 		{"np.log", "np.log(A1)", "log(A1)"},
 		{"np.tanh", "np.tanh(Z1)", "tanh(Z1)"},
+		{"np.sigmoid", "np.sigmoid(Z1) - np.sigmoid_prime(Z1) + np.relu'(Z1)", "sigmoid(Z1) - sigmoid'(Z1) + relu'(Z1)"},
 		{".copy()", "dA1.copy()", "dA1"},
 		{"trailing ;", "A1.T @ dZ2;", "A1ᵀ @ dZ2"},
 		{"÷ and ∗", "dZ2 ÷ 2 ∗ A2", "dZ2 / 2 * A2"},

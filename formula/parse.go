@@ -852,6 +852,22 @@ func canonLayer(info nameInfo) string {
 	return fmt.Sprint(info.layer)
 }
 
+// ownFunc reports whether a name after np. is one of the language's
+// functions that numpy does not have (sigmoid, relu, f, their _prime).
+func ownFunc(name string) bool {
+	switch name {
+	case "exp", "log", "tanh", "sum", "mean", "where":
+		return false // numpy's own: numpyCall reads them
+	}
+	for _, s := range derivativeSuffixes {
+		if base, ok := strings.CutSuffix(name, s); ok && base != "" {
+			name = base
+			break
+		}
+	}
+	return isFunc(name)
+}
+
 // derivativeSuffixes mark a function name as a derivative: sigmoid_prime.
 var derivativeSuffixes = []string{"_prime", "_derivative", "_deriv", "_grad", "Prime", "Derivative"}
 
@@ -882,7 +898,12 @@ func (p *parser) primary() (Expr, *Error) {
 			if fn.kind != tIdent {
 				return nil, errorf(fn.pos, KindSyntax, "expected a numpy function after %s.", t.text)
 			}
-			return p.numpyCall(t, fn)
+			if !ownFunc(fn.name) {
+				return p.numpyCall(t, fn)
+			}
+			// np.sigmoid(Z1), np.sigmoid_prime(Z1): the language's own
+			// function, which numpy lacks but notebooks define
+			t = token{kind: tIdent, name: fn.name, text: t.text + "." + fn.text, pos: t.pos, end: fn.end}
 		}
 		prime := t.supPrime
 		if p.peek().kind == tPrime && p.peekAt(1).kind == tLParen {
