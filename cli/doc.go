@@ -24,7 +24,7 @@ func WriteMarkdown(w io.Writer) error {
 	root := newRoot()
 	var b strings.Builder
 	b.WriteString("# The backproof command line\n\n")
-	fmt.Fprintf(&b, "<!-- Generated from the command definitions in cli/ by `%s`; do not edit by hand. -->\n\n", RegenerateDoc)
+	fmt.Fprintf(&b, "*Generated from the command definitions in `cli/`; do not edit by hand. After changing a command, its flags or its help, regenerate with `%s`.*\n\n", RegenerateDoc)
 	fmt.Fprintf(&b, "%s.\n\n", root.Short)
 	b.WriteString("Build it with `go build -o backproof ./cmd/backproof`, or run it without building with `go run ./cmd/backproof`.\n\n")
 	b.WriteString("| command | what it does |\n|---|---|\n")
