@@ -326,6 +326,10 @@ func lexLatex(n int, text []rune, i int, toks *[]token, fail func(Pos, string, .
 	}
 	switch {
 	case word == "":
+		if strings.TrimSpace(string(text[j:])) == "" {
+			fail(p, `\ at the end of a line continues a Python statement, but a statement here is one line: join it with the next line`)
+			return len(text)
+		}
 		if j < len(text) && strings.ContainsRune(",;:! ", text[j]) {
 			return j + 1 // LaTeX spacing
 		}

@@ -345,6 +345,8 @@ func TestUnsupportedNamed(t *testing.T) {
 		{"dW2 = np.pi", 10, "np.pi is not part of the language"},
 		{"dW2 = (A1ᵀ @ dZ2", 7, "never closed on this line"},
 		{"dW2 = A1⁻¹", 9, "backprop needs no inverse"},
+		{"dW2 = np.dot(A1.T, \\\n  dZ2)", 20, "join it with the next line"},
+		{"dW2 = np.dot(A1.T,\n  dZ2)", 7, "np.dot( is never closed on this line: a statement is one line, so join it with the next"},
 		{"dW2 = ᵀA1", 7, "a transpose follows what it transposes"},
 		{"dZ1 = g^{[2]'}(Z^{[1]})", 16, "g^{[2]'} is layer 2's activation, but Z1 belongs to layer 1"},
 		{"dZ1 = dA1 & (Z1 > 0)", 11, "a mask is a comparison"},

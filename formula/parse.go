@@ -322,6 +322,14 @@ type parser struct {
 	toks  []token
 	i     int
 	depth int
+	open  []token // the calls and parentheses open at this point, innermost last
+}
+
+// closing is the error of a line that ends inside a call or parentheses:
+// a statement pasted over several lines.
+func (p *parser) closing() *Error {
+	o := p.open[len(p.open)-1]
+	return errorf(o.pos, KindSyntax, "%s( is never closed on this line: a statement is one line, so join it with the next", o.text)
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -666,6 +674,8 @@ type kwArg struct {
 func (p *parser) args(fn, lp token) ([]Expr, []kwArg, int, *Error) {
 	var args []Expr
 	var kw []kwArg
+	p.open = append(p.open, fn)
+	defer func() { p.open = p.open[:len(p.open)-1] }()
 	if p.peek().kind == tRParen {
 		r := p.next()
 		return nil, nil, r.end, nil
@@ -717,7 +727,7 @@ func (p *parser) args(fn, lp token) ([]Expr, []kwArg, int, *Error) {
 		case tRParen:
 			return args, kw, t.end, nil
 		case tEOL:
-			return nil, nil, 0, errorf(fn.pos, KindSyntax, "%s( is never closed on this line: a statement is one line", fn.text)
+			return nil, nil, 0, errorf(fn.pos, KindSyntax, "%s( is never closed on this line: a statement is one line, so join it with the next", fn.text)
 		}
 		return nil, nil, 0, p.unexpected(t)
 	}
@@ -877,14 +887,16 @@ func (p *parser) primary() (Expr, *Error) {
 	case tNumber:
 		return &Num{node: node{t.pos, t.end, 1}, Val: t.num}, nil
 	case tLParen:
+		p.open = append(p.open, token{text: "", pos: t.pos})
 		x, err := p.expr(0)
 		if err != nil {
 			return nil, err
 		}
+		p.open = p.open[:len(p.open)-1]
 		c := p.next()
 		if c.kind != tRParen {
 			if c.kind == tEOL {
-				return nil, errorf(t.pos, KindSyntax, "( is never closed on this line: a statement is one line")
+				return nil, errorf(t.pos, KindSyntax, "( is never closed on this line: a statement is one line, so join it with the next")
 			}
 			return nil, p.unexpected(c)
 		}
@@ -963,6 +975,9 @@ func (p *parser) primary() (Expr, *Error) {
 		}
 		return x, nil
 	case tEOL:
+		if len(p.open) > 0 {
+			return nil, p.closing()
+		}
 		return nil, errorf(t.pos, KindSyntax, "the line ends where a value should be")
 	}
 	return nil, p.unexpected(t)
