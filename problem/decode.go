@@ -69,7 +69,7 @@ func (t *tree) value(path string, depth int) (any, error) {
 	case '[':
 		list := []any{}
 		for i := 0; t.dec.More(); i++ {
-			v, err := t.value(fmt.Sprintf("%s[%d]", path, i), depth+1)
+			v, err := t.element(fmt.Sprintf("%s[%d]", path, i), depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -79,6 +79,85 @@ func (t *tree) value(path string, depth int) (any, error) {
 		return list, err
 	}
 	return nil, fmt.Errorf("unexpected %v", d)
+}
+
+// element decodes one array element at path and depth. An object is
+// walked key by key, for its duplicate keys (layers[i] is an object in a
+// list); anything else is decoded whole by encoding/json, four times as
+// fast as token by token on a matrix of numbers, and its nesting checked
+// after. An object nested inside such an element is not searched for
+// duplicate keys: no problem file has one there, and the reader refuses
+// it as a value of the wrong kind.
+func (t *tree) element(path string, depth int) (any, error) {
+	switch t.peek() {
+	case '{':
+		return t.value(path, depth)
+	case 0: // nothing buffered to look at: read the element whole first
+		var raw json.RawMessage
+		if err := t.dec.Decode(&raw); err != nil {
+			return nil, err
+		}
+		if len(raw) > 0 && raw[0] == '{' {
+			dec := json.NewDecoder(bytes.NewReader(raw))
+			dec.UseNumber()
+			return (&tree{dec: dec}).value(path, depth)
+		}
+		return decodeWithin(json.NewDecoder(bytes.NewReader(raw)), path, depth)
+	}
+	return decodeWithin(t.dec, path, depth)
+}
+
+// decodeWithin decodes the next value of dec and checks that it nests no
+// deeper than maxDepth from depth.
+func decodeWithin(dec *json.Decoder, path string, depth int) (any, error) {
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if depth+nesting(v) > maxDepth {
+		return nil, &pathError{path, fmt.Sprintf("nested more than %d deep: a problem file's deepest value is a matrix entry such as layers[0].W[0][0]", maxDepth)}
+	}
+	return v, nil
+}
+
+// peek returns the first byte of the next value in what the decoder has
+// buffered, past spaces and the comma between elements; 0 when the buffer
+// ends first.
+func (t *tree) peek() byte {
+	var b [1]byte
+	r := t.dec.Buffered()
+	for {
+		if n, _ := r.Read(b[:]); n == 0 {
+			return 0
+		}
+		switch b[0] {
+		case ' ', '\t', '\n', '\r', ',':
+			continue
+		}
+		return b[0]
+	}
+}
+
+// nesting is how deeply lists and objects nest in a decoded value.
+func nesting(v any) int {
+	most := 0
+	switch x := v.(type) {
+	case []any:
+		for _, e := range x {
+			most = max(most, nesting(e))
+			if most > maxDepth {
+				break
+			}
+		}
+	case map[string]any:
+		for _, e := range x {
+			most = max(most, nesting(e))
+		}
+	default:
+		return 0
+	}
+	return most + 1
 }
 
 func pathOrTop(path string) string {
