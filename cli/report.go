@@ -102,11 +102,13 @@ Exit status: 0 written; 2 bad flags, MNIST not found, or --out not writable;
 			if err := os.MkdirAll(out, 0o755); err != nil {
 				return badInput(fmt.Errorf("--out %s: cannot create the folder: %v", out, pathErr(err)))
 			}
+			bar := newReportBar(cmd.ErrOrStderr())
+			bar.set(0, 1, "loading MNIST")
 			tr, va, te, err := data.LoadMNIST(mnist, data.Unit)
 			if err != nil {
+				bar.finish()
 				return badInput(fmt.Errorf("--mnist: %v", err))
 			}
-			bar := newReportBar(cmd.ErrOrStderr())
 			res, err := experiments.RunReport(experiments.Sets{Train: tr, Validation: va, Test: te}, s,
 				func(done, total int, what string) { bar.set(done, total+len(plots.ReportFigures), what) })
 			if err != nil {
