@@ -66,10 +66,14 @@ func TestReportBadFlags(t *testing.T) {
 		assert.Equal(t, ExitBadInput, code, "%v", args)
 		assert.Regexp(t, `^backproof: .*\n$`, stderr, "one line naming the problem: %v", args)
 	}
+	// MNIST not where --mnist says.
+	code, _, stderr := mainOut("report", "--out", t.TempDir(), "--mnist", filepath.Join(t.TempDir(), "none"))
+	assert.Equal(t, ExitBadInput, code)
+	assert.Contains(t, stderr, "--mnist")
 	// An --out that cannot be a folder.
 	file := filepath.Join(t.TempDir(), "file")
 	require.NoError(t, os.WriteFile(file, nil, 0o644))
-	code, _, stderr := mainOut("report", "--out", filepath.Join(file, "sub"))
+	code, _, stderr = mainOut("report", "--out", filepath.Join(file, "sub"))
 	assert.Equal(t, ExitBadInput, code)
 	assert.Contains(t, stderr, "--out")
 }
