@@ -27,7 +27,7 @@ func (p *Point) Theta() []float64 { return p.Net.Params(nil) }
 // Cost is the mean cost plus (Decay/2)·Σw² at θ.
 func (p *Point) Cost() func(θ []float64) float64 { return CostAt(p.Net, p.X, p.Y, p.Decay) }
 
-// Probe probes the point (curvature.Probe with each layer a block) with the
+// ProbeWith probes the point (curvature.Probe with each layer a block) with the
 // settings s, keeps the report in p.Probe and returns it.
 func (p *Point) ProbeWith(s *curvature.Settings) *curvature.Report {
 	p.Probe = curvature.Probe(CostGrad(p.Net, p.X, p.Y, p.Decay), p.Theta(), curvature.LayerBlocks(p.Net), s)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/backproof/backproof/curvature"
 	"github.com/backproof/backproof/experiments"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette/moreland"
@@ -251,12 +250,4 @@ func SaddleEscape(s *experiments.Saddle) ([]byte, error) {
 		return nil, err
 	}
 	return GridSideLegend([][]*plot.Plot{{top}, {bottom}}, top, figureWidth+2.6*vg.Inch, panelsHeight, 2.6*vg.Inch)
-}
-
-// KindOf is a probe's classification, for captions.
-func KindOf(r *curvature.Report) string {
-	if r == nil {
-		return "not probed"
-	}
-	return r.Kind.String()
 }
