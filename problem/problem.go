@@ -158,7 +158,18 @@ func syntaxError(name string, data []byte, err error) error {
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &se):
-		line, col := position(data, int(se.Offset))
+		// A decoder reading value by value counts a syntax error's offset
+		// from the start of the value it was reading; scanning the bytes
+		// read so far from the start finds the same error and places it in
+		// the file.
+		var raw json.RawMessage
+		var whole *json.SyntaxError
+		if errors.As(json.Unmarshal(data, &raw), &whole) && whole.Offset < int64(len(data)) {
+			se = whole
+		}
+		// The error occurred after reading Offset bytes: the byte at
+		// fault is the last of them.
+		line, col := position(data, max(int(se.Offset)-1, 0))
 		msg := "invalid JSON: " + se.Error()
 		if bytes.Contains(data, []byte("NaN")) || bytes.Contains(data, []byte("Infinity")) {
 			msg += " (JSON has no NaN or Infinity; every number must be finite)"

@@ -39,6 +39,7 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"truncated", valid[:60], []string{"f.json:", "truncated JSON"}},
 		{"invalid", `{"convention": "row",, }`, []string{"f.json:1:", "invalid JSON"}},
+		{"invalid in a matrix", "{\"convention\": \"row\",\n \"X\": [[1, 2],\n [3,, 4]]}", []string{"f.json:3:5: invalid JSON: invalid character ','"}},
 		{"NaN", `{"X": [[NaN]]}`, []string{"f.json:1:", "no NaN or Infinity"}},
 		{"huge number", strings.Replace(valid, "0.4, 0.5", "1e999, 0.5", 1), []string{"layers[0].W[1][0]", "not a finite"}},
 		{"unknown convention", strings.Replace(valid, `"row"`, `"rows"`, 1), []string{"convention", `unknown convention "rows"`, "per-example"}},
