@@ -152,18 +152,31 @@ func LoadMNISTWithin(dir string, px Pixels, limit budget.Bytes) (train, validati
 			return nil, nil, nil, err
 		}
 	}
+	// The headers say what the files hold: check it all, sizes and
+	// memory, before a pixel is read.
 	var need budget.Bytes
 	var claims []string
-	count := map[string]int{} // images announced by each images file
+	head := map[string]idxHeader{}
 	for _, name := range []string{trainImagesFile, testImagesFile} {
 		path := filepath.Join(dir, name)
 		h, err := readImagesHeader(path)
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		count[name] = h.n
+		head[name] = h
 		need = need.Plus(MNISTMemory(h.n, h.rows, h.cols))
 		claims = append(claims, fmt.Sprintf("%s: %d images of %d×%d", path, h.n, h.rows, h.cols))
+	}
+	htr, hte := head[trainImagesFile], head[testImagesFile]
+	if hte.rows != htr.rows || hte.cols != htr.cols {
+		return nil, nil, nil, &FileError{filepath.Join(dir, testImagesFile),
+			fmt.Errorf("images are %d×%d pixels, but %s has %d×%d; want the same size",
+				hte.rows, hte.cols, trainImagesFile, htr.rows, htr.cols)}
+	}
+	if htr.n <= ValidationSize {
+		return nil, nil, nil, &FileError{filepath.Join(dir, trainImagesFile),
+			fmt.Errorf("%d images, want more than %d so the last %d can be held out for validation",
+				htr.n, ValidationSize, ValidationSize)}
 	}
 	if err := budget.Check("loading MNIST ("+strings.Join(claims, "; ")+")", need, limit); err != nil {
 		return nil, nil, nil, err
@@ -173,8 +186,8 @@ func LoadMNISTWithin(dir string, px Pixels, limit budget.Bytes) (train, validati
 	var tr, te *idxSet
 	var trErr, teErr error
 	var wg sync.WaitGroup
-	wg.Go(func() { tr, trErr = readPair(dir, trainImagesFile, trainLabelsFile, px, count[trainImagesFile]) })
-	wg.Go(func() { te, teErr = readPair(dir, testImagesFile, testLabelsFile, px, count[testImagesFile]) })
+	wg.Go(func() { tr, trErr = readPair(dir, trainImagesFile, trainLabelsFile, px, htr.n) })
+	wg.Go(func() { te, teErr = readPair(dir, testImagesFile, testLabelsFile, px, hte.n) })
 	wg.Wait()
 	if trErr != nil {
 		return nil, nil, nil, trErr
@@ -182,17 +195,8 @@ func LoadMNISTWithin(dir string, px Pixels, limit budget.Bytes) (train, validati
 	if teErr != nil {
 		return nil, nil, nil, teErr
 	}
-	if te.rows != tr.rows || te.cols != tr.cols {
-		return nil, nil, nil, &FileError{filepath.Join(dir, testImagesFile),
-			fmt.Errorf("images are %d×%d pixels, but %s has %d×%d; want the same size",
-				te.rows, te.cols, trainImagesFile, tr.rows, tr.cols)}
-	}
+	// Each file was read with the count and size its header announced.
 	nt := len(tr.labels) - ValidationSize
-	if nt < 1 {
-		return nil, nil, nil, &FileError{filepath.Join(dir, trainImagesFile),
-			fmt.Errorf("%d images, want more than %d so the last %d can be held out for validation",
-				len(tr.labels), ValidationSize, ValidationSize)}
-	}
 	n := tr.rows * tr.cols
 	// Train and validation share tr.x, the one allocation for all 60,000
 	// training images; the three-index slices keep either from reaching
