@@ -27,6 +27,10 @@ repeat=${REPEAT:-5}
 problem="--net 784,30,10 --batch 10 --data mnist --init normal"
 "$work/backproof" check $problem --save "$work/problem.json" --json > "$work/fast.json"
 
+# checked CMD...: run a check whose verdict may be a mismatch or "cannot
+# tell" (exit status 1: its JSON is still written); stop on anything else.
+checked() { "$@" || [ $? -eq 1 ]; }
+
 # best SECONDS...: the smallest.
 best() { printf '%s\n' "$@" | sort -g | head -n 1; }
 
@@ -40,15 +44,15 @@ value=$(field value "$work/fast.json")
 printf '%-44s %10.4f s   (best of %d: %s)\n' "backproof check, layered fast path" "$fast" "$repeat" "$runs"
 
 for m in complex-step five-point richardson; do
-	"$work/backproof" check $problem --method $m --json > "$work/$m.json"
+	checked "$work/backproof" check $problem --method $m --json > "$work/$m.json"
 	printf '%-44s %10.4f s\n' "backproof check --method $m" "$(field seconds "$work/$m.json")"
 done
-"$work/backproof" check $problem --method directional --json > "$work/directional.json"
+checked "$work/backproof" check $problem --method directional --json > "$work/directional.json"
 printf '%-44s %10.4f s\n' "backproof check --method directional (8)" "$(field seconds "$work/directional.json")"
 
 
 if [ "${GENERIC:-1}" != 0 ]; then
-	"$work/backproof" check $problem --generic --json > "$work/generic.json"
+	checked "$work/backproof" check $problem --generic --json > "$work/generic.json"
 	generic=$(field seconds "$work/generic.json")
 	printf '%-44s %10.4f s   generic / fast = %s\n' "backproof check --generic (fd, whole net)" "$generic" "$(ratio "$generic" "$fast" 0)"
 fi

@@ -38,6 +38,9 @@ add() {
 }
 
 (cd "$root" && go build -o "$work/backproof" ./cmd/backproof)
+# checked CMD...: run a check whose verdict may be a mismatch or "cannot
+# tell" (exit status 1: its JSON is still written); stop on anything else.
+checked() { "$@" || [ $? -eq 1 ]; }
 have_numpy=1
 "$python" -c "import numpy" 2>/dev/null || have_numpy=0
 have_torch=1
@@ -54,7 +57,7 @@ for n in 30 100 300 1000; do
 	fi
 	add epoch "backproof epoch" "$n" "$s"
 	s=$(awk -v b="^BenchmarkMeasureWidth/hidden=$n(-[0-9]+)?\$" '$1 ~ b { printf "%.4f", $3 / 1e9 }' "$work/go.txt")
-	add epoch "backproof measuring an epoch" "$n" "$s"
+	add epoch "backproof measuring" "$n" "$s"
 	if [ "$have_numpy" = 1 ]; then
 		set -- env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE HIDDEN="$n" REPEAT="$repeat" "$python" "$root/bench/peers/numpy_epoch.py"
 		if [ -n "${BACKPROOF_MNIST:-}" ]; then
@@ -69,16 +72,16 @@ echo "checks, batch of 10 dense N(0,1) inputs:"
 for n in 30 100 300 1000; do
 	params=$((784 * n + n + n * 10 + 10))
 	"$work/backproof" check --net "784,$n,10" --batch 10 --init normal --save "$work/p$n.json" --json > "$work/c$n.json"
-	add check "backproof check, entry by entry" "$params" "$(field seconds "$work/c$n.json")"
+	add check "backproof check" "$params" "$(field seconds "$work/c$n.json")"
 	if [ "$have_torch" = 1 ] && [ "$n" -le "$torch_max" ]; then
 		"$python" "$root/bench/peers/gradcheck.py" "$work/p$n.json" > "$work/t$n.json"
-		add check "torch gradcheck, slow, 1 thread" "$params" "$(field seconds "$work/t$n.json")"
+		add check "torch gradcheck (slow)" "$params" "$(field seconds "$work/t$n.json")"
 	fi
 done
 for n in 1000 2000; do
 	params=$((784 * n + n + n * n + n + n * 10 + 10))
-	"$work/backproof" check --net "784,$n,$n,10" --batch 10 --init normal --method directional --max-memory 16GiB --json > "$work/d$n.json"
-	add check "backproof directional (8)" "$params" "$(field seconds "$work/d$n.json")"
+	checked "$work/backproof" check --net "784,$n,$n,10" --batch 10 --init normal --method directional --max-memory 16GiB --json > "$work/d$n.json"
+	add check "backproof directional" "$params" "$(field seconds "$work/d$n.json")"
 done
 
 echo "slopes (least squares of log seconds against log size):"
@@ -91,7 +94,7 @@ echo "ratios at the book's size (n = 30) and the largest torch size:"
 pick() { awk -F '\t' -v p="$1" -v s="$2" -v z="$3" '$1 == p && $2 == s && $3 == z { print $4 }' "$tsv"; }
 for n in 30 1000; do
 	e=$(pick epoch "backproof epoch" "$n")
-	m=$(pick epoch "backproof measuring an epoch" "$n")
+	m=$(pick epoch "backproof measuring" "$n")
 	np=$(pick epoch "numpy epoch" "$n")
 	printf '  n = %-5s measuring / epoch %s' "$n" "$(ratio "$m" "$e" 2)"
 	[ -n "$np" ] && printf '   numpy epoch / backproof epoch %s' "$(ratio "$np" "$e" 1)"
@@ -99,8 +102,8 @@ for n in 30 1000; do
 done
 for n in 30 "$torch_max"; do
 	params=$((784 * n + n + n * 10 + 10))
-	t=$(pick check "torch gradcheck, slow, 1 thread" "$params")
-	c=$(pick check "backproof check, entry by entry" "$params")
+	t=$(pick check "torch gradcheck (slow)" "$params")
+	c=$(pick check "backproof check" "$params")
 	[ -n "$t" ] && printf '  %s parameters: backproof check / torch gradcheck = %s\n' "$params" "$(ratio "$c" "$t" 4)"
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

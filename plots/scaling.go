@@ -80,7 +80,7 @@ func Scaling(panels []ScalingPanel) ([]byte, error) {
 	}
 	// The panels side by side, their data areas aligned, and the legend
 	// in a column of its own on the right, where it hides no line.
-	const w, h, legendW = 11 * vg.Inch, 4.2 * vg.Inch, 3 * vg.Inch
+	const w, h, legendW = 11.5 * vg.Inch, 4.2 * vg.Inch, 3.2 * vg.Inch
 	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(96))
 	dc := draw.New(img)
 	tiles := draw.Tiles{Rows: 1, Cols: len(pls), PadTop: vg.Points(4), PadBottom: vg.Points(4),
