@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"math"
 	"time"
+	"unsafe"
 
+	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/compare"
 	"github.com/backproof/backproof/derive"
 	"github.com/backproof/backproof/numgrad"
@@ -155,6 +157,21 @@ func (s *Settings) Validate() error {
 		return &SettingsError{"worst", fmt.Sprintf("%d: want how many of the worst entries to show, 0 or more", s.Worst)}
 	}
 	return nil
+}
+
+// Memory estimates what Check of p needs beyond p itself: for each of the
+// n parameters the analytic and numeric gradients and one compared entry,
+// twice over (the confirmation's numeric gradient and comparison at one
+// step at a time), plus, for a directional check, three numbers per
+// direction and one direction vector.
+func Memory(p *problem.Problem, s *Settings) budget.Bytes {
+	n := p.Net.NumParams()
+	entry := budget.Bytes(unsafe.Sizeof(compare.Entry{}))
+	perParam := budget.Float64.Times(2).Plus(entry).Times(2)
+	if s != nil && s.Directions > 0 {
+		return budget.Floats(s.Directions, 3).Plus(budget.Floats(n).Times(2)).Plus(entry.Times(s.Directions))
+	}
+	return perParam.Times(n)
 }
 
 // maxStep is the largest step Check takes: a step of order one is no

@@ -71,7 +71,8 @@ func (c Cause) String() string {
 	return causeNames[c]
 }
 
-// Trial is one entry-by-entry comparison made while confirming.
+// Trial is one entry-by-entry comparison made while confirming. Its
+// Comparison keeps the summary and the worst entries, not every entry.
 type Trial struct {
 	Method     numgrad.Method
 	Step       float64
@@ -143,6 +144,7 @@ func confirm(p *problem.Problem, θ []float64, r *Report, set Settings) (*Confir
 		}
 		cmp := compare.Gradients(r.Analytic, numeric, p.Net.ParamAt, kink,
 			&compare.Settings{Floor: floor, Tol: tol, Worst: set.Worst})
+		cmp.Entries = nil // the summary and the worst entries tell the trial; a trial per step of every entry would not fit a big network
 		return &Trial{Method: m, Step: h, Comparison: cmp}
 	}
 	// The ladder uses the same method, or central differences when the

@@ -122,7 +122,7 @@ func TestCheckComplexStepKink(t *testing.T) {
 	p.Net.Layers[0].B[2] = 0
 	θ := p.Net.Params(nil)
 	for _, generic := range []bool{false, true} {
-		_, kink := numericGradient(p, θ, numgrad.ComplexStep, 1e-20, generic)
+		_, kink := numericGradient(p, θ, numgrad.ComplexStep, 1e-20, generic, nil)
 		require.NotNil(t, kink)
 		var kinks []string
 		for i := range θ {

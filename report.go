@@ -280,7 +280,7 @@ func (r *Report) WriteText(w io.Writer) {
 	}
 	fmt.Fprintf(w, "  An entry is judged by its relative error when it is at least floor/tol = %.2g, or its error exceeds the floor;\n  smaller entries that agree within the floor are noise to finite differences and are not judged.\n\n",
 		c.Settings.Floor/c.Settings.Tol)
-	fmt.Fprintf(w, "%-6s %-6s %-9s %-12s %-12s %-15s %s\n", "layer", "param", "shape", "max abs err", "max rel err", "judged", "kinks")
+	fmt.Fprintf(w, "%-6s %-6s %-9s %-12s %-12s %-19s %s\n", "layer", "param", "shape", "max abs err", "max rel err", "judged", "kinks")
 	for ℓ, l := range p.Net.Layers {
 		gw, gb := c.Layer(ℓ + 1)
 		rows, cols := l.W.Dims()
@@ -288,7 +288,7 @@ func (r *Report) WriteText(w io.Writer) {
 			compare.Group
 			shape string
 		}{{gw, fmt.Sprintf("%d×%d", rows, cols)}, {gb, fmt.Sprint(len(l.B))}} {
-			fmt.Fprintf(w, "%-6d %-6s %-9s %-12.3g %-12s %-15s %d\n", ℓ+1, g.Name, g.shape, g.MaxAbs, relWords(g.MaxRel, g.Resolved),
+			fmt.Fprintf(w, "%-6d %-6s %-9s %-12.3g %-12s %-19s %d\n", ℓ+1, g.Name, g.shape, g.MaxAbs, relWords(g.MaxRel, g.Resolved),
 				fmt.Sprintf("%d of %d", g.Resolved, g.Resolved+g.Unresolved+g.Kinks), g.Kinks)
 		}
 	}

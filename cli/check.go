@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/backproof/backproof"
+	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/data"
 	"github.com/backproof/backproof/experiments"
 	"github.com/backproof/backproof/gradfile"
@@ -117,10 +118,17 @@ error (a bug: please report it).`,
 			}
 			var p *problem.Problem
 			if len(args) == 1 {
-				if p, err = problem.Load(args[0]); err != nil {
+				if p, err = problem.LoadWithin(args[0], nf.maxMemory); err != nil {
 					return badInput(err)
 				}
 			} else if p, err = randomProblem(&nf, dataName, mnistDir); err != nil {
+				return badInput(err)
+			}
+			what := fmt.Sprintf("a check of %d parameters", p.Net.NumParams())
+			if k > 0 {
+				what = fmt.Sprintf("--directions %d: a directional check of %d directions", k, k)
+			}
+			if err := budget.Check(what, p.Memory().Plus(backproof.Memory(p, set)), nf.maxMemory); err != nil {
 				return badInput(err)
 			}
 			var g *backproof.Gradient

@@ -136,6 +136,8 @@ func TestCheckBadInput(t *testing.T) {
 		{"huge step", []string{"check", "--step", "1e300"}, "want a step h"},
 		{"bad tol", []string{"check", "--tol", "-1"}, "--tol -1: want a relative error"},
 		{"negative worst", []string{"check", "--worst", "-5"}, "--worst -5"},
+		{"huge directions", []string{"check", "--method", "directional", "--directions", "2000000000"}, "--directions 2000000000: a directional check of 2000000000 directions needs about"},
+		{"huge net", []string{"check", "--net", "100000000,2"}, "needs about 49.2 GiB of memory, more than the limit of 4 GiB"},
 		{"gradient missing", []string{"check", "../examples/design.json", "--gradient", "nothing.npz"}, "--gradient: stat nothing.npz"},
 		{"bad flag", []string{"check", "--nett", "4"}, "unknown flag: --nett"},
 		{"two files", []string{"check", "a", "b"}, "accepts at most 1 arg"},
