@@ -55,7 +55,7 @@ type Settings struct {
 }
 
 // DefaultTol is the relative error each method is trusted to in float64 on
-// smooth functions: central differences reach 1e-7 (DESIGN.md, and CS231n's
+// smooth functions: central differences reach 1e-7 (docs/contracts.md, and CS231n's
 // "good"); one-sided ones about the square root of machine epsilon; the
 // higher-order stencils and the complex step far better.
 func DefaultTol(m numgrad.Method) float64 {

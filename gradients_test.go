@@ -129,7 +129,7 @@ func TestJSONContract(t *testing.T) {
 }
 
 // contractJSON marshals a report and checks that it carries every field of
-// DESIGN.md's `check --json` contract, at the top and in each of its
+// docs/contracts.md's `check --json` contract, at the top and in each of its
 // layers. It returns the object and its first layer.
 func contractJSON(t *testing.T, r *Report, layers int) (got, first map[string]any) {
 	t.Helper()

@@ -11,7 +11,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// jsonLayer is one layer of the JSON contract in DESIGN.md; dW and
+// jsonLayer is one layer of the JSON contract in docs/contracts.md; dW and
 // dW_numeric are in the layout of W in the problem.
 // In a directional check there are no numeric entries: dW_numeric,
 // db_numeric and the layer's max_rel_error are null.

@@ -50,7 +50,7 @@ func TestCheckJSON(t *testing.T) {
 	assert.Equal(t, "central", got.Method)
 	require.Len(t, got.Layers, 1)
 	require.Len(t, got.Layers[0].DW, 2)
-	// The value is the mean quadratic cost of DESIGN.md's example, worked
+	// The value is the mean quadratic cost of docs/contracts.md's example, worked
 	// out independently: Z = X W + b, C = (1/3) Σ ½ (σ(z) − y)².
 	assert.InDelta(t, designCost(), got.Value, 1e-12)
 }

@@ -2,7 +2,7 @@ package cli
 
 import "math"
 
-// designCost is DESIGN.md's example problem's cost, computed by hand from
+// designCost is docs/contracts.md's example problem's cost, computed by hand from
 // its numbers with no backproof code: row convention, sigmoid, quadratic,
 // mean over m = 3.
 func designCost() float64 {

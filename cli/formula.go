@@ -106,7 +106,7 @@ every such error, each with FILE:LINE:COLUMN.`,
 	}
 	addNetFlags(cmd, &nf)
 	cmd.Flags().StringVar(&problemFile, "problem", "", "take the network and the batch from this problem file instead of drawing them")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object (DESIGN.md contract)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object (the contract in docs/contracts.md)")
 	return cmd
 }
 

@@ -18,7 +18,7 @@ func mainOut(args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errb.String()
 }
 
-// trainJSON is the part of `train --json` that DESIGN.md makes a contract.
+// trainJSON is the part of `train --json` that docs/contracts.md makes a contract.
 type trainJSON struct {
 	Config map[string]any `json:"config"`
 	Epochs []struct {

@@ -21,7 +21,7 @@ type Set struct {
 func (s *Set) Len() int { return len(s.Labels) }
 
 // OneHot returns the m × Classes target matrix Y with Y[i, Labels[i]] = 1 and
-// zeros elsewhere: the targets y that every cost in DESIGN.md compares the
+// zeros elsewhere: the targets y that every cost in docs/contracts.md compares the
 // output activations against.
 func (s *Set) OneHot() *mat.Dense {
 	y := mat.NewDense(s.Len(), s.Classes, nil)

@@ -9,7 +9,7 @@ import (
 	"github.com/backproof/backproof/compare"
 )
 
-// Status is a line's verdict: the "status" of DESIGN.md's formula contract.
+// Status is a line's verdict: the "status" of the formula contract in docs/contracts.md.
 type Status string
 
 const (
@@ -42,7 +42,7 @@ type Result struct {
 	kind        nameKind
 }
 
-// Report is a whole file's check: DESIGN.md's `backproof formula --json`.
+// Report is a whole file's check: the `backproof formula --json` of docs/contracts.md.
 type Report struct {
 	Convention  string         `json:"convention"`
 	Cost        string         `json:"cost"`
