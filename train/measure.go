@@ -78,6 +78,7 @@ type evalPart struct {
 
 	// the part's sums
 	gw, gb             [][]float64 // Σ_x ∂C_x/∂W^ℓ (row layout, padded) and ∂C_x/∂b^ℓ
+	blk                *gradBlock
 	cost               float64
 	correct, overflow  int
 	satCount, satUnits []int
@@ -163,6 +164,7 @@ func (e *evaluator) measureSet(net *derive.Net, set *data.Set, withGrad bool, n 
 			for ℓ := 1; ℓ < len(e.lay.sizes); ℓ++ {
 				p.gw[ℓ], p.gb[ℓ] = make([]float64, len(e.lay.w[ℓ])), make([]float64, e.lay.width[ℓ])
 			}
+			p.blk = newGradBlock(e.lay)
 		}
 	}
 	e.start()
@@ -232,6 +234,9 @@ func (p *evalPart) run() {
 		if p.withGrad {
 			p.gradient(i)
 		}
+	}
+	if p.withGrad {
+		p.flush()
 	}
 }
 
@@ -322,21 +327,147 @@ func (p *evalPart) gradient(i int) {
 		}
 		backStep(lay.acts[ℓ-1], prev, prev, p.z[ℓ-1][:np], p.a[ℓ-1][:np])
 	}
+	// Each layer's a^{ℓ−1}_j δ^ℓ goes into row j of G^ℓ for a_j ≠ 0: at
+	// once (scatter) while G^ℓ is small enough to stay in the cache, else
+	// through the block (flush).
+	blk := p.blk
+	b := blk.n
+	blk.example[b] = i
 	for ℓ := 1; ℓ <= L; ℓ++ {
 		wd := lay.width[ℓ]
 		d := p.d[ℓ] // zero beyond sizes[ℓ]: the padding of G^ℓ stays zero
 		for k, v := range d[:lay.sizes[ℓ]] {
 			p.gb[ℓ][k] += v
 		}
-		var rows []int32
-		var vals []float64
-		if ℓ == 1 {
-			rows, vals = p.input.row(i)
-		} else {
-			rows, vals = p.list[ℓ][:p.count[ℓ]], p.val[ℓ][:p.count[ℓ]]
+		if !blk.blocked[ℓ] {
+			var rows []int32
+			var vals []float64
+			if ℓ == 1 {
+				rows, vals = p.input.row(i)
+			} else {
+				rows, vals = p.list[ℓ][:p.count[ℓ]], p.val[ℓ][:p.count[ℓ]]
+			}
+			scatter(p.gw[ℓ], wd, rows, vals, d)
+			continue
 		}
-		scatter(p.gw[ℓ], wd, rows, vals, d)
+		copy(blk.d[ℓ][b*wd:][:wd], d)
+		if ℓ >= 2 {
+			n0, c := lay.sizes[ℓ-1], p.count[ℓ]
+			copy(blk.list[ℓ][b*n0:], p.list[ℓ][:c])
+			copy(blk.val[ℓ][b*n0:], p.val[ℓ][:c])
+			blk.count[ℓ][b] = c
+		}
 	}
+	blk.n++
+	if blk.n == measureBlock {
+		p.flush()
+	}
+}
+
+// blockedFrom is the size of G^ℓ (entries) from which its rows are added
+// a block at a time: 512 KiB, a quarter of a core's L2 cache here. The
+// book's G¹ (784×32, 200 KB) stays in the cache and takes the scatter;
+// [784, 100, 10]'s (784×128, 800 KB) and wider take the block, measured
+// 20–27% faster at 300 and 1000 hidden units (and 10–15% slower at 30).
+const blockedFrom = 1 << 16
+
+// measureBlock is the number of examples whose weight gradients are added
+// together (flush).
+const measureBlock = 64
+
+// gradBlock holds the last examples' δ^ℓ and inputs until flush adds
+// their weight gradients. Slices are indexed by the layer number ℓ.
+type gradBlock struct {
+	n       int
+	blocked []bool      // blocked[ℓ]: G^ℓ has at least blockedFrom entries
+	example []int       // the examples' indices in the set
+	d       [][]float64 // δ^ℓ of example b at b·width[ℓ]
+	list    [][]int32   // ℓ ≥ 2: example b's nonzero inputs at b·n_{ℓ−1}, count[ℓ][b] of them
+	val     [][]float64
+	count   [][]int
+	// the block's inputs by input unit (flush)
+	start, at []int
+	rows      []int32
+	coef      []float64
+}
+
+func newGradBlock(lay *layers) *gradBlock {
+	L := len(lay.sizes) - 1
+	g := &gradBlock{blocked: make([]bool, L+1), example: make([]int, measureBlock), d: make([][]float64, L+1),
+		list: make([][]int32, L+1), val: make([][]float64, L+1), count: make([][]int, L+1)}
+	most := 0
+	for ℓ := 1; ℓ <= L; ℓ++ {
+		n0 := lay.sizes[ℓ-1]
+		if g.blocked[ℓ] = len(lay.w[ℓ]) >= blockedFrom; !g.blocked[ℓ] {
+			continue
+		}
+		g.d[ℓ] = make([]float64, measureBlock*lay.width[ℓ])
+		if ℓ >= 2 {
+			g.list[ℓ], g.val[ℓ], g.count[ℓ] = make([]int32, measureBlock*n0), make([]float64, measureBlock*n0), make([]int, measureBlock)
+		}
+		most = max(most, n0)
+	}
+	g.start, g.at = make([]int, most+1), make([]int, most)
+	g.rows, g.coef = make([]int32, measureBlock*most), make([]float64, measureBlock*most)
+	return g
+}
+
+// flush adds the block's weight gradients to the part's sums, a row at a
+// time: row j of G^ℓ gets Σ_b a^{ℓ−1}_{jb} δ^ℓ_b over the block's examples
+// whose input j is nonzero, in their order. That is a gather (kernels.go)
+// with the row of G^ℓ held in registers and the block's δs read from a
+// buffer that stays in the nearest cache, instead of one scatter per
+// example into all of G^ℓ: each row of G^ℓ is read and written once a
+// block, not once an example. For [784, 1000, 10], G¹ is 6.4 MB and an
+// example's 150 lit pixels touch 1.2 MB of it.
+func (p *evalPart) flush() {
+	blk, lay := p.blk, p.e.lay
+	if blk.n == 0 {
+		return
+	}
+	for ℓ := 1; ℓ < len(lay.sizes); ℓ++ {
+		if !blk.blocked[ℓ] {
+			continue
+		}
+		n0, wd := lay.sizes[ℓ-1], lay.width[ℓ]
+		inputs := func(b int) ([]int32, []float64) {
+			if ℓ == 1 {
+				return p.input.row(blk.example[b])
+			}
+			c := blk.count[ℓ][b]
+			return blk.list[ℓ][b*n0:][:c], blk.val[ℓ][b*n0:][:c]
+		}
+		// Sort the block's (input, example) pairs by input, keeping the
+		// examples' order (a counting sort).
+		start := blk.start[:n0+1]
+		clear(start)
+		for b := range blk.n {
+			rows, _ := inputs(b)
+			for _, j := range rows {
+				start[j+1]++
+			}
+		}
+		for j := range n0 {
+			start[j+1] += start[j]
+		}
+		at := blk.at[:n0]
+		copy(at, start)
+		for b := range blk.n {
+			rows, vals := inputs(b)
+			for q, j := range rows {
+				c := at[j]
+				blk.rows[c], blk.coef[c] = int32(b), vals[q]
+				at[j] = c + 1
+			}
+		}
+		d, G := blk.d[ℓ][:blk.n*wd], p.gw[ℓ]
+		for j := range n0 {
+			if s, e := start[j], start[j+1]; e > s {
+				gather(G[j*wd:][:wd], d, wd, blk.rows[s:e], blk.coef[s:e])
+			}
+		}
+	}
+	blk.n = 0
 }
 
 // combine adds the parts' sums up, in order, into e.m.

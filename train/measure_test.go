@@ -19,15 +19,18 @@ func trainerFor(t *testing.T, cfg Config, set *data.Set, c derive.Convention, ac
 	_, inputs := set.X.Dims()
 	cfg, sp, err := cfg.resolve(inputs, set.Classes, set.Len())
 	require.NoError(t, err)
-	var acts []derive.Activation
+	var names []derive.Activation
 	for _, name := range strings.Split(act, ",") {
 		a, err := derive.ParseActivation(name)
 		require.NoError(t, err)
-		acts = append(acts, a)
+		names = append(names, a)
 	}
-	if len(acts) == 1 {
-		acts = append(acts, acts[0])
+	L := len(sp.sizes) - 1
+	acts := make([]derive.Activation, L)
+	for ℓ := range acts {
+		acts[ℓ] = names[0]
 	}
+	acts[L-1] = names[len(names)-1]
 	sp.acts, sp.cost, sp.conv = acts, cost, c
 	return newTrainer(cfg, sp, set)
 }
@@ -268,6 +271,38 @@ func TestActivate(t *testing.T) {
 		activate(act, got, z)
 		for i := range z {
 			require.Equal(t, math.Float64bits(want[i]), math.Float64bits(got[i]), "%v(%g)", act, z[i])
+		}
+	}
+}
+
+// Weight gradients large enough to be added a block at a time (flush):
+// [200, 400, 3] (G¹ 200×416) and [200, 400, 400, 3] (G¹ and G² blocked,
+// G²'s inputs dense), on 70% zero inputs, over 450 examples (parts of
+// 112–113: a full block and a partial one each) and over the first 30.
+func TestMeasureBlocked(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 16))
+	set := sparsify(rng, randomSet(rng, 450, 200, 3), 0.7)
+	for _, sizes := range [][]int{{200, 400, 3}, {200, 400, 400, 3}} {
+		for _, c := range []derive.Convention{derive.Row, derive.PerExample} {
+			tr := trainerFor(t, Config{Net: sizes, Eta: 0.05, Lambda: 0.3, Saturation: 1}, set, c, "tanh,sigmoid", derive.Quadratic)
+			for s := range 3 {
+				tr.step([]int{s, s + 5, 3 * s})
+			}
+			require.True(t, tr.eval.parts[0].blk == nil || tr.eval.parts[0].blk.n == 0)
+			for _, limit := range []int{0, 30} {
+				n := set.Len()
+				if limit > 0 {
+					n = limit
+				}
+				want := wantMeasure(t, tr.current(), set, tr.decay, 1, n)
+				got := tr.measureSet(set, true, limit)
+				require.True(t, tr.eval.parts[0].blk.blocked[1], "%v", sizes)
+				what := fmt.Sprintf("%v/%v/first %d", sizes, c, n)
+				require.InEpsilon(t, want.cost, got.cost, 1e-12, what+" cost")
+				requireClose(t, want.grad, got.grad, 1e-12, what+" grad")
+				require.Equal(t, want.accuracy, got.accuracy, what+" accuracy")
+			}
+			tr.close()
 		}
 	}
 }
