@@ -53,7 +53,7 @@ func (r *Report) writeLearner(w io.Writer) {
 		}
 	}
 	first := true
-	said := map[string]bool{} // codes explained already: said once, then named
+	said := map[compare.Code]bool{} // codes explained already: said once, then named
 	for _, lp := range lc.Params {
 		if lp.Agree {
 			continue
@@ -92,11 +92,11 @@ func shapeWords(rows, cols int) string {
 
 // codes lists the diagnosis codes of a learner's array.
 func (lp LearnerParam) codes() string {
-	var c []string
+	var c []compare.Code
 	for _, m := range lp.Mistakes {
 		c = append(c, m.Code)
 	}
-	return strings.Join(c, ", ")
+	return compare.Join(c)
 }
 
 // wrongList names the learner's wrong arrays: "dW2 and db2".

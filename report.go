@@ -171,7 +171,7 @@ func (r *Report) addEvidence(out *jsonReport) {
 			out.Diagnosis = append(out.Diagnosis, jsonDiagnosis{Layer: lp.Layer, Param: lp.Name, Message: lp.Message})
 		}
 		for _, m := range lp.Mistakes {
-			code := m.Code
+			code := string(m.Code)
 			out.Diagnosis = append(out.Diagnosis, jsonDiagnosis{Layer: lp.Layer, Param: lp.Name, Code: &code, Message: m.Message})
 		}
 	}

@@ -3,32 +3,47 @@ package compare
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/backproof/backproof/derive"
 	"gonum.org/v1/gonum/mat"
 )
 
+// Code names a mistake of the catalogue. The codes are stable: other tools
+// match on them.
+type Code string
+
+func (c Code) String() string { return string(c) }
+
+// Join lists codes for people: "missing-1/m, transposed".
+func Join(codes []Code) string {
+	s := make([]string, len(codes))
+	for i, c := range codes {
+		s[i] = string(c)
+	}
+	return strings.Join(s, ", ")
+}
+
 // The catalogue of classic backprop mistakes. Each code names a
 // transformation of the true quantity; a wrong value is explained by every
-// transformation (and combination) that reproduces it. The codes are stable:
-// other tools match on them.
+// transformation (and combination) that reproduces it.
 const (
-	MissingOneOverM    = "missing-1/m"          // m × truth
-	ExtraOneOverM      = "extra-1/m"            // truth / m
-	MissingFactor2     = "missing-factor-2"     // truth / 2
-	ExtraFactor2       = "extra-factor-2"       // 2 × truth
-	Sign               = "sign"                 // −truth
-	Transposed         = "transposed"           // truthᵀ
-	BiasNotSummed      = "bias-not-summed"      // δ left per example
-	BiasWrongAxis      = "bias-wrong-axis"      // δ summed over the other axis
-	FprimeOfA          = "fprime-of-A"          // f′(A) in place of f′(Z)
-	MissingFprime      = "missing-fprime"       // f′(Z) left out
-	HadamardForSoftmax = "hadamard-for-softmax" // a ⊙ (1−a) in place of softmax's Jacobian
-	Scale              = "scale"                // c × truth for another constant c
+	MissingOneOverM    Code = "missing-1/m"          // m × truth
+	ExtraOneOverM      Code = "extra-1/m"            // truth / m
+	MissingFactor2     Code = "missing-factor-2"     // truth / 2
+	ExtraFactor2       Code = "extra-factor-2"       // 2 × truth
+	Sign               Code = "sign"                 // −truth
+	Transposed         Code = "transposed"           // truthᵀ
+	BiasNotSummed      Code = "bias-not-summed"      // δ left per example
+	BiasWrongAxis      Code = "bias-wrong-axis"      // δ summed over the other axis
+	FprimeOfA          Code = "fprime-of-A"          // f′(A) in place of f′(Z)
+	MissingFprime      Code = "missing-fprime"       // f′(Z) left out
+	HadamardForSoftmax Code = "hadamard-for-softmax" // a ⊙ (1−a) in place of softmax's Jacobian
+	Scale              Code = "scale"                // c × truth for another constant c
 )
 
 // Codes lists the catalogue in the order Diagnose reports it.
-var Codes = []string{MissingOneOverM, ExtraOneOverM, MissingFactor2, ExtraFactor2, Sign, Transposed,
+var Codes = []Code{MissingOneOverM, ExtraOneOverM, MissingFactor2, ExtraFactor2, Sign, Transposed,
 	BiasNotSummed, BiasWrongAxis, FprimeOfA, MissingFprime, HadamardForSoftmax, Scale}
 
 // MatchTol is the largest relative error, entry by entry, at which a value
@@ -43,7 +58,7 @@ const noiseFloor = 1e-9
 
 // Mistake is one entry of the catalogue that reproduces a wrong value.
 type Mistake struct {
-	Code    string  // one of Codes
+	Code    Code    // one of Codes
 	Factor  float64 // for Scale: got = Factor × truth (after any transposition)
 	Message string  // for people, in the terms of the forum thread
 }
@@ -68,7 +83,7 @@ func Diagnose(got, truth *mat.Dense, ctx Context) []Mistake {
 	if sameShape(got, truth) && Matches(got, truth) {
 		return nil
 	}
-	var best [][]string
+	var best [][]Code
 	bestFactor := math.NaN()
 	for _, v := range ctx.variants(truth) {
 		if v.code != "" && sameShape(v.value, truth) && Matches(v.value, truth) {
@@ -98,7 +113,7 @@ func Diagnose(got, truth *mat.Dense, ctx Context) []Mistake {
 				}
 				switch {
 				case len(best) == 0 || len(codes) < len(best[0]):
-					best = [][]string{codes}
+					best = [][]Code{codes}
 				case len(codes) == len(best[0]):
 					best = append(best, codes)
 				default:
@@ -110,7 +125,7 @@ func Diagnose(got, truth *mat.Dense, ctx Context) []Mistake {
 			}
 		}
 	}
-	found := map[string]bool{}
+	found := map[Code]bool{}
 	for _, codes := range best {
 		for _, c := range codes {
 			found[c] = true
@@ -191,19 +206,19 @@ func fitFactor(got, cand *mat.Dense) (float64, bool) {
 // per equally simple product, nil codes for c = 1. A c that no product
 // gives is Scale, but only when cand has two or more entries: any two
 // nonzero numbers are proportional, so one entry says nothing.
-func factorCodes(c float64, m int, cand *mat.Dense) [][]string {
+func factorCodes(c float64, m int, cand *mat.Dense) [][]Code {
 	type named struct {
 		f     float64
-		codes []string
+		codes []Code
 	}
 	mf := float64(m)
 	mPowers := []named{{1, nil}}
 	if m > 1 {
-		mPowers = append(mPowers, named{mf, []string{MissingOneOverM}}, named{1 / mf, []string{ExtraOneOverM}})
+		mPowers = append(mPowers, named{mf, []Code{MissingOneOverM}}, named{1 / mf, []Code{ExtraOneOverM}})
 	}
-	twos := []named{{1, nil}, {2, []string{ExtraFactor2}}, {0.5, []string{MissingFactor2}}}
-	signs := []named{{1, nil}, {-1, []string{Sign}}}
-	var best [][]string
+	twos := []named{{1, nil}, {2, []Code{ExtraFactor2}}, {0.5, []Code{MissingFactor2}}}
+	signs := []named{{1, nil}, {-1, []Code{Sign}}}
+	var best [][]Code
 	for _, p := range mPowers {
 		for _, q := range twos {
 			for _, s := range signs {
@@ -211,10 +226,10 @@ func factorCodes(c float64, m int, cand *mat.Dense) [][]string {
 				if RelError(c, f) > MatchTol {
 					continue
 				}
-				codes := append(append(append([]string{}, p.codes...), q.codes...), s.codes...)
+				codes := append(append(append([]Code{}, p.codes...), q.codes...), s.codes...)
 				switch {
 				case best == nil || len(codes) < len(best[0]):
-					best = [][]string{codes}
+					best = [][]Code{codes}
 				case len(codes) == len(best[0]):
 					best = append(best, codes)
 				}
@@ -227,7 +242,7 @@ func factorCodes(c float64, m int, cand *mat.Dense) [][]string {
 	if nonzero(cand) < 2 {
 		return nil
 	}
-	return [][]string{{Scale}}
+	return [][]Code{{Scale}}
 }
 
 func nonzero(m *mat.Dense) int {
@@ -275,7 +290,7 @@ func isSymmetric(m *mat.Dense) bool {
 	return r == c && Matches(m, transpose(m))
 }
 
-func contains(list []string, s string) bool {
+func contains(list []Code, s Code) bool {
 	for _, x := range list {
 		if x == s {
 			return true
@@ -285,7 +300,7 @@ func contains(list []string, s string) bool {
 }
 
 // explain is the catalogue's sentence for code, in the thread's terms.
-func (c Context) explain(code string, factor float64) string {
+func (c Context) explain(code Code, factor float64) string {
 	q := c.name()
 	switch code {
 	case MissingOneOverM:

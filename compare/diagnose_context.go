@@ -107,7 +107,7 @@ func (c Context) name() string {
 }
 
 type variant struct {
-	code  string // "" for the truth itself
+	code  Code   // "" for the truth itself
 	value *mat.Dense
 }
 
@@ -121,7 +121,7 @@ func (c Context) variants(truth *mat.Dense) []variant {
 	if c.Delta == nil || c.DA == nil || c.Z == nil || c.A == nil {
 		return out
 	}
-	for _, code := range []string{FprimeOfA, MissingFprime, HadamardForSoftmax} {
+	for _, code := range []Code{FprimeOfA, MissingFprime, HadamardForSoftmax} {
 		if δ := c.plant(code); δ != nil {
 			if v := c.fromDelta(δ); v != nil {
 				out = append(out, variant{code, v})
@@ -138,7 +138,7 @@ func (c Context) variants(truth *mat.Dense) []variant {
 //	hadamard-for-softmax  ∂C/∂A ⊙ a ⊙ (1 − a)      (softmax only)
 //
 // against the truth ∂C/∂A ⊙ f′(Z), or J ∂C/∂A for softmax (derive's BackStep).
-func (c Context) plant(code string) *mat.Dense {
+func (c Context) plant(code Code) *mat.Dense {
 	var δ mat.Dense
 	switch code {
 	case FprimeOfA:

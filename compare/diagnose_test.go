@@ -22,7 +22,7 @@ type learnerGrads map[string]*mat.Dense // "dZ2", "dW2", "db2", "dA1", "dZ1", "d
 func sig(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
 
 // learnBatch is the batch backprop of the row or column convention.
-func learnBatch(c derive.Convention, n *derive.Net, X, Y *mat.Dense, mistake string) learnerGrads {
+func learnBatch(c derive.Convention, n *derive.Net, X, Y *mat.Dense, mistake Code) learnerGrads {
 	row := !c.ColumnLayout()
 	mul := func(a, b mat.Matrix) *mat.Dense { var o mat.Dense; o.Mul(a, b); return &o }
 	elem := func(a *mat.Dense, f func(i, j int, v float64) float64) *mat.Dense {
@@ -205,7 +205,7 @@ func forExamples2(row bool, M, N *mat.Dense, fn func(v, w []float64)) {
 
 // learnOne is Nielsen's per-example backprop for example x: column vectors,
 // the example's own ∂C_x, no reduction.
-func learnOne(n *derive.Net, X, Y *mat.Dense, x int, mistake string) learnerGrads {
+func learnOne(n *derive.Net, X, Y *mat.Dense, x int, mistake Code) learnerGrads {
 	col := func(M *mat.Dense) *mat.Dense { r, _ := M.Dims(); return mat.NewDense(r, 1, mat.Col(nil, x, M)) }
 	g := learnBatch(derive.Column, &derive.Net{Convention: derive.Column, Layers: n.Layers, Cost: n.Cost, Reduction: derive.Sum},
 		col(X), col(Y), mistake)
@@ -268,8 +268,8 @@ func quantityOf(k string) Quantity {
 	return DB
 }
 
-func codesOf(ms []Mistake) []string {
-	out := []string{}
+func codesOf(ms []Mistake) []Code {
+	out := []Code{}
 	for _, m := range ms {
 		out = append(out, m.Code)
 	}
@@ -288,9 +288,9 @@ func TestCatalogue(t *testing.T) {
 	// quantity → codes; quantities not listed must be correct, and an empty
 	// list means wrong with no code: the mistake sits in another layer's δ,
 	// and Diagnose must not guess.
-	type want map[string][]string
+	type want map[string][]Code
 	for _, tc := range []struct {
-		mistake string
+		mistake Code
 		out     derive.Activation
 		cost    derive.Cost
 		red     derive.Reduction
@@ -402,19 +402,19 @@ func TestDiagnoseNoGuess(t *testing.T) {
 	// Combinations: transposed, times −2m.
 	var tr mat.Dense
 	tr.Scale(-10, truth.T())
-	assert.ElementsMatch(t, []string{MissingOneOverM, ExtraFactor2, Sign, Transposed}, codesOf(Diagnose(&tr, truth, ctx)))
+	assert.ElementsMatch(t, []Code{MissingOneOverM, ExtraFactor2, Sign, Transposed}, codesOf(Diagnose(&tr, truth, ctx)))
 	// A single number: factors m, 2, −1 are named, any other factor is no evidence.
 	one := mat.NewDense(1, 1, []float64{2})
-	assert.Equal(t, []string{ExtraFactor2}, codesOf(Diagnose(mat.NewDense(1, 1, []float64{4}), one, ctx)))
+	assert.Equal(t, []Code{ExtraFactor2}, codesOf(Diagnose(mat.NewDense(1, 1, []float64{4}), one, ctx)))
 	assert.Empty(t, Diagnose(mat.NewDense(1, 1, []float64{3.3}), one, ctx))
 	// With m = 2 the factor 2 is ambiguous: both readings are reported.
-	assert.ElementsMatch(t, []string{MissingOneOverM, ExtraFactor2},
+	assert.ElementsMatch(t, []Code{MissingOneOverM, ExtraFactor2},
 		codesOf(Diagnose(mat.NewDense(1, 1, []float64{4}), one, Context{Convention: derive.Row, M: 2})))
 	// A symmetric truth cannot tell transposed from right.
 	sym := mat.NewDense(2, 2, []float64{1, 2, 2, 5})
 	var twice mat.Dense
 	twice.Scale(2, sym)
-	assert.Equal(t, []string{ExtraFactor2}, codesOf(Diagnose(&twice, sym, ctx)))
+	assert.Equal(t, []Code{ExtraFactor2}, codesOf(Diagnose(&twice, sym, ctx)))
 }
 
 func TestMaxRelError(t *testing.T) {

@@ -14,7 +14,7 @@ import (
 // Planted names a gradient with a planted mistake (or none).
 type Planted struct {
 	Name string // "correct", "missing 1/m", "transposed", "f′ of A"
-	Code string // compare's diagnosis code of the mistake; "" for the correct gradient
+	Code compare.Code // the diagnosis code of the mistake; "" for the correct gradient
 	// Build makes the gradient from the net and its backpropagation trace,
 	// in the order of derive.Net.Params.
 	Build func(n *derive.Net, t *derive.Trace) []float64
@@ -167,7 +167,7 @@ func RunGradcheck(spec problem.Spec) (*Gradcheck, error) {
 			row.AbsError = append(row.AbsError, ae)
 			var codes []string
 			for _, m := range compare.Diagnose(got, t.DW[ℓ+1], compare.ContextFor(p.Net, t, compare.DW, ℓ+1)) {
-				codes = append(codes, m.Code)
+				codes = append(codes, string(m.Code))
 			}
 			row.RelError = append(row.RelError, re)
 			row.Diagnosed = append(row.Diagnosed, codes)

@@ -48,7 +48,7 @@ func LearnerGradcheck(names []string, reps []*backproof.Report) (*Gradcheck, err
 				continue
 			}
 			for _, m := range lp.Mistakes {
-				row.Diagnosed[lp.Layer-1] = append(row.Diagnosed[lp.Layer-1], m.Code)
+				row.Diagnosed[lp.Layer-1] = append(row.Diagnosed[lp.Layer-1], string(m.Code))
 			}
 		}
 		out.Rows = append(out.Rows, row)

@@ -55,7 +55,7 @@ func TestLearnerGradcheck(t *testing.T) {
 		for _, v := range re.RawMatrix().Data {
 			assert.InDelta(t, float64(m-1)/m, v, 1e-7, "layer %d: (m−1)/m", ℓ+1)
 		}
-		assert.Contains(t, g.Rows[1].Diagnosed[ℓ], compare.MissingOneOverM)
+		assert.Contains(t, g.Rows[1].Diagnosed[ℓ], string(compare.MissingOneOverM))
 	}
 
 	_, err = LearnerGradcheck([]string{"a"}, nil)

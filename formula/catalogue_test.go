@@ -136,7 +136,7 @@ func TestCatalogueInFormulas(t *testing.T) {
 		cost  derive.Cost
 		red   derive.Reduction
 		edits func(c derive.Convention) map[string]string
-		want  map[string][]string // line → codes; nil: the derivation is correct
+		want  map[string][]compare.Code // line → codes; nil: the derivation is correct
 	}{
 		{"standard", allConv, sig, q, mean, func(derive.Convention) map[string]string { return nil }, nil},
 		{"standard-sum", allConv, sig, q, sum, func(c derive.Convention) map[string]string {
@@ -166,63 +166,63 @@ func TestCatalogueInFormulas(t *testing.T) {
 			return map[string]string{"dZ2": perM(c, fmt.Sprintf("A2 * (-Y / A2 - sum(A2 * (-Y / A2), %s))", unitAxis(c)))}
 		}, nil},
 
-		{compare.MissingOneOverM, batchConv, sig, q, mean, func(c derive.Convention) map[string]string {
+		{string(compare.MissingOneOverM), batchConv, sig, q, mean, func(c derive.Convention) map[string]string {
 			return map[string]string{"dZ2": "(A2 - Y) * sigmoid'(Z2)"}
-		}, map[string][]string{"dW2": {compare.MissingOneOverM}, "db2": {compare.MissingOneOverM}, "dW1": {compare.MissingOneOverM}, "db1": {compare.MissingOneOverM}}},
-		{compare.ExtraOneOverM, allConv, sig, q, mean, func(c derive.Convention) map[string]string {
+		}, map[string][]compare.Code{"dW2": {compare.MissingOneOverM}, "db2": {compare.MissingOneOverM}, "dW1": {compare.MissingOneOverM}, "db1": {compare.MissingOneOverM}}},
+		{string(compare.ExtraOneOverM), allConv, sig, q, mean, func(c derive.Convention) map[string]string {
 			return map[string]string{"dW2": std(c, "dW2") + " / m", "db2": std(c, "db2") + " / m"}
-		}, map[string][]string{"dW2": {compare.ExtraOneOverM}, "db2": {compare.ExtraOneOverM}}},
+		}, map[string][]compare.Code{"dW2": {compare.ExtraOneOverM}, "db2": {compare.ExtraOneOverM}}},
 		{"extra-1/m-sum-cost", batchConv, sig, q, sum, func(c derive.Convention) map[string]string {
 			return map[string]string{"dZ2": "(A2 - Y) * sigmoid'(Z2)", "dW2": std(c, "dW2") + " / m"}
-		}, map[string][]string{"dW2": {compare.ExtraOneOverM}}},
-		{compare.MissingFactor2, allConv, sig, ss, mean, func(c derive.Convention) map[string]string {
+		}, map[string][]compare.Code{"dW2": {compare.ExtraOneOverM}}},
+		{string(compare.MissingFactor2), allConv, sig, ss, mean, func(c derive.Convention) map[string]string {
 			return nil // the quadratic cost's a − y used for the sum of squares
-		}, map[string][]string{"dZ2": {compare.MissingFactor2}, "dW2": {compare.MissingFactor2}, "db2": {compare.MissingFactor2},
+		}, map[string][]compare.Code{"dZ2": {compare.MissingFactor2}, "dW2": {compare.MissingFactor2}, "db2": {compare.MissingFactor2},
 			"dZ1": {compare.MissingFactor2}, "dW1": {compare.MissingFactor2}, "db1": {compare.MissingFactor2}}},
-		{compare.ExtraFactor2, allConv, sig, q, mean, func(c derive.Convention) map[string]string {
+		{string(compare.ExtraFactor2), allConv, sig, q, mean, func(c derive.Convention) map[string]string {
 			return map[string]string{"dZ2": "2 * " + std(c, "dZ2")}
-		}, map[string][]string{"dZ2": {compare.ExtraFactor2}, "dW2": {compare.ExtraFactor2}, "db2": {compare.ExtraFactor2}}},
-		{compare.Sign, allConv, sig, q, mean, func(c derive.Convention) map[string]string {
+		}, map[string][]compare.Code{"dZ2": {compare.ExtraFactor2}, "dW2": {compare.ExtraFactor2}, "db2": {compare.ExtraFactor2}}},
+		{string(compare.Sign), allConv, sig, q, mean, func(c derive.Convention) map[string]string {
 			return map[string]string{"dZ2": strings.Replace(std(c, "dZ2"), "(A2 - Y)", "(Y - A2)", 1)}
-		}, map[string][]string{"dZ2": {compare.Sign}, "dW2": {compare.Sign}, "db2": {compare.Sign}, "dW1": {compare.Sign}}},
-		{compare.Transposed, allConv, sig, q, mean, func(c derive.Convention) map[string]string {
+		}, map[string][]compare.Code{"dZ2": {compare.Sign}, "dW2": {compare.Sign}, "db2": {compare.Sign}, "dW1": {compare.Sign}}},
+		{string(compare.Transposed), allConv, sig, q, mean, func(c derive.Convention) map[string]string {
 			if c == row {
 				return map[string]string{"dW2": "dZ2ᵀ @ A1", "dW1": "dZ1.T @ X"}
 			}
 			return map[string]string{"dW2": "A1 @ dZ2ᵀ", "dW1": "X @ dZ1^T"}
-		}, map[string][]string{"dW2": {compare.Transposed}, "dW1": {compare.Transposed}}},
+		}, map[string][]compare.Code{"dW2": {compare.Transposed}, "dW1": {compare.Transposed}}},
 		{"transposed+missing-1/m", batchConv, sig, q, mean, func(c derive.Convention) map[string]string {
 			if c == row {
 				return map[string]string{"dZ2": "(A2 - Y) * sigmoid'(Z2)", "dW2": "dZ2ᵀ @ A1"}
 			}
 			return map[string]string{"dZ2": "(A2 - Y) * sigmoid'(Z2)", "dW2": "A1 @ dZ2ᵀ"}
-		}, map[string][]string{"dW2": {compare.MissingOneOverM, compare.Transposed}}},
-		{compare.BiasNotSummed, batchConv, sig, q, mean, func(c derive.Convention) map[string]string {
+		}, map[string][]compare.Code{"dW2": {compare.MissingOneOverM, compare.Transposed}}},
+		{string(compare.BiasNotSummed), batchConv, sig, q, mean, func(c derive.Convention) map[string]string {
 			return map[string]string{"db2": "dZ2", "db1": "dZ1"}
-		}, map[string][]string{"db2": {compare.BiasNotSummed}, "db1": {compare.BiasNotSummed}}},
-		{compare.BiasWrongAxis, allConv, sig, q, mean, func(c derive.Convention) map[string]string {
+		}, map[string][]compare.Code{"db2": {compare.BiasNotSummed}, "db1": {compare.BiasNotSummed}}},
+		{string(compare.BiasWrongAxis), allConv, sig, q, mean, func(c derive.Convention) map[string]string {
 			axis := map[derive.Convention]string{row: "1", col: "0", per: "0"}[c]
 			return map[string]string{"db2": "sum(dZ2, " + axis + ")", "db1": "sum(dZ1, axis=" + axis + ")"}
-		}, map[string][]string{"db2": {compare.BiasWrongAxis}, "db1": {compare.BiasWrongAxis}}},
-		{compare.FprimeOfA, allConv, sig, q, mean, func(c derive.Convention) map[string]string {
+		}, map[string][]compare.Code{"db2": {compare.BiasWrongAxis}, "db1": {compare.BiasWrongAxis}}},
+		{string(compare.FprimeOfA), allConv, sig, q, mean, func(c derive.Convention) map[string]string {
 			return map[string]string{"dZ2": strings.Replace(std(c, "dZ2"), "sigmoid'(Z2)", "sigmoid'(A2)", 1),
 				"dZ1": strings.Replace(std(c, "dZ1"), "sigmoid'(Z1)", "f'(A1)", 1)}
-		}, map[string][]string{"dZ2": {compare.FprimeOfA}, "dW2": {compare.FprimeOfA}, "db2": {compare.FprimeOfA}}},
+		}, map[string][]compare.Code{"dZ2": {compare.FprimeOfA}, "dW2": {compare.FprimeOfA}, "db2": {compare.FprimeOfA}}},
 		{"hidden-fprime-of-A", allConv, sig, q, mean, func(c derive.Convention) map[string]string {
 			return map[string]string{"dZ1": strings.Replace(std(c, "dZ1"), "sigmoid'(Z1)", "σ′(A1)", 1)}
-		}, map[string][]string{"dZ1": {compare.FprimeOfA}, "dW1": {compare.FprimeOfA}, "db1": {compare.FprimeOfA}}},
-		{compare.MissingFprime, allConv, sig, q, mean, func(c derive.Convention) map[string]string {
+		}, map[string][]compare.Code{"dZ1": {compare.FprimeOfA}, "dW1": {compare.FprimeOfA}, "db1": {compare.FprimeOfA}}},
+		{string(compare.MissingFprime), allConv, sig, q, mean, func(c derive.Convention) map[string]string {
 			return map[string]string{"dZ2": perM(c, "A2 - Y")}
-		}, map[string][]string{"dZ2": {compare.MissingFprime}, "dW2": {compare.MissingFprime}, "db2": {compare.MissingFprime}}},
-		{compare.HadamardForSoftmax, allConv, soft, ll, mean, func(c derive.Convention) map[string]string {
+		}, map[string][]compare.Code{"dZ2": {compare.MissingFprime}, "dW2": {compare.MissingFprime}, "db2": {compare.MissingFprime}}},
+		{string(compare.HadamardForSoftmax), allConv, soft, ll, mean, func(c derive.Convention) map[string]string {
 			return map[string]string{"dA2": perM(c, "-Y / A2"), "dZ2": perM(c, "-Y / A2") + " * A2 * (1 - A2)"}
-		}, map[string][]string{"dZ2": {compare.HadamardForSoftmax}, "dW2": {compare.HadamardForSoftmax}, "db2": {compare.HadamardForSoftmax}}},
+		}, map[string][]compare.Code{"dZ2": {compare.HadamardForSoftmax}, "dW2": {compare.HadamardForSoftmax}, "db2": {compare.HadamardForSoftmax}}},
 		{"hadamard-softmax-prime", allConv, soft, ll, mean, func(c derive.Convention) map[string]string {
 			return map[string]string{"dZ2": perM(c, "-Y / A2") + " ⊙ softmax'(Z2, " + unitAxis(c) + ")"}
-		}, map[string][]string{"dZ2": {compare.HadamardForSoftmax}, "dW2": {compare.HadamardForSoftmax}}},
-		{compare.Scale, allConv, sig, q, mean, func(c derive.Convention) map[string]string {
+		}, map[string][]compare.Code{"dZ2": {compare.HadamardForSoftmax}, "dW2": {compare.HadamardForSoftmax}}},
+		{string(compare.Scale), allConv, sig, q, mean, func(c derive.Convention) map[string]string {
 			return map[string]string{"dW2": "0.3 * " + std(c, "dW2")} // a learning rate folded in
-		}, map[string][]string{"dW2": {compare.Scale}}},
+		}, map[string][]compare.Code{"dW2": {compare.Scale}}},
 	} {
 		for _, c := range tc.in {
 			t.Run(fmt.Sprintf("%s/%v", tc.name, c), func(t *testing.T) {

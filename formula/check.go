@@ -145,7 +145,7 @@ func (c *checker) check() *Report {
 // result aggregates a line's judgements over the examples.
 func (c *checker) result(i int, st Stmt, out lineOut, js []judgement) Result {
 	info := c.info[i]
-	r := Result{Line: st.Line, Name: st.Name, Text: st.Text, Checked: info.target(), Diagnosis: []string{}, Notes: out.notes, kind: info.kind}
+	r := Result{Line: st.Line, Name: st.Name, Text: st.Text, Checked: info.target(), Diagnosis: []compare.Code{}, Notes: out.notes, kind: info.kind}
 	if out.err == nil {
 		r.Shape = out.v.S.String()
 	}

@@ -35,7 +35,7 @@ func TestThread(t *testing.T) {
 		cost     derive.Cost
 		red      derive.Reduction
 		statuses []Status
-		codes    map[int][]string // line index → codes
+		codes    map[int][]compare.Code // line index → codes
 		pass     bool
 		says     []string // in the messages and notes
 	}{
@@ -43,21 +43,21 @@ func TestThread(t *testing.T) {
 		{"column-standard.txt", col, 5, q, mean, []Status{C, C, C, C, C, C}, nil, true, nil},
 		{"nielsen-bp.txt", per, 5, q, mean, []Status{C, C, C, C, C, C}, nil, true, []string{"each example's own"}},
 		{"thread-post01.txt", row, 5, ss, sum, []Status{C, C, C}, nil, true, nil},
-		{"thread-post01.txt", row, 5, ss, mean, []Status{C, C, W}, map[int][]string{2: {compare.MissingOneOverM}}, false, []string{"post #3"}},
+		{"thread-post01.txt", row, 5, ss, mean, []Status{C, C, W}, map[int][]compare.Code{2: {compare.MissingOneOverM}}, false, []string{"post #3"}},
 		{"thread-post07-vector.txt", row, 1, ss, sum, []Status{C, C, C, C, C, C, C}, nil, true,
 			[]string{"outer product", "only because m = 1 here"}},
 		{"thread-post07-vector.txt", row, 5, ss, sum, []Status{C, C, S, S, C, S, S},
-			map[int][]string{3: {compare.BiasNotSummed}, 6: {compare.BiasNotSummed}}, false, []string{"if the matrix product was meant, write A1ᵀ @ dZ2"}},
+			map[int][]compare.Code{3: {compare.BiasNotSummed}, 6: {compare.BiasNotSummed}}, false, []string{"if the matrix product was meant, write A1ᵀ @ dZ2"}},
 		{"thread-post07-matrix.txt", row, 5, ss, sum, []Status{C, C, C, C, C, C, C}, nil, true, nil},
 		{"thread-post07-nielsen-in-rows.txt", row, 5, q, mean, []Status{C, S, E}, nil, false,
 			[]string{"W2ᵀ @ dZ2 cannot multiply", "inner dimensions n1 = 3 and m = 5 differ", "dZ2 @ W2ᵀ would be m×n1", "own formula is right"}},
 		// the shape-error line decides: every checked line that is wrong does
 		{"thread-post09.txt", row, 1, q, mean, []Status{C, S, C}, nil, false, []string{"inner dimensions n1 = 3 and m = 1 differ"}},
 		{"thread-post13-zap.txt", row, 5, q, mean, []Status{C, W, W},
-			map[int][]string{1: {compare.MissingOneOverM}, 2: {compare.MissingOneOverM}}, false, nil},
+			map[int][]compare.Code{1: {compare.MissingOneOverM}, 2: {compare.MissingOneOverM}}, false, nil},
 		{"thread-post13-zap.txt", row, 5, q, sum, []Status{C, C, C}, nil, true, nil},
 		{"thread-post13-video.txt", col, 5, q, mean, []Status{C, C, C}, nil, true, nil},
-		{"thread-post13-video.txt", row, 5, q, mean, []Status{C, S, S}, map[int][]string{2: {compare.BiasWrongAxis}}, false,
+		{"thread-post13-video.txt", row, 5, q, mean, []Status{C, S, S}, map[int][]compare.Code{2: {compare.BiasWrongAxis}}, false,
 			[]string{"A1ᵀ @ dZ2 would be n1×n2"}},
 		{"thread-post20.txt", row, 1, q, mean, []Status{C, S, C, S, C}, nil, false, nil},
 		{"thread-post20.txt", per, 5, q, mean, []Status{C, C, S, C, S}, nil, false, []string{"dZ2 @ A1ᵀ would be n2×n1"}},
@@ -70,7 +70,7 @@ func TestThread(t *testing.T) {
 				assert.Equal(t, tc.statuses[i], r.Status, "line %d: %s\n%s", r.Line, r.Text, r.Message)
 				want := tc.codes[i]
 				if want == nil {
-					want = []string{}
+					want = []compare.Code{}
 				}
 				assert.ElementsMatch(t, want, r.Diagnosis, "line %d: %s", r.Line, r.Message)
 				all.WriteString(r.Message + "\n" + strings.Join(r.Notes, "\n") + "\n")
@@ -203,6 +203,6 @@ func TestJSONContract(t *testing.T) {
 	}
 	assert.Equal(t, "wrong", got.Results[1]["status"])
 	assert.Nil(t, got.Results[1]["max_rel_error"], "NaN entries: no number")
-	assert.Equal(t, []any{compare.MissingOneOverM}, got.Results[2]["diagnosis"])
+	assert.Equal(t, []any{string(compare.MissingOneOverM)}, got.Results[2]["diagnosis"])
 	assert.Equal(t, false, got.Results[3]["checked"])
 }

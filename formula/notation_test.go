@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/backproof/backproof/compare"
 	"github.com/backproof/backproof/derive"
 	"github.com/backproof/backproof/problem"
 	"github.com/stretchr/testify/assert"
@@ -378,7 +379,7 @@ func TestGradientLookalikes(t *testing.T) {
 	last := rep.Results[len(rep.Results)-1]
 	assert.True(t, last.Checked)
 	assert.Equal(t, Wrong, last.Status)
-	assert.Equal(t, []string{"scale"}, last.Diagnosis)
+	assert.Equal(t, []compare.Code{compare.Scale}, last.Diagnosis)
 	assert.False(t, rep.Pass)
 	for _, tc := range []struct{ name, means string }{
 		{"grad_W2", "dW2"}, {"dW_2", "dW2"}, {"dC_dW2", "dW2"}, {"nabla_w2", "dW2"}, {"dW02", "dW2"},
@@ -500,7 +501,7 @@ func TestNgShapeOfM(t *testing.T) {
 	dW := rep.Results[2]
 	assert.Equal(t, Wrong, dW.Status)
 	require.Len(t, dW.Mistakes, 1)
-	assert.Equal(t, "scale", dW.Mistakes[0].Code)
+	assert.Equal(t, compare.Scale, dW.Mistakes[0].Code)
 	assert.InDelta(t, 5.0/4, dW.Mistakes[0].Factor, 1e-9, "1/n0 where 1/m belongs: m/n0 times the truth")
 	assert.False(t, rep.Pass)
 }

@@ -34,7 +34,7 @@ type Result struct {
 	// for a correct dZ or dA line, the scale it matched); null when the
 	// shapes differ or nothing was computed.
 	MaxRelError *float64          `json:"max_rel_error"`
-	Diagnosis   []string          `json:"diagnosis"` // compare's mistake codes
+	Diagnosis   []compare.Code    `json:"diagnosis"` // compare's mistake codes
 	Message     string            `json:"message"`
 	Notes       []string          `json:"notes,omitempty"` // broadcasting and shape coincidences
 	Col         int               `json:"col,omitempty"`   // the column of a shape error or error
@@ -190,7 +190,7 @@ func (r *Report) WriteText(w io.Writer) {
 			head += fmt.Sprintf("   max rel error %.2g", *res.MaxRelError)
 		}
 		if len(res.Diagnosis) > 0 {
-			head += "   [" + strings.Join(res.Diagnosis, ", ") + "]"
+			head += "   [" + compare.Join(res.Diagnosis) + "]"
 		}
 		fmt.Fprintln(w, head)
 		fmt.Fprintf(w, "  %s\n", res.Message)

@@ -69,7 +69,7 @@ func TestLearnerFiles(t *testing.T) {
 				assert.Equal(t, !wrong, lp.Agree, "%s: max rel error %.3g", name, lp.MaxRel)
 				var got []string
 				for _, m := range lp.Mistakes {
-					got = append(got, m.Code)
+					got = append(got, string(m.Code))
 				}
 				for _, c := range codes {
 					assert.Contains(t, got, c, name)
