@@ -107,7 +107,7 @@ func (c Context) name() string {
 }
 
 type variant struct {
-	code  Code   // "" for the truth itself
+	code  Code // "" for the truth itself
 	value *mat.Dense
 }
 

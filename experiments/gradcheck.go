@@ -13,7 +13,7 @@ import (
 
 // Planted names a gradient with a planted mistake (or none).
 type Planted struct {
-	Name string // "correct", "missing 1/m", "transposed", "f′ of A"
+	Name string       // "correct", "missing 1/m", "transposed", "f′ of A"
 	Code compare.Code // the diagnosis code of the mistake; "" for the correct gradient
 	// Build makes the gradient from the net and its backpropagation trace,
 	// in the order of derive.Net.Params.

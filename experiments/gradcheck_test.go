@@ -51,7 +51,7 @@ func TestGradcheckPlantings(t *testing.T) {
 						// mistake at a time) does not model.
 						continue
 					}
-					assert.Contains(t, d, row.Code, "layer %d", ℓ+1)
+					assert.Contains(t, d, string(row.Code), "layer %d", ℓ+1)
 				}
 			}
 		})
