@@ -9,8 +9,9 @@ python=${PYTHON:-/usr/bin/python3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# field NAME FILE: a number from the top level of a one-line JSON object
-# (the first occurrence of "NAME": in it).
+# field NAME FILE: a number from a one-line JSON object: the last
+# occurrence of "NAME": in it (sed's leading .* is greedy), which for a
+# training record is the top level's "seconds", after the epochs' own.
 field() { sed -n "s/.*\"$1\": *\([-0-9.eE+]*\).*/\1/p" "$2" | head -n 1; }
 
 # ratio A B [DIGITS]: A / B printed with DIGITS decimals (default 1).
