@@ -85,10 +85,20 @@ func NetGradientKinks(dst []float64, kinks []bool, n *derive.Net, X, Y *mat.Dens
 	const chunk = 16
 	var next, done atomic.Int64
 	var wg sync.WaitGroup
+	// A panic in a worker (a bug) is carried to the caller's goroutine,
+	// where a recover can catch it: the command line reports it as an
+	// internal error instead of a goroutine's stack trace.
+	var failure atomic.Value
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() {
+				if r := recover(); r != nil {
+					failure.CompareAndSwap(nil, fmt.Sprint(r))
+					next.Store(int64(len(θ))) // the others stop at their next chunk
+				}
+			}()
 			sc := p.newScratch(len(st.points))
 			for {
 				lo := int(next.Add(chunk)) - chunk
@@ -114,6 +124,9 @@ func NetGradientKinks(dst []float64, kinks []bool, n *derive.Net, X, Y *mat.Dens
 		}()
 	}
 	wg.Wait()
+	if f := failure.Load(); f != nil {
+		panic(fmt.Sprintf("numgrad: NetGradient: %v", f))
+	}
 	return dst
 }
 
