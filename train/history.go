@@ -18,7 +18,7 @@ const (
 	Diverged  Stop = "diverged"   // a cost or parameter became NaN or ±Inf
 )
 
-// History is the record of a run: DESIGN.md's `train --json` contract
+// History is the record of a run: the `train --json` contract of docs/contracts.md
 // (config, epochs, stopped, final_test_accuracy) and more.
 //
 // Costs and gradients here are those of the training cost per example,

@@ -25,7 +25,7 @@ func randomSet(rng *rand.Rand, m, inputs, classes int) *data.Set {
 	return &data.Set{Name: "random", X: x, Labels: labels, Classes: classes}
 }
 
-// relErr is DESIGN's relative error |a−b| / max(|a|,|b|), 0 when both are 0.
+// relErr is the project's relative error (compare.RelError) |a−b| / max(|a|,|b|), 0 when both are 0.
 func relErr(a, b float64) float64 {
 	if a == b {
 		return 0
