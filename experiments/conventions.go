@@ -33,20 +33,12 @@ var LayoutsSpec = problem.Spec{Sizes: []int{8, 5, 3}, Batch: 4, Acts: []derive.A
 // RunLayouts draws the problem of spec in every convention (one seed draws
 // the same numbers in each) and compares the three gradients pairwise.
 func RunLayouts(spec problem.Spec) (*Layouts, error) {
-	var traces []*derive.Trace
-	out := &Layouts{}
-	for _, c := range derive.Conventions {
-		s := spec
-		s.Convention = c
-		p, err := problem.Random(s)
-		if err != nil {
-			return nil, err
-		}
-		if c == derive.Row {
-			out.Problem = p
-		}
-		t := p.Net.Backprop(p.X, p.Y)
-		traces = append(traces, t)
+	row, traces, err := layoutTraces(spec)
+	if err != nil {
+		return nil, err
+	}
+	out := &Layouts{Problem: row}
+	for _, t := range traces {
 		var shapes []string
 		for ℓ := 1; ℓ < len(t.DW); ℓ++ {
 			r, k := t.DW[ℓ].Dims()

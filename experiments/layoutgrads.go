@@ -22,19 +22,34 @@ type LayoutGradients struct {
 // seed draws the same numbers in each, see problem.Random) and keeps each
 // one's ∂C/∂W^ℓ as its backpropagation computes it.
 func RunLayoutGradients(spec problem.Spec) (*LayoutGradients, error) {
-	out := &LayoutGradients{Conventions: derive.Conventions}
+	row, traces, err := layoutTraces(spec)
+	if err != nil {
+		return nil, err
+	}
+	out := &LayoutGradients{Problem: row, Conventions: derive.Conventions}
+	for _, t := range traces {
+		out.DW = append(out.DW, t.DW[1:])
+	}
+	return out, nil
+}
+
+// layoutTraces draws the problem of spec in every convention of
+// derive.Conventions and backpropagates it in each; it returns the row
+// convention's problem with the traces.
+func layoutTraces(spec problem.Spec) (*problem.Problem, []*derive.Trace, error) {
+	var row *problem.Problem
+	var traces []*derive.Trace
 	for _, c := range derive.Conventions {
 		s := spec
 		s.Convention = c
 		p, err := problem.Random(s)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if c == derive.Row {
-			out.Problem = p
+			row = p
 		}
-		t := p.Net.Backprop(p.X, p.Y)
-		out.DW = append(out.DW, t.DW[1:])
+		traces = append(traces, p.Net.Backprop(p.X, p.Y))
 	}
-	return out, nil
+	return row, traces, nil
 }
