@@ -76,10 +76,17 @@ func Gradcheck(g *experiments.Gradcheck) ([]byte, error) {
 		}
 		rows = append(rows, r)
 	}
+	bar := colorBar(moreland.ExtendedBlackBody(), errLow, errHigh, "relative error, log10 scale; black: agrees to 1e-12, white: wrong in the first digit, grey: within noise (|a − n| ≤ 1e-9)", decadesTicks{})
+	return titledGrid("Relative error of each entry of ∂C/∂W against central differences\n"+experiments.Describe(g.Problem),
+		rows, bar, 7.5*vg.Inch, 11*vg.Inch)
+}
+
+// titledGrid stacks a title, rows of panels and a colour bar, as the heat
+// map figures do.
+func titledGrid(text string, rows [][]*plot.Plot, bar *plot.Plot, w, h vg.Length) ([]byte, error) {
 	title := plot.New()
 	title.HideAxes()
-	title.Title.Text = "Relative error of each entry of ∂C/∂W against central differences\n" + experiments.Describe(g.Problem)
-	bar := colorBar(moreland.ExtendedBlackBody(), errLow, errHigh, "relative error, log10 scale; black: agrees to 1e-12, white: wrong in the first digit, grey: within noise (|a − n| ≤ 1e-9)", decadesTicks{})
+	title.Title.Text = text
 	heights := []float64{0.5}
 	all := [][]*plot.Plot{{title}}
 	for _, r := range rows {
@@ -88,7 +95,7 @@ func Gradcheck(g *experiments.Gradcheck) ([]byte, error) {
 	}
 	all = append(all, []*plot.Plot{bar})
 	heights = append(heights, 0.7)
-	return Grid(all, 7.5*vg.Inch, 11*vg.Inch, heights)
+	return Grid(all, w, h, heights)
 }
 
 // indexTicks labels matrix indices 0…n−1 (counting down the y axis, as

@@ -68,19 +68,9 @@ func LayoutGradients(g *experiments.LayoutGradients) ([]byte, error) {
 		}
 		rows = append(rows, r)
 	}
-	title := plot.New()
-	title.HideAxes()
-	title.Title.Text = "The same gradient in the three layouts\n" + experiments.Describe(g.Problem)
 	bar := colorBar(moreland.SmoothBlueRed(), -1, 1, "entry of ∂C/∂W ÷ the largest |entry| of its layer", nil)
-	heights := []float64{0.5}
-	all := [][]*plot.Plot{{title}}
-	for _, r := range rows {
-		all = append(all, r)
-		heights = append(heights, 2.2)
-	}
-	all = append(all, []*plot.Plot{bar})
-	heights = append(heights, 0.7)
-	return Grid(all, 9*vg.Inch, vg.Length(1.2+2.4*float64(layers))*vg.Inch, heights)
+	return titledGrid("The same gradient in the three layouts\n"+experiments.Describe(g.Problem),
+		rows, bar, 9*vg.Inch, vg.Length(1.2+2.4*float64(layers))*vg.Inch)
 }
 
 // layoutFormula is the weight-gradient formula of convention c for layer ℓ.
