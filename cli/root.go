@@ -63,7 +63,8 @@ func newRoot() *cobra.Command {
 		Long: `backproof checks backpropagation derivations. It compares analytic gradients
 with finite differences entry by entry in the row, column and per-example
 conventions, names the mistake when they differ, checks a learner's own
-formulas, and reproduces training runs on MNIST.
+gradient (numpy files: check --gradient; Go: the backprooftest package) and
+written formulas, and reproduces training runs on MNIST in a report.
 
 Every command refuses a request whose estimated memory is larger than
 --max-memory (default 4GiB) before allocating it, naming the estimate.
