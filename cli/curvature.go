@@ -12,8 +12,9 @@ func curvatureCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "curvature",
 		Short: "Probe the Hessian of the training cost: minimum, saddle or plateau?",
-		Long: `curvature answers the thread's question "saddle point or local minimum?" at a
-point of training. It builds the net the flags describe, trains it for
+		Long: `curvature answers the question that ends the Physics Forums thread
+"Derivative of Cost Function with Respect to Output Layer Weight", "saddle
+point or local minimum?", at a point of training. It builds the net the flags describe, trains it for
 --epochs (default 0: the starting point), and estimates the extreme
 eigenvalues of the Hessian of the training cost (mean over the first
 --examples training examples) by Lanczos iterations, with Hessian-vector
@@ -34,7 +35,7 @@ holds the probes.
 Exit status: 0 probed; 1 training diverged; 2 bad input (a flag, or a data
 file) or output that cannot be written; 3 internal error (a bug: please
 report it).`,
-		Example: `  backproof curvature --init uniform01                # the thread's starting point
+		Example: `  backproof curvature --init uniform01                # the thread's starting point, U[0,1)
   backproof curvature --init uniform01 --epochs 30    # where its training got stuck
   backproof curvature --data xor --net 2,2,2 --epochs 500 --eta 2`,
 		Args: cobra.NoArgs,

@@ -49,7 +49,8 @@ so that every shape mistake shows).
 It reads the code as learners paste it: numpy (np.dot(W2.T, dZ2),
 dZ2.sum(axis=0, keepdims=True), 1./m, (Z1 > 0), a def …: body), LaTeX and
 Ng's notation (dW^{[2]}, A^{[1]T}, \frac{1}{m}, \odot, \sigma'), MATLAB
-(A1', .*) and Nielsen's lowercase a2, z2, delta2.
+(A1', .*) and the lowercase a2, z2, delta2 of Nielsen's book "Neural
+Networks and Deep Learning".
 
 Exit status: 0 every checked line is correct, dW or db lines among them;
 1 a checked line is wrong, has a shape error or cannot be evaluated, or no

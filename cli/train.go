@@ -48,7 +48,7 @@ func addTrainFlags(cmd *cobra.Command, f *trainFlags, epochs int) {
 	fs := cmd.Flags()
 	fs.StringVar(&f.data, "data", "mnist", "data set: mnist, or a synthetic set ("+strings.Join(data.SyntheticNames(), ", ")+")")
 	fs.Var(&f.net, "net", "layer sizes n0,n1,…,nL (default inputs,30,classes: 784,30,10 for mnist)")
-	addModelFlags(fs, &f.modelFlags, "reduction of the mini-batch cost: mean (η/m, Nielsen) or sum (η, the thread)")
+	addModelFlags(fs, &f.modelFlags, "reduction of the mini-batch cost: mean (η/m, as Nielsen's book) or sum (η, as the Physics Forums thread's learner)")
 	fs.Float64Var(&f.eta, "eta", train.DefaultEta, "learning rate η")
 	fs.IntVar(&f.batch, "batch", train.DefaultBatch, "mini-batch size m")
 	fs.IntVar(&f.epochs, "epochs", epochs, "epochs (0: measure the starting point only)")
@@ -56,7 +56,7 @@ func addTrainFlags(cmd *cobra.Command, f *trainFlags, epochs int) {
 	fs.Float64Var(&f.gradTol, "grad-tol", 0, "stop as converged when ‖∇C‖ over the whole training set is at most this (0: never)")
 	fs.Float64Var(&f.lambda, "lambda", 0, "L2 regularisation λ: (λ/n)·W added to each weight gradient, as in Nielsen's network2")
 	fs.IntVar(&f.trainSize, "train-size", 0, fmt.Sprintf("train on the first N training examples (default: all 50000 of mnist, %d for a synthetic set)", syntheticTrain))
-	fs.Var(textValue{&f.pixels, "pixels"}, "pixels", "mnist pixels: unit (pixel/255, Nielsen) or raw (0–255, the thread's first attempt)")
+	fs.Var(textValue{&f.pixels, "pixels"}, "pixels", "mnist pixels: unit (pixel/255, as Nielsen's book) or raw (0–255, the Physics Forums thread's first attempt)")
 	fs.StringVar(&f.mnist, "mnist", "", "folder with the MNIST .gz files, with --data mnist (default: $"+data.EnvMNIST+", else the GoMNIST module)")
 	fs.Uint64Var(&f.seed, "seed", train.DefaultSeed, "random seed: initial parameters, example order, synthetic data, Lanczos")
 	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object at the end (the contract in docs/contracts.md)")
@@ -67,7 +67,8 @@ func trainCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "train",
 		Short: "Train a network by mini-batch SGD and report every epoch",
-		Long: `train runs Nielsen's mini-batch stochastic gradient descent on MNIST or a
+		Long: `train runs the mini-batch stochastic gradient descent of Michael Nielsen's
+"Neural Networks and Deep Learning" (network.py, chapter 1) on MNIST or a
 synthetic set, in the row, column or per-example convention, and reports per
 epoch: the cost and accuracy on the training, validation and test sets, the
 norm of the training-cost gradient per layer, the fraction of saturated
@@ -91,8 +92,8 @@ A run that diverges is drawn up to its last epoch.
 
 Exit status: 0 trained; 1 diverged; 2 bad input (a flag, or a data file) or
 output that cannot be written; 3 internal error (a bug: please report it).`,
-		Example: `  backproof train --epochs 30                      # Nielsen ch. 1: 784,30,10, η 3, batch 10
-  backproof train --init uniform01 --epochs 5       # the thread: every input gives the same output
+		Example: `  backproof train --epochs 30                      # Nielsen's book, ch. 1: 784,30,10, η 3, batch 10
+  backproof train --init uniform01 --epochs 5       # the Physics Forums thread's init: every input gives the same output
   backproof train --init uniform01 --epochs 3 --train-size 5000 --plots plateau   # its figures
   backproof train --data xor --net 2,4,2 --eta 1 --epochs 200 --json
   backproof train --reduction sum --batch 100 --pixels raw --epochs 1`,
