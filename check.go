@@ -223,7 +223,15 @@ func Check(p *problem.Problem, s *Settings) (*Report, error) {
 		if s != nil {
 			set.Floor = s.Floor
 		}
-		r.Confirmation, r.Outcome = confirm(p, θ, r, set)
+		r.Confirmation, r.Outcome = confirm(r, set, func(m numgrad.Method, h, tol float64) *compare.Result {
+			numeric, kink := numericGradient(p, θ, m, h, false, set.Progress)
+			floor := set.Floor
+			if floor == 0 {
+				floor = NoiseFloor(r.Value, m, h)
+			}
+			return compare.Gradients(r.Analytic, numeric, p.Net.ParamAt, kink,
+				&compare.Settings{Floor: floor, Tol: tol, Worst: set.Worst})
+		})
 	}
 	r.Seconds = time.Since(start).Seconds()
 	return r, nil

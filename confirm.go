@@ -8,7 +8,6 @@ import (
 
 	"github.com/backproof/backproof/compare"
 	"github.com/backproof/backproof/numgrad"
-	"github.com/backproof/backproof/problem"
 )
 
 // Outcome is what a check concludes about the analytic gradient once every
@@ -133,17 +132,14 @@ func order(m numgrad.Method) int {
 
 // confirm settles a comparison that did not agree (r.Comparison.Pass is
 // false): it repeats the comparison over a ladder of steps and, for a
-// finite difference, by the complex step, and names the cause.
-func confirm(p *problem.Problem, θ []float64, r *Report, set Settings) (*Confirmation, Outcome) {
+// finite difference, by the complex step, and names the cause. compareAt
+// makes one comparison, with method m at step h and tolerance tol (entry
+// by entry, or along the directions of a directional check); set.Floor,
+// when not zero, is the floor of every one.
+func confirm(r *Report, set Settings, compareAt func(m numgrad.Method, h, tol float64) *compare.Result) (*Confirmation, Outcome) {
 	c := &Confirmation{}
-	compareAt := func(m numgrad.Method, h, tol float64) *Trial {
-		numeric, kink := numericGradient(p, θ, m, h, false, set.Progress)
-		floor := set.Floor
-		if floor == 0 {
-			floor = NoiseFloor(r.Value, m, h)
-		}
-		cmp := compare.Gradients(r.Analytic, numeric, p.Net.ParamAt, kink,
-			&compare.Settings{Floor: floor, Tol: tol, Worst: set.Worst})
+	trial := func(m numgrad.Method, h, tol float64) *Trial {
+		cmp := compareAt(m, h, tol)
 		cmp.Entries = nil // the summary and the worst entries tell the trial; a trial per step of every entry would not fit a big network
 		return &Trial{Method: m, Step: h, Comparison: cmp}
 	}
@@ -159,7 +155,7 @@ func confirm(p *problem.Problem, θ []float64, r *Report, set Settings) (*Confir
 		sort.Sort(sort.Reverse(sort.Float64Slice(steps)))
 	}
 	for _, h := range steps {
-		c.Ladder = append(c.Ladder, *compareAt(lm, h, ltol))
+		c.Ladder = append(c.Ladder, *trial(lm, h, ltol))
 	}
 	for i, t := range c.Ladder {
 		// The agreeing step that judges the most entries, then the closest.
@@ -172,7 +168,7 @@ func confirm(p *problem.Problem, θ []float64, r *Report, set Settings) (*Confir
 		}
 	}
 	if set.Method != numgrad.ComplexStep {
-		c.Complex = compareAt(numgrad.ComplexStep, numgrad.ComplexStep.DefaultStep(), math.Max(set.Tol, DefaultTol(numgrad.ComplexStep)))
+		c.Complex = trial(numgrad.ComplexStep, numgrad.ComplexStep.DefaultStep(), math.Max(set.Tol, DefaultTol(numgrad.ComplexStep)))
 	}
 	primary := r.Comparison
 	switch {
@@ -188,11 +184,11 @@ func confirm(p *problem.Problem, θ []float64, r *Report, set Settings) (*Confir
 		a := c.Agreed
 		if set.Step > a.Step {
 			c.Cause = StepTooLarge
-			c.Message = fmt.Sprintf("step too large: at h = %.3g the error is truncation, which shrinks like h^%d as the step does; at h = %.3g every resolved entry agrees (max relative error %.3g). Use h ≈ %.3g (the default for %v is %.3g).",
+			c.Message = fmt.Sprintf("step too large: at h = %.3g the error is truncation, which shrinks like h^%d as the step does; at h = %.3g every judged value agrees (max relative error %.3g). Use h ≈ %.3g (the default for %v is %.3g).",
 				set.Step, order(set.Method), a.Step, a.Comparison.MaxRel, a.Step, set.Method, set.Method.DefaultStep())
 		} else {
 			c.Cause = StepTooSmall
-			c.Message = fmt.Sprintf("step too small: at h = %.3g rounding dominates, about ε·max(1, |C|)/h = %.2g, which grows as h shrinks; at h = %.3g every resolved entry agrees (max relative error %.3g). Use h ≈ %.3g (the default for %v is %.3g).",
+			c.Message = fmt.Sprintf("step too small: at h = %.3g rounding dominates (at least ε·max(1, |C|)/h = %.2g, more where C sums many terms), and it grows as h shrinks; at h = %.3g every judged value agrees (max relative error %.3g). Use h ≈ %.3g (the default for %v is %.3g).",
 				set.Step, 2.2e-16*math.Max(1, math.Abs(r.Value))/set.Step, a.Step, a.Comparison.MaxRel, a.Step, set.Method, set.Method.DefaultStep())
 		}
 		return c, Agree

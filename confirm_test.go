@@ -100,7 +100,11 @@ func TestAMistakeSurvivesConfirmation(t *testing.T) {
 	}
 	r.Comparison = compare.Gradients(r.Analytic, r.Numeric, p.Net.ParamAt, nil,
 		&compare.Settings{Floor: r.Comparison.Settings.Floor, Tol: 1e-7})
-	c, outcome := confirm(p, θ, r, Settings{Method: numgrad.Central, Step: 6e-6, Tol: 1e-7})
+	c, outcome := confirm(r, Settings{Method: numgrad.Central, Step: 6e-6, Tol: 1e-7}, func(m numgrad.Method, h, tol float64) *compare.Result {
+		numeric, kink := numericGradient(p, θ, m, h, false, nil)
+		return compare.Gradients(r.Analytic, numeric, p.Net.ParamAt, kink,
+			&compare.Settings{Floor: NoiseFloor(r.Value, m, h), Tol: tol})
+	})
 	assert.Equal(t, Disagree, outcome)
 	assert.Equal(t, Mistake, c.Cause)
 	assert.Nil(t, c.Agreed)
@@ -128,4 +132,16 @@ func TestSettingsAreValidated(t *testing.T) {
 		_, err := Check(p, &s)
 		assert.Error(t, err, "%+v", s)
 	}
+}
+
+// TestDirectionalStepTooLarge: a directional check at a step far too large
+// is confirmed over the ladder, not called a mistake.
+func TestDirectionalStepTooLarge(t *testing.T) {
+	r, err := Check(smallProblem(t), &Settings{Step: 0.9, Directions: 6, Seed: 3})
+	require.NoError(t, err)
+	assert.False(t, r.Comparison.Pass)
+	require.NotNil(t, r.Confirmation)
+	assert.Equal(t, StepTooLarge, r.Confirmation.Cause)
+	assert.Equal(t, Agree, r.Outcome)
+	assert.Len(t, r.Directional.Directions, 6, "the report keeps the directions at the chosen step")
 }

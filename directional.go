@@ -39,12 +39,35 @@ type Direction = compare.Entry
 // so that seed 1 for the directions is not the problem's seed 1 stream.
 const directionStream = 0xd1ec7105
 
-// checkDirectional is Check with set.Directions > 0.
+// checkDirectional is Check with set.Directions > 0. A disagreement is
+// confirmed as an entry-by-entry one is: the same directions (drawn again
+// from the seed) over a ladder of steps and by the complex step.
 func checkDirectional(p *problem.Problem, set Settings, start time.Time) *Report {
 	trace := p.Net.Backprop(p.X, p.Y)
 	r := &Report{Problem: p, Trace: trace, Value: trace.Cost, Method: set.Method, Step: set.Step,
 		Analytic: trace.Grad(nil), Directional: &Directional{Seed: set.Seed}}
 	θ := p.Net.Params(nil)
+	compareAt := func(m numgrad.Method, h, tol float64) *compare.Result {
+		floor := set.Floor
+		if floor == 0 {
+			floor = NoiseFloor(r.Value, m, h)
+		}
+		return directionalComparison(p, θ, r.Analytic, m, h, set.Seed, set.Directions,
+			&compare.Settings{Floor: floor, Tol: tol, Worst: set.Worst})
+	}
+	r.Comparison = compareAt(set.Method, set.Step, set.Tol)
+	r.Directional.Directions = r.Comparison.Entries
+	if !r.Comparison.Pass {
+		r.Confirmation, r.Outcome = confirm(r, set, compareAt)
+	}
+	r.Seconds = time.Since(start).Seconds()
+	return r
+}
+
+// directionalComparison compares, along each of K random unit directions
+// v drawn from seed, the analytic vᵀ∇C with method m's difference of C
+// along v at step h.
+func directionalComparison(p *problem.Problem, θ, grad []float64, m numgrad.Method, h float64, seed uint64, K int, s *compare.Settings) *compare.Result {
 	cost := func(x []float64) float64 {
 		n := p.Net.In(p.Net.Convention)
 		n.SetParams(x)
@@ -55,44 +78,21 @@ func checkDirectional(p *problem.Problem, set Settings, start time.Time) *Report
 	for _, l := range p.Net.Layers {
 		kinked = kinked || l.Act.Kinked()
 	}
-	rng := rand.New(rand.NewPCG(set.Seed, directionStream))
-	K := set.Directions
+	rng := rand.New(rand.NewPCG(seed, directionStream))
 	analytic, numeric, kinks := make([]float64, K), make([]float64, K), make([]bool, K)
 	for k := range K {
 		v := numgrad.RandomDirection(rng, len(θ))
-		analytic[k] = floats.Dot(v, r.Analytic)
-		if set.Method == numgrad.ComplexStep {
-			numeric[k] = numgrad.ComplexDirectional(loss, θ, v, set.Step)
-			kinks[k] = kinked && complexAtKink(p, θ, v, set.Step)
+		analytic[k] = floats.Dot(v, grad)
+		if m == numgrad.ComplexStep {
+			numeric[k] = numgrad.ComplexDirectional(loss, θ, v, h)
+			kinks[k] = kinked && complexAtKink(p, θ, v, h)
 			continue
 		}
-		numeric[k] = numgrad.Directional(cost, θ, v, &numgrad.Settings{Method: set.Method, Step: set.Step, Concurrent: true})
-		kinks[k] = kinked && straddles(p, θ, v, set.Method, set.Step)
-	}
-	if set.Floor == 0 {
-		set.Floor = NoiseFloor(r.Value, set.Method, set.Step)
+		numeric[k] = numgrad.Directional(cost, θ, v, &numgrad.Settings{Method: m, Step: h, Concurrent: true})
+		kinks[k] = kinked && straddles(p, θ, v, m, h)
 	}
 	direction := func(k int) derive.Param { return derive.Param{Name: "v", Row: k} }
-	r.Comparison = compare.Gradients(analytic, numeric, direction, func(k int) bool { return kinks[k] },
-		&compare.Settings{Floor: set.Floor, Tol: set.Tol, Worst: set.Worst})
-	r.Directional.Directions = r.Comparison.Entries
-	r.Outcome = directionalOutcome(r.Comparison)
-	r.Seconds = time.Since(start).Seconds()
-	return r
-}
-
-// directionalOutcome reads a directional comparison. It is not confirmed
-// over a ladder of steps, as an entry-by-entry check is; so only a
-// difference above 1e-2 (CS231n's "wrong") is called the gradient's, and
-// anything between the tolerance and that cannot be told from the step.
-func directionalOutcome(c *compare.Result) Outcome {
-	switch {
-	case c.Pass:
-		return Agree
-	case c.Verdict == compare.Wrong:
-		return Disagree
-	}
-	return CannotTell
+	return compare.Gradients(analytic, numeric, direction, func(k int) bool { return kinks[k] }, s)
 }
 
 // complexAtKink reports whether the complex step i·h·v reaches a
