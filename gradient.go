@@ -82,7 +82,7 @@ type LearnerCheck struct {
 // tolerance is that of a central-difference check. float32 keeps about
 // seven digits, and a sum over a batch or a layer loses two or three
 // more.
-var (
+const (
 	tolFloat64, floorFloat64 = 1e-7, 1e-9
 	tolFloat32, floorFloat32 = 1e-4, 1e-5
 )
