@@ -208,6 +208,8 @@ func judge(p *problem.Problem, g *Gradient, r *Report) *LearnerCheck {
 		lp.Mistakes = compare.Diagnose(a.got, a.truth, ctx)
 		switch {
 		case len(lp.Mistakes) > 0:
+		case !lp.ShapeOK && (lp.Rows == 1 || lp.Cols == 1) && lp.Rows*lp.Cols == lp.WantRows*lp.WantCols && lp.WantRows > 1 && lp.WantCols > 1:
+			lp.Message = flatMessage(lp, a.got, a.truth, ctx)
 		case !lp.ShapeOK:
 			lp.Message = fmt.Sprintf("d%s%d is %d×%d, but ∂C/∂%s%d has the shape of %s%d, %d×%d: %s; no mistake of the catalogue gives a %d×%d array",
 				lp.Name, lp.Layer, lp.Rows, lp.Cols, lp.Name, lp.Layer, lp.Name, lp.Layer, lp.WantRows, lp.WantCols,
@@ -219,6 +221,27 @@ func judge(p *problem.Problem, g *Gradient, r *Report) *LearnerCheck {
 	}
 	lc.Outcome, lc.Message = lc.conclude(r, wrong)
 	return lc
+}
+
+// flatMessage explains a matrix given as a flat vector of the right
+// length: the forum thread's question whether the gradient is a matrix or
+// a vector. The numbers are read back row by row (numpy's ravel) and
+// judged as the matrix they would be.
+func flatMessage(lp *LearnerParam, got, truth *mat.Dense, ctx compare.Context) string {
+	shaped := mat.NewDense(lp.WantRows, lp.WantCols, flat(got))
+	head := fmt.Sprintf("d%s%d is a flat vector of %d numbers, but ∂C/∂%s%d is a matrix shaped like %s%d, %d×%d, one entry per weight (the thread's question: the gradient is a matrix)",
+		lp.Name, lp.Layer, lp.Rows*lp.Cols, lp.Name, lp.Layer, lp.Name, lp.Layer, lp.WantRows, lp.WantCols)
+	if compare.Matches(shaped, truth) {
+		return head + "; read row by row into that shape, its numbers are right: keep the matrix instead of flattening it"
+	}
+	if ms := compare.Diagnose(shaped, truth, ctx); len(ms) > 0 {
+		var codes []compare.Code
+		for _, m := range ms {
+			codes = append(codes, m.Code)
+		}
+		return head + "; read row by row into that shape, it would still be wrong: " + compare.Join(codes)
+	}
+	return head + "; read row by row into that shape, its numbers are not right either"
 }
 
 // flat lists a matrix row by row, the order of derive.Net.Params.

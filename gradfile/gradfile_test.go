@@ -1,6 +1,7 @@
 package gradfile
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -170,4 +171,36 @@ func FuzzLoad(f *testing.F) {
 			t.Fatalf("a gradient Load accepts must be judged: %v", err)
 		}
 	})
+}
+
+// TestFlatMatrix: a dW saved as a flat vector of the right numbers (the
+// thread's "is the gradient a matrix or a vector?") is a shape mistake
+// whose numbers, read back row by row, are right, and the report says so.
+func TestFlatMatrix(t *testing.T) {
+	p, err := problem.Load(filepath.Join("testdata", "row-problem.json"))
+	require.NoError(t, err)
+	raw, err := os.ReadFile(filepath.Join("testdata", "row-right.json"))
+	require.NoError(t, err)
+	var g map[string][]map[string]any
+	require.NoError(t, json.Unmarshal(raw, &g))
+	var flat []any
+	for _, row := range g["layers"][1]["dW"].([]any) {
+		flat = append(flat, row.([]any)...)
+	}
+	g["layers"][1]["dW"] = flat
+	path := filepath.Join(t.TempDir(), "flat.json")
+	raw, err = json.Marshal(g)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, raw, 0o644))
+
+	grad, err := Load(path, p)
+	require.NoError(t, err)
+	r, err := backproof.CheckGradient(p, grad, nil)
+	require.NoError(t, err)
+	assert.False(t, r.Pass())
+	lp := r.Learner.Params[2]
+	require.Equal(t, "W", lp.Name)
+	assert.False(t, lp.ShapeOK)
+	assert.Contains(t, lp.Message, "flat vector of 6 numbers")
+	assert.Contains(t, lp.Message, "its numbers are right")
 }
