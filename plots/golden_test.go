@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -25,22 +26,29 @@ func TestHistoryGolden(t *testing.T) {
 	files, err := History(plateauHistory(), dir)
 	require.NoError(t, err)
 	for _, f := range files {
-		name := filepath.Base(f)
-		golden := filepath.Join("testdata", name[:len(name)-len(".png")]+"_golden.png")
 		got, err := os.ReadFile(f)
 		require.NoError(t, err)
-		if *regen {
-			require.NoError(t, os.WriteFile(golden, got, 0o644))
-			continue
-		}
-		want, err := os.ReadFile(golden)
-		require.NoError(t, err, "no golden image: run go test ./plots -run Golden -regen")
-		if runtime.GOARCH == "amd64" {
-			require.True(t, bytes.Equal(got, want), "%s differs from %s (regenerate with -regen if intended)", name, golden)
-			continue
-		}
-		samePixels(t, name, got, want)
+		matchGolden(t, strings.TrimSuffix(filepath.Base(f), ".png"), got)
 	}
+}
+
+// matchGolden compares a figure with testdata/NAME_golden.png: byte for
+// byte on amd64, pixel by pixel elsewhere; with -regen it rewrites the
+// golden file instead.
+func matchGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	golden := filepath.Join("testdata", name+"_golden.png")
+	if *regen {
+		require.NoError(t, os.WriteFile(golden, got, 0o644))
+		return
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err, "no golden image %s: run go test ./plots -regen", golden)
+	if runtime.GOARCH == "amd64" {
+		require.True(t, bytes.Equal(got, want), "%s differs from %s (regenerate with -regen if intended)", name, golden)
+		return
+	}
+	samePixels(t, name, got, want)
 }
 
 // samePixels allows each colour channel to differ by a little and at most

@@ -3,9 +3,6 @@ package plots
 import (
 	"bytes"
 	"image/png"
-	"os"
-	"path/filepath"
-	"runtime"
 	"testing"
 
 	"github.com/backproof/backproof/experiments"
@@ -24,18 +21,7 @@ func TestLayoutGradientsGolden(t *testing.T) {
 	img, err := png.Decode(bytes.NewReader(got))
 	require.NoError(t, err)
 	assert.Equal(t, 864, img.Bounds().Dx(), "9 inches at 96 dpi")
-	golden := filepath.Join("testdata", "layout-gradients_golden.png")
-	if *regen {
-		require.NoError(t, os.WriteFile(golden, got, 0o644))
-		return
-	}
-	want, err := os.ReadFile(golden)
-	require.NoError(t, err, "no golden image: run go test ./plots -run LayoutGradients -regen")
-	if runtime.GOARCH == "amd64" {
-		require.True(t, bytes.Equal(got, want), "the figure differs from %s (regenerate with -regen if intended)", golden)
-		return
-	}
-	samePixels(t, "layout-gradients", got, want)
+	matchGolden(t, "layout-gradients", got)
 }
 
 func TestLayoutFormula(t *testing.T) {

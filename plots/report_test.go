@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -234,18 +233,7 @@ func TestReportGolden(t *testing.T) {
 			require.NoError(t, err)
 			_, err = png.Decode(bytes.NewReader(got))
 			require.NoError(t, err)
-			golden := filepath.Join("testdata", "report-"+strings.TrimSuffix(f.File, ".png")+"_golden.png")
-			if *regen {
-				require.NoError(t, os.WriteFile(golden, got, 0o644))
-				return
-			}
-			want, err := os.ReadFile(golden)
-			require.NoError(t, err, "no golden image: run go test ./plots -run Golden -regen")
-			if runtime.GOARCH == "amd64" {
-				require.True(t, bytes.Equal(got, want), "%s differs from %s (regenerate with -regen if intended)", f.File, golden)
-				return
-			}
-			samePixels(t, f.File, got, want)
+			matchGolden(t, "report-"+strings.TrimSuffix(f.File, ".png"), got)
 		})
 	}
 }

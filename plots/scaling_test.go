@@ -1,11 +1,7 @@
 package plots
 
 import (
-	"bytes"
 	"math"
-	"os"
-	"path/filepath"
-	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -55,18 +51,7 @@ func scalingExample() []ScalingPanel {
 func TestScalingGolden(t *testing.T) {
 	got, err := Scaling(scalingExample())
 	require.NoError(t, err)
-	golden := filepath.Join("testdata", "scaling_golden.png")
-	if *regen {
-		require.NoError(t, os.WriteFile(golden, got, 0o644))
-		return
-	}
-	want, err := os.ReadFile(golden)
-	require.NoError(t, err, "no golden image: run go test ./plots -run ScalingGolden -regen")
-	if runtime.GOARCH == "amd64" {
-		require.True(t, bytes.Equal(got, want), "the scaling figure differs from %s (regenerate with -regen if intended)", golden)
-		return
-	}
-	samePixels(t, "scaling", got, want)
+	matchGolden(t, "scaling", got)
 }
 
 // A time or size that a log scale cannot place, and a series whose sizes
