@@ -61,6 +61,12 @@ type token struct {
 
 const transposeRune = 'ᵀ' // U+1D40, a letter to Unicode but an operator here
 
+// punctuation are the one-character tokens that carry nothing but their kind.
+var punctuation = map[rune]tokKind{
+	'(': tLParen, ')': tRParen, '[': tLBrack, ']': tRBrack, '{': tLBrace, '}': tRBrace,
+	',': tComma, '=': tAssign, ';': tSemi, ':': tColon,
+}
+
 func isIdentStart(r rune) bool {
 	return r != transposeRune && (r == '_' || unicode.IsLetter(r))
 }
@@ -222,26 +228,8 @@ func lexLine(n int, text []rune) ([]token, []*Error) {
 		case r == '=' && at(i+1) == '=' || r == '!' && at(i+1) == '=':
 			fail(p, "%s is not part of the language: the comparisons are > < >= <=, as in the relu mask (Z1 > 0)", string(text[i:i+2]))
 			i += 2
-		case r == '(':
-			emit(tLParen, 1, 0)
-		case r == ')':
-			emit(tRParen, 1, 0)
-		case r == '[':
-			emit(tLBrack, 1, 0)
-		case r == ']':
-			emit(tRBrack, 1, 0)
-		case r == '{':
-			emit(tLBrace, 1, 0)
-		case r == '}':
-			emit(tRBrace, 1, 0)
-		case r == ',':
-			emit(tComma, 1, 0)
-		case r == '=':
-			emit(tAssign, 1, 0)
-		case r == ';':
-			emit(tSemi, 1, 0)
-		case r == ':':
-			emit(tColon, 1, 0)
+		case punctuation[r] != tEOL: // the zero value, tEOL, is no punctuation: "none"
+			emit(punctuation[r], 1, 0)
 		case r == '"' || r == '\'' && startsValue(toks):
 			// a string: "W2", or 'W2' where a prime cannot stand
 			j := i + 1
