@@ -306,15 +306,7 @@ func (p *evalPart) gradient(i int) {
 	L := len(lay.sizes) - 1
 	n := lay.sizes[L]
 	z, a, d := p.z[L][:n], p.a[L][:n], p.d[L][:n]
-	act := lay.acts[L]
-	if lay.cost == derive.CrossEntropy && act == derive.Sigmoid {
-		for k := range d {
-			d[k] = a[k] - p.y[k]
-		}
-	} else {
-		lay.cost.Grad(p.g, a, p.y)
-		backStep(act, d, p.g, z, a)
-	}
+	outputDelta(lay.cost, lay.acts[L], d, p.g, z, a, p.y)
 	for ℓ := L; ℓ >= 2; ℓ-- {
 		n, np, wd := lay.sizes[ℓ], lay.sizes[ℓ-1], lay.width[ℓ]
 		W, d, prev := lay.w[ℓ], p.d[ℓ][:n], p.d[ℓ-1][:np]

@@ -207,15 +207,7 @@ func (f *fastNet) forward(r int, R float64) float64 {
 	f.y[f.labels[f.batch[r]]] = 1
 	// δ^L = R ∇_a C_x ⊙ f′(z), as derive does: for a sigmoid with
 	// cross-entropy δ = a − y, the same number without 0·∞.
-	act := f.acts[L]
-	if f.cost == derive.CrossEntropy && act == derive.Sigmoid {
-		for k := range d {
-			d[k] = a[k] - f.y[k]
-		}
-	} else {
-		f.cost.Grad(f.g, a, f.y)
-		backStep(act, d, f.g, z, a)
-	}
+	outputDelta(f.cost, f.acts[L], d, f.g, z, a, f.y)
 	if R != 1 {
 		for k := range d {
 			d[k] *= R
@@ -286,6 +278,20 @@ func activate(act derive.Activation, a, z []float64) {
 		return
 	}
 	act.Activate(a, z)
+}
+
+// outputDelta sets d = δ^L = ∂C_x/∂z^L for one example, as derive does,
+// using g for ∂C_x/∂a^L: for a sigmoid with cross-entropy δ = a − y, the
+// same number without 0·∞ when the sigmoid saturates.
+func outputDelta(cost derive.Cost, act derive.Activation, d, g, z, a, y []float64) {
+	if cost == derive.CrossEntropy && act == derive.Sigmoid {
+		for k := range d {
+			d[k] = a[k] - y[k]
+		}
+		return
+	}
+	cost.Grad(g, a, y)
+	backStep(act, d, g, z, a)
 }
 
 // backStep sets δ = g ⊙ f′(z) (softmax: J g) for one example, as
