@@ -82,7 +82,37 @@ func NetGradientKinks(dst []float64, kinks []bool, n *derive.Net, X, Y *mat.Dens
 	if concurrent {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	// The work is a list of tasks taken in turn by the workers: first, when
+	// unitKernel holds, one per unit of the last hidden layer (all its
+	// entries, by unitEntries), then the other entries in chunks of 16.
+	// Each entry is computed by the same code whichever worker takes it,
+	// so the result does not depend on the number of cores.
 	const chunk = 16
+	units, ℓu := 0, p.L-1
+	if m != ComplexStep && p.unitKernel(ℓu, kinks != nil && p.kinkFrom[ℓu]) {
+		units = p.sizes[ℓu]
+	}
+	// rest: the entries outside the units' layer, or all of them.
+	rest := [][2]int{{0, len(θ)}}
+	if units > 0 {
+		rest = [][2]int{{0, p.offset[ℓu]}, {p.offset[ℓu+1], len(θ)}}
+	}
+	// chunkAt is the range of entries of chunk c of rest.
+	chunkAt := func(c int) (lo, hi int) {
+		for _, r := range rest {
+			if n := (r[1] - r[0] + chunk - 1) / chunk; c >= n {
+				c -= n
+				continue
+			}
+			lo = r[0] + c*chunk
+			return lo, min(lo+chunk, r[1])
+		}
+		panic("numgrad: chunk out of range")
+	}
+	tasks := int64(units)
+	for _, r := range rest {
+		tasks += int64((r[1] - r[0] + chunk - 1) / chunk)
+	}
 	var next, done atomic.Int64
 	var wg sync.WaitGroup
 	// A panic in a worker (a bug) is carried to the caller's goroutine,
@@ -96,29 +126,37 @@ func NetGradientKinks(dst []float64, kinks []bool, n *derive.Net, X, Y *mat.Dens
 			defer func() {
 				if r := recover(); r != nil {
 					failure.CompareAndSwap(nil, fmt.Sprint(r))
-					next.Store(int64(len(θ))) // the others stop at their next chunk
+					next.Store(tasks) // the others stop at their next task
 				}
 			}()
 			sc := p.newScratch(len(st.points))
 			for {
-				lo := int(next.Add(chunk)) - chunk
-				if lo >= len(θ) {
+				t := next.Add(1) - 1
+				if t >= tasks {
 					return
 				}
-				for i := lo; i < min(lo+chunk, len(θ)); i++ {
-					var kink *bool
-					if kinks != nil {
-						kinks[i] = false
-						kink = &kinks[i]
-					}
-					if m == ComplexStep {
-						dst[i] = p.complexEntry(i, h, sc, kink)
-					} else {
-						dst[i] = p.realEntry(i, θ[i], &st, sc, kink)
+				var count int
+				if t < int64(units) {
+					p.unitEntries(dst, θ, ℓu, int(t), &st, sc)
+					count = p.sizes[ℓu-1] + 1
+				} else {
+					lo, hi := chunkAt(int(t) - units)
+					count = hi - lo
+					for i := lo; i < hi; i++ {
+						var kink *bool
+						if kinks != nil {
+							kinks[i] = false
+							kink = &kinks[i]
+						}
+						if m == ComplexStep {
+							dst[i] = p.complexEntry(i, h, sc, kink)
+						} else {
+							dst[i] = p.realEntry(i, θ[i], &st, sc, kink)
+						}
 					}
 				}
 				if s != nil && s.Progress != nil {
-					s.Progress(int(done.Add(int64(min(chunk, len(θ)-lo)))), len(θ))
+					s.Progress(int(done.Add(int64(count))), len(θ))
 				}
 			}
 		}()
@@ -392,6 +430,8 @@ type scratch struct {
 	z, a      [][]float64    // z[ℓ], a[ℓ]: one example's layer ℓ
 	zc, ac    [][]complex128 // the same in complex arithmetic
 	costs     []float64      // Σ_x C_x at each stencil point
+	delta     []float64      // unitEntries: each entry's move at each point
+	acc       []float64      // unitEntries: each entry's Σ_x C_x at each point
 	signs     [][]bool       // signs[q]: the sign pattern at point q
 	baseSigns []bool         // the sign pattern at θ
 }
@@ -407,6 +447,10 @@ func (p *netPass) newScratch(points int) *scratch {
 	}
 	for q := range s.signs {
 		s.signs[q] = make([]bool, p.pattern[1])
+	}
+	if p.L >= 2 {
+		s.delta = make([]float64, (p.sizes[p.L-2]+1)*points)
+		s.acc = make([]float64, len(s.delta))
 	}
 	return s
 }

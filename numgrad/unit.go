@@ -1,0 +1,119 @@
+package numgrad
+
+import (
+	"math"
+
+	"github.com/backproof/backproof/derive"
+)
+
+// The entries of the last hidden layer ℓ = L−1 are most of a network's
+// parameters (the book's W¹ is 23,520 of 23,860), and when the output
+// layer is a sigmoid and the cost a sum of squares, each point of their
+// stencils costs, per example, one moved hidden unit and the n_L moved
+// outputs. unitEntries computes every entry of one hidden unit k at once:
+// its weights W^ℓ[k, j] for each input j, and its bias. The loop runs
+// over the examples outside and the entries inside, so that what one
+// example needs (unit k's z and a, the outputs, the targets, W^L[k, :])
+// stays in registers and cache while the entries stream by, and the
+// inputs a^{ℓ−1}_jx are read in the order they are stored.
+//
+// Each entry's cost at each point is still Σ_x C_x summed over the
+// examples in order, times R, as realEntry sums it; the per-example cost
+// is pointCost's, so the two give the same numbers.
+
+// unitKernel reports whether the entries of layer ℓ's units go through
+// unitEntries: ℓ is the last hidden layer, the output layer is a sigmoid,
+// the cost a sum of squares, and no kink is to be watched.
+func (p *netPass) unitKernel(ℓ int, watch bool) bool {
+	return ℓ >= 1 && ℓ == p.L-1 && p.sigmoid[p.L] && !watch &&
+		(p.cost == derive.Quadratic || p.cost == derive.SumSquares)
+}
+
+// unitEntry is the index in θ of W^ℓ[k, j] (the column sense), or of the
+// bias b^ℓ_k for j = n_{ℓ−1}.
+func (p *netPass) unitEntry(ℓ, k, j int) int {
+	in, out := p.sizes[ℓ-1], p.sizes[ℓ]
+	switch {
+	case j == in:
+		return p.offset[ℓ] + in*out + k
+	case p.col:
+		return p.offset[ℓ] + k*in + j
+	}
+	return p.offset[ℓ] + j*out + k
+}
+
+// unitEntries sets dst for every entry of unit k of layer ℓ (unitKernel
+// must hold) by the stencil st.
+func (p *netPass) unitEntries(dst, θ []float64, ℓ, k int, st *stencil, s *scratch) {
+	nIn, n, nL := p.sizes[ℓ-1], p.sizes[ℓ], p.sizes[p.L]
+	np := len(st.points)
+	entries := nIn + 1 // the weights from each input, then the bias
+	delta, acc := s.delta[:entries*np], s.acc[:entries*np]
+	for j := range entries {
+		θi := θ[p.unitEntry(ℓ, k, j)]
+		for q, pt := range st.points {
+			delta[j*np+q] = (θi + pt.loc*pt.step) - θi // the move fd makes, exactly
+		}
+	}
+	clear(acc)
+	half := p.cost == derive.Quadratic
+	W := p.W[p.L][k*nL : (k+1)*nL]
+	for x := 0; x < p.m; x++ {
+		in := p.A[ℓ-1][x*nIn : (x+1)*nIn]
+		zk, ak := p.Z[ℓ][x*n+k], p.A[ℓ][x*n+k]
+		a0, z0, y := p.A[p.L][x*nL:(x+1)*nL], p.Z[p.L][x*nL:(x+1)*nL], p.Y[x*nL:(x+1)*nL]
+		w := W[:len(a0)]
+		z0, y = z0[:len(a0)], y[:len(a0)]
+		cx := p.cx[x]
+		for j := range entries {
+			factor := 1.0 // ∂z^ℓ_kx/∂θ_i: a^{ℓ−1}_jx for a weight, 1 for the bias
+			if j < nIn {
+				factor = in[j]
+			}
+			for q := range np {
+				dz := delta[j*np+q] * factor
+				if dz == 0 {
+					acc[j*np+q] += cx
+					continue
+				}
+				var fk float64 // f(z^ℓ_k) at the point
+				if p.sigmoid[ℓ] {
+					fk = movedSigmoid(ak, zk, dz)
+				} else {
+					fk = p.acts[ℓ].F(zk + dz)
+				}
+				da := fk - ak
+				if da == 0 { // the unit did not move: C_x is as at θ
+					acc[j*np+q] += cx
+					continue
+				}
+				var c float64
+				for u, au := range a0 {
+					d := da * w[u]
+					var a float64
+					if d <= smallMove && d >= -smallMove {
+						m := d * (-1 + d*(1.0/2+d*(-1.0/6+d*(1.0/24))))
+						t := (1 - au) * m
+						a = au * (1 - t*(1-t*(1-t*(1-t))))
+					} else {
+						a = 1 / (1 + math.Exp(-(z0[u] + d)))
+					}
+					e := a - y[u]
+					if half {
+						c += e * e / 2
+					} else {
+						c += e * e
+					}
+				}
+				acc[j*np+q] += c
+			}
+		}
+	}
+	costs := s.costs[:np]
+	for j := range entries {
+		for q := range np {
+			costs[q] = acc[j*np+q] * p.R
+		}
+		dst[p.unitEntry(ℓ, k, j)] = st.combine(costs, p.origin)
+	}
+}
