@@ -304,6 +304,9 @@ func (pr *trainProgress) update(u train.Progress) {
 			pr.bar.Clear()
 		}
 		pr.p.Progress(u)
+		// An epoch is recorded when its measuring ends, which may be
+		// while the next one trains: the bar follows the steps only.
+		return
 	}
 	if pr.bar == nil || u.Epochs == 0 {
 		return

@@ -88,9 +88,9 @@ func BenchmarkMeasureEpoch(b *testing.B) {
 	if !newEpochs(t).run() {
 		b.Fatal("diverged")
 	}
-	t.measureEpoch(1, validation, test) // the sets' sparse rows, once
+	t.measureEpoch(t.eval, 1, validation, test) // the sets' sparse rows, once
 	b.ReportAllocs()
 	for b.Loop() {
-		t.measureEpoch(1, validation, test)
+		t.measureEpoch(t.eval, 1, validation, test)
 	}
 }

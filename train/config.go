@@ -210,9 +210,9 @@ func (c Config) examples(n int) int {
 }
 
 // Memory estimates what training takes beyond the data sets themselves,
-// for a training set of examples examples: the parameters P about eight
-// times over (the network, the step's copy, the gradient, and the
-// measurements' copies), the first layer's inputs once more (the sparse
+// for a training set of examples examples: the parameters P about
+// thirteen times over (the network, the step's copy, the gradient, and the
+// measurements' copies: one measuring beside the training, one behind it), the first layer's inputs once more (the sparse
 // copy the steps read), a mini-batch and a measuring chunk of evalChunk
 // examples through every layer (z, a and δ of each unit, twice), and with
 // Curvature the Lanczos vectors (Iterations + 8 vectors of P) and the
@@ -226,7 +226,7 @@ func (c Config) Memory(examples int) budget.Bytes {
 	perExample := budget.Count(2, budget.Add(n0, budget.Count(4, budget.Units(c.Net))))
 	n := c.examples(examples)
 	need := budget.Sum(
-		budget.Floats(8, P),
+		budget.Floats(13, P),
 		budget.Floats(2, n, n0),
 		// A step never takes more examples than the set has, nor a
 		// probe.

@@ -54,13 +54,13 @@ func TestConfigDefaults(t *testing.T) {
 	assert.Equal(t, "quadratic mean row normal", cfg.Cost.String()+" "+cfg.Reduction.String()+" "+cfg.Convention.String()+" "+cfg.Init.String())
 }
 
-// Memory counts a [2,1000,3] net's 6,003 parameters eight times and the
+// Memory counts a [2,1000,3] net's 6,003 parameters thirteen times and the
 // examples' inputs twice; a net that cannot fit is refused before the
 // trainer allocates it.
 func TestConfigMemory(t *testing.T) {
 	cfg := Config{Net: []int{2, 1000, 3}, Batch: 10}
 	perExample := 2 * (2 + 4*1003)
-	want := 8 * (8*6003 + 2*500*2 + perExample*(10+evalChunk))
+	want := 8 * (13*6003 + 2*500*2 + perExample*(10+evalChunk))
 	assert.Equal(t, want, int(cfg.Memory(500)))
 
 	// A step takes at most the whole set, however large --batch is.

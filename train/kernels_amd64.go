@@ -2,9 +2,14 @@
 
 package train
 
-// useAsm says whether gather and scatter run the AVX2/FMA assembly: the CPU
-// has AVX2 and FMA, and the operating system saves the 256-bit registers.
-var useAsm = hasAVX2FMA()
+// useAsm says whether gather and scatter run assembly: the CPU has AVX2
+// and FMA, and the operating system saves the 256-bit registers. use512
+// says whether that assembly is the AVX-512 one: the CPU has AVX-512F and
+// the operating system also saves the 512-bit registers and the masks.
+var (
+	useAsm = hasAVX2FMA()
+	use512 = useAsm && hasAVX512()
+)
 
 func hasAVX2FMA() bool {
 	_, _, ecx1, _ := cpuid(1, 0)
@@ -20,17 +25,46 @@ func hasAVX2FMA() bool {
 	return ebx7&avx2 != 0
 }
 
+func hasAVX512() bool {
+	_, ebx7, _, _ := cpuid(7, 0)
+	const avx512f = 1 << 16
+	// opmask (bit 5), upper halves of ZMM0–15 (bit 6), ZMM16–31 (bit 7)
+	return ebx7&avx512f != 0 && xgetbv()&0xe6 == 0xe6
+}
+
+// gather32 is gather for 32 columns: dst[k] += Σ_p coef[p]·w[rows[p]·stride+k], k < 32.
+// With AVX-512 the list's even and odd entries are summed apart and the
+// two sums added at the end (gatherPairs is that order in Go).
+func gather32(dst, w []float64, stride int, rows []int32, coef []float64) {
+	if use512 {
+		gather32avx512(dst, w, stride, rows, coef)
+		return
+	}
+	gather32avx2(dst, w, stride, rows, coef)
+}
+
+// scatter32 is scatter for 32 columns: w[rows[p]·stride+k] += coef[p]·v[k], k < 32.
+func scatter32(w []float64, stride int, rows []int32, coef, v []float64) {
+	if use512 {
+		scatter32avx512(w, stride, rows, coef, v)
+		return
+	}
+	scatter32avx2(w, stride, rows, coef, v)
+}
+
 // Implemented in kernels_amd64.s.
 
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 func xgetbv() (eax uint32)
 
-// gather32 is gather for 32 columns: dst[k] += Σ_p coef[p]·w[rows[p]·stride+k], k < 32.
-//
 //go:noescape
-func gather32(dst, w []float64, stride int, rows []int32, coef []float64)
+func gather32avx2(dst, w []float64, stride int, rows []int32, coef []float64)
 
-// scatter32 is scatter for 32 columns: w[rows[p]·stride+k] += coef[p]·v[k], k < 32.
-//
 //go:noescape
-func scatter32(w []float64, stride int, rows []int32, coef, v []float64)
+func scatter32avx2(w []float64, stride int, rows []int32, coef, v []float64)
+
+//go:noescape
+func gather32avx512(dst, w []float64, stride int, rows []int32, coef []float64)
+
+//go:noescape
+func scatter32avx512(w []float64, stride int, rows []int32, coef, v []float64)

@@ -20,11 +20,11 @@ TEXT ·xgetbv(SB), NOSPLIT, $0-4
 	MOVL AX, eax+0(FP)
 	RET
 
-// func gather32(dst, w []float64, stride int, rows []int32, coef []float64)
+// func gather32avx2(dst, w []float64, stride int, rows []int32, coef []float64)
 //
 // Y0–Y7 hold dst[0:32]. For each p: Y8 = coef[p] in all four lanes, AX =
 // the byte offset of row rows[p], and Yi += Y8 · w[row][4i:4i+4], fused.
-TEXT ·gather32(SB), NOSPLIT, $0-104
+TEXT ·gather32avx2(SB), NOSPLIT, $0-104
 	MOVQ dst_base+0(FP), DI
 	MOVQ w_base+24(FP), SI
 	MOVQ stride+48(FP), DX
@@ -72,11 +72,11 @@ gatherdone:
 	VZEROUPPER
 	RET
 
-// func scatter32(w []float64, stride int, rows []int32, coef, v []float64)
+// func scatter32avx2(w []float64, stride int, rows []int32, coef, v []float64)
 //
 // Y0–Y7 hold v[0:32]. For each p: Y8 = coef[p] in all four lanes, AX = the
 // address of row rows[p], and w[row][4i:4i+4] += Y8 · Yi, fused.
-TEXT ·scatter32(SB), NOSPLIT, $0-104
+TEXT ·scatter32avx2(SB), NOSPLIT, $0-104
 	MOVQ w_base+0(FP), SI
 	MOVQ stride+24(FP), DX
 	SHLQ $3, DX                  // bytes per row
@@ -133,3 +133,116 @@ scatterdone:
 	VZEROUPPER
 	RET
 
+
+// func gather32avx512(dst, w []float64, stride int, rows []int32, coef []float64)
+//
+// gather32avx2 with AVX-512: Z0–Z3 hold dst[0:32] and take the list's even
+// entries, Z4–Z7 start at 0 and take its odd ones, so that two rows'
+// multiply-adds are in flight at once (each chain waits for its previous
+// sum); at the end dst = (Z0–Z3) + (Z4–Z7).
+TEXT ·gather32avx512(SB), NOSPLIT, $0-104
+	MOVQ dst_base+0(FP), DI
+	MOVQ w_base+24(FP), SI
+	MOVQ stride+48(FP), DX
+	SHLQ $3, DX                  // bytes per row
+	MOVQ rows_base+56(FP), BX
+	MOVQ rows_len+64(FP), R8
+	MOVQ coef_base+80(FP), CX
+	VMOVUPD 0(DI), Z0
+	VMOVUPD 64(DI), Z1
+	VMOVUPD 128(DI), Z2
+	VMOVUPD 192(DI), Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	CMPQ R8, $2
+	JLT g512tail
+
+g512loop:
+	MOVLQSX (BX), AX
+	MOVLQSX 4(BX), R9
+	IMULQ DX, AX
+	IMULQ DX, R9
+	VBROADCASTSD (CX), Z8
+	VBROADCASTSD 8(CX), Z9
+	VFMADD231PD 0(SI)(AX*1), Z8, Z0
+	VFMADD231PD 64(SI)(AX*1), Z8, Z1
+	VFMADD231PD 128(SI)(AX*1), Z8, Z2
+	VFMADD231PD 192(SI)(AX*1), Z8, Z3
+	VFMADD231PD 0(SI)(R9*1), Z9, Z4
+	VFMADD231PD 64(SI)(R9*1), Z9, Z5
+	VFMADD231PD 128(SI)(R9*1), Z9, Z6
+	VFMADD231PD 192(SI)(R9*1), Z9, Z7
+	ADDQ $8, BX
+	ADDQ $16, CX
+	SUBQ $2, R8
+	CMPQ R8, $2
+	JGE g512loop
+
+g512tail:
+	TESTQ R8, R8
+	JZ g512done
+	MOVLQSX (BX), AX
+	IMULQ DX, AX
+	VBROADCASTSD (CX), Z8
+	VFMADD231PD 0(SI)(AX*1), Z8, Z0
+	VFMADD231PD 64(SI)(AX*1), Z8, Z1
+	VFMADD231PD 128(SI)(AX*1), Z8, Z2
+	VFMADD231PD 192(SI)(AX*1), Z8, Z3
+
+g512done:
+	VADDPD Z4, Z0, Z0
+	VADDPD Z5, Z1, Z1
+	VADDPD Z6, Z2, Z2
+	VADDPD Z7, Z3, Z3
+	VMOVUPD Z0, 0(DI)
+	VMOVUPD Z1, 64(DI)
+	VMOVUPD Z2, 128(DI)
+	VMOVUPD Z3, 192(DI)
+	VZEROUPPER
+	RET
+
+// func scatter32avx512(w []float64, stride int, rows []int32, coef, v []float64)
+//
+// scatter32avx2 with AVX-512: Z0–Z3 hold v[0:32].
+TEXT ·scatter32avx512(SB), NOSPLIT, $0-104
+	MOVQ w_base+0(FP), SI
+	MOVQ stride+24(FP), DX
+	SHLQ $3, DX                  // bytes per row
+	MOVQ rows_base+32(FP), BX
+	MOVQ rows_len+40(FP), R8
+	MOVQ coef_base+56(FP), CX
+	MOVQ v_base+80(FP), DI
+	VMOVUPD 0(DI), Z0
+	VMOVUPD 64(DI), Z1
+	VMOVUPD 128(DI), Z2
+	VMOVUPD 192(DI), Z3
+	TESTQ R8, R8
+	JZ s512done
+
+s512loop:
+	MOVLQSX (BX), AX
+	IMULQ DX, AX
+	ADDQ SI, AX
+	VBROADCASTSD (CX), Z8
+	VMOVUPD 0(AX), Z9
+	VMOVUPD 64(AX), Z10
+	VMOVUPD 128(AX), Z11
+	VMOVUPD 192(AX), Z12
+	VFMADD231PD Z8, Z0, Z9
+	VFMADD231PD Z8, Z1, Z10
+	VFMADD231PD Z8, Z2, Z11
+	VFMADD231PD Z8, Z3, Z12
+	VMOVUPD Z9, 0(AX)
+	VMOVUPD Z10, 64(AX)
+	VMOVUPD Z11, 128(AX)
+	VMOVUPD Z12, 192(AX)
+	ADDQ $4, BX
+	ADDQ $8, CX
+	DECQ R8
+	JNZ s512loop
+
+s512done:
+	VZEROUPPER
+	RET

@@ -57,7 +57,11 @@ type evaluator struct {
 	jobs       chan *evalPart
 	done       sync.WaitGroup
 	workers    int
-	m          measure // the result buffers
+	// shared: the parts are queued for whichever goroutine is free,
+	// measureSet's own and, through help, the training's when it waits
+	// (measuring behind the training, run.go); there are no workers.
+	shared bool
+	m      measure // the result buffers
 }
 
 // evalPart is one part of a set and one worker's buffers. Slices are
@@ -167,6 +171,16 @@ func (e *evaluator) measureSet(net *derive.Net, set *data.Set, withGrad bool, n 
 			p.blk = newGradBlock(e.lay)
 		}
 	}
+	if e.shared {
+		e.done.Add(measureParts)
+		for _, p := range e.parts {
+			e.jobs <- p
+		}
+		for e.help() {
+		}
+		e.done.Wait()
+		return e.combine(n, withGrad)
+	}
 	e.start()
 	if e.jobs == nil || n < 2*measureParts {
 		for _, p := range e.parts {
@@ -180,6 +194,26 @@ func (e *evaluator) measureSet(net *derive.Net, set *data.Set, withGrad bool, n 
 		e.done.Wait()
 	}
 	return e.combine(n, withGrad)
+}
+
+// help measures one queued part, if there is one, and says whether there
+// was.
+func (e *evaluator) help() bool {
+	select {
+	case p := <-e.jobs:
+		e.runPart(p)
+		return true
+	default:
+		return false
+	}
+}
+
+// runPart measures a queued part. A panic in it still counts the part
+// done, so that measureSet's wait ends; it goes on up the goroutine that
+// ran it.
+func (e *evaluator) runPart(p *evalPart) {
+	defer e.done.Done()
+	p.run()
 }
 
 // run measures the part's examples.

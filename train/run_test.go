@@ -2,6 +2,7 @@ package train
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -351,4 +352,65 @@ func smallMNIST(t testing.TB, m int, px data.Pixels) *data.Set {
 		t.Skip("MNIST not found:", err)
 	}
 	return train.Subset(m)
+}
+
+// Measuring behind the training (epoch k measured on a copy while epoch
+// k+1 trains) records exactly what measuring in line does: the same
+// numbers to the last bit, in the same order, reported once each in
+// order. A GradTol too small to stop anything keeps the measuring in line
+// (the next epoch waits for it), so it is the reference. MNIST images
+// take the sparse first layer; blobs in every convention take the rest.
+func TestMeasuredBehindAsInLine(t *testing.T) {
+	type run struct {
+		name             string
+		cfg              Config
+		train, val, test *data.Set
+	}
+	mnist := smallMNIST(t, 400, data.Unit)
+	var runs []run
+	for _, c := range derive.Conventions {
+		runs = append(runs, run{"blobs " + c.String(), Config{Net: []int{2, 6, 3}, Convention: c, Eta: 1, Epochs: 4}, blobs(t, 150, 1), blobs(t, 40, 2), blobs(t, 60, 3)})
+	}
+	runs = append(runs, run{"mnist", Config{Net: []int{784, 30, 10}, Epochs: 3, Lambda: 0.5}, mnist.Subset(300), nil, mnist})
+	for _, r := range runs {
+		var order []int
+		behind, err := Run(r.cfg, r.train, r.val, r.test, func(p Progress) {
+			if p.Done != nil {
+				order = append(order, p.Done.Epoch)
+				assert.Equal(t, p.Epoch, p.Done.Epoch, r.name)
+			}
+		})
+		require.NoError(t, err)
+		inline := r.cfg
+		inline.GradTol = 1e-300
+		want, err := Run(inline, r.train, r.val, r.test, nil)
+		require.NoError(t, err)
+		require.Equal(t, MaxEpochs, behind.Stopped, r.name)
+		require.Len(t, behind.Epochs, len(want.Epochs), r.name)
+		for i := range want.Epochs {
+			g, w := behind.Epochs[i], want.Epochs[i]
+			assert.Positive(t, g.Seconds+float64(1-min(i, 1)), "%s epoch %d is timed", r.name, i)
+			g.Seconds, w.Seconds = 0, 0
+			// %v writes every float64 exactly (and NaN, which is not
+			// equal to itself, as NaN).
+			assert.Equal(t, fmt.Sprintf("%v", w), fmt.Sprintf("%v", g), "%s epoch %d", r.name, i)
+		}
+		assert.Equal(t, want.FinalTestAccuracy, behind.FinalTestAccuracy, r.name)
+		assert.Equal(t, []int{0, 1, 2, 3, 4}[:len(want.Epochs)], order, r.name)
+	}
+}
+
+// A divergence in a later epoch keeps every epoch measured behind it, in
+// order. An L2 λ with 1 − ηλ/n ≈ −3e11 multiplies the weights by that
+// each step (10 a epoch), so they overflow in the 28th step or so.
+func TestMeasuredBehindThenDiverged(t *testing.T) {
+	train := blobs(t, 500, 5)
+	h, err := Run(Config{Net: []int{2, 20, 3}, Lambda: 5e13, Batch: 50, Epochs: 8}, train, nil, nil, nil)
+	require.NoError(t, err)
+	require.Equal(t, Diverged, h.Stopped)
+	require.GreaterOrEqual(t, h.Divergence.Epoch, 2, "a later epoch")
+	require.Len(t, h.Epochs, h.Divergence.Epoch, "epochs 0 … %d", h.Divergence.Epoch-1)
+	for i, e := range h.Epochs {
+		assert.Equal(t, i, e.Epoch)
+	}
 }

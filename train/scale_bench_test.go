@@ -55,10 +55,10 @@ func BenchmarkMeasureWidth(b *testing.B) {
 		if !newEpochs(t).run() {
 			b.Fatal("diverged")
 		}
-		t.measureEpoch(1, validation, test)
+		t.measureEpoch(t.eval, 1, validation, test)
 		b.ReportAllocs()
 		for b.Loop() {
-			t.measureEpoch(1, validation, test)
+			t.measureEpoch(t.eval, 1, validation, test)
 		}
 	})
 }

@@ -145,6 +145,14 @@ func (f *layers) load(net *derive.Net) {
 	}
 }
 
+// copyFrom copies src's parameters in; src has the same sizes.
+func (f *layers) copyFrom(src *layers) {
+	for ℓ := 1; ℓ < len(f.sizes); ℓ++ {
+		copy(f.w[ℓ], src.w[ℓ])
+		copy(f.b[ℓ], src.b[ℓ])
+	}
+}
+
 // publish copies the parameters out into net, in net's layout.
 func (f *fastNet) publish(net *derive.Net) {
 	col := net.Convention.ColumnLayout()
