@@ -12,4 +12,5 @@ func gather32(dst, w []float64, stride int, rows []int32, coef []float64) {
 func scatter32(w []float64, stride int, rows []int32, coef, v []float64) {
 	scatterGo(w, stride, rows, coef, v[:kernelWidth])
 }
+
 const use512 = false
