@@ -73,7 +73,6 @@ func NetGradientKinks(dst []float64, kinks []bool, n *derive.Net, X, Y *mat.Dens
 		panic("numgrad: slice length mismatch")
 	}
 	m, h, concurrent := s.resolveNet()
-	θ := n.Params(make([]float64, 0, p.numParams))
 	var st stencil
 	if m != ComplexStep {
 		st = newStencil(m, h)
@@ -93,9 +92,9 @@ func NetGradientKinks(dst []float64, kinks []bool, n *derive.Net, X, Y *mat.Dens
 		units = p.sizes[ℓu]
 	}
 	// rest: the entries outside the units' layer, or all of them.
-	rest := [][2]int{{0, len(θ)}}
+	rest := [][2]int{{0, p.numParams}}
 	if units > 0 {
-		rest = [][2]int{{0, p.offset[ℓu]}, {p.offset[ℓu+1], len(θ)}}
+		rest = [][2]int{{0, p.offset[ℓu]}, {p.offset[ℓu+1], p.numParams}}
 	}
 	// chunkAt is the range of entries of chunk c of rest.
 	chunkAt := func(c int) (lo, hi int) {
@@ -137,7 +136,7 @@ func NetGradientKinks(dst []float64, kinks []bool, n *derive.Net, X, Y *mat.Dens
 				}
 				var count int
 				if t < int64(units) {
-					p.unitEntries(dst, θ, ℓu, int(t), &st, sc)
+					p.unitEntries(dst, ℓu, int(t), &st, sc)
 					count = p.sizes[ℓu-1] + 1
 				} else {
 					lo, hi := chunkAt(int(t) - units)
@@ -151,12 +150,12 @@ func NetGradientKinks(dst []float64, kinks []bool, n *derive.Net, X, Y *mat.Dens
 						if m == ComplexStep {
 							dst[i] = p.complexEntry(i, h, sc, kink)
 						} else {
-							dst[i] = p.realEntry(i, θ[i], &st, sc, kink)
+							dst[i] = p.realEntry(i, &st, sc, kink)
 						}
 					}
 				}
 				if s != nil && s.Progress != nil {
-					s.Progress(int(done.Add(int64(count))), len(θ))
+					s.Progress(int(done.Add(int64(count))), p.numParams)
 				}
 			}
 		}()
@@ -364,10 +363,16 @@ func movedSigmoid(a, z, d float64) float64 {
 	return 1 / (1 + math.Exp(-(z + d)))
 }
 
-// rowLayout copies M, transposed if col: the row layout of a matrix of the
-// column layout.
+// rowLayout returns M in the row layout: M's own numbers when they are
+// stored that way already (the row convention; the fast path only reads
+// them, and sharing them saves a copy as large as the network), else a
+// copy, transposed if col.
 func rowLayout(M *mat.Dense, col bool) []float64 {
 	r, c := M.Dims()
+	raw := M.RawMatrix()
+	if !col && raw.Stride == c {
+		return raw.Data[:r*c : r*c]
+	}
 	if !col {
 		out := make([]float64, 0, r*c)
 		for i := 0; i < r; i++ {
@@ -425,6 +430,14 @@ func (p *netPass) locate(i int) (ℓ, k, j int) {
 	return ℓ, i % out, i / out // W is n_{ℓ−1}×n_ℓ: row j, column k
 }
 
+// param is θ_i, for the layer ℓ, unit k and input j locate returns.
+func (p *netPass) param(ℓ, k, j int) float64 {
+	if j < 0 {
+		return p.B[ℓ][k]
+	}
+	return p.W[ℓ][j*p.sizes[ℓ]+k]
+}
+
 // scratch is one goroutine's working memory.
 type scratch struct {
 	z, a      [][]float64    // z[ℓ], a[ℓ]: one example's layer ℓ
@@ -459,9 +472,10 @@ func (p *netPass) newScratch(points int) *scratch {
 
 // realEntry is the derivative of C with respect to θ_i by the stencil st,
 // with *kink set (when kink is not nil) if the stencil straddles a kink.
-func (p *netPass) realEntry(i int, θi float64, st *stencil, s *scratch, kink *bool) float64 {
+func (p *netPass) realEntry(i int, st *stencil, s *scratch, kink *bool) float64 {
 	ℓ, k, j := p.locate(i)
 	nIn, n := p.sizes[ℓ-1], p.sizes[ℓ]
+	θi := p.param(ℓ, k, j)
 	var delta [4]float64 // at most four points: five-point and Richardson
 	for q, pt := range st.points {
 		delta[q] = (θi + pt.loc*pt.step) - θi // the move fd makes, exactly

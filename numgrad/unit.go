@@ -44,13 +44,16 @@ func (p *netPass) unitEntry(ℓ, k, j int) int {
 
 // unitEntries sets dst for every entry of unit k of layer ℓ (unitKernel
 // must hold) by the stencil st.
-func (p *netPass) unitEntries(dst, θ []float64, ℓ, k int, st *stencil, s *scratch) {
+func (p *netPass) unitEntries(dst []float64, ℓ, k int, st *stencil, s *scratch) {
 	nIn, n, nL := p.sizes[ℓ-1], p.sizes[ℓ], p.sizes[p.L]
 	np := len(st.points)
 	entries := nIn + 1 // the weights from each input, then the bias
 	delta, acc := s.delta[:entries*np], s.acc[:entries*np]
 	for j := range entries {
-		θi := θ[p.unitEntry(ℓ, k, j)]
+		θi := p.B[ℓ][k]
+		if j < nIn {
+			θi = p.W[ℓ][j*n+k]
+		}
 		for q, pt := range st.points {
 			delta[j*np+q] = (θi + pt.loc*pt.step) - θi // the move fd makes, exactly
 		}
