@@ -371,7 +371,7 @@ func rowLayout(M *mat.Dense, col bool) []float64 {
 	r, c := M.Dims()
 	raw := M.RawMatrix()
 	if !col && raw.Stride == c {
-		return raw.Data[:r*c : r*c]
+		return raw.Data[: r*c : r*c]
 	}
 	if !col {
 		out := make([]float64, 0, r*c)
