@@ -32,24 +32,25 @@ func hasAVX512() bool {
 	return ebx7&avx512f != 0 && xgetbv()&0xe6 == 0xe6
 }
 
-// gather32 is gather for 32 columns: dst[k] += Σ_p coef[p]·w[rows[p]·stride+k], k < 32.
-// With AVX-512 the list's even and odd entries are summed apart and the
-// two sums added at the end (gatherPairs is that order in Go).
-func gather32(dst, w []float64, stride int, rows []int32, coef []float64) {
+// gather32 is gather for 32 columns: dst[k] += Σ_p coef[p]·w[rows[p]·stride+k],
+// k < 32, for rows below nrows. It returns −1, or the place in the list of
+// a row that is not, having changed nothing. With AVX-512 the list's even
+// and odd entries are summed apart and the two sums added at the end.
+func gather32(dst, w []float64, stride int, rows []int32, coef []float64, nrows int) (bad int) {
 	if use512 {
-		gather32avx512(dst, w, stride, rows, coef)
-		return
+		return gather32avx512(dst, w, stride, rows, coef, nrows)
 	}
-	gather32avx2(dst, w, stride, rows, coef)
+	return gather32avx2(dst, w, stride, rows, coef, nrows)
 }
 
-// scatter32 is scatter for 32 columns: w[rows[p]·stride+k] += coef[p]·v[k], k < 32.
-func scatter32(w []float64, stride int, rows []int32, coef, v []float64) {
+// scatter32 is scatter for 32 columns: w[rows[p]·stride+k] += coef[p]·v[k],
+// k < 32, for rows below nrows. It returns −1, or the place in the list of
+// a row that is not, having added the rows before it.
+func scatter32(w []float64, stride int, rows []int32, coef, v []float64, nrows int) (bad int) {
 	if use512 {
-		scatter32avx512(w, stride, rows, coef, v)
-		return
+		return scatter32avx512(w, stride, rows, coef, v, nrows)
 	}
-	scatter32avx2(w, stride, rows, coef, v)
+	return scatter32avx2(w, stride, rows, coef, v, nrows)
 }
 
 // Implemented in kernels_amd64.s.
@@ -58,13 +59,16 @@ func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 func xgetbv() (eax uint32)
 
 //go:noescape
-func gather32avx2(dst, w []float64, stride int, rows []int32, coef []float64)
+func gather32avx2(dst, w []float64, stride int, rows []int32, coef []float64, nrows int) (bad int)
 
 //go:noescape
-func scatter32avx2(w []float64, stride int, rows []int32, coef, v []float64)
+func scatter32avx2(w []float64, stride int, rows []int32, coef, v []float64, nrows int) (bad int)
 
 //go:noescape
-func gather32avx512(dst, w []float64, stride int, rows []int32, coef []float64)
+func gather32avx512(dst, w []float64, stride int, rows []int32, coef []float64, nrows int) (bad int)
 
 //go:noescape
-func scatter32avx512(w []float64, stride int, rows []int32, coef, v []float64)
+func scatter32avx512(w []float64, stride int, rows []int32, coef, v []float64, nrows int) (bad int)
+
+//go:noescape
+func sigmoidAVX512(a, z []float64)

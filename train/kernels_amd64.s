@@ -24,7 +24,9 @@ TEXT ·xgetbv(SB), NOSPLIT, $0-4
 //
 // Y0–Y7 hold dst[0:32]. For each p: Y8 = coef[p] in all four lanes, AX =
 // the byte offset of row rows[p], and Yi += Y8 · w[row][4i:4i+4], fused.
-TEXT ·gather32avx2(SB), NOSPLIT, $0-104
+TEXT ·gather32avx2(SB), NOSPLIT, $0-120
+	MOVQ nrows+104(FP), R10
+	MOVQ $-1, bad+112(FP)
 	MOVQ dst_base+0(FP), DI
 	MOVQ w_base+24(FP), SI
 	MOVQ stride+48(FP), DX
@@ -45,6 +47,8 @@ TEXT ·gather32avx2(SB), NOSPLIT, $0-104
 
 gatherloop:
 	MOVLQSX (BX), AX
+	CMPQ AX, R10
+	JAE gatherbad                // a row < 0 or ≥ nrows
 	IMULQ DX, AX
 	VBROADCASTSD (CX), Y8
 	VFMADD231PD 0(SI)(AX*1), Y8, Y0
@@ -72,11 +76,20 @@ gatherdone:
 	VZEROUPPER
 	RET
 
+gatherbad:
+	SUBQ rows_base+56(FP), BX
+	SHRQ $2, BX
+	MOVQ BX, bad+112(FP)
+	VZEROUPPER
+	RET
+
 // func scatter32avx2(w []float64, stride int, rows []int32, coef, v []float64)
 //
 // Y0–Y7 hold v[0:32]. For each p: Y8 = coef[p] in all four lanes, AX = the
 // address of row rows[p], and w[row][4i:4i+4] += Y8 · Yi, fused.
-TEXT ·scatter32avx2(SB), NOSPLIT, $0-104
+TEXT ·scatter32avx2(SB), NOSPLIT, $0-120
+	MOVQ nrows+104(FP), R10
+	MOVQ $-1, bad+112(FP)
 	MOVQ w_base+0(FP), SI
 	MOVQ stride+24(FP), DX
 	SHLQ $3, DX                  // bytes per row
@@ -97,6 +110,8 @@ TEXT ·scatter32avx2(SB), NOSPLIT, $0-104
 
 scatterloop:
 	MOVLQSX (BX), AX
+	CMPQ AX, R10
+	JAE scatterbad
 	IMULQ DX, AX
 	ADDQ SI, AX
 	VBROADCASTSD (CX), Y8
@@ -133,6 +148,13 @@ scatterdone:
 	VZEROUPPER
 	RET
 
+scatterbad:
+	SUBQ rows_base+32(FP), BX
+	SHRQ $2, BX
+	MOVQ BX, bad+112(FP)
+	VZEROUPPER
+	RET
+
 
 // func gather32avx512(dst, w []float64, stride int, rows []int32, coef []float64)
 //
@@ -140,7 +162,9 @@ scatterdone:
 // entries, Z4–Z7 start at 0 and take its odd ones, so that two rows'
 // multiply-adds are in flight at once (each chain waits for its previous
 // sum); at the end dst = (Z0–Z3) + (Z4–Z7).
-TEXT ·gather32avx512(SB), NOSPLIT, $0-104
+TEXT ·gather32avx512(SB), NOSPLIT, $0-120
+	MOVQ nrows+104(FP), R10
+	MOVQ $-1, bad+112(FP)
 	MOVQ dst_base+0(FP), DI
 	MOVQ w_base+24(FP), SI
 	MOVQ stride+48(FP), DX
@@ -162,6 +186,10 @@ TEXT ·gather32avx512(SB), NOSPLIT, $0-104
 g512loop:
 	MOVLQSX (BX), AX
 	MOVLQSX 4(BX), R9
+	CMPQ AX, R10
+	JAE g512bad
+	CMPQ R9, R10
+	JAE g512bad1
 	IMULQ DX, AX
 	IMULQ DX, R9
 	VBROADCASTSD (CX), Z8
@@ -184,6 +212,8 @@ g512tail:
 	TESTQ R8, R8
 	JZ g512done
 	MOVLQSX (BX), AX
+	CMPQ AX, R10
+	JAE g512bad
 	IMULQ DX, AX
 	VBROADCASTSD (CX), Z8
 	VFMADD231PD 0(SI)(AX*1), Z8, Z0
@@ -203,10 +233,22 @@ g512done:
 	VZEROUPPER
 	RET
 
+g512bad1:
+	ADDQ $4, BX
+
+g512bad:
+	SUBQ rows_base+56(FP), BX
+	SHRQ $2, BX
+	MOVQ BX, bad+112(FP)
+	VZEROUPPER
+	RET
+
 // func scatter32avx512(w []float64, stride int, rows []int32, coef, v []float64)
 //
 // scatter32avx2 with AVX-512: Z0–Z3 hold v[0:32].
-TEXT ·scatter32avx512(SB), NOSPLIT, $0-104
+TEXT ·scatter32avx512(SB), NOSPLIT, $0-120
+	MOVQ nrows+104(FP), R10
+	MOVQ $-1, bad+112(FP)
 	MOVQ w_base+0(FP), SI
 	MOVQ stride+24(FP), DX
 	SHLQ $3, DX                  // bytes per row
@@ -223,6 +265,8 @@ TEXT ·scatter32avx512(SB), NOSPLIT, $0-104
 
 s512loop:
 	MOVLQSX (BX), AX
+	CMPQ AX, R10
+	JAE s512bad
 	IMULQ DX, AX
 	ADDQ SI, AX
 	VBROADCASTSD (CX), Z8
@@ -244,5 +288,116 @@ s512loop:
 	JNZ s512loop
 
 s512done:
+	VZEROUPPER
+	RET
+
+s512bad:
+	SUBQ rows_base+32(FP), BX
+	SHRQ $2, BX
+	MOVQ BX, bad+112(FP)
+	VZEROUPPER
+	RET
+
+// Constants of sigmoidAVX512: the clamp of x = −z, log₂e, ln 2 in two
+// parts (math/exp.go's), and 1/n! for n = 13 … 0.
+DATA sigconst<>+0(SB)/8, $710.0
+DATA sigconst<>+8(SB)/8, $-746.0
+DATA sigconst<>+16(SB)/8, $1.44269504088896338700e+00
+DATA sigconst<>+24(SB)/8, $6.93147180369123816490e-01
+DATA sigconst<>+32(SB)/8, $1.90821492927058770002e-10
+DATA sigconst<>+40(SB)/8, $1.6059043836821613e-10
+DATA sigconst<>+48(SB)/8, $2.08767569878681e-09
+DATA sigconst<>+56(SB)/8, $2.505210838544172e-08
+DATA sigconst<>+64(SB)/8, $2.755731922398589e-07
+DATA sigconst<>+72(SB)/8, $2.7557319223985893e-06
+DATA sigconst<>+80(SB)/8, $2.48015873015873e-05
+DATA sigconst<>+88(SB)/8, $0.0001984126984126984
+DATA sigconst<>+96(SB)/8, $0.001388888888888889
+DATA sigconst<>+104(SB)/8, $0.008333333333333333
+DATA sigconst<>+112(SB)/8, $0.041666666666666664
+DATA sigconst<>+120(SB)/8, $0.16666666666666666
+DATA sigconst<>+128(SB)/8, $0.5
+DATA sigconst<>+136(SB)/8, $1.0
+GLOBL sigconst<>(SB), RODATA|NOPTR, $144
+
+// func sigmoidAVX512(a, z []float64)
+//
+// a[k] = 1/(1 + e^x), x = −z[k], eight at a time (the last ones under a
+// mask): x clamped to [−746, 710] (a NaN stays NaN), x = k·ln 2 + r with
+// k = round(x·log₂e) and |r| ≤ ln 2/2, e^r by its Taylor series to r¹³
+// (the first term left out is below 5e−18), and e^x = e^r·2^k by
+// VSCALEFPD, which gives +Inf past the largest float64 and 0 below the
+// smallest, as math.Exp does.
+TEXT ·sigmoidAVX512(SB), NOSPLIT, $0-48
+	MOVQ a_base+0(FP), DI
+	MOVQ z_base+24(FP), SI
+	MOVQ z_len+32(FP), CX
+	VBROADCASTSD sigconst<>+0(SB), Z16
+	VBROADCASTSD sigconst<>+8(SB), Z17
+	VBROADCASTSD sigconst<>+16(SB), Z18
+	VBROADCASTSD sigconst<>+24(SB), Z19
+	VBROADCASTSD sigconst<>+32(SB), Z20
+	VBROADCASTSD sigconst<>+40(SB), Z21
+	VBROADCASTSD sigconst<>+48(SB), Z22
+	VBROADCASTSD sigconst<>+56(SB), Z23
+	VBROADCASTSD sigconst<>+64(SB), Z24
+	VBROADCASTSD sigconst<>+72(SB), Z25
+	VBROADCASTSD sigconst<>+80(SB), Z26
+	VBROADCASTSD sigconst<>+88(SB), Z27
+	VBROADCASTSD sigconst<>+96(SB), Z28
+	VBROADCASTSD sigconst<>+104(SB), Z29
+	VBROADCASTSD sigconst<>+112(SB), Z30
+	VBROADCASTSD sigconst<>+120(SB), Z31
+	VBROADCASTSD sigconst<>+128(SB), Z14
+	VBROADCASTSD sigconst<>+136(SB), Z15
+	MOVQ $0xff, AX
+	KMOVW AX, K1
+
+sigloop:
+	CMPQ CX, $8
+	JGE sigfull
+	TESTQ CX, CX
+	JZ sigdone
+	MOVQ $1, AX
+	SHLQ CX, AX
+	DECQ AX
+	KMOVW AX, K1
+	MOVQ $8, CX                  // the last, masked, turn
+
+sigfull:
+	VMOVUPD.Z (SI), K1, Z0
+	VXORPD Z1, Z1, Z1
+	VSUBPD Z0, Z1, Z0            // x = −z
+	VMINPD Z0, Z16, Z0           // min(710, x), x if NaN
+	VMAXPD Z0, Z17, Z0           // max(−746, x), x if NaN
+	VMULPD Z18, Z0, Z1
+	VRNDSCALEPD $0, Z1, Z1       // k = round(x·log₂e), to nearest even
+	VMOVAPD Z0, Z2
+	VFNMADD231PD Z19, Z1, Z2     // r = x − k·ln2hi
+	VFNMADD231PD Z20, Z1, Z2     // r −= k·ln2lo
+	VMOVAPD Z21, Z3              // p = 1/13!
+	VFMADD213PD Z22, Z2, Z3      // p = p·r + 1/12!
+	VFMADD213PD Z23, Z2, Z3
+	VFMADD213PD Z24, Z2, Z3
+	VFMADD213PD Z25, Z2, Z3
+	VFMADD213PD Z26, Z2, Z3
+	VFMADD213PD Z27, Z2, Z3
+	VFMADD213PD Z28, Z2, Z3
+	VFMADD213PD Z29, Z2, Z3
+	VFMADD213PD Z30, Z2, Z3
+	VFMADD213PD Z31, Z2, Z3
+	VFMADD213PD Z14, Z2, Z3      // … + 1/2!
+	VFMADD213PD Z15, Z2, Z3      // … + 1
+	VFMADD213PD Z15, Z2, Z3      // … + 1 = e^r
+	VSCALEFPD Z1, Z3, Z3         // e^x = e^r·2^k
+	VADDPD Z15, Z3, Z3
+	VDIVPD Z3, Z15, Z3           // 1/(1 + e^x)
+	VMOVUPD Z3, K1, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $8, CX
+	JMP sigloop
+
+sigdone:
 	VZEROUPPER
 	RET

@@ -3,14 +3,19 @@
 package train
 
 // useAsm is false: gather and scatter run their Go loops.
-const useAsm = false
+const (
+	useAsm = false
+	use512 = false
+)
 
-func gather32(dst, w []float64, stride int, rows []int32, coef []float64) {
-	gatherGo(dst[:kernelWidth], w, stride, rows, coef)
+// gather32 and scatter32 are never called without useAsm.
+
+func gather32(dst, w []float64, stride int, rows []int32, coef []float64, nrows int) (bad int) {
+	panic("train: gather32 without assembly")
 }
 
-func scatter32(w []float64, stride int, rows []int32, coef, v []float64) {
-	scatterGo(w, stride, rows, coef, v[:kernelWidth])
+func scatter32(w []float64, stride int, rows []int32, coef, v []float64, nrows int) (bad int) {
+	panic("train: scatter32 without assembly")
 }
 
-const use512 = false
+func sigmoidAVX512(a, z []float64) { panic("train: sigmoidAVX512 without assembly") }

@@ -79,15 +79,19 @@ func TestKernels(t *testing.T) {
 }
 
 // A row index outside the matrix panics, naming the kernel and the row,
-// before anything is read or written: the assembly has no bounds checks of
-// its own. The matrix is 4 rows of stride kernelWidth; the index just past
-// the end, a negative one, and a good list with one bad index at its end
-// (the Go loops would have written the rows before it) all panic, and w is
-// unchanged.
+// before anything outside the matrix is read or written: the assembly has
+// no bounds checks of its own. The matrix is 4 rows of stride kernelWidth
+// inside a larger array whose rows before and after it must stay as they
+// were; the index just past the end, a negative one, and a good list with
+// one bad index at its end (in the two places of the AVX-512 gather's
+// pairs) all panic. gather leaves dst as it was; the Go loops (checked
+// first) leave w as it was too, the assembly may have added the rows
+// before the bad one.
 func TestKernelsCheckRows(t *testing.T) {
 	const stride = kernelWidth
-	for _, rows := range [][]int32{{4}, {-1}, {0, 1, 2, 3, 9}} {
-		w := make([]float64, 4*stride)
+	for _, rows := range [][]int32{{4}, {-1}, {0, 1, 2, 3, 9}, {0, 1, 2, 9}, {0, 1, -5}} {
+		backing := make([]float64, 6*stride)
+		w := backing[stride : 5*stride : 5*stride]
 		dst, v := make([]float64, kernelWidth), make([]float64, kernelWidth)
 		for i := range v {
 			v[i] = 1
@@ -99,11 +103,17 @@ func TestKernelsCheckRows(t *testing.T) {
 		bad := rows[len(rows)-1]
 		require.PanicsWithValue(t, fmt.Sprintf("train: gather row %d, columns [0,32) with stride 32, outside a matrix of 128 entries (4 whole rows)", bad),
 			func() { gather(dst, w, stride, rows, coef) })
+		require.Equal(t, make([]float64, kernelWidth), dst, "gather wrote nothing")
 		require.PanicsWithValue(t, fmt.Sprintf("train: scatter row %d, columns [0,32) with stride 32, outside a matrix of 128 entries (4 whole rows)", bad),
 			func() { scatter(w, stride, rows, coef, v) })
-		require.Equal(t, make([]float64, 4*stride), w, "nothing written")
+		require.Equal(t, make([]float64, stride), backing[:stride], "nothing before the matrix written")
+		require.Equal(t, make([]float64, stride), backing[5*stride:], "nothing after the matrix written")
+		if !useAsm {
+			require.Equal(t, make([]float64, 4*stride), w, "the Go loops wrote nothing")
+		}
 	}
 	// The last row itself is inside.
 	w := make([]float64, 4*stride)
 	require.NotPanics(t, func() { scatter(w, stride, []int32{3}, []float64{1}, make([]float64, kernelWidth)) })
+	require.NotPanics(t, func() { gather(make([]float64, kernelWidth), w, stride, []int32{3, 3}, []float64{1, 1}) })
 }

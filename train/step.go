@@ -280,6 +280,10 @@ func (f *fastNet) backward(m int) {
 func activate(act derive.Activation, a, z []float64) {
 	if act == derive.Sigmoid {
 		a = a[:len(z)]
+		if use512 {
+			sigmoidAVX512(a, z)
+			return
+		}
 		for k, v := range z {
 			a[k] = 1 / (1 + math.Exp(-v))
 		}
