@@ -72,3 +72,8 @@ func scatter32avx512(w []float64, stride int, rows []int32, coef, v []float64, n
 
 //go:noescape
 func sigmoidAVX512(a, z []float64)
+
+// prefetchRow asks for every cache line of col and val, without waiting.
+//
+//go:noescape
+func prefetchRow(col []int32, val []float64)

@@ -19,3 +19,5 @@ func scatter32(w []float64, stride int, rows []int32, coef, v []float64, nrows i
 }
 
 func sigmoidAVX512(a, z []float64) { panic("train: sigmoidAVX512 without assembly") }
+
+func prefetchRow(col []int32, val []float64) { panic("train: prefetchRow without assembly") }

@@ -51,6 +51,20 @@ func maxAbsNaN(m, v float64) float64 {
 	return m
 }
 
+// fetch starts the memory system fetching rows idx, a mini-batch in
+// shuffled order: with the assembly by prefetch instructions, which do not
+// wait, so that the step works on the first example while the others
+// arrive; else by touch.
+func (s *sparseRows) fetch(idx []int) (sink float64) {
+	if !useAsm {
+		return s.touch(idx)
+	}
+	for _, i := range idx {
+		prefetchRow(s.row(i))
+	}
+	return 0
+}
+
 // touch reads one entry in every cache line of rows idx and returns their
 // sum, which means nothing: the point is that the memory system fetches
 // every line of the batch at once, instead of one example's lines after

@@ -179,7 +179,7 @@ func (f *fastNet) publish(net *derive.Net) {
 func (f *fastNet) step(idx []int, R, eta, decay float64) (cost float64, finite bool) {
 	f.grow(len(idx))
 	f.batch = idx
-	f.sink += f.input.touch(idx)
+	f.sink += f.input.fetch(idx)
 	clear(f.amax)
 	var sum float64
 	for r := range idx {
