@@ -14,6 +14,9 @@ trap 'rm -rf "$work"' EXIT
 # training record is the top level's "seconds", after the epochs' own.
 field() { sed -n "s/.*\"$1\": *\([-0-9.eE+]*\).*/\1/p" "$2" | head -n 1; }
 
+# best SECONDS...: the smallest.
+best() { printf '%s\n' "$@" | sort -g | head -n 1; }
+
 # ratio A B [DIGITS]: A / B printed with DIGITS decimals (default 1).
 ratio() { awk -v a="$1" -v b="$2" -v d="${3:-1}" 'BEGIN { printf "%.*f", d, a / b }'; }
 
