@@ -445,6 +445,7 @@ type scratch struct {
 	costs     []float64      // Σ_x C_x at each stencil point
 	delta     []float64      // unitEntries: each entry's move at each point
 	acc       []float64      // unitEntries: each entry's Σ_x C_x at each point
+	da        []float64      // unitEntries: unit k's move at each entry's points, one example
 	c0, r0    []float64      // unitEntries: 1 − a and a − y of one example's outputs
 	signs     [][]bool       // signs[q]: the sign pattern at point q
 	baseSigns []bool         // the sign pattern at θ
@@ -465,6 +466,7 @@ func (p *netPass) newScratch(points int) *scratch {
 	if p.L >= 2 {
 		s.delta = make([]float64, (p.sizes[p.L-2]+1)*points)
 		s.acc = make([]float64, len(s.delta))
+		s.da = make([]float64, len(s.delta))
 		s.c0, s.r0 = make([]float64, p.sizes[p.L]), make([]float64, p.sizes[p.L])
 	}
 	return s

@@ -60,6 +60,7 @@ func (p *netPass) unitEntries(dst []float64, ℓ, k int, st *stencil, s *scratch
 	}
 	clear(acc)
 	half := p.cost == derive.Quadratic
+	sigmoid, act := p.sigmoid[ℓ], p.acts[ℓ]
 	W := p.W[p.L][k*nL : (k+1)*nL]
 	var maxW float64
 	for _, v := range W {
@@ -68,6 +69,7 @@ func (p *netPass) unitEntries(dst []float64, ℓ, k int, st *stencil, s *scratch
 	for x := 0; x < p.m; x++ {
 		in := p.A[ℓ-1][x*nIn : (x+1)*nIn]
 		zk, ak := p.Z[ℓ][x*n+k], p.A[ℓ][x*n+k]
+		ck := 1 - ak
 		a0, z0, y := p.A[p.L][x*nL:(x+1)*nL], p.Z[p.L][x*nL:(x+1)*nL], p.Y[x*nL:(x+1)*nL]
 		c0, r0 := s.c0[:len(a0)], s.r0[:len(a0)]
 		for u, au := range a0 {
@@ -76,46 +78,58 @@ func (p *netPass) unitEntries(dst []float64, ℓ, k int, st *stencil, s *scratch
 		w := W[:len(a0)]
 		z0, y = z0[:len(a0)], y[:len(a0)]
 		cx := p.cx[x]
+		// First the move da of unit k's output at every point of every
+		// entry, then the example's cost at all of them.
+		moves := s.da[:entries*np]
+		var maxDa float64
 		for j := range entries {
 			factor := 1.0 // ∂z^ℓ_kx/∂θ_i: a^{ℓ−1}_jx for a weight, 1 for the bias
 			if j < nIn {
 				factor = in[j]
 			}
-			for q := range np {
-				dz := delta[j*np+q] * factor
-				if dz == 0 {
-					acc[j*np+q] += cx
-					continue
-				}
-				var fk float64 // f(z^ℓ_k) at the point
-				if p.sigmoid[ℓ] {
-					fk = movedSigmoid(ak, zk, dz)
-				} else {
-					fk = p.acts[ℓ].F(zk + dz)
-				}
-				da := fk - ak
-				if da == 0 { // the unit did not move: C_x is as at θ
-					acc[j*np+q] += cx
-					continue
-				}
-				var c float64 // Σ_u e_u² for the sum of squares
-				if v := da * maxW; v <= tinyMove && v >= -tinyMove {
-					// Every |da·w_u| ≤ tinyMove (rounding is monotone).
-					for u, r := range r0 {
-						e := r + sigmoidMove(a0[u], c0[u], da*w[u])
-						c += e * e
+			mv := moves[j*np : (j+1)*np]
+			for q, dq := range delta[j*np : (j+1)*np] {
+				dz := dq * factor
+				var da float64 // f(z^ℓ_k + dz) − f(z^ℓ_k)
+				switch {
+				case !sigmoid:
+					if dz != 0 {
+						da = act.F(zk+dz) - ak
 					}
-				} else {
-					for u, au := range a0 {
-						e := movedSigmoid(au, z0[u], da*w[u]) - y[u]
-						c += e * e
-					}
+				case dz <= tinyMove && dz >= -tinyMove:
+					da = sigmoidMove(ak, ck, dz) // 0 for dz = 0
+				default:
+					da = movedSigmoid(ak, zk, dz) - ak
 				}
-				if half {
-					c /= 2 // Σ e²/2 to the bit: halving is exact
+				mv[q] = da
+				if v := math.Abs(da); v > maxDa {
+					maxDa = v
 				}
-				acc[j*np+q] += c
 			}
+		}
+		scale := 1.0
+		if half {
+			scale = 0.5 // Σ e²/2 to the bit: halving is exact
+		}
+		// Every |da·w_u| ≤ maxDa·maxW (rounding is monotone): when that is
+		// at most tinyMove, every output moves by sigmoidMove. A point
+		// where the unit did not move (da = 0) gets Σ_u (a_u − y_u)²·scale,
+		// which is C_x at θ to the bit.
+		if maxDa*maxW <= tinyMove {
+			movedSquares(acc, moves, w, a0, c0, r0, scale)
+			continue
+		}
+		for i, da := range moves {
+			if da == 0 { // the unit did not move: C_x is as at θ
+				acc[i] += cx
+				continue
+			}
+			var c float64 // Σ_u e_u²
+			for u, au := range a0 {
+				e := movedSigmoid(au, z0[u], da*w[u]) - y[u]
+				c += e * e
+			}
+			acc[i] += c * scale
 		}
 	}
 	costs := s.costs[:np]

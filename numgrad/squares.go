@@ -1,0 +1,44 @@
+package numgrad
+
+// movedSquares adds to acc[i], for each i, scale times the sum of squares
+// of the errors r[u] + σ(z_u + d) − σ(z_u), d = da[i]·w[u], of the outputs
+// u of one example:
+//
+//	acc[i] += scale · Σ_u (r[u] + sigmoidMove(a[u], c[u], da[i]·w[u]))²
+//
+// with a = σ(z), c = 1 − a and r = a − y of each output. It is the cost of
+// one example at each of the points da of a hidden unit's output, the
+// innermost work of a check (unitEntries), and every |da[i]·w[u]| must be
+// at most tinyMove. scale is ½ for the quadratic cost, 1 for the sum of
+// squares: halving the sum is Σ e²/2 to the bit.
+//
+// On amd64 with AVX2, the entries are taken four at a time by
+// movedSquaresBlocks, in assembly that does each operation of
+// movedSquaresGo in the same order, without fused multiply-adds, so that
+// both give the same numbers to the bit; the Go loop does the rest (and
+// everything elsewhere, or with -tags purego).
+func movedSquares(acc, da, w, a, c, r []float64, scale float64) {
+	n := len(da)
+	acc, w = acc[:n], w[:len(a)]
+	c, r = c[:len(a)], r[:len(a)]
+	done := movedSquaresBlocks(acc, da, w, a, c, r, scale)
+	movedSquaresGo(acc[done:], da[done:], w, a, c, r, scale)
+}
+
+// movedSquaresGo is movedSquares in Go, with sigmoidMove written out in
+// the order the assembly computes it.
+func movedSquaresGo(acc, da, w, a, c, r []float64, scale float64) {
+	acc = acc[:len(da)]
+	w, c, r = w[:len(a)], c[:len(a)], r[:len(a)]
+	for i, v := range da {
+		var s float64
+		for u, au := range a {
+			d := v * w[u]
+			m := d * (-1 + d*(1.0/2-d*(1.0/6))) // e^{−d} − 1
+			t := c[u] * m
+			e := r[u] + au*t*(-1+t*(1-t))
+			s += e * e
+		}
+		acc[i] += s * scale
+	}
+}

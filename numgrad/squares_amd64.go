@@ -1,0 +1,40 @@
+//go:build !purego
+
+package numgrad
+
+// useAVX2 says whether movedSquares runs assembly: the CPU has AVX2 and
+// the operating system saves the 256-bit registers.
+var useAVX2 = hasAVX2()
+
+func hasAVX2() bool {
+	_, _, ecx1, _ := cpuid(1, 0)
+	const osxsave, avx = 1 << 27, 1 << 28
+	if ecx1&(osxsave|avx) != osxsave|avx {
+		return false
+	}
+	if xgetbv()&6 != 6 { // the OS saves XMM (bit 1) and YMM (bit 2) state
+		return false
+	}
+	_, ebx7, _, _ := cpuid(7, 0)
+	const avx2 = 1 << 5
+	return ebx7&avx2 != 0
+}
+
+// movedSquaresBlocks does movedSquares for the entries of da in whole
+// blocks of four, and returns how many it did.
+func movedSquaresBlocks(acc, da, w, a, c, r []float64, scale float64) int {
+	n := len(da) &^ 3
+	if !useAVX2 || n == 0 || len(a) == 0 {
+		return 0
+	}
+	movedSquaresAVX2(&acc[0], &da[0], &w[0], &a[0], &c[0], &r[0], n, len(a), scale)
+	return n
+}
+
+// Implemented in squares_amd64.s.
+
+func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+func xgetbv() (eax uint32)
+
+//go:noescape
+func movedSquaresAVX2(acc, da, w, a, c, r *float64, n, nu int, scale float64)

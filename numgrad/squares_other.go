@@ -1,0 +1,8 @@
+//go:build !amd64 || purego
+
+package numgrad
+
+// useAVX2 is false: movedSquares runs its Go loop.
+const useAVX2 = false
+
+func movedSquaresBlocks(acc, da, w, a, c, r []float64, scale float64) int { return 0 }
