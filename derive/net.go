@@ -2,6 +2,7 @@ package derive
 
 import (
 	"fmt"
+	"slices"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -83,6 +84,7 @@ func (n *Net) NumParams() int {
 // Params appends every parameter to dst in the order layer 1..L, W row by
 // row (in this convention's layout), then b. Gradients flatten the same way.
 func (n *Net) Params(dst []float64) []float64 {
+	dst = slices.Grow(dst, n.NumParams()) // one allocation, not append's doublings
 	for _, l := range n.Layers {
 		dst = appendDense(dst, l.W)
 		dst = append(dst, l.B...)
@@ -151,6 +153,12 @@ type Trace struct {
 
 // Grad appends the gradient to dst in the order of Net.Params.
 func (t *Trace) Grad(dst []float64) []float64 {
+	var n int
+	for ℓ := 1; ℓ < len(t.DW); ℓ++ {
+		r, c := t.DW[ℓ].Dims()
+		n += r*c + len(t.DB[ℓ])
+	}
+	dst = slices.Grow(dst, n) // one allocation, not append's doublings
 	for ℓ := 1; ℓ < len(t.DW); ℓ++ {
 		dst = appendDense(dst, t.DW[ℓ])
 		dst = append(dst, t.DB[ℓ]...)
