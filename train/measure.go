@@ -153,6 +153,9 @@ func (e *evaluator) measureSet(net *derive.Net, set *data.Set, withGrad bool, n 
 	if e.own {
 		e.lay.load(net)
 	}
+	if withGrad {
+		e.lay.transpose()
+	}
 	if n <= 0 || n > set.Len() {
 		n = set.Len()
 	}
@@ -342,15 +345,9 @@ func (p *evalPart) gradient(i int) {
 	z, a, d := p.z[L][:n], p.a[L][:n], p.d[L][:n]
 	outputDelta(lay.cost, lay.acts[L], d, p.g, z, a, p.y)
 	for ℓ := L; ℓ >= 2; ℓ-- {
-		n, np, wd := lay.sizes[ℓ], lay.sizes[ℓ-1], lay.width[ℓ]
-		W, d, prev := lay.w[ℓ], p.d[ℓ][:n], p.d[ℓ-1][:np]
-		for j := range prev {
-			var s float64
-			for k, wjk := range W[j*wd:][:n] {
-				s += wjk * d[k]
-			}
-			prev[j] = s
-		}
+		np := lay.sizes[ℓ-1]
+		lay.backThrough(ℓ, p.d[ℓ-1], p.d[ℓ])
+		prev := p.d[ℓ-1][:np]
 		backStep(lay.acts[ℓ-1], prev, prev, p.z[ℓ-1][:np], p.a[ℓ-1][:np])
 	}
 	// Each layer's a^{ℓ−1}_j δ^ℓ goes into row j of G^ℓ for a_j ≠ 0: at
