@@ -42,3 +42,13 @@ func movedSquaresGo(acc, da, w, a, c, r []float64, scale float64) {
 		acc[i] += s * scale
 	}
 }
+
+// movesPairs (squares_amd64.go; elsewhere it does nothing) is the central
+// difference's part of hiddenMoves for a sigmoid unit, for the weights
+// from inputs 0 … 2·pairs−1 taken two at a time:
+//
+//	moves[i] = sigmoidMove(a, c, dz_i),   dz_i = delta[i]·in[i/2],   i < 4·pairs
+//
+// It returns pairs (0 when it did nothing), the largest |dz_i| and the
+// largest |moves[i]|; the moves are sigmoidMove's only if the largest
+// |dz_i| is at most tinyMove.

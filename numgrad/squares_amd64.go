@@ -31,6 +31,16 @@ func movedSquaresBlocks(acc, da, w, a, c, r []float64, scale float64) int {
 	return n
 }
 
+func movesPairs(moves, delta, in []float64, a, c float64) (pairs int, maxDz, maxMove float64) {
+	pairs = len(in) / 2
+	if !useAVX2 || pairs == 0 {
+		return 0, 0, 0
+	}
+	_, _ = moves[4*pairs-1], delta[4*pairs-1] // the assembly reads and writes 4·pairs
+	maxDz, maxMove = movesPairsAVX2(&moves[0], &delta[0], &in[0], pairs, a, c)
+	return pairs, maxDz, maxMove
+}
+
 // Implemented in squares_amd64.s.
 
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
@@ -38,3 +48,6 @@ func xgetbv() (eax uint32)
 
 //go:noescape
 func movedSquaresAVX2(acc, da, w, a, c, r *float64, n, nu int, scale float64)
+
+//go:noescape
+func movesPairsAVX2(moves, delta, in *float64, pairs int, a, c float64) (maxDz, maxMove float64)

@@ -23,7 +23,8 @@ TEXT ·xgetbv(SB), NOSPLIT, $0-4
 DATA sqconst<>+0(SB)/8, $0x3fc5555555555555 // 1.0/6, rounded as Go rounds the constant
 DATA sqconst<>+8(SB)/8, $0x3fe0000000000000 // 0.5
 DATA sqconst<>+16(SB)/8, $0x3ff0000000000000 // 1
-GLOBL sqconst<>(SB), RODATA|NOPTR, $24
+DATA sqconst<>+24(SB)/8, $0x7fffffffffffffff // |x|: all bits but the sign
+GLOBL sqconst<>(SB), RODATA|NOPTR, $32
 
 // func movedSquaresAVX2(acc, da, w, a, c, r *float64, n, nu int, scale float64)
 //
@@ -82,5 +83,64 @@ output:
 	SUBQ    $4, CX
 	JGT     block
 
+	VZEROUPPER
+	RET
+
+// func movesPairsAVX2(moves, delta, in *float64, pairs int, a, c float64) (maxDz, maxMove float64)
+//
+// pairs ≥ 1. Each block is two entries' two points: Y0 = dz =
+// delta[4p:4p+4] · (in[2p], in[2p], in[2p+1], in[2p+1]), then
+// sigmoidMove(a, c, dz) operation by operation; Y9 and Y8 keep the
+// largest |dz| and |move| of each lane.
+TEXT ·movesPairsAVX2(SB), NOSPLIT, $0-64
+	MOVQ moves+0(FP), DI
+	MOVQ delta+8(FP), SI
+	MOVQ in+16(FP), R8
+	MOVQ pairs+24(FP), CX
+	VBROADCASTSD a+32(FP), Y15
+	VBROADCASTSD c+40(FP), Y14
+	VBROADCASTSD sqconst<>+0(SB), Y13  // 1/6
+	VBROADCASTSD sqconst<>+8(SB), Y12  // 1/2
+	VBROADCASTSD sqconst<>+16(SB), Y11 // 1
+	VBROADCASTSD sqconst<>+24(SB), Y10 // |·| mask
+	VXORPD       Y9, Y9, Y9            // max |dz|
+	VXORPD       Y8, Y8, Y8            // max |move|
+
+pair:
+	VMOVUPD (R8), X0          // in[2p], in[2p+1]
+	VPERMPD $0x50, Y0, Y0     // in[2p], in[2p], in[2p+1], in[2p+1]
+	VMULPD  (SI), Y0, Y0      // dz = delta·in
+	VANDPD  Y10, Y0, Y1
+	VMAXPD  Y1, Y9, Y9        // max |dz|
+	VMULPD  Y13, Y0, Y2       // dz·(1/6)
+	VSUBPD  Y2, Y12, Y2       // 1/2 − dz/6
+	VMULPD  Y2, Y0, Y2        // dz·(…)
+	VSUBPD  Y11, Y2, Y2       // −1 + dz·(…)
+	VMULPD  Y2, Y0, Y2        // m = e^{−dz} − 1
+	VMULPD  Y2, Y14, Y2       // t = c·m
+	VSUBPD  Y2, Y11, Y3       // 1 − t
+	VMULPD  Y3, Y2, Y3        // t·(1 − t)
+	VSUBPD  Y11, Y3, Y3       // −1 + t·(1 − t)
+	VMULPD  Y2, Y15, Y2       // a·t
+	VMULPD  Y3, Y2, Y2        // move = a·t·(−1 + t·(1 − t))
+	VMOVUPD Y2, (DI)
+	VANDPD  Y10, Y2, Y2
+	VMAXPD  Y2, Y8, Y8        // max |move|
+	ADDQ    $16, R8
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     pair
+
+	VEXTRACTF128 $1, Y9, X1
+	VMAXPD       X1, X9, X9
+	VPERMILPD    $1, X9, X1
+	VMAXPD       X1, X9, X9
+	MOVSD        X9, maxDz+48(FP)
+	VEXTRACTF128 $1, Y8, X1
+	VMAXPD       X1, X8, X8
+	VPERMILPD    $1, X8, X1
+	VMAXPD       X1, X8, X8
+	MOVSD        X8, maxMove+56(FP)
 	VZEROUPPER
 	RET

@@ -6,3 +6,7 @@ package numgrad
 const useAVX2 = false
 
 func movedSquaresBlocks(acc, da, w, a, c, r []float64, scale float64) int { return 0 }
+
+func movesPairs(moves, delta, in []float64, a, c float64) (pairs int, maxDz, maxMove float64) {
+	return 0, 0, 0
+}

@@ -60,7 +60,6 @@ func (p *netPass) unitEntries(dst []float64, ℓ, k int, st *stencil, s *scratch
 	}
 	clear(acc)
 	half := p.cost == derive.Quadratic
-	sigmoid, act := p.sigmoid[ℓ], p.acts[ℓ]
 	W := p.W[p.L][k*nL : (k+1)*nL]
 	var maxW float64
 	for _, v := range W {
@@ -69,7 +68,6 @@ func (p *netPass) unitEntries(dst []float64, ℓ, k int, st *stencil, s *scratch
 	for x := 0; x < p.m; x++ {
 		in := p.A[ℓ-1][x*nIn : (x+1)*nIn]
 		zk, ak := p.Z[ℓ][x*n+k], p.A[ℓ][x*n+k]
-		ck := 1 - ak
 		a0, z0, y := p.A[p.L][x*nL:(x+1)*nL], p.Z[p.L][x*nL:(x+1)*nL], p.Y[x*nL:(x+1)*nL]
 		c0, r0 := s.c0[:len(a0)], s.r0[:len(a0)]
 		for u, au := range a0 {
@@ -81,32 +79,7 @@ func (p *netPass) unitEntries(dst []float64, ℓ, k int, st *stencil, s *scratch
 		// First the move da of unit k's output at every point of every
 		// entry, then the example's cost at all of them.
 		moves := s.da[:entries*np]
-		var maxDa float64
-		for j := range entries {
-			factor := 1.0 // ∂z^ℓ_kx/∂θ_i: a^{ℓ−1}_jx for a weight, 1 for the bias
-			if j < nIn {
-				factor = in[j]
-			}
-			mv := moves[j*np : (j+1)*np]
-			for q, dq := range delta[j*np : (j+1)*np] {
-				dz := dq * factor
-				var da float64 // f(z^ℓ_k + dz) − f(z^ℓ_k)
-				switch {
-				case !sigmoid:
-					if dz != 0 {
-						da = act.F(zk+dz) - ak
-					}
-				case dz <= tinyMove && dz >= -tinyMove:
-					da = sigmoidMove(ak, ck, dz) // 0 for dz = 0
-				default:
-					da = movedSigmoid(ak, zk, dz) - ak
-				}
-				mv[q] = da
-				if v := math.Abs(da); v > maxDa {
-					maxDa = v
-				}
-			}
-		}
+		maxDa := p.hiddenMoves(moves, delta, in, np, ℓ, zk, ak)
 		scale := 1.0
 		if half {
 			scale = 0.5 // Σ e²/2 to the bit: halving is exact
@@ -139,6 +112,50 @@ func (p *netPass) unitEntries(dst []float64, ℓ, k int, st *stencil, s *scratch
 		}
 		dst[p.unitEntry(ℓ, k, j)] = st.combine(costs, p.origin)
 	}
+}
+
+// hiddenMoves sets moves[j·np+q] to the move f(z + dz) − f(z) of unit k
+// of layer ℓ (z = zk, f(z) = ak) at point q of entry j, dz = delta[j·np+q]
+// times the entry's input in[j] (1 for the bias, entry len(in)), and
+// returns the largest |move|. For the central difference of a sigmoid
+// unit, whole pairs of weights go to movesPairs (assembly on amd64, the
+// same operations as sigmoidMove), unless some |dz| there is above
+// tinyMove; the Go loop does the rest.
+func (p *netPass) hiddenMoves(moves, delta, in []float64, np, ℓ int, zk, ak float64) (maxDa float64) {
+	ck := 1 - ak
+	done := 0 // entries done
+	if p.sigmoid[ℓ] && np == 2 {
+		if pairs, maxDz, maxMove := movesPairs(moves, delta, in, ak, ck); maxDz <= tinyMove {
+			done, maxDa = 2*pairs, maxMove
+		}
+	}
+	sigmoid, act := p.sigmoid[ℓ], p.acts[ℓ]
+	for j := done; j*np < len(moves); j++ {
+		factor := 1.0 // ∂z^ℓ_kx/∂θ_i: a^{ℓ−1}_jx for a weight, 1 for the bias
+		if j < len(in) {
+			factor = in[j]
+		}
+		mv := moves[j*np : (j+1)*np]
+		for q, dq := range delta[j*np : (j+1)*np] {
+			dz := dq * factor
+			var da float64 // f(z^ℓ_k + dz) − f(z^ℓ_k)
+			switch {
+			case !sigmoid:
+				if dz != 0 {
+					da = act.F(zk+dz) - ak
+				}
+			case dz <= tinyMove && dz >= -tinyMove:
+				da = sigmoidMove(ak, ck, dz) // 0 for dz = 0
+			default:
+				da = movedSigmoid(ak, zk, dz) - ak
+			}
+			mv[q] = da
+			if v := math.Abs(da); v > maxDa {
+				maxDa = v
+			}
+		}
+	}
+	return maxDa
 }
 
 // A move of a sigmoid unit's pre-activation from z to z + d changes its
