@@ -2,9 +2,15 @@
 
 package numgrad
 
-// useAVX2 says whether movedSquares runs assembly: the CPU has AVX2 and
-// the operating system saves the 256-bit registers.
-var useAVX2 = hasAVX2()
+// useAVX2 says whether movedSquares and movesPairs run assembly: the CPU
+// has AVX2 and the operating system saves the 256-bit registers. use512
+// says whether movedSquares takes 16 points at a time in AVX-512: the CPU
+// has AVX-512F and the operating system also saves the 512-bit registers
+// and the masks.
+var (
+	useAVX2 = hasAVX2()
+	use512  = useAVX2 && hasAVX512()
+)
 
 func hasAVX2() bool {
 	_, _, ecx1, _ := cpuid(1, 0)
@@ -20,14 +26,27 @@ func hasAVX2() bool {
 	return ebx7&avx2 != 0
 }
 
+func hasAVX512() bool {
+	_, ebx7, _, _ := cpuid(7, 0)
+	const avx512f = 1 << 16
+	// opmask (bit 5), upper halves of ZMM0–15 (bit 6), ZMM16–31 (bit 7)
+	return ebx7&avx512f != 0 && xgetbv()&0xe6 == 0xe6
+}
+
 // movedSquaresBlocks does movedSquares for the entries of da in whole
-// blocks of four, and returns how many it did.
+// blocks (of 16 with AVX-512, else of four), and returns how many it did.
 func movedSquaresBlocks(acc, da, w, a, c, r []float64, scale float64) int {
-	n := len(da) &^ 3
-	if !useAVX2 || n == 0 || len(a) == 0 {
+	if !useAVX2 || len(a) == 0 {
 		return 0
 	}
-	movedSquaresAVX2(&acc[0], &da[0], &w[0], &a[0], &c[0], &r[0], n, len(a), scale)
+	if n := len(da) &^ 15; use512 && n > 0 {
+		movedSquaresAVX512(&acc[0], &da[0], &w[0], &a[0], &c[0], &r[0], n, len(a), scale)
+		return n
+	}
+	n := len(da) &^ 3
+	if n > 0 {
+		movedSquaresAVX2(&acc[0], &da[0], &w[0], &a[0], &c[0], &r[0], n, len(a), scale)
+	}
 	return n
 }
 
@@ -45,6 +64,9 @@ func movesPairs(moves, delta, in []float64, a, c float64) (pairs int, maxDz, max
 
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 func xgetbv() (eax uint32)
+
+//go:noescape
+func movedSquaresAVX512(acc, da, w, a, c, r *float64, n, nu int, scale float64)
 
 //go:noescape
 func movedSquaresAVX2(acc, da, w, a, c, r *float64, n, nu int, scale float64)

@@ -144,3 +144,84 @@ pair:
 	MOVSD        X8, maxMove+56(FP)
 	VZEROUPPER
 	RET
+
+// func movedSquaresAVX512(acc, da, w, a, c, r *float64, n, nu int, scale float64)
+//
+// movedSquaresAVX2 on 16 entries at a time, n a positive multiple of 16:
+// Z0 and Z1 hold da[i:i+16], Z8 and Z9 their sums Σ_u e_u²; each pair of
+// lines is one operation of movedSquaresGo on both.
+TEXT ·movedSquaresAVX512(SB), NOSPLIT, $0-72
+	MOVQ acc+0(FP), DI
+	MOVQ da+8(FP), SI
+	MOVQ w+16(FP), R8
+	MOVQ a+24(FP), R9
+	MOVQ c+32(FP), R10
+	MOVQ r+40(FP), R11
+	MOVQ n+48(FP), CX
+	MOVQ nu+56(FP), DX
+	VBROADCASTSD scale+64(FP), Z15
+	VBROADCASTSD sqconst<>+0(SB), Z14  // 1/6
+	VBROADCASTSD sqconst<>+8(SB), Z13  // 1/2
+	VBROADCASTSD sqconst<>+16(SB), Z12 // 1
+
+block16:
+	VMOVUPD (SI), Z0
+	VMOVUPD 64(SI), Z1
+	VPXORQ  Z8, Z8, Z8
+	VPXORQ  Z9, Z9, Z9
+	XORQ    BX, BX
+
+output16:
+	VBROADCASTSD (R8)(BX*8), Z4  // w[u]
+	VMULPD       Z4, Z0, Z2      // d = da·w
+	VMULPD       Z4, Z1, Z3
+	VMULPD       Z14, Z2, Z6     // d·(1/6)
+	VMULPD       Z14, Z3, Z7
+	VSUBPD       Z6, Z13, Z6     // 1/2 − d/6
+	VSUBPD       Z7, Z13, Z7
+	VMULPD       Z6, Z2, Z6      // d·(…)
+	VMULPD       Z7, Z3, Z7
+	VSUBPD       Z12, Z6, Z6     // −1 + d·(…)
+	VSUBPD       Z12, Z7, Z7
+	VMULPD       Z6, Z2, Z6      // m = e^{−d} − 1
+	VMULPD       Z7, Z3, Z7
+	VBROADCASTSD (R10)(BX*8), Z4 // c[u]
+	VMULPD       Z6, Z4, Z6      // t = c·m
+	VMULPD       Z7, Z4, Z7
+	VSUBPD       Z6, Z12, Z2     // 1 − t
+	VSUBPD       Z7, Z12, Z3
+	VMULPD       Z2, Z6, Z2      // t·(1 − t)
+	VMULPD       Z3, Z7, Z3
+	VSUBPD       Z12, Z2, Z2     // −1 + t·(1 − t)
+	VSUBPD       Z12, Z3, Z3
+	VBROADCASTSD (R9)(BX*8), Z4  // a[u]
+	VMULPD       Z6, Z4, Z6      // a·t
+	VMULPD       Z7, Z4, Z7
+	VMULPD       Z2, Z6, Z6      // a·t·(−1 + t·(1 − t))
+	VMULPD       Z3, Z7, Z7
+	VBROADCASTSD (R11)(BX*8), Z4 // r[u]
+	VADDPD       Z6, Z4, Z6      // e = r + …
+	VADDPD       Z7, Z4, Z7
+	VMULPD       Z6, Z6, Z6      // e²
+	VMULPD       Z7, Z7, Z7
+	VADDPD       Z6, Z8, Z8      // s += e²
+	VADDPD       Z7, Z9, Z9
+	INCQ         BX
+	CMPQ         BX, DX
+	JLT          output16
+
+	VMULPD  Z15, Z8, Z8     // s·scale
+	VMULPD  Z15, Z9, Z9
+	VMOVUPD (DI), Z2
+	VMOVUPD 64(DI), Z3
+	VADDPD  Z8, Z2, Z2      // acc += s·scale
+	VADDPD  Z9, Z3, Z3
+	VMOVUPD Z2, (DI)
+	VMOVUPD Z3, 64(DI)
+	ADDQ    $128, SI
+	ADDQ    $128, DI
+	SUBQ    $16, CX
+	JGT     block16
+
+	VZEROUPPER
+	RET

@@ -2,8 +2,11 @@
 
 package numgrad
 
-// useAVX2 is false: movedSquares runs its Go loop.
-const useAVX2 = false
+// useAVX2 and use512 are false: movedSquares runs its Go loop.
+const (
+	useAVX2 = false
+	use512  = false
+)
 
 func movedSquaresBlocks(acc, da, w, a, c, r []float64, scale float64) int { return 0 }
 

@@ -24,7 +24,7 @@ func TestMovedSquares(t *testing.T) {
 	const eps = 0x1p-52
 	rng := rand.New(rand.NewPCG(12, 1))
 	for _, outputs := range []int{1, 3, 10, 11} {
-		for _, n := range []int{1, 4, 7, 8, 13, 64} {
+		for _, n := range []int{1, 4, 7, 8, 13, 16, 35, 64} {
 			z, w, a, c, r, y := make([]float64, outputs), make([]float64, outputs), make([]float64, outputs),
 				make([]float64, outputs), make([]float64, outputs), make([]float64, outputs)
 			for u := range z {
