@@ -105,6 +105,18 @@ func (p *netPass) unitEntries(dst []float64, ℓ, k int, st *stencil, s *scratch
 			acc[i] += c * scale
 		}
 	}
+	if part := &st.parts[0]; len(st.parts) == 1 && !st.origin && np == 2 {
+		// The central difference: combine's arithmetic, written out.
+		c0, c1 := part.formula[0].Coeff, part.formula[1].Coeff
+		q0, q1 := part.index[0], part.index[1]
+		for j := range entries {
+			var deriv float64
+			deriv += c0 * (acc[j*2+q0] * p.R)
+			deriv += c1 * (acc[j*2+q1] * p.R)
+			dst[p.unitEntry(ℓ, k, j)] = deriv / part.step
+		}
+		return
+	}
 	costs := s.costs[:np]
 	for j := range entries {
 		for q := range np {
