@@ -1,5 +1,7 @@
 package numgrad
 
+import "math"
+
 // movedSquares adds to acc[i], for each i, scale times the sum of squares
 // of the errors r[u] + σ(z_u + d) − σ(z_u), d = da[i]·w[u], of the outputs
 // u of one example:
@@ -14,9 +16,10 @@ package numgrad
 //
 // On amd64 with AVX2, the entries are taken four at a time by
 // movedSquaresBlocks, in assembly that does each operation of
-// movedSquaresGo in the same order, without fused multiply-adds, so that
-// both give the same numbers to the bit; the Go loop does the rest (and
-// everything elsewhere, or with -tags purego).
+// movedSquaresGo in the same order, fusing the multiply-adds it fuses
+// (math.FMA, one rounding) and no others, so that both give the same
+// numbers to the bit; the Go loop does the rest (and everything elsewhere,
+// or with -tags purego).
 func movedSquares(acc, da, w, a, c, r []float64, scale float64) {
 	n := len(da)
 	acc, w = acc[:n], w[:len(a)]
@@ -34,10 +37,10 @@ func movedSquaresGo(acc, da, w, a, c, r []float64, scale float64) {
 		var s float64
 		for u, au := range a {
 			d := v * w[u]
-			m := d * (-1 + d*(1.0/2-d*(1.0/6))) // e^{−d} − 1
+			m := d * math.FMA(d, math.FMA(-d, 1.0/6, 1.0/2), -1) // e^{−d} − 1
 			t := c[u] * m
-			e := r[u] + au*t*(-1+t*(1-t))
-			s += e * e
+			e := math.FMA(au*t, math.FMA(t, 1-t, -1), r[u]) // r + sigmoidMove
+			s += e * e // not fused: for da = 0, Σ (a − y)² as the cost sums it
 		}
 		acc[i] += s * scale
 	}

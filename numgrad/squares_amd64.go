@@ -3,7 +3,7 @@
 package numgrad
 
 // useAVX2 says whether movedSquares and movesPairs run assembly: the CPU
-// has AVX2 and the operating system saves the 256-bit registers. use512
+// has AVX2 and FMA, and the operating system saves the 256-bit registers. use512
 // says whether movedSquares takes 16 points at a time in AVX-512: the CPU
 // has AVX-512F and the operating system also saves the 512-bit registers
 // and the masks.
@@ -14,8 +14,8 @@ var (
 
 func hasAVX2() bool {
 	_, _, ecx1, _ := cpuid(1, 0)
-	const osxsave, avx = 1 << 27, 1 << 28
-	if ecx1&(osxsave|avx) != osxsave|avx {
+	const fma, osxsave, avx = 1 << 12, 1 << 27, 1 << 28
+	if ecx1&(fma|osxsave|avx) != fma|osxsave|avx {
 		return false
 	}
 	if xgetbv()&6 != 6 { // the OS saves XMM (bit 1) and YMM (bit 2) state

@@ -30,7 +30,8 @@ GLOBL sqconst<>(SB), RODATA|NOPTR, $32
 //
 // n is a positive multiple of 4, nu ≥ 1. For each block of four entries,
 // Y0 = da[i:i+4] and Y1 = Σ_u e_u², summed over u in order; each line is
-// one operation of movedSquaresGo, rounded as it rounds (no FMA).
+// one operation of movedSquaresGo, rounded as it rounds (fused where it
+// calls math.FMA, and only there).
 TEXT ·movedSquaresAVX2(SB), NOSPLIT, $0-72
 	MOVQ acc+0(FP), DI
 	MOVQ da+8(FP), SI
@@ -53,23 +54,20 @@ block:
 output:
 	VBROADCASTSD (R8)(BX*8), Y2  // w[u]
 	VMULPD       Y2, Y0, Y2      // d = da·w
-	VMULPD       Y14, Y2, Y3     // d·(1/6)
-	VSUBPD       Y3, Y13, Y3     // 1/2 − d/6
-	VMULPD       Y3, Y2, Y3      // d·(1/2 − d/6)
-	VSUBPD       Y12, Y3, Y3     // −1 + d·(…)
+	VMOVAPD      Y2, Y3
+	VFNMADD213PD Y13, Y14, Y3    // 1/2 − d·(1/6), fused
+	VFMSUB213PD  Y12, Y2, Y3     // d·(…) − 1, fused
 	VMULPD       Y3, Y2, Y3      // m = d·(…) = e^{−d} − 1
 	VBROADCASTSD (R10)(BX*8), Y4 // c[u]
 	VMULPD       Y3, Y4, Y3      // t = c·m
 	VSUBPD       Y3, Y12, Y4     // 1 − t
-	VMULPD       Y4, Y3, Y4      // t·(1 − t)
-	VSUBPD       Y12, Y4, Y4     // −1 + t·(1 − t)
+	VFMSUB213PD  Y12, Y3, Y4     // t·(1 − t) − 1, fused
 	VBROADCASTSD (R9)(BX*8), Y5  // a[u]
 	VMULPD       Y3, Y5, Y5      // a·t
-	VMULPD       Y4, Y5, Y5      // a·t·(−1 + t·(1 − t))
 	VBROADCASTSD (R11)(BX*8), Y6 // r[u]
-	VADDPD       Y5, Y6, Y5      // e = r + …
-	VMULPD       Y5, Y5, Y5      // e²
-	VADDPD       Y5, Y1, Y1      // s += e²
+	VFMADD231PD  Y4, Y5, Y6      // e = a·t·(…) + r, fused
+	VMULPD       Y6, Y6, Y6      // e²
+	VADDPD       Y6, Y1, Y1      // s += e²
 	INCQ         BX
 	CMPQ         BX, DX
 	JLT          output
@@ -112,17 +110,15 @@ pair:
 	VMULPD  (SI), Y0, Y0      // dz = delta·in
 	VANDPD  Y10, Y0, Y1
 	VMAXPD  Y1, Y9, Y9        // max |dz|
-	VMULPD  Y13, Y0, Y2       // dz·(1/6)
-	VSUBPD  Y2, Y12, Y2       // 1/2 − dz/6
-	VMULPD  Y2, Y0, Y2        // dz·(…)
-	VSUBPD  Y11, Y2, Y2       // −1 + dz·(…)
-	VMULPD  Y2, Y0, Y2        // m = e^{−dz} − 1
-	VMULPD  Y2, Y14, Y2       // t = c·m
-	VSUBPD  Y2, Y11, Y3       // 1 − t
-	VMULPD  Y3, Y2, Y3        // t·(1 − t)
-	VSUBPD  Y11, Y3, Y3       // −1 + t·(1 − t)
-	VMULPD  Y2, Y15, Y2       // a·t
-	VMULPD  Y3, Y2, Y2        // move = a·t·(−1 + t·(1 − t))
+	VMOVAPD      Y0, Y2
+	VFNMADD213PD Y12, Y13, Y2 // 1/2 − dz·(1/6), fused
+	VFMSUB213PD  Y11, Y0, Y2  // dz·(…) − 1, fused
+	VMULPD       Y2, Y0, Y2   // m = e^{−dz} − 1
+	VMULPD       Y2, Y14, Y2  // t = c·m
+	VSUBPD       Y2, Y11, Y3  // 1 − t
+	VFMSUB213PD  Y11, Y2, Y3  // t·(1 − t) − 1, fused
+	VMULPD       Y2, Y15, Y2  // a·t
+	VMULPD       Y3, Y2, Y2   // move = a·t·(t·(1 − t) − 1)
 	VMOVUPD Y2, (DI)
 	VANDPD  Y10, Y2, Y2
 	VMAXPD  Y2, Y8, Y8        // max |move|
@@ -175,33 +171,27 @@ output16:
 	VBROADCASTSD (R8)(BX*8), Z4  // w[u]
 	VMULPD       Z4, Z0, Z2      // d = da·w
 	VMULPD       Z4, Z1, Z3
-	VMULPD       Z14, Z2, Z6     // d·(1/6)
-	VMULPD       Z14, Z3, Z7
-	VSUBPD       Z6, Z13, Z6     // 1/2 − d/6
-	VSUBPD       Z7, Z13, Z7
-	VMULPD       Z6, Z2, Z6      // d·(…)
-	VMULPD       Z7, Z3, Z7
-	VSUBPD       Z12, Z6, Z6     // −1 + d·(…)
-	VSUBPD       Z12, Z7, Z7
-	VMULPD       Z6, Z2, Z6      // m = e^{−d} − 1
+	VMOVAPD      Z2, Z6
+	VMOVAPD      Z3, Z7
+	VFNMADD213PD Z13, Z14, Z6    // 1/2 − d·(1/6), fused
+	VFNMADD213PD Z13, Z14, Z7
+	VFMSUB213PD  Z12, Z2, Z6     // d·(…) − 1, fused
+	VFMSUB213PD  Z12, Z3, Z7
+	VMULPD       Z6, Z2, Z6      // m = d·(…) = e^{−d} − 1
 	VMULPD       Z7, Z3, Z7
 	VBROADCASTSD (R10)(BX*8), Z4 // c[u]
 	VMULPD       Z6, Z4, Z6      // t = c·m
 	VMULPD       Z7, Z4, Z7
 	VSUBPD       Z6, Z12, Z2     // 1 − t
 	VSUBPD       Z7, Z12, Z3
-	VMULPD       Z2, Z6, Z2      // t·(1 − t)
-	VMULPD       Z3, Z7, Z3
-	VSUBPD       Z12, Z2, Z2     // −1 + t·(1 − t)
-	VSUBPD       Z12, Z3, Z3
+	VFMSUB213PD  Z12, Z6, Z2     // t·(1 − t) − 1, fused
+	VFMSUB213PD  Z12, Z7, Z3
 	VBROADCASTSD (R9)(BX*8), Z4  // a[u]
 	VMULPD       Z6, Z4, Z6      // a·t
 	VMULPD       Z7, Z4, Z7
-	VMULPD       Z2, Z6, Z6      // a·t·(−1 + t·(1 − t))
-	VMULPD       Z3, Z7, Z7
 	VBROADCASTSD (R11)(BX*8), Z4 // r[u]
-	VADDPD       Z6, Z4, Z6      // e = r + …
-	VADDPD       Z7, Z4, Z7
+	VFMADD213PD  Z4, Z2, Z6      // e = a·t·(…) + r, fused
+	VFMADD213PD  Z4, Z3, Z7
 	VMULPD       Z6, Z6, Z6      // e²
 	VMULPD       Z7, Z7, Z7
 	VADDPD       Z6, Z8, Z8      // s += e²
