@@ -40,7 +40,7 @@ func movedSquaresGo(acc, da, w, a, c, r []float64, scale float64) {
 			m := d * math.FMA(d, math.FMA(-d, 1.0/6, 1.0/2), -1) // e^{−d} − 1
 			t := c[u] * m
 			e := math.FMA(au*t, math.FMA(t, 1-t, -1), r[u]) // r + sigmoidMove
-			s += e * e // not fused: for da = 0, Σ (a − y)² as the cost sums it
+			s += e * e                                      // not fused: for da = 0, Σ (a − y)² as the cost sums it
 		}
 		acc[i] += s * scale
 	}
