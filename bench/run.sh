@@ -17,15 +17,14 @@
 #
 # Environment: PYTHON (default /usr/bin/python3, not a pyenv shim first on
 # PATH), REPEAT (default 5: backproof's fast runs, the best one counts),
-# GENERIC=0 to skip the generic path (about 5 s), BACKPROOF_MNIST as for
+# GENERIC=0 to skip the generic path (about 5 s), ONLY=dense for issue 12's
+# dense lines alone (no MNIST, about 15 s), BACKPROOF_MNIST as for
 # backproof itself.
 set -eu
 
 . "$(dirname "$0")/lib.sh"
 repeat=${REPEAT:-5}
 (cd "$root" && go build -o "$work/backproof" ./cmd/backproof)
-problem="--net 784,30,10 --batch 10 --data mnist --init normal"
-"$work/backproof" check $problem --save "$work/problem.json" --json > "$work/fast.json"
 
 # checked CMD...: run a check whose verdict may be a mismatch or "cannot
 # tell" (exit status 1: its JSON is still written); stop on anything else.
@@ -34,42 +33,47 @@ checked() { "$@" || [ $? -eq 1 ]; }
 # best SECONDS...: the smallest.
 best() { printf '%s\n' "$@" | sort -g | head -n 1; }
 
-runs=""
-for _ in $(seq "$repeat"); do
-	"$work/backproof" check $problem --json > "$work/fast.json"
-	runs="$runs $(field seconds "$work/fast.json")"
-done
-fast=$(best $runs)
-value=$(field value "$work/fast.json")
-printf '%-44s %10.4f s   (best of %d: %s)\n' "backproof check, layered fast path" "$fast" "$repeat" "$runs"
+if [ "${ONLY:-}" != dense ]; then
+	problem="--net 784,30,10 --batch 10 --data mnist --init normal"
+	"$work/backproof" check $problem --save "$work/problem.json" --json > "$work/fast.json"
 
-for m in complex-step five-point richardson; do
-	checked "$work/backproof" check $problem --method $m --json > "$work/$m.json"
-	printf '%-44s %10.4f s\n' "backproof check --method $m" "$(field seconds "$work/$m.json")"
-done
-checked "$work/backproof" check $problem --method directional --json > "$work/directional.json"
-printf '%-44s %10.4f s\n' "backproof check --method directional (8)" "$(field seconds "$work/directional.json")"
+	runs=""
+	for _ in $(seq "$repeat"); do
+		"$work/backproof" check $problem --json > "$work/fast.json"
+		runs="$runs $(field seconds "$work/fast.json")"
+	done
+	fast=$(best $runs)
+	value=$(field value "$work/fast.json")
+	printf '%-44s %10.4f s   (best of %d: %s)\n' "backproof check, layered fast path" "$fast" "$repeat" "$runs"
+
+	for m in complex-step five-point richardson; do
+		checked "$work/backproof" check $problem --method $m --json > "$work/$m.json"
+		printf '%-44s %10.4f s\n' "backproof check --method $m" "$(field seconds "$work/$m.json")"
+	done
+	checked "$work/backproof" check $problem --method directional --json > "$work/directional.json"
+	printf '%-44s %10.4f s\n' "backproof check --method directional (8)" "$(field seconds "$work/directional.json")"
 
 
-if [ "${GENERIC:-1}" != 0 ]; then
-	checked "$work/backproof" check $problem --generic --json > "$work/generic.json"
-	generic=$(field seconds "$work/generic.json")
-	printf '%-44s %10.4f s   generic / fast = %s\n' "backproof check --generic (fd, whole net)" "$generic" "$(ratio "$generic" "$fast" 0)"
-fi
-
-# peer NAME DESCRIPTION: run bench/peers/NAME.py on the problem if its
-# imports are there, and print its time and its ratio to the fast path.
-peer() {
-	if ! "$python" -c "import torch, numpy" 2>/dev/null; then
-		printf '%-44s   skipped: %s lacks torch or numpy (apt-get install python3-torch python3-numpy)\n' "$2" "$python"
-		return
+	if [ "${GENERIC:-1}" != 0 ]; then
+		checked "$work/backproof" check $problem --generic --json > "$work/generic.json"
+		generic=$(field seconds "$work/generic.json")
+		printf '%-44s %10.4f s   generic / fast = %s\n' "backproof check --generic (fd, whole net)" "$generic" "$(ratio "$generic" "$fast" 0)"
 	fi
-	"$python" "$root/bench/peers/$1.py" "$work/problem.json" > "$work/$1.json"
-	s=$(field seconds "$work/$1.json")
-	printf '%-44s %10.4f s   %s / backproof = %s   (C = %s; backproof C = %s)\n' "$2" "$s" "$1" "$(ratio "$s" "$fast" 0)" "$(field value "$work/$1.json")" "$value"
-}
 
-peer gradcheck "torch.autograd.gradcheck, slow, 1 thread"
+	# peer NAME DESCRIPTION: run bench/peers/NAME.py on the problem if its
+	# imports are there, and print its time and its ratio to the fast path.
+	peer() {
+		if ! "$python" -c "import torch, numpy" 2>/dev/null; then
+			printf '%-44s   skipped: %s lacks torch or numpy (apt-get install python3-torch python3-numpy)\n' "$2" "$python"
+			return
+		fi
+		"$python" "$root/bench/peers/$1.py" "$work/problem.json" > "$work/$1.json"
+		s=$(field seconds "$work/$1.json")
+		printf '%-44s %10.4f s   %s / backproof = %s   (C = %s; backproof C = %s)\n' "$2" "$s" "$1" "$(ratio "$s" "$fast" 0)" "$(field value "$work/$1.json")" "$value"
+	}
+
+	peer gradcheck "torch.autograd.gradcheck, slow, 1 thread"
+fi
 
 # Issue 12's check: the same network on a batch of 10 dense N(0,1) inputs
 # (`--data random`, the default), where no example can be skipped for a
