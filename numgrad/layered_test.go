@@ -417,3 +417,43 @@ func TestSigmoidMove(t *testing.T) {
 		}
 	}
 }
+
+// TestUnitEntriesMixed checks unitEntries where the hidden activation is
+// not the output's sigmoid (netCases give every layer the same one): each
+// hidden activation under a sigmoid output, for both sums of squares, in
+// every convention, against the generic path as
+// TestNetGradientMatchesGradient does, at the default step and at one
+// large enough (0.3 for central differences) that some moves take exp.
+func TestUnitEntriesMixed(t *testing.T) {
+	const eps = 0x1p-52
+	idx := 0
+	for _, conv := range derive.Conventions {
+		for _, act := range []derive.Activation{derive.Tanh, derive.ReLU, derive.LeakyReLU, derive.Softplus, derive.Identity, derive.Sigmoid} {
+			for _, cost := range []derive.Cost{derive.Quadratic, derive.SumSquares} {
+				idx++
+				sizes := netShapes[idx%2] // {3, 5, 4} or {6, 5, 4, 2}: a hidden layer before the output
+				acts := make([]derive.Activation, len(sizes)-1)
+				for i := range acts {
+					acts[i] = act
+				}
+				acts[len(acts)-1] = derive.Sigmoid
+				p, err := problem.Random(problem.Spec{Convention: conv, Sizes: sizes, Batch: 7, Acts: acts,
+					Cost: cost, Reduction: derive.Reductions[idx%2], Init: derive.NormalScaled, Seed: uint64(idx)})
+				require.NoError(t, err)
+				p.X.RawMatrix().Data[0] = 0 // a zero input: no move
+				for _, h := range []float64{0, 0.3} {
+					s := &Settings{Step: h}
+					if h == 0 {
+						h = Central.DefaultStep()
+					}
+					want := Gradient(nil, genericLoss(p), p.Net.Params(nil), s)
+					got := NetGradient(nil, p.Net, p.X, p.Y, s)
+					unit := eps * math.Max(1, math.Abs(p.Net.Loss(p.X, p.Y))) * stencilScale(Central, h)
+					for i := range want {
+						require.InDelta(t, want[i], got[i], fastTol*unit, "%v %v %v %v h=%g entry %v", conv, act, cost, sizes, h, p.Net.ParamAt(i))
+					}
+				}
+			}
+		}
+	}
+}
