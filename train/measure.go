@@ -144,6 +144,16 @@ func (e *evaluator) close() {
 	}
 }
 
+// input returns set's sparse rows, built the first time.
+func (e *evaluator) input(set *data.Set) *sparseRows {
+	in := e.sparse[set]
+	if in == nil {
+		in = newSparseRows(set.X)
+		e.sparse[set] = in
+	}
+	return in
+}
+
 // measureSet passes over the first n examples of set (every one if n ≤ 0)
 // with net's parameters (loaded first when the evaluator keeps its own)
 // and measures the training cost per example (with the L2 term), the
@@ -159,11 +169,7 @@ func (e *evaluator) measureSet(net *derive.Net, set *data.Set, withGrad bool, n 
 	if n <= 0 || n > set.Len() {
 		n = set.Len()
 	}
-	input := e.sparse[set]
-	if input == nil {
-		input = newSparseRows(set.X)
-		e.sparse[set] = input
-	}
+	input := e.input(set)
 	for k, p := range e.parts {
 		p.set, p.input, p.withGrad = set, input, withGrad
 		p.lo, p.hi = k*n/measureParts, (k+1)*n/measureParts

@@ -209,15 +209,17 @@ func Run(cfg Config, train, validation, test *data.Set, progress func(Progress))
 		}
 	}
 
-	record(0, 0, 0)
-	probe(0)
 	// Epoch k's measuring, a pass over every set, is done on a copy of
 	// its parameters on the other core while epoch k+1 trains, when
 	// nothing in epoch k+1 waits for it (GradTol decides from the
 	// measured gradient whether to train on).
-	if epochs >= 2 && cfg.GradTol == 0 {
-		t.behind = newBackground(t)
+	if epochs >= 1 && cfg.GradTol == 0 {
+		t.behind = newBackground(t, validation, test)
+		t.measureBehind(0, validation, test, func(e *Epoch) { stamp(e, 0, 0) })
+	} else {
+		record(0, 0, 0)
 	}
+	probe(0)
 	shuffle := rand.New(rand.NewPCG(cfg.Seed, 1))
 	order := make([]int, n)
 	for i := range order {
@@ -327,9 +329,14 @@ type measured struct {
 	panic any
 }
 
-// newBackground needs the sets' sparse rows built (by a first measuring
-// on t.eval), so that the two evaluators share them without a lock.
-func newBackground(t *trainer) *background {
+// newBackground builds the sets' sparse rows first, so that the two
+// evaluators share them without a lock.
+func newBackground(t *trainer, validation, test *data.Set) *background {
+	for _, s := range []*data.Set{t.train, validation, test} {
+		if s != nil {
+			t.eval.input(s)
+		}
+	}
 	lay := newLayers(t.current())
 	e := newEvaluator(lay, false, t.cfg.Saturation, t.decay)
 	e.shared, e.jobs = true, make(chan *evalPart, measureParts)
