@@ -17,8 +17,8 @@
 #
 # Environment: PYTHON (default /usr/bin/python3, not a pyenv shim first on
 # PATH), REPEAT (default 5: backproof's fast runs, the best one counts),
-# GENERIC=0 to skip the generic path (about 5 s), ONLY=dense for issue 12's
-# dense lines alone (no MNIST, about 15 s), BACKPROOF_MNIST as for
+# GENERIC=0 to skip the generic path (about 5 s), ONLY=dense for the
+# dense-input lines alone (no MNIST, about 15 s), BACKPROOF_MNIST as for
 # backproof itself.
 set -eu
 
@@ -75,7 +75,7 @@ if [ "${ONLY:-}" != dense ]; then
 	peer gradcheck "torch.autograd.gradcheck, slow, 1 thread"
 fi
 
-# Issue 12's check: the same network on a batch of 10 dense N(0,1) inputs
+# The dense check: the same network on a batch of 10 dense N(0,1) inputs
 # (`--data random`, the default), where no example can be skipped for a
 # zero input (MNIST's blank pixels skip about four in five). The ratio
 # asked for is at most 0.002 of gradcheck.
