@@ -227,27 +227,34 @@ func TestNetGradientKinks(t *testing.T) {
 
 // TestNetGradientDestinationAndInput checks that dst is allocated when nil
 // and overwritten otherwise, that the network and batch are left bit for
-// bit, and that concurrency changes nothing: each entry is computed by the
-// same code whichever goroutine takes it.
+// bit (the row convention's are read in place, not copied), and that
+// concurrency changes nothing: each entry is computed by the same code
+// whichever goroutine takes it. The quadratic cost takes unitEntries, the
+// cross-entropy the entry-by-entry path.
 func TestNetGradientDestinationAndInput(t *testing.T) {
-	p := netProblem(t, derive.Column, []int{5, 4, 3}, derive.Sigmoid, derive.CrossEntropy, derive.Sum, 6, 9)
-	θ := bits(p.Net.Params(nil))
-	x, y := bits(p.X.RawMatrix().Data), bits(p.Y.RawMatrix().Data)
-	for _, m := range Methods {
-		want := NetGradient(nil, p.Net, p.X, p.Y, &Settings{Method: m})
-		require.Len(t, want, p.Net.NumParams())
-		dst := make([]float64, len(want))
-		for i := range dst {
-			dst[i] = math.NaN()
+	for _, conv := range []derive.Convention{derive.Column, derive.Row} {
+		for _, cost := range []derive.Cost{derive.CrossEntropy, derive.Quadratic} {
+			p := netProblem(t, conv, []int{5, 4, 3}, derive.Sigmoid, cost, derive.Sum, 6, 9)
+			θ := bits(p.Net.Params(nil))
+			x, y := bits(p.X.RawMatrix().Data), bits(p.Y.RawMatrix().Data)
+			for _, m := range Methods {
+				want := NetGradient(nil, p.Net, p.X, p.Y, &Settings{Method: m})
+				require.Len(t, want, p.Net.NumParams())
+				dst := make([]float64, len(want))
+				for i := range dst {
+					dst[i] = math.NaN()
+				}
+				got := NetGradient(dst, p.Net, p.X, p.Y, &Settings{Method: m, Concurrent: true})
+				require.Same(t, &dst[0], &got[0], "dst is returned")
+				assert.Equal(t, bits(want), bits(dst), "%v %v %v: concurrent = serial, NaNs overwritten", conv, cost, m)
+				assert.Equal(t, θ, bits(p.Net.Params(nil)), "%v %v %v: parameters unchanged", conv, cost, m)
+				assert.Equal(t, x, bits(p.X.RawMatrix().Data), "X unchanged")
+				assert.Equal(t, y, bits(p.Y.RawMatrix().Data), "Y unchanged")
+			}
+			assert.Panics(t, func() { NetGradient(make([]float64, 3), p.Net, p.X, p.Y, nil) })
 		}
-		got := NetGradient(dst, p.Net, p.X, p.Y, &Settings{Method: m, Concurrent: true})
-		require.Same(t, &dst[0], &got[0], "dst is returned")
-		assert.Equal(t, bits(want), bits(dst), "%v: concurrent = serial, NaNs overwritten", m)
-		assert.Equal(t, θ, bits(p.Net.Params(nil)), "parameters unchanged")
-		assert.Equal(t, x, bits(p.X.RawMatrix().Data), "X unchanged")
-		assert.Equal(t, y, bits(p.Y.RawMatrix().Data), "Y unchanged")
 	}
-	assert.Panics(t, func() { NetGradient(make([]float64, 3), p.Net, p.X, p.Y, nil) })
+	p := netProblem(t, derive.Column, []int{5, 4, 3}, derive.Sigmoid, derive.CrossEntropy, derive.Sum, 6, 9)
 	assert.Panics(t, func() { NetGradient(nil, p.Net, mat.NewDense(6, 5, nil), p.Y, nil) })
 }
 
