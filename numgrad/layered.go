@@ -45,6 +45,12 @@ import (
 // arithmetic (derive.Activation.ComplexF, derive.Cost.ComplexValue) from
 // the same cache, and returns Im C / h.
 //
+// When the output layer is a sigmoid and the cost a sum of squares, the
+// last hidden layer's entries (most of a network's) are taken a hidden
+// unit at a time, with every point of the unit's entries at once and the
+// innermost loops vectorized (unitEntries, movedSquares): the same
+// stencils and points, the same sums, in a fraction of the time.
+//
 // With s.Concurrent the entries are shared among runtime.GOMAXPROCS(0)
 // goroutines, each with its own scratch buffers; nothing is allocated per
 // entry. dst is allocated when nil and returned; n, X and Y are not
