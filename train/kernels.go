@@ -128,7 +128,29 @@ func gatherGo(dst, w []float64, stride int, rows []int32, coef []float64) {
 	for ; k+8 <= len(dst); k += 8 {
 		d := dst[k : k+8]
 		s0, s1, s2, s3, s4, s5, s6, s7 := d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]
-		for p, r := range rows {
+		p := 0
+		for ; p+2 <= len(rows); p += 2 {
+			c, e := coef[p], coef[p+1]
+			x, y := (*[8]float64)(w[int(rows[p])*stride+k:]), (*[8]float64)(w[int(rows[p+1])*stride+k:])
+			s0 += c * x[0]
+			s1 += c * x[1]
+			s2 += c * x[2]
+			s3 += c * x[3]
+			s4 += c * x[4]
+			s5 += c * x[5]
+			s6 += c * x[6]
+			s7 += c * x[7]
+			s0 += e * y[0]
+			s1 += e * y[1]
+			s2 += e * y[2]
+			s3 += e * y[3]
+			s4 += e * y[4]
+			s5 += e * y[5]
+			s6 += e * y[6]
+			s7 += e * y[7]
+		}
+		for ; p < len(rows); p++ {
+			r := rows[p]
 			c, row := coef[p], w[int(r)*stride+k:][:8]
 			s0 += c * row[0]
 			s1 += c * row[1]
@@ -150,12 +172,19 @@ func gatherGo(dst, w []float64, stride int, rows []int32, coef []float64) {
 	}
 }
 
-// scatterGo is scatter in Go, four columns a turn of the loop.
+// scatterGo is scatter in Go: 32 columns a turn through array pointers
+// (one bounds check a row, none a column), then four at a time.
 func scatterGo(w []float64, stride int, rows []int32, coef, v []float64) {
 	n := len(v)
 	for p, r := range rows {
 		c, row := coef[p], w[int(r)*stride:][:n]
 		k := 0
+		for ; k+32 <= n; k += 32 {
+			x, y := (*[32]float64)(row[k:]), (*[32]float64)(v[k:])
+			for i := range x {
+				x[i] += c * y[i]
+			}
+		}
 		for ; k+4 <= n; k += 4 {
 			x, y := row[k:k+4], v[k:k+4]
 			x[0] += c * y[0]

@@ -5,6 +5,7 @@ package train
 import (
 	"math"
 	"math/rand/v2"
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -61,5 +62,13 @@ func TestSigmoidAVX512(t *testing.T) {
 		for _, v := range b[n:] {
 			require.Equal(t, 99.0, v, "length %d: nothing written past the end", n)
 		}
+	}
+}
+
+// BACKPROOF_AVX2=1 runs the tests and benchmarks with the AVX2 kernels on
+// a machine with AVX-512, to compare the two (docs/training-speed.md).
+func init() {
+	if os.Getenv("BACKPROOF_AVX2") == "1" {
+		use512 = false
 	}
 }
