@@ -140,7 +140,7 @@ func confirm(r *Report, set Settings, compareAt func(m numgrad.Method, h, tol fl
 	c := &Confirmation{}
 	trial := func(m numgrad.Method, h, tol float64) *Trial {
 		cmp := compareAt(m, h, tol)
-		cmp.Entries = nil // the summary and the worst entries tell the trial; a trial per step of every entry would not fit a big network
+		cmp.Forget() // the summary and the worst entries tell the trial; a trial per step of every entry would not fit a big network
 		return &Trial{Method: m, Step: h, Comparison: cmp}
 	}
 	// The ladder uses the same method, or central differences when the

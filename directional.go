@@ -56,7 +56,7 @@ func checkDirectional(p *problem.Problem, set Settings, start time.Time) *Report
 			&compare.Settings{Floor: floor, Tol: tol, Worst: set.Worst})
 	}
 	r.Comparison = compareAt(set.Method, set.Step, set.Tol)
-	r.Directional.Directions = r.Comparison.Entries
+	r.Directional.Directions = r.Comparison.Entries()
 	if !r.Comparison.Pass {
 		r.Confirmation, r.Outcome = confirm(r, set, compareAt)
 	}

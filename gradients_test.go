@@ -64,7 +64,7 @@ func TestGradients(t *testing.T) {
 							// relative error of the well-scaled ones shows how close
 							// the rest are.
 							var scaled float64
-							for _, e := range c.Entries {
+							for _, e := range c.Entries() {
 								if !e.Kink && math.Abs(e.Numeric) >= 1e-3 {
 									scaled = max(scaled, e.RelErr)
 								}

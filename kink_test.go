@@ -21,7 +21,7 @@ func TestReluKink(t *testing.T) {
 	require.NoError(t, err)
 	r, err := Check(p, nil)
 	require.NoError(t, err)
-	e := r.Comparison.Entries[0]
+	e := r.Comparison.Entries()[0]
 	require.Equal(t, "W1[0,0]", e.Param.String())
 	// By hand: z = 1e-7, a = z, output 2a + 0.1, C = ½(2a + 0.1 − 1)²,
 	// ∂C/∂W1[0,0] = (2a − 0.9)·2·x₀ for z > 0.
@@ -31,7 +31,7 @@ func TestReluKink(t *testing.T) {
 	assert.True(t, r.Pass())
 	// b1[0] moves the same pre-activation across zero; nothing else does.
 	assert.Equal(t, 2, r.Comparison.Kinks)
-	assert.True(t, r.Comparison.Entries[2].Kink, r.Comparison.Entries[2].Param.String())
+	assert.True(t, r.Comparison.Entries()[2].Kink, r.Comparison.Entries()[2].Param.String())
 
 	// Without kink detection the same numbers fail.
 	plain := compare.Gradients(r.Analytic, r.Numeric, p.Net.ParamAt, nil, nil)

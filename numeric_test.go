@@ -61,7 +61,7 @@ func TestCheckFastMatchesGeneric(t *testing.T) {
 					tol := fastVsGeneric(m, fast.Step, fast.Value, gmax)
 					for i := range fast.Numeric {
 						assert.InDelta(t, generic.Numeric[i], fast.Numeric[i], tol, "entry %v", p.Net.ParamAt(i))
-						assert.Equal(t, generic.Comparison.Entries[i].Kink, fast.Comparison.Entries[i].Kink, "kink at %v", p.Net.ParamAt(i))
+						assert.Equal(t, generic.Comparison.Entries()[i].Kink, fast.Comparison.Entries()[i].Kink, "kink at %v", p.Net.ParamAt(i))
 					}
 					if step != 0 {
 						assert.Positive(t, fast.Comparison.Kinks, "the step crosses kinks")
@@ -91,10 +91,10 @@ func TestCheckComplexStep(t *testing.T) {
 					assert.True(t, c.Pass, "%v %v %v %v: max rel error %.3g", conv, act, cost, red, c.MaxRel)
 					assert.LessOrEqual(t, c.MaxRel, 1e-13, "%v %v %v %v", conv, act, cost, red)
 					var top float64
-					for _, e := range c.Entries {
+					for _, e := range c.Entries() {
 						top = math.Max(top, math.Abs(e.Analytic))
 					}
-					for _, e := range c.Entries {
+					for _, e := range c.Entries() {
 						if math.Abs(e.Analytic) >= 1e-3*top {
 							worst = math.Max(worst, e.RelErr)
 						}

@@ -328,7 +328,7 @@ func (r *Report) writeVerdict(w io.Writer) {
 	}
 	if c.Unresolved > 0 {
 		fmt.Fprintf(w, "%d of the %d %s are judged; %d are smaller than %.2g and agree within the noise floor, which is all the numerical method can say of them.\n",
-			c.Resolved, len(c.Entries), what, c.Unresolved, c.Settings.Floor/c.Settings.Tol)
+			c.Resolved, c.Len(), what, c.Unresolved, c.Settings.Floor/c.Settings.Tol)
 	}
 	if c.Kinks > 0 && r.Directional != nil {
 		fmt.Fprintf(w, "%d directions straddle a relu kink and are not judged.\n", c.Kinks)

@@ -60,7 +60,7 @@ func TestKinksAreNotFailures(t *testing.T) {
 	r := Gradients(analytic, numeric, label, func(i int) bool { return i == 1 }, nil)
 	assert.True(t, r.Pass)
 	assert.Equal(t, 1, r.Kinks)
-	assert.True(t, r.Entries[1].Kink)
+	assert.True(t, r.Entries()[1].Kink)
 }
 
 func TestNaNFails(t *testing.T) {
@@ -121,4 +121,35 @@ func TestWorstKeepsTheTopK(t *testing.T) {
 		want := float64(n-1-k) / 1000
 		assert.InDelta(t, want/(1+want), e.RelErr, 1e-12)
 	}
+}
+
+// Entries are built when asked for, from the gradients the comparison
+// keeps: each is the two values, |a − n| and |a − n|/max(|a|, |n|)
+// written out here, and the kink only where the stencil crossed one and
+// the error is above the floor. Forget drops them and keeps the summary.
+func TestEntriesOnDemand(t *testing.T) {
+	analytic := []float64{1, -2, 3e-3, 0, 5}
+	numeric := []float64{1, -2.5, 3.1e-3, 0, 4}
+	label := func(i int) derive.Param { return derive.Param{Layer: 1, Name: "W", Row: i} }
+	kinks := []bool{true, true, false, false, false}
+	r := Gradients(analytic, numeric, label, func(i int) bool { return kinks[i] }, &Settings{Floor: 1e-10, Tol: 1e-7, Worst: 2})
+	require.Equal(t, 5, r.Len())
+	entries := r.Entries()
+	require.Len(t, entries, 5)
+	for i, e := range entries {
+		d := math.Abs(analytic[i] - numeric[i])
+		rel := 0.0
+		if d > 0 {
+			rel = d / math.Max(math.Abs(analytic[i]), math.Abs(numeric[i]))
+		}
+		assert.Equal(t, Entry{Param: label(i), Analytic: analytic[i], Numeric: numeric[i], AbsErr: d, RelErr: rel, Kink: kinks[i] && d > 1e-10}, e)
+	}
+	assert.Equal(t, []Entry{entries[4], entries[2]}, r.Worst, "entry 1 is a kink and does not decide: 0.2 then 0.032")
+	assert.Equal(t, 1, r.Kinks)
+	summary := *r
+	r.Forget()
+	assert.Nil(t, r.Entries())
+	assert.Equal(t, 5, r.Len(), "the count stays")
+	assert.Equal(t, summary.Worst, r.Worst)
+	assert.Equal(t, summary.MaxRel, r.MaxRel)
 }

@@ -154,14 +154,15 @@ func RunGradcheck(spec problem.Spec) (*Gradcheck, error) {
 		g := pl.Build(p.Net, t)
 		cmp := compare.Gradients(g, rep.Numeric, p.Net.ParamAt, nil, nil)
 		row := GradcheckRow{Planted: pl, MaxRel: cmp.MaxRel, Floor: cmp.Settings.Floor}
+		entries := cmp.Entries()
 		off := 0
 		for ℓ, l := range p.Net.Layers {
 			r, c := l.W.Dims()
 			re, ae := mat.NewDense(r, c, nil), mat.NewDense(r, c, nil)
 			got := mat.NewDense(r, c, nil)
 			for i := range r * c {
-				re.Set(i/c, i%c, cmp.Entries[off+i].RelErr)
-				ae.Set(i/c, i%c, cmp.Entries[off+i].AbsErr)
+				re.Set(i/c, i%c, entries[off+i].RelErr)
+				ae.Set(i/c, i%c, entries[off+i].AbsErr)
 				got.Set(i/c, i%c, g[off+i])
 			}
 			row.AbsError = append(row.AbsError, ae)

@@ -38,7 +38,7 @@ func LearnerGradcheck(names []string, reps []*backproof.Report) (*Gradcheck, err
 			row.RelError = append(row.RelError, mat.NewDense(rr, cc, nil))
 			row.Diagnosed = append(row.Diagnosed, nil)
 		}
-		for _, e := range vs.Entries {
+		for _, e := range vs.Entries() {
 			if e.Param.Name == "W" {
 				row.RelError[e.Param.Layer-1].Set(e.Param.Row, e.Param.Col, e.RelErr)
 			}
