@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 )
@@ -116,4 +117,34 @@ func TestKernelsCheckRows(t *testing.T) {
 	w := make([]float64, 4*stride)
 	require.NotPanics(t, func() { scatter(w, stride, []int32{3}, []float64{1}, make([]float64, kernelWidth)) })
 	require.NotPanics(t, func() { gather(make([]float64, kernelWidth), w, stride, []int32{3, 3}, []float64{1, 1}) })
+}
+
+// alone's slices start on a 64-byte line, and two of them, allocated one
+// after the other as the parts' buffers are, never come within a line of
+// each other, for every type it is used with and sizes around a line.
+func TestAlone(t *testing.T) {
+	span := func(p unsafe.Pointer, bytes int) (uintptr, uintptr) {
+		a := uintptr(p)
+		return a, a + uintptr(bytes)
+	}
+	apart := func(a0, a1, b0, b1 uintptr, what string) {
+		require.Zero(t, a0%64, "%s starts on a line", what)
+		require.True(t, b0 >= a1+64 || a0 >= b1+64, "%s: a line between two of them", what)
+	}
+	for n := 1; n < 70; n++ {
+		f, g := alone[float64](n), alone[float64](n)
+		require.Len(t, f, n)
+		require.Equal(t, n, cap(f))
+		a0, a1 := span(unsafe.Pointer(&f[0]), 8*n)
+		b0, b1 := span(unsafe.Pointer(&g[0]), 8*n)
+		apart(a0, a1, b0, b1, fmt.Sprint("float64 ", n))
+		i, j := alone[int32](n), alone[int32](n)
+		a0, a1 = span(unsafe.Pointer(&i[0]), 4*n)
+		b0, b1 = span(unsafe.Pointer(&j[0]), 4*n)
+		apart(a0, a1, b0, b1, fmt.Sprint("int32 ", n))
+		p, q := alone[bool](n), alone[bool](n)
+		a0, a1 = span(unsafe.Pointer(&p[0]), n)
+		b0, b1 = span(unsafe.Pointer(&q[0]), n)
+		apart(a0, a1, b0, b1, fmt.Sprint("bool ", n))
+	}
 }

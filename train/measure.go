@@ -67,6 +67,7 @@ type evaluator struct {
 // evalPart is one part of a set and one worker's buffers. Slices are
 // indexed by the layer number ℓ; index 0 is unused.
 type evalPart struct {
+	_        [64]byte // the sums below alone on their cache lines (alone)
 	e        *evaluator
 	set      *data.Set
 	input    *sparseRows
@@ -89,23 +90,25 @@ type evalPart struct {
 	maxZ               []float64
 	outSum, outSq      []float64
 	predicted          []bool
+	_                  [64]byte
 }
 
 func newEvaluator(lay *layers, own bool, saturation, decay float64) *evaluator {
 	e := &evaluator{lay: lay, own: own, saturation: saturation, decay: decay, sparse: map[*data.Set]*sparseRows{}}
 	L := len(lay.sizes) - 1
+	nL := lay.sizes[L]
 	for k := range e.parts {
 		p := &evalPart{e: e, z: make([][]float64, L+1), a: make([][]float64, L+1), d: make([][]float64, L+1),
-			list: make([][]int32, L+1), val: make([][]float64, L+1), count: make([]int, L+1),
-			y: make([]float64, lay.sizes[L]), g: make([]float64, lay.sizes[L]), thr: make([]float64, L+1),
+			list: make([][]int32, L+1), val: make([][]float64, L+1), count: alone[int](L + 1),
+			y: alone[float64](nL), g: alone[float64](nL), thr: make([]float64, L+1),
 			gw: make([][]float64, L+1), gb: make([][]float64, L+1),
-			satCount: make([]int, L+1), satUnits: make([]int, L+1), maxZ: make([]float64, L+1),
-			outSum: make([]float64, lay.sizes[L]), outSq: make([]float64, lay.sizes[L]), predicted: make([]bool, lay.sizes[L])}
+			satCount: alone[int](L + 1), satUnits: alone[int](L + 1), maxZ: alone[float64](L + 1),
+			outSum: alone[float64](nL), outSq: alone[float64](nL), predicted: alone[bool](nL)}
 		for ℓ := 1; ℓ <= L; ℓ++ {
 			wd := lay.width[ℓ]
-			p.z[ℓ], p.a[ℓ], p.d[ℓ] = make([]float64, wd), make([]float64, wd), make([]float64, wd)
+			p.z[ℓ], p.a[ℓ], p.d[ℓ] = alone[float64](wd), alone[float64](wd), alone[float64](wd)
 			if ℓ >= 2 {
-				p.list[ℓ], p.val[ℓ] = make([]int32, lay.sizes[ℓ-1]), make([]float64, lay.sizes[ℓ-1])
+				p.list[ℓ], p.val[ℓ] = alone[int32](lay.sizes[ℓ-1]), alone[float64](lay.sizes[ℓ-1])
 			}
 			p.thr[ℓ] = saturationThreshold(lay.acts[ℓ], saturation)
 		}
@@ -175,7 +178,7 @@ func (e *evaluator) measureSet(net *derive.Net, set *data.Set, withGrad bool, n 
 		p.lo, p.hi = k*n/measureParts, (k+1)*n/measureParts
 		if withGrad && p.gw[1] == nil {
 			for ℓ := 1; ℓ < len(e.lay.sizes); ℓ++ {
-				p.gw[ℓ], p.gb[ℓ] = make([]float64, len(e.lay.w[ℓ])), make([]float64, e.lay.width[ℓ])
+				p.gw[ℓ], p.gb[ℓ] = alone[float64](len(e.lay.w[ℓ])), alone[float64](e.lay.width[ℓ])
 			}
 			p.blk = newGradBlock(e.lay)
 		}

@@ -2,6 +2,8 @@ package train
 
 import (
 	"math"
+	"runtime"
+	"sync"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -20,19 +22,57 @@ type sparseRows struct {
 	maxAbs float64 // the largest |entry|, NaN if any entry is NaN
 }
 
+// newSparseRows lists x's nonzero entries. The rows are cut into a part
+// for each core, counted first so that the lists are allocated once at
+// their exact size, then filled side by side: on this machine's virtual
+// memory, 90 MB written for the first time took 0.3 s on one core, a
+// tenth of the book's 30 epochs.
 func newSparseRows(x *mat.Dense) *sparseRows {
-	r, c := x.Dims()
-	guess := r*c/4 + 1 // room for 25% nonzeros; append grows it if need be
-	s := &sparseRows{start: make([]int, 1, r+1), col: make([]int32, 0, guess), val: make([]float64, 0, guess)}
+	r, _ := x.Dims()
+	s := &sparseRows{start: make([]int, r+1)}
+	parts := max(1, min(runtime.GOMAXPROCS(0), r/1024))
+	side := func(f func(lo, hi, part int)) {
+		var wg sync.WaitGroup
+		for k := range parts {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				f(k*r/parts, (k+1)*r/parts, k)
+			}()
+		}
+		wg.Wait()
+	}
+	side(func(lo, hi, _ int) {
+		for i := lo; i < hi; i++ {
+			n := 0
+			for _, v := range x.RawRowView(i) {
+				n += b2i(v != 0)
+			}
+			s.start[i+1] = n
+		}
+	})
 	for i := range r {
-		for j, v := range x.RawRowView(i) {
-			if v != 0 {
-				s.col = append(s.col, int32(j))
-				s.val = append(s.val, v)
-				s.maxAbs = maxAbsNaN(s.maxAbs, v)
+		s.start[i+1] += s.start[i]
+	}
+	s.col, s.val = make([]int32, s.start[r]), make([]float64, s.start[r])
+	maxAbs := make([]float64, parts)
+	side(func(lo, hi, part int) {
+		m := 0.0
+		for i := lo; i < hi; i++ {
+			col, val := s.col[s.start[i]:s.start[i+1]], s.val[s.start[i]:s.start[i+1]]
+			c := 0
+			for j, v := range x.RawRowView(i) {
+				if v != 0 {
+					col[c], val[c] = int32(j), v
+					c++
+					m = maxAbsNaN(m, v)
+				}
 			}
 		}
-		s.start = append(s.start, len(s.col))
+		maxAbs[part] = m
+	})
+	for _, m := range maxAbs {
+		s.maxAbs = maxAbsNaN(s.maxAbs, m)
 	}
 	return s
 }

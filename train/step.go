@@ -89,10 +89,10 @@ func newLayers(net *derive.Net) *layers {
 	for ℓ := 1; ℓ <= L; ℓ++ {
 		l.width[ℓ] = (sizes[ℓ] + kernelWidth - 1) / kernelWidth * kernelWidth
 		l.acts[ℓ] = net.Layers[ℓ-1].Act
-		l.w[ℓ] = make([]float64, sizes[ℓ-1]*l.width[ℓ])
-		l.b[ℓ] = make([]float64, l.width[ℓ])
+		l.w[ℓ] = alone[float64](sizes[ℓ-1] * l.width[ℓ])
+		l.b[ℓ] = alone[float64](l.width[ℓ])
 		if ℓ >= 2 {
-			l.wt[ℓ] = make([]float64, sizes[ℓ]*l.width[ℓ-1])
+			l.wt[ℓ] = alone[float64](sizes[ℓ] * l.width[ℓ-1])
 		}
 		if sizes[ℓ] > len(l.units) {
 			l.units = make([]int32, sizes[ℓ])
@@ -110,15 +110,15 @@ func newLayers(net *derive.Net) *layers {
 func newFastNet(net *derive.Net, set *data.Set, m int) *fastNet {
 	sizes := net.Sizes()
 	L := len(sizes) - 1
-	f := &fastNet{layers: *newLayers(net), wmax: make([]float64, L+1), input: newSparseRows(set.X), labels: set.Labels,
-		list: make([][]int32, L+1), val: make([][]float64, L+1), amax: make([]float64, L+1), db: make([][]float64, L+1)}
+	f := &fastNet{layers: *newLayers(net), wmax: alone[float64](L + 1), input: newSparseRows(set.X), labels: set.Labels,
+		list: make([][]int32, L+1), val: make([][]float64, L+1), amax: alone[float64](L + 1), db: make([][]float64, L+1)}
 	maxWidth := 0
 	for ℓ := 1; ℓ <= L; ℓ++ {
-		f.db[ℓ] = make([]float64, f.width[ℓ])
+		f.db[ℓ] = alone[float64](f.width[ℓ])
 		maxWidth = max(maxWidth, f.width[ℓ])
 		f.wmax[ℓ], _ = scan(f.w[ℓ])
 	}
-	f.y, f.g, f.v = make([]float64, sizes[L]), make([]float64, sizes[L]), make([]float64, maxWidth)
+	f.y, f.g, f.v = alone[float64](sizes[L]), alone[float64](sizes[L]), alone[float64](maxWidth)
 	f.grow(m)
 	return f
 }
@@ -131,10 +131,10 @@ func (f *fastNet) grow(m int) {
 	L := len(f.sizes) - 1
 	f.z, f.a, f.d, f.count = make([][]float64, L+1), make([][]float64, L+1), make([][]float64, L+1), make([][]int, L+1)
 	for ℓ := 1; ℓ <= L; ℓ++ {
-		f.z[ℓ], f.a[ℓ], f.d[ℓ] = make([]float64, m*f.width[ℓ]), make([]float64, m*f.width[ℓ]), make([]float64, m*f.width[ℓ])
-		f.count[ℓ] = make([]int, m)
+		f.z[ℓ], f.a[ℓ], f.d[ℓ] = alone[float64](m*f.width[ℓ]), alone[float64](m*f.width[ℓ]), alone[float64](m*f.width[ℓ])
+		f.count[ℓ] = alone[int](m)
 		if ℓ >= 2 {
-			f.list[ℓ], f.val[ℓ] = make([]int32, m*f.sizes[ℓ-1]), make([]float64, m*f.sizes[ℓ-1])
+			f.list[ℓ], f.val[ℓ] = alone[int32](m*f.sizes[ℓ-1]), alone[float64](m*f.sizes[ℓ-1])
 		}
 	}
 }
