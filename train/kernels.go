@@ -181,8 +181,16 @@ func scatterGo(w []float64, stride int, rows []int32, coef, v []float64) {
 		k := 0
 		for ; k+32 <= n; k += 32 {
 			x, y := (*[32]float64)(row[k:]), (*[32]float64)(v[k:])
-			for i := range x {
-				x[i] += c * y[i]
+			for i := 0; i < 32; i += 8 {
+				x, y := (*[8]float64)(x[i:]), (*[8]float64)(y[i:])
+				x[0] += c * y[0]
+				x[1] += c * y[1]
+				x[2] += c * y[2]
+				x[3] += c * y[3]
+				x[4] += c * y[4]
+				x[5] += c * y[5]
+				x[6] += c * y[6]
+				x[7] += c * y[7]
 			}
 		}
 		for ; k+4 <= n; k += 4 {
