@@ -54,8 +54,8 @@ a fixed set of experiments and writes into --out:
   saddle-escape.png         a run that sits on a saddle and leaves it
 
 By default the report is quick: 4 epochs on the first 10,000 training images,
-about a minute on two cores. --full reproduces chapter 1: 30 epochs on all
-50,000 (several minutes). --epochs and --train-size change either. A progress
+about 10 seconds on two cores. --full reproduces chapter 1: 30 epochs on all
+50,000 (a minute or two). --epochs and --train-size change either. A progress
 bar is drawn on stderr when it is a terminal.
 
 Exit status: 0 written; 2 bad flags, MNIST not found, or --out not writable;
