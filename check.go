@@ -100,6 +100,9 @@ type Report struct {
 	// nil and Comparison compares the directional derivatives, one entry
 	// per direction.
 	Directional *Directional
+	// StepNote says why Step is not the method's default, when backproof
+	// chose it (a directional check without a given step).
+	StepNote string
 	// Outcome is the conclusion: Comparison's when it agrees, else the
 	// Confirmation's.
 	Outcome Outcome
@@ -195,7 +198,8 @@ func Check(p *problem.Problem, s *Settings) (*Report, error) {
 	if err := set.Validate(); err != nil {
 		return nil, err
 	}
-	if set.Step == 0 {
+	autoStep := set.Step == 0
+	if autoStep {
 		set.Step = set.Method.DefaultStep()
 	}
 	if set.Tol == 0 {
@@ -205,7 +209,7 @@ func Check(p *problem.Problem, s *Settings) (*Report, error) {
 		return nil, &ErrNonFinite{Cost: c}
 	}
 	if set.Directions > 0 {
-		return checkDirectional(p, set, start), nil
+		return checkDirectional(p, set, autoStep, start), nil
 	}
 	trace := p.Net.Backprop(p.X, p.Y)
 	r := &Report{Problem: p, Trace: trace, Value: trace.Cost, Method: set.Method, Step: set.Step,

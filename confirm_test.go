@@ -3,6 +3,7 @@ package backproof
 import (
 	"errors"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/backproof/backproof/compare"
@@ -144,4 +145,44 @@ func TestDirectionalStepTooLarge(t *testing.T) {
 	assert.Equal(t, StepTooLarge, r.Confirmation.Cause)
 	assert.Equal(t, Agree, r.Outcome)
 	assert.Len(t, r.Directional.Directions, 6, "the report keeps the directions at the chosen step")
+}
+
+// A directional check without a given step raises it for large networks,
+// where a random unit direction sees ∇C shrunk by about √(2/(πP)): the
+// book's [784, 30, 10] on dense inputs passes at once, with no confirmation
+// ladder, at a step above the default and says why; the 4-3-2 net keeps
+// the default, and so does a given step. The step's arithmetic by hand:
+// ‖∇C‖ = 1, C = 1, a million parameters: the typical derivative is
+// √(2/π)/1000 = 7.98e-4; the default's floor/tol is 10ε/6e-6/1e-7 = 3.7e-3,
+// tenfold it is 3.7e-4, so h = 6e-5 (twice 3.7e-4 is under 7.98e-4).
+func TestDirectionalStepChosen(t *testing.T) {
+	book, err := problem.Random(problem.Spec{Convention: derive.Row, Sizes: []int{784, 30, 10}, Batch: 10,
+		Acts: []derive.Activation{derive.Sigmoid}, Cost: derive.Quadratic, Reduction: derive.Mean, Init: derive.Normal, Seed: 1})
+	require.NoError(t, err)
+	r, err := Check(book, &Settings{Directions: 8, Seed: 1})
+	require.NoError(t, err)
+	assert.Greater(t, r.Step, numgrad.Central.DefaultStep())
+	assert.LessOrEqual(t, r.Step, 100*numgrad.Central.DefaultStep())
+	assert.Nil(t, r.Confirmation, "no ladder needed")
+	assert.True(t, r.Comparison.Pass)
+	assert.Contains(t, r.StepNote, "not the default 6e-06")
+	var text strings.Builder
+	r.WriteText(&text)
+	assert.Contains(t, text.String(), "The step: h = ")
+
+	small, err := Check(smallProblem(t), &Settings{Directions: 8, Seed: 1})
+	require.NoError(t, err)
+	assert.Equal(t, numgrad.Central.DefaultStep(), small.Step)
+	assert.Empty(t, small.StepNote)
+
+	given, err := Check(book, &Settings{Directions: 8, Seed: 1, Step: 6e-6})
+	require.NoError(t, err)
+	assert.Equal(t, 6e-6, given.Step)
+	assert.Empty(t, given.StepNote)
+
+	h, note := directionalStep(numgrad.Central, 1, 1, 1_000_000, 1e-7)
+	assert.Equal(t, 6e-5, h)
+	assert.Contains(t, note, "= 0.0008")
+	h, _ = directionalStep(numgrad.FivePoint, 1, 1, 1_000_000, 1e-9)
+	assert.Equal(t, numgrad.FivePoint.DefaultStep(), h, "other methods keep their steps")
 }

@@ -399,6 +399,9 @@ func (r *Report) writeDirectional(w io.Writer) {
 	fmt.Fprintf(w, "directional check: %d random unit directions v (seed %d) over all %d parameters;\n",
 		len(d.Directions), d.Seed, len(r.Analytic))
 	fmt.Fprintf(w, "  vᵀ∇C from backpropagation against %s along v.\n", what)
+	if r.StepNote != "" {
+		fmt.Fprintf(w, "  The step: %s.\n", r.StepNote)
+	}
 	fmt.Fprintf(w, "  Differences under %.2g agree (the noise floor). It shows whether ∇C is right, not which entry is wrong.\n\n", c.Settings.Floor)
 	fmt.Fprintf(w, "%-4s %-22s %-22s %-11s %s\n", "v", "analytic vᵀ∇C", "numeric ∂C/∂v", "abs err", "rel err")
 	for k, e := range d.Directions {
