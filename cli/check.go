@@ -185,7 +185,7 @@ error (a bug: please report it).`,
 	fs.BoolVar(&generic, "generic", false, "recompute the whole network at every point (the generic path) instead of the layer-aware fast path")
 	fs.IntVar(&directions, "directions", 8, "with --method directional: how many random directions (seeded by --seed)")
 	fs.StringVar(&stepPlot, "step-plot", "", "also draw every method's error against the step h to this PNG file")
-	X
+	fs.Float64Var(&step, "step", 0, "finite-difference step h (0: the method's default, 6e-6 for central; a central directional check of a large network raises it up to 6e-4 and says why)")
 	fs.Float64Var(&tol, "tol", 0, "largest relative error that passes (0: the method's default, 1e-7 for central)")
 	fs.IntVar(&worst, "worst", 5, "how many of the worst entries to show")
 	fs.StringVar(&dataName, "data", "random", "inputs of a random problem: random (N(0,1)) or mnist (the first --batch training images and their one-hot labels)")
