@@ -30,8 +30,6 @@ repeat=${REPEAT:-5}
 # tell" (exit status 1: its JSON is still written); stop on anything else.
 checked() { "$@" || [ $? -eq 1 ]; }
 
-# best SECONDS...: the smallest.
-best() { printf '%s\n' "$@" | sort -g | head -n 1; }
 
 if [ "${ONLY:-}" != dense ]; then
 	problem="--net 784,30,10 --batch 10 --data mnist --init normal"
