@@ -29,7 +29,8 @@ type trainer struct {
 	stale bool
 	pe    *perExample
 	// behind measures epoch k on a copy of its parameters while epoch
-	// k+1 trains (see Run); nil when it cannot help.
+	// k+1 trains (see Run); nil without training, or when the next
+	// epoch waits for the measuring (GradTol).
 	behind *background
 }
 
@@ -313,10 +314,10 @@ func (t *trainer) measureEpoch(e *evaluator, epoch int, validation, test *data.S
 }
 
 // background measures an epoch on its own copy of the parameters, on a
-// goroutine of its own, while the next epoch trains: on two cores the
-// measuring then mostly costs no time at all, where before it came after
-// the training. Its numbers are the same: the copy is exact, and the sums
-// are added in the same fixed order (measure.go).
+// goroutine of its own, while the next epoch trains: on two cores most of
+// the measuring then overlaps the training, where before it came after
+// it (docs/training-speed.md). Its numbers are the same: the copy is
+// exact, and the sums are added in the same fixed order (measure.go).
 type background struct {
 	eval   *evaluator
 	result chan measured
