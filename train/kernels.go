@@ -10,17 +10,19 @@ import "fmt"
 //	scatter:  w[rows[p]·stride + k] += coef[p] · v[k]  for every p (W += aᵀv, a sparse)
 //
 // for k < len(dst) (len(v)). The sum in gather runs in the order of the
-// list. With the list of an example's nonzero inputs and their values,
+// list (with AVX-512, the list's even and odd entries in two sums added at
+// the end). With the list of an example's nonzero inputs and their values,
 // gather is the example's row of X·W and scatter adds its part of the
 // weight gradient (X)ᵀδ to W: rows of W whose input is zero are neither
 // read nor written.
 //
 // On amd64 with AVX2 and FMA the loops are written in assembly
 // (kernels_amd64.s), 32 columns at a time: the 32 entries of dst (gather)
-// or v (scatter) stay in eight 4-wide registers while the loop runs down
-// the list, and every multiply-add is one fused instruction (rounded once:
-// the result may differ from the Go loops below in the last bit). Every
-// other machine runs the Go loops, which are the definition.
+// or v (scatter) stay in eight 4-wide registers (four 8-wide ones with
+// AVX-512) while the loop runs down the list, and every multiply-add is
+// one fused instruction (rounded once: the result may differ from the Go
+// loops below in the last bit). Every other machine runs the Go loops,
+// which are the definition.
 
 // kernelWidth is the number of columns the assembly handles at a time.
 // Widths passed to gather and scatter are multiples of it (the fast path
