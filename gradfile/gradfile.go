@@ -72,6 +72,59 @@ func limit(p *problem.Problem, ℓ int) int {
 	return 4 * (r*c + p.Batch()*len(p.Net.Layers[ℓ-1].B) + 1)
 }
 
+// maxHeader is the largest .npy header read, numpy's own default limit
+// (max_header_size, numpy 1.24 on): a header is one short line of a
+// Python dict, and a version 2 header's 4-byte length would otherwise be
+// allocated, up to 4 GB, before anything else is checked.
+const maxHeader = 10000
+
+// npyHeader reads the .npy preamble and header from r and returns them,
+// checked: the magic string, version 1 or 2, a header of at most
+// maxHeader bytes ending in a newline, holding numpy's dict with its keys
+// in numpy's order, {'descr': …, 'fortran_order': …, 'shape': (…), }.
+func npyHeader(r io.Reader) ([]byte, error) {
+	pre := make([]byte, 8, 12)
+	if _, err := io.ReadFull(r, pre); err != nil {
+		return nil, errors.New("shorter than an .npy header")
+	}
+	if string(pre[:6]) != "\x93NUMPY" {
+		return nil, errors.New(`it does not start with "\x93NUMPY", as np.save writes`)
+	}
+	var n int
+	switch pre[6] {
+	case 1:
+		pre = pre[:10]
+		if _, err := io.ReadFull(r, pre[8:]); err != nil {
+			return nil, errors.New("shorter than an .npy header")
+		}
+		n = int(pre[8]) | int(pre[9])<<8
+	case 2:
+		pre = pre[:12]
+		if _, err := io.ReadFull(r, pre[8:]); err != nil {
+			return nil, errors.New("shorter than an .npy header")
+		}
+		n = int(pre[8]) | int(pre[9])<<8 | int(pre[10])<<16 | int(pre[11])<<24
+	default:
+		return nil, fmt.Errorf(".npy format version %d.%d; np.save writes 1.0 (2.0 for huge headers)", pre[6], pre[7])
+	}
+	if n > maxHeader {
+		return nil, fmt.Errorf("a header of %d bytes; numpy's own reader stops at %d", n, maxHeader)
+	}
+	header := make([]byte, n)
+	if _, err := io.ReadFull(r, header); err != nil {
+		return nil, fmt.Errorf("the header is cut short (%d bytes announced)", n)
+	}
+	text := string(header)
+	descr, order, shape := strings.Index(text, "'descr': "), strings.Index(text, "'fortran_order': "), strings.Index(text, "'shape': ")
+	end := strings.LastIndexByte(text, '}')
+	if !strings.HasSuffix(text, "\n") || !strings.HasPrefix(text, "{") || descr < 0 || order < 0 || shape < 0 ||
+		!(descr < order && order < shape && shape < end) ||
+		descr+len("'descr': ") > order-2 || order+len("'fortran_order': ") > shape-2 || shape+len("'shape': ") > end-2 {
+		return nil, errors.New(`its header is not numpy's {'descr': …, 'fortran_order': …, 'shape': (…), } on one line`)
+	}
+	return append(pre, header...), nil
+}
+
 // array is one array as read: its numbers, row by row, and its shape
 // (one number for a numpy vector).
 type array struct {
@@ -81,8 +134,20 @@ type array struct {
 }
 
 // readNPY reads one .npy stream, checking its header before reading.
-func readNPY(r io.Reader, where string, max int) (*array, error) {
-	rd, err := npy.NewReader(r)
+func readNPY(r io.Reader, where string, max int) (a *array, err error) {
+	header, err := npyHeader(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: not a numpy array: %v", where, err)
+	}
+	// npyio slices the header by the positions of its keys without
+	// checking them; npyHeader has, and a header it still cannot read is
+	// the file's fault, not a crash.
+	defer func() {
+		if p := recover(); p != nil {
+			a, err = nil, fmt.Errorf("%s: not a numpy array: a header npyio cannot read (%v)", where, p)
+		}
+	}()
+	rd, err := npy.NewReader(io.MultiReader(bytes.NewReader(header), r))
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a numpy array: %v", where, err)
 	}
@@ -101,7 +166,7 @@ func readNPY(r io.Reader, where string, max int) (*array, error) {
 	if n > max {
 		return nil, fmt.Errorf("%s: shape %v is far larger than any gradient array of this network (at most %d entries are read)", where, h.Shape, max)
 	}
-	a := &array{shape: append([]int(nil), h.Shape...)}
+	a = &array{shape: append([]int(nil), h.Shape...)}
 	switch strings.Trim(h.Type, "'\"<>|=") {
 	case "f8":
 		if err := rd.Read(&a.data); err != nil {
@@ -156,6 +221,8 @@ func assemble(p *problem.Problem, file string, get func(name string) (*array, er
 			switch {
 			case name == db && len(a.shape) <= 1:
 				g.DB[ℓ-1] = a.data
+			case name == db && (a.shape[0] == 0 || a.shape[1] == 0):
+				return nil, fmt.Errorf("%s: %s is empty (shape %v)", file, name, a.shape)
 			case name == db:
 				g.DBMatrix[ℓ-1] = mat.NewDense(a.shape[0], a.shape[1], a.data)
 			case len(a.shape) == 2 && a.shape[0] > 0 && a.shape[1] > 0:

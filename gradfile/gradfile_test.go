@@ -109,6 +109,7 @@ func TestBadGradientFiles(t *testing.T) {
 		{"json layer count", write("one.json", `{"layers": [{"dW": [[1]], "db": [1]}]}`), "1 layers for a network of 2"},
 		{"json ragged", write("ragged.json", `{"layers": [{"dW": [[1,2],[3]], "db": [1]}, {"dW": [[1]], "db": [1]}]}`), "layers[0].dW: row 1 has 1 numbers"},
 		{"json missing db", write("nodb.json", `{"layers": [{"dW": [[1]], "db": [1]}, {"dW": [[1]]}]}`), "no array db2"},
+		{"json empty db matrix", write("emptydb.json", `{"layers": [{"dW": [[1]], "db": [[]]}, {"dW": [[1]], "db": [1]}]}`), "db1 is empty (shape [1 0])"},
 		{"npz missing array", filepath.Join("testdata", "column-right.npz"), ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -203,4 +204,40 @@ func TestFlatMatrix(t *testing.T) {
 	assert.False(t, lp.ShapeOK)
 	assert.Contains(t, lp.Message, "flat vector of 6 numbers")
 	assert.Contains(t, lp.Message, "its numbers are right")
+}
+
+// TestBadNPYHeaders: .npy headers np.save never writes are refused with
+// what is wrong, before npyio reads them (it slices a header by its keys
+// without checking, and allocates whatever length a version 2 header
+// announces): no newline, a 4 GB header, keys out of numpy's order, a cut
+// header, another magic string, an unknown version. FuzzLoad found the
+// first.
+func TestBadNPYHeaders(t *testing.T) {
+	p, err := problem.Load(filepath.Join("testdata", "row-problem.json"))
+	require.NoError(t, err)
+	v1 := func(header string) []byte {
+		return append([]byte{0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, byte(len(header)), byte(len(header) >> 8)}, header...)
+	}
+	good := "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }"
+	for _, tc := range []struct {
+		name string
+		raw  []byte
+		want string
+	}{
+		{"no newline", v1(good + "   "), "not numpy's {'descr'"},
+		{"4 GB header", []byte{0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0, 0x00, 0x28, 0x6b, 0xee}, "a header of 4000000000 bytes; numpy's own reader stops at 10000"},
+		{"keys out of order", v1("{'shape': (3, 4), 'descr': '<f8', 'fortran_order': False, }\n"), "not numpy's {'descr'"},
+		{"cut short", v1(good + "\n")[:30], "cut short"},
+		{"another magic", append([]byte("NUMPY!"), v1(good + "\n")[6:]...), `does not start with "\x93NUMPY"`},
+		{"version 5", append(append([]byte{0x93, 'N', 'U', 'M', 'P', 'Y', 5, 0}), good...), ".npy format version 5.0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "dW1.npy"), tc.raw, 0o644))
+			_, err := Load(dir, p)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "dW1")
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
 }
