@@ -229,7 +229,7 @@ func TestBadNPYHeaders(t *testing.T) {
 		{"keys out of order", v1("{'shape': (3, 4), 'descr': '<f8', 'fortran_order': False, }\n"), "not numpy's {'descr'"},
 		{"cut short", v1(good + "\n")[:30], "cut short"},
 		{"another magic", append([]byte("NUMPY!"), v1(good + "\n")[6:]...), `does not start with "\x93NUMPY"`},
-		{"version 5", append(append([]byte{0x93, 'N', 'U', 'M', 'P', 'Y', 5, 0}), good...), ".npy format version 5.0"},
+		{"version 5", append([]byte{0x93, 'N', 'U', 'M', 'P', 'Y', 5, 0}, good...), ".npy format version 5.0"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
