@@ -319,15 +319,7 @@ func straddles(p *problem.Problem, θ, v []float64, m numgrad.Method, h float64)
 		floats.AddScaled(x, t, v)
 		n := p.Net.In(p.Net.Convention)
 		n.SetParams(x)
-		Z, _ := n.Forward(p.X)
-		var signs []bool
-		for ℓ, l := range n.Layers {
-			if l.Act.Kinked() {
-				for _, z := range Z[ℓ+1].RawMatrix().Data {
-					signs = append(signs, z > 0)
-				}
-			}
-		}
+		signs := n.KinkSigns(p.X)
 		if k == 0 {
 			first = signs
 			continue

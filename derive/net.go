@@ -234,6 +234,23 @@ func appendDense(dst []float64, m *mat.Dense) []float64 {
 	return dst
 }
 
+// KinkSigns runs the forward pass on X and lists, layer after layer, whether
+// each pre-activation of a kinked layer (relu, leaky-relu) is positive: a
+// finite difference whose points give two different lists straddles a
+// kink, and its slope is an average of two one-sided ones.
+func (n *Net) KinkSigns(X *mat.Dense) []bool {
+	Z, _ := n.Forward(X)
+	var signs []bool
+	for ℓ, l := range n.Layers {
+		if l.Act.Kinked() {
+			for _, z := range Z[ℓ+1].RawMatrix().Data {
+				signs = append(signs, z > 0)
+			}
+		}
+	}
+	return signs
+}
+
 // Forward runs the forward pass alone and returns Z^ℓ and A^ℓ, indexed by ℓ
 // as in Trace (A[0] = X).
 func (n *Net) Forward(X *mat.Dense) (Z, A []*mat.Dense) {

@@ -174,15 +174,7 @@ func genericKinks(p *problem.Problem, m Method, h float64) []bool {
 			x[i] += pt[0] * pt[1]
 			n := p.Net.In(p.Net.Convention)
 			n.SetParams(x)
-			Z, _ := n.Forward(p.X)
-			var signs []bool
-			for ℓ, l := range n.Layers {
-				if l.Act.Kinked() {
-					for _, z := range Z[ℓ+1].RawMatrix().Data {
-						signs = append(signs, z > 0)
-					}
-				}
-			}
+			signs := n.KinkSigns(p.X)
 			if pi == 0 {
 				first = signs
 				continue
