@@ -31,15 +31,23 @@ repeat=${REPEAT:-5}
 checked() { "$@" || [ $? -eq 1 ]; }
 
 
+# timed NAME ARGS...: `backproof check ARGS --json` REPEAT times; runs
+# lists their seconds and $work/NAME.json keeps the last report.
+timed() {
+	name=$1
+	shift
+	runs=""
+	for _ in $(seq "$repeat"); do
+		"$work/backproof" check "$@" --json > "$work/$name.json"
+		runs="$runs $(field seconds "$work/$name.json")"
+	done
+}
+
 if [ "${ONLY:-}" != dense ]; then
 	problem="--net 784,30,10 --batch 10 --data mnist --init normal"
 	"$work/backproof" check $problem --save "$work/problem.json" --json > "$work/fast.json"
 
-	runs=""
-	for _ in $(seq "$repeat"); do
-		"$work/backproof" check $problem --json > "$work/fast.json"
-		runs="$runs $(field seconds "$work/fast.json")"
-	done
+	timed fast $problem
 	fast=$(best $runs)
 	value=$(field value "$work/fast.json")
 	printf '%-44s %10.4f s   (best of %d: %s)\n' "backproof check, layered fast path" "$fast" "$repeat" "$runs"
@@ -79,11 +87,7 @@ fi
 # asked for is at most 0.002 of gradcheck.
 dense="--net 784,30,10 --batch 10 --init normal"
 "$work/backproof" check $dense --save "$work/dense.json" --json > "$work/dfast.json"
-runs=""
-for _ in $(seq "$repeat"); do
-	"$work/backproof" check $dense --json > "$work/dfast.json"
-	runs="$runs $(field seconds "$work/dfast.json")"
-done
+timed dfast $dense
 dfast=$(best $runs)
 printf '%-44s %10.4f s   (best of %d: %s)\n' "backproof check, dense inputs" "$dfast" "$repeat" "$runs"
 if "$python" -c "import torch, numpy" 2>/dev/null; then
