@@ -2,28 +2,32 @@
 
 #include "textflag.h"
 
+// The 32 float64 at (R) into Y0–Y7 (AVX2) or Z0–Z3 (AVX-512), and back.
+#define LOADY(R) VMOVUPD 0(R), Y0; VMOVUPD 32(R), Y1; VMOVUPD 64(R), Y2; VMOVUPD 96(R), Y3; \
+	VMOVUPD 128(R), Y4; VMOVUPD 160(R), Y5; VMOVUPD 192(R), Y6; VMOVUPD 224(R), Y7
+#define STOREY(R) VMOVUPD Y0, 0(R); VMOVUPD Y1, 32(R); VMOVUPD Y2, 64(R); VMOVUPD Y3, 96(R); \
+	VMOVUPD Y4, 128(R); VMOVUPD Y5, 160(R); VMOVUPD Y6, 192(R); VMOVUPD Y7, 224(R)
+#define LOADZ(R) VMOVUPD 0(R), Z0; VMOVUPD 64(R), Z1; VMOVUPD 128(R), Z2; VMOVUPD 192(R), Z3
+#define STOREZ(R) VMOVUPD Z0, 0(R); VMOVUPD Z1, 64(R); VMOVUPD Z2, 128(R); VMOVUPD Z3, 192(R)
+
+// The arguments of gather32… and scatter32…: DI = dst (gather) or v
+// (scatter), SI = w, DX = bytes per row of w, BX = rows, R8 = len(rows),
+// CX = coef, R10 = nrows; bad = −1 until a row is found outside.
+#define GATHERARGS MOVQ nrows+104(FP), R10; MOVQ $-1, bad+112(FP); MOVQ dst_base+0(FP), DI; MOVQ w_base+24(FP), SI; \
+	MOVQ stride+48(FP), DX; SHLQ $3, DX; MOVQ rows_base+56(FP), BX; MOVQ rows_len+64(FP), R8; MOVQ coef_base+80(FP), CX
+#define SCATTERARGS MOVQ nrows+104(FP), R10; MOVQ $-1, bad+112(FP); MOVQ w_base+0(FP), SI; MOVQ stride+24(FP), DX; \
+	SHLQ $3, DX; MOVQ rows_base+32(FP), BX; MOVQ rows_len+40(FP), R8; MOVQ coef_base+56(FP), CX; MOVQ v_base+80(FP), DI
+
+// Return bad = the place in the list of the row BX points at.
+#define RETURNBAD(ROWS) SUBQ ROWS, BX; SHRQ $2, BX; MOVQ BX, bad+112(FP); VZEROUPPER; RET
+
 // func gather32avx2(dst, w []float64, stride int, rows []int32, coef []float64)
 //
 // Y0–Y7 hold dst[0:32]. For each p: Y8 = coef[p] in all four lanes, AX =
 // the byte offset of row rows[p], and Yi += Y8 · w[row][4i:4i+4], fused.
 TEXT ·gather32avx2(SB), NOSPLIT, $0-120
-	MOVQ nrows+104(FP), R10
-	MOVQ $-1, bad+112(FP)
-	MOVQ dst_base+0(FP), DI
-	MOVQ w_base+24(FP), SI
-	MOVQ stride+48(FP), DX
-	SHLQ $3, DX                  // bytes per row
-	MOVQ rows_base+56(FP), BX
-	MOVQ rows_len+64(FP), R8
-	MOVQ coef_base+80(FP), CX
-	VMOVUPD 0(DI), Y0
-	VMOVUPD 32(DI), Y1
-	VMOVUPD 64(DI), Y2
-	VMOVUPD 96(DI), Y3
-	VMOVUPD 128(DI), Y4
-	VMOVUPD 160(DI), Y5
-	VMOVUPD 192(DI), Y6
-	VMOVUPD 224(DI), Y7
+	GATHERARGS
+	LOADY(DI)
 	TESTQ R8, R8
 	JZ gatherdone
 
@@ -47,46 +51,20 @@ gatherloop:
 	JNZ gatherloop
 
 gatherdone:
-	VMOVUPD Y0, 0(DI)
-	VMOVUPD Y1, 32(DI)
-	VMOVUPD Y2, 64(DI)
-	VMOVUPD Y3, 96(DI)
-	VMOVUPD Y4, 128(DI)
-	VMOVUPD Y5, 160(DI)
-	VMOVUPD Y6, 192(DI)
-	VMOVUPD Y7, 224(DI)
+	STOREY(DI)
 	VZEROUPPER
 	RET
 
 gatherbad:
-	SUBQ rows_base+56(FP), BX
-	SHRQ $2, BX
-	MOVQ BX, bad+112(FP)
-	VZEROUPPER
-	RET
+	RETURNBAD(rows_base+56(FP))
 
 // func scatter32avx2(w []float64, stride int, rows []int32, coef, v []float64)
 //
 // Y0–Y7 hold v[0:32]. For each p: Y8 = coef[p] in all four lanes, AX = the
 // address of row rows[p], and w[row][4i:4i+4] += Y8 · Yi, fused.
 TEXT ·scatter32avx2(SB), NOSPLIT, $0-120
-	MOVQ nrows+104(FP), R10
-	MOVQ $-1, bad+112(FP)
-	MOVQ w_base+0(FP), SI
-	MOVQ stride+24(FP), DX
-	SHLQ $3, DX                  // bytes per row
-	MOVQ rows_base+32(FP), BX
-	MOVQ rows_len+40(FP), R8
-	MOVQ coef_base+56(FP), CX
-	MOVQ v_base+80(FP), DI
-	VMOVUPD 0(DI), Y0
-	VMOVUPD 32(DI), Y1
-	VMOVUPD 64(DI), Y2
-	VMOVUPD 96(DI), Y3
-	VMOVUPD 128(DI), Y4
-	VMOVUPD 160(DI), Y5
-	VMOVUPD 192(DI), Y6
-	VMOVUPD 224(DI), Y7
+	SCATTERARGS
+	LOADY(DI)
 	TESTQ R8, R8
 	JZ scatterdone
 
@@ -131,11 +109,7 @@ scatterdone:
 	RET
 
 scatterbad:
-	SUBQ rows_base+32(FP), BX
-	SHRQ $2, BX
-	MOVQ BX, bad+112(FP)
-	VZEROUPPER
-	RET
+	RETURNBAD(rows_base+32(FP))
 
 
 // func gather32avx512(dst, w []float64, stride int, rows []int32, coef []float64)
@@ -145,19 +119,8 @@ scatterbad:
 // multiply-adds are in flight at once (each chain waits for its previous
 // sum); at the end dst = (Z0–Z3) + (Z4–Z7).
 TEXT ·gather32avx512(SB), NOSPLIT, $0-120
-	MOVQ nrows+104(FP), R10
-	MOVQ $-1, bad+112(FP)
-	MOVQ dst_base+0(FP), DI
-	MOVQ w_base+24(FP), SI
-	MOVQ stride+48(FP), DX
-	SHLQ $3, DX                  // bytes per row
-	MOVQ rows_base+56(FP), BX
-	MOVQ rows_len+64(FP), R8
-	MOVQ coef_base+80(FP), CX
-	VMOVUPD 0(DI), Z0
-	VMOVUPD 64(DI), Z1
-	VMOVUPD 128(DI), Z2
-	VMOVUPD 192(DI), Z3
+	GATHERARGS
+	LOADZ(DI)
 	VPXORQ Z4, Z4, Z4
 	VPXORQ Z5, Z5, Z5
 	VPXORQ Z6, Z6, Z6
@@ -208,10 +171,7 @@ g512done:
 	VADDPD Z5, Z1, Z1
 	VADDPD Z6, Z2, Z2
 	VADDPD Z7, Z3, Z3
-	VMOVUPD Z0, 0(DI)
-	VMOVUPD Z1, 64(DI)
-	VMOVUPD Z2, 128(DI)
-	VMOVUPD Z3, 192(DI)
+	STOREZ(DI)
 	VZEROUPPER
 	RET
 
@@ -219,29 +179,14 @@ g512bad1:
 	ADDQ $4, BX
 
 g512bad:
-	SUBQ rows_base+56(FP), BX
-	SHRQ $2, BX
-	MOVQ BX, bad+112(FP)
-	VZEROUPPER
-	RET
+	RETURNBAD(rows_base+56(FP))
 
 // func scatter32avx512(w []float64, stride int, rows []int32, coef, v []float64)
 //
 // scatter32avx2 with AVX-512: Z0–Z3 hold v[0:32].
 TEXT ·scatter32avx512(SB), NOSPLIT, $0-120
-	MOVQ nrows+104(FP), R10
-	MOVQ $-1, bad+112(FP)
-	MOVQ w_base+0(FP), SI
-	MOVQ stride+24(FP), DX
-	SHLQ $3, DX                  // bytes per row
-	MOVQ rows_base+32(FP), BX
-	MOVQ rows_len+40(FP), R8
-	MOVQ coef_base+56(FP), CX
-	MOVQ v_base+80(FP), DI
-	VMOVUPD 0(DI), Z0
-	VMOVUPD 64(DI), Z1
-	VMOVUPD 128(DI), Z2
-	VMOVUPD 192(DI), Z3
+	SCATTERARGS
+	LOADZ(DI)
 	TESTQ R8, R8
 	JZ s512done
 
@@ -274,11 +219,7 @@ s512done:
 	RET
 
 s512bad:
-	SUBQ rows_base+32(FP), BX
-	SHRQ $2, BX
-	MOVQ BX, bad+112(FP)
-	VZEROUPPER
-	RET
+	RETURNBAD(rows_base+32(FP))
 
 // Constants of sigmoidAVX512: the clamp of x = −z, log₂e, ln 2 in two
 // parts (math/exp.go's), and 1/n! for n = 13 … 0.
