@@ -48,8 +48,8 @@ func (r *Report) writeLearner(w io.Writer) {
 			if r.Numeric != nil {
 				numeric = fmt.Sprintf("  numeric %+.8e", r.Numeric[indexOf(r, e.Param.Layer, e.Param.Name, e.Param.Row, e.Param.Col)])
 			}
-			fmt.Fprintf(w, "  (%d, %s, %d, %d)  yours %+.8e  backprop %+.8e%s  rel %.2e\n",
-				e.Param.Layer, e.Param.Name, e.Param.Row, e.Param.Col, e.Analytic, e.Numeric, numeric, e.RelErr)
+			fmt.Fprintf(w, "  %s  yours %+.8e  backprop %+.8e%s  rel %.2e\n",
+				entryWords(e.Param), e.Analytic, e.Numeric, numeric, e.RelErr)
 		}
 	}
 	first := true

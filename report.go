@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/backproof/backproof/compare"
+	"github.com/backproof/backproof/derive"
 	"github.com/backproof/backproof/numgrad"
 	"github.com/backproof/backproof/problem"
 	"gonum.org/v1/gonum/mat"
@@ -287,7 +288,7 @@ func (r *Report) WriteText(w io.Writer) {
 		for _, g := range []struct {
 			compare.Group
 			shape string
-		}{{gw, fmt.Sprintf("%d×%d", rows, cols)}, {gb, fmt.Sprint(len(l.B))}} {
+		}{{gw, shapeWords(rows, cols)}, {gb, biasShape(p.Net.Convention, len(l.B))}} {
 			fmt.Fprintf(w, "%-6d %-6s %-9s %-12.3g %-12s %-19s %d\n", ℓ+1, g.Name, g.shape, g.MaxAbs, relWords(g.MaxRel, g.Resolved),
 				fmt.Sprintf("%d of %d", g.Resolved, g.Resolved+g.Unresolved+g.Kinks), g.Kinks)
 		}
@@ -303,10 +304,29 @@ func (r *Report) WriteText(w io.Writer) {
 		case !e.Counts(c.Settings):
 			note = "  noise: not judged"
 		}
-		fmt.Fprintf(w, "  (%d, %s, %d, %d)  analytic %+.10e  numeric %+.10e  rel %.2e%s\n",
-			e.Param.Layer, e.Param.Name, e.Param.Row, e.Param.Col, e.Analytic, e.Numeric, e.RelErr, note)
+		fmt.Fprintf(w, "  %s  analytic %+.10e  numeric %+.10e  rel %.2e%s\n",
+			entryWords(e.Param), e.Analytic, e.Numeric, e.RelErr, note)
 	}
 	r.writeVerdict(w)
+}
+
+// entryWords names a compared entry as the worst-entry lists print it:
+// (layer, W, row, column) for a weight, and (layer, b, unit j) for a bias,
+// which is one number per unit whatever its layout.
+func entryWords(p derive.Param) string {
+	if p.Name == "b" {
+		return fmt.Sprintf("(%d, b, unit %d)", p.Layer, p.Row)
+	}
+	return fmt.Sprintf("(%d, %s, %d, %d)", p.Layer, p.Name, p.Row, p.Col)
+}
+
+// biasShape spells a bias's shape as its layout holds it, 1×n in the row
+// convention and n×1 in the others, as the --gradient table spells it.
+func biasShape(c derive.Convention, n int) string {
+	if c.ColumnLayout() {
+		return shapeWords(n, 1)
+	}
+	return shapeWords(1, n)
 }
 
 // relWords is a maximum relative error for a table: "-" when no entry
