@@ -47,7 +47,9 @@ func newTrainer(cfg Config, sp spec, train *data.Set) *trainer {
 	case sp.conv == derive.PerExample:
 		t.pe = newPerExample(net, train)
 	case cfg.Epochs != NoTraining:
-		t.fast = newFastNet(net, train, cfg.Batch)
+		// A step never takes more examples than the set has: the buffers
+		// (and Config.Memory, which the budget checks) follow.
+		t.fast = newFastNet(net, train, min(cfg.Batch, train.Len()))
 	}
 	// The measurements read the step's own parameters in the row and
 	// column conventions, and a copy loaded before each pass otherwise.
