@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"unicode"
@@ -116,7 +117,7 @@ func add(a, b int) int {
 var units = []struct {
 	name  string
 	bytes Bytes
-}{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}}
+}{{"EiB", 1 << 60}, {"PiB", 1 << 50}, {"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}}
 
 // String writes b in the largest binary unit it fills, to three figures:
 // "4 GiB", "1.5 MiB", "512 B".
@@ -132,38 +133,51 @@ func (b Bytes) String() string {
 	return fmt.Sprintf("%d B", int64(b))
 }
 
-// Parse reads an amount such as "4GiB", "512 MiB", "1.5G", "100M" or
-// "1000000" (bytes). K, M, G and T with or without "iB" are powers of 1024,
-// as for the memory of a machine.
+// Parse reads an amount such as "4GiB", "512 MiB", "1.5G", "100M", "1EiB"
+// or "1000000" (bytes). K, M, G, T, P and E, with or without "iB" or "B",
+// are powers of 1024, as for the memory of a machine. The number is read
+// exactly (as a fraction, not a float64) and rounded down to whole bytes;
+// an amount below one byte is refused, and one beyond 8 EiB is Huge.
 func Parse(s string) (Bytes, error) {
 	t := strings.TrimSpace(s)
-	i := strings.IndexFunc(t, func(r rune) bool { return unicode.IsLetter(r) && r != 'e' && r != 'E' })
-	num, unit := t, ""
-	if i >= 0 {
-		num, unit = strings.TrimSpace(t[:i]), strings.ToUpper(t[i:])
+	// The unit is the letters at the end; the number the rest. "1e9" has
+	// none, "1EiB" and "1E" are exbibytes, "1e3K" is 1000 KiB.
+	i := len(t)
+	for i > 0 && unicode.IsLetter(rune(t[i-1])) {
+		i--
 	}
-	mult := Bytes(1)
+	num, unit := strings.TrimSpace(t[:i]), strings.ToUpper(t[i:])
+	shift := 0
 	switch strings.TrimSuffix(strings.TrimSuffix(unit, "B"), "I") {
 	case "":
 	case "K":
-		mult = 1 << 10
+		shift = 10
 	case "M":
-		mult = 1 << 20
+		shift = 20
 	case "G":
-		mult = 1 << 30
+		shift = 30
 	case "T":
-		mult = 1 << 40
+		shift = 40
+	case "P":
+		shift = 50
+	case "E":
+		shift = 60
 	default:
 		return 0, fmt.Errorf("unknown unit %q (want an amount such as 4GiB, 512MiB or 1000000)", t[i:])
 	}
-	x, err := strconv.ParseFloat(num, 64)
-	if err != nil || math.IsNaN(x) || x <= 0 {
+	x, ok := new(big.Rat).SetString(num)
+	if !ok || strings.ContainsAny(num, "/") || x.Sign() <= 0 {
 		return 0, fmt.Errorf("want a positive amount such as 4GiB, 512MiB or 1000000, not %q", s)
 	}
-	if x*float64(mult) >= float64(Huge) {
+	x.Mul(x, new(big.Rat).SetInt(new(big.Int).Lsh(big.NewInt(1), uint(shift))))
+	whole := new(big.Int).Quo(x.Num(), x.Denom()) // rounded down: both are positive
+	if whole.Sign() == 0 {
+		return 0, fmt.Errorf("%q is less than one byte; want an amount such as 4GiB, 512MiB or 1000000", s)
+	}
+	if !whole.IsInt64() {
 		return Huge, nil
 	}
-	return Bytes(x * float64(mult)), nil
+	return Bytes(whole.Int64()), nil
 }
 
 // MarshalText writes b as String does when exact, else in bytes, so that

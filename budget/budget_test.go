@@ -47,15 +47,29 @@ func TestParseAndString(t *testing.T) {
 		{"1e9", 1000000000},
 		{"2TiB", 2 << 40},
 		{"1e30", Huge},
+		// Read exactly, rounded down to whole bytes.
+		{"0.5KiB", 512},
+		{"1.9", 1},
+		{"1EiB", 1 << 60},
+		{"1E", 1 << 60},
+		{"2PiB", 2 << 50},
+		{"7.99EiB", Bytes(799 * (1 << 60) / 100)}, // 2⁶⁰·7.99, below 2⁶³
+		{"8EiB", Huge},                          // 2⁶³ bytes: one more than an int64 holds
+		{"9223372036854775807", Huge},
+		{"9007199254740993", 9007199254740993}, // 2⁵³+1: a float64 would round it to 2⁵³
+		{"1e3K", 1000 << 10},
 	} {
 		got, err := Parse(tc.in)
 		require.NoError(t, err, tc.in)
 		assert.Equal(t, tc.want, got, tc.in)
 	}
-	for _, bad := range []string{"", "lots", "-1GiB", "0", "4PB", "NaN", "GiB"} {
+	for _, bad := range []string{"", "lots", "-1GiB", "0", "4ZB", "NaN", "Inf", "GiB", "1/2", "0.5", "0.9B", "1e-30GiB"} {
 		_, err := Parse(bad)
 		assert.Error(t, err, bad)
 	}
+	_, err := Parse("0.5")
+	assert.ErrorContains(t, err, `"0.5" is less than one byte`)
+	assert.Equal(t, "1 EiB", Bytes(1<<60).String())
 	assert.Equal(t, "4 GiB", Bytes(Default).String())
 	assert.Equal(t, "1.5 MiB", Bytes(3<<19).String())
 	assert.Equal(t, "512 B", Bytes(512).String())

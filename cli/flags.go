@@ -65,6 +65,9 @@ func (s *sizesValue) Set(v string) error {
 	if len(sizes) < 2 {
 		return fmt.Errorf("a network needs at least an input size and an output size, such as 784,10")
 	}
+	if len(sizes)-1 > problem.MaxLayers {
+		return fmt.Errorf("%d layers, more than the %d a network may have here", len(sizes)-1, problem.MaxLayers)
+	}
 	*s = sizes
 	return nil
 }
@@ -135,7 +138,34 @@ func addNetFlags(cmd *cobra.Command, f *netFlags) {
 	fs.Var(&f.net, "net", "layer sizes n0,n1,…,nL of a random problem")
 	fs.IntVar(&f.batch, "batch", 5, "batch size m of a random problem")
 	addModelFlags(fs, &f.modelFlags, "reduction: sum, or mean (÷ m)")
-	fs.Uint64Var(&f.seed, "seed", 1, "random seed")
+	addSeedFlag(fs, &f.seed, "random seed")
+}
+
+// seedValue is --seed, the same rule on every command: a whole number from
+// 1 up. 0 is refused rather than read: train.Config and the report take a
+// zero seed to mean the default, 1, and a seed the user gave must not be
+// replaced silently by another.
+type seedValue struct{ p *uint64 }
+
+func (s seedValue) Set(v string) error {
+	n, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64)
+	switch {
+	case err != nil:
+		return fmt.Errorf("want a whole number from 1 to %d", uint64(math.MaxUint64))
+	case n == 0:
+		return errors.New("0 is not a seed here: seeds start at 1 (the default), on every command")
+	}
+	*s.p = n
+	return nil
+}
+
+func (s seedValue) Type() string   { return "uint64" }
+func (s seedValue) String() string { return strconv.FormatUint(*s.p, 10) }
+
+// addSeedFlag declares --seed with the default 1 and seedValue's rule.
+func addSeedFlag(fs *pflag.FlagSet, seed *uint64, usage string) {
+	*seed = 1
+	fs.Var(seedValue{seed}, "seed", usage)
 }
 
 // spec turns the flags into a problem.Spec and validates it (sizes, the

@@ -85,10 +85,7 @@ Exit status: 0 written; 2 bad flags, MNIST not found, or --out not writable;
 				}
 				s.TrainSize, s.Name = trainSize, s.Name+", --train-size "+fmt.Sprint(trainSize)
 			}
-			if cmd.Flags().Changed("seed") {
-				if seed == 0 {
-					return badInput(errors.New("--seed 0: want a positive seed"))
-				}
+			if cmd.Flags().Changed("seed") { // 1 or more: addSeedFlag refuses 0
 				s.Seed = seed
 			}
 			// Probes after the last epoch at most.
@@ -135,7 +132,7 @@ Exit status: 0 written; 2 bad flags, MNIST not found, or --out not writable;
 	fs.BoolVar(&full, "full", false, "chapter 1's settings: 30 epochs on all 50,000 training images")
 	fs.IntVar(&epochs, "epochs", 0, "epochs of every MNIST run (default 4, or 30 with --full)")
 	fs.IntVar(&trainSize, "train-size", 0, "training images of every MNIST run (default 10000, or all 50000 with --full)")
-	fs.Uint64Var(&seed, "seed", 1, "seed of every MNIST run, problem and probe")
+	addSeedFlag(fs, &seed, "seed of every MNIST run, problem and probe")
 	fs.StringVar(&mnist, "mnist", "", "folder with the MNIST .gz files (default: $"+data.EnvMNIST+", else the GoMNIST module)")
 	return cmd
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/backproof/backproof/budget"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // Exit statuses, the same for every command (see exitHelp).
@@ -77,7 +78,40 @@ Every command refuses a request whose estimated memory is larger than
 	for _, c := range commands {
 		root.AddCommand(c())
 	}
+	refuseEmptyValues(root)
 	return root
+}
+
+// refuseEmptyValues makes every command refuse a flag given an empty
+// value, such as --gradient= or --problem "$UNSET": a string flag would
+// take "" as "not given" and silently do something else. Other kinds of
+// flag refuse "" when parsing it. The check runs before each command's own
+// PreRunE (or PreRun), which it wraps: a PersistentPreRunE on the root
+// would be skipped by cobra for any subcommand that declared its own.
+func refuseEmptyValues(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		refuseEmptyValues(sub)
+	}
+	pre, preE := c.PreRun, c.PreRunE
+	c.PreRun = nil
+	c.PreRunE = func(cmd *cobra.Command, args []string) error {
+		var empty error
+		cmd.Flags().Visit(func(f *pflag.Flag) {
+			if empty == nil && f.Value.Type() == "string" && f.Value.String() == "" {
+				empty = fmt.Errorf("--%s is empty (an unset shell variable?): give it a value, or leave the flag out", f.Name)
+			}
+		})
+		if empty != nil {
+			return badInput(empty)
+		}
+		if preE != nil {
+			return preE(cmd, args)
+		}
+		if pre != nil {
+			pre(cmd, args)
+		}
+		return nil
+	}
 }
 
 // Main runs the command line with args and returns the exit status. Errors

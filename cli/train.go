@@ -58,7 +58,7 @@ func addTrainFlags(cmd *cobra.Command, f *trainFlags, epochs int) {
 	fs.IntVar(&f.trainSize, "train-size", 0, fmt.Sprintf("train on the first N training examples (default: all 50000 of mnist, %d for a synthetic set)", syntheticTrain))
 	fs.Var(textValue{&f.pixels, "pixels"}, "pixels", "mnist pixels: unit (pixel/255, as Nielsen's book) or raw (0–255, the Physics Forums thread's first attempt)")
 	fs.StringVar(&f.mnist, "mnist", "", "folder with the MNIST .gz files, with --data mnist (default: $"+data.EnvMNIST+", else the GoMNIST module)")
-	fs.Uint64Var(&f.seed, "seed", train.DefaultSeed, "random seed: initial parameters, example order, synthetic data, Lanczos")
+	addSeedFlag(fs, &f.seed, "random seed: initial parameters, example order, synthetic data, Lanczos")
 	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object at the end (the contract in docs/contracts.md)")
 }
 

@@ -1,6 +1,7 @@
 package problem
 
 import (
+	"bufio"
 	"bytes"
 	"encoding"
 	"encoding/json"
@@ -98,7 +99,7 @@ func LoadWithin(path string, limit budget.Bytes) (*Problem, error) {
 	// the limit bounds them as it bounds the decoder.
 	var seen bytes.Buffer
 	lr := &io.LimitedReader{R: f, N: int64(most) + 1}
-	top, err := decode(path, io.TeeReader(lr, &seen), seen.Bytes)
+	top, err := decode(path, io.TeeReader(SkipBOM(lr), &seen), seen.Bytes)
 	if lr.N <= 0 {
 		return nil, tooLarge("the file is larger")
 	}
@@ -128,6 +129,22 @@ func (p *Problem) Memory() budget.Bytes {
 	return Spec{Sizes: p.Net.Sizes(), Batch: p.Batch()}.Memory()
 }
 
+// bom is the UTF-8 byte order mark that Windows Notepad writes at the
+// start of a file saved as UTF-8.
+var bom = []byte("\xef\xbb\xbf")
+
+// SkipBOM returns r without a UTF-8 byte order mark at its start: JSON
+// forbids one (RFC 8259 §8.1) but allows readers to ignore it, and a file
+// saved by Notepad has one. Lines and columns are then counted from the
+// first byte after it, as an editor counts them.
+func SkipBOM(r io.Reader) io.Reader {
+	br := bufio.NewReader(r)
+	if head, _ := br.Peek(len(bom)); bytes.Equal(head, bom) {
+		br.Discard(len(bom))
+	}
+	return br
+}
+
 func unwrapPath(err error) error {
 	var pe *os.PathError
 	if errors.As(err, &pe) {
@@ -138,6 +155,7 @@ func unwrapPath(err error) error {
 
 // Parse validates a problem file's contents; name is used in errors.
 func Parse(name string, data []byte) (*Problem, error) {
+	data = bytes.TrimPrefix(data, bom)
 	top, err := decode(name, bytes.NewReader(data), func() []byte { return data })
 	if err != nil {
 		return nil, err
@@ -205,6 +223,13 @@ func (r *reader) fail(path, format string, args ...any) {
 	}
 }
 
+// MaxLayers is the deepest network a problem may have. An entry's finite
+// difference runs the layers after it, so an entry-by-entry check takes
+// time growing with the square of the depth: 1000 layers of two units
+// take about half a second, 5000 ten seconds, and a problem file within
+// FileLimit could hold a million.
+const MaxLayers = 1000
+
 var fields = []string{"convention", "cost", "reduction", "layers", "X", "Y"}
 var layerFields = []string{"activation", "W", "b"}
 
@@ -243,6 +268,10 @@ func (r *reader) problem(top any) *Problem {
 	}
 	if len(layers) == 0 {
 		r.fail("layers", "the network has no layers")
+		return nil
+	}
+	if len(layers) > MaxLayers {
+		r.fail("layers", "%d layers, more than the %d a problem may have: an entry-by-entry check takes time growing with the square of the depth", len(layers), MaxLayers)
 		return nil
 	}
 	for i, lv := range layers {

@@ -60,6 +60,9 @@ func (s Spec) netSpec() (derive.NetSpec, error) {
 	if len(s.Sizes) < 2 {
 		return ns, fmt.Errorf("a network needs at least an input and an output size, got %v", s.Sizes)
 	}
+	if len(s.Sizes)-1 > MaxLayers {
+		return ns, fmt.Errorf("%d layers, more than the %d a problem may have", len(s.Sizes)-1, MaxLayers)
+	}
 	for i, n := range s.Sizes {
 		if n < 1 {
 			return ns, fmt.Errorf("layer size n%d = %d: every size must be at least 1", i, n)
