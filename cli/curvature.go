@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"fmt"
+
+	"github.com/backproof/backproof/curvature"
 	"github.com/backproof/backproof/train"
 	"github.com/spf13/cobra"
 )
@@ -11,22 +14,26 @@ func curvatureCommand() *cobra.Command {
 	var f trainFlags
 	cmd := &cobra.Command{
 		Use:   "curvature",
-		Short: "Probe the Hessian of the training cost: minimum, saddle or plateau?",
+		Short: "Probe the Hessian of the training cost: minimum, saddle, slope, or a flat layer?",
 		Long: `curvature answers the question that ends the Physics Forums thread
 "Derivative of Cost Function with Respect to Output Layer Weight", "saddle
-point or local minimum?", at a point of training. It builds the net the flags describe, trains it for
---epochs (default 0: the starting point), and estimates the extreme
-eigenvalues of the Hessian of the training cost (mean over the first
---examples training examples) by Lanczos iterations, with Hessian-vector
-products from central differences of the analytic gradient. It does the
-same for each layer's parameters alone, and classifies the point:
+point or local minimum?", at a point of training. It builds the net the
+flags describe, trains it for --epochs (default 0: the starting point), and
+estimates the extreme eigenvalues of the Hessian of the training cost (mean
+over the first --examples training examples) by Lanczos iterations, with
+Hessian-vector products from central differences of the analytic gradient.
+It does the same for each layer's parameters alone, and classifies the
+whole net and each layer by one rule, checked in this order:
 
-  plateau  ‖∇C‖ and every |λ| ≤ 1e-5; or ‖∇C‖ ≤ 1e-3 and one whole layer
-           has gradient and curvature ≤ 1e-5 (saturated units pass back
-           f′(z) ≈ 0, so that layer cannot learn)
-  slope    ‖∇C‖ > 1e-3: not a critical point
-  saddle   λmin < −1e-3·|λmax| (and < −1e-5): some direction goes down
+  flat     ‖∇‖ and every |λ| ≤ ` + fmt.Sprint(curvature.DefaultFlatTol) + `: the cost neither slopes nor curves
+           along these parameters (saturated units pass back f′(z) ≈ 0),
+           so gradient descent cannot move them
+  slope    ‖∇‖ > ` + fmt.Sprint(curvature.DefaultGradTol) + `: not a critical point
+  saddle   λmin < −` + fmt.Sprint(curvature.DefaultNegTol) + `·|λmax| and λmin < −` + fmt.Sprint(curvature.DefaultFlatTol) + `: some direction goes down
   minimum  otherwise: no direction goes down
+
+A layer that is flat is on a plateau: it cannot learn from there, whatever
+the other layers do.
 
 With --epochs N the start and the end of training are probed. The flags are
 those of train; --json prints the training history, whose "curvature" list

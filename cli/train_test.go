@@ -161,13 +161,17 @@ func TestCurvatureCommand(t *testing.T) {
 	require.Len(t, h.Curvature, 2, "the start and the end")
 	assert.Equal(t, 0, h.Curvature[0].Epoch)
 	assert.Equal(t, 2, h.Curvature[1].Epoch)
-	assert.Contains(t, []string{"minimum", "saddle", "plateau", "slope"}, h.Curvature[1].Kind)
+	assert.Contains(t, []string{"minimum", "saddle", "flat", "slope"}, h.Curvature[1].Kind)
 
 	code, out, errb = mainOut("curvature", "--data", "xor", "--net", "2,3,2", "--examples", "50")
 	require.Equal(t, 0, code, errb)
 	assert.Contains(t, out, "curvature after epoch 0 (50 training examples, 17 parameters")
 	assert.Contains(t, out, "layer 1")
 	assert.NotContains(t, out, "inside epoch 1")
+	// Nothing was trained: no "final test accuracy", no "stopped".
+	assert.Contains(t, out, "nothing trained")
+	assert.NotContains(t, out, "final test accuracy")
+	assert.NotContains(t, out, "stopped:")
 
 	code, _, errb = mainOut("curvature", "--data", "xor", "--examples", "-1")
 	assert.Equal(t, 2, code)

@@ -3,6 +3,7 @@ package curvature
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/backproof/backproof/derive"
@@ -82,6 +83,8 @@ type testFunc struct {
 	lmax   float64
 	gnorm  float64
 	kind   Kind
+	// blockKinds are the blocks' kinds, by the same Classify.
+	blockKinds []Kind
 }
 
 func TestProbeClosedForms(t *testing.T) {
@@ -105,15 +108,22 @@ func TestProbeClosedForms(t *testing.T) {
 		{name: "flat (x²+y²)² at 0", grad: func(dst, x []float64) {
 			r2 := x[0]*x[0] + x[1]*x[1]
 			dst[0], dst[1] = 4*r2*x[0], 4*r2*x[1]
-		}, at: []float64{0, 0}, lmin: 0, lmax: 0, kind: Plateau},
+		}, at: []float64{0, 0}, lmin: 0, lmax: 0, kind: Flat},
 		// f = c, a constant: H = 0 exactly.
-		{name: "constant", grad: func(dst, x []float64) { clear(dst) }, at: []float64{3, 4, 5}, kind: Plateau},
+		{name: "constant", grad: func(dst, x []float64) { clear(dst) }, at: []float64{3, 4, 5}, kind: Flat},
 		// f = (x−1)² + 0·(y, z): curved along x, and the block {y, z}
 		// is flat, as a layer of saturated units is. The whole Hessian
-		// says "minimum" (λ = 0, 0, 2); the flat block makes it a plateau.
+		// says "minimum" (λ = 0, 0, 2); the block {y, z} is flat, the
+		// block {x} a minimum: a plateau for {y, z}.
 		{name: "flat block", grad: func(dst, x []float64) { dst[0], dst[1], dst[2] = 2*(x[0]-1), 0, 0 },
-			at: []float64{1, 7, -7}, lmin: 0, lmax: 2, kind: Plateau,
-			blocks: []Block{{"x", 0, 1}, {"y,z", 1, 2}}},
+			at: []float64{1, 7, -7}, lmin: 0, lmax: 2, kind: Minimum,
+			blocks: []Block{{"x", 0, 1}, {"y,z", 1, 2}}, blockKinds: []Kind{Minimum, Flat}},
+		// f = −(x−1)²/2 + 0·y at x = 1 + 1e-6: the whole net and {x}
+		// saddles (λ = −1, with a gradient 1e-6), {y} flat, as the output
+		// layer and the saturated hidden layer of U[0,1) are.
+		{name: "saddle beside a flat block", grad: func(dst, x []float64) { dst[0], dst[1] = -(x[0] - 1), 0 },
+			at: []float64{1 + 1e-6, 3}, lmin: -1, lmax: 0, gnorm: 1e-6, kind: Saddle,
+			blocks: []Block{{"x", 0, 1}, {"y", 1, 1}}, blockKinds: []Kind{Saddle, Flat}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -127,6 +137,12 @@ func TestProbeClosedForms(t *testing.T) {
 			assert.InDelta(t, tc.gnorm, r.GradNorm, 1e-12)
 			assert.Equal(t, tc.kind, r.Kind, r.Reason)
 			assert.NotEmpty(t, r.Reason)
+			var kinds []Kind
+			for _, b := range r.Blocks {
+				kinds = append(kinds, b.Kind)
+			}
+			assert.Equal(t, tc.blockKinds, kinds, r.Reason)
+			assert.Equal(t, slices.Contains(tc.blockKinds, Flat) || tc.kind == Flat, r.Plateau())
 		})
 	}
 }
@@ -141,7 +157,11 @@ func TestClassify(t *testing.T) {
 		{"degenerate minimum", 1e-6, -1e-6, 10, Minimum}, // −1e-6 is noise next to 10·1e-3
 		{"saddle", 1e-6, -0.5, 10, Saddle},
 		{"tiny negative λ is noise", 1e-6, -3e-6, 1e-3, Minimum},
-		{"plateau", 1e-7, -1e-7, 1e-6, Plateau},
+		{"flat", 1e-7, -1e-7, 1e-6, Flat},
+		{"flat at the threshold", 1e-5, -1e-5, 1e-5, Flat},
+		{"a gradient above 1e-5 is not flat", 2e-5, -1e-7, 1e-6, Minimum},
+		{"U[0,1)'s whole net: a saddle", 2.79e-5, -1.51e-4, 4.31e-14, Saddle},
+		{"U[0,1)'s layer 1: flat", 9.11e-14, -1.95e-13, -2.3e-19, Flat},
 		{"slope", 0.1, 0.5, 10, Slope},
 		{"slope with negative curvature", 0.1, -5, 10, Slope},
 		{"NaN gradient", math.NaN(), 0, 1, Slope},
@@ -151,6 +171,10 @@ func TestClassify(t *testing.T) {
 		})
 	}
 	assert.Equal(t, "saddle", Saddle.String())
+	assert.Equal(t, "flat", Flat.String())
+	r := &Report{Kind: Saddle, Blocks: []BlockReport{{Name: "layer 1", Kind: Flat}, {Name: "layer 2", Kind: Saddle}}}
+	assert.Equal(t, "saddle; layer 1 flat, layer 2 saddle", r.Summary())
+	assert.Equal(t, []string{"layer 1"}, r.FlatBlocks())
 }
 
 // HessVec on f = Σ x_i⁴/4 + x₀x₁, whose Hessian is diag(3x_i²) + the

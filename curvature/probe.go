@@ -4,10 +4,19 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 
 	"github.com/backproof/backproof/derive"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
+)
+
+// The default thresholds of Kind's table, the ones the CLI, the report and
+// the lessons use.
+const (
+	DefaultGradTol = 1e-3 // a gradient above this is a slope
+	DefaultFlatTol = 1e-5 // a gradient and curvature at most this are flat
+	DefaultNegTol  = 1e-3 // λmin < −DefaultNegTol·|λmax| is clearly negative
 )
 
 // Settings tune a probe; nil or a zero field means the documented default.
@@ -32,13 +41,13 @@ func (s *Settings) resolve() Settings {
 		r.Step = 1e-5
 	}
 	if r.GradTol == 0 {
-		r.GradTol = 1e-3
+		r.GradTol = DefaultGradTol
 	}
 	if r.FlatTol == 0 {
-		r.FlatTol = 1e-5
+		r.FlatTol = DefaultFlatTol
 	}
 	if r.NegTol == 0 {
-		r.NegTol = 1e-3
+		r.NegTol = DefaultNegTol
 	}
 	if r.Seed == 0 {
 		r.Seed = 1
@@ -46,8 +55,27 @@ func (s *Settings) resolve() Settings {
 	return r
 }
 
-// Kind is what a point of the cost surface is, judged from its gradient and
-// the extremes of its Hessian's spectrum.
+// Rule is Kind's table with these thresholds, in one line.
+func (s Settings) Rule() string {
+	r := s.resolve()
+	return fmt.Sprintf("flat: ‖∇‖ and every |λ| ≤ %g; slope: ‖∇‖ > %g; saddle: λmin < −%g·|λmax| and < −%g; minimum: otherwise",
+		r.FlatTol, r.GradTol, r.NegTol, r.FlatTol)
+}
+
+// Kind is what the cost surface is like at a point for one set of
+// parameters, the whole net or one block (a layer's W and b), judged from
+// the gradient and the extremes of the Hessian restricted to that set. One
+// definition serves the whole net and every block (Classify):
+//
+//	flat     ‖∇‖ ≤ FlatTol and every |λ| ≤ FlatTol: the cost neither slopes
+//	         nor curves along these parameters, so gradient descent cannot
+//	         move them (saturated sigmoids pass back f′(z) ≈ 0)
+//	slope    ‖∇‖ > GradTol: not a critical point
+//	saddle   λmin < −NegTol·|λmax| and λmin < −FlatTol: some direction goes down
+//	minimum  otherwise: no direction goes down
+//
+// A point where some block is flat is on a plateau for that block (Report.Plateau):
+// those parameters cannot learn from there, whatever the other blocks do.
 type Kind int
 
 const (
@@ -57,17 +85,15 @@ const (
 	// Saddle: a small gradient and a clearly negative eigenvalue,
 	// λmin < −NegTol·|λmax| (and below −FlatTol): a direction goes down.
 	Saddle
-	// Plateau: a tiny gradient and tiny curvature (‖∇C‖ and every |λ| ≤
-	// FlatTol) along every parameter, or a small gradient and all of that
-	// along every parameter of some whole layer (Probe): the cost does not
-	// change to second order, as when saturated sigmoids pass back
-	// f′(z) ≈ 0. Neither a minimum nor a saddle: nothing there curves.
-	Plateau
-	// Slope: not a critical point; the gradient is not small (‖∇C‖ > GradTol).
+	// Flat: a tiny gradient and tiny curvature, ‖∇‖ and every |λ| ≤
+	// FlatTol: the cost does not change to second order along these
+	// parameters. Neither a minimum nor a saddle: nothing there curves.
+	Flat
+	// Slope: not a critical point; the gradient is not small (‖∇‖ > GradTol).
 	Slope
 )
 
-var kindNames = []string{"minimum", "saddle", "plateau", "slope"}
+var kindNames = []string{"minimum", "saddle", "flat", "slope"}
 
 func (k Kind) String() string {
 	if k < 0 || int(k) >= len(kindNames) {
@@ -79,21 +105,14 @@ func (k Kind) String() string {
 // MarshalText writes the kind by name in JSON.
 func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
 
-// Classify judges a point from its gradient norm and Hessian extremes, with
-// the thresholds of s (nil for defaults), checking in this order:
-//
-//	plateau  ‖∇C‖ ≤ FlatTol and max(|λmin|, |λmax|) ≤ FlatTol
-//	slope    ‖∇C‖ > GradTol
-//	saddle   λmin < −NegTol·|λmax| and λmin < −FlatTol
-//	minimum  otherwise
-//
-// Classify sees only the whole Hessian; Probe also calls a point a plateau
-// when one layer's block is flat (see Report).
+// Classify judges a set of parameters from its gradient norm and Hessian
+// extremes, with the thresholds of s (nil for defaults), checking in the
+// order of Kind's table: flat, slope, saddle, minimum.
 func Classify(gradNorm, λmin, λmax float64, s *Settings) Kind {
 	r := s.resolve()
 	switch {
 	case gradNorm <= r.FlatTol && math.Max(math.Abs(λmin), math.Abs(λmax)) <= r.FlatTol:
-		return Plateau
+		return Flat
 	case !(gradNorm <= r.GradTol): // NaN is not small either
 		return Slope
 	case λmin < -r.NegTol*math.Abs(λmax) && λmin < -r.FlatTol:
@@ -111,20 +130,21 @@ type Block struct {
 // BlockReport is the gradient and curvature restricted to one block: the
 // block of the gradient and the extreme eigenvalues of the Hessian's
 // diagonal block for those parameters (which lie inside [λmin, λmax] of the
-// whole Hessian, by Cauchy's interlacing theorem).
+// whole Hessian, by Cauchy's interlacing theorem), and the block's Kind by
+// the same Classify as the whole net's.
 type BlockReport struct {
 	Name      string  `json:"name"`
 	Params    int     `json:"params"`
 	GradNorm  float64 `json:"grad_norm"`
 	LambdaMin float64 `json:"lambda_min"`
 	LambdaMax float64 `json:"lambda_max"`
-	Flat      bool    `json:"flat"` // GradNorm and both |λ| ≤ FlatTol
+	Kind      Kind    `json:"kind"`
 }
 
 // Report is the result of a probe.
 type Report struct {
-	Kind      Kind      `json:"kind"`
-	Reason    string    `json:"reason"` // one sentence: which numbers made the kind
+	Kind      Kind      `json:"kind"`   // the whole net's, by Classify
+	Reason    string    `json:"reason"` // which numbers made the kinds, in words
 	GradNorm  float64   `json:"grad_norm"`
 	LambdaMin float64   `json:"lambda_min"`
 	LambdaMax float64   `json:"lambda_max"`
@@ -140,13 +160,39 @@ type Report struct {
 	Thresholds Settings      `json:"thresholds"`
 }
 
+// FlatBlocks names the blocks whose Kind is Flat.
+func (r *Report) FlatBlocks() []string {
+	var names []string
+	for _, b := range r.Blocks {
+		if b.Kind == Flat {
+			names = append(names, b.Name)
+		}
+	}
+	return names
+}
+
+// Plateau says whether the point is on a plateau: the whole net, or some
+// block of it, is flat, so those parameters cannot learn from here.
+func (r *Report) Plateau() bool { return r.Kind == Flat || len(r.FlatBlocks()) > 0 }
+
+// Summary is the kinds in a few words, the whole net's first:
+// "saddle; layer 1 flat, layer 2 saddle".
+func (r *Report) Summary() string {
+	s := r.Kind.String()
+	var bs []string
+	for _, b := range r.Blocks {
+		bs = append(bs, b.Name+" "+b.Kind.String())
+	}
+	if len(bs) > 0 {
+		s += "; " + strings.Join(bs, ", ")
+	}
+	return s
+}
+
 // Probe measures the gradient and the Hessian's extreme eigenvalues of the
 // function with gradient grad at θ (Lanczos on HessVec), for the whole
-// parameter vector and for each block, and classifies the point: by
-// Classify, except that a small gradient (≤ GradTol) with some block flat
-// (its gradient and curvature all ≤ FlatTol) is a Plateau, whatever the
-// other blocks' curvature: a layer that neither slopes nor curves cannot
-// learn. θ is not changed.
+// parameter vector and for each block, and classifies each by Classify.
+// θ is not changed.
 func Probe(grad func(dst, θ []float64), θ []float64, blocks []Block, s *Settings) *Report {
 	r := s.resolve()
 	n := len(θ)
@@ -161,7 +207,6 @@ func Probe(grad func(dst, θ []float64), θ []float64, blocks []Block, s *Settin
 		Params: n, Iterations: spec.Iterations, Step: r.Step, Thresholds: r,
 	}
 	v, hvFull := make([]float64, n), make([]float64, n)
-	var flat []string
 	for _, b := range blocks {
 		blockHv := func(dst, u []float64) {
 			clear(v)
@@ -172,45 +217,36 @@ func Probe(grad func(dst, θ []float64), θ []float64, blocks []Block, s *Settin
 		bs := Lanczos(blockHv, b.Len, r.Iterations, rng)
 		br := BlockReport{Name: b.Name, Params: b.Len, GradNorm: floats.Norm(g[b.Offset:b.Offset+b.Len], 2),
 			LambdaMin: bs.Min, LambdaMax: bs.Max}
-		br.Flat = br.GradNorm <= r.FlatTol && math.Max(math.Abs(bs.Min), math.Abs(bs.Max)) <= r.FlatTol
-		if br.Flat {
-			flat = append(flat, b.Name)
-		}
+		br.Kind = Classify(br.GradNorm, br.LambdaMin, br.LambdaMax, &r)
 		rep.Blocks = append(rep.Blocks, br)
 	}
 	rep.Kind = Classify(rep.GradNorm, rep.LambdaMin, rep.LambdaMax, &r)
-	if rep.Kind != Plateau && rep.Kind != Slope && len(flat) > 0 {
-		// A whole layer that neither slopes nor curves cannot learn,
-		// whatever the small remaining curvature of the others says.
-		rep.Kind = Plateau
-		rep.Reason = fmt.Sprintf("‖∇C‖ = %.3g ≤ %g, and %s: gradient and curvature ≤ %g along all its parameters, so moving them does not change the cost; the other parameters give λmin = %.3g, λmax = %.3g",
-			rep.GradNorm, r.GradTol, flatList(flat), r.FlatTol, spec.Min, spec.Max)
-		return rep
+	rep.Reason = "the whole net: " + reason(rep.Kind, rep.GradNorm, rep.LambdaMin, rep.LambdaMax, r)
+	for _, b := range rep.Blocks {
+		rep.Reason += "; " + b.Name + ": " + reason(b.Kind, b.GradNorm, b.LambdaMin, b.LambdaMax, r)
 	}
-	switch rep.Kind {
-	case Plateau:
-		rep.Reason = fmt.Sprintf("‖∇C‖ = %.3g and every |λ| ≤ %.3g are at most %g: the cost is flat to second order", rep.GradNorm, math.Max(math.Abs(spec.Min), math.Abs(spec.Max)), r.FlatTol)
-	case Slope:
-		rep.Reason = fmt.Sprintf("‖∇C‖ = %.3g > %g: not a critical point", rep.GradNorm, r.GradTol)
-		if spec.Min < -r.NegTol*math.Abs(spec.Max) && spec.Min < -r.FlatTol {
-			rep.Reason += fmt.Sprintf(", though the cost curves down along some direction (λmin = %.3g, λmax = %.3g)", spec.Min, spec.Max)
-		}
-		if len(flat) > 0 {
-			rep.Reason += "; " + flatList(flat) + " (gradient and curvature ≤ " + fmt.Sprint(r.FlatTol) + ")"
-		}
-	case Saddle:
-		rep.Reason = fmt.Sprintf("‖∇C‖ = %.3g ≤ %g and λmin = %.3g < −%g·|λmax| (λmax = %.3g): some direction goes down", rep.GradNorm, r.GradTol, spec.Min, r.NegTol, spec.Max)
-	case Minimum:
-		rep.Reason = fmt.Sprintf("‖∇C‖ = %.3g ≤ %g and λmin = %.3g ≥ −%g·|λmax| (λmax = %.3g): no direction goes down", rep.GradNorm, r.GradTol, spec.Min, r.NegTol, spec.Max)
+	if flat := rep.FlatBlocks(); len(flat) > 0 && rep.Kind != Flat {
+		rep.Reason += fmt.Sprintf(". A plateau for %s: gradient descent cannot move %s parameters from here",
+			strings.Join(flat, " and "), map[bool]string{true: "its", false: "their"}[len(flat) == 1])
 	}
 	return rep
 }
 
-func flatList(names []string) string {
-	if len(names) == 1 {
-		return names[0] + " is flat"
+// reason says which numbers made a set of parameters the kind k.
+func reason(k Kind, g, λmin, λmax float64, r Settings) string {
+	switch k {
+	case Flat:
+		return fmt.Sprintf("flat, ‖∇‖ = %.3g and every |λ| ≤ %.3g are at most %g", g, math.Max(math.Abs(λmin), math.Abs(λmax)), r.FlatTol)
+	case Slope:
+		s := fmt.Sprintf("slope, ‖∇‖ = %.3g > %g", g, r.GradTol)
+		if λmin < -r.NegTol*math.Abs(λmax) && λmin < -r.FlatTol {
+			s += fmt.Sprintf(", curving down along some direction (λmin = %.3g)", λmin)
+		}
+		return s
+	case Saddle:
+		return fmt.Sprintf("saddle, ‖∇‖ = %.3g ≤ %g and λmin = %.3g < −%g·|λmax| (λmax = %.3g): some direction goes down", g, r.GradTol, λmin, r.NegTol, λmax)
 	}
-	return fmt.Sprint(names) + " are flat"
+	return fmt.Sprintf("minimum, ‖∇‖ = %.3g ≤ %g and λmin = %.3g ≥ −%g·|λmax| (λmax = %.3g): no direction goes down", g, r.GradTol, λmin, r.NegTol, λmax)
 }
 
 // NetGrad returns the gradient of the cost of net on the batch X, Y (laid out

@@ -149,8 +149,10 @@ func mnistTrain(t *testing.T) *data.Set {
 	return tr
 }
 
-// The U[0,1) point of the thread is a plateau, and it is the same point
-// train.Run starts from: the probe here and train's probe at epoch 0 agree.
+// The U[0,1) point of the thread is a plateau for its hidden layer: layer 1
+// is flat, while the output layer has a direction going down (a saddle, as
+// the whole net is). It is the same point train.Run starts from: the probe
+// here and train's probe at epoch 0 agree.
 func TestUniformPlateau(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads MNIST")
@@ -158,9 +160,11 @@ func TestUniformPlateau(t *testing.T) {
 	tr := mnistTrain(t)
 	p := UniformPlateau(tr, 300, 1)
 	rep := p.ProbeWith(&curvature.Settings{Seed: 1})
-	assert.Equal(t, curvature.Plateau, rep.Kind, rep.Reason)
+	assert.Equal(t, curvature.Saddle, rep.Kind, rep.Reason)
 	require.Len(t, rep.Blocks, 2)
-	assert.True(t, rep.Blocks[0].Flat, "the saturated first layer is flat")
+	assert.Equal(t, curvature.Flat, rep.Blocks[0].Kind, "the saturated first layer is flat")
+	assert.Equal(t, curvature.Saddle, rep.Blocks[1].Kind, rep.Reason)
+	assert.True(t, rep.Plateau())
 
 	h, err := train.Run(train.Config{Init: derive.Uniform01, Epochs: train.NoTraining, Curvature: true, CurvatureExamples: 300},
 		tr.Subset(1000), nil, nil, nil)

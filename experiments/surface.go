@@ -74,6 +74,7 @@ const SliceRise = 1e-3
 type Slice struct {
 	Name                 string
 	Kind                 curvature.Kind
+	Summary              string // the probe's kinds, whole net and blocks (curvature.Report.Summary)
 	GradNorm             float64
 	LambdaMin, LambdaMax float64
 	C0                   float64   // C(θ)
@@ -84,7 +85,7 @@ type Slice struct {
 // SliceAt slices the surface of cost at θ along the extreme Ritz vectors of
 // the probe rep, on an n × n grid.
 func SliceAt(name string, cost func([]float64) float64, θ []float64, rep *curvature.Report, n int) Slice {
-	s := Slice{Name: name, Kind: rep.Kind, GradNorm: rep.GradNorm, LambdaMin: rep.LambdaMin, LambdaMax: rep.LambdaMax, C0: cost(θ)}
+	s := Slice{Name: name, Kind: rep.Kind, Summary: rep.Summary(), GradNorm: rep.GradNorm, LambdaMin: rep.LambdaMin, LambdaMax: rep.LambdaMax, C0: cost(θ)}
 	half := func(λ float64) float64 {
 		r := math.Sqrt(2 * SliceRise / math.Abs(λ))
 		if math.IsNaN(r) || r > 3 {

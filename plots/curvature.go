@@ -171,8 +171,12 @@ func LossSurface(slices []experiments.Slice) ([]byte, error) {
 		}
 		cross.GlyphStyle = draw.GlyphStyle{Color: black, Shape: draw.PlusGlyph{}, Radius: vg.Points(5)}
 		pl.Add(cross)
-		pl.Title.Text = fmt.Sprintf("%s: %s\n‖grad C‖ = %.2g, λmin = %.2g, λmax = %.2g\nmax |ΔC| = %.2g, C(θ) = %.4g",
-			s.Kind, s.Name, s.GradNorm, s.LambdaMin, s.LambdaMax, scale, s.C0)
+		kinds := s.Summary
+		if kinds == "" {
+			kinds = s.Kind.String()
+		}
+		pl.Title.Text = fmt.Sprintf("%s\n%s\n‖grad C‖ = %.2g, λmin = %.2g, λmax = %.2g; max |ΔC| = %.2g, C(θ) = %.4g",
+			s.Name, kinds, s.GradNorm, s.LambdaMin, s.LambdaMax, scale, s.C0)
 		pl.Title.TextStyle.Font.Size = vg.Points(9)
 		pl.X.Label.Text = "a: distance along v_min"
 		pl.Y.Label.Text = "b: distance along v_max"

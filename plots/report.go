@@ -134,7 +134,7 @@ func settingsLines(r *experiments.Results, seconds float64) []string {
 			sad.Probe.LambdaMin, sad.Probe.GradNorm, sad.Settings.GradTol, sad.Probe.LambdaMax, sad.Escape),
 	}
 	if p := r.Plateau; p != nil && p.Probe != nil {
-		lines = append(lines, fmt.Sprintf("The uniform [0,1) start: %s, ‖∇C‖ = %.2g, λmin = %.2g, λmax = %.2g.", p.Probe.Kind, p.Probe.GradNorm, p.Probe.LambdaMin, p.Probe.LambdaMax))
+		lines = append(lines, fmt.Sprintf("The U[0,1) start: %s; the whole net's ‖∇C‖ = %.2g, λmin = %.2g, λmax = %.2g.", p.Probe.Summary(), p.Probe.GradNorm, p.Probe.LambdaMin, p.Probe.LambdaMax))
 	}
 	if m := sad.Minimum; m != nil {
 		lines = append(lines, fmt.Sprintf("Where the nudged XOR run ends: %s, ‖∇C‖ = %.2g, λmin = %.2g > 0, λmax = %.2g.", m.Kind, m.GradNorm, m.LambdaMin, m.LambdaMax))

@@ -218,7 +218,7 @@ func fakeResults(t *testing.T) *experiments.Results {
 		}
 		return s
 	}
-	r.Slices = []experiments.Slice{quad("saddle", curvature.Saddle, -2e-3, 8e-3), quad("plateau", curvature.Plateau, -1e-9, 1e-9),
+	r.Slices = []experiments.Slice{quad("saddle", curvature.Saddle, -2e-3, 8e-3), quad("plateau", curvature.Flat, -1e-9, 1e-9),
 		quad("minimum", curvature.Minimum, 2e-3, 8e-3)}
 	return r
 }

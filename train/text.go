@@ -6,6 +6,8 @@ import (
 	"math"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/backproof/backproof/curvature"
 )
 
 // WriteText prints the history for a learner, as `backproof train` does:
@@ -92,16 +94,20 @@ func (t *TextWriter) summary(h *History) {
 		}
 	}
 	for _, k := range h.Curvature {
-		fmt.Fprintf(w, "\ncurvature after epoch %d (%d training examples, %d parameters, %d Lanczos steps): %s\n", k.Epoch, k.Examples, k.Params, k.Iterations, strings.ToUpper(k.Kind.String()))
-		fmt.Fprintf(w, "  ‖∇C‖ %.3e   λmin %.3e   λmax %.3e\n", k.GradNorm, k.LambdaMin, k.LambdaMax)
+		fmt.Fprintf(w, "\ncurvature after epoch %d (%d training examples, %d parameters, %d Lanczos steps): %s\n", k.Epoch, k.Examples, k.Params, k.Iterations, headline(k.Report))
+		fmt.Fprintf(w, "  %-9s ‖∇‖ %.3e   λmin %.3e   λmax %.3e  %s\n", "whole net", k.GradNorm, k.LambdaMin, k.LambdaMax, k.Kind)
 		for _, b := range k.Blocks {
-			flat := ""
-			if b.Flat {
-				flat = "  flat"
-			}
-			fmt.Fprintf(w, "  %-8s ‖∇‖ %.3e   λmin %.3e   λmax %.3e%s\n", b.Name, b.GradNorm, b.LambdaMin, b.LambdaMax, flat)
+			fmt.Fprintf(w, "  %-9s ‖∇‖ %.3e   λmin %.3e   λmax %.3e  %s\n", b.Name, b.GradNorm, b.LambdaMin, b.LambdaMax, b.Kind)
 		}
-		fmt.Fprintf(w, "  %s\n", k.Reason)
+		fmt.Fprintf(w, "  %s\n", k.Thresholds.Rule())
+		if flat := k.FlatBlocks(); len(flat) > 0 && k.Kind != curvature.Flat {
+			fmt.Fprintf(w, "  a plateau for %s: gradient descent cannot move those parameters from here\n", strings.Join(flat, " and "))
+		}
+	}
+	if trainedNothing(h) {
+		// Nothing was trained (--epochs 0): no "final" accuracy to report.
+		fmt.Fprintf(w, "\nthe starting point, measured in %.1f s (nothing trained)\n", h.Seconds)
+		return
 	}
 	fmt.Fprintf(w, "\nstopped: %s after %.1f s", h.Stopped, h.Seconds)
 	if !math.IsNaN(float64(h.FinalTestAccuracy)) {
@@ -111,6 +117,21 @@ func (t *TextWriter) summary(h *History) {
 		}
 	}
 	fmt.Fprintln(w)
+}
+
+// headline is a probe's kinds with the kinds in capitals, to be seen at a
+// glance: "whole net SADDLE; layer 1 FLAT, layer 2 SADDLE".
+func headline(r *curvature.Report) string {
+	s := "whole net " + strings.ToUpper(r.Kind.String())
+	for i, b := range r.Blocks {
+		s += map[bool]string{true: "; ", false: ", "}[i == 0] + b.Name + " " + strings.ToUpper(b.Kind.String())
+	}
+	return s
+}
+
+// trainedNothing says whether h only measured its starting point.
+func trainedNothing(h *History) bool {
+	return h.Config.Epochs == NoTraining || (len(h.Epochs) > 0 && h.Epochs[len(h.Epochs)-1].Epoch == 0 && h.Divergence == nil)
 }
 
 // padRunes fills s with spaces to width characters (not bytes: ∇ is three).
