@@ -133,7 +133,7 @@ error (a bug: please report it).`,
 			}
 			var g *backproof.Gradient
 			if gradient != "" {
-				if g, err = gradfile.Load(gradient, p); err != nil {
+				if g, err = gradfile.LoadWithin(gradient, p, nf.maxMemory); err != nil {
 					return badInput(fmt.Errorf("--gradient: %v", err))
 				}
 			}

@@ -122,3 +122,49 @@ func TestHugeBatch(t *testing.T) {
 	assert.Equal(t, ExitOK, code, errb)
 	assert.Contains(t, out, "batch 2000000000")
 }
+
+// A gradient file is bad input (exit 2), named with its JSON path or
+// array, when it holds a null, a key twice, data after the object, a
+// layer the network lacks, an array far larger than its layer, or a link
+// to nothing.
+func TestBadGradientInput(t *testing.T) {
+	const prob = "../gradfile/testdata/row-problem.json"
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		path := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+		return path
+	}
+	layer2 := `{"dW": [[1,2],[1,2],[1,2],[1,2]], "db": [1,2]}`
+	null := write("null.json", `{"layers": [{"dW": [[1,2,3,4],[1,2,3,4],[1,2,3,null]], "db": [1,2,3,4]}, `+layer2+`]}`)
+	refused(t, []string{"check", prob, "--gradient", null}, "--gradient: "+null+": layers[0].dW[2][3]: null where a number belongs")
+	dup := write("dup.json", `{"layers": [{"db": [1], "db": [1]}]}`)
+	refused(t, []string{"check", prob, "--gradient", dup}, `layers[0].db: duplicate key "db"`)
+	extra := write("extra.json", `{"layers": [`+layer2+`, `+layer2+`, `+layer2+`]}`)
+	refused(t, []string{"check", prob, "--gradient", extra}, "layers[2]: more layers than the network's 2")
+	huge := write("huge.json", `{"layers": [{"dW": [`+strings.Repeat("0,", 1000)+`0], "db": [1,2,3,4]}, `+layer2+`]}`)
+	refused(t, []string{"check", prob, "--gradient", huge}, "layers[0].dW: 1001 numbers, far more than any gradient array of this layer")
+	raw, err := os.ReadFile("../gradfile/testdata/row-right.json")
+	require.NoError(t, err)
+	trailing := write("trailing.json", string(raw)+"garbage")
+	refused(t, []string{"check", prob, "--gradient", trailing}, "extra data after the JSON object")
+	padded := write("padded.json", string(raw)+strings.Repeat(" ", 100<<10))
+	refused(t, []string{"check", prob, "--gradient", padded, "--max-memory", "640KiB"},
+		padded+": the file has 101 KiB, more than the 10 KiB a gradient file may have under the memory limit of 640 KiB")
+
+	folder := filepath.Join(dir, "npy")
+	require.NoError(t, os.Mkdir(folder, 0o755))
+	for _, name := range []string{"dW1", "db1", "dW2", "db2"} {
+		raw, err := os.ReadFile(filepath.Join("../gradfile/testdata/row-right-npy", name+".npy"))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(folder, name+".npy"), raw, 0o644))
+	}
+	code, out, errb := mainOut("check", prob, "--gradient", folder)
+	require.Equal(t, ExitOK, code, errb+out)
+	require.NoError(t, os.WriteFile(filepath.Join(folder, "dW3.npy"), raw, 0o644))
+	refused(t, []string{"check", prob, "--gradient", folder}, "array dW3, but the network has 2 layers")
+	require.NoError(t, os.Remove(filepath.Join(folder, "dW3.npy")))
+	require.NoError(t, os.Remove(filepath.Join(folder, "db2.npy")))
+	require.NoError(t, os.Symlink(filepath.Join(dir, "gone.npy"), filepath.Join(folder, "db2.npy")))
+	refused(t, []string{"check", prob, "--gradient", folder}, filepath.Join(folder, "db2.npy")+": a symbolic link to "+filepath.Join(dir, "gone.npy"))
+}

@@ -17,14 +17,10 @@ import (
 	"codeberg.org/sbinet/npyio/npy"
 	"codeberg.org/sbinet/npyio/npz"
 	"github.com/backproof/backproof"
+	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/problem"
 	"gonum.org/v1/gonum/mat"
 )
-
-// MaxJSONBytes bounds the size of a JSON gradient file: far above any
-// network a gradient is checked for entry by entry, far below what would
-// exhaust memory.
-const MaxJSONBytes = 256 << 20
 
 // Load reads the gradient at path for problem p: one dW and one db array
 // per layer, named dW1, db1, dW2, db2, … and laid out in p's convention.
@@ -35,6 +31,13 @@ const MaxJSONBytes = 256 << 20
 // cannot be judged at all (unreadable, not a gradient, an array missing or
 // absurdly large), and names the file and the array.
 func Load(path string, p *problem.Problem) (*backproof.Gradient, error) {
+	return LoadWithin(path, p, 0)
+}
+
+// LoadWithin is Load under a memory limit (0: budget.Default): a JSON
+// file may be as large as a problem file (problem.FileLimit), and every
+// array is bounded by its layer's size before it is read.
+func LoadWithin(path string, p *problem.Problem, limit budget.Bytes) (*backproof.Gradient, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -46,7 +49,7 @@ func Load(path string, p *problem.Problem) (*backproof.Gradient, error) {
 	case strings.EqualFold(filepath.Ext(path), ".npz"):
 		g, err = loadNPZ(path, p)
 	case strings.EqualFold(filepath.Ext(path), ".json"):
-		g, err = loadJSON(path, p)
+		g, err = loadJSON(path, p, limit)
 	case strings.EqualFold(filepath.Ext(path), ".npy"):
 		return nil, fmt.Errorf("%s: a .npy file holds one array, but a gradient is 2L arrays: save them together with "+
 			"np.savez(\"mine.npz\", dW1=…, db1=…, …), or pass the folder that holds dW1.npy, db1.npy, …", path)
@@ -279,6 +282,9 @@ func loadNPZ(path string, p *problem.Problem) (*backproof.Gradient, error) {
 		have = append(have, name)
 		keys[name] = k
 	}
+	if err := noExtraLayers(path, p, have); err != nil {
+		return nil, err
+	}
 	layerOf := layerIndex(p)
 	return assemble(p, path, func(name string) (*array, error) {
 		k, ok := keys[name]
@@ -305,9 +311,19 @@ func loadFolder(dir string, p *problem.Problem) (*backproof.Gradient, error) {
 			have = append(have, strings.TrimSuffix(e.Name(), ".npy"))
 		}
 	}
+	if err := noExtraLayers(dir, p, have); err != nil {
+		return nil, err
+	}
 	layerOf := layerIndex(p)
 	return assemble(p, dir, func(name string) (*array, error) {
 		file := filepath.Join(dir, name+".npy")
+		if fi, err := os.Lstat(file); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+			if _, err := os.Stat(file); err != nil {
+				target, _ := os.Readlink(file)
+				return nil, fmt.Errorf("%s: a symbolic link to %s, which cannot be read (%v): point it at the array, or replace it by the file",
+					file, target, unwrapPath(err))
+			}
+		}
 		f, err := os.Open(file)
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, nil
@@ -320,6 +336,33 @@ func loadFolder(dir string, p *problem.Problem) (*backproof.Gradient, error) {
 	}, have)
 }
 
+// noExtraLayers refuses arrays named for layers the network does not have
+// (dW3 for a network of two layers): the file is the gradient of another
+// problem, and checking the layers it shares would hide that.
+func noExtraLayers(file string, p *problem.Problem, have []string) error {
+	L := len(p.Net.Layers)
+	for _, name := range have {
+		var kind string
+		var ℓ int
+		if n, err := fmt.Sscanf(name, "d%1s%d", &kind, &ℓ); err != nil || n != 2 || (kind != "W" && kind != "b") || fmt.Sprintf("d%s%d", kind, ℓ) != name {
+			continue
+		}
+		if ℓ < 1 || ℓ > L {
+			return fmt.Errorf("%s: array %s, but the network has %d layers (dW1, db1 … dW%d, db%d): is this the gradient of another problem?",
+				file, name, L, L, L)
+		}
+	}
+	return nil
+}
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
 // layerIndex maps each array name to its layer.
 func layerIndex(p *problem.Problem) map[string]int {
 	m := map[string]int{}
@@ -330,69 +373,259 @@ func layerIndex(p *problem.Problem) map[string]int {
 	return m
 }
 
-// jsonGradient mirrors the problem file: {"layers": [{"dW": …, "db": …}]}.
-type jsonGradient struct {
-	Layers []struct {
-		DW json.RawMessage `json:"dW"`
-		DB json.RawMessage `json:"db"`
-	} `json:"layers"`
-}
-
-func loadJSON(path string, p *problem.Problem) (*backproof.Gradient, error) {
+// loadJSON reads {"layers": [{"dW": …, "db": …}, …]}, the problem file's
+// shape, as strictly as the problem reader reads a problem: the file no
+// larger than problem.FileLimit(limit); a byte order mark skipped; no key
+// twice, no key unknown, no null, nothing after the closing brace; no more
+// layers than the network has and no array far larger than its layer's
+// (limit). The structure is walked token by token, so a file of a million
+// empty layers is refused at the first one too many, before it is held in
+// memory; each array is decoded whole.
+func loadJSON(path string, p *problem.Problem, limit budget.Bytes) (*backproof.Gradient, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	raw, err := io.ReadAll(io.LimitReader(f, MaxJSONBytes+1))
+	most := problem.FileLimit(limit)
+	tooLarge := func(size string) error {
+		return fmt.Errorf("%s: %s, more than the %v a gradient file may have under the memory limit of %v (as a problem file)",
+			path, size, most, most*64)
+	}
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && budget.Bytes(fi.Size()) > most {
+		return nil, tooLarge(fmt.Sprintf("the file has %v", budget.Bytes(fi.Size())))
+	}
+	raw, err := io.ReadAll(io.LimitReader(problem.SkipBOM(f), int64(most)+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
-	if len(raw) > MaxJSONBytes {
-		return nil, fmt.Errorf("%s: larger than %d MiB, more than any gradient checked entry by entry", path, MaxJSONBytes>>20)
+	if budget.Bytes(len(raw)) > most {
+		return nil, tooLarge("the file is larger")
 	}
-	var jg jsonGradient
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&jg); err != nil {
-		return nil, fmt.Errorf("%s: %v; want {\"layers\": [{\"dW\": [[…], …], \"db\": […]}, …]}", path, jsonError(raw, err))
+	jr := &jsonReader{file: path, raw: raw, p: p, dec: json.NewDecoder(bytes.NewReader(raw)), arrays: map[string]*array{}}
+	n, err := jr.top()
+	if err != nil {
+		return nil, err
 	}
-	L := len(p.Net.Layers)
-	if len(jg.Layers) != L {
-		return nil, fmt.Errorf("%s: layers: %d layers for a network of %d: give one {\"dW\", \"db\"} per layer", path, len(jg.Layers), L)
+	if L := len(p.Net.Layers); n != L {
+		return nil, fmt.Errorf("%s: layers: %d layers for a network of %d: give one {\"dW\", \"db\"} per layer", path, n, L)
 	}
-	arrays := map[string]*array{}
-	var have []string
-	for i, l := range jg.Layers {
-		dw, db := names(i + 1)
-		for _, x := range []struct {
-			name string
-			raw  json.RawMessage
-			key  string
-		}{{dw, l.DW, "dW"}, {db, l.DB, "db"}} {
-			if len(x.raw) == 0 || string(x.raw) == "null" {
-				continue
-			}
-			a, err := jsonArray(x.raw)
-			if err != nil {
-				return nil, fmt.Errorf("%s: layers[%d].%s: %v", path, i, x.key, err)
-			}
-			arrays[x.name] = a
-			have = append(have, x.name)
-		}
-	}
-	return assemble(p, path, func(name string) (*array, error) { return arrays[name], nil }, have)
+	return assemble(p, path, func(name string) (*array, error) { return jr.arrays[name], nil }, jr.have)
 }
 
-// jsonArray reads a list of numbers or a list of equally long lists.
-func jsonArray(raw json.RawMessage) (*array, error) {
+// jsonShape is the file's expected shape, for error messages.
+const jsonShape = `want {"layers": [{"dW": [[…], …], "db": […]}, …]}`
+
+// jsonReader walks a JSON gradient file.
+type jsonReader struct {
+	file   string
+	raw    []byte
+	p      *problem.Problem
+	dec    *json.Decoder
+	arrays map[string]*array
+	have   []string
+}
+
+// fail is an error at a JSON path of the file.
+func (r *jsonReader) fail(path, format string, args ...any) error {
+	return fmt.Errorf("%s: %s: %s", r.file, path, fmt.Sprintf(format, args...))
+}
+
+// syntax places a decoder's error by line and column.
+func (r *jsonReader) syntax(err error) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("%s: truncated JSON: the file ends before the object is closed; %s", r.file, jsonShape)
+	}
+	// The decoder counts a syntax error's offset from the value it was
+	// reading; scanning the whole file finds the same error and places it.
+	var whole json.RawMessage
+	if werr := json.Unmarshal(r.raw, &whole); werr != nil {
+		err = werr
+	}
+	return fmt.Errorf("%s: %v; %s", r.file, jsonError(r.raw, err), jsonShape)
+}
+
+// delim reads the next token and wants it to be d; what names the value.
+func (r *jsonReader) delim(d json.Delim, path, what string) error {
+	tok, err := r.dec.Token()
+	if err != nil {
+		return r.syntax(err)
+	}
+	if tok != d {
+		return r.fail(path, "want %s, found %s", what, tokenKind(tok))
+	}
+	return nil
+}
+
+// top reads the whole file and returns how many layers it has.
+func (r *jsonReader) top() (int, error) {
+	if err := r.delim('{', "the top level", `an object {"layers": […]}`); err != nil {
+		return 0, err
+	}
+	layers := -1
+	for r.dec.More() {
+		if _, err := r.key("", map[string]bool{"layers": layers >= 0}, "layers"); err != nil {
+			return 0, err
+		}
+		if err := r.delim('[', "layers", `a list of layers, each {"dW": …, "db": …}`); err != nil {
+			return 0, err
+		}
+		layers = 0
+		L := len(r.p.Net.Layers)
+		for ; r.dec.More(); layers++ {
+			if layers == L {
+				return 0, r.fail(fmt.Sprintf("layers[%d]", layers), "more layers than the network's %d: its gradient is dW1, db1 … dW%d, db%d; is this the gradient of another problem?", L, L, L)
+			}
+			if err := r.layer(layers); err != nil {
+				return 0, err
+			}
+		}
+		if _, err := r.dec.Token(); err != nil { // ']'
+			return 0, r.syntax(err)
+		}
+	}
+	if _, err := r.dec.Token(); err != nil { // '}'
+		return 0, r.syntax(err)
+	}
+	if layers < 0 {
+		return 0, r.fail("layers", "missing; %s", jsonShape)
+	}
+	end := int(r.dec.InputOffset())
+	if _, err := r.dec.Token(); err != io.EOF {
+		rest := bytes.TrimLeft(r.raw[end:], " \t\r\n")
+		line, col := position(r.raw, len(r.raw)-len(rest))
+		return 0, fmt.Errorf("%s: line %d:%d: extra data after the JSON object: a file holds one gradient", r.file, line, col)
+	}
+	return layers, nil
+}
+
+// key reads an object's next key, refusing one already seen or not known.
+func (r *jsonReader) key(within string, seen map[string]bool, known ...string) (string, error) {
+	tok, err := r.dec.Token()
+	if err != nil {
+		return "", r.syntax(err)
+	}
+	key, _ := tok.(string)
+	path := key
+	if within != "" {
+		path = within + "." + key
+	}
+	if _, ok := seen[key]; !ok {
+		return "", r.fail(path, "unknown field %q (the fields are %s); %s", key, strings.Join(known, ", "), jsonShape)
+	}
+	if seen[key] {
+		return "", r.fail(path, "duplicate key %q: each field may appear once in an object (JSON readers disagree on which copy wins)", key)
+	}
+	seen[key] = true
+	return key, nil
+}
+
+// layer reads layers[i], {"dW": …, "db": …}.
+func (r *jsonReader) layer(i int) error {
+	path := fmt.Sprintf("layers[%d]", i)
+	if err := r.delim('{', path, `an object {"dW": …, "db": …}`); err != nil {
+		return err
+	}
+	seen := map[string]bool{"dW": false, "db": false}
+	for r.dec.More() {
+		key, err := r.key(path, seen, "dW", "db")
+		if err != nil {
+			return err
+		}
+		var raw json.RawMessage
+		if err := r.dec.Decode(&raw); err != nil {
+			return r.syntax(err)
+		}
+		kp := path + "." + key
+		if string(raw) == "null" {
+			return r.fail(kp, "null: give the array, or leave the key out and the file will be refused as incomplete")
+		}
+		dw, db := names(i + 1)
+		name := map[string]string{"dW": dw, "db": db}[key]
+		a, err := jsonArray(raw, limit(r.p, i+1))
+		if err != nil {
+			var ae *arrayError
+			if errors.As(err, &ae) {
+				return r.fail(kp+ae.at, "%s", ae.msg)
+			}
+			return r.fail(kp, "%v", err)
+		}
+		r.arrays[name] = a
+		r.have = append(r.have, name)
+	}
+	if _, err := r.dec.Token(); err != nil { // '}'
+		return r.syntax(err)
+	}
+	return nil
+}
+
+// tokenKind names a JSON token for an error message.
+func tokenKind(tok json.Token) string {
+	switch t := tok.(type) {
+	case json.Delim:
+		if t == '{' || t == '}' {
+			return "an object"
+		}
+		return "a list"
+	case string:
+		return fmt.Sprintf("the string %q", t)
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	}
+	return "a number"
+}
+
+// arrayError is a fault at an element of an array: at is its index path,
+// such as "[2][0]".
+type arrayError struct{ at, msg string }
+
+func (e *arrayError) Error() string { return e.at + ": " + e.msg }
+
+// jsonArray reads a list of numbers or a list of equally long lists, of at
+// most max numbers. null is refused where encoding/json would read it as 0.
+func jsonArray(raw json.RawMessage, max int) (*array, error) {
+	// Every number but the last is followed by a comma: a bound on the
+	// count before anything is decoded.
+	// Every number but the last is followed by a comma, and so is every
+	// row but the last: r×c numbers have r·c − 1 commas. A bound on the
+	// count, before anything is decoded.
+	if n := bytes.Count(raw, []byte(",")) + 1; n > max {
+		return nil, fmt.Errorf("%d numbers, far more than any gradient array of this layer (at most %d are read)", n, max)
+	}
 	var v []float64
 	if err := json.Unmarshal(raw, &v); err == nil {
+		if bytes.Contains(raw, []byte("null")) {
+			var ptrs []*float64
+			if json.Unmarshal(raw, &ptrs) == nil {
+				for i, x := range ptrs {
+					if x == nil {
+						return nil, &arrayError{fmt.Sprintf("[%d]", i), "null where a number belongs (JSON's null is no number; a NaN in numpy is written as null by some writers)"}
+					}
+				}
+			}
+		}
 		return &array{data: v, shape: []int{len(v)}}, nil
 	}
 	var rows [][]float64
 	if err := json.Unmarshal(raw, &rows); err != nil {
 		return nil, errors.New("want a list of numbers or a list of rows of numbers")
+	}
+	if bytes.Contains(raw, []byte("null")) {
+		var ptrs [][]*float64
+		if json.Unmarshal(raw, &ptrs) == nil {
+			for i, row := range ptrs {
+				if row == nil {
+					return nil, &arrayError{fmt.Sprintf("[%d]", i), "null where a row of numbers belongs"}
+				}
+				for j, x := range row {
+					if x == nil {
+						return nil, &arrayError{fmt.Sprintf("[%d][%d]", i, j), "null where a number belongs (JSON's null is no number; a NaN in numpy is written as null by some writers)"}
+					}
+				}
+			}
+		}
 	}
 	a := &array{shape: []int{len(rows), 0}}
 	for i, r := range rows {
@@ -405,6 +638,13 @@ func jsonArray(raw json.RawMessage) (*array, error) {
 		a.data = append(a.data, r...)
 	}
 	return a, nil
+}
+
+// position turns a byte offset into a 1-based line and column.
+func position(raw []byte, off int) (line, col int) {
+	off = min(off, len(raw))
+	line = bytes.Count(raw[:off], []byte("\n")) + 1
+	return line, off - bytes.LastIndexByte(raw[:off], '\n')
 }
 
 // jsonError adds the line and column to a JSON syntax error.
