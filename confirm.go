@@ -201,7 +201,12 @@ func confirm(r *Report, set Settings, compareAt func(m numgrad.Method, h, tol fl
 	}
 	// Nothing agrees. A mistake in the formulas shows at every step and in
 	// the complex step alike, and at least at CS231n's "uncomfortable" 1e-4.
-	least := primary.MaxRel
+	// The least difference over the comparisons that judged something:
+	// one that judged no entry has no difference to speak of.
+	least := math.Inf(1)
+	if primary.Resolved > 0 {
+		least = primary.MaxRel
+	}
 	for _, t := range c.Ladder {
 		if t.Comparison.Resolved > 0 {
 			least = math.Min(least, t.Comparison.MaxRel)

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/backproof/backproof/compare"
+	"github.com/backproof/backproof/derive"
 	"github.com/backproof/backproof/problem"
 	"gonum.org/v1/gonum/mat"
 )
@@ -42,10 +43,22 @@ type LearnerParam struct {
 	// convention, n×1 in the others).
 	Rows, Cols, WantRows, WantCols int
 	ShapeOK                        bool
-	// MaxAbs and MaxRel compare the learner's entries with backproof's
-	// backpropagation (compare.RelError); zero when the shape is wrong.
+	// MaxAbs and MaxRel compare the learner's finite entries with the
+	// reference (compare.RelError); MaxRel is over the entries judged by
+	// their relative error (those above the array's floor). Both are zero
+	// when the shape is wrong.
 	MaxAbs, MaxRel float64
-	Agree          bool
+	// Judged is false when the array could not be judged at all; Reason
+	// then says why, and the array keeps the verdict from "right".
+	Judged bool
+	Reason string
+	Agree  bool
+	// Tol and Floor are what the array was judged to: an entry agrees
+	// when |yours − reference| ≤ max(Tol·|reference|, Floor), Floor being
+	// a fraction of this array's own largest entry.
+	Tol, Floor float64
+	// NaN and Inf count the learner's entries that are not finite.
+	NaN, Inf int
 	// Mistakes are the catalogue's explanations of a disagreement
 	// (compare.Diagnose), empty when none reproduces it.
 	Mistakes []compare.Mistake
@@ -53,6 +66,26 @@ type LearnerParam struct {
 	// that no mistake of the catalogue produces.
 	Message string
 }
+
+// LearnerEntry is one entry of the learner's gradient set beside
+// backproof's values, for the worst-entry lists.
+type LearnerEntry struct {
+	Param derive.Param
+	Yours float64
+	// Backprop is backproof's float64 backpropagation; Reference is what
+	// the entry was judged against (Backprop, or the exact gradient).
+	Backprop, Reference float64
+	// Numeric is the finite difference, when the check has one per entry.
+	Numeric    float64
+	HasNumeric bool
+	RelErr     float64 // RelError(Yours, Reference); +Inf for NaN
+	// First is set for the entries of the first wrong layer in backward
+	// order, listed first: the line to fix first.
+	First bool
+}
+
+// NonFinite reports whether the learner's value is NaN or ±Inf.
+func (e LearnerEntry) NonFinite() bool { return math.IsNaN(e.Yours) || math.IsInf(e.Yours, 0) }
 
 // LearnerCheck sets a learner's gradient beside backproof's
 // backpropagation and finite differences.
@@ -64,27 +97,41 @@ type LearnerCheck struct {
 	// places hold backpropagation's values, so that they add no error to
 	// VsBackprop, and its LearnerParam says what is wrong.
 	Values []float64
-	// VsBackprop compares Values with backproof's backpropagation; this
-	// decides, once backpropagation agrees with finite differences.
+	// VsBackprop compares Values with backproof's backpropagation entry
+	// by entry, and VsNumeric with the finite differences (nil in a
+	// directional check): the per-entry relative errors, for plots. The
+	// judgement is Params', array by array.
 	VsBackprop *compare.Result
-	// VsNumeric compares Values with the finite differences directly (nil
-	// in a directional check).
-	VsNumeric *compare.Result
-	Params    []LearnerParam // W¹, b¹, W², b², …
-	Outcome   Outcome
-	Message   string // the conclusion in words
+	VsNumeric  *compare.Result
+	Params     []LearnerParam // W¹, b¹, W², b², …
+	// Worst are the entries that differ, worst first (non-finite ones
+	// first, then those of the first wrong layer), at most Settings.Worst:
+	// the one selection the text and JSON reports print.
+	Worst   []LearnerEntry
+	Outcome Outcome
+	Message string // the conclusion in words
 }
 
-// Precision of a learner's gradient: the relative error within which it
-// must agree with backpropagation, and the fraction of the largest entry
-// under which an absolute difference is rounding. In float64 a
+// Precision of a learner's gradient, set against backproof's: both are
+// analytic, so only rounding separates them, and rounding is relative to
+// each array's own entries. An entry agrees within the relative tolerance,
+// or within the floor, a fraction of the largest entry of its own array,
+// under which a difference is rounding in a sum whose terms cancel. A
 // backpropagation written another way agrees to about 1e-13; the
 // tolerance is that of a central-difference check. float32 keeps about
-// seven digits, and a sum over a batch or a layer loses two or three
-// more.
+// seven digits, and a sum over a batch or a layer loses two or three more.
 const (
 	tolFloat64, floorFloat64 = 1e-7, 1e-9
 	tolFloat32, floorFloat32 = 1e-4, 1e-5
+)
+
+// Below these sizes an array's entries have lost digits to underflow:
+// float64's smallest normal number is 2.2e-308, float32's 1.2e-38, and a
+// few orders of magnitude above them a product of two entries already
+// underflows.
+const (
+	tinyFloat64 = 1e-290
+	tinyFloat32 = 1e-30
 )
 
 // ErrGradient is wrapped by the errors of CheckGradient for a gradient
@@ -141,88 +188,6 @@ func (g *Gradient) bias(ℓ int) *mat.Dense {
 	return nil
 }
 
-// judge compares the learner's arrays with the report's backpropagation.
-func judge(p *problem.Problem, g *Gradient, r *Report) *LearnerCheck {
-	n := p.Net
-	lc := &LearnerCheck{Source: g.Source, Float32: g.Float32, Values: make([]float64, 0, len(r.Analytic))}
-	tol, floorFrac := tolFloat64, floorFloat64
-	if g.Float32 {
-		tol, floorFrac = tolFloat32, floorFloat32
-	}
-	var top float64
-	for _, a := range r.Analytic {
-		top = math.Max(top, math.Abs(a))
-	}
-	set := &compare.Settings{Floor: math.Max(floorFrac*top, 1e-300), Tol: tol, Worst: r.Comparison.Settings.Worst}
-
-	// The arrays as given, and the truth in the same layout: a bias is
-	// 1×n in the row convention and n×1 in the others.
-	type array struct {
-		quantity   compare.Quantity
-		got, truth *mat.Dense
-	}
-	var arrays []array
-	for ℓ := 1; ℓ <= len(n.Layers); ℓ++ {
-		nb := len(n.Layers[ℓ-1].B)
-		br, bc := 1, nb
-		if n.Convention.ColumnLayout() {
-			br, bc = nb, 1
-		}
-		gotB := g.bias(ℓ)
-		if r0, c0 := gotB.Dims(); (r0 == 1 && c0 == nb) || (r0 == nb && c0 == 1) {
-			gotB = mat.NewDense(br, bc, flat(gotB)) // 1×n and n×1 are both the n numbers
-		}
-		arrays = append(arrays,
-			array{compare.DW, g.DW[ℓ-1], r.Trace.DW[ℓ]},
-			array{compare.DB, gotB, mat.NewDense(br, bc, append([]float64(nil), r.Trace.DB[ℓ]...))})
-	}
-	for i, a := range arrays {
-		gr, gc := a.got.Dims()
-		wr, wc := a.truth.Dims()
-		lp := LearnerParam{Layer: i/2 + 1, Name: map[compare.Quantity]string{compare.DW: "W", compare.DB: "b"}[a.quantity],
-			Rows: gr, Cols: gc, WantRows: wr, WantCols: wc, ShapeOK: gr == wr && gc == wc}
-		if lp.ShapeOK {
-			lc.Values = append(lc.Values, flat(a.got)...)
-		} else {
-			lc.Values = append(lc.Values, flat(a.truth)...)
-		}
-		lc.Params = append(lc.Params, lp)
-	}
-	lc.VsBackprop = compare.Gradients(lc.Values, r.Analytic, n.ParamAt, nil, set)
-	if r.Numeric != nil {
-		lc.VsNumeric = compare.Gradients(lc.Values, r.Numeric, n.ParamAt, nil, &r.Comparison.Settings)
-	}
-	wrong := 0
-	for i := range lc.Params {
-		lp, a := &lc.Params[i], arrays[i]
-		grp := lc.VsBackprop.Groups[i] // W¹, b¹, W², b², … as Params
-		if lp.ShapeOK {
-			lp.MaxAbs, lp.MaxRel = grp.MaxAbs, grp.MaxRel
-		}
-		lp.Agree = lp.ShapeOK && grp.MaxRel <= tol
-		if lp.Agree {
-			continue
-		}
-		wrong++
-		ctx := compare.ContextFor(n, r.Trace, a.quantity, lp.Layer)
-		lp.Mistakes = compare.Diagnose(a.got, a.truth, ctx)
-		switch {
-		case len(lp.Mistakes) > 0:
-		case !lp.ShapeOK && (lp.Rows == 1 || lp.Cols == 1) && lp.Rows*lp.Cols == lp.WantRows*lp.WantCols && lp.WantRows > 1 && lp.WantCols > 1:
-			lp.Message = flatMessage(lp, a.got, a.truth, ctx)
-		case !lp.ShapeOK:
-			lp.Message = fmt.Sprintf("d%s%d is %d×%d, but ∂C/∂%s%d has the shape of %s%d, %d×%d: %s; no mistake of the catalogue gives a %d×%d array",
-				lp.Name, lp.Layer, lp.Rows, lp.Cols, lp.Name, lp.Layer, lp.Name, lp.Layer, lp.WantRows, lp.WantCols,
-				ctx.ShapeRule(), lp.Rows, lp.Cols)
-		default:
-			lp.Message = fmt.Sprintf("d%s%d differs from backpropagation (max relative error %.3g) in a way no classic mistake reproduces: compare its worst entries with your code",
-				lp.Name, lp.Layer, lp.MaxRel)
-		}
-	}
-	lc.Outcome, lc.Message = lc.conclude(r, wrong)
-	return lc
-}
-
 // flatMessage explains a matrix given as a flat vector of the right
 // length: the forum thread's question whether the gradient is a matrix or
 // a vector. The numbers are read back row by row (numpy's ravel) and
@@ -252,37 +217,6 @@ func flat(m *mat.Dense) []float64 {
 		out = append(out, m.RawRowView(i)...)
 	}
 	return out
-}
-
-// conclude says what the three values, side by side, let one conclude.
-func (lc *LearnerCheck) conclude(r *Report, wrong int) (Outcome, string) {
-	precision := ""
-	if lc.Float32 {
-		precision = fmt.Sprintf(" Your arrays are float32, which keeps about 7 significant digits: they are judged to a relative %.0e (and entries under %.0e of the largest to an absolute error), so a mistake smaller than that cannot be seen; save float64 arrays to judge to %.0e.",
-			tolFloat32, floorFloat32, tolFloat64)
-	}
-	ref := "backproof's backpropagation agrees with finite differences"
-	if r.Confirmation != nil && r.Outcome == Agree {
-		ref = "backproof's backpropagation agrees with finite differences once the step is right (" + r.Confirmation.Cause.String() + ")"
-	}
-	switch {
-	case r.Outcome == Agree && wrong == 0:
-		return Agree, fmt.Sprintf("%s, and your gradient agrees with both (max relative error %.3g against backpropagation): your gradient is right.%s", ref, lc.VsBackprop.MaxRel, precision)
-	case r.Outcome == Agree:
-		return Disagree, fmt.Sprintf("%s, and your gradient differs from both in %d of its %d arrays: your gradient is wrong.%s", ref, wrong, len(lc.Params), precision)
-	case wrong > 0:
-		return Disagree, fmt.Sprintf("your gradient differs from backproof's backpropagation in %d of its %d arrays: your gradient is most likely wrong, but finite differences could not confirm backpropagation here (%s), so this rests on backpropagation alone.%s",
-			wrong, len(lc.Params), r.confirmationWords(), precision)
-	}
-	return CannotTell, fmt.Sprintf("your gradient agrees with backproof's backpropagation, but finite differences could not confirm either here (%s): cannot tell.%s", r.confirmationWords(), precision)
-}
-
-// confirmationWords is why the check's own comparison did not settle.
-func (r *Report) confirmationWords() string {
-	if r.Confirmation != nil {
-		return r.Confirmation.Message
-	}
-	return r.Comparison.Verdict.Explain(r.Comparison.Settings.Tol)
 }
 
 // LearnerPass reports whether the learner's gradient agrees.

@@ -22,48 +22,46 @@ func (r *Report) writeLearner(w io.Writer) {
 	for _, lp := range lc.Params {
 		shape := shapeWords(lp.Rows, lp.Cols)
 		errs := fmt.Sprintf("%-12.3g %-12.3g", lp.MaxAbs, lp.MaxRel)
+		switch {
+		case !lp.Judged:
+			errs = fmt.Sprintf("%-12s %-12s", "-", "-")
+		case lp.NaN+lp.Inf > 0:
+			errs = fmt.Sprintf("%-25s", fmt.Sprintf("%d not finite", lp.NaN+lp.Inf))
+		}
 		if !lp.ShapeOK {
 			shape = shapeWords(lp.WantRows, lp.WantCols)
 			errs = fmt.Sprintf("%-25s", fmt.Sprintf("given %d×%d", lp.Rows, lp.Cols))
 		}
-		status := "agrees"
-		if !lp.Agree {
-			status = "WRONG"
-			if codes := lp.codes(); codes != "" {
-				status += " [" + codes + "]"
-			}
-		}
-		fmt.Fprintf(w, "%-6d %-6s %-9s %s %s\n", lp.Layer, lp.Name, shape, errs, status)
+		fmt.Fprintf(w, "%-6d %-6s %-9s %s %s\n", lp.Layer, lp.Name, shape, errs, lp.status())
 	}
-	var worst []compare.Entry // entries that differ; a misshaped array has none
-	for _, e := range lc.VsBackprop.Worst {
-		if e.Counts(lc.VsBackprop.Settings) && e.RelErr > lc.VsBackprop.Settings.Tol {
-			worst = append(worst, e)
-		}
-	}
-	if len(worst) > 0 {
+	if len(lc.Worst) > 0 {
 		fmt.Fprintf(w, "\nworst entries of yours (layer, param, row, column):\n")
-		for _, e := range worst {
+		for _, e := range lc.Worst {
 			numeric := ""
-			if r.Numeric != nil {
-				numeric = fmt.Sprintf("  numeric %+.8e", r.Numeric[indexOf(r, e.Param.Layer, e.Param.Name, e.Param.Row, e.Param.Col)])
+			if e.HasNumeric {
+				numeric = fmt.Sprintf("  numeric %+.8e", e.Numeric)
 			}
 			fmt.Fprintf(w, "  %s  yours %+.8e  backprop %+.8e%s  rel %.2e\n",
-				entryWords(e.Param), e.Analytic, e.Numeric, numeric, e.RelErr)
+				entryWords(e.Param), e.Yours, e.Reference, numeric, e.RelErr)
 		}
 	}
 	first := true
 	said := map[compare.Code]bool{} // codes explained already: said once, then named
+	saidNonFinite := false
 	for _, lp := range lc.Params {
-		if lp.Agree {
+		if lp.Agree || !lp.Judged {
 			continue
 		}
 		if first {
 			fmt.Fprintf(w, "\ndiagnosis:\n")
 			first = false
 		}
-		if len(lp.Mistakes) == 0 {
+		switch {
+		case lp.NaN+lp.Inf > 0 && saidNonFinite:
+			fmt.Fprintf(w, "  d%s%d: %d of its %d entries are not finite: the same cause.\n", lp.Name, lp.Layer, lp.NaN+lp.Inf, lp.Rows*lp.Cols)
+		case len(lp.Mistakes) == 0:
 			fmt.Fprintf(w, "  d%s%d: %s.\n", lp.Name, lp.Layer, lp.Message)
+			saidNonFinite = saidNonFinite || lp.NaN+lp.Inf > 0
 		}
 		for _, m := range lp.Mistakes {
 			if said[m.Code] && m.Code != "scale" {
@@ -85,6 +83,23 @@ func (r *Report) writeLearner(w io.Writer) {
 	}
 }
 
+// status is an array's word in the table: agrees, WRONG with its codes,
+// or not judged.
+func (lp LearnerParam) status() string {
+	switch {
+	case !lp.Judged:
+		return "not judged: " + lp.Reason
+	case lp.Agree:
+		return "agrees"
+	case lp.NaN+lp.Inf > 0:
+		return "WRONG [not finite]"
+	}
+	if codes := lp.codes(); codes != "" {
+		return "WRONG [" + codes + "]"
+	}
+	return "WRONG"
+}
+
 // shapeWords is a parameter's shape as the tables print it.
 func shapeWords(rows, cols int) string {
 	return fmt.Sprintf("%d×%d", rows, cols)
@@ -103,7 +118,7 @@ func (lp LearnerParam) codes() string {
 func (lc *LearnerCheck) wrongList() string {
 	var names []string
 	for _, lp := range lc.Params {
-		if !lp.Agree {
+		if lp.Judged && !lp.Agree {
 			names = append(names, fmt.Sprintf("d%s%d", lp.Name, lp.Layer))
 		}
 	}
@@ -114,20 +129,4 @@ func (lc *LearnerCheck) wrongList() string {
 		return names[0] + " is"
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1] + " are"
-}
-
-// indexOf is the position of a parameter in the order of derive.Net.Params.
-func indexOf(r *Report, layer int, name string, row, col int) int {
-	i := 0
-	for ℓ, l := range r.Problem.Net.Layers {
-		rows, cols := l.W.Dims()
-		if ℓ+1 == layer {
-			if name == "W" {
-				return i + row*cols + col
-			}
-			return i + rows*cols + row
-		}
-		i += rows*cols + len(l.B)
-	}
-	panic("backproof: no such parameter")
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 
 	"github.com/backproof/backproof/compare"
 	"github.com/backproof/backproof/derive"
@@ -103,17 +104,27 @@ type jsonLearnerParam struct {
 	MaxAbsError *float64 `json:"max_abs_error"`
 	MaxRelError *float64 `json:"max_rel_error"`
 	Agree       bool     `json:"agree"`
+	// Beyond the first contract: whether the array was judged and why
+	// not, what it was judged to, and its entries that are not finite.
+	Judged bool     `json:"judged"`
+	Reason string   `json:"reason,omitempty"`
+	Tol    *float64 `json:"tol,omitempty"`
+	Floor  *float64 `json:"floor,omitempty"`
+	NaN    int      `json:"nan"`
+	Inf    int      `json:"inf"`
 }
 
+// jsonLearnerEntry is one of the learner's worst entries; yours and
+// rel_error are null when your value is NaN or infinite.
 type jsonLearnerEntry struct {
-	Layer    int     `json:"layer"`
-	Param    string  `json:"param"`
-	Row      int     `json:"row"`
-	Col      int     `json:"col"`
-	Yours    float64 `json:"yours"`
-	Backprop float64 `json:"backprop"`
-	Numeric  float64 `json:"numeric"`
-	RelError float64 `json:"rel_error"`
+	Layer    int      `json:"layer"`
+	Param    string   `json:"param"`
+	Row      int      `json:"row"`
+	Col      int      `json:"col"`
+	Yours    *float64 `json:"yours"`
+	Backprop float64  `json:"backprop"`
+	Numeric  *float64 `json:"numeric"`
+	RelError *float64 `json:"rel_error"`
 }
 
 type jsonLearner struct {
@@ -122,6 +133,14 @@ type jsonLearner struct {
 	Message string             `json:"message"`
 	Params  []jsonLearnerParam `json:"params"`
 	Worst   []jsonLearnerEntry `json:"worst"`
+}
+
+// finite is a number for JSON, which has no NaN or infinity: null then.
+func finite(x float64) *float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil
+	}
+	return &x
 }
 
 // rel is a maximum relative error for JSON: null when nothing was judged.
@@ -159,13 +178,13 @@ func (r *Report) addEvidence(out *jsonReport) {
 	jl := &jsonLearner{Outcome: lc.Outcome.String(), Float32: lc.Float32, Message: lc.Message, Worst: []jsonLearnerEntry{}}
 	for _, lp := range lc.Params {
 		p := jsonLearnerParam{Layer: lp.Layer, Param: lp.Name, Shape: [2]int{lp.Rows, lp.Cols},
-			WantShape: [2]int{lp.WantRows, lp.WantCols}, Agree: lp.Agree}
-		if lp.ShapeOK {
-			maxAbs, maxRel := lp.MaxAbs, lp.MaxRel
-			p.MaxAbsError, p.MaxRelError = &maxAbs, &maxRel
+			WantShape: [2]int{lp.WantRows, lp.WantCols}, Agree: lp.Agree, Judged: lp.Judged, Reason: lp.Reason, NaN: lp.NaN, Inf: lp.Inf}
+		if lp.ShapeOK && lp.Judged {
+			p.MaxAbsError, p.MaxRelError = finite(lp.MaxAbs), finite(lp.MaxRel)
+			p.Tol, p.Floor = finite(lp.Tol), finite(lp.Floor)
 		}
 		jl.Params = append(jl.Params, p)
-		if lp.Agree {
+		if lp.Agree || !lp.Judged {
 			continue
 		}
 		if len(lp.Mistakes) == 0 {
@@ -176,14 +195,11 @@ func (r *Report) addEvidence(out *jsonReport) {
 			out.Diagnosis = append(out.Diagnosis, jsonDiagnosis{Layer: lp.Layer, Param: lp.Name, Code: &code, Message: m.Message})
 		}
 	}
-	for _, e := range lc.VsBackprop.Worst {
-		if e.AbsErr == 0 {
-			break
-		}
+	for _, e := range lc.Worst {
 		je := jsonLearnerEntry{Layer: e.Param.Layer, Param: e.Param.Name, Row: e.Param.Row, Col: e.Param.Col,
-			Yours: e.Analytic, Backprop: e.Numeric, RelError: e.RelErr}
-		if r.Numeric != nil {
-			je.Numeric = r.Numeric[indexOf(r, e.Param.Layer, e.Param.Name, e.Param.Row, e.Param.Col)]
+			Yours: finite(e.Yours), Backprop: e.Reference, RelError: finite(e.RelErr)}
+		if e.HasNumeric {
+			je.Numeric = finite(e.Numeric)
 		}
 		jl.Worst = append(jl.Worst, je)
 	}

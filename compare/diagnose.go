@@ -91,7 +91,15 @@ func Diagnose(got, truth *mat.Dense, ctx Context) []Mistake {
 		}
 		for _, tr := range []bool{false, true} {
 			cand := v.value
-			if tr {
+			if flatBias(ctx, got, cand) {
+				// A bias given as a vector has no orientation: 1×n and n×1
+				// are the same n numbers, never "transposed".
+				if tr {
+					continue
+				}
+				r, c := got.Dims()
+				cand = mat.NewDense(r, c, entries(cand))
+			} else if tr {
 				if isSymmetric(cand) {
 					continue
 				}
@@ -273,6 +281,29 @@ func maxAbs(m *mat.Dense) float64 {
 		return 0
 	}
 	return top
+}
+
+// flatBias reports whether got and cand are both bias vectors of the same
+// length: one row or one column each.
+func flatBias(ctx Context, got, cand *mat.Dense) bool {
+	if ctx.Quantity != DB {
+		return false
+	}
+	gr, gc := got.Dims()
+	cr, cc := cand.Dims()
+	return (gr == 1 || gc == 1) && (cr == 1 || cc == 1) && gr*gc == cr*cc
+}
+
+// entries lists m's entries row by row.
+func entries(m *mat.Dense) []float64 {
+	r, c := m.Dims()
+	out := make([]float64, 0, r*c)
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			out = append(out, m.At(i, j))
+		}
+	}
+	return out
 }
 
 func sameShape(a, b *mat.Dense) bool {

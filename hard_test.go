@@ -1,0 +1,216 @@
+package backproof_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"path/filepath"
+	"testing"
+
+	"github.com/backproof/backproof"
+	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/gradfile"
+	"github.com/backproof/backproof/problem"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/mat"
+)
+
+// hard checks the learner's gradient hard-NAME-VARIANT.npz of
+// gradfile/testdata (gen_hard.py: numpy backpropagations written by hand,
+// sharing no code with backproof) against the problem hard-NAME-problem.json.
+func hard(t *testing.T, name, variant string) *backproof.Report {
+	t.Helper()
+	td := filepath.Join("gradfile", "testdata")
+	p, err := problem.Load(filepath.Join(td, "hard-"+name+"-problem.json"))
+	require.NoError(t, err)
+	g, err := gradfile.Load(filepath.Join(td, "hard-"+name+"-"+variant+".npz"), p)
+	require.NoError(t, err)
+	r, err := backproof.CheckGradient(p, g, nil)
+	require.NoError(t, err)
+	return r
+}
+
+// param returns the learner's array dNAME (W3, b1, …).
+func param(t *testing.T, r *backproof.Report, name string) backproof.LearnerParam {
+	t.Helper()
+	for _, lp := range r.Learner.Params {
+		if fmt.Sprintf("%s%d", lp.Name, lp.Layer) == name {
+			return lp
+		}
+	}
+	t.Fatalf("no array %s", name)
+	return backproof.LearnerParam{}
+}
+
+func codes(lp backproof.LearnerParam) []string {
+	var out []string
+	for _, m := range lp.Mistakes {
+		out = append(out, string(m.Code))
+	}
+	return out
+}
+
+// TestDeepVanishingGradient: in a 16-layer sigmoid net dW1 is about 1e-10
+// of the largest entry. Each array is judged on its own scale, so a loop
+// that stops at layer 2 (dW1, db1 left at 0) and a transposed square dW2
+// are wrong, and the right gradient is right.
+func TestDeepVanishingGradient(t *testing.T) {
+	r := hard(t, "deep", "right")
+	require.Equal(t, backproof.Agree, r.Outcome)
+	assert.True(t, r.Pass(), r.Learner.Message)
+
+	r = hard(t, "deep", "stops-at-2")
+	assert.False(t, r.Pass())
+	assert.Equal(t, backproof.Disagree, r.Learner.Outcome)
+	for _, name := range []string{"W1", "b1"} {
+		lp := param(t, r, name)
+		assert.True(t, lp.Judged, name)
+		assert.False(t, lp.Agree, name)
+		assert.Contains(t, lp.Message, "all zeros", name)
+	}
+	for _, lp := range r.Learner.Params[2:] {
+		assert.True(t, lp.Agree, "d%s%d", lp.Name, lp.Layer)
+	}
+	// Every worst entry is one of layer 1's, and the text and JSON list the same.
+	require.NotEmpty(t, r.Learner.Worst)
+	for _, e := range r.Learner.Worst {
+		assert.Equal(t, 1, e.Param.Layer)
+	}
+
+	r = hard(t, "deep", "transposed")
+	assert.False(t, r.Pass())
+	lp := param(t, r, "W2")
+	assert.False(t, lp.Agree)
+	assert.Contains(t, codes(lp), "transposed")
+}
+
+// TestSaturatedLayerSign: with b¹ ≈ −25 the first layer's gradient is
+// about 1e-11 of the second's; a δ¹ of the wrong sign is still wrong.
+func TestSaturatedLayerSign(t *testing.T) {
+	r := hard(t, "saturated", "right")
+	assert.True(t, r.Pass(), r.Learner.Message)
+	r = hard(t, "saturated", "sign")
+	assert.False(t, r.Pass())
+	for _, name := range []string{"W1", "b1"} {
+		lp := param(t, r, name)
+		assert.False(t, lp.Agree, name)
+		assert.Contains(t, codes(lp), "sign", name)
+	}
+	assert.True(t, param(t, r, "W2").Agree)
+}
+
+// TestNonFiniteGradient: the textbook ∂C/∂a = −y/a + (1−y)/(1−a) at a
+// sigmoid output saturated to exactly 1 gives 0/0. That is the learner's
+// mistake: exit 1, said in text, and the JSON report is written, with the
+// NaN entries first among the worst, as null, and counted.
+func TestNonFiniteGradient(t *testing.T) {
+	r := hard(t, "nan", "textbook")
+	assert.False(t, r.Pass())
+	assert.Equal(t, backproof.Disagree, r.Learner.Outcome)
+	lp := param(t, r, "W1")
+	assert.Equal(t, 12, lp.NaN, "every entry of dW1 depends on example 0's δ²")
+	assert.Contains(t, lp.Message, "δ^L = a − y")
+	require.NotEmpty(t, r.Learner.Worst)
+	assert.True(t, math.IsNaN(r.Learner.Worst[0].Yours))
+
+	var text bytes.Buffer
+	r.WriteText(&text)
+	assert.Contains(t, text.String(), "WRONG [not finite]")
+	assert.Contains(t, text.String(), "the same cause")
+
+	raw, err := json.Marshal(r)
+	require.NoError(t, err, "the JSON report is always written")
+	var got struct {
+		Pass    bool `json:"pass"`
+		Learner struct {
+			Params []struct {
+				NaN int `json:"nan"`
+			} `json:"params"`
+			Worst []struct {
+				Yours    *float64 `json:"yours"`
+				RelError *float64 `json:"rel_error"`
+			} `json:"worst"`
+		} `json:"learner"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &got))
+	assert.False(t, got.Pass)
+	assert.Equal(t, 12, got.Learner.Params[0].NaN)
+	require.NotEmpty(t, got.Learner.Worst)
+	assert.Nil(t, got.Learner.Worst[0].Yours)
+	assert.Nil(t, got.Learner.Worst[0].RelError)
+}
+
+// TestInfiniteEntry: one infinite entry in an otherwise right gradient.
+func TestInfiniteEntry(t *testing.T) {
+	td := filepath.Join("gradfile", "testdata")
+	p, err := problem.Load(filepath.Join(td, "hard-saturated-problem.json"))
+	require.NoError(t, err)
+	g, err := gradfile.Load(filepath.Join(td, "hard-saturated-right.npz"), p)
+	require.NoError(t, err)
+	g.DW[1].Set(2, 1, math.Inf(-1))
+	r, err := backproof.CheckGradient(p, g, nil)
+	require.NoError(t, err)
+	lp := param(t, r, "W2")
+	assert.Equal(t, 1, lp.Inf)
+	assert.False(t, lp.Agree)
+	assert.True(t, param(t, r, "W1").Agree)
+	assert.True(t, math.IsInf(r.Learner.Worst[0].Yours, -1))
+	_, err = json.Marshal(r)
+	require.NoError(t, err)
+}
+
+// TestWorstIsOneSelection: the text and the JSON list the same entries,
+// and only entries that differ.
+func TestWorstIsOneSelection(t *testing.T) {
+	for _, v := range []string{"right", "stops-at-2"} {
+		r := hard(t, "deep", v)
+		raw, err := json.Marshal(r)
+		require.NoError(t, err)
+		var got struct {
+			Learner struct {
+				Worst []struct {
+					Layer int    `json:"layer"`
+					Param string `json:"param"`
+					Row   int    `json:"row"`
+				} `json:"worst"`
+			} `json:"learner"`
+		}
+		require.NoError(t, json.Unmarshal(raw, &got))
+		var text bytes.Buffer
+		r.WriteText(&text)
+		require.Len(t, got.Learner.Worst, len(r.Learner.Worst), v)
+		if v == "right" {
+			assert.Empty(t, got.Learner.Worst)
+			assert.NotContains(t, text.String(), "worst entries of yours")
+			continue
+		}
+		assert.Contains(t, text.String(), "worst entries of yours")
+	}
+}
+
+// TestFlatBiasIsNeverTransposed: with m equal to the layer's width, a db
+// summed over the wrong axis has the right length; given as a flat vector
+// it has no orientation, so it is bias-wrong-axis and not also transposed.
+func TestFlatBiasIsNeverTransposed(t *testing.T) {
+	p, err := problem.Random(problem.Spec{Convention: derive.Column, Sizes: []int{3, 4, 2}, Batch: 4,
+		Acts: []derive.Activation{derive.Sigmoid}, Cost: derive.Quadratic, Reduction: derive.Mean, Seed: 5})
+	require.NoError(t, err)
+	tr := p.Net.Backprop(p.X, p.Y)
+	g := &backproof.Gradient{DW: []*mat.Dense{tr.DW[1], tr.DW[2]}, DB: [][]float64{nil, tr.DB[2]}}
+	// numpy's np.sum(dZ1, axis=0): the 4 examples' sums over the units.
+	r0, c0 := tr.Delta[1].Dims()
+	wrongAxis := make([]float64, c0)
+	for i := 0; i < r0; i++ {
+		for j := 0; j < c0; j++ {
+			wrongAxis[j] += tr.Delta[1].At(i, j)
+		}
+	}
+	g.DB[0] = wrongAxis
+	r, err := backproof.CheckGradient(p, g, nil)
+	require.NoError(t, err)
+	lp := param(t, r, "b1")
+	assert.False(t, lp.Agree)
+	assert.Equal(t, []string{"bias-wrong-axis"}, codes(lp))
+}

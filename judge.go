@@ -1,0 +1,312 @@
+package backproof
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/backproof/backproof/compare"
+	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/numgrad"
+	"github.com/backproof/backproof/problem"
+	"gonum.org/v1/gonum/mat"
+)
+
+// learnerArray is one of the learner's arrays as given, with where its
+// entries sit in the order of derive.Net.Params.
+type learnerArray struct {
+	quantity compare.Quantity
+	layer    int
+	got      *mat.Dense
+	// rows, cols is the parameter's shape in the problem's layout; off is
+	// the index of its first entry in derive.Net.Params.
+	rows, cols, off int
+}
+
+func (a learnerArray) name() string {
+	if a.quantity == compare.DW {
+		return "W"
+	}
+	return "b"
+}
+
+// learnerArrays lists the learner's arrays W¹, b¹, W², b², … A bias given
+// as 1×n or n×1 is the n numbers either way: a vector has no orientation.
+func learnerArrays(n *derive.Net, g *Gradient) []learnerArray {
+	var out []learnerArray
+	off := 0
+	for ℓ := 1; ℓ <= len(n.Layers); ℓ++ {
+		wr, wc := n.Layers[ℓ-1].W.Dims()
+		nb := len(n.Layers[ℓ-1].B)
+		br, bc := 1, nb
+		if n.Convention.ColumnLayout() {
+			br, bc = nb, 1
+		}
+		gotB := g.bias(ℓ)
+		if r0, c0 := gotB.Dims(); (r0 == 1 && c0 == nb) || (r0 == nb && c0 == 1) {
+			gotB = mat.NewDense(br, bc, flat(gotB))
+		}
+		out = append(out,
+			learnerArray{compare.DW, ℓ, g.DW[ℓ-1], wr, wc, off},
+			learnerArray{compare.DB, ℓ, gotB, br, bc, off + wr*wc})
+		off += wr*wc + nb
+	}
+	return out
+}
+
+// judge sets the learner's arrays beside the reference, each array on its
+// own scale, and concludes.
+func judge(p *problem.Problem, g *Gradient, r *Report) *LearnerCheck {
+	n := p.Net
+	ref := newReference(p, r)
+	lc := &LearnerCheck{Source: g.Source, Float32: g.Float32, Values: make([]float64, 0, len(r.Analytic))}
+	tol, floor, tiny := tolFloat64, floorFloat64, tinyFloat64
+	if g.Float32 {
+		tol, floor, tiny = tolFloat32, floorFloat32, tinyFloat32
+	}
+	arrays := learnerArrays(n, g)
+	for _, a := range arrays {
+		gr, gc := a.got.Dims()
+		lp := LearnerParam{Layer: a.layer, Name: a.name(), Rows: gr, Cols: gc, WantRows: a.rows, WantCols: a.cols,
+			ShapeOK: gr == a.rows && gc == a.cols, Tol: tol}
+		if lp.ShapeOK {
+			lc.Values = append(lc.Values, flat(a.got)...)
+		} else {
+			lc.Values = append(lc.Values, r.Analytic[a.off:a.off+a.rows*a.cols]...)
+		}
+		lc.Params = append(lc.Params, lp)
+	}
+	worstN := r.Comparison.Settings.Worst
+	lc.VsBackprop = compare.Gradients(lc.Values, r.Analytic, n.ParamAt, nil,
+		&compare.Settings{Floor: 1e-300, Tol: tol, Worst: worstN})
+	if r.Numeric != nil {
+		lc.VsNumeric = compare.Gradients(lc.Values, r.Numeric, n.ParamAt, nil, &r.Comparison.Settings)
+	}
+	var differ []LearnerEntry
+	for i, a := range arrays {
+		lp := &lc.Params[i]
+		truth := mat.NewDense(a.rows, a.cols, append([]float64(nil), ref.value[a.off:a.off+a.rows*a.cols]...))
+		ctx := compare.ContextFor(n, r.Trace, a.quantity, a.layer)
+		if !lp.ShapeOK {
+			lp.Judged = true
+			lp.Mistakes = compare.Diagnose(a.got, truth, ctx)
+			switch {
+			case len(lp.Mistakes) > 0:
+			case (lp.Rows == 1 || lp.Cols == 1) && lp.Rows*lp.Cols == lp.WantRows*lp.WantCols && lp.WantRows > 1 && lp.WantCols > 1:
+				lp.Message = flatMessage(lp, a.got, truth, ctx)
+			default:
+				lp.Message = fmt.Sprintf("d%s%d is %d×%d, but ∂C/∂%s%d has the shape of %s%d, %d×%d: %s; no mistake of the catalogue gives a %d×%d array",
+					lp.Name, lp.Layer, lp.Rows, lp.Cols, lp.Name, lp.Layer, lp.Name, lp.Layer, lp.WantRows, lp.WantCols,
+					ctx.ShapeRule(), lp.Rows, lp.Cols)
+			}
+			continue
+		}
+		differ = append(differ, ref.judgeArray(lp, a, lc.Values, floor, tiny, n, r.Numeric)...)
+		if !lp.Judged || lp.Agree {
+			continue
+		}
+		switch {
+		case lp.NaN+lp.Inf > 0:
+			lp.Message = nonFiniteMessage(lp, n)
+		default:
+			lp.Mistakes = compare.Diagnose(a.got, truth, ctx)
+			if len(lp.Mistakes) == 0 && mat.Norm(a.got, math.Inf(1)) == 0 {
+				lp.Message = fmt.Sprintf("d%s%d is all zeros, but backpropagation's is not (its largest entry is %.3g): a loop over the layers that stops before layer %d, or an array never filled",
+					lp.Name, lp.Layer, mat.Norm(truth, math.Inf(1)), lp.Layer)
+			} else if len(lp.Mistakes) == 0 {
+				lp.Message = fmt.Sprintf("d%s%d differs from backpropagation (max relative error %.3g) in a way no classic mistake reproduces: compare its worst entries with your code",
+					lp.Name, lp.Layer, lp.MaxRel)
+			}
+		}
+	}
+	lc.Worst = selectWorst(differ, worstN)
+	lc.Outcome, lc.Message = lc.conclude(r)
+	return lc
+}
+
+// reference is what the learner's gradient is judged against, in the
+// order of derive.Net.Params.
+type reference struct {
+	value []float64
+}
+
+func newReference(p *problem.Problem, r *Report) *reference {
+	return &reference{value: r.Analytic}
+}
+
+// judgeArray judges the learner's array a, entry by entry, against the
+// reference on the array's own scale, and returns its entries that
+// differ. floor is the fraction of the array's largest reference entry
+// under which a difference is rounding, tiny the size under which its
+// entries have lost digits to underflow.
+func (ref *reference) judgeArray(lp *LearnerParam, a learnerArray, values []float64, floor, tiny float64, n *derive.Net, numeric []float64) []LearnerEntry {
+	size := a.rows * a.cols
+	yours, want := values[a.off:a.off+size], ref.value[a.off:a.off+size]
+	var top, topYours float64
+	finite := true
+	for k, w := range want {
+		top = math.Max(top, math.Abs(w))
+		finite = finite && !math.IsNaN(w) && !math.IsInf(w, 0)
+		switch y := yours[k]; {
+		case math.IsNaN(y):
+			lp.NaN++
+		case math.IsInf(y, 0):
+			lp.Inf++
+		default:
+			topYours = math.Max(topYours, math.Abs(y))
+		}
+	}
+	lp.Floor = floor * top
+	lp.Judged = true
+	switch {
+	case !finite:
+		lp.Judged = false
+		lp.Reason = "backproof's own backpropagation is not finite here"
+		return nil
+	case lp.NaN+lp.Inf == 0 && top == 0 && topYours == 0:
+		lp.Agree = true // exactly zero, as it should be (a unit that never fires)
+		return nil
+	case lp.NaN+lp.Inf == 0 && top < tiny && topYours < tiny:
+		lp.Judged = false
+		lp.Reason = fmt.Sprintf("its entries are at most %.2g, so small that float%d has lost digits to underflow", top,
+			map[bool]int{true: 32, false: 64}[tiny == tinyFloat32])
+		return nil
+	}
+	var out []LearnerEntry
+	for k, y := range yours {
+		w := want[k]
+		d := math.Abs(y - w)
+		rel := compare.RelError(y, w)
+		if math.IsNaN(y) || math.IsInf(y, 0) {
+			d, rel = math.Inf(1), math.Inf(1)
+		} else {
+			lp.MaxAbs = math.Max(lp.MaxAbs, d)
+			if d > lp.Floor {
+				lp.MaxRel = math.Max(lp.MaxRel, rel)
+			}
+		}
+		if d <= math.Max(lp.Tol*math.Abs(w), lp.Floor) {
+			continue
+		}
+		e := LearnerEntry{Param: n.ParamAt(a.off + k), Yours: y, Backprop: w, Reference: w, RelErr: rel}
+		if numeric != nil {
+			e.Numeric, e.HasNumeric = numeric[a.off+k], true
+		}
+		out = append(out, e)
+	}
+	lp.Agree = len(out) == 0
+	return out
+}
+
+// nonFiniteMessage says what a NaN or an infinity in the learner's array
+// means.
+func nonFiniteMessage(lp *LearnerParam, n *derive.Net) string {
+	var what []string
+	if lp.NaN > 0 {
+		what = append(what, fmt.Sprintf("%d NaN", lp.NaN))
+	}
+	if lp.Inf > 0 {
+		what = append(what, fmt.Sprintf("%d infinite", lp.Inf))
+	}
+	msg := fmt.Sprintf("d%s%d has %s of its %d entries: a gradient of a finite cost is finite, so this is a mistake in the arithmetic, not rounding",
+		lp.Name, lp.Layer, strings.Join(what, " and "), lp.Rows*lp.Cols)
+	if n.Cost == derive.CrossEntropy {
+		return msg + "; the textbook δ = (a − y) / (a(1 − a)) · σ′(z) gives 0/0 where a sigmoid output saturates to exactly 0 or 1: with a sigmoid output and cross-entropy write δ^L = a − y, where the a(1 − a) cancels"
+	}
+	return msg + ": look for a division by a number that can be 0 (a, 1 − a, a sum) or an exp of a large number"
+}
+
+// selectWorst orders the entries that differ, the non-finite ones first,
+// then those of the first wrong layer, then by relative and absolute
+// error, and keeps k of them.
+func selectWorst(differ []LearnerEntry, k int) []LearnerEntry {
+	sort.SliceStable(differ, func(i, j int) bool {
+		a, b := differ[i], differ[j]
+		if a.NonFinite() != b.NonFinite() {
+			return a.NonFinite()
+		}
+		if a.First != b.First {
+			return a.First
+		}
+		if a.RelErr != b.RelErr {
+			return a.RelErr > b.RelErr
+		}
+		return math.Abs(a.Yours-a.Reference) > math.Abs(b.Yours-b.Reference)
+	})
+	if len(differ) > k {
+		differ = differ[:k]
+	}
+	return differ
+}
+
+// conclude says what the three values, side by side, let one conclude.
+func (lc *LearnerCheck) conclude(r *Report) (Outcome, string) {
+	var wrong, unjudged []string
+	for _, lp := range lc.Params {
+		switch {
+		case !lp.Judged:
+			unjudged = append(unjudged, fmt.Sprintf("d%s%d (%s)", lp.Name, lp.Layer, lp.Reason))
+		case !lp.Agree:
+			wrong = append(wrong, fmt.Sprintf("d%s%d", lp.Name, lp.Layer))
+		}
+	}
+	precision := ""
+	if lc.Float32 {
+		precision = fmt.Sprintf(" Your arrays are float32, which keeps about 7 significant digits: each is judged to a relative %.0e (and entries under %.0e of its largest to an absolute error), so a mistake smaller than that cannot be seen; save float64 arrays to judge to %.0e.",
+			tolFloat32, floorFloat32, tolFloat64)
+	}
+	notJudged := ""
+	if len(unjudged) > 0 {
+		notJudged = fmt.Sprintf(" %s could not be judged: %s.", plural(len(unjudged), "array"), strings.Join(unjudged, "; "))
+	}
+	ref := "backproof's backpropagation agrees with finite differences"
+	if cf := r.Confirmation; cf != nil && r.Outcome == Agree && cf.Agreed != nil {
+		if cf.Agreed.Method == numgrad.ComplexStep {
+			ref = fmt.Sprintf("backproof's backpropagation agrees with the complex step (%s)", cf.Cause)
+		} else {
+			ref = fmt.Sprintf("backproof's backpropagation agrees with %v differences at h = %.3g (%s)", cf.Agreed.Method, cf.Agreed.Step, cf.Cause)
+		}
+	}
+	total := len(lc.Params)
+	switch {
+	case r.Outcome == Agree && len(wrong) == 0 && len(unjudged) == 0:
+		return Agree, fmt.Sprintf("%s, and your gradient agrees with both, each array on its own scale (max relative error %.3g against backpropagation): your gradient is right.%s", ref, lc.maxRel(), precision)
+	case r.Outcome == Agree && len(wrong) > 0:
+		return Disagree, fmt.Sprintf("%s, and your gradient differs from both in %d of its %d arrays: your gradient is wrong.%s%s", ref, len(wrong), total, notJudged, precision)
+	case len(wrong) > 0:
+		return Disagree, fmt.Sprintf("your gradient differs from backproof's backpropagation in %d of its %d arrays: your gradient is most likely wrong, but finite differences could not confirm backpropagation here (%s), so this rests on backpropagation alone.%s%s",
+			len(wrong), total, r.confirmationWords(), notJudged, precision)
+	case r.Outcome == Agree:
+		return CannotTell, fmt.Sprintf("%s, and your gradient agrees with it in the %d arrays that could be judged, but not every array could be:%s Cannot tell.%s",
+			ref, total-len(unjudged), notJudged, precision)
+	}
+	return CannotTell, fmt.Sprintf("your gradient agrees with backproof's backpropagation, but finite differences could not confirm either here (%s): cannot tell.%s%s", r.confirmationWords(), notJudged, precision)
+}
+
+// maxRel is the largest relative error over the judged arrays.
+func (lc *LearnerCheck) maxRel() float64 {
+	var m float64
+	for _, lp := range lc.Params {
+		if lp.Judged && lp.ShapeOK {
+			m = math.Max(m, lp.MaxRel)
+		}
+	}
+	return m
+}
+
+// plural is "1 array" or "3 arrays".
+func plural(k int, what string) string {
+	if k == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", k, what)
+}
+
+// confirmationWords is why the check's own comparison did not settle.
+func (r *Report) confirmationWords() string {
+	if r.Confirmation != nil {
+		return r.Confirmation.Message
+	}
+	return r.Comparison.Verdict.Explain(r.Comparison.Settings.Tol)
+}
