@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/backproof/backproof"
 	"github.com/backproof/backproof/budget"
@@ -12,6 +11,7 @@ import (
 	"github.com/backproof/backproof/experiments"
 	"github.com/backproof/backproof/gradfile"
 	"github.com/backproof/backproof/numgrad"
+	"github.com/backproof/backproof/outfile"
 	"github.com/backproof/backproof/plots"
 	"github.com/backproof/backproof/problem"
 	"github.com/spf13/cobra"
@@ -116,6 +116,27 @@ error (a bug: please report it).`,
 			if err := checkFlagsApply(cmd, len(args) == 1, method, dataName); err != nil {
 				return badInput(err)
 			}
+			var paths files
+			if len(args) == 1 {
+				paths.input("problem", args[0])
+			}
+			paths.input("--gradient", gradient)
+			paths.input("--mnist", mnistDir)
+			paths.output("--save", save)
+			paths.output("--step-plot", stepPlot)
+			if err := paths.check(); err != nil {
+				return badInput(err)
+			}
+			tx := outfile.Begin()
+			defer tx.Abort()
+			saveFile, err := reserve(tx, "--save", save)
+			if err != nil {
+				return err
+			}
+			plotFile, err := reserve(tx, "--step-plot", stepPlot)
+			if err != nil {
+				return err
+			}
 			var p *problem.Problem
 			if len(args) == 1 {
 				if p, err = problem.LoadWithin(args[0], nf.maxMemory); err != nil {
@@ -137,9 +158,9 @@ error (a bug: please report it).`,
 					return badInput(fmt.Errorf("--gradient: %v", err))
 				}
 			}
-			if save != "" {
+			if saveFile != nil {
 				raw, _ := json.MarshalIndent(p, "", " ")
-				if err := os.WriteFile(save, append(raw, '\n'), 0o644); err != nil {
+				if err := saveFile.Write(append(raw, '\n')); err != nil {
 					return badInput(fmt.Errorf("--save: %v", err))
 				}
 			}
@@ -155,14 +176,20 @@ error (a bug: please report it).`,
 			if err != nil {
 				return badInput(err)
 			}
-			if stepPlot != "" {
+			if plotFile != nil {
 				png, err := plots.StepSize(experiments.StepCurves(p), experiments.Describe(p))
 				if err == nil {
-					err = plots.WriteFile(stepPlot, png)
+					err = plotFile.Write(png)
 				}
 				if err != nil {
 					return badInput(fmt.Errorf("--step-plot: %v", err))
 				}
+			}
+			// The outputs are moved into place once the work is done: a
+			// failure above leaves the files --save and --step-plot name
+			// as they were.
+			if err := commit(tx); err != nil {
+				return err
 			}
 			if asJSON {
 				raw, err := json.Marshal(r)

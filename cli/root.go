@@ -188,4 +188,9 @@ func (c *checkedWriter) Write(p []byte) (int, error) {
 func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
 
 // Run is Main on the process's arguments and streams.
-func Run() int { return Main(os.Args[1:], os.Stdout, os.Stderr) }
+// A SIGINT or SIGTERM ends it with status 130 or 143 after removing the
+// outputs still being written (onSignal).
+func Run() int {
+	defer onSignal(os.Stderr)()
+	return Main(os.Args[1:], os.Stdout, os.Stderr)
+}

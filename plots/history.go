@@ -1,15 +1,16 @@
 package plots
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"image/color"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/outfile"
 	"github.com/backproof/backproof/train"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -159,10 +160,15 @@ const (
 	panelsHeight = 7 * vg.Inch
 )
 
-// savePanels draws panels one above the other into a PNG file at path.
+// savePanels draws panels one above the other into a PNG file at path,
+// through a temporary file beside it (outfile.WriteFile).
 func savePanels(panels []*plot.Plot, path string) error {
 	if len(panels) == 1 {
-		return panels[0].Save(figureWidth, panelHeight, path)
+		png, err := PNG(panels[0], figureWidth, panelHeight)
+		if err != nil {
+			return err
+		}
+		return outfile.WriteFile(path, png)
 	}
 	img := vgimg.New(figureWidth, panelsHeight)
 	dc := draw.New(img)
@@ -176,15 +182,11 @@ func savePanels(panels []*plot.Plot, path string) error {
 	for i, p := range panels {
 		p.Draw(canvases[i][0])
 	}
-	f, err := os.Create(path)
-	if err != nil {
+	var b bytes.Buffer
+	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&b); err != nil {
 		return err
 	}
-	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(f); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return outfile.WriteFile(path, b.Bytes())
 }
 
 // The sets' colours, the same in every figure, and the layers'.

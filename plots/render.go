@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"image/color"
 	"math"
-	"os"
 
+	"github.com/backproof/backproof/outfile"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/plotter"
@@ -64,8 +64,9 @@ func Grid(rows [][]*plot.Plot, w, h vg.Length, heights []float64) ([]byte, error
 	return buf.Bytes(), nil
 }
 
-// WriteFile writes PNG bytes to path.
-func WriteFile(path string, png []byte) error { return os.WriteFile(path, png, 0o644) }
+// WriteFile writes PNG bytes to path, through a temporary file beside it
+// (outfile.WriteFile): a failure leaves the old file, never a part.
+func WriteFile(path string, png []byte) error { return outfile.WriteFile(path, png) }
 
 // colorBar is a horizontal colour bar for the values lo..hi of cm, labelled.
 func colorBar(cm palette.ColorMap, lo, hi float64, label string, ticks plot.Ticker) *plot.Plot {

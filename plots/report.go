@@ -3,12 +3,12 @@ package plots
 import (
 	"fmt"
 	"html"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/backproof/backproof/experiments"
+	"github.com/backproof/backproof/outfile"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 )
@@ -103,11 +103,11 @@ func WriteReport(r *experiments.Results, dir string, tick func(file string)) ([]
 	}
 	seconds := r.Seconds + time.Since(start).Seconds()
 	md := filepath.Join(dir, "index.md")
-	if err := os.WriteFile(md, []byte(indexMarkdown(r, seconds)), 0o644); err != nil {
+	if err := outfile.WriteFile(md, []byte(indexMarkdown(r, seconds))); err != nil {
 		return paths, err
 	}
 	htmlPath := filepath.Join(dir, "index.html")
-	if err := os.WriteFile(htmlPath, []byte(indexHTML(r, seconds)), 0o644); err != nil {
+	if err := outfile.WriteFile(htmlPath, []byte(indexHTML(r, seconds))); err != nil {
 		return paths, err
 	}
 	return append(paths, md, htmlPath), nil

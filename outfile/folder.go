@@ -1,0 +1,276 @@
+package outfile
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// stagePrefix starts the names of the folders this package stages.
+const stagePrefix = ".backproof-"
+
+// A Folder is an output folder that a command fills as a whole (a report,
+// a run's figures), marked as backproof's by a marker file that lists its
+// files. The caller writes into Path; Commit puts the result in place:
+//
+//   - a missing folder: the staged one is renamed to it, so that it
+//     appears complete or not at all;
+//   - a folder the same kind of command wrote (its marker lists every file
+//     in it): the staged folder, written beside it, is exchanged with it
+//     (Linux renameat2 RENAME_EXCHANGE; elsewhere two renames) and the old
+//     one removed, so that a reader sees the old report or the new one,
+//     never figures of two runs;
+//   - an empty folder, or with force one that holds other files: the new
+//     files, staged inside it, are renamed into it one by one, replacing
+//     files of the same names and keeping the others.
+//
+// Any other folder is refused (a *NotOursError) before any work.
+type Folder struct {
+	path   string // as the caller named it
+	target string // path with links followed
+	stage  string
+	marker string
+	mode   int
+	perm   fs.FileMode
+}
+
+const (
+	modeCreate = iota
+	modeExchange
+	modeMerge
+)
+
+// NotOursError is the refusal of a folder that holds files backproof did
+// not write there.
+type NotOursError struct {
+	Path    string
+	Foreign []string // some of the files it holds that are not backproof's
+}
+
+func (e *NotOursError) Error() string {
+	return fmt.Sprintf("%s holds files that backproof did not write (%s)", e.Path, strings.Join(e.Foreign, ", "))
+}
+
+// Folder reserves the folder path as an output, marked by a file named
+// marker. It creates the missing folders above path and the staging folder
+// now, so that a place that cannot be written fails before any work.
+func (tx *Tx) Folder(path, marker string, force bool) (*Folder, error) {
+	d := &Folder{path: path, target: path, marker: marker, perm: 0o755}
+	info, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		d.mode = modeCreate
+		if err := tx.mkdirParents(filepath.Dir(path)); err != nil {
+			return nil, err
+		}
+	case err != nil:
+		return nil, err
+	case !info.IsDir():
+		return nil, fmt.Errorf("%s is a file, not a folder", path)
+	default:
+		if d.target, err = filepath.EvalSymlinks(path); err != nil {
+			return nil, err
+		}
+		d.perm = info.Mode().Perm()
+		if err := writable(d.target); err != nil {
+			return nil, err
+		}
+		foreign, empty, err := inspect(d.target, marker)
+		switch {
+		case err != nil:
+			return nil, err
+		case empty:
+			d.mode = modeMerge
+		case len(foreign) == 0:
+			d.mode = modeExchange
+		case force:
+			d.mode = modeMerge
+		default:
+			return nil, &NotOursError{Path: path, Foreign: foreign}
+		}
+	}
+	dir, base := filepath.Split(d.target)
+	prefix := stagePrefix + base + "-new-"
+	if d.mode == modeMerge {
+		dir, prefix = d.target, stagePrefix+"new-"
+	}
+	if dir == "" {
+		dir = "."
+	}
+	if d.stage, err = mkdirFresh(dir, prefix); err != nil {
+		return nil, writeErr(filepath.Join(dir, base), err)
+	}
+	mu.Lock()
+	tx.folders = append(tx.folders, d)
+	mu.Unlock()
+	return d, nil
+}
+
+// Path is the folder to write the files into: a staging folder, which
+// becomes (or fills) the target at Commit.
+func (d *Folder) Path() string { return d.stage }
+
+// mkdirParents creates dir and the folders above it that are missing,
+// recording them so that Abort removes them again.
+func (tx *Tx) mkdirParents(dir string) error {
+	var missing []string
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil {
+			break
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		missing = append(missing, d)
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	for i := len(missing) - 1; i >= 0; i-- {
+		if err := os.Mkdir(missing[i], 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("cannot create the folder %s: %v", missing[i], pathErr(err))
+		}
+		mu.Lock()
+		tx.made = append(tx.made, missing[i])
+		mu.Unlock()
+	}
+	return nil
+}
+
+// writable checks that a file can be created in the folder dir: a
+// read-only folder is the user's statement that it must not change, even
+// where a rename beside it would be allowed.
+func writable(dir string) error {
+	probe, err := create(dir, stagePrefix+"probe-", 0o600)
+	if err != nil {
+		return writeErr(filepath.Join(dir, "x"), err)
+	}
+	return os.Remove(probe)
+}
+
+// inspect lists the entries of dir that are not backproof's: not listed in
+// its marker file, not the marker, not a stage left by a killed run.
+func inspect(dir, marker string) (foreign []string, empty bool, err error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, false, err
+	}
+	ours := readMarker(filepath.Join(dir, marker))
+	for _, e := range entries {
+		n := e.Name()
+		if n == marker || isStage(n) || ours[n] {
+			continue
+		}
+		if len(foreign) < 3 {
+			foreign = append(foreign, n)
+		} else {
+			foreign[2] = "…"
+		}
+	}
+	return foreign, len(entries) == 0, nil
+}
+
+// readMarker returns the file names a marker lists, or none when there is
+// no marker.
+func readMarker(path string) map[string]bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	names := map[string]bool{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line != "" && !strings.HasPrefix(line, "#") && !strings.ContainsRune(line, '/') {
+			names[line] = true
+		}
+	}
+	return names
+}
+
+// writeMarker lists the files of the staged folder in its marker.
+func (d *Folder) writeMarker() error {
+	entries, err := os.ReadDir(d.stage)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	b.WriteString("# backproof wrote this folder and these files. It replaces the folder as a\n" +
+		"# whole when asked to write here again, and refuses while the folder holds\n" +
+		"# files not listed here.\n")
+	var names []string
+	for _, e := range entries {
+		if e.Name() != d.marker {
+			names = append(names, e.Name())
+		}
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		b.WriteString(n + "\n")
+	}
+	return os.WriteFile(filepath.Join(d.stage, d.marker), []byte(b.String()), 0o644)
+}
+
+func (d *Folder) commit() error {
+	if err := d.writeMarker(); err != nil {
+		return err
+	}
+	if err := os.Chmod(d.stage, d.perm); err != nil {
+		return err
+	}
+	switch d.mode {
+	case modeCreate:
+		if err := os.Rename(d.stage, d.target); err != nil {
+			return fmt.Errorf("cannot create %s: %v", d.path, pathErr(err))
+		}
+		d.stage = ""
+	case modeExchange:
+		if err := swap(d.stage, d.target); err != nil {
+			return fmt.Errorf("cannot replace %s: %v", d.path, pathErr(err))
+		}
+		os.RemoveAll(d.stage) // now the old folder
+		d.stage = ""
+	case modeMerge:
+		entries, err := os.ReadDir(d.stage)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			if err := os.Rename(filepath.Join(d.stage, e.Name()), filepath.Join(d.target, e.Name())); err != nil {
+				return fmt.Errorf("cannot write %s: %v", filepath.Join(d.path, e.Name()), pathErr(err))
+			}
+		}
+		os.Remove(d.stage)
+		d.stage = ""
+	}
+	return nil
+}
+
+// renameDance replaces the folder target by stage with two renames, where
+// the system cannot exchange them: target is missing for a moment in
+// between, and on failure the old folder is put back. Afterwards stage
+// holds the old folder.
+func renameDance(stage, target string) error {
+	dir, base := filepath.Split(target)
+	if dir == "" {
+		dir = "."
+	}
+	old, err := mkdirFresh(dir, stagePrefix+base+"-old-")
+	if err != nil {
+		return err
+	}
+	os.Remove(old)
+	if err := os.Rename(target, old); err != nil {
+		return err
+	}
+	if err := os.Rename(stage, target); err != nil {
+		os.Rename(old, target)
+		return err
+	}
+	return os.Rename(old, stage)
+}
