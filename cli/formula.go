@@ -38,8 +38,11 @@ produces, its value, and, when it is wrong, which classic mistake it makes
   dZ1 = (dZ2 @ W2^T) * sigmoid'(Z1)
 
 The problem gives X (A0), Y, A1…AL, Z1…ZL, W1…WL, b1…bL and m; the lines
-named dZℓ (delta ℓ), dAℓ, dWℓ, dbℓ are checked, any other name is a helper,
-and a name that looks like a gradient (grad_W2, dW_2) is refused.
+named dZℓ (delta ℓ), dAℓ, dWℓ, dbℓ are checked, and so are forward-pass
+lines (Z1 = X @ W1 + b1, A1 = sigmoid(Z1)); any other name is a helper,
+and a name that looks like a gradient (grad_W2, dW_2) is refused. A def in
+the file is your own function, evaluated as written; a line calling a def
+the checker cannot evaluate is "cannot tell", never a mistake.
 --problem FILE takes the network and batch from a problem file; otherwise
 the --net, --batch, --act, --cost, --reduction, --convention, --init and
 --seed flags draw a random one (without --net, with as many layers as the
@@ -47,14 +50,15 @@ formulas name and sizes that differ from each other and from the batch,
 so that every shape mistake shows).
 
 It reads the code as learners paste it: numpy (np.dot(W2.T, dZ2),
-dZ2.sum(axis=0, keepdims=True), 1./m, (Z1 > 0), a def …: body), LaTeX and
+dZ2.sum(axis=0, keepdims=True), 1./m, (Z1 > 0), a pasted function), LaTeX and
 Ng's notation (dW^{[2]}, A^{[1]T}, \frac{1}{m}, \odot, \sigma'), MATLAB
 (A1', .*) and the lowercase a2, z2, delta2 of Nielsen's book "Neural
 Networks and Deep Learning".
 
 Exit status: 0 every checked line is correct, dW or db lines among them;
-1 a checked line is wrong, has a shape error or cannot be evaluated, or no
-dW or db line was checked (INCOMPLETE); 2 the file cannot be read (larger
+1 a checked line is wrong, has a shape error or cannot be evaluated, the
+checker cannot tell (CANNOT TELL), or no dW or db line was checked
+(INCOMPLETE); 2 the file cannot be read (larger
 than 1 MiB, not UTF-8), has nothing to check, cannot be parsed or names
 what the network does not have (or, without --net, more than 64 layers):
 every such error, each with FILE:LINE:COLUMN.`,

@@ -70,7 +70,7 @@ func (c *checker) run(x int, override map[int]*mat.Dense) []lineOut {
 			out[i] = lineOut{err: e}
 			o, ok := override[i]
 			if !ok {
-				ev.bad[name] = failed{st.Line, st.Name}
+				ev.bad[name] = failed{st.Line, st.Name, e.Kind == KindCannotTell}
 				delete(ev.env, name)
 				continue
 			}
@@ -98,17 +98,19 @@ type judgement struct {
 
 func (c *checker) judge(i int, out lineOut, x int) judgement {
 	if out.err != nil {
-		st := Failed
-		if out.err.Kind == KindShape {
-			st = ShapeError
-		}
-		return judgement{status: st, err: out.err}
+		return judgement{status: errStatus(out.err), err: out.err}
 	}
 	info := c.info[i]
 	truth, alt, ctx := c.p.truth(info, x)
 	got := out.v.M
+	diagnose := func() []compare.Mistake {
+		if info.forward() {
+			return nil // the classic mistakes are the backward pass's
+		}
+		return compare.Diagnose(got, truth, ctx)
+	}
 	if !out.v.S.Same(c.p.wantShape(info)) || out.v.S.Scalar {
-		return judgement{status: ShapeError, rel: math.NaN(), mistakes: compare.Diagnose(got, truth, ctx)}
+		return judgement{status: ShapeError, rel: math.NaN(), mistakes: diagnose()}
 	}
 	if compare.Matches(got, truth) {
 		return judgement{status: Correct, matched: 1, rel: compare.MaxRelError(got, truth)}
@@ -116,7 +118,18 @@ func (c *checker) judge(i int, out lineOut, x int) judgement {
 	if alt != nil && compare.Matches(got, alt) {
 		return judgement{status: Correct, matched: 2, rel: compare.MaxRelError(got, alt)}
 	}
-	return judgement{status: Wrong, rel: compare.MaxRelError(got, truth), mistakes: compare.Diagnose(got, truth, ctx)}
+	return judgement{status: Wrong, rel: compare.MaxRelError(got, truth), mistakes: diagnose()}
+}
+
+// errStatus is the status of a line that could not be evaluated.
+func errStatus(e *Error) Status {
+	switch e.Kind {
+	case KindShape:
+		return ShapeError
+	case KindCannotTell:
+		return CannotTell
+	}
+	return Failed
 }
 
 func (c *checker) check() *Report {
@@ -127,7 +140,7 @@ func (c *checker) check() *Report {
 	for k, x := range xs {
 		runs[k] = c.run(x, nil)
 		for i := range stmts {
-			if c.info[i].target() {
+			if c.info[i].checked() {
 				judged[i] = append(judged[i], c.judge(i, runs[k][i], x))
 			}
 		}
@@ -145,20 +158,17 @@ func (c *checker) check() *Report {
 // result aggregates a line's judgements over the examples.
 func (c *checker) result(i int, st Stmt, out lineOut, js []judgement) Result {
 	info := c.info[i]
-	r := Result{Line: st.Line, Name: st.Name, Text: st.Text, Checked: info.target(), Diagnosis: []compare.Code{}, Notes: out.notes, kind: info.kind}
+	r := Result{Line: st.Line, Name: st.Name, Text: st.Text, Checked: info.checked(), Diagnosis: []compare.Code{}, Notes: out.notes, kind: info.kind}
 	if out.err == nil {
 		r.Shape = out.v.S.String()
 	}
-	if !info.target() {
+	if !info.checked() {
 		r.Status = Correct
 		if info.kind == nkM && out.err == nil && len(out.notes) == 0 {
 			r.Message = fmt.Sprintf("m = %g, the batch size", out.v.M.At(0, 0))
 		}
 		if out.err != nil {
-			r.Status, r.Col, r.Message = Failed, out.err.Col, out.err.Msg
-			if out.err.Kind == KindShape {
-				r.Status = ShapeError
-			}
+			r.Status, r.Col, r.Message = errStatus(out.err), out.err.Col, out.err.Msg
 		}
 		return r
 	}
@@ -212,7 +222,7 @@ func aggregate(js []judgement) judgement {
 }
 
 func rank(s Status) int {
-	return map[Status]int{Correct: 0, Wrong: 1, ShapeError: 2, Failed: 3}[s]
+	return map[Status]int{Correct: 0, CannotTell: 1, Wrong: 2, ShapeError: 3, Failed: 4}[s]
 }
 
 func intersect(a, b []compare.Mistake) []compare.Mistake {
@@ -357,7 +367,7 @@ func (c *checker) badDeps(i int, isBad map[int]bool) []int {
 			seen[d] = true
 			if isBad[d] {
 				deps = append(deps, d)
-			} else if !c.info[d].target() {
+			} else if !c.info[d].checked() {
 				visit(d)
 			}
 		}

@@ -23,6 +23,10 @@ const (
 	// KindEval: a line that cannot be evaluated for another reason, such as
 	// using a line that failed.
 	KindEval
+	// KindCannotTell: a line the checker cannot evaluate although it may
+	// be right, such as one calling a def whose body is outside the
+	// language. Its status is cannot-tell, never a mistake.
+	KindCannotTell
 )
 
 // Error is a user's mistake in a formula file, with where it is.

@@ -22,8 +22,9 @@ func scalar(v float64) Value {
 
 // failed marks a name whose line could not be evaluated.
 type failed struct {
-	line int
-	name string
+	line       int
+	name       string
+	cannotTell bool // the line could not be evaluated by the checker, not wrong
 }
 
 // evaluator evaluates one line's expression in an environment.
@@ -35,6 +36,12 @@ type evaluator struct {
 	bad   map[string]failed // names defined on lines that failed
 	notes []string          // what the line did that is worth saying: broadcasting
 	L     int               // the number of layers, for names written with L (AL)
+	// Inside a call to a learner's def: the file's names and failed names
+	// the body sees (nil at the top level, where they are env and bad),
+	// and how deep the calls are.
+	globals   map[string]Value
+	globalBad map[string]failed
+	calls     int
 }
 
 func (ev *evaluator) note(format string, args ...any) {
@@ -58,6 +65,9 @@ func (ev *evaluator) eval(e Expr) (Value, error) {
 	case *Ident:
 		name := canonName(e.Name, ev.L)
 		if f, ok := ev.bad[name]; ok {
+			if f.cannotTell {
+				return Value{}, errorf(e.P, KindCannotTell, "cannot tell, because %s comes from line %d, which the checker cannot evaluate", f.name, f.line)
+			}
 			return Value{}, errorf(e.P, KindEval, "%s comes from line %d, which failed", f.name, f.line)
 		}
 		v, ok := ev.env[name]
@@ -302,6 +312,9 @@ func joinAnd(list []string) string {
 // call evaluates a function application; names, arities and axes were
 // checked before evaluation (check.go).
 func (ev *evaluator) call(c *Call) (Value, error) {
+	if c.User {
+		return ev.callDef(c)
+	}
 	switch c.Fn {
 	case "sum", "mean":
 		x, err := ev.eval(c.Args[0])

@@ -24,6 +24,20 @@ func (p *oracle) standard(info nameInfo) string {
 		return fmt.Sprintf("A%d", k)
 	}
 	switch info.kind {
+	case nkZ:
+		if row {
+			return fmt.Sprintf("Z%d = %s @ W%d + b%d: (m×n%d) @ (n%d×n%d) = m×n%d, b%d broadcast down the rows", ℓ, a(ℓ-1), ℓ, ℓ, ℓ-1, ℓ-1, ℓ, ℓ, ℓ)
+		}
+		return fmt.Sprintf("Z%d = W%d @ %s + b%d: (n%d×n%d) @ (n%d×%s) = n%d×%s, b%d broadcast along the columns", ℓ, ℓ, a(ℓ-1), ℓ, ℓ, ℓ-1, ℓ-1, m, ℓ, m, ℓ)
+	case nkA:
+		if p.acts[ℓ-1] == derive.Softmax {
+			axis := 0
+			if row {
+				axis = 1
+			}
+			return fmt.Sprintf("A%d = softmax(Z%d, %d)", ℓ, ℓ, axis)
+		}
+		return fmt.Sprintf("A%d = %s(Z%d)", ℓ, langName(p.acts[ℓ-1]), ℓ)
 	case nkDW:
 		if row {
 			return fmt.Sprintf("dW%d = %sᵀ @ dZ%d: (n%d×m) @ (m×n%d) = n%d×n%d, the shape of W%d", ℓ, a(ℓ-1), ℓ, ℓ-1, ℓ, ℓ-1, ℓ, ℓ)
@@ -138,6 +152,10 @@ func (c *checker) message(info nameInfo, r Result, j judgement, dropped bool, wa
 		fmt.Fprintf(&b, "Correct in the unreduced scale: this is ∂(Σ_x C_x)/∂%s = m·∂C/∂%s, without the mean's 1/m yet. That is fine as long as dW and db divide by m.", name[1:], name[1:])
 	case r.Status == Correct && j.matched == 2:
 		fmt.Fprintf(&b, "Correct in the reduced scale: this is ∂C_x/∂%s / m, each example's share of the mean. The per-example form leaves the 1/m to the update, so dW and db built from it must not divide by m again.", strings.ToLower(name[1:]))
+	case r.Status == Correct && info.forward():
+		fmt.Fprintf(&b, "Correct: equals the forward pass's %s.", name)
+	case info.forward():
+		fmt.Fprintf(&b, "Wrong (max relative error %.3g): in the %v convention the forward pass is %s; the lines below that read %s get your value.", j.rel, conv, p.standard(info), name)
 	case r.Status == Correct && p.d.perEx:
 		fmt.Fprintf(&b, "Correct: equals each example's own ∂C_x/∂%s.", strings.ToLower(name[1:]))
 	case r.Status == Correct:

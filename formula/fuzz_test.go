@@ -44,6 +44,11 @@ func FuzzFormula(f *testing.F) {
 		"q = A1" + strings.Repeat("ᵀ", 300) + strings.Repeat("'", 300),
 		"q = " + strings.Repeat("np.exp(", 250) + "A1" + strings.Repeat(")", 250),
 		"dW2000 = A1999ᵀ @ dZ2000",
+		// the learner's defs, right, wrong and outside the language; line endings
+		"def sigmoid(z): return 1/(1+np.exp(z))\ndef sp(a):\n    s = a*(1-a)\n    return s\nA2 = sigmoid(Z2)\ndZ2 = (A2 - Y) * sp(A2)\ndW2 = A1.T @ dZ2",
+		"def rb(dA, Z):\n    dZ = dA.copy()\n    dZ[Z <= 0] = 0\n    return dZ\ndef f2(a, b=1): return rb(a, b), a\ndZ1 = rb(dZ2, Z1)\nq = f2(A1)\ndef g(x):\n\treturn g(x)\nq = g(A1)",
+		"\ufeffdZ2 = A2 - Y\r\ndW2 = A1.T @ dZ2\rdb2 = sum(dZ2, 0)\r",
+		"Z1 = X @ W1 + b1\nA1 = tanh(Z1)\nZ2 = A1 @ W2 + b2\nA2 = softmax(Z2, 1)",
 		"m = X.shape[0]\nq = A1 ** 0.5\nq = W^{[2]}^{[3]}\nq = (A1)^{[2]}\nq = {A1}\nq = A1 == 0 < 1",
 	} {
 		f.Add(s)
@@ -58,7 +63,7 @@ func FuzzFormula(f *testing.F) {
 		probs = append(probs, p)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		lines := strings.Split(src, "\n")
+		lines := splitLines(src)
 		where := func(err error) {
 			var list ErrorList
 			if !errors.As(err, &list) || len(list) == 0 {

@@ -41,6 +41,15 @@ type nameInfo struct {
 
 func (n nameInfo) target() bool { return n.kind >= nkDZ }
 
+// forward is a forward-pass name (Zℓ, Aℓ): a line assigning one is
+// checked against the forward pass, and later lines read the learner's
+// value, as numpy would.
+func (n nameInfo) forward() bool { return (n.kind == nkZ || n.kind == nkA) && n.layer >= 1 }
+
+// checked is a line whose value is compared with the truth: a target or a
+// forward-pass line.
+func (n nameInfo) checked() bool { return n.target() || n.forward() }
+
 // in resolves layer L in a network of L layers.
 func (n nameInfo) in(L int) nameInfo {
 	if n.layer == layerL {

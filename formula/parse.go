@@ -61,6 +61,7 @@ type Call struct {
 	Fn    string
 	Prime bool
 	Args  []Expr
+	User  bool // a def of the file: Fn is its name as written
 }
 
 // Unary is −X.
@@ -127,6 +128,7 @@ type Stmt struct {
 // Program is a parsed formula file.
 type Program struct {
 	Stmts []Stmt
+	defs  []*Def
 	lines [][]rune // the source, for quoting expressions in messages
 }
 
@@ -198,8 +200,11 @@ func (l ErrorList) err() error {
 }
 
 // Parse reads a formula file: one statement a line, # comments, blank
-// lines ignored. Its error is an ErrorList with every syntax error of the
-// file (the first one on each line), each with its line and column.
+// lines ignored, lines ending in \n, \r\n or \r, a leading byte-order
+// mark dropped. Its error is an ErrorList with every syntax error of the
+// file (the first one on each line), each with its line and column. A
+// def's body is read into its Def: a syntax error there makes the def
+// one that cannot be evaluated, not the file one that cannot be read.
 func Parse(src string) (*Program, error) {
 	prog := &Program{}
 	var errs ErrorList
@@ -218,12 +223,80 @@ func Parse(src string) (*Program, error) {
 			}
 		}
 	}
-	for i, line := range strings.Split(src, "\n") {
+	type lexed struct {
+		toks   []token
+		errs   []*Error
+		indent int
+		blank  bool // nothing but spaces and a comment
+	}
+	lines := splitLines(src)
+	ls := make([]lexed, len(lines))
+	for i, line := range lines {
 		text := []rune(line)
 		prog.lines = append(prog.lines, text)
 		toks, lexErrs := lexLine(i+1, text)
-		if len(lexErrs) > 0 {
-			add(lexErrs[:min(len(lexErrs), 5)]...)
+		ls[i] = lexed{toks, lexErrs, indentOf(text), len(lexErrs) == 0 && toks[0].kind == tEOL}
+	}
+	// The defs, and the def whose body each line is in (−1: none): a
+	// body is the lines indented deeper than its def line, as in Python.
+	owner := make([]int, len(lines))
+	defAt := map[int]int{}       // line index → its def
+	inline := map[int][]token{} // the body after a def line's colon
+	names := map[string]bool{}
+	var open []int
+	for i, l := range ls {
+		owner[i] = -1
+		if !l.blank {
+			for len(open) > 0 && l.indent <= prog.defs[open[len(open)-1]].indent {
+				open = open[:len(open)-1]
+			}
+		}
+		if len(open) > 0 {
+			owner[i] = open[len(open)-1]
+		}
+		if l.blank || len(l.errs) > 0 {
+			continue
+		}
+		d, in, ok := readDef(l.toks, i+1, l.indent)
+		if !ok {
+			continue
+		}
+		defAt[i], inline[i], names[d.Name] = len(prog.defs), in, true
+		prog.defs = append(prog.defs, d)
+		open = append(open, len(prog.defs)-1)
+	}
+	for i, l := range ls {
+		if k, ok := defAt[i]; ok && inline[i] != nil && assignsTarget(inline[i]) {
+			prog.defs[k].Frame = true
+		}
+		if o := owner[i]; o >= 0 && !l.blank && len(l.errs) == 0 && assignsTarget(l.toks) {
+			prog.defs[o].Frame = true
+		}
+	}
+	for i, l := range ls {
+		if l.blank {
+			continue
+		}
+		text := prog.lines[i]
+		o, toks := owner[i], l.toks
+		if k, ok := defAt[i]; ok {
+			if o, toks = k, inline[i]; toks == nil {
+				continue
+			}
+		}
+		if o >= 0 && !prog.defs[o].Frame {
+			d := prog.defs[o]
+			if len(l.errs) > 0 {
+				d.cannot("line %d, column %d: %s", l.errs[0].Line, l.errs[0].Col, l.errs[0].Msg)
+				continue
+			}
+			for _, part := range splitParts(toks) {
+				d.body(part, text, names)
+			}
+			continue
+		}
+		if len(l.errs) > 0 {
+			add(l.errs[:min(len(l.errs), 5)]...)
 			continue
 		}
 		if skip, err := skipLine(toks); skip || err != nil {
@@ -232,18 +305,8 @@ func Parse(src string) (*Program, error) {
 			}
 			continue
 		}
-		// statements separated by ;
-		for from := 0; toks[from].kind != tEOL; {
-			to := from
-			for toks[to].kind != tSemi && toks[to].kind != tEOL {
-				to++
-			}
-			if to == from { // ;; or a leading ;
-				from = to + 1
-				continue
-			}
-			part := append(append([]token{}, toks[from:to]...), token{kind: tEOL, pos: toks[to].pos, end: toks[to].end})
-			p := &parser{toks: part}
+		for _, part := range splitParts(toks) {
+			p := &parser{toks: part, defs: names}
 			st, err := p.statement()
 			if err != nil {
 				add(err)
@@ -251,16 +314,59 @@ func Parse(src string) (*Program, error) {
 			}
 			st.Text = strings.TrimSpace(string(text[part[0].pos.Col-1 : part[len(part)-2].end-1]))
 			prog.Stmts = append(prog.Stmts, st)
-			if toks[to].kind == tEOL {
-				break
-			}
-			from = to + 1
 		}
+	}
+	for _, d := range prog.defs {
+		d.finish()
 	}
 	if more > 0 {
 		errs[maxErrors] = errorf(errs[maxErrors].Pos, KindSyntax, "and %d more error%s from here on", more, plural(more))
 	}
 	return prog, errs.err()
+}
+
+// splitLines splits a file into its lines, whichever of \n, \r\n and a
+// lone \r (old Mac editors) ends them, without a leading byte-order mark
+// (Windows Notepad's UTF-8): columns count what an editor shows.
+func splitLines(src string) []string {
+	src = strings.TrimPrefix(src, "\ufeff")
+	src = strings.ReplaceAll(src, "\r\n", "\n")
+	src = strings.ReplaceAll(src, "\r", "\n")
+	return strings.Split(src, "\n")
+}
+
+// indentOf is a line's indentation in columns, a tab reaching the next
+// multiple of 8 as in Python.
+func indentOf(text []rune) int {
+	n := 0
+	for _, r := range text {
+		switch r {
+		case ' ':
+			n++
+		case '\t':
+			n = n/8*8 + 8
+		default:
+			return n
+		}
+	}
+	return n
+}
+
+// splitParts splits a line's tokens at ; into its statements, each ending
+// with a tEOL; empty ones (;; or a trailing ;) are dropped.
+func splitParts(toks []token) [][]token {
+	var parts [][]token
+	for from := 0; from < len(toks) && toks[from].kind != tEOL; {
+		to := from
+		for toks[to].kind != tSemi && toks[to].kind != tEOL {
+			to++
+		}
+		if to > from {
+			parts = append(parts, append(append([]token{}, toks[from:to]...), token{kind: tEOL, pos: toks[to].pos, end: toks[to].end}))
+		}
+		from = to + 1
+	}
+	return parts
 }
 
 // lookupLine reads a line that takes a given name out of a dictionary,
@@ -319,6 +425,7 @@ func skipLine(toks []token) (bool, *Error) {
 }
 
 type parser struct {
+	defs  map[string]bool // the names of the file's defs: a call to one is the learner's function
 	toks  []token
 	i     int
 	depth int
@@ -916,6 +1023,19 @@ func (p *parser) primary() (Expr, *Error) {
 			// np.sigmoid(Z1), np.sigmoid_prime(Z1): the language's own
 			// function, which numpy lacks but notebooks define
 			t = token{kind: tIdent, name: fn.name, text: t.text + "." + fn.text, pos: t.pos, end: fn.end}
+		}
+		if p.defs[t.name] && t.name == t.text && p.peek().kind == tLParen {
+			// the learner's own function, whatever the language's of
+			// that name would be (def sigmoid_prime(a): …)
+			lp := p.next()
+			args, kw, end, err := p.args(t, lp)
+			if err != nil {
+				return nil, err
+			}
+			if len(kw) > 0 {
+				return nil, errorf(kw[0].name.pos, KindSyntax, "%s is your def: pass its arguments by position", t.name)
+			}
+			return grow(Expr(&Call{node: node{t.pos, end, depth(args...)}, Fn: t.name, Args: args, User: true}))
 		}
 		prime := t.supPrime
 		if p.peek().kind == tPrime && p.peekAt(1).kind == tLParen {

@@ -17,6 +17,10 @@ const (
 	Wrong      Status = "wrong"       // right shape, wrong numbers
 	ShapeError Status = "shape-error" // operands that cannot combine, or a result of the wrong shape
 	Failed     Status = "error"       // cannot be evaluated: it uses a line that failed
+	// CannotTell: the checker cannot evaluate the line, which may be
+	// right: it calls a def whose body is outside the language. Never a
+	// mistake, never a pass.
+	CannotTell Status = "cannot-tell"
 )
 
 // Result is one line of the file, as `backproof formula --json` prints it.
@@ -55,8 +59,10 @@ type Report struct {
 	// dW or db line: only then does the file show a gradient is right.
 	Pass bool `json:"pass"`
 	// Verdict says the same in a word: "pass"; "fail" when a checked line
-	// is wrong, has a shape error or cannot be evaluated; "incomplete"
-	// when every checked line is correct but none is a dW or db line.
+	// is wrong, has a shape error or fails; "cannot-tell" when no checked
+	// line is wrong but some could not be evaluated by the checker (a def
+	// outside the language); "incomplete" when every checked line is
+	// correct but none is a dW or db line.
 	Verdict  Verdict  `json:"verdict"`
 	Warnings []string `json:"warnings,omitempty"`
 	order    []string // dims in print order
@@ -69,22 +75,26 @@ const (
 	VerdictPass       Verdict = "pass"
 	VerdictFail       Verdict = "fail"
 	VerdictIncomplete Verdict = "incomplete"
+	VerdictCannotTell Verdict = "cannot-tell"
 )
 
 // decide sets Pass and Verdict from the results: every checked line that
 // is not correct decides, and without a dW or db line nothing passes.
 func (r *Report) decide() {
-	gradient, bad := false, false
+	gradient, bad, unknown := false, false, false
 	for _, res := range r.Results {
 		if !res.Checked {
 			continue
 		}
 		gradient = gradient || res.kind == nkDW || res.kind == nkDB
-		bad = bad || res.Status != Correct
+		bad = bad || (res.Status != Correct && res.Status != CannotTell)
+		unknown = unknown || res.Status == CannotTell
 	}
 	switch {
 	case bad:
 		r.Verdict = VerdictFail
+	case unknown:
+		r.Verdict = VerdictCannotTell
 	case !gradient:
 		r.Verdict = VerdictIncomplete
 	default:
@@ -144,10 +154,44 @@ func (c *checker) warnings(rep *Report) []string {
 			w = append(w, fmt.Sprintf("%s = 1: a size of 1 broadcasts against anything, so shape mistakes along it cannot show", strings.Join(bySize[1], " = ")))
 		}
 	}
+	for _, d := range c.uncalled() {
+		w = append(w, fmt.Sprintf("%s (your def on line %d) is never called, so nothing in it was checked", d.Name, d.Line))
+	}
 	if !p.d.perEx && p.m == 2 {
 		w = append(w, "m = 2: a factor m cannot be told from a factor 2 (missing-1/m from extra-factor-2)")
 	}
 	return w
+}
+
+// uncalled are the file's functions (not frames) that no line calls.
+func (c *checker) uncalled() []*Def {
+	called := map[*Def]bool{}
+	mark := func(x Expr) {
+		_ = walk(x, func(e Expr) error {
+			if call, ok := e.(*Call); ok && call.User {
+				called[c.prog.defFor(call.Fn, call.P.Line)] = true
+			}
+			return nil
+		})
+	}
+	for _, st := range c.prog.Stmts {
+		mark(st.X)
+	}
+	for _, d := range c.prog.defs {
+		for _, st := range d.Body {
+			mark(st.X)
+		}
+		if d.Ret != nil {
+			mark(d.Ret)
+		}
+	}
+	var out []*Def
+	for _, d := range c.prog.defs {
+		if !d.Frame && !called[d] {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // WriteText prints the report for people: one block per line.
@@ -218,6 +262,10 @@ func (r *Report) WriteText(w io.Writer) {
 		if res.Checked && res.Status != Correct {
 			bad = append(bad, fmt.Sprintf("%s (line %d) %s", res.Name, res.Line, res.Status))
 		}
+	}
+	if r.Verdict == VerdictCannotTell {
+		fmt.Fprintf(w, "CANNOT TELL, not a pass: no checked line is wrong, but the checker could not evaluate %s\n", strings.Join(bad, "; "))
+		return
 	}
 	fmt.Fprintf(w, "FAIL: %s\n", strings.Join(bad, "; "))
 }

@@ -31,7 +31,9 @@ func resolve(prog *Program, L int) ([][]string, error) {
 				}
 				seen[e.Name] = true
 			case *Call:
-				err = checkCall(prog, e, L)
+				if !e.User {
+					err = checkCall(prog, e, L)
+				}
 			}
 			if err != nil {
 				errs = append(errs, err)
@@ -43,7 +45,35 @@ func resolve(prog *Program, L int) ([][]string, error) {
 		// lines are not blamed for it
 		defined[canonName(st.Name, L)] = true
 	}
+	checkDefs(prog, L)
 	return uses, errs.err()
+}
+
+// checkDefs finds, in each def's body, a call the language cannot make
+// (an unknown function, a wrong axis): such a def cannot be evaluated, and
+// the lines calling it cannot be told right or wrong. Its names are
+// checked when it runs: they depend on the caller's file.
+func checkDefs(prog *Program, L int) {
+	for _, d := range prog.defs {
+		if d.Frame || d.Problem != "" {
+			continue
+		}
+		exprs := []Expr{}
+		for _, st := range d.Body {
+			exprs = append(exprs, st.X)
+		}
+		exprs = append(exprs, d.Ret)
+		for _, x := range exprs {
+			_ = walk(x, func(e Expr) error {
+				if c, ok := e.(*Call); ok && !c.User {
+					if err := checkCall(prog, c, L); err != nil {
+						d.cannot("line %d, column %d: %s", err.Line, err.Col, err.Msg)
+					}
+				}
+				return nil
+			})
+		}
+	}
 }
 
 // walk calls fn on e and every node below it, stopping at the first error.
@@ -177,7 +207,7 @@ func checkAssign(st Stmt, L int) *Error {
 				st.Name, targetNames(L), want)
 		}
 		return nil
-	case info.target():
+	case info.checked():
 		if lo, hi := layerRange(info.kind, L); info.layer < lo || info.layer > hi {
 			return layerError(st.NamePos, st.Name, info, L)
 		}
@@ -188,7 +218,7 @@ func checkAssign(st Stmt, L int) *Error {
 		}
 		return errorf(st.NamePos, KindName, "m is given by the problem (the batch size) and cannot be assigned: delete this line (m = X.shape[…] in numpy)")
 	}
-	return errorf(st.NamePos, KindName, "%s is given by the problem and cannot be assigned (the forward pass is the problem's: delete forward-pass lines); the names checked against the truth are %s, any other name is a helper", st.Name, targetNames(L))
+	return errorf(st.NamePos, KindName, "%s is given by the problem and cannot be assigned (forward-pass lines Zℓ = …, Aℓ = … are checked, but the input, the targets and the parameters are the problem's: delete this line); the names checked against the truth are %s, any other name is a helper", st.Name, targetNames(L))
 }
 
 func checkCall(prog *Program, c *Call, L int) *Error {

@@ -106,6 +106,12 @@ var quantities = map[nameKind]compare.Quantity{nkDZ: compare.DZ, nkDA: compare.D
 // batch, R·∂C_x/∂z per example; nil when R = 1.
 func (p *oracle) truth(info nameInfo, x int) (truth, alt *mat.Dense, ctx compare.Context) {
 	ℓ := info.layer
+	switch info.kind {
+	case nkZ:
+		return column(p.t.Z[ℓ], x), nil, ctx
+	case nkA:
+		return column(p.t.A[ℓ], x), nil, ctx
+	}
 	q := quantities[info.kind]
 	ctx = compare.ContextFor(p.net, p.t, q, ℓ)
 	scale := 1.0

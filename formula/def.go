@@ -1,0 +1,282 @@
+package formula
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Def is a function the learner defined in the file (def NAME(params): …
+// return EXPR). A call to it runs its body as written, not the language's
+// function of the same name: a pasted def sigmoid_prime(a): return a*(1-a)
+// is the learner's σ′ of an activation, and a def sigmoid with the sign
+// wrong is a wrong sigmoid.
+//
+// A def whose body assigns a checked name (dW2 = …) is the frame of a
+// pasted backward pass instead: its lines are the derivation, read as if
+// they stood at the top level, and a call to it cannot be evaluated.
+type Def struct {
+	Name    string
+	NamePos Pos
+	Params  []string
+	minArgs int // parameters without a default
+	Line    int
+	indent  int
+	Frame   bool   // the body assigns checked names: its lines are the derivation
+	Body    []Stmt // the body's assignments, local to a call
+	Ret     Expr   // the returned expression; nil when there is none
+	// Problem, when not empty, is why the def cannot be evaluated (a
+	// statement outside the language, a tuple returned): every line that
+	// calls it is "cannot tell", never a mistake.
+	Problem string
+}
+
+// Defs are the functions the file defines, in the order written.
+func (p *Program) Defs() []*Def { return p.defs }
+
+// defFor is the def a call on line `line` runs: the last one of that name
+// above the line, else (a def below, as in a pasted function that calls a
+// helper defined after it) the first one.
+func (p *Program) defFor(name string, line int) *Def {
+	var first, last *Def
+	for _, d := range p.defs {
+		if d.Name != name {
+			continue
+		}
+		if first == nil {
+			first = d
+		}
+		if d.Line < line {
+			last = d
+		}
+	}
+	if last != nil {
+		return last
+	}
+	return first
+}
+
+// cannot records the first reason a def cannot be evaluated.
+func (d *Def) cannot(format string, args ...any) {
+	if d.Problem == "" {
+		d.Problem = fmt.Sprintf(format, args...)
+	}
+}
+
+// readDef reads a def line's header, def NAME(params) [-> T]:, and
+// returns the def and the tokens of an inline body after the colon (with
+// their tEOL). ok is false when the line is not a def header at all.
+func readDef(toks []token, line, indent int) (d *Def, inline []token, ok bool) {
+	if len(toks) < 3 || toks[0].kind != tIdent || toks[0].name != "def" || toks[1].kind != tIdent {
+		return nil, nil, false
+	}
+	d = &Def{Name: toks[1].name, NamePos: toks[1].pos, Line: line, indent: indent}
+	if toks[2].kind != tLParen {
+		d.cannot("line %d: its header is not def %s(parameters):", line, d.Name)
+		return d, nil, true
+	}
+	i := 3
+	for {
+		t := toks[i]
+		if t.kind == tRParen {
+			i++
+			break
+		}
+		if t.kind != tIdent {
+			d.cannot("line %d: its parameter %s is not a plain name (*args, **kwargs and the like are outside the language)", line, describe(t))
+			return d, nil, true
+		}
+		d.Params = append(d.Params, t.name)
+		i++
+		// an annotation or a default, up to the next comma at this depth
+		deflt, depth := false, 0
+		for ; toks[i].kind != tEOL; i++ {
+			k := toks[i].kind
+			if depth == 0 && (k == tComma || k == tRParen) {
+				break
+			}
+			switch k {
+			case tAssign:
+				if depth == 0 {
+					deflt = true
+				}
+			case tLParen, tLBrack, tLBrace:
+				depth++
+			case tRParen, tRBrack, tRBrace:
+				depth--
+			}
+		}
+		if !deflt {
+			d.minArgs = len(d.Params)
+		}
+		if toks[i].kind == tEOL {
+			d.cannot("line %d: the parameter list of %s is never closed on this line", line, d.Name)
+			return d, nil, true
+		}
+		if toks[i].kind == tComma {
+			i++
+		}
+	}
+	for ; toks[i].kind != tColon; i++ { // -> a return annotation
+		if toks[i].kind == tEOL {
+			d.cannot("line %d: the header of %s does not end with a colon", line, d.Name)
+			return d, nil, true
+		}
+	}
+	i++
+	if toks[i].kind != tEOL {
+		inline = toks[i:]
+	}
+	return d, inline, true
+}
+
+// assignsTarget reports whether a line's tokens assign a checked name
+// (dW2 = …): the mark of a pasted backward pass's frame.
+func assignsTarget(toks []token) bool {
+	for from := 0; from < len(toks); {
+		if toks[from].kind == tIdent && toks[from+1].kind == tAssign && classify(toks[from].name).target() {
+			return true
+		}
+		for from < len(toks) && toks[from].kind != tSemi {
+			from++
+		}
+		from++
+	}
+	return false
+}
+
+// body reads one part of a function's body — NAME = EXPR or return EXPR —
+// into d.
+func (d *Def) body(part []token, text []rune, defs map[string]bool) {
+	if d.Ret != nil || d.Problem != "" {
+		return // after the return nothing runs; after a problem nothing matters
+	}
+	if t := part[0]; t.kind == tIdent && t.name == "return" {
+		if part[1].kind == tEOL {
+			d.cannot("line %d: it returns nothing", t.pos.Line)
+			return
+		}
+		p := &parser{toks: append(append([]token{}, part[1:len(part)-1]...), part[len(part)-1]), defs: defs}
+		x, err := p.expr(0)
+		if err == nil && p.peek().kind == tComma {
+			d.cannot("line %d: it returns several values (a tuple), and a line takes one", t.pos.Line)
+			return
+		}
+		if err == nil && p.peek().kind != tEOL {
+			err = p.unexpected(p.peek())
+		}
+		if err != nil {
+			d.cannot("line %d, column %d: %s", err.Line, err.Col, err.Msg)
+			return
+		}
+		d.Ret = x
+		return
+	}
+	if skip, err := skipLine(part); skip || err != nil {
+		if err != nil {
+			d.cannot("line %d, column %d: %s", err.Line, err.Col, err.Msg)
+		}
+		return
+	}
+	p := &parser{toks: part, defs: defs}
+	st, err := p.statement()
+	if err != nil {
+		d.cannot("line %d, column %d: %s", err.Line, err.Col, err.Msg)
+		return
+	}
+	st.Text = strings.TrimSpace(string(text[part[0].pos.Col-1 : part[len(part)-2].end-1]))
+	d.Body = append(d.Body, st)
+}
+
+// finish closes a function's reading: a def without a return statement
+// returns None, which no line can use.
+func (d *Def) finish() {
+	if !d.Frame && d.Ret == nil {
+		d.cannot("it has no return statement")
+	}
+}
+
+// maxCallDepth bounds calls inside calls: a def that calls itself has no
+// way to stop in the language (there is no if).
+const maxCallDepth = 32
+
+// callDef runs the learner's def for a call: the arguments bound to its
+// parameters, its body line by line in a scope of its own over the
+// file's names, then its return expression.
+func (ev *evaluator) callDef(c *Call) (Value, error) {
+	d := ev.prog.defFor(c.Fn, c.P.Line)
+	where := fmt.Sprintf("%s (your def on line %d)", d.Name, d.Line)
+	switch {
+	case d.Frame:
+		return Value{}, errorf(c.P, KindCannotTell, "cannot tell, because %s is the frame of a backward pass: its lines are checked one by one, and a call to it is not evaluated", where)
+	case d.Problem != "":
+		return Value{}, errorf(c.P, KindCannotTell, "cannot tell, because %s cannot be evaluated: %s", where, d.Problem)
+	case len(c.Args) < d.minArgs || len(c.Args) > len(d.Params):
+		want := fmt.Sprint(len(d.Params))
+		if d.minArgs < len(d.Params) {
+			want = fmt.Sprintf("%d to %d", d.minArgs, len(d.Params))
+		}
+		return Value{}, errorf(c.P, KindEval, "%s takes %s argument%s (%s), and this call gives %d", where, want, plural(len(d.Params)), strings.Join(d.Params, ", "), len(c.Args))
+	case ev.calls >= maxCallDepth:
+		return Value{}, errorf(c.P, KindCannotTell, "cannot tell, because %s calls itself over and over (more than %d calls deep), which the checker cannot follow", where, maxCallDepth)
+	}
+	globals := ev.globals
+	if globals == nil {
+		globals = ev.env
+	}
+	sub := &evaluator{prog: ev.prog, d: ev.d, acts: ev.acts, L: ev.L, globals: globals, globalBad: ev.topBad(), calls: ev.calls + 1,
+		env: make(map[string]Value, len(globals)+len(d.Params)+len(d.Body)), bad: map[string]failed{}}
+	for k, v := range globals {
+		sub.env[k] = v
+	}
+	for k, v := range ev.topBad() {
+		sub.bad[k] = v
+	}
+	for i, a := range c.Args {
+		v, err := ev.eval(a)
+		if err != nil {
+			return Value{}, err
+		}
+		name := canonName(d.Params[i], ev.L)
+		sub.env[name] = v
+		delete(sub.bad, name)
+	}
+	wrap := func(err error) error {
+		e, ok := err.(*Error)
+		if !ok {
+			return errorf(c.P, KindEval, "in %s: %v", where, err)
+		}
+		switch e.Kind {
+		case KindCannotTell:
+			return errorf(c.P, KindCannotTell, "%s", e.Msg)
+		case KindName:
+			return errorf(c.P, KindCannotTell, "cannot tell, because %s, called here, fails at line %d, column %d: %s (its names are its parameters, its own lines and the names the file defines before the call)", where, e.Line, e.Col, e.Msg)
+		}
+		return errorf(c.P, e.Kind, "in %s, called here, at line %d, column %d: %s", where, e.Line, e.Col, e.Msg)
+	}
+	for _, st := range d.Body {
+		v, err := sub.eval(st.X)
+		if err != nil {
+			return Value{}, wrap(err)
+		}
+		name := canonName(st.Name, ev.L)
+		sub.env[name] = v
+		delete(sub.bad, name)
+	}
+	v, err := sub.eval(d.Ret)
+	if err != nil {
+		return Value{}, wrap(err)
+	}
+	for _, n := range sub.notes {
+		ev.note("in %s: %s", where, n)
+	}
+	return v, nil
+}
+
+// topBad is the failed names a def's body sees: the file's, not a
+// caller's locals.
+func (ev *evaluator) topBad() map[string]failed {
+	if ev.globalBad != nil {
+		return ev.globalBad
+	}
+	return ev.bad
+}

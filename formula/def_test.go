@@ -1,0 +1,279 @@
+package formula
+
+import (
+	"bytes"
+	"encoding/json"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/backproof/backproof/compare"
+	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/problem"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/mat"
+)
+
+// fileOracleScript runs a whole pasted file in numpy (defs and all) in a
+// namespace holding the problem's arrays, and returns the final value of
+// each name asked for, as 2-D lists.
+const fileOracleScript = `
+import json, sys
+import numpy as np
+d = json.load(sys.stdin)
+env = {"np": np, "numpy": np, "m": d["m"]}
+for k, v in d["names"].items():
+    env[k] = np.array(v, dtype=np.float64)
+exec(d["src"], env)
+json.dump({n: np.atleast_2d(np.asarray(env[n], dtype=np.float64)).tolist() for n in d["want"]}, sys.stdout)
+`
+
+// numpyFile runs src in numpy on p and returns the values of names.
+func numpyFile(t *testing.T, src string, p *problem.Problem, names []string) map[string]*mat.Dense {
+	t.Helper()
+	py := numpyPython(t)
+	o := newOracle(p.Net, p.X, p.Y)
+	given := map[string]any{}
+	for k, v := range o.env(-1) {
+		if k != "m" {
+			given[k] = rows(v.M)
+		}
+	}
+	in, err := json.Marshal(map[string]any{"m": o.m, "names": given, "src": src, "want": names})
+	require.NoError(t, err)
+	cmd := exec.Command(py, "-c", fileOracleScript)
+	cmd.Stdin = bytes.NewReader(in)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	raw, err := cmd.Output()
+	require.NoError(t, err, stderr.String())
+	var got map[string][][]float64
+	require.NoError(t, json.Unmarshal(raw, &got))
+	out := map[string]*mat.Dense{}
+	for k, v := range got {
+		out[k] = mat.NewDense(len(v), len(v[0]), flat(v))
+	}
+	return out
+}
+
+// lastValues is what each statement name holds after backproof runs the
+// file, as numpy's namespace would after exec.
+func lastValues(t *testing.T, src string, p *problem.Problem) map[string]*mat.Dense {
+	t.Helper()
+	prog, err := Parse(src)
+	require.NoError(t, err)
+	out := map[string]*mat.Dense{}
+	for i, v := range values(t, src, p) {
+		out[prog.Stmts[i].Name] = v
+	}
+	return out
+}
+
+func rowProblem(t *testing.T, acts ...derive.Activation) *problem.Problem {
+	t.Helper()
+	p, err := problem.Random(problem.Spec{Convention: derive.Row, Sizes: []int{4, 3, 2}, Batch: 5,
+		Acts: acts, Cost: derive.Quadratic, Reduction: derive.Mean, Init: derive.Normal, Seed: 7})
+	require.NoError(t, err)
+	return p
+}
+
+// TestDefIsTheLearners: a def in the file is evaluated as written, with
+// numpy itself the oracle for every line's value; a right def makes its
+// lines right, a wrong one makes the lines that depend on it wrong.
+func TestDefIsTheLearners(t *testing.T) {
+	p := rowProblem(t, derive.Sigmoid, derive.Sigmoid)
+	right := `import numpy as np
+
+def sigmoid(z):
+    s = 1 / (1 + np.exp(-z))
+    return s
+
+def sigmoid_prime(a): return a*(1-a)
+
+def hidden_delta(dZ, W, A):
+    # a def that calls another def
+    return (dZ @ W.T) * sigmoid_prime(A)
+
+Z1 = X @ W1 + b1
+A1 = sigmoid(Z1)
+Z2 = A1 @ W2 + b2
+A2 = sigmoid(Z2)
+dZ2 = (A2 - Y) * sigmoid_prime(A2) / m
+dW2 = A1.T @ dZ2
+db2 = np.sum(dZ2, axis=0, keepdims=True)
+dZ1 = hidden_delta(dZ2, W2, A1)
+dW1 = X.T @ dZ1
+db1 = np.sum(dZ1, axis=0, keepdims=True)
+`
+	wrongSign := strings.Replace(right, "np.exp(-z)", "np.exp(z)", 1)
+	for _, tc := range []struct {
+		name, src string
+		pass      bool
+		wrong     []string // the checked lines that are wrong; the rest are correct
+	}{
+		{"right", right, true, nil},
+		// σ(−z) = 1 − σ(z): the forward lines are wrong, and so is every
+		// line that reads A1 or A2 (a(1 − a) is the same for both, so
+		// the deltas differ only through A2 − Y and A1)
+		{"sign-wrong", wrongSign, false, []string{"A1", "Z2", "A2", "dZ2", "dW2", "db2", "dZ1", "dW1", "db1"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			names := []string{"Z1", "A1", "Z2", "A2", "dZ2", "dW2", "db2", "dZ1", "dW1", "db1"}
+			want := numpyFile(t, tc.src, p, names)
+			got := lastValues(t, tc.src, p)
+			for _, n := range names {
+				// the same float64 operations, possibly summed in another order
+				assert.LessOrEqual(t, compare.MaxRelError(got[n], want[n]), 1e-13, "%s: backproof %v\nnumpy %v", n, mat.Formatted(got[n]), mat.Formatted(want[n]))
+			}
+			rep := checkText(t, tc.src, p)
+			assert.Equal(t, tc.pass, rep.Pass)
+			for _, r := range rep.Results {
+				require.True(t, r.Checked, "%s", r.Text)
+				status := Correct
+				for _, w := range tc.wrong {
+					if r.Name == w {
+						status = Wrong
+					}
+				}
+				assert.Equal(t, status, r.Status, "%s: %s", r.Text, r.Message)
+			}
+			if !tc.pass {
+				// the lines after the forward pass are right given the true A1, A2
+				dW2 := rep.Results[5]
+				require.Equal(t, "dW2", dW2.Name)
+				assert.Contains(t, dW2.Message, "own formula is right")
+			}
+		})
+	}
+}
+
+// TestDefNotBuiltin: sigmoid_prime applied to A2 is the learner's a(1−a),
+// not the language's σ′(A2) (the fprime-of-A mistake), and the same def
+// applied to Z2 is that mistake.
+func TestDefNotBuiltin(t *testing.T) {
+	p := rowProblem(t, derive.Sigmoid, derive.Sigmoid)
+	def := "def sigmoid_prime(a):\n    return a*(1-a)\n"
+	rep := checkText(t, def+"dZ2 = (A2 - Y) * sigmoid_prime(A2) / m\ndW2 = A1.T @ dZ2", p)
+	assert.True(t, rep.Pass, rep.Results[0].Message)
+	assert.Empty(t, rep.Warnings)
+	// without the def, sigmoid_prime is the language's σ′: at A2 it is fprime-of-A
+	rep = checkText(t, "dZ2 = (A2 - Y) * sigmoid_prime(A2) / m\ndW2 = A1.T @ dZ2", p)
+	assert.Equal(t, Wrong, rep.Results[0].Status)
+	assert.Contains(t, rep.Results[0].Diagnosis, compare.FprimeOfA)
+	// the learner's a(1−a) applied to Z2 is wrong
+	rep = checkText(t, def+"dZ2 = (A2 - Y) * sigmoid_prime(Z2) / m\ndW2 = A1.T @ dZ2", p)
+	assert.Equal(t, Wrong, rep.Results[0].Status)
+}
+
+// TestDefCannotTell: a def the checker cannot evaluate makes the lines
+// that use it "cannot tell", with the reason, never a mistake code, and
+// the file neither passes nor fails on them.
+func TestDefCannotTell(t *testing.T) {
+	p := rowProblem(t, derive.ReLU, derive.Sigmoid)
+	head := "dZ2 = (A2 - Y) * sigmoid'(Z2) / m\ndW2 = A1.T @ dZ2\ndA1 = dZ2 @ W2.T\n"
+	for _, tc := range []struct {
+		name, def, call, says string
+	}{
+		{"indexing", "def relu_backward(dA, Z):\n    dZ = np.array(dA, copy=True)\n    dZ[Z <= 0] = 0\n    return dZ\n", "relu_backward(dA1, Z1)", "line 3"},
+		{"tuple", "def relu_backward(dA, Z):\n    return dA * (Z > 0), Z\n", "relu_backward(dA1, Z1)", "several values"},
+		{"if", "def relu_backward(dA, Z):\n    if True:\n        return dA\n", "relu_backward(dA1, Z1)", "Python's if"},
+		{"unknown-name", "def relu_backward(dA, cache):\n    return dA * (cache[0] > 0)\n", "relu_backward(dA1, Z1)", "line 2"},
+		{"global-unknown", "def relu_backward(dA):\n    return dA * (Zcache > 0)\n", "relu_backward(dA1)", "Zcache"},
+		{"no-return", "def relu_backward(dA, Z):\n    dZ = dA * (Z > 0)\n", "relu_backward(dA1, Z1)", "no return"},
+		{"unknown-function", "def relu_backward(dA, Z):\n    return np.heaviside(Z, 0) * dA\n", "relu_backward(dA1, Z1)", "heaviside"},
+		{"recursion", "def relu_backward(dA, Z):\n    return relu_backward(dA, Z)\n", "relu_backward(dA1, Z1)", "calls itself"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := tc.def + head + "dZ1 = " + tc.call + "\ndW1 = X.T @ dZ1\n"
+			rep := checkText(t, src, p)
+			byName := map[string]Result{}
+			for _, r := range rep.Results {
+				byName[r.Name] = r
+			}
+			for _, n := range []string{"dZ1", "dW1"} {
+				r := byName[n]
+				assert.Equal(t, CannotTell, r.Status, "%s: %s", n, r.Message)
+				assert.Empty(t, r.Diagnosis, n)
+				assert.Nil(t, r.MaxRelError, n)
+				assert.Contains(t, r.Message, "cannot tell", n)
+			}
+			assert.Contains(t, byName["dZ1"].Message, tc.says)
+			assert.Contains(t, byName["dZ1"].Message, "relu_backward (your def on line 1)")
+			assert.Equal(t, Correct, byName["dW2"].Status)
+			assert.Equal(t, VerdictCannotTell, rep.Verdict)
+			assert.False(t, rep.Pass)
+			var out strings.Builder
+			rep.WriteText(&out)
+			assert.Contains(t, out.String(), "CANNOT TELL, not a pass")
+		})
+	}
+	// a wrong line elsewhere still fails the file
+	src := "def relu_backward(dA, Z):\n    return dA * (Z > 0), Z\n" + "dZ2 = (A2 - Y) * sigmoid'(Z2)\ndW2 = A1.T @ dZ2\ndA1 = dZ2 @ W2.T\ndZ1 = relu_backward(dA1, Z1)\n"
+	rep := checkText(t, src, p)
+	assert.Equal(t, VerdictFail, rep.Verdict)
+}
+
+// TestDefErrorsAtTheCall: a def that numpy would stop on (a shape that
+// does not fit, the wrong number of arguments) makes the calling line
+// fail, with the def's line named and the column inside the calling line.
+func TestDefErrorsAtTheCall(t *testing.T) {
+	p := rowProblem(t, derive.Sigmoid, derive.Sigmoid)
+	for _, tc := range []struct {
+		src    string
+		status Status
+		says   string
+	}{
+		{"def sp(a): return a @ (1 - a)\ndZ2 = (A2 - Y) * sp(A2)\ndW2 = A1.T @ dZ2", ShapeError, "in sp (your def on line 1), called here, at line 1"},
+		{"def sp(a, b): return a*(1-b)\ndZ2 = (A2 - Y) * sp(A2)\ndW2 = A1.T @ dZ2", Failed, "takes 2 arguments (a, b), and this call gives 1"},
+	} {
+		rep := checkText(t, tc.src, p)
+		r := rep.Results[0]
+		assert.Equal(t, tc.status, r.Status, r.Message)
+		assert.Contains(t, r.Message, tc.says)
+		assert.Equal(t, 18, r.Col, "the call's column in line 2")
+		assert.Equal(t, VerdictFail, rep.Verdict)
+	}
+}
+
+// TestDefFrame: a def whose body writes the gradient lines is the frame of
+// a pasted backward pass: its lines are checked as written, as before.
+func TestDefFrame(t *testing.T) {
+	p := rowProblem(t, derive.Sigmoid, derive.Sigmoid)
+	src := "def backward(X, Y, cache):\n    m = X.shape[0]\n    dZ2 = (A2 - Y) * A2 * (1 - A2) / m\n    dW2 = A1.T @ dZ2\n    return {'dW2': dW2}\n"
+	rep := checkText(t, src, p)
+	require.Len(t, rep.Results, 3)
+	assert.True(t, rep.Pass)
+}
+
+// TestDefNeverCalled: a def no line calls is said to be unchecked.
+func TestDefNeverCalled(t *testing.T) {
+	p := rowProblem(t, derive.Sigmoid, derive.Sigmoid)
+	rep := checkText(t, "def sigmoid(z): return 1/(1+np.exp(z))\ndZ2 = (A2 - Y) * sigmoid'(Z2) / m\ndW2 = A1.T @ dZ2", p)
+	assert.True(t, rep.Pass)
+	assert.Contains(t, rep.Warnings, "sigmoid (your def on line 1) is never called, so nothing in it was checked")
+}
+
+// TestLineEndings: \r\n, a lone \r and a leading byte-order mark read as
+// \n does, with the same lines and columns.
+func TestLineEndings(t *testing.T) {
+	p := rowProblem(t, derive.Sigmoid, derive.Sigmoid)
+	lines := []string{"# header", "def sp(a):", "    return a*(1-a)", "dZ2 = (A2 - Y) * sp(A2) / m", "dW2 = A1.T @ dZ2 @ @"}
+	_, err := Parse(strings.Join(lines, "\n"))
+	require.Error(t, err)
+	for name, src := range map[string]string{
+		"crlf": strings.Join(lines, "\r\n") + "\r\n",
+		"cr":   strings.Join(lines, "\r"),
+		"bom":  "\ufeff" + strings.Join(lines, "\r\n"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, got := Parse(src)
+			require.Error(t, got)
+			assert.Equal(t, err.Error(), got.Error())
+			rep := checkText(t, strings.TrimSuffix(strings.ReplaceAll(src, "@ @", ""), "\r\n"), p)
+			require.Len(t, rep.Results, 2)
+			assert.True(t, rep.Pass, rep.Results[0].Message)
+			assert.Equal(t, 4, rep.Results[0].Line)
+		})
+	}
+}
