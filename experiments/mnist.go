@@ -2,6 +2,7 @@ package experiments
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/backproof/backproof/curvature"
 	"github.com/backproof/backproof/data"
@@ -22,21 +23,30 @@ type Run struct {
 }
 
 // Sweep runs train.Run once for each config of cfgs (labelled by labels)
-// on the sets d. progress, if not nil, gets train's progress reports with
-// the run's index. A config that does not fit the data is an error naming
-// the run.
+// on the sets d, the runs side by side on every core; the histories are
+// the same as one after another. progress, if not nil, gets train's
+// progress reports with the run's index, from the run's goroutine: it may
+// be called by two runs at once. A config that does not fit the data is
+// an error naming the run.
 func Sweep(d Sets, cfgs []train.Config, labels []string, progress func(run int, p train.Progress)) ([]Run, error) {
-	var runs []Run
+	runs := make([]Run, len(cfgs))
+	p := newPool()
 	for i, cfg := range cfgs {
 		var cb func(train.Progress)
 		if progress != nil {
 			cb = func(p train.Progress) { progress(i, p) }
 		}
-		h, err := train.Run(cfg, d.Train, d.Validation, d.Test, cb)
-		if err != nil {
-			return runs, fmt.Errorf("run %q: %v", labels[i], err)
-		}
-		runs = append(runs, Run{Label: labels[i], History: h})
+		p.add(0, func() error {
+			h, err := train.Run(cfg, d.Train, d.Validation, d.Test, cb)
+			if err != nil {
+				return fmt.Errorf("run %q: %v", labels[i], err)
+			}
+			runs[i] = Run{Label: labels[i], History: h}
+			return nil
+		})
+	}
+	if err := p.run(0); err != nil {
+		return nil, err
 	}
 	return runs, nil
 }
@@ -105,31 +115,34 @@ type Track struct {
 }
 
 // MNISTTrack probes the run base describes after each number of epochs in
-// checkpoints (0 is the start), on its first examples training examples.
-// train.Run probes only where it stops, and is deterministic for a seed, so
-// the run is repeated up to each checkpoint: the probes lie on one
-// trajectory.
+// checkpoints (0 is the start, ascending), on its first examples training
+// examples. The run trains once, to the last checkpoint, and each probe is
+// of the parameters it hands back as it passes a checkpoint
+// (train.Checkpoint): the probes lie on one trajectory. The track ends
+// early where the run diverged.
 func MNISTTrack(name string, d Sets, base train.Config, checkpoints []int, examples int, tick func()) (*Track, error) {
 	tr := &Track{Name: name, Unit: "epoch"}
-	for _, e := range checkpoints {
-		c := base
-		c.Epochs, c.Curvature, c.CurvatureExamples = e, true, examples
-		if e == 0 {
-			c.Epochs = train.NoTraining
+	if len(checkpoints) == 0 {
+		return tr, nil
+	}
+	c := base
+	c.Epochs = slices.Max(checkpoints)
+	if c.Epochs == 0 {
+		c.Epochs = train.NoTraining
+	}
+	_, err := train.Run(c, d.Train, nil, nil, func(p train.Progress) {
+		cp := p.Checkpoint
+		if cp == nil || len(tr.At) == len(checkpoints) || checkpoints[len(tr.At)] != cp.Epoch {
+			return
 		}
-		h, err := train.Run(c, d.Train, nil, nil, nil)
-		if err != nil {
-			return nil, fmt.Errorf("%s, epoch %d: %v", name, e, err)
-		}
-		if h.Stopped == train.Diverged || len(h.Curvature) == 0 {
-			break
-		}
-		last := h.Curvature[len(h.Curvature)-1]
-		tr.At = append(tr.At, float64(last.Epoch))
-		tr.Probes = append(tr.Probes, last.Report)
+		tr.At = append(tr.At, float64(cp.Epoch))
+		tr.Probes = append(tr.Probes, cp.Probe(examples).Report)
 		if tick != nil {
 			tick()
 		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
 	}
 	return tr, nil
 }

@@ -1,7 +1,9 @@
 package experiments
 
 import (
+	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/backproof/backproof/curvature"
@@ -26,6 +28,9 @@ type ReportSettings struct {
 	Etas          []float64 // learning rates of the η sweep
 	SliceGrid     int       // points along each axis of a loss-surface slice
 	Saddle        SaddleSettings
+	// Workers is how many experiments run at once; 0 means one per core
+	// (GOMAXPROCS). The results are the same for any number.
+	Workers int
 }
 
 // FullReport reproduces the chapter-1 settings of Nielsen's "Neural
@@ -64,123 +69,270 @@ type Results struct {
 	Seconds     float64  // the experiments' wall time
 }
 
-// Progress is told how much of the report is done, in work units (about
-// one MNIST epoch each), and what is under way.
-type Progress func(done, total int, what string)
-
-// units is the report's work in units, for Progress.
-func (s ReportSettings) units() int {
-	runs := len(ReportInits) + len(s.Etas) + 2*len(s.Batches)
-	track := 0
-	for _, c := range s.Checkpoints {
-		track += max(c, 1)
-	}
-	return runs*s.Epochs + 2*track + 5
-}
-
 // RunReport runs every experiment of the report on the MNIST sets d with
-// the settings s. progress may be nil.
+// the settings s, in two stages: the small problems, then the MNIST runs
+// with their curvature probes. Each stage runs its independent parts on
+// every core (Workers); the numbers are the same on any number. Every
+// distinct MNIST run trains once: the figures that show the same run
+// share it, and the curvature tracks probe the parameters a run hands
+// back as it passes each checkpoint. progress may be nil.
 func RunReport(d Sets, s ReportSettings, progress Progress) (*Results, error) {
 	start := time.Now()
-	total, done := s.units(), 0
-	tell := func(n int, what string) {
-		done += n
-		if progress != nil {
-			progress(min(done, total), total, what)
-		}
-	}
 	r := &Results{Settings: s}
+	tell := newTracker(progress)
+	if err := runSmall(r, s, tell); err != nil {
+		return nil, err
+	}
+	if err := runMNIST(r, d, s, tell); err != nil {
+		return nil, err
+	}
+	r.Seconds = time.Since(start).Seconds()
+	return r, nil
+}
+
+// runSmall is the report's first stage: the planted mistakes, the step
+// sizes, the layouts and the XOR saddle with its track and slices.
+func runSmall(r *Results, s ReportSettings, tell *tracker) error {
+	p := newPool()
+	// Units here are rough seconds on one core; they only order the jobs
+	// and pace the estimate of the time left.
+	tell.stage(1, "the small problems: planted mistakes, step sizes, layouts, the XOR saddle", 6)
+	p.add(1, func() error {
+		spec := GradcheckSpec
+		spec.Seed = s.Seed
+		var err error
+		if r.Gradcheck, err = RunGradcheck(spec); err != nil {
+			return err
+		}
+		tell.did(0.5, "gradient check with planted mistakes")
+		r.StepProblem, err = problem.Random(problem.Spec{Convention: derive.Row, Sizes: []int{6, 5, 4}, Batch: 7,
+			Acts: []derive.Activation{derive.Tanh, derive.Sigmoid}, Cost: derive.Quadratic, Reduction: derive.Mean,
+			Init: derive.NormalScaled, Seed: s.Seed})
+		if err != nil {
+			return err
+		}
+		r.StepCurves = StepCurves(r.StepProblem)
+		tell.did(0.25, "step-size sweep")
+		lspec := LayoutsSpec
+		lspec.Seed = s.Seed
+		if r.Layouts, err = RunLayouts(lspec); err != nil {
+			return err
+		}
+		tell.did(0.25, "the three layouts")
+		return nil
+	})
+	r.Tracks = make([]*Track, 3)
+	r.Slices = make([]Slice, 3)
+	p.add(2, func() error {
+		ss := s.Saddle
+		var err error
+		if r.Saddle, err = RunSaddle(&ss); err != nil {
+			return err
+		}
+		tell.did(1, "the saddle on XOR")
+		// Its track and its two slices read the saddle and nothing else.
+		p.add(2, func() error {
+			r.Tracks[0] = SaddleTrack(r.Saddle, 24)
+			tell.did(2, "curvature along the XOR run")
+			return nil
+		})
+		p.add(1, func() error {
+			sc := CostAt(r.Saddle.Net, r.Saddle.X, r.Saddle.Y, r.Saddle.Settings.Decay)
+			r.Slices[0] = SliceAt("XOR, symmetric critical point", sc, r.Saddle.Point, r.Saddle.Probe, s.SliceGrid)
+			r.Slices[2] = SliceAt("XOR, where the nudged run ends", sc, r.Saddle.Nudged.Final, r.Saddle.Minimum, s.SliceGrid)
+			tell.did(1, "loss-surface slices on XOR")
+			return nil
+		})
+		return nil
+	})
+	return p.run(s.Workers)
+}
+
+// mnistRun is one distinct MNIST run of the report, shared by every
+// figure that shows it.
+type mnistRun struct {
+	cfg     train.Config
+	label   string  // what the progress calls it
+	cost    float64 // in units of one chapter-1 epoch
+	history *train.History
+	// tracks are the curvature tracks that probe this run.
+	tracks []int
+}
+
+// trackSpec is one MNIST curvature track: its name and run.
+type trackSpec struct {
+	name string
+	cfg  train.Config
+}
+
+// runMNIST is the report's second stage: every MNIST run once, the
+// curvature probes at the checkpoints the runs pass, the plateau and its
+// slice.
+func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 	base := train.Config{Data: "mnist", Epochs: s.Epochs, TrainSize: s.TrainSize, Seed: s.Seed}
-
-	tell(0, "gradient check with planted mistakes")
-	var err error
-	spec := GradcheckSpec
-	spec.Seed = s.Seed
-	if r.Gradcheck, err = RunGradcheck(spec); err != nil {
-		return nil, err
-	}
-	tell(1, "step-size sweep")
-	r.StepProblem, err = problem.Random(problem.Spec{Convention: derive.Row, Sizes: []int{6, 5, 4}, Batch: 7,
-		Acts: []derive.Activation{derive.Tanh, derive.Sigmoid}, Cost: derive.Quadratic, Reduction: derive.Mean,
-		Init: derive.NormalScaled, Seed: s.Seed})
-	if err != nil {
-		return nil, err
-	}
-	r.StepCurves = StepCurves(r.StepProblem)
-	tell(1, "the three layouts")
-	lspec := LayoutsSpec
-	lspec.Seed = s.Seed
-	if r.Layouts, err = RunLayouts(lspec); err != nil {
-		return nil, err
-	}
-
 	// The figures read the training cost, gradient and saturation and the
 	// test accuracy: the validation set is not measured, which saves a
 	// third of the measuring.
 	dt := Sets{Train: d.Train, Test: d.Test}
-	sweep := func(what string, cfgs []train.Config, labels []string) ([]Run, error) {
-		// labels is also what each run is called in the progress line.
-		return Sweep(dt, cfgs, labels, func(i int, p train.Progress) {
-			if p.Done != nil && p.Epoch > 0 {
-				tell(1, fmt.Sprintf("%s: %s, epoch %d/%d", what, labels[i], p.Epoch, p.Epochs))
-			}
+	n := d.Train.Len()
+	if s.TrainSize > 0 && s.TrainSize < n {
+		n = s.TrainSize
+	}
+
+	// The distinct runs, in the order the figures first name them.
+	var runs []*mnistRun
+	byKey := map[string]*mnistRun{}
+	find := func(cfg train.Config, label string) *mnistRun {
+		k := configKey(cfg)
+		if run, ok := byKey[k]; ok {
+			return run
+		}
+		run := &mnistRun{cfg: cfg, label: label, cost: runCost(cfg, n)}
+		byKey[k] = run
+		runs = append(runs, run)
+		return run
+	}
+	type figure struct {
+		dst  *[]Run
+		what string
+		cfgs []train.Config
+		labs []string
+	}
+	var figures []figure
+	cfgs, labels := InitConfigs(base, ReportInits)
+	figures = append(figures, figure{&r.Inits, "inits", cfgs, labels})
+	cfgs, labels = EtaConfigs(base, s.Etas)
+	figures = append(figures, figure{&r.Etas, "η sweep", cfgs, labels})
+	cfgs, labels = BatchConfigs(base, s.Batches)
+	figures = append(figures, figure{&r.Batches, "sum against mean", cfgs, labels})
+	slots := make([][]*mnistRun, len(figures))
+	for i, f := range figures {
+		for j, cfg := range f.cfgs {
+			slots[i] = append(slots[i], find(cfg, f.what+": "+f.labs[j]))
+		}
+	}
+	tracks := []trackSpec{
+		{"MNIST, uniform [0,1) start (plateau)", withInit(base, derive.Uniform01)},
+		{"MNIST, N(0,1) start (healthy)", base},
+	}
+	var checkpoints []int
+	for _, c := range s.Checkpoints {
+		if c <= s.Epochs {
+			checkpoints = append(checkpoints, c)
+		}
+	}
+	probes := make([][]*curvature.Report, len(tracks))
+	for i, t := range tracks {
+		run := find(t.cfg, t.name)
+		run.tracks = append(run.tracks, i)
+		probes[i] = make([]*curvature.Report, len(checkpoints))
+	}
+
+	// The plateau of the loss-surface figure is the plateau track's start,
+	// the same net on the same examples (UniformPlateau): its probe is
+	// that track's probe at epoch 0 when the track has one there.
+	r.Plateau = UniformPlateau(d.Train, s.ProbeExamples, s.Seed)
+	plateauShared := len(checkpoints) > 0 && checkpoints[0] == 0 && s.ProbeExamples <= n && base.Lambda == 0
+	plateauSlice := func() error {
+		r.Slices[1] = SliceAt("MNIST, uniform [0,1) start", r.Plateau.Cost(), r.Plateau.Theta(), r.Plateau.Probe, s.SliceGrid)
+		tell.did(sliceCost(s), "loss-surface slice of the plateau")
+		return nil
+	}
+
+	total := 0.0
+	for _, run := range runs {
+		total += run.cost
+	}
+	total += float64(len(tracks)*len(checkpoints))*probeCost(s.ProbeExamples) + sliceCost(s)
+	if !plateauShared {
+		total += probeCost(s.ProbeExamples)
+	}
+	tell.stage(2, fmt.Sprintf("%d MNIST runs of %d epochs on %d images, %d curvature probes", len(runs), s.Epochs, n,
+		len(tracks)*len(checkpoints)), total)
+
+	p := newPool()
+	if !plateauShared {
+		p.add(probeCost(s.ProbeExamples), func() error {
+			r.Plateau.ProbeWith(&curvature.Settings{Seed: s.Seed})
+			tell.did(probeCost(s.ProbeExamples), "curvature of the plateau")
+			p.add(sliceCost(s), plateauSlice)
+			return nil
 		})
 	}
-	tell(0, "init sweep")
-	cfgs, labels := InitConfigs(base, ReportInits)
-	if r.Inits, err = sweep("inits", cfgs, labels); err != nil {
-		return nil, err
+	for _, run := range runs {
+		epochCost := run.cost / float64(max(run.cfg.Epochs, 1))
+		p.add(run.cost, func() error {
+			done := 0.0
+			h, err := train.Run(run.cfg, dt.Train, dt.Validation, dt.Test, func(pr train.Progress) {
+				if pr.Done != nil && pr.Epoch > 0 {
+					done += epochCost
+					tell.did(epochCost, fmt.Sprintf("%s, epoch %d/%d", run.label, pr.Epoch, pr.Epochs))
+				}
+				cp := pr.Checkpoint
+				if cp == nil {
+					return
+				}
+				for _, ti := range run.tracks {
+					k := slices.Index(checkpoints, cp.Epoch)
+					if k < 0 {
+						continue
+					}
+					p.add(probeCost(s.ProbeExamples), func() error {
+						c := cp.Probe(s.ProbeExamples)
+						probes[ti][k] = c.Report
+						tell.did(probeCost(s.ProbeExamples), fmt.Sprintf("curvature: %s, epoch %d", tracks[ti].name, cp.Epoch))
+						if ti == 0 && k == 0 && plateauShared {
+							r.Plateau.Probe = c.Report
+							p.add(sliceCost(s), plateauSlice)
+						}
+						return nil
+					})
+				}
+			})
+			if err != nil {
+				return fmt.Errorf("run %q: %v", run.label, err)
+			}
+			run.history = h
+			// A run that stops early (diverged) did less than planned.
+			tell.did(run.cost-done, run.label+" done")
+			return nil
+		})
+	}
+	if err := p.run(s.Workers); err != nil {
+		return err
+	}
+
+	for i, f := range figures {
+		*f.dst = nil
+		for j, run := range slots[i] {
+			*f.dst = append(*f.dst, Run{Label: f.labs[j], History: run.history})
+		}
 	}
 	if len(r.Inits) > 0 {
 		r.Data = r.Inits[0].History.Sets.Train
 	}
-	cfgs, labels = EtaConfigs(base, s.Etas)
-	if r.Etas, err = sweep("η sweep", cfgs, labels); err != nil {
-		return nil, err
-	}
-	cfgs, labels = BatchConfigs(base, s.Batches)
-	if r.Batches, err = sweep("sum against mean", cfgs, labels); err != nil {
-		return nil, err
-	}
-
-	tell(0, "the saddle on XOR")
-	ss := s.Saddle
-	if r.Saddle, err = RunSaddle(&ss); err != nil {
-		return nil, err
-	}
-	tell(1, "curvature along training")
-	tracks := []*Track{SaddleTrack(r.Saddle, 24)}
-	for _, t := range []struct {
-		name string
-		cfg  train.Config
-	}{
-		{"MNIST, uniform [0,1) start (plateau)", withInit(base, derive.Uniform01)},
-		{"MNIST, N(0,1) start (healthy)", base},
-	} {
-		k := 0
-		tr, err := MNISTTrack(t.name, d, t.cfg, s.Checkpoints, s.ProbeExamples, func() {
-			tell(max(s.Checkpoints[k], 1), "curvature: "+t.name)
-			k++
-		})
-		if err != nil {
-			return nil, err
+	for i, t := range tracks {
+		tr := &Track{Name: t.name, Unit: "epoch"}
+		for k, e := range checkpoints {
+			if probes[i][k] == nil {
+				break // the run diverged before it
+			}
+			tr.At = append(tr.At, float64(e))
+			tr.Probes = append(tr.Probes, probes[i][k])
 		}
-		tracks = append(tracks, tr)
+		r.Tracks[1+i] = tr
 	}
-	r.Tracks = tracks
+	tell.did(0, "experiments done")
+	return nil
+}
 
-	tell(0, "loss-surface slices")
-	r.Plateau = UniformPlateau(d.Train, s.ProbeExamples, s.Seed)
-	r.Plateau.ProbeWith(&curvature.Settings{Seed: s.Seed})
-	sc := CostAt(r.Saddle.Net, r.Saddle.X, r.Saddle.Y, r.Saddle.Settings.Decay)
-	r.Slices = []Slice{
-		SliceAt("XOR, symmetric critical point", sc, r.Saddle.Point, r.Saddle.Probe, s.SliceGrid),
-		SliceAt("MNIST, uniform [0,1) start", r.Plateau.Cost(), r.Plateau.Theta(), r.Plateau.Probe, s.SliceGrid),
-		SliceAt("XOR, where the nudged run ends", sc, r.Saddle.Nudged.Final, r.Saddle.Minimum, s.SliceGrid),
+// configKey says when two configs are the same run.
+func configKey(c train.Config) string {
+	b, err := json.Marshal(c)
+	if err != nil {
+		panic("experiments: a train.Config that does not encode: " + err.Error())
 	}
-	tell(1, "experiments done")
-	r.Seconds = time.Since(start).Seconds()
-	return r, nil
+	return fmt.Sprintf("%s|%d|%d", b, c.MaxTime, c.MaxMemory)
 }
 
 func withInit(c train.Config, in derive.Init) train.Config {

@@ -139,6 +139,11 @@ type Progress struct {
 	Elapsed       time.Duration // since Run started
 	Accuracy      float64       // the latest measured validation (else test) accuracy; NaN before any
 	Done          *Epoch        // the epoch just recorded (valid during the call), or nil during an epoch
+	// Checkpoint is the run as it passes the end of epoch Epoch's training
+	// (and the start, epoch 0), before that epoch is measured; nil in
+	// every other report. Each epoch the run completes is reported once,
+	// with Step = Steps (0 at the start).
+	Checkpoint *Checkpoint
 }
 
 // Float is a float64 that JSON encodes as null when it is NaN or ±Inf,

@@ -208,7 +208,15 @@ func Run(cfg Config, train, validation, test *data.Set, progress func(Progress))
 	}
 	probe := func(epoch int) {
 		if cfg.Curvature {
-			h.Curvature = append(h.Curvature, t.probe(epoch))
+			h.Curvature = append(h.Curvature, t.checkpoint(epoch).Probe(cfg.CurvatureExamples))
+		}
+	}
+	// passed hands the caller the parameters at the end of an epoch's
+	// training, so that it can probe or keep them without training again
+	// up to there.
+	passed := func(epoch, stepsDone int) {
+		if progress != nil {
+			report(Progress{Epoch: epoch, Step: stepsDone, Checkpoint: t.checkpoint(epoch)})
 		}
 	}
 
@@ -223,6 +231,7 @@ func Run(cfg Config, train, validation, test *data.Set, progress func(Progress))
 		record(0, 0, 0)
 	}
 	probe(0)
+	passed(0, 0)
 	shuffle := rand.New(rand.NewPCG(cfg.Seed, 1))
 	order := make([]int, n)
 	for i := range order {
@@ -273,6 +282,7 @@ epochs:
 			}
 		}
 		trained += time.Since(segment)
+		passed(epoch, done)
 		if t.behind != nil && epoch < epochs {
 			collect(true)
 			seconds, stepsDone := trained.Seconds(), done
@@ -425,26 +435,48 @@ func sampleSteps(steps int) []int {
 	return slices.Compact(at)
 }
 
-// probe measures the curvature of the training cost (mean over the first
-// CurvatureExamples training examples, plus the L2 term) at the current
-// parameters, with derive's backpropagation. The per-example convention is
-// probed in the column layout, which holds the same numbers and is faster.
-func (t *trainer) probe(epoch int) Curvature {
-	c := t.net.Convention
+// Checkpoint is a run's parameters at the end of an epoch's training.
+type Checkpoint struct {
+	Epoch int
+	// Net is a copy of the parameters, in the run's convention: the
+	// receiver may keep it, and probe it while the run trains on.
+	Net   *derive.Net
+	train *data.Set // the run's training set (after TrainSize)
+	decay float64   // λ/n
+	seed  uint64
+}
+
+// checkpoint copies the current parameters.
+func (t *trainer) checkpoint(epoch int) *Checkpoint {
+	return &Checkpoint{Epoch: epoch, Net: t.current().In(t.net.Convention), train: t.train, decay: t.decay, seed: t.cfg.Seed}
+}
+
+// Probe measures the curvature of the training cost (mean over the first
+// examples training examples, 0 meaning DefaultCurvatureExamples, plus the
+// L2 term) at the checkpoint's parameters, with derive's backpropagation:
+// the probe Config.Curvature makes where a run stops, the same numbers.
+// The per-example convention is probed in the column layout, which holds
+// the same numbers and is faster. It reads only the checkpoint and the
+// training set, so it may run on another goroutine while training goes on.
+func (cp *Checkpoint) Probe(examples int) Curvature {
+	if examples <= 0 {
+		examples = DefaultCurvatureExamples
+	}
+	c := cp.Net.Convention
 	if c == derive.PerExample {
 		c = derive.Column
 	}
-	net := t.current().In(c)
+	net := cp.Net.In(c)
 	net.Reduction = derive.Mean
-	k := min(t.cfg.CurvatureExamples, t.train.Len())
+	k := min(examples, cp.train.Len())
 	idx := make([]int, k)
 	for i := range idx {
 		idx[i] = i
 	}
-	x, y := t.train.Batch(idx)
+	x, y := cp.train.Batch(idx)
 	X, Y := derive.Batch(x, derive.Row, c), derive.Batch(y, derive.Row, c)
-	r := curvature.ProbeNet(net, X, Y, t.decay, &curvature.Settings{Seed: t.cfg.Seed})
-	return Curvature{Epoch: epoch, Examples: k, Report: r}
+	r := curvature.ProbeNet(net, X, Y, cp.decay, &curvature.Settings{Seed: cp.seed})
+	return Curvature{Epoch: cp.Epoch, Examples: k, Report: r}
 }
 
 // divergence says where training blew up and why, from what is NaN or

@@ -311,6 +311,52 @@ func TestRunRecordsCurvature(t *testing.T) {
 	assert.Contains(t, string(b), `"lambda_min"`)
 }
 
+// A run hands its parameters to the progress callback at the end of every
+// epoch's training, and a checkpoint's probe is the probe of a run stopped
+// there: the same numbers, bit for bit, in every convention (training is
+// deterministic for a seed, so the run to epoch e is the first e epochs of
+// the longer run).
+func TestCheckpointsAreTheStoppedRuns(t *testing.T) {
+	train := blobs(t, 60, 1)
+	for _, conv := range []derive.Convention{derive.Row, derive.Column, derive.PerExample} {
+		t.Run(conv.String(), func(t *testing.T) {
+			base := Config{Net: []int{2, 4, 3}, Convention: conv, Batch: 7, Lambda: 0.5, Seed: 3}
+			var cps []*Checkpoint
+			cfg := base
+			cfg.Epochs = 3
+			h, err := Run(cfg, train, nil, nil, func(p Progress) {
+				if p.Checkpoint != nil {
+					assert.Nil(t, p.Done)
+					assert.Equal(t, p.Checkpoint.Epoch, p.Epoch)
+					cps = append(cps, p.Checkpoint)
+				}
+			})
+			require.NoError(t, err)
+			require.Len(t, cps, 4)
+			for e, cp := range cps {
+				require.Equal(t, e, cp.Epoch)
+				stopped := base
+				stopped.Epochs, stopped.Curvature, stopped.CurvatureExamples = e, true, 50
+				if e == 0 {
+					stopped.Epochs = NoTraining
+				}
+				hs, err := Run(stopped, train, nil, nil, nil)
+				require.NoError(t, err)
+				want := hs.Curvature[len(hs.Curvature)-1]
+				got := cp.Probe(50)
+				assert.Equal(t, want.Epoch, got.Epoch)
+				assert.Equal(t, want.Examples, got.Examples)
+				assert.Equal(t, *want.Report, *got.Report, "epoch %d", e)
+				if e > 0 {
+					assert.Equal(t, hs.Epochs[e].TrainCost, h.Epochs[e].TrainCost, "epoch %d: the same run", e)
+				}
+			}
+			// The checkpoint is a copy: the run went on past epoch 1.
+			assert.NotEqual(t, cps[1].Net.Params(nil), cps[3].Net.Params(nil))
+		})
+	}
+}
+
 // The thread's opening post on a few hundred real MNIST images: uniform
 // [0,1) weights and biases saturate every hidden sigmoid (|z| ≫ 5, since
 // z sums ~100 positive terms), so the net gives every input the same output.

@@ -1,0 +1,171 @@
+package experiments
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"hash"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/backproof/backproof/data"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var updateGolden = flag.Bool("update-golden", false, "rewrite testdata/quick-report.golden.json from this code")
+
+// The quick report's results, every number bit for bit, against a record
+// made by an earlier version of this package: restructuring how the runs
+// are scheduled, shared or checkpointed must not change one figure. Each
+// figure's results are hashed apart, so a mismatch names the figure.
+// Times (fields named Seconds) are left out, and so are the settings:
+// neither is a result.
+func TestQuickReportGolden(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the quick report")
+	}
+	dir, err := data.MNISTDir()
+	require.NoError(t, err)
+	tr, va, te, err := data.LoadMNIST(dir, data.Unit)
+	require.NoError(t, err)
+	r, err := RunReport(Sets{Train: tr, Validation: va, Test: te}, QuickReport(), nil)
+	require.NoError(t, err)
+	got := resultHashes(r)
+	path := filepath.Join("testdata", "quick-report.golden.json")
+	if *updateGolden {
+		raw, err := json.MarshalIndent(got, "", "  ")
+		require.NoError(t, err)
+		require.NoError(t, os.MkdirAll("testdata", 0o755))
+		require.NoError(t, os.WriteFile(path, append(raw, '\n'), 0o644))
+	}
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var want map[string]string
+	require.NoError(t, json.Unmarshal(raw, &want))
+	for _, k := range sortedKeys(want) {
+		assert.Equal(t, want[k], got[k], "results of %s", k)
+	}
+	assert.Len(t, got, len(want), "the same results, no more")
+}
+
+// resultHashes hashes each field of r apart (each element of a slice
+// field apart), walking every value it reaches: floats by their bits.
+func resultHashes(r *Results) map[string]string {
+	out := map[string]string{}
+	v := reflect.ValueOf(r).Elem()
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Type().Field(i)
+		if f.Name == "Seconds" || f.Name == "Settings" {
+			continue // times, and the settings: inputs, not results
+		}
+		fv := v.Field(i)
+		if fv.Kind() == reflect.Slice {
+			for j := 0; j < fv.Len(); j++ {
+				out[fmt.Sprintf("%s[%d]", f.Name, j)] = hashValue(fv.Index(j))
+			}
+			out[f.Name+".len"] = fmt.Sprint(fv.Len())
+			continue
+		}
+		out[f.Name] = hashValue(fv)
+	}
+	return out
+}
+
+func hashValue(v reflect.Value) string {
+	h := sha256.New()
+	walk(h, v, map[uintptr]bool{})
+	return fmt.Sprintf("%x", h.Sum(nil))
+}
+
+// walk writes v into h: kinds and lengths as well as values, so that two
+// different structures cannot hash alike by accident. Pointers are
+// followed (a cycle once); funcs, channels and fields named Seconds are skipped.
+func walk(h hash.Hash, v reflect.Value, seen map[uintptr]bool) {
+	switch v.Kind() {
+	case reflect.Invalid:
+		fmt.Fprint(h, "∅")
+	case reflect.Bool:
+		fmt.Fprint(h, v.Bool())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		fmt.Fprint(h, "i", v.Int())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		fmt.Fprint(h, "u", v.Uint())
+	case reflect.Float32, reflect.Float64:
+		fmt.Fprintf(h, "f%x", math.Float64bits(v.Float()))
+	case reflect.Complex64, reflect.Complex128:
+		c := v.Complex()
+		fmt.Fprintf(h, "c%x,%x", math.Float64bits(real(c)), math.Float64bits(imag(c)))
+	case reflect.String:
+		fmt.Fprintf(h, "s%q", v.String())
+	case reflect.Slice, reflect.Array:
+		if v.Kind() == reflect.Slice && v.IsNil() {
+			fmt.Fprint(h, "nil")
+			return
+		}
+		fmt.Fprint(h, "[", v.Len())
+		for i := 0; i < v.Len(); i++ {
+			walk(h, v.Index(i), seen)
+		}
+		fmt.Fprint(h, "]")
+	case reflect.Map:
+		keys := v.MapKeys()
+		sort.Slice(keys, func(i, j int) bool { return fmt.Sprint(keys[i]) < fmt.Sprint(keys[j]) })
+		fmt.Fprint(h, "{", len(keys))
+		for _, k := range keys {
+			walk(h, k, seen)
+			walk(h, v.MapIndex(k), seen)
+		}
+		fmt.Fprint(h, "}")
+	case reflect.Pointer:
+		if v.IsNil() {
+			fmt.Fprint(h, "nil")
+			return
+		}
+		// seen holds the pointers being walked, not those walked before:
+		// a value shared by two fields hashes in full in both, so sharing
+		// more or less does not change a hash.
+		if seen[v.Pointer()] {
+			fmt.Fprint(h, "cycle")
+			return
+		}
+		seen[v.Pointer()] = true
+		walk(h, v.Elem(), seen)
+		delete(seen, v.Pointer())
+	case reflect.Interface:
+		if v.IsNil() {
+			fmt.Fprint(h, "nil")
+			return
+		}
+		fmt.Fprint(h, v.Elem().Type().String())
+		walk(h, v.Elem(), seen)
+	case reflect.Struct:
+		fmt.Fprint(h, "(", v.Type().String())
+		for i := 0; i < v.NumField(); i++ {
+			f := v.Type().Field(i)
+			if f.Name == "Seconds" || strings.HasPrefix(f.Type.String(), "time.") {
+				continue
+			}
+			fmt.Fprint(h, f.Name, ":")
+			walk(h, v.Field(i), seen)
+		}
+		fmt.Fprint(h, ")")
+	case reflect.Func, reflect.Chan, reflect.UnsafePointer:
+		// not results
+	}
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
