@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -55,8 +56,9 @@ a fixed set of experiments and writes into --out:
 
 By default the report is quick: 4 epochs on the first 10,000 training images,
 about 10 seconds on two cores. --full reproduces chapter 1: 30 epochs on all
-50,000 (a minute or two). --epochs and --train-size change either. A progress
-bar is drawn on stderr when it is a terminal.
+50,000 (a minute or two). --epochs and --train-size change either. Progress
+goes to stderr: a bar naming the stage and the time left when stderr is a
+terminal, else one line per stage.
 
 Exit status: 0 written; 2 bad flags, MNIST not found, or --out not writable;
 3 internal error (a bug: please report it).`,
@@ -100,22 +102,28 @@ Exit status: 0 written; 2 bad flags, MNIST not found, or --out not writable;
 				return badInput(fmt.Errorf("--out %s: cannot create the folder: %v", out, pathErr(err)))
 			}
 			bar := newReportBar(cmd.ErrOrStderr())
-			bar.set(0, 1, "loading MNIST")
+			bar.set(experiments.Status{Stage: 1, Stages: stages, Name: "loading MNIST"})
 			tr, va, te, err := data.LoadMNIST(mnist, data.Unit)
 			if err != nil {
 				bar.finish()
 				return badInput(fmt.Errorf("--mnist: %v", err))
 			}
 			res, err := experiments.RunReport(experiments.Sets{Train: tr, Validation: va, Test: te}, s,
-				func(done, total int, what string) { bar.set(done, total+len(plots.ReportFigures), what) })
+				func(st experiments.Status) { st.Stages = stages; bar.set(st) })
 			if err != nil {
+				bar.finish()
 				return internal(err) // fixed, validated settings on the real data: a bug
 			}
 			res.Seconds = time.Since(start).Seconds() // the MNIST load included
-			figures := 0
+			figures := len(plots.ReportFigures)
+			draw := experiments.Status{Stage: stages, Stages: stages, Name: fmt.Sprintf("drawing %d figures", figures), Total: float64(figures)}
+			drawStart := time.Now()
+			bar.set(draw)
 			paths, err := plots.WriteReport(res, out, func(file string) {
-				figures++
-				bar.set(bar.done+1, bar.total, "drawing "+file)
+				draw.Done++
+				draw.What = file
+				draw.Left = time.Duration(float64(time.Since(drawStart)) / draw.Done * (draw.Total - draw.Done))
+				bar.set(draw)
 			})
 			bar.finish()
 			if err != nil {
@@ -137,37 +145,84 @@ Exit status: 0 written; 2 bad flags, MNIST not found, or --out not writable;
 	return cmd
 }
 
-// reportBar is the report's progress bar on stderr, drawn only when stderr
-// is a terminal.
+// stages are the report's stages: the experiments' and the figures.
+const stages = experiments.Stages + 1
+
+// reportBar shows the report's progress on stderr: a bar naming the stage,
+// what is under way and the time left when stderr is a terminal, else one
+// line per stage, written once the stage's time left is estimated (or the
+// stage ends first), so that a log shows where the time goes.
 type reportBar struct {
-	bar         *progressbar.ProgressBar
-	done, total int
+	bar   *progressbar.ProgressBar
+	lines io.Writer // without a terminal
+	// stage is the stage under way; told, whether its line is written.
+	stage int
+	told  bool
+	last  experiments.Status
 }
 
-func newReportBar(stderr any) *reportBar {
+func newReportBar(stderr io.Writer) *reportBar {
 	b := &reportBar{}
 	if file, ok := stderr.(*os.File); ok && term.IsTerminal(int(file.Fd())) {
-		b.bar = progressbar.NewOptions(1, progressbar.OptionSetWriter(file),
-			progressbar.OptionSetPredictTime(true), progressbar.OptionShowCount(),
+		b.bar = progressbar.NewOptions(1000, progressbar.OptionSetWriter(file),
 			progressbar.OptionSetWidth(30), progressbar.OptionClearOnFinish(),
 			progressbar.OptionThrottle(100*time.Millisecond))
+	} else {
+		b.lines = stderr
 	}
 	return b
 }
 
-func (b *reportBar) set(done, total int, what string) {
-	b.done, b.total = done, total
-	if b.bar == nil {
+func (b *reportBar) set(st experiments.Status) {
+	if st.Stage != b.stage {
+		b.line()
+		b.stage, b.told = st.Stage, false
+	}
+	b.last = st
+	if b.bar != nil {
+		b.bar.Describe(stageWords(st) + leftWords(st) + whatWords(st))
+		if st.Total > 0 {
+			b.bar.Set(int(1000 * st.Done / st.Total))
+		}
 		return
 	}
-	if b.bar.GetMax() != total {
-		b.bar.ChangeMax(total)
+	if st.Left > 0 {
+		b.line()
 	}
-	b.bar.Describe(what)
-	b.bar.Set(done)
+}
+
+// line writes the line of the stage under way, once.
+func (b *reportBar) line() {
+	if b.lines == nil || b.told || b.stage == 0 {
+		return
+	}
+	b.told = true
+	fmt.Fprintf(b.lines, "report: %s%s\n", stageWords(b.last), leftWords(b.last))
+}
+
+func stageWords(st experiments.Status) string {
+	return fmt.Sprintf("stage %d of %d, %s", st.Stage, st.Stages, st.Name)
+}
+
+func leftWords(st experiments.Status) string {
+	switch {
+	case st.Total > 0 && st.Done >= st.Total:
+		return ": done"
+	case st.Left > 0:
+		return fmt.Sprintf(": about %s left", max(st.Left.Round(time.Second), time.Second))
+	}
+	return ""
+}
+
+func whatWords(st experiments.Status) string {
+	if st.What == "" {
+		return ""
+	}
+	return " (" + st.What + ")"
 }
 
 func (b *reportBar) finish() {
+	b.line()
 	if b.bar != nil {
 		b.bar.Clear()
 	}

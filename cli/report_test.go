@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/backproof/backproof/experiments"
@@ -35,7 +37,15 @@ func TestReportWritesEverything(t *testing.T) {
 	code, stdout, stderr := mainOut("report", "--out", dir)
 	require.Equal(t, ExitOK, code, stderr)
 	assert.Contains(t, stdout, filepath.Join(dir, "index.html"))
-	assert.Empty(t, stderr, "no bar when stderr is not a terminal")
+	// No terminal: no bar, a line for each stage, naming it, with the
+	// time left when it was estimated.
+	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+	require.Len(t, lines, 3, stderr)
+	for i, line := range lines {
+		assert.Regexp(t, fmt.Sprintf(`^report: stage %d of 3, .+: (about \d+(m\d+)?s left|done)$`, i+1), line)
+	}
+	assert.Contains(t, lines[1], "MNIST runs")
+	assert.Contains(t, lines[2], "figures")
 	for _, f := range plots.ReportFigures {
 		info, err := os.Stat(filepath.Join(dir, f.File))
 		require.NoError(t, err, f.File)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -168,4 +169,32 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// The report's numbers do not depend on how many experiments run at once
+// or on how many cores run them: one worker on one core and two on two
+// give the same results, bit for bit.
+func TestReportSameOnOneAndTwoCores(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads MNIST and trains")
+	}
+	dir, err := data.MNISTDir()
+	require.NoError(t, err)
+	tr, va, te, err := data.LoadMNIST(dir, data.Unit)
+	require.NoError(t, err)
+	s := QuickReport()
+	s.Epochs, s.TrainSize = 2, 500
+	s.Checkpoints, s.ProbeExamples, s.SliceGrid = []int{0, 1, 2}, 50, 5
+	s.Batches, s.Etas = []int{10, 100}, []float64{0.1, 3}
+	var got []map[string]string
+	for _, cores := range []int{1, 2} {
+		prev := runtime.GOMAXPROCS(cores)
+		s.Workers = cores
+		r, err := RunReport(Sets{Train: tr, Validation: va, Test: te}, s, nil)
+		runtime.GOMAXPROCS(prev)
+		require.NoError(t, err)
+		require.Len(t, r.Tracks[2].Probes, 3, "every checkpoint probed")
+		got = append(got, resultHashes(r))
+	}
+	assert.Equal(t, got[0], got[1])
 }

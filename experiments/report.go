@@ -96,7 +96,7 @@ func runSmall(r *Results, s ReportSettings, tell *tracker) error {
 	p := newPool()
 	// Units here are rough seconds on one core; they only order the jobs
 	// and pace the estimate of the time left.
-	tell.stage(1, "the small problems: planted mistakes, step sizes, layouts, the XOR saddle", 6)
+	tell.stage(1, "the small problems: planted mistakes, step sizes, layouts, the XOR saddle", 5)
 	p.add(1, func() error {
 		spec := GradcheckSpec
 		spec.Seed = s.Seed
@@ -182,8 +182,14 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 	// The distinct runs, in the order the figures first name them.
 	var runs []*mnistRun
 	byKey := map[string]*mnistRun{}
+	var resolveErr error
 	find := func(cfg train.Config, label string) *mnistRun {
-		k := configKey(cfg)
+		// Configs that resolve alike are one run: η = 3 is the default η.
+		rc, err := cfg.Resolved(d.Train)
+		if err != nil && resolveErr == nil {
+			resolveErr = fmt.Errorf("run %q: %v", label, err)
+		}
+		k := configKey(rc)
 		if run, ok := byKey[k]; ok {
 			return run
 		}
@@ -226,6 +232,10 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 		run := find(t.cfg, t.name)
 		run.tracks = append(run.tracks, i)
 		probes[i] = make([]*curvature.Report, len(checkpoints))
+	}
+
+	if resolveErr != nil {
+		return resolveErr
 	}
 
 	// The plateau of the loss-surface figure is the plateau track's start,

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/backproof/backproof/budget"
+	"github.com/backproof/backproof/data"
 	"github.com/backproof/backproof/derive"
 )
 
@@ -106,6 +107,15 @@ type spec struct {
 	red   derive.Reduction
 	conv  derive.Convention
 	init  derive.Init
+}
+
+// Resolved is c with every default filled in for the training set train,
+// as Run records it in History.Config: two configs with the same Resolved
+// are the same run. The error is Run's for a config that does not fit.
+func (c Config) Resolved(train *data.Set) (Config, error) {
+	_, inputs := train.X.Dims()
+	r, _, err := c.resolve(inputs, train.Classes, train.Len())
+	return r, err
 }
 
 // resolve fills in the defaults for a training set of examples with inputs
