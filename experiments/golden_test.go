@@ -28,6 +28,10 @@ var updateGolden = flag.Bool("update-golden", false, "rewrite testdata/quick-rep
 // figure's results are hashed apart, so a mismatch names the figure.
 // Times (fields named Seconds) are left out, and so are the settings:
 // neither is a result.
+//
+// A change meant to change a figure's numbers records them anew:
+//
+//	go test ./experiments -run TestQuickReportGolden -update-golden
 func TestQuickReportGolden(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the quick report")
