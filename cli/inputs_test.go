@@ -1,11 +1,16 @@
 package cli
 
 import (
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/backproof/backproof/data"
 	"github.com/spf13/pflag"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -167,4 +172,88 @@ func TestBadGradientInput(t *testing.T) {
 	require.NoError(t, os.Remove(filepath.Join(folder, "db2.npy")))
 	require.NoError(t, os.Symlink(filepath.Join(dir, "gone.npy"), filepath.Join(folder, "db2.npy")))
 	refused(t, []string{"check", prob, "--gradient", folder}, filepath.Join(folder, "db2.npy")+": a symbolic link to "+filepath.Join(dir, "gone.npy"))
+}
+
+// mnistSubset writes to a new folder the first n training and nTest test
+// images of the real MNIST files, with headers that say so.
+func mnistSubset(t *testing.T, n, nTest int) string {
+	t.Helper()
+	src, err := data.MNISTDir()
+	require.NoError(t, err)
+	dir := t.TempDir()
+	for _, f := range []struct {
+		name string
+		n    int
+	}{{"train-images-idx3-ubyte.gz", n}, {"train-labels-idx1-ubyte.gz", n}, {"t10k-images-idx3-ubyte.gz", nTest}, {"t10k-labels-idx1-ubyte.gz", nTest}} {
+		in, err := os.Open(filepath.Join(src, f.name))
+		require.NoError(t, err)
+		zr, err := gzip.NewReader(in)
+		require.NoError(t, err)
+		raw, err := io.ReadAll(zr)
+		require.NoError(t, err)
+		in.Close()
+		header, size := 8, 1 // labels: magic, count; a byte each
+		if binary.BigEndian.Uint32(raw) == 2051 {
+			header, size = 16, int(binary.BigEndian.Uint32(raw[8:])*binary.BigEndian.Uint32(raw[12:]))
+		}
+		binary.BigEndian.PutUint32(raw[4:], uint32(f.n))
+		out, err := os.Create(filepath.Join(dir, f.name))
+		require.NoError(t, err)
+		zw := gzip.NewWriter(out)
+		_, err = zw.Write(raw[:header+f.n*size])
+		require.NoError(t, err)
+		require.NoError(t, zw.Close())
+		require.NoError(t, out.Close())
+	}
+	return dir
+}
+
+// A valid MNIST folder with fewer training images than the report trains
+// on (10,200: 200 once 10,000 are held out for validation) makes a report
+// on all of them, and says so; an explicit --train-size beyond them is
+// refused. No input reaches exit status 3.
+func TestReportOnSmallMNIST(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads MNIST and trains")
+	}
+	quick := reportPresets["quick"]
+	reportPresets["quick"] = tinyReport // 500 training images
+	defer func() { reportPresets["quick"] = quick }()
+	dir := mnistSubset(t, 10200, 500)
+	out := filepath.Join(t.TempDir(), "report")
+	code, stdout, errb := mainOut("report", "--mnist", dir, "--out", out)
+	require.Equal(t, ExitOK, code, errb)
+	assert.Contains(t, stdout, "index.html")
+	raw, err := os.ReadFile(filepath.Join(out, "index.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(raw), "all 200 training images of the folder")
+	refused(t, []string{"report", "--mnist", dir, "--out", out, "--train-size", "300"},
+		"--train-size 300: the MNIST folder has 200 training images once the last 10000 are held out for validation")
+}
+
+// MNIST files whose images are not 28×28 are blamed on their header, on
+// every command that reads them, not on a --net of 784 inputs.
+func TestMNISTOfAnotherSize(t *testing.T) {
+	dir := t.TempDir()
+	idx := func(name string, header []uint32, body int) {
+		var b bytes.Buffer
+		zw := gzip.NewWriter(&b)
+		for _, v := range header {
+			require.NoError(t, binary.Write(zw, binary.BigEndian, v))
+		}
+		_, err := zw.Write(make([]byte, body))
+		require.NoError(t, err)
+		require.NoError(t, zw.Close())
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), b.Bytes(), 0o644))
+	}
+	const n, nTest = 10001, 10
+	idx("train-images-idx3-ubyte.gz", []uint32{2051, n, 27, 29}, n*27*29)
+	idx("train-labels-idx1-ubyte.gz", []uint32{2049, n}, n)
+	idx("t10k-images-idx3-ubyte.gz", []uint32{2051, nTest, 27, 29}, nTest*27*29)
+	idx("t10k-labels-idx1-ubyte.gz", []uint32{2049, nTest}, nTest)
+	want := filepath.Join(dir, "train-images-idx3-ubyte.gz") + ": its header says the images are 27×29 pixels, but MNIST's are 28×28"
+	refused(t, []string{"train", "--mnist", dir, "--net", "784,30,10", "--epochs", "0"}, want)
+	refused(t, []string{"train", "--mnist", dir, "--epochs", "0"}, want)
+	refused(t, []string{"check", "--data", "mnist", "--mnist", dir, "--net", "784,30,10"}, want)
+	refused(t, []string{"report", "--mnist", dir, "--out", filepath.Join(t.TempDir(), "r")}, want)
 }

@@ -108,6 +108,10 @@ Exit status: 0 written; 2 bad flags, MNIST not found, or --out not writable;
 				bar.finish()
 				return badInput(fmt.Errorf("--mnist: %v", err))
 			}
+			if err := fitReport(&s, tr.Len(), cmd.Flags().Changed("train-size")); err != nil {
+				bar.finish()
+				return badInput(err)
+			}
 			res, err := experiments.RunReport(experiments.Sets{Train: tr, Validation: va, Test: te}, s,
 				func(st experiments.Status) { st.Stages = stages; bar.set(st) })
 			if err != nil {
@@ -143,6 +147,25 @@ Exit status: 0 written; 2 bad flags, MNIST not found, or --out not writable;
 	addSeedFlag(fs, &seed, "seed of every MNIST run, problem and probe")
 	fs.StringVar(&mnist, "mnist", "", "folder with the MNIST .gz files (default: $"+data.EnvMNIST+", else the GoMNIST module)")
 	return cmd
+}
+
+// fitReport fits the settings to a training set of n images (a folder of
+// MNIST files may hold fewer than 60,000): a preset's training size larger
+// than the set becomes the whole set, and the report's head says so; a
+// --train-size larger than the set is refused. Nothing the files hold may
+// reach the experiments as settings they refuse: that would be reported as
+// a bug.
+func fitReport(s *experiments.ReportSettings, n int, trainSizeGiven bool) error {
+	if s.TrainSize > n {
+		if trainSizeGiven {
+			return fmt.Errorf("--train-size %d: the MNIST folder has %d training images once the last %d are held out for validation",
+				s.TrainSize, n, data.ValidationSize)
+		}
+		s.TrainSize = 0
+		s.Name += fmt.Sprintf(", all %d training images of the folder", n)
+	}
+	s.ProbeExamples = min(s.ProbeExamples, n)
+	return nil
 }
 
 // stages are the report's stages: the experiments' and the figures.

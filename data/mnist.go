@@ -79,6 +79,10 @@ func (p *Pixels) UnmarshalText(b []byte) error {
 // the end of the training file, as Nielsen's validation set.
 const ValidationSize = 10000
 
+// ImageRows and ImageCols are the size of an MNIST image: 784 pixels, the
+// inputs of a network for MNIST.
+const ImageRows, ImageCols = 28, 28
+
 // The four files of the original MNIST distribution, under their original names.
 const (
 	trainImagesFile = "train-images-idx3-ubyte.gz"
@@ -168,10 +172,14 @@ func LoadMNISTWithin(dir string, px Pixels, limit budget.Bytes) (train, validati
 		claims = append(claims, fmt.Sprintf("%s: %d images of %d×%d", path, h.n, h.rows, h.cols))
 	}
 	htr, hte := head[trainImagesFile], head[testImagesFile]
-	if hte.rows != htr.rows || hte.cols != htr.cols {
-		return nil, nil, nil, &FileError{filepath.Join(dir, testImagesFile),
-			fmt.Errorf("images are %d×%d pixels, but %s has %d×%d; want the same size",
-				hte.rows, hte.cols, trainImagesFile, htr.rows, htr.cols)}
+	for _, name := range []string{trainImagesFile, testImagesFile} {
+		// A network for MNIST takes 784 inputs; files of another size
+		// would have that network blamed for not fitting them.
+		if h := head[name]; h.rows != ImageRows || h.cols != ImageCols {
+			return nil, nil, nil, &FileError{filepath.Join(dir, name),
+				fmt.Errorf("its header says the images are %d×%d pixels, but MNIST's are %d×%d: a damaged file, or another data set",
+					h.rows, h.cols, ImageRows, ImageCols)}
+		}
 	}
 	if htr.n <= ValidationSize {
 		return nil, nil, nil, &FileError{filepath.Join(dir, trainImagesFile),

@@ -125,8 +125,8 @@ func TestMNISTAgainstGoMNIST(t *testing.T) {
 const (
 	fixTrain = ValidationSize + 3 // three training images, then validation
 	fixTest  = 4
-	fixRows  = 2
-	fixCols  = 3
+	fixRows  = ImageRows
+	fixCols  = ImageCols
 )
 
 // pixel is the grey level of pixel j of image i in the fixture; it covers 0
@@ -294,8 +294,8 @@ func TestLoadMNISTErrors(t *testing.T) {
 		{"short header", testImagesFile, gz([]byte{0, 0, 8, 3, 0, 0}), nil, []string{
 			"truncated: want a 12-byte header of count, rows and columns, got 2",
 		}},
-		{"truncated pixels", trainImagesFile, gz(append(imagesHeader(2051, fixTrain, fixRows, fixCols), make([]byte, 5)...)), nil, []string{
-			"truncated: want 60018 pixel bytes, got 5",
+		{"truncated pixels", testImagesFile, gz(append(imagesHeader(2051, fixTest, fixRows, fixCols), make([]byte, 5)...)), nil, []string{
+			"truncated: want 3136 pixel bytes, got 5", // 4 images of 28×28
 		}},
 		// 100 bytes of zeros gzip to about 40: no gzip file that small
 		// inflates to the 47 MB of pixels the header claims (DEFLATE
@@ -309,7 +309,7 @@ func TestLoadMNISTErrors(t *testing.T) {
 			"header claims 4294967295 labels", "inflates to at most",
 		}},
 		{"truncated gzip stream", trainImagesFile, valid[:len(valid)/2], nil, []string{
-			"truncated: want 60018 pixel bytes, got ",
+			"truncated: want 7842352 pixel bytes, got ", // 10,003 images of 28×28
 		}},
 		{"truncated labels", testLabelsFile, gz(idxLabels(2049, labelsOf(fixTest))[:10]), nil, []string{
 			"truncated: want 4 label bytes, got 2",
@@ -321,7 +321,12 @@ func TestLoadMNISTErrors(t *testing.T) {
 			"label 12 at index 5, want a digit 0..9",
 		}},
 		{"test size differs", testImagesFile, gz(idxImages(2051, fixTest, 3, 2, trainPix)), nil, []string{
-			"images are 3×2 pixels, but train-images-idx3-ubyte.gz has 2×3; want the same size",
+			"t10k-images-idx3-ubyte.gz: its header says the images are 3×2 pixels, but MNIST's are 28×28",
+		}},
+		// Blamed on the file, not on a network of 784 inputs that does
+		// not fit it.
+		{"27×29 training images", trainImagesFile, gz(idxImages(2051, fixTrain, 27, 29, trainPix)), nil, []string{
+			"train-images-idx3-ubyte.gz: its header says the images are 27×29 pixels, but MNIST's are 28×28: a damaged file, or another data set",
 		}},
 		{"too few for validation", trainImagesFile, gz(idxImages(2051, 10000, fixRows, fixCols, trainPix)), map[string][]byte{
 			trainLabelsFile: gz(idxLabels(2049, labelsOf(10000))),
@@ -331,7 +336,7 @@ func TestLoadMNISTErrors(t *testing.T) {
 		{"no images", testImagesFile, gz(imagesHeader(2051, 0, fixRows, fixCols)), map[string][]byte{
 			testLabelsFile: gz(idxLabels(2049, nil)),
 		}, []string{
-			"header claims 0 images of 2×3 pixels; not an MNIST images file",
+			"header claims 0 images of 28×28 pixels; not an MNIST images file",
 		}},
 		{"absurd header", testImagesFile, gz(idxImages(2051, 0, 1<<16, 1<<16, trainPix)), nil, []string{
 			"header claims 0 images of 65536×65536 pixels; not an MNIST images file",
