@@ -14,7 +14,7 @@ import (
 )
 
 // writeMNIST writes the four MNIST files in the IDX format, small: n
-// training and 3 test images of 2×2 pixels, pixel j of image i being
+// training and 3 test images of 28×28 pixels, pixel j of image i being
 // (7i + j) mod 256 and its label i mod 10. LoadMNIST holds out the last
 // 10,000 training images, so n must be larger.
 func writeMNIST(t *testing.T, n int) string {
@@ -36,14 +36,14 @@ func writeMNIST(t *testing.T, n int) string {
 		prefix string
 		n      int
 	}{{"train", n}, {"t10k", 3}} {
-		pixels, labels := make([]byte, 4*f.n), make([]byte, f.n)
+		pixels, labels := make([]byte, 784*f.n), make([]byte, f.n)
 		for i := range f.n {
-			for j := range 4 {
-				pixels[4*i+j] = byte(7*i + j)
+			for j := range 784 {
+				pixels[784*i+j] = byte(7*i + j)
 			}
 			labels[i] = byte(i % 10)
 		}
-		write(f.prefix+"-images-idx3-ubyte.gz", []uint32{2051, uint32(f.n), 2, 2}, pixels)
+		write(f.prefix+"-images-idx3-ubyte.gz", []uint32{2051, uint32(f.n), 28, 28}, pixels)
 		write(f.prefix+"-labels-idx1-ubyte.gz", []uint32{2049, uint32(f.n)}, labels)
 	}
 	return dir
@@ -52,12 +52,12 @@ func writeMNIST(t *testing.T, n int) string {
 func TestMNISTBatch(t *testing.T) {
 	dir := writeMNIST(t, 10005)
 	for _, c := range derive.Conventions {
-		p, err := MNISTBatch(Spec{Convention: c, Sizes: []int{4, 3, 10}, Batch: 3, Seed: 1}, dir)
+		p, err := MNISTBatch(Spec{Convention: c, Sizes: []int{784, 3, 10}, Batch: 3, Seed: 1}, dir)
 		require.NoError(t, err)
 		X := derive.Batch(p.X, c, derive.Row) // one image a row
 		Y := derive.Batch(p.Y, c, derive.Row)
 		for i := range 3 {
-			for j := range 4 {
+			for j := range 784 {
 				assert.Equal(t, float64(byte(7*i+j))/255, X.At(i, j), "%v image %d pixel %d", c, i, j)
 			}
 			for k := range 10 {
@@ -69,17 +69,17 @@ func TestMNISTBatch(t *testing.T) {
 			}
 		}
 		// The network is the one Random draws from the same spec.
-		r, err := Random(Spec{Convention: c, Sizes: []int{4, 3, 10}, Batch: 3, Seed: 1})
+		r, err := Random(Spec{Convention: c, Sizes: []int{784, 3, 10}, Batch: 3, Seed: 1})
 		require.NoError(t, err)
 		assert.Equal(t, r.Net.Params(nil), p.Net.Params(nil))
 	}
 
-	_, err := MNISTBatch(Spec{Sizes: []int{784, 30, 10}, Batch: 3}, dir)
-	require.ErrorContains(t, err, "layer sizes 784,30,10 do not fit MNIST: want 4 inputs (one per pixel) and 10 outputs")
-	_, err = MNISTBatch(Spec{Sizes: []int{4, 30, 5}, Batch: 3}, dir)
+	_, err := MNISTBatch(Spec{Sizes: []int{783, 30, 10}, Batch: 3}, dir)
+	require.ErrorContains(t, err, "layer sizes 783,30,10 do not fit MNIST: want 784 inputs (one per pixel) and 10 outputs")
+	_, err = MNISTBatch(Spec{Sizes: []int{784, 30, 5}, Batch: 3}, dir)
 	require.ErrorContains(t, err, "do not fit MNIST")
-	_, err = MNISTBatch(Spec{Sizes: []int{4, 10}, Batch: 6}, dir)
+	_, err = MNISTBatch(Spec{Sizes: []int{784, 10}, Batch: 6}, dir)
 	require.ErrorContains(t, err, "batch of 6: the MNIST training set has 5 images")
-	_, err = MNISTBatch(Spec{Sizes: []int{4, 10}, Batch: 2}, filepath.Join(dir, "nowhere"))
+	_, err = MNISTBatch(Spec{Sizes: []int{784, 10}, Batch: 2}, filepath.Join(dir, "nowhere"))
 	require.ErrorContains(t, err, "nowhere")
 }
