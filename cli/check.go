@@ -174,6 +174,10 @@ error (a bug: please report it).`,
 			}
 			progress.finish()
 			if err != nil {
+				var nonFinite *backproof.ErrNonFinite
+				if errors.As(err, &nonFinite) { // say whose parameters
+					err = fmt.Errorf("%s: %w", problemSource(cmd, args, &nf), err)
+				}
 				return badInput(err)
 			}
 			if plotFile != nil {
@@ -245,6 +249,17 @@ func checkFlagsApply(cmd *cobra.Command, haveFile bool, method, dataName string)
 		return fmt.Errorf("--seed seeds a random problem or the directions of --method directional; with a problem file and --method %s it does nothing", method)
 	}
 	return nil
+}
+
+// problemSource names where the checked problem came from, for an error
+// about its numbers: the file, or the flags that drew it.
+func problemSource(cmd *cobra.Command, args []string, nf *netFlags) string {
+	if len(args) == 1 {
+		return args[0]
+	}
+	fs := cmd.Flags()
+	return fmt.Sprintf("the problem of --net %s --batch %s --init %s --seed %s --data %s",
+		nf.net, fs.Lookup("batch").Value, nf.init, fs.Lookup("seed").Value, fs.Lookup("data").Value)
 }
 
 // randomProblem builds the problem the flags describe: random inputs, or

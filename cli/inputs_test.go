@@ -263,3 +263,18 @@ func TestMNISTOfAnotherSize(t *testing.T) {
 	refused(t, []string{"check", "--data", "mnist", "--mnist", dir, "--net", "784,30,10"}, want)
 	refused(t, []string{"report", "--mnist", dir, "--out", filepath.Join(t.TempDir(), "r")}, want)
 }
+
+// A cost that is not finite is refused naming where the problem came
+// from: the file, or the flags that drew it.
+func TestNonFiniteCostNamesTheProblem(t *testing.T) {
+	// A sigmoid output of z = 2000 is 1 exactly in float64, and the
+	// cross-entropy of a target 0 takes ln(1 − 1) = −∞: C = +Inf.
+	saturated := filepath.Join(t.TempDir(), "saturated.json")
+	require.NoError(t, os.WriteFile(saturated, []byte(`{"convention": "row", "cost": "cross-entropy", "reduction": "mean",
+ "layers": [{"activation": "sigmoid", "W": [[1000], [1000]], "b": [0]}], "X": [[1, 1]], "Y": [[0]]}`), 0o644))
+	refused(t, []string{"check", saturated}, "backproof: "+saturated+": the cost C is +Inf at the given parameters")
+	// 5000 N(0,1) inputs times N(0,1) weights: z of standard deviation
+	// about 70, saturating some of the 5 outputs.
+	refused(t, []string{"check", "--net", "5000,1", "--cost", "cross-entropy"},
+		"backproof: the problem of --net 5000,1 --batch 5 --init normal --seed 1 --data random: the cost C is +Inf")
+}
