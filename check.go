@@ -83,6 +83,50 @@ func NoiseFloor(cost float64, m numgrad.Method, h float64) float64 {
 	return 10 * eps * scale / h
 }
 
+// ComplexFloor is the absolute error under which the complex step and
+// backpropagation agree for a gradient grad: 100·ε times its largest
+// entry. The complex step subtracts nothing, so its rounding, like
+// backpropagation's, is relative to the gradient's entries (about ε times
+// the sizes of the terms each entry sums), not to the cost.
+func ComplexFloor(grad []float64) float64 {
+	const eps = 0x1p-52
+	var top float64
+	for _, g := range grad {
+		if a := math.Abs(g); a > top {
+			top = a
+		}
+	}
+	return math.Max(100*eps*top, math.SmallestNonzeroFloat64)
+}
+
+// floor is the noise floor of method m at step h in an entry-by-entry
+// check: ComplexFloor for the complex step, NoiseFloor otherwise.
+func (r *Report) floor(m numgrad.Method, h float64) float64 {
+	if m == numgrad.ComplexStep {
+		return ComplexFloor(r.Analytic)
+	}
+	return NoiseFloor(r.Value, m, h)
+}
+
+// complexTol is the complex step's tolerance tol, widened where float64
+// itself cannot do better: the complex step rounds as backpropagation
+// does (both compute a − y in float64), so where the exact reference
+// measures backpropagation's relative error at Exact.Rel, they can be
+// asked to agree to ten times that and no better.
+func (r *Report) complexTol(tol float64) float64 {
+	if r.Exact == nil {
+		return tol
+	}
+	return math.Max(tol, 10*r.Exact.Rel)
+}
+
+func (s *Settings) tol() float64 {
+	if s == nil {
+		return 0
+	}
+	return s.Tol
+}
+
 // Report is the result of a check.
 type Report struct {
 	Problem    *problem.Problem
@@ -113,6 +157,10 @@ type Report struct {
 	// Learner is set by CheckGradient: the learner's own gradient set
 	// beside backpropagation and finite differences.
 	Learner *LearnerCheck
+	// Exact is the gradient in double-double arithmetic beside float64
+	// backpropagation's, for an entry-by-entry check of a network small
+	// enough (maxExactWork); nil otherwise.
+	Exact *Exact
 }
 
 // Pass reports whether the analytic gradient agrees with the numerical
@@ -214,11 +262,15 @@ func Check(p *problem.Problem, s *Settings) (*Report, error) {
 	trace := p.Net.Backprop(p.X, p.Y)
 	r := &Report{Problem: p, Trace: trace, Value: trace.Cost, Method: set.Method, Step: set.Step,
 		Analytic: trace.Grad(nil), Generic: set.Generic}
+	r.Exact = exactReference(p, r.Analytic)
+	if set.Method == numgrad.ComplexStep && s.tol() == 0 {
+		set.Tol = r.complexTol(set.Tol)
+	}
 	θ := p.Net.Params(nil)
 	var kink func(int) bool
 	r.Numeric, kink = numericGradient(p, θ, set.Method, set.Step, set.Generic, set.Progress)
 	if set.Floor == 0 {
-		set.Floor = NoiseFloor(r.Value, set.Method, set.Step)
+		set.Floor = r.floor(set.Method, set.Step)
 	}
 	r.Comparison = compare.Gradients(r.Analytic, r.Numeric, p.Net.ParamAt, kink,
 		&compare.Settings{Floor: set.Floor, Tol: set.Tol, Worst: set.Worst})
@@ -231,7 +283,7 @@ func Check(p *problem.Problem, s *Settings) (*Report, error) {
 			numeric, kink := numericGradient(p, θ, m, h, false, set.Progress)
 			floor := set.Floor
 			if floor == 0 {
-				floor = NoiseFloor(r.Value, m, h)
+				floor = r.floor(m, h)
 			}
 			return compare.Gradients(r.Analytic, numeric, p.Net.ParamAt, kink,
 				&compare.Settings{Floor: floor, Tol: tol, Worst: set.Worst})

@@ -168,7 +168,7 @@ func confirm(r *Report, set Settings, compareAt func(m numgrad.Method, h, tol fl
 		}
 	}
 	if set.Method != numgrad.ComplexStep {
-		c.Complex = trial(numgrad.ComplexStep, numgrad.ComplexStep.DefaultStep(), math.Max(set.Tol, DefaultTol(numgrad.ComplexStep)))
+		c.Complex = trial(numgrad.ComplexStep, numgrad.ComplexStep.DefaultStep(), r.complexTol(math.Max(set.Tol, DefaultTol(numgrad.ComplexStep))))
 	}
 	primary := r.Comparison
 	switch {
@@ -197,6 +197,9 @@ func confirm(r *Report, set Settings, compareAt func(m numgrad.Method, h, tol fl
 		c.Agreed = c.Complex
 		c.Message = fmt.Sprintf("no step from %.3g to %.3g resolves every entry: the cost's own rounding is larger than the change a step makes (a saturated unit computes 1 − a with few digits left). The complex step, which subtracts nothing, agrees to a relative %.3g.",
 			steps[len(steps)-1], steps[0], c.Complex.Comparison.MaxRel)
+		if tol := c.Complex.Comparison.Settings.Tol; tol > DefaultTol(numgrad.ComplexStep) && r.Exact != nil {
+			c.Message += fmt.Sprintf(" It was asked to agree to %.1g, ten times float64 backpropagation's own error here (measured against the gradient in double-double arithmetic): where a − y cancels no float64 computation does better, the complex step's included.", tol)
+		}
 		return c, Agree
 	}
 	// Nothing agrees. A mistake in the formulas shows at every step and in
@@ -216,18 +219,32 @@ func confirm(r *Report, set Settings, compareAt func(m numgrad.Method, h, tol fl
 		least = math.Min(least, c.Complex.Comparison.MaxRel)
 	}
 	resolved := primary.Resolved > 0
+	var resolving []float64 // the steps that resolve some entry
+	if primary.Resolved > 0 {
+		resolving = append(resolving, set.Step)
+	}
 	for _, t := range c.Ladder {
 		resolved = resolved || t.Comparison.Resolved > 0
+		if t.Comparison.Resolved > 0 {
+			resolving = append(resolving, t.Step)
+		}
 	}
+	complexResolved := c.Complex != nil && c.Complex.Comparison.Resolved > 0
 	switch {
 	case !resolved:
 		c.Cause = Unresolved
 		c.Message = fmt.Sprintf("no step from %.3g to %.3g resolves any entry: every one is under the noise floor, so finite differences cannot tell this gradient from noise", steps[len(steps)-1], steps[0])
 		return c, CannotTell
+	case least > 1e-4 && len(resolving) == 1 && !complexResolved:
+		// One step alone cannot tell a mistake from its own truncation
+		// (the largest step) or rounding (the smallest).
+		c.Cause = Unresolved
+		c.Message = fmt.Sprintf("only the step h = %.3g resolves any entry, and there the difference (%.3g) may be the step's own truncation or rounding: no other step or the complex step confirms it, so finite differences cannot tell", resolving[0], least)
+		return c, CannotTell
 	case least > 1e-4:
 		c.Cause = Mistake
 		also := ""
-		if c.Complex != nil {
+		if complexResolved {
 			also = fmt.Sprintf(" and the complex step, which has no cancellation, differs by %.3g", c.Complex.Comparison.MaxRel)
 		}
 		c.Message = fmt.Sprintf("the difference is not the step's: it stays above a relative %.3g at every step from %.3g to %.3g%s; the analytic gradient is wrong", least, steps[len(steps)-1], steps[0], also)

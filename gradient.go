@@ -57,6 +57,18 @@ type LearnerParam struct {
 	// when |yours − reference| ≤ max(Tol·|reference|, Floor), Floor being
 	// a fraction of this array's own largest entry.
 	Tol, Floor float64
+	// Scale is the array's largest reference entry, the scale Floor is a
+	// fraction of.
+	Scale float64
+	// Float64Err is how far float64 backpropagation is from the exact
+	// gradient in this array, relative to its largest entry (0 without the
+	// exact reference); Widened is set when ten times that exceeds the
+	// floor, which is then raised to it.
+	Float64Err float64
+	Widened    bool
+	// Kinks counts the entries on a relu kink, judged against the
+	// interval of their two one-sided values.
+	Kinks int
 	// NaN and Inf count the learner's entries that are not finite.
 	NaN, Inf int
 	// Mistakes are the catalogue's explanations of a disagreement

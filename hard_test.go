@@ -11,6 +11,7 @@ import (
 	"github.com/backproof/backproof"
 	"github.com/backproof/backproof/derive"
 	"github.com/backproof/backproof/gradfile"
+	"github.com/backproof/backproof/numgrad"
 	"github.com/backproof/backproof/problem"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -213,4 +214,90 @@ func TestFlatBiasIsNeverTransposed(t *testing.T) {
 	lp := param(t, r, "b1")
 	assert.False(t, lp.Agree)
 	assert.Equal(t, []string{"bias-wrong-axis"}, codes(lp))
+}
+
+// TestFittedOutputs: outputs within 3e-10 of their targets make a − y
+// cancel, and float64 backpropagation, backproof's and the learner's
+// alike, is good to only about 1e-6 relative. The right gradient is right
+// (the report says how far float64 can go here); the missing 1/m is still
+// wrong.
+func TestFittedOutputs(t *testing.T) {
+	r := hard(t, "fitted", "right")
+	require.NotNil(t, r.Exact)
+	assert.Greater(t, r.Exact.Rel, 1e-8, "float64 loses digits here")
+	assert.True(t, r.Pass(), r.Learner.Message)
+	assert.Contains(t, r.Learner.Message, "float64 backpropagation is good to only about")
+	assert.Contains(t, r.Learner.Message, "Yours is within that")
+	var widened bool
+	for _, lp := range r.Learner.Params {
+		widened = widened || lp.Widened
+	}
+	assert.True(t, widened)
+
+	r = hard(t, "fitted", "missing-1m")
+	assert.False(t, r.Pass())
+	for _, lp := range r.Learner.Params {
+		assert.Contains(t, codes(lp), "missing-1/m", "d%s%d", lp.Name, lp.Layer)
+	}
+}
+
+// TestNearOneHotSoftmax: softmax under log-likelihood with the right
+// class 20 to 30 above the others: δ = a − y cancels the same way.
+func TestNearOneHotSoftmax(t *testing.T) {
+	r := hard(t, "onehot", "right")
+	assert.True(t, r.Pass(), r.Learner.Message)
+	r = hard(t, "onehot", "missing-1m")
+	assert.False(t, r.Pass())
+	assert.Equal(t, backproof.Disagree, r.Learner.Outcome)
+}
+
+// TestReluKinkConventions: pre-activations exactly at 0; relu′(0) = 0,
+// relu′(0) = 1 and relu′(0) = ½ are all subgradients and pass, and the
+// report says which slope the learner's numbers follow. A real mistake
+// still fails.
+func TestReluKinkConventions(t *testing.T) {
+	for _, c := range []struct{ variant, follows string }{
+		{"prime0", "yours follow the left slope"},
+		{"prime1", "yours follow the right slope"},
+		{"prime-half", "between the two slopes"},
+	} {
+		r := hard(t, "kink", c.variant)
+		assert.True(t, r.Pass(), "%s: %s", c.variant, r.Learner.Message)
+		assert.Contains(t, r.Learner.Message, c.follows, c.variant)
+		kinks := 0
+		for _, lp := range r.Learner.Params {
+			kinks += lp.Kinks
+		}
+		assert.Positive(t, kinks, c.variant)
+		assert.Zero(t, param(t, r, "W2").Kinks, "layer 2's gradient does not pass through relu′")
+	}
+	r := hard(t, "kink", "missing-1m")
+	assert.False(t, r.Pass())
+	assert.Contains(t, codes(param(t, r, "W2")), "missing-1/m")
+}
+
+// TestComplexStepFloorIsRelative: a gradient whose entries are all about
+// 1e-4 (outputs 1e-3 from their targets) is judged by the complex step;
+// with a floor of 100·ε·max(1, |C|) none of its entries would be.
+func TestComplexStepFloorIsRelative(t *testing.T) {
+	p, err := problem.Random(problem.Spec{Convention: derive.Row, Sizes: []int{4, 3, 2}, Batch: 5,
+		Acts: []derive.Activation{derive.Tanh, derive.Sigmoid}, Cost: derive.Quadratic, Reduction: derive.Mean, Seed: 9})
+	require.NoError(t, err)
+	_, A := p.Net.Forward(p.X)
+	out := A[len(A)-1]
+	r0, c0 := out.Dims()
+	for i := 0; i < r0; i++ {
+		for j := 0; j < c0; j++ {
+			p.Y.Set(i, j, out.At(i, j)+1e-3*float64(1-2*((i+j)%2)))
+		}
+	}
+	r, err := backproof.Check(p, &backproof.Settings{Method: numgrad.ComplexStep})
+	require.NoError(t, err)
+	var top float64
+	for _, g := range r.Analytic {
+		top = math.Max(top, math.Abs(g))
+	}
+	require.Less(t, top, 1e-3, "every entry well under 0.02")
+	assert.Equal(t, backproof.Agree, r.Outcome)
+	assert.Greater(t, r.Comparison.Resolved, r.Comparison.Len()*3/4, "almost every entry judged")
 }

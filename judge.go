@@ -102,7 +102,7 @@ func judge(p *problem.Problem, g *Gradient, r *Report) *LearnerCheck {
 			}
 			continue
 		}
-		differ = append(differ, ref.judgeArray(lp, a, lc.Values, floor, tiny, n, r.Numeric)...)
+		differ = append(differ, ref.judgeArray(lp, i, a, lc.Values, floor, tiny, n, r.Numeric)...)
 		if !lp.Judged || lp.Agree {
 			continue
 		}
@@ -110,6 +110,9 @@ func judge(p *problem.Problem, g *Gradient, r *Report) *LearnerCheck {
 		case lp.NaN+lp.Inf > 0:
 			lp.Message = nonFiniteMessage(lp, n)
 		default:
+			if lp.Widened {
+				ctx.Floor = lp.Floor / lp.Scale // the rounding float64 carries here
+			}
 			lp.Mistakes = compare.Diagnose(a.got, truth, ctx)
 			if len(lp.Mistakes) == 0 && mat.Norm(a.got, math.Inf(1)) == 0 {
 				lp.Message = fmt.Sprintf("d%s%d is all zeros, but backpropagation's is not (its largest entry is %.3g): a loop over the layers that stops before layer %d, or an array never filled",
@@ -122,25 +125,43 @@ func judge(p *problem.Problem, g *Gradient, r *Report) *LearnerCheck {
 	}
 	lc.Worst = selectWorst(differ, worstN)
 	lc.Outcome, lc.Message = lc.conclude(r)
+	lc.Message += float64Words(lc)
+	if ref.exact != nil {
+		lc.Message += ref.kinkWords(lc)
+	}
 	return lc
 }
 
 // reference is what the learner's gradient is judged against, in the
-// order of derive.Net.Params.
+// order of derive.Net.Params: the exact gradient when the check computed
+// it (Report.Exact), else float64 backpropagation.
 type reference struct {
-	value []float64
+	value    []float64 // the exact gradient, left slope on kinks; or backpropagation
+	exact    *Exact
+	backprop []float64
+	// The slopes the learner's entries on a kink follow.
+	kinkLeft, kinkRight, kinkBetween int
 }
 
 func newReference(p *problem.Problem, r *Report) *reference {
-	return &reference{value: r.Analytic}
+	if r.Exact == nil {
+		return &reference{value: r.Analytic, backprop: r.Analytic}
+	}
+	return &reference{value: r.Exact.Left, exact: r.Exact, backprop: r.Analytic}
 }
 
-// judgeArray judges the learner's array a, entry by entry, against the
-// reference on the array's own scale, and returns its entries that
-// differ. floor is the fraction of the array's largest reference entry
-// under which a difference is rounding, tiny the size under which its
-// entries have lost digits to underflow.
-func (ref *reference) judgeArray(lp *LearnerParam, a learnerArray, values []float64, floor, tiny float64, n *derive.Net, numeric []float64) []LearnerEntry {
+// judgeArray judges the learner's array a (the idx-th: W¹, b¹, W², …),
+// entry by entry, against the reference on the array's own scale, and
+// returns its entries that differ. floor is the fraction of the array's
+// largest reference entry under which a difference is rounding, tiny the
+// size under which its entries have lost digits to underflow.
+//
+// With the exact reference, the floor is at least ten times the error
+// float64 backpropagation makes in this array at this point: where a − y
+// cancels, no float64 computation can do better, the learner's included.
+// An entry on a relu kink is judged against the interval between its
+// left-slope and right-slope values, both valid.
+func (ref *reference) judgeArray(lp *LearnerParam, idx int, a learnerArray, values []float64, floor, tiny float64, n *derive.Net, numeric []float64) []LearnerEntry {
 	size := a.rows * a.cols
 	yours, want := values[a.off:a.off+size], ref.value[a.off:a.off+size]
 	var top, topYours float64
@@ -157,7 +178,20 @@ func (ref *reference) judgeArray(lp *LearnerParam, a learnerArray, values []floa
 			topYours = math.Max(topYours, math.Abs(y))
 		}
 	}
-	lp.Floor = floor * top
+	ex := ref.exact
+	if ex != nil {
+		top = math.Max(top, ex.Scale[idx])
+	}
+	lp.Floor, lp.Scale = floor*top, top
+	if ex != nil && top > 0 {
+		// Backpropagation's error in this array, or, the larger, its
+		// worst relative error anywhere: the rounding of a − y reaches
+		// every array, and one array's luck is no measure of float64.
+		lp.Float64Err = math.Max(ex.Err[idx]/top, ex.Rel)
+		if 10*lp.Float64Err*top > lp.Floor {
+			lp.Floor, lp.Widened = 10*lp.Float64Err*top, true
+		}
+	}
 	lp.Judged = true
 	switch {
 	case !finite:
@@ -175,28 +209,104 @@ func (ref *reference) judgeArray(lp *LearnerParam, a learnerArray, values []floa
 	}
 	var out []LearnerEntry
 	for k, y := range yours {
-		w := want[k]
+		i := a.off + k
+		lo, hi := want[k], want[k]
+		kink := ex != nil && ex.onKink(i)
+		if kink {
+			lo, hi = math.Min(ex.Left[i], ex.Right[i]), math.Max(ex.Left[i], ex.Right[i])
+			lp.Kinks++
+		}
+		w := math.Min(math.Max(y, lo), hi) // the nearest value of the interval
 		d := math.Abs(y - w)
 		rel := compare.RelError(y, w)
 		if math.IsNaN(y) || math.IsInf(y, 0) {
-			d, rel = math.Inf(1), math.Inf(1)
+			d, rel, w = math.Inf(1), math.Inf(1), want[k]
 		} else {
 			lp.MaxAbs = math.Max(lp.MaxAbs, d)
-			if d > lp.Floor {
+			if d > floor*top { // the floor before any widening: the relative error shows
 				lp.MaxRel = math.Max(lp.MaxRel, rel)
 			}
 		}
-		if d <= math.Max(lp.Tol*math.Abs(w), lp.Floor) {
+		ok := d <= math.Max(lp.Tol*math.Abs(w), lp.Floor)
+		if kink && ok {
+			ref.noteSlope(y, ex.Left[i], ex.Right[i], math.Max(lp.Tol*math.Max(math.Abs(lo), math.Abs(hi)), lp.Floor))
+		}
+		if ok {
 			continue
 		}
-		e := LearnerEntry{Param: n.ParamAt(a.off + k), Yours: y, Backprop: w, Reference: w, RelErr: rel}
+		e := LearnerEntry{Param: n.ParamAt(i), Yours: y, Backprop: ref.backprop[i], Reference: w, RelErr: rel}
 		if numeric != nil {
-			e.Numeric, e.HasNumeric = numeric[a.off+k], true
+			e.Numeric, e.HasNumeric = numeric[i], true
 		}
 		out = append(out, e)
 	}
 	lp.Agree = len(out) == 0
 	return out
+}
+
+// noteSlope records which slope a learner's entry on a kink follows: y
+// near the left-slope value, near the right-slope one, or between.
+func (ref *reference) noteSlope(y, left, right, within float64) {
+	switch {
+	case math.Abs(y-left) <= within:
+		ref.kinkLeft++
+	case math.Abs(y-right) <= within:
+		ref.kinkRight++
+	default:
+		ref.kinkBetween++
+	}
+}
+
+// kinkWords says which entries sat on a kink and which slope the
+// learner's numbers there follow; empty without kinks.
+func (ref *reference) kinkWords(lc *LearnerCheck) string {
+	var kinks int
+	for _, lp := range lc.Params {
+		kinks += lp.Kinks
+	}
+	if kinks == 0 {
+		return ""
+	}
+	var follows string
+	switch {
+	case ref.kinkLeft+ref.kinkRight+ref.kinkBetween == 0:
+		follows = "none of yours lies between the two"
+	case ref.kinkRight == 0 && ref.kinkBetween == 0:
+		follows = "yours follow the left slope there (relu′(0) = 0, as backproof takes it)"
+	case ref.kinkLeft == 0 && ref.kinkBetween == 0:
+		follows = "yours follow the right slope there (relu′(0) = 1)"
+	case ref.kinkBetween > 0 && ref.kinkLeft == 0 && ref.kinkRight == 0:
+		follows = "yours lie between the two slopes' values there (relu′(0) strictly between the slopes, a subgradient too)"
+	default:
+		follows = fmt.Sprintf("yours follow the left slope in %d of them, the right in %d and lie between in %d",
+			ref.kinkLeft, ref.kinkRight, ref.kinkBetween)
+	}
+	return fmt.Sprintf(" %d entries of the gradient sit on a relu kink (%d pre-activations within float64's rounding of 0, where relu′ does not exist): each was judged against the interval between its values with the left slope (relu′(0) = 0) and the right slope (relu′(0) = 1), both valid; %s.",
+		kinks, ref.exact.OnKink, follows)
+}
+
+// float64Words says, where float64 backpropagation itself is good only to
+// a few digits at this point, how good, and that the learner was allowed
+// as much; empty elsewhere.
+func float64Words(lc *LearnerCheck) string {
+	var worst, yours float64
+	for _, lp := range lc.Params {
+		if lp.Widened {
+			worst = math.Max(worst, lp.Float64Err)
+			if lp.Judged && lp.ShapeOK && lp.NaN+lp.Inf == 0 && lp.Scale > 0 {
+				yours = math.Max(yours, lp.MaxAbs/lp.Scale)
+			}
+		}
+	}
+	if worst == 0 {
+		return ""
+	}
+	within := fmt.Sprintf("Yours is within that (%.1g), and was allowed ten times as much.", yours)
+	if yours > 10*worst {
+		within = fmt.Sprintf("Yours differs by %.1g, more than ten times that.", yours)
+	}
+	return fmt.Sprintf(" At this point float64 backpropagation is good to only about %.1g of each array's largest entry (backproof's own, set beside the gradient computed in double-double arithmetic): outputs that nearly equal their targets make a − y cancel. %s",
+		worst, within)
 }
 
 // nonFiniteMessage says what a NaN or an infinity in the learner's array

@@ -80,13 +80,14 @@ func Diagnose(got, truth *mat.Dense, ctx Context) []Mistake {
 	if got == nil || truth == nil {
 		return nil
 	}
-	if sameShape(got, truth) && Matches(got, truth) {
+	floor := ctx.floor()
+	if sameShape(got, truth) && matches(got, truth, floor) {
 		return nil
 	}
 	var best [][]Code
 	bestFactor := math.NaN()
 	for _, v := range ctx.variants(truth) {
-		if v.code != "" && sameShape(v.value, truth) && Matches(v.value, truth) {
+		if v.code != "" && sameShape(v.value, truth) && matches(v.value, truth, floor) {
 			continue // indistinguishable from the truth: no evidence of this mistake
 		}
 		for _, tr := range []bool{false, true} {
@@ -108,7 +109,7 @@ func Diagnose(got, truth *mat.Dense, ctx Context) []Mistake {
 			if !sameShape(cand, got) {
 				continue
 			}
-			c, ok := fitFactor(got, cand)
+			c, ok := fitFactor(got, cand, floor)
 			if !ok {
 				continue
 			}
@@ -156,7 +157,13 @@ func Diagnose(got, truth *mat.Dense, ctx Context) []Mistake {
 // (RelError) of at most MatchTol, or an absolute difference below 1e-9 of
 // the largest entry of either. NaN matches nothing.
 func Matches(got, want *mat.Dense) bool {
-	return sameShape(got, want) && MaxRelError(got, want) <= MatchTol
+	return matches(got, want, noiseFloor)
+}
+
+// matches is Matches with floor, a fraction of the largest entry, in
+// place of noiseFloor.
+func matches(got, want *mat.Dense, floor float64) bool {
+	return sameShape(got, want) && maxRelError(got, want, floor) <= MatchTol
 }
 
 // MaxRelError is the largest RelError between corresponding entries of
@@ -164,8 +171,14 @@ func Matches(got, want *mat.Dense) bool {
 // noise floor (1e-9 of the largest entry of either matrix): +Inf when any
 // entry is NaN or infinite. The matrices must have the same shape.
 func MaxRelError(got, want *mat.Dense) float64 {
+	return maxRelError(got, want, noiseFloor)
+}
+
+// maxRelError is MaxRelError with frac, a fraction of the largest entry,
+// in place of noiseFloor.
+func maxRelError(got, want *mat.Dense, frac float64) float64 {
 	r, c := got.Dims()
-	floor := noiseFloor * math.Max(maxAbs(got), maxAbs(want))
+	floor := frac * math.Max(maxAbs(got), maxAbs(want))
 	var worst float64
 	for i := 0; i < r; i++ {
 		for j := 0; j < c; j++ {
@@ -187,7 +200,7 @@ func MaxRelError(got, want *mat.Dense) float64 {
 
 // fitFactor is the least-squares c = ⟨got, cand⟩ / ⟨cand, cand⟩, and
 // whether got = c·cand holds entry by entry. c = 0 explains nothing.
-func fitFactor(got, cand *mat.Dense) (float64, bool) {
+func fitFactor(got, cand *mat.Dense, floor float64) (float64, bool) {
 	var gc, cc float64
 	r, cols := got.Dims()
 	for i := 0; i < r; i++ {
@@ -206,7 +219,7 @@ func fitFactor(got, cand *mat.Dense) (float64, bool) {
 	}
 	var scaled mat.Dense
 	scaled.Scale(c, cand)
-	return c, MaxRelError(got, &scaled) <= MatchTol
+	return c, maxRelError(got, &scaled, floor) <= MatchTol
 }
 
 // factorCodes names the constant c as the simplest products of the

@@ -2,6 +2,7 @@ package compare
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/backproof/backproof/derive"
 	"gonum.org/v1/gonum/mat"
@@ -42,6 +43,10 @@ type Context struct {
 	Cost       derive.Cost
 	Quantity   Quantity
 	Layer      int // ℓ, for the messages
+	// Floor is the fraction of the largest entry under which a difference
+	// is rounding, when the values are known to carry more rounding than
+	// float64's usual (outputs that fit their targets); zero means 1e-9.
+	Floor float64
 
 	Act   derive.Activation // f of the source layer k
 	Z, A  *mat.Dense        // Z^k, A^k
@@ -224,4 +229,8 @@ func (c Context) sumOverUnits(δ *mat.Dense) *mat.Dense {
 		other.Convention = derive.Column
 	}
 	return other.sumOverExamples(δ)
+}
+
+func (c Context) floor() float64 {
+	return math.Max(c.Floor, noiseFloor)
 }
