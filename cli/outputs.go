@@ -11,6 +11,14 @@ import (
 	"github.com/backproof/backproof/outfile"
 )
 
+// The marker files of the folders backproof fills as a whole: each lists
+// the files backproof wrote there, so that it replaces the folder next
+// time and refuses a folder holding anything else.
+const (
+	reportMarker = ".backproof-report" // report --out
+	plotsMarker  = ".backproof-plots"  // train --plots
+)
+
 // files are a command's files by flag: those it reads and those it
 // writes. Before any work, check refuses an output that is one of the
 // inputs or another output: a learner's gradient or problem file must not

@@ -1,15 +1,22 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+
+	"github.com/backproof/backproof/experiments"
+	"github.com/backproof/backproof/plots"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -120,7 +127,7 @@ func TestOutputOverlaps(t *testing.T) {
 		{[]string{"check", p, "--step-plot", p}, []string{"--step-plot " + p, "problem file " + p}},
 		{[]string{"check", p, "--save", p}, []string{"--save " + p, "problem file " + p}},
 		{[]string{"check", p, "--save", in("link.json")}, []string{"--save " + in("link.json"), "problem file " + p}},
-		{[]string{"check", in("link.json"), "--save", dir+"/./sub/../p.json"}, []string{"--save", "problem file " + in("link.json")}},
+		{[]string{"check", in("link.json"), "--save", dir + "/./sub/../p.json"}, []string{"--save", "problem file " + in("link.json")}},
 		{[]string{"check", "--save", in("x"), "--step-plot", in("x")}, []string{"--save " + in("x"), "--step-plot " + in("x")}},
 		{[]string{"check", "--save", in("new.json"), "--step-plot", in("./new.json")}, []string{"--save", "--step-plot"}},
 		{[]string{"check", p, "--gradient", grads, "--save", filepath.Join(grads, "dW1.npy")}, []string{"--save", "inside the --gradient folder " + grads}},
@@ -195,5 +202,186 @@ func TestFailedWriteKeepsOldFile(t *testing.T) {
 	assert.Equal(t, before, snapshot(t, dir))
 }
 
-// setupChild prepares the test binary to act as backproof.
-func setupChild() {}
+// childPauseEnv makes a child report stop after writing this figure, until
+// a signal ends it.
+const childPauseEnv = "BACKPROOF_CLI_TEST_PAUSE"
+
+// setupChild prepares the test binary to act as backproof: the tiny report
+// for speed, and the pause.
+func setupChild() {
+	reportPresets["quick"] = standInReport
+	if pause := os.Getenv(childPauseEnv); pause != "" {
+		reportFigureWritten = func(file string) {
+			if file == pause {
+				fmt.Fprintln(os.Stderr, "paused after", file)
+				time.Sleep(time.Minute) // the test signals long before
+			}
+		}
+	}
+}
+
+// standInReport is a stand-in for the report's content, smaller still than
+// tinyReport: the tests that interrupt a report are about its files.
+func standInReport() experiments.ReportSettings {
+	s := tinyReport()
+	s.TrainSize, s.ProbeExamples, s.SliceGrid = 100, 10, 3
+	s.Batches, s.Etas = []int{10}, []float64{3}
+	return s
+}
+
+// oldReport writes a report as an earlier run left it into dir/report,
+// with a figure the new report does not draw, and the user's file beside.
+func oldReport(t *testing.T, dir string) string {
+	t.Helper()
+	report := filepath.Join(dir, "report")
+	require.NoError(t, os.MkdirAll(report, 0o755))
+	for name, content := range map[string]string{
+		reportMarker: "index.html\nindex.md\nstep-size.png\nold-figure.png\n",
+		"index.html": `<img src="step-size.png"><img src="old-figure.png">`, "index.md": "old",
+		"step-size.png": "the old run's figure", "old-figure.png": "a figure of an older version",
+	} {
+		require.NoError(t, os.WriteFile(filepath.Join(report, name), []byte(content), 0o644))
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("the user's"), 0o644))
+	return report
+}
+
+// A report interrupted while it writes its figures (SIGTERM, SIGINT), or
+// whose writes fail (a file-size limit), leaves the old report exactly as
+// it was and nothing else behind; one that completes replaces the old
+// report as a whole.
+func TestReportInterrupted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads MNIST and trains")
+	}
+	t.Run("group", func(t *testing.T) {
+		signame := map[syscall.Signal]string{syscall.SIGTERM: "SIGTERM", syscall.SIGINT: "SIGINT"}
+		for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+			t.Run(signame[sig], func(t *testing.T) {
+				t.Parallel()
+				dir := t.TempDir()
+				report := oldReport(t, dir)
+				before := snapshot(t, dir)
+				cmd := child(t, []string{childPauseEnv + "=step-size.png"}, "report", "--out", report)
+				stderr, err := cmd.StderrPipe()
+				require.NoError(t, err)
+				require.NoError(t, cmd.Start())
+				sc := bufio.NewScanner(stderr)
+				paused := false
+				for !paused && sc.Scan() {
+					paused = sc.Text() == "paused after step-size.png"
+				}
+				require.True(t, paused, "the child reached the pause")
+				// Mid-write: the new report is being written beside the old.
+				entries, _ := os.ReadDir(dir)
+				assert.Len(t, entries, 3, "report, notes.txt and the staged report: %v", entries)
+				require.NoError(t, cmd.Process.Signal(sig))
+				rest, _ := io.ReadAll(stderr)
+				err = cmd.Wait()
+				var ee *exec.ExitError
+				require.ErrorAs(t, err, &ee)
+				assert.Equal(t, 128+int(sig), ee.ExitCode())
+				assert.True(t, strings.HasSuffix("\n"+string(rest), "\nbackproof: interrupted by "+signame[sig]+": nothing was written, the files it would have replaced are as they were\n"), string(rest))
+				assert.Equal(t, before, snapshot(t, dir), "the old report intact, nothing left behind")
+			})
+		}
+		t.Run("file-size limit", func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			report := oldReport(t, dir)
+			before := snapshot(t, dir)
+			code, out, errb := runOut(t, child(t, []string{childFSizeEnv + "=1024"}, "report", "--out", report))
+			assert.Equal(t, ExitBadInput, code, errb)
+			assert.Empty(t, out)
+			assert.Contains(t, errb, "--out "+report)
+			assert.Contains(t, errb, "file too large")
+			assert.Equal(t, before, snapshot(t, dir), "the old report intact, nothing left behind")
+		})
+	})
+
+	// Completed, the new report replaces the old one as a whole: the old
+	// figures are gone, every figure an index names is there.
+	quick := reportPresets["quick"]
+	reportPresets["quick"] = standInReport
+	defer func() { reportPresets["quick"] = quick }()
+	dir := t.TempDir()
+	report := oldReport(t, dir)
+	code, _, errb := mainOut("report", "--out", report)
+	require.Equal(t, ExitOK, code, errb)
+	got := snapshot(t, dir)
+	assert.Equal(t, "-rw-r--r-- the user's", got["notes.txt"])
+	assert.NotContains(t, got, filepath.Join("report", "old-figure.png"))
+	assert.NotEqual(t, "-rw-r--r-- the old run's figure", got[filepath.Join("report", "step-size.png")])
+	entries, _ := os.ReadDir(report)
+	assert.Len(t, entries, len(plots.ReportFigures)+3, "the figures, two indexes and the marker")
+	marker, err := os.ReadFile(filepath.Join(report, reportMarker))
+	require.NoError(t, err)
+	for _, f := range plots.ReportFigures {
+		assert.Contains(t, string(marker), "\n"+f.File+"\n")
+	}
+	entries, _ = os.ReadDir(dir)
+	assert.Len(t, entries, 2, "report and notes.txt, no staged or old folder left")
+}
+
+// report --out and train --plots write only into a folder that is missing,
+// empty, or theirs from an earlier run; anything else is refused before
+// any work, saying --force; a failed run leaves no folder behind.
+func TestOutputFolders(t *testing.T) {
+	dir := t.TempDir()
+	in := func(name string) string { return filepath.Join(dir, name) }
+	require.NoError(t, os.MkdirAll(in("site"), 0o755))
+	require.NoError(t, os.WriteFile(in("site/index.html"), []byte("the user's site"), 0o644))
+	require.NoError(t, os.WriteFile(in("site/index.md"), []byte("the user's notes"), 0o644))
+	oldReport(t, dir)
+	require.NoError(t, os.MkdirAll(in("empty"), 0o755))
+	before := snapshot(t, dir)
+	for _, tc := range []struct {
+		args  []string
+		wants []string
+	}{
+		{[]string{"report", "--out", in("site")}, []string{"--out " + in("site") + " holds files that backproof did not write (index.html, index.md)", "--force"}},
+		// A report is not train's figures, nor the other way round.
+		{[]string{"train", "--data", "xor", "--plots", in("report")}, []string{"--plots " + in("report") + " holds files that backproof did not write", "--force"}},
+		{[]string{"train", "--data", "xor", "--force"}, []string{"--force", "without --plots"}},
+		// Refused before MNIST is read: the --mnist folder is missing too.
+		{[]string{"report", "--out", "/proc/backproof-test/report", "--mnist", in("none")}, []string{"--out /proc/backproof-test/report"}},
+		{[]string{"report", "--out", in("notes.txt")}, []string{"--out " + in("notes.txt"), "is a file, not a folder"}},
+		{[]string{"report", "--out", in("empty"), "--mnist", in("empty")}, []string{"--out " + in("empty"), "--mnist folder " + in("empty")}},
+		{[]string{"report", "--out", dir, "--mnist", in("empty")}, []string{"--mnist folder " + in("empty") + " is inside the --out folder " + dir}},
+		// MNIST is not in the empty folder: the report fails after its
+		// folders were made, and removes them.
+		{[]string{"report", "--out", in("new/sub/report"), "--mnist", in("empty")}, []string{"--mnist", in("empty")}},
+		{[]string{"train", "--plots", in("new/plots"), "--mnist", in("empty")}, []string{in("empty")}},
+	} {
+		code, out, errb := mainOut(quick(tc.args)...)
+		assert.Equal(t, ExitBadInput, code, "%v: %s", tc.args, errb)
+		assert.Empty(t, out)
+		assert.Equal(t, 1, strings.Count(errb, "backproof: "), "one error line (report may show its stages): %s", errb)
+		for _, w := range tc.wants {
+			assert.Contains(t, errb, w)
+		}
+		assert.Equal(t, before, snapshot(t, dir), "%v: nothing created, nothing changed", tc.args)
+	}
+
+	// train --plots: a new folder, then the same folder again (replaced),
+	// then with --force into the user's site, whose other files stay.
+	for _, plotsDir := range []string{in("plots"), in("plots"), in("empty")} {
+		code, out, errb := mainOut("train", "--data", "xor", "--epochs", "1", "--plots", plotsDir)
+		require.Equal(t, 0, code, errb)
+		assert.Contains(t, out, filepath.Join(plotsDir, "cost.png"))
+		got := snapshot(t, plotsDir)
+		assert.Len(t, got, len(plots.HistoryFigures)+2, "the figures, the marker and the folder: %v", got)
+		assert.Contains(t, got[plotsMarker], "cost.png\n")
+	}
+	code, _, errb := mainOut("train", "--data", "xor", "--epochs", "1", "--plots", in("site"), "--force")
+	require.Equal(t, 0, code, errb)
+	got := snapshot(t, in("site"))
+	assert.Equal(t, "-rw-r--r-- the user's site", got["index.html"])
+	assert.FileExists(t, in("site/cost.png"))
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	assert.Equal(t, []string{"empty", "notes.txt", "plots", "report", "site"}, names, "no staged folder left")
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/backproof/backproof/data"
 	"github.com/backproof/backproof/experiments"
+	"github.com/backproof/backproof/outfile"
 	"github.com/backproof/backproof/plots"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -25,10 +26,16 @@ var reportPresets = map[string]func() experiments.ReportSettings{
 	"full":  experiments.FullReport,
 }
 
+// reportFigureWritten is called after each figure of the report is
+// written (to its staging folder); tests pause there to interrupt a report
+// mid-write.
+var reportFigureWritten = func(file string) {}
+
 func reportCommand() *cobra.Command {
 	var (
 		out, mnist        string
 		quick, full       bool
+		force             bool
 		epochs, trainSize int
 		seed              uint64
 	)
@@ -59,6 +66,13 @@ about 10 seconds on two cores. --full reproduces chapter 1: 30 epochs on all
 50,000 (a minute or two). --epochs and --train-size change either. Progress
 goes to stderr: a bar naming the stage and the time left when stderr is a
 terminal, else one line per stage.
+
+The report is written beside --out and takes its place only when complete,
+so a browser showing it sees the old report or the new one, never a mix; an
+interrupted or failed run leaves --out as it was. --out must be missing,
+empty, or a report backproof wrote (it leaves a .backproof-report file
+listing its files); a folder holding other files is refused, unless --force,
+which writes the report's files into it and keeps the others.
 
 Exit status: 0 written; 2 bad flags, MNIST not found, or --out not writable;
 3 internal error (a bug: please report it).`,
@@ -98,8 +112,19 @@ Exit status: 0 written; 2 bad flags, MNIST not found, or --out not writable;
 				}
 			}
 			s.Checkpoints = cps
-			if err := os.MkdirAll(out, 0o755); err != nil {
-				return badInput(fmt.Errorf("--out %s: cannot create the folder: %v", out, pathErr(err)))
+			var paths files
+			paths.input("--mnist", mnist)
+			paths.outputFolder("--out", out)
+			if err := paths.check(); err != nil {
+				return badInput(err)
+			}
+			// The folder is checked and its replacement staged before the
+			// experiments run, which take seconds to minutes.
+			tx := outfile.Begin()
+			defer tx.Abort()
+			folder, err := reserveFolder(tx, "--out", out, reportMarker, force)
+			if err != nil {
+				return err
 			}
 			bar := newReportBar(cmd.ErrOrStderr())
 			bar.set(experiments.Status{Stage: 1, Stages: stages, Name: "loading MNIST"})
@@ -123,23 +148,28 @@ Exit status: 0 written; 2 bad flags, MNIST not found, or --out not writable;
 			draw := experiments.Status{Stage: stages, Stages: stages, Name: fmt.Sprintf("drawing %d figures", figures), Total: float64(figures)}
 			drawStart := time.Now()
 			bar.set(draw)
-			paths, err := plots.WriteReport(res, out, func(file string) {
+			written, err := plots.WriteReport(res, folder.Path(), func(file string) {
 				draw.Done++
 				draw.What = file
 				draw.Left = time.Duration(float64(time.Since(drawStart)) / draw.Done * (draw.Total - draw.Done))
 				bar.set(draw)
+				reportFigureWritten(file)
 			})
 			bar.finish()
 			if err != nil {
 				return badInput(fmt.Errorf("--out %s: %v", out, pathErr(err)))
 			}
+			if err := commit(tx); err != nil {
+				return err
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s, %s and %d figures in %.0f s\n",
-				filepath.Join(out, "index.html"), filepath.Join(out, "index.md"), len(paths)-2, time.Since(start).Seconds())
+				filepath.Join(out, "index.html"), filepath.Join(out, "index.md"), len(written)-2, time.Since(start).Seconds())
 			return nil
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&out, "out", "report", "folder to write the report into (created if missing)")
+	fs.StringVar(&out, "out", "report", "folder to write the report into (created if missing; replaced as a whole if a report is there)")
+	fs.BoolVar(&force, "force", false, "write into --out even though it holds files backproof did not write (files of the report's names are replaced, others kept)")
 	fs.BoolVar(&quick, "quick", false, "the quick report (the default): 4 epochs on 10,000 training images")
 	fs.BoolVar(&full, "full", false, "chapter 1's settings: 30 epochs on all 50,000 training images")
 	fs.IntVar(&epochs, "epochs", 0, "epochs of every MNIST run (default 4, or 30 with --full)")

@@ -8,12 +8,14 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/data"
+	"github.com/backproof/backproof/outfile"
 	"github.com/backproof/backproof/plots"
 	"github.com/backproof/backproof/train"
 	"github.com/schollz/progressbar/v3"
@@ -35,6 +37,7 @@ type trainFlags struct {
 	maxTime                            time.Duration
 	seed                               uint64
 	asJSON, curvature                  bool
+	force                              bool // train --force: --plots may hold other files
 }
 
 // Synthetic sets: the training set has --train-size examples (default
@@ -88,7 +91,9 @@ is probed before and after training (see backproof curvature).
 accuracy.png, grad-norm.png (per layer, log scale: a layer near 1e-13 is on
 a plateau), saturation.png and first-epoch.png (inside epoch 1, by step),
 and lists them with captions that say what each shows and what to conclude.
-A run that diverges is drawn up to its last epoch.
+A run that diverges is drawn up to its last epoch. The figures appear together
+once drawn, replacing those of an earlier run; DIR must be missing, empty, or
+figures backproof drew (listed in its .backproof-plots file), unless --force.
 
 Exit status: 0 trained; 1 diverged; 2 bad input (a flag, or a data file) or
 output that cannot be written; 3 internal error (a bug: please report it).`,
@@ -105,6 +110,7 @@ output that cannot be written; 3 internal error (a bug: please report it).`,
 	addTrainFlags(cmd, &f, train.DefaultEpochs)
 	cmd.Flags().BoolVar(&f.curvature, "curvature", false, "probe the Hessian's extreme eigenvalues before and after training")
 	cmd.Flags().StringVar(&f.plots, "plots", "", "draw the run's figures (cost, accuracy, gradient norm and saturation per layer, first epoch) as PNG files in this folder, creating it")
+	cmd.Flags().BoolVar(&f.force, "force", false, "write the figures into --plots even though it holds files backproof did not write (files of the figures' names are replaced, others kept)")
 	return cmd
 }
 
@@ -189,14 +195,29 @@ func runTrain(cmd *cobra.Command, f *trainFlags, probeOnly bool) error {
 	if err != nil {
 		return badInput(err)
 	}
+	// The figures' folder is checked and staged before the data is read
+	// and the net trained, so that a bad folder costs no time; it takes
+	// its place once the figures are drawn (reserveFolder).
+	tx := outfile.Begin()
+	defer tx.Abort()
+	var folder *outfile.Folder
+	if f.force && f.plots == "" {
+		return badInput(errors.New("--force lets --plots write into a folder that holds other files; without --plots it does nothing"))
+	}
+	if f.plots != "" {
+		var paths files
+		paths.input("--mnist", f.mnist)
+		paths.outputFolder("--plots", f.plots)
+		if err := paths.check(); err != nil {
+			return badInput(err)
+		}
+		if folder, err = reserveFolder(tx, "--plots", f.plots, plotsMarker, f.force); err != nil {
+			return err
+		}
+	}
 	tr, va, te, err := f.loadData(&cfg)
 	if err != nil {
 		return badInput(err)
-	}
-	if f.plots != "" { // before training, so that a bad folder costs no time
-		if err := os.MkdirAll(f.plots, 0o755); err != nil {
-			return badInput(fmt.Errorf("--plots %s: cannot create the folder: %v", f.plots, pathErr(err)))
-		}
 	}
 	out, errw := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	var p *train.TextWriter
@@ -219,10 +240,17 @@ func runTrain(cmd *cobra.Command, f *trainFlags, probeOnly bool) error {
 	} else {
 		p.Finish(h)
 	}
-	if f.plots != "" {
-		paths, err := plots.History(h, f.plots)
+	if folder != nil {
+		staged, err := plots.History(h, folder.Path())
 		if err != nil {
 			return badInput(fmt.Errorf("--plots %s: %v", f.plots, err))
+		}
+		if err := commit(tx); err != nil {
+			return err
+		}
+		paths := make([]string, len(staged))
+		for i, p := range staged {
+			paths[i] = filepath.Join(f.plots, filepath.Base(p))
 		}
 		printFigures(out, errw, f.asJSON, paths)
 	}

@@ -155,7 +155,7 @@ func TestCommit(t *testing.T) {
 		".": "/", "old.json": "a problem", "notes.txt": "the user's",
 		"report": "/", "report/index.html": "new report", "report/fig.png": "new figure",
 		"report/.backproof-report": marker + "fig.png\nindex.html\n",
-		"a": "/", "a/b": "/", "a/b/plots": "/", "a/b/plots/cost.png": "png",
+		"a":                        "/", "a/b": "/", "a/b/plots": "/", "a/b/plots/cost.png": "png",
 		"a/b/plots/.backproof-plots": marker + "cost.png\n",
 	}, listing(t, dir), "the old report replaced as a whole, no stage or temporary file left")
 }
