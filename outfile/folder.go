@@ -68,8 +68,8 @@ func (tx *Tx) Folder(path, marker string, force bool) (*Folder, error) {
 		if err := tx.mkdirParents(filepath.Dir(path)); err != nil {
 			return nil, err
 		}
-	case err != nil:
-		return nil, err
+	case err != nil: // a file where a folder above path should be
+		return nil, fmt.Errorf("cannot create the folder: %v", pathErr(err))
 	case !info.IsDir():
 		return nil, fmt.Errorf("%s is a file, not a folder", path)
 	default:
