@@ -11,14 +11,6 @@ import (
 	"gonum.org/v1/plot/vg"
 )
 
-// ConventionsCaption is the caption of the Conventions figure.
-const ConventionsCaption = `One network's gradient computed in the three layouts the thread mixes: ` +
-	`row (numpy learners and the opening post: X is m×n₀, ∂C/∂W = Aᵀδ is n_{ℓ−1}×n_ℓ), ` +
-	`column (vectorized, Ng-style: X is n₀×m, ∂C/∂W = δAᵀ is n_ℓ×n_{ℓ−1}) and per-example (Nielsen's network.py: δaᵀ summed over the mini-batch). ` +
-	`The shapes in the legend differ — row's is the transpose of the others' — but the numbers do not: each bar is the largest ` +
-	`|difference| between two layouts' ∂C/∂W (row transposed first), and they are 0 (no bar) or at the rounding of float64 (1e-16). ` +
-	`So a gradient that is "the same but transposed" is right in the other convention, and a shape alone never decides which formula is correct: say which layout you use.`
-
 // diffFloor is where a difference of exactly 0 is drawn, log10.
 const diffFloor = -18.0
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/backproof/backproof/curvature"
 	"github.com/backproof/backproof/experiments"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette/moreland"
@@ -12,57 +13,135 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 )
 
-// Captions of the curvature figures.
+// The marks of the curvature figure, which its caption names.
 const (
-	CurvatureCaption = `The thread ends on "there's definitely a saddle point or a local minimum". The curvature probe ` +
-		`answers it: along three runs, the gradient norm ‖∇C‖ and the Hessian's extreme eigenvalues from Lanczos ` +
-		`iterations (log10 scale; a negative λmin is drawn as −λmin, with downward triangles). Left: the XOR net nudged ` +
-		`off its symmetric start — while it sits near the saddle the gradient is tiny and λmin < 0 (a direction goes ` +
-		`down); once it escapes, λmin turns positive: a minimum. Middle: Nielsen's net from uniform [0,1) weights — ` +
-		`gradient and curvature both near or below 1e-5 (dotted), the hidden layer flat in every direction: a plateau, ` +
-		`neither saddle nor minimum. Right: a healthy run from N(0,1) — a gradient far above 1e-5 and curvature ` +
-		`thousands of times the plateau's: a slope, still being descended. Each panel's title says how the probe classifies the run's last point.`
-	LossSurfaceCaption = `The cost around three points, in the plane of the Hessian's extreme eigenvectors: ` +
-		`ΔC = C(θ + a·v_min + b·v_max) − C(θ), coloured from blue (lower than at θ) to red (higher), each panel scaled to its ` +
-		`own largest |ΔC| (in its title), in bands of a tenth of it whose edges are contour lines. Each axis spans ±√(2·0.001/|λ|), capped at 3, so a quadratic ` +
-		`would change by 0.001 at the edge. The saddle falls along v_min (blue left and right) and rises along v_max ` +
-		`(red above and below): a pass between two valleys. The minimum rises in every direction: a bowl. On the plateau ` +
-		`v_max lies in the saturated hidden layer (λmax ≈ 1e-13) and the cost does not change along it at all over ±3 — the ` +
-		`bands are vertical; only along v_min, in the output layer, does it fall slowly (the output biases learning the ` +
-		`average answer). Nothing curves the hidden layer's way: no direction there to follow, which is why training stalls.`
-	SaddleEscapeCaption = `Full-batch gradient descent on XOR with a [2, 2, 2] sigmoid net. Started with its two hidden units ` +
-		`identical, the net stays symmetric forever (their gradients are identical too): it converges to the saddle, where ` +
-		`it classifies 3 of the 4 corners, and stays. The same start nudged by 1e-6 sits on the saddle's plateau — cost ` +
-		`flat, gradient tiny — while the asymmetry grows like exp(η|λmin|t), then escapes to a minimum that solves XOR ` +
-		`(the dotted line marks the escape step). A random start, off the saddle, trains directly. A plateau in a loss ` +
-		`curve can be a saddle being left slowly, not a minimum.`
+	markNegLambda = "▲" // −λmin where λmin < 0
+	markPosLambda = "○" // λmin ≥ 0
+	markMaxLambda = "●" // |λmax|, on a red line
 )
 
-// Curvature draws the tracks (experiments.SaddleTrack, MNISTTrack) side
-// by side as PNG bytes.
-func Curvature(tracks []*experiments.Track) ([]byte, error) {
-	var row []*plot.Plot
-	for _, tr := range tracks {
-		pl, err := CurvaturePlot(tr)
-		if err != nil {
-			return nil, err
-		}
-		row = append(row, pl)
-	}
-	return RowSideLegend(row, 0, 13.5*vg.Inch, 5*vg.Inch, 2.9*vg.Inch)
+// probeView is what one panel of the curvature figure reads of a probe:
+// the whole net's numbers, or one block's.
+type probeView struct {
+	g, lmin, lmax float64
+	kind          curvature.Kind
 }
 
-// CurvaturePlot is one track's panel, its legend meant to be drawn beside
-// it (RowSideLegend).
+// curvaturePanel is one panel of the curvature figure: a track, and the
+// block it shows (−1: the whole net).
+type curvaturePanel struct {
+	track *experiments.Track
+	block int
+}
+
+func (p curvaturePanel) views() []probeView {
+	var v []probeView
+	for _, r := range p.track.Probes {
+		if p.block < 0 {
+			v = append(v, probeView{r.GradNorm, r.LambdaMin, r.LambdaMax, r.Kind})
+		} else if p.block < len(r.Blocks) {
+			b := r.Blocks[p.block]
+			v = append(v, probeView{b.GradNorm, b.LambdaMin, b.LambdaMax, b.Kind})
+		}
+	}
+	return v
+}
+
+func (p curvaturePanel) what() string {
+	if p.block < 0 {
+		return "whole net"
+	}
+	if b := p.track.Probes; len(b) > 0 && p.block < len(b[0].Blocks) {
+		return b[0].Blocks[p.block].Name + " alone"
+	}
+	return fmt.Sprintf("block %d", p.block+1)
+}
+
+// curvaturePanels are the panels of the curvature figure: each track's
+// whole net, and beside it the block of each MNIST track that is flat at
+// any of its probes (the saturated layer 1 of U[0,1)), so that the
+// evidence for a plateau is drawn, not only named.
+func curvaturePanels(tracks []*experiments.Track) []curvaturePanel {
+	var ps []curvaturePanel
+	for _, tr := range tracks {
+		ps = append(ps, curvaturePanel{tr, -1})
+		if len(tr.Probes) == 0 {
+			continue
+		}
+		for b := range tr.Probes[0].Blocks {
+			for _, r := range tr.Probes {
+				if b < len(r.Blocks) && r.Blocks[b].Kind == curvature.Flat {
+					ps = append(ps, curvaturePanel{tr, b})
+					break
+				}
+			}
+		}
+	}
+	return ps
+}
+
+// Curvature draws the tracks (experiments.SaddleTrack, MNISTTrack) as PNG
+// bytes, with each flat block's own panel beside its track's whole net:
+// the tracks without a flat block side by side in the first row, each
+// track with one in a row of its own. Panels of tracks in the same unit
+// (the MNIST epochs) share one y axis, so that their heights compare.
+func Curvature(tracks []*experiments.Track) ([]byte, error) {
+	panels := curvaturePanels(tracks)
+	shared := map[string][]float64{}
+	for _, p := range panels {
+		for _, v := range p.views() {
+			shared[p.track.Unit] = append(shared[p.track.Unit], v.g, math.Abs(v.lmin), math.Abs(v.lmax))
+		}
+	}
+	var plain []*plot.Plot
+	var rows [][]*plot.Plot
+	for i := 0; i < len(panels); {
+		j := i + 1
+		for j < len(panels) && panels[j].track == panels[i].track {
+			j++
+		}
+		var group []*plot.Plot
+		for _, p := range panels[i:j] {
+			y := newValueAxis(append(shared[p.track.Unit], curvature.DefaultFlatTol), true, true)
+			pl, err := curvaturePlot(p, y)
+			if err != nil {
+				return nil, err
+			}
+			group = append(group, pl)
+		}
+		if len(group) == 1 {
+			plain = append(plain, group[0])
+		} else {
+			rows = append(rows, group)
+		}
+		i = j
+	}
+	if len(plain) > 0 {
+		rows = append([][]*plot.Plot{plain}, rows...)
+	}
+	cols := 0
+	for _, r := range rows {
+		cols = max(cols, len(r))
+	}
+	w := 4.6*vg.Inch*vg.Length(cols) + 2.9*vg.Inch
+	return GridSideLegend(rows, rows[0][0], w, 4.6*vg.Inch*vg.Length(len(rows)), 2.9*vg.Inch)
+}
+
+// CurvaturePlot is one track's whole-net panel, its legend meant to be
+// drawn beside it (RowSideLegend).
 func CurvaturePlot(tr *experiments.Track) (*plot.Plot, error) {
+	p := curvaturePanel{tr, -1}
+	var all []float64
+	for _, v := range p.views() {
+		all = append(all, v.g, math.Abs(v.lmin), math.Abs(v.lmax))
+	}
+	return curvaturePlot(p, newValueAxis(append(all, curvature.DefaultFlatTol), true, true))
+}
+
+func curvaturePlot(p curvaturePanel, y valueAxis) (*plot.Plot, error) {
+	tr := p.track
 	c := newChart("", 5*vg.Inch)
 	c.side = true
-	var all []float64
-	for _, p := range tr.Probes {
-		all = append(all, p.GradNorm, math.Abs(p.LambdaMin), math.Abs(p.LambdaMax))
-	}
-	all = append(all, 1e-5)
-	y := newValueAxis(all, true, true)
 	y.apply(&c.pl.Y)
 	c.pl.Y.Label.Text = "‖grad C‖ and |λ| (log10 scale)"
 	c.pl.X.Label.Text = tr.Unit
@@ -77,30 +156,31 @@ func CurvaturePlot(tr *experiments.Track) (*plot.Plot, error) {
 	if tr.Unit == "epoch" {
 		c.pl.X.Tick.Marker = epochTicks{}
 	}
+	views := p.views()
 	kind := "—"
-	if n := len(tr.Probes); n > 0 {
-		kind = tr.Probes[n-1].Kind.String()
+	if n := len(views); n > 0 {
+		kind = views[n-1].kind.String()
 	}
-	c.pl.Title.Text = fmt.Sprintf("%s\nlast point: %s", tr.Name, kind)
+	c.pl.Title.Text = fmt.Sprintf("%s\n%s; last point: %s", tr.Name, p.what(), kind)
 	c.pl.Title.TextStyle.Font.Size = vg.Points(10)
-	if err := c.hline(y.at(1e-5), "1e-5: flat", grey, dotted); err != nil {
+	if err := c.hline(y.at(curvature.DefaultFlatTol), num(curvature.DefaultFlatTol)+": flat below", grey, dotted); err != nil {
 		return nil, err
 	}
 	var g, lmax, lneg, lpos plotter.XYs
-	for i, p := range tr.Probes {
+	for i, v := range views {
 		x := tr.At[i]
-		g = appendFinite(g, x, y.at(p.GradNorm))
-		lmax = appendFinite(lmax, x, y.at(math.Abs(p.LambdaMax)))
-		if p.LambdaMin < 0 {
-			lneg = appendFinite(lneg, x, y.at(-p.LambdaMin))
+		g = appendFinite(g, x, y.at(v.g))
+		lmax = appendFinite(lmax, x, y.at(math.Abs(v.lmax)))
+		if v.lmin < 0 {
+			lneg = appendFinite(lneg, x, y.at(-v.lmin))
 		} else {
-			lpos = appendFinite(lpos, x, y.at(p.LambdaMin))
+			lpos = appendFinite(lpos, x, y.at(v.lmin))
 		}
 	}
 	if err := c.add(series{name: "‖grad C‖", xy: g, color: black}); err != nil {
 		return nil, err
 	}
-	if err := c.add(series{name: "λmax", xy: lmax, color: red}); err != nil {
+	if err := c.add(series{name: "|λmax| (" + markMaxLambda + ")", xy: lmax, color: red}); err != nil {
 		return nil, err
 	}
 	// λmin's two signs as marks without a line: the sign may change.
@@ -109,18 +189,19 @@ func CurvaturePlot(tr *experiments.Track) (*plot.Plot, error) {
 		name  string
 		xy    plotter.XYs
 		shape draw.GlyphDrawer
-	}{{"−λmin, where λmin < 0", lneg, draw.PyramidGlyph{}}, {"λmin ≥ 0", lpos, draw.RingGlyph{}}} {
-		if len(m.xy) == 0 {
-			continue
-		}
-		sc, err := plotter.NewScatter(m.xy)
+	}{{"−λmin (" + markNegLambda + "), where λmin < 0", lneg, draw.PyramidGlyph{}}, {"λmin (" + markPosLambda + "), where λmin ≥ 0", lpos, draw.RingGlyph{}}} {
+		sc, err := plotter.NewScatter(append(plotter.XYs{}, m.xy...))
 		if err != nil {
 			return nil, err
 		}
 		sc.GlyphStyle = draw.GlyphStyle{Color: blue, Shape: m.shape, Radius: vg.Points(3.5)}
-		c.pl.Add(sc)
+		if len(m.xy) > 0 {
+			c.pl.Add(sc)
+			c.data = true
+		}
+		// Both marks in every legend, so that the figure's one legend
+		// names them whichever panel it is taken from.
 		c.legend(m.name, sc, m.xy)
-		c.data = true
 	}
 	ps, err := c.finish("no probe")
 	if err != nil {

@@ -7,20 +7,11 @@ import (
 
 	"github.com/backproof/backproof/experiments"
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 )
-
-// GradcheckCaption is the caption of the Gradcheck figure.
-const GradcheckCaption = `Each entry of ∂C/∂W for both layers, coloured by its relative error ` +
-	`|analytic − numeric| / max(|analytic|, |numeric|) against central differences (log10 scale; below 1e-12 drawn as 1e-12). ` +
-	`Top row: the correct backpropagation, dark everywhere (errors near 1e-10, finite-difference noise); an entry near 0 ` +
-	`whose absolute error is within the noise floor (1e-9) is grey: its relative error says nothing. ` +
-	`"missing 1/m": a uniform colour, every entry off by the same (m−1)/m = 0.9 — the mean cost's gradient summed instead of averaged, the thread's question of where 1/m goes. ` +
-	`"transposed": dark on the diagonal and bright off it — δᵀA in place of Aᵀδ, which fits W's shape only for a square layer and is then hard to spot by shape. ` +
-	`"f′ of A": every entry a little off, by different amounts — σ′ evaluated at a = σ(z) instead of z; in layer 1 it compounds with the wrong δ² passed back. ` +
-	`Each panel's title gives what backproof's diagnosis catalogue names for it.`
 
 // errLow and errHigh are the ends of the heat map's colour scale, log10.
 const errLow, errHigh = -12.0, 0.0
@@ -29,7 +20,10 @@ const errLow, errHigh = -12.0, 0.0
 // per planted gradient, one column per layer, and a colour bar, as PNG
 // bytes.
 func Gradcheck(g *experiments.Gradcheck) ([]byte, error) {
-	cm := moreland.ExtendedBlackBody()
+	// Reversed: pale where an entry agrees, black where it is wrong in
+	// the first digit, so that a wrong entry is the most visible thing on
+	// a white page.
+	cm := errorColors()
 	cm.SetMin(errLow)
 	cm.SetMax(errHigh)
 	pal := cm.Palette(256)
@@ -39,18 +33,13 @@ func Gradcheck(g *experiments.Gradcheck) ([]byte, error) {
 		for ℓ, re := range row.RelError {
 			nr, nc := re.Dims()
 			z := make([][]float64, nr)
-			judged := math.Inf(-1)
 			for a := range nr {
 				z[a] = make([]float64, nc)
 				for b := range nc {
 					z[a][b] = clampLog10(re.At(a, b), errLow)
-					// Within the noise floor: agrees, whatever the
-					// relative error; drawn grey (NaN).
-					if ℓ < len(row.AbsError) && row.AbsError[ℓ].At(a, b) <= row.Floor && re.At(a, b) > 1e-7 {
-						z[a][b] = math.NaN()
-						continue
+					if noise(row, ℓ, a, b) {
+						z[a][b] = math.NaN() // drawn grey
 					}
-					judged = math.Max(judged, re.At(a, b))
 				}
 			}
 			pl := plot.New()
@@ -58,11 +47,7 @@ func Gradcheck(g *experiments.Gradcheck) ([]byte, error) {
 			hm.Min, hm.Max = errLow, errHigh
 			hm.NaN = grey
 			pl.Add(hm)
-			diag := "no mistake found"
-			if len(row.Diagnosed[ℓ]) > 0 {
-				diag = "diagnosed: " + strings.Join(row.Diagnosed[ℓ], ", ")
-			}
-			pl.Title.Text = fmt.Sprintf("%s — ∂C/∂W%s (%d×%d)\nmax rel. error %.2g; %s", row.Name, sup(ℓ+1), nr, nc, judged, diag)
+			pl.Title.Text = fmt.Sprintf("%s — ∂C/∂W%s (%d×%d)\nmax rel. error %s; %s", row.Name, sup(ℓ+1), nr, nc, num(judgedMax(row, ℓ)), gradcheckStatus(row, ℓ))
 			pl.Title.TextStyle.Font.Size = vg.Points(9)
 			pl.X.Label.Text = fmt.Sprintf("column j of W%s", sup(ℓ+1))
 			pl.Y.Label.Text = "row i"
@@ -76,9 +61,53 @@ func Gradcheck(g *experiments.Gradcheck) ([]byte, error) {
 		}
 		rows = append(rows, r)
 	}
-	bar := colorBar(moreland.ExtendedBlackBody(), errLow, errHigh, "relative error, log10 scale; black: agrees to 1e-12, white: wrong in the first digit, grey: within noise (|a − n| ≤ 1e-9)", decadesTicks{})
+	bar := colorBar(errorColors(), errLow, errHigh, fmt.Sprintf("relative error (log10): pale agrees to 1e-12, black is wrong in the first digit;\ngrey: within the noise floor, |a − n| ≤ %s", num(g.Rows[0].Floor)), decadesTicks{})
 	return titledGrid("Relative error of each entry of ∂C/∂W against central differences\n"+experiments.Describe(g.Problem),
 		rows, bar, 7.5*vg.Inch, 11*vg.Inch)
+}
+
+// errorColors is the heat map's colour map: ExtendedBlackBody reversed,
+// pale for small errors and black for large ones.
+func errorColors() palette.ColorMap { return palette.Reverse(moreland.ExtendedBlackBody()) }
+
+// noise says whether entry (a, b) of layer ℓ agrees within the noise floor
+// although its relative error is large (an entry near 0): its relative
+// error says nothing, and it is drawn grey and left out of judgedMax.
+func noise(row experiments.GradcheckRow, ℓ, a, b int) bool {
+	return ℓ < len(row.AbsError) && row.AbsError[ℓ].At(a, b) <= row.Floor && row.RelError[ℓ].At(a, b) > agreeTol
+}
+
+// agreeTol is the relative error below which an entry agrees: backproof's
+// default tolerance, CS231n's "good".
+const agreeTol = 1e-7
+
+// judgedMax is the largest relative error of layer ℓ's entries outside the
+// noise floor; −Inf when every entry is within it.
+func judgedMax(row experiments.GradcheckRow, ℓ int) float64 {
+	re := row.RelError[ℓ]
+	nr, nc := re.Dims()
+	m := math.Inf(-1)
+	for a := range nr {
+		for b := range nc {
+			if !noise(row, ℓ, a, b) {
+				m = math.Max(m, re.At(a, b))
+			}
+		}
+	}
+	return m
+}
+
+// gradcheckStatus is what a planted gradient's layer is, as its panel's
+// title and the caption both say it: agrees, the mistakes backproof's
+// catalogue names, or wrong with no classic mistake reproducing it.
+func gradcheckStatus(row experiments.GradcheckRow, ℓ int) string {
+	switch {
+	case judgedMax(row, ℓ) <= agreeTol:
+		return "agrees"
+	case len(row.Diagnosed[ℓ]) > 0:
+		return "diagnosed: " + strings.Join(row.Diagnosed[ℓ], ", ")
+	}
+	return "wrong, no classic mistake reproduces it"
 }
 
 // titledGrid stacks a title, rows of panels and a colour bar, as the heat

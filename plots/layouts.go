@@ -12,14 +12,6 @@ import (
 	"gonum.org/v1/plot/vg"
 )
 
-// LayoutGradientsCaption is the caption of the LayoutGradients figure.
-const LayoutGradientsCaption = `One network's ∂C/∂W for each layer (rows of panels), as each convention lays it out (columns): ` +
-	`every entry coloured by its value, divided by the largest |entry| of its layer, so that one colour is one number in every panel. ` +
-	`The row convention of the thread's opening post stores W as n_{ℓ−1}×n_ℓ (Ω, j×k) and computes ∂C/∂W = (A^{ℓ−1})ᵀ δ; ` +
-	`the column convention and the per-example loop of Nielsen's network.py store it as n_ℓ×n_{ℓ−1} and compute δ (A^{ℓ−1})ᵀ. ` +
-	`The row panel is the column panel mirrored across its diagonal, and the column and per-example panels are identical: ` +
-	`the same gradient in two shapes, which is all the difference between the thread's formulas and Nielsen's.`
-
 // LayoutGradients draws g (experiments.RunLayoutGradients) as heat maps:
 // one row of panels per layer, one column per convention, and a colour
 // bar, as PNG bytes.

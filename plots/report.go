@@ -14,11 +14,13 @@ import (
 )
 
 // ReportFigure is one figure of the report: its fixed file name (other
-// tools look for it), title, caption, and how it is drawn from the results.
+// tools look for it), title, and how its picture and its caption are made
+// from the results (the caption is a template filled from the same
+// results, see captions.go).
 type ReportFigure struct {
 	File    string
 	Title   string
-	Caption string
+	Caption func(r *experiments.Results) string
 	Draw    func(r *experiments.Results) ([]byte, error)
 }
 
@@ -34,44 +36,56 @@ func one(f func() (*plot.Plot, error)) ([]byte, error) {
 
 // ReportFigures are the report's figures, in the order a reader meets them.
 var ReportFigures = []ReportFigure{
-	{File: "gradcheck-heatmap.png", Title: "Is my gradient right? Each entry against finite differences", Caption: GradcheckCaption,
-		Draw: func(r *experiments.Results) ([]byte, error) { return Gradcheck(r.Gradcheck) }},
-	{File: "step-size.png", Title: "How small a step h? The error of each finite difference", Caption: StepCaption,
+	{File: "gradcheck-heatmap.png", Title: "Is my gradient right? Each entry against finite differences",
+		Caption: func(r *experiments.Results) string { return GradcheckCaption(r.Gradcheck) },
+		Draw:    func(r *experiments.Results) ([]byte, error) { return Gradcheck(r.Gradcheck) }},
+	{File: "step-size.png", Title: "How small a step h? The error of each finite difference",
+		Caption: func(r *experiments.Results) string { return StepCaption(r.StepCurves) },
 		Draw: func(r *experiments.Results) ([]byte, error) {
 			return StepSize(r.StepCurves, experiments.Describe(r.StepProblem))
 		}},
-	{File: "conventions.png", Title: "Row, column or per-example? The same gradient in three layouts", Caption: ConventionsCaption,
-		Draw: func(r *experiments.Results) ([]byte, error) { return Conventions(r.Layouts) }},
-	{File: "batch-mean-vs-sum.png", Title: "Where does 1/m go? Sum against mean over the mini-batch", Caption: BatchCaption,
+	{File: "conventions.png", Title: "Row, column or per-example? The same gradient in three layouts",
+		Caption: func(r *experiments.Results) string { return ConventionsCaption(r.Layouts) },
+		Draw:    func(r *experiments.Results) ([]byte, error) { return Conventions(r.Layouts) }},
+	{File: "batch-mean-vs-sum.png", Title: "Where does 1/m go? Sum against mean over the mini-batch",
+		Caption: func(r *experiments.Results) string { return BatchCaption(r.Batches) },
 		Draw: func(r *experiments.Results) ([]byte, error) {
 			return one(func() (*plot.Plot, error) { return BatchMeanVsSum(r.Batches) })
 		}},
-	{File: "init-loss.png", Title: "Why doesn't it learn? The cost for each init", Caption: InitLossCaption,
+	{File: "init-loss.png", Title: "Why doesn't it learn? The cost for each init",
+		Caption: func(r *experiments.Results) string { return InitLossCaption(r.Inits) },
 		Draw: func(r *experiments.Results) ([]byte, error) {
 			return one(func() (*plot.Plot, error) { return InitLoss(r.Inits) })
 		}},
-	{File: "init-accuracy.png", Title: "The accuracy for each init", Caption: InitAccuracyCaption,
+	{File: "init-accuracy.png", Title: "The accuracy for each init",
+		Caption: func(r *experiments.Results) string { return InitAccuracyCaption(r.Inits) },
 		Draw: func(r *experiments.Results) ([]byte, error) {
 			return one(func() (*plot.Plot, error) { return InitAccuracy(r.Inits) })
 		}},
-	{File: "gradient-norms.png", Title: "The gradient of each layer, for each init", Caption: GradientNormsCaption,
+	{File: "gradient-norms.png", Title: "The gradient of each layer, for each init",
+		Caption: func(r *experiments.Results) string { return GradientNormsCaption(r.Inits) },
 		Draw: func(r *experiments.Results) ([]byte, error) {
 			return one(func() (*plot.Plot, error) { return GradientNorms(r.Inits) })
 		}},
-	{File: "saturation.png", Title: "Saturated hidden units, for each init", Caption: SaturationCaption,
+	{File: "saturation.png", Title: "Saturated hidden units, for each init",
+		Caption: func(r *experiments.Results) string { return SaturationCaption(r.Inits) },
 		Draw: func(r *experiments.Results) ([]byte, error) {
 			return one(func() (*plot.Plot, error) { return Saturation(r.Inits) })
 		}},
-	{File: "learning-rate.png", Title: "Too small, right, too large: the learning rate η", Caption: LearningRateCaption,
+	{File: "learning-rate.png", Title: "Too small, right, too large: the learning rate η",
+		Caption: func(r *experiments.Results) string { return LearningRateCaption(r.Etas) },
 		Draw: func(r *experiments.Results) ([]byte, error) {
 			return one(func() (*plot.Plot, error) { return LearningRate(r.Etas) })
 		}},
-	{File: "curvature.png", Title: "Saddle point, local minimum or plateau? The curvature along training", Caption: CurvatureCaption,
-		Draw: func(r *experiments.Results) ([]byte, error) { return Curvature(r.Tracks) }},
-	{File: "loss-surface.png", Title: "What a saddle, a plateau and a minimum look like", Caption: LossSurfaceCaption,
-		Draw: func(r *experiments.Results) ([]byte, error) { return LossSurface(r.Slices) }},
-	{File: "saddle-escape.png", Title: "Sitting on a saddle, and leaving it", Caption: SaddleEscapeCaption,
-		Draw: func(r *experiments.Results) ([]byte, error) { return SaddleEscape(r.Saddle) }},
+	{File: "curvature.png", Title: "Saddle point, local minimum or plateau? The curvature along training",
+		Caption: func(r *experiments.Results) string { return CurvatureCaption(r.Tracks) },
+		Draw:    func(r *experiments.Results) ([]byte, error) { return Curvature(r.Tracks) }},
+	{File: "loss-surface.png", Title: "What a saddle, a plateau and a minimum look like",
+		Caption: func(r *experiments.Results) string { return LossSurfaceCaption(r.Slices) },
+		Draw:    func(r *experiments.Results) ([]byte, error) { return LossSurface(r.Slices) }},
+	{File: "saddle-escape.png", Title: "Sitting on a saddle, and leaving it",
+		Caption: func(r *experiments.Results) string { return SaddleEscapeCaption(r.Saddle) },
+		Draw:    func(r *experiments.Results) ([]byte, error) { return SaddleEscape(r.Saddle) }},
 }
 
 // Sources names the report's sources at their first mention.
@@ -142,7 +156,7 @@ func settingsLines(r *experiments.Results, seconds float64) []string {
 	var accs []string
 	for _, run := range r.Inits {
 		if a := lastAccuracy(run.History); isFinite(a) {
-			accs = append(accs, fmt.Sprintf("%s %.1f%%", run.Label, a))
+			accs = append(accs, fmt.Sprintf("%s %.1f%%", InitName(run.History.Config.Init), a))
 		}
 	}
 	if len(accs) > 0 {
@@ -164,7 +178,7 @@ func indexMarkdown(r *experiments.Results, seconds float64) string {
 		fmt.Fprintf(&b, "%d. [%s](#figure-%d)\n", i+1, f.Title, i+1)
 	}
 	for i, f := range ReportFigures {
-		fmt.Fprintf(&b, "\n<a id=\"figure-%d\"></a>\n\n## %d. %s\n\n![%s](%s)\n\n%s\n", i+1, i+1, f.Title, f.Title, f.File, f.Caption)
+		fmt.Fprintf(&b, "\n<a id=\"figure-%d\"></a>\n\n## %d. %s\n\n![%s](%s)\n\n%s\n", i+1, i+1, f.Title, f.Title, f.File, f.Caption(r))
 	}
 	return b.String()
 }
@@ -202,7 +216,7 @@ figcaption { margin-top: 0.5rem; }
 	b.WriteString("</ol>\n")
 	for i, f := range ReportFigures {
 		fmt.Fprintf(&b, "<figure id=\"figure-%d\">\n<h2>%d. %s</h2>\n<img src=\"%s\" alt=\"%s\">\n<figcaption>%s</figcaption>\n</figure>\n",
-			i+1, i+1, e(f.Title), e(f.File), e(f.Title), e(f.Caption))
+			i+1, i+1, e(f.Title), e(f.File), e(f.Title), e(f.Caption(r)))
 	}
 	b.WriteString("</body>\n</html>\n")
 	return b.String()

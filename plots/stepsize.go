@@ -13,15 +13,6 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 )
 
-// StepCaption is the caption of the StepSize figure, for reports and docs.
-const StepCaption = `Error of each numerical method against the analytic gradient, as the step h shrinks (log-log). ` +
-	`Each real difference follows a V: on the right the truncation error falls as h^p (p = 1 for forward and backward, ` +
-	`2 for central, 4 for five-point and Richardson), on the left the rounding error ε·|C|/h rises, because two nearly equal ` +
-	`costs are subtracted. The bottom of each V is the best step, near ε^(1/(p+1)); the dots mark each method's default step. ` +
-	`The complex step subtracts nothing: once h²·|f‴/f′| is below ε its error stays at the rounding of the gradient itself, ` +
-	`however small h gets (on the right its truncation error h²|f‴|/6 is central's, and the two lines coincide). Conclusion: central differences cannot be trusted beyond about 1e-10; ` +
-	`five-point and Richardson reach about 1e-13 at one step; the complex step reaches the analytic gradient's own rounding at any small step.`
-
 // errFloor is where errors of exactly 0 are drawn on the log scale.
 const errFloor = 1e-17
 
@@ -75,15 +66,21 @@ func StepSizePlot(curves []experiments.StepCurve, subtitle string) (*plot.Plot, 
 	// StepSize draws the legend beside the data, where it hides nothing.
 	pl.Legend.ThumbnailWidth = vg.Points(24)
 	// The complex step is drawn first: on the right its truncation error
-	// h²|f‴|/6 is central's, and central's line goes on top.
+	// h²|f‴|/6 is central's. Central, backproof's default, is drawn last,
+	// on top of every other line.
 	order := make([]experiments.StepCurve, 0, len(curves))
+	var central []experiments.StepCurve
 	for _, c := range curves {
-		if c.Method == numgrad.ComplexStep {
+		switch c.Method {
+		case numgrad.ComplexStep:
 			order = append([]experiments.StepCurve{c}, order...)
-		} else {
+		case numgrad.Central:
+			central = append(central, c)
+		default:
 			order = append(order, c)
 		}
 	}
+	order = append(order, central...)
 	lines := map[numgrad.Method]*plotter.Line{}
 	for _, c := range order {
 		xy := make(plotter.XYs, len(c.Steps))
@@ -100,6 +97,8 @@ func StepSizePlot(curves []experiments.StepCurve, subtitle string) (*plot.Plot, 
 		// wide and solid beneath, thin and dashed on top, so both show.
 		width := vg.Points(1.5)
 		switch c.Method {
+		case numgrad.Central:
+			width = vg.Points(2)
 		case numgrad.Forward, numgrad.FivePoint:
 			width = vg.Points(3.5)
 		case numgrad.ComplexStep:

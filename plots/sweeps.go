@@ -9,40 +9,9 @@ import (
 	"github.com/backproof/backproof/experiments"
 	"github.com/backproof/backproof/train"
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/palette/brewer"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
-)
-
-// Captions of the sweep figures, in the thread's terms.
-const (
-	InitLossCaption = `Training cost per example after each epoch (log10 scale) of the same [784, 30, 10] sigmoid net ` +
-		`trained the same way from four inits: N(0,1) (Nielsen's chapter 1), uniform [0,1) (the thread's opening post), ` +
-		`uniform [−0.5, 0.5) and Xavier. Conclusion: the cost of uniform [0,1) starts far higher and falls only by the ` +
-		`output layer's bias learning the average answer — its hidden layer is saturated from the first step — while ` +
-		`the zero-centred inits fall together. A falling cost alone is not learning: read it with init-accuracy.png.`
-	InitAccuracyCaption = `Test accuracy after each epoch for the four inits of init-loss.png; the grey dashed line is chance, ` +
-		`one class in ten. Uniform [0,1) stays at chance (9.8%: every image gets the same answer) while the ` +
-		`others leave chance within the first epoch and keep climbing (Nielsen's chapter 1 run reaches about 95%). This is the thread's "the network does not learn" with a correct ` +
-		`gradient: the mistake is the init, not the derivative.`
-	GradientNormsCaption = `Norm of the training cost's gradient with respect to each layer's weights and biases, after ` +
-		`each epoch, log10 scale, one colour per init (solid: layer 1, dashed: layer 2; an exact 0 is drawn at the ` +
-		`bottom, labelled 0). Under uniform [0,1) the hidden layer's gradient sits ten decades below the others' — ` +
-		`σ′(z) ≈ 0 for every hidden unit — so no η and no number of epochs moves it: a plateau, not a minimum.`
-	SaturationCaption = `Percentage of hidden units (layer 1, over every training example) with |z| > 5, where σ′(z) is under ` +
-		`2.7% of its peak, after each epoch, one line per init. Uniform [0,1) puts every hidden unit there from the start ` +
-		`(z is a sum of hundreds of positive terms), which is why its gradient vanishes. The other inits start with ` +
-		`fewer saturated units and gain more as the weights grow while they learn (Nielsen's chapter 1 run ends near 89%): ` +
-		`saturation that comes with learning, not before it.`
-	LearningRateCaption = `Test accuracy after each epoch for learning rates η from 0.001 to 100, Nielsen's chapter 1 ` +
-		`network otherwise unchanged (quadratic cost, mean over mini-batches of 10, N(0,1) init). η = 0.001 learns far ` +
-		`too slowly (Nielsen: "too low"), η = 3 is chapter 1's choice, η = 100 overshoots: its sigmoids saturate and the ` +
-		`net falls to chance or diverges (a cross marks a NaN or ±Inf). Series that lie on one another are named ` +
-		`"(≈ …)" and drawn one inside the other.`
-	BatchCaption = `Test accuracy at the end of training against the mini-batch size m, at a fixed η = 3, for the cost ` +
-		`averaged over the batch (mean, C = (1/m)Σ_x C_x, Nielsen's η/m) and summed (sum, C = Σ_x C_x). With the mean ` +
-		`the step stays the same size whatever m is; with the sum it grows m-fold, so at m = 100 or 1000 the same η ` +
-		`saturates the net (accuracy at chance) or diverges (a cross). At m = 1 the two are the same run. This is ` +
-		`where the thread's 1/m goes: into the cost, and so into the step size.`
 )
 
 // newSweepChart is a panel with epochs along x, from 0 to the last epoch
@@ -124,10 +93,28 @@ func divergenceX(h *train.History) float64 {
 	return float64(d.Epoch)
 }
 
-func runStyle(runs []experiments.Run) func(i int) (string, seriesStyle) {
+// etaStyle colours the runs of an η sweep (in increasing η) by a
+// sequential colour map, light to dark: an ordered parameter in ordered
+// colours.
+func etaStyle(runs []experiments.Run) func(i int) (string, seriesStyle) {
 	return func(i int) (string, seriesStyle) {
-		return runs[i].Label, seriesStyle{color: palette10[i%len(palette10)]}
+		return runs[i].Label, seriesStyle{color: sequential(i, len(runs))}
 	}
+}
+
+// sequential is the i-th of n colours of ColorBrewer's YlGnBu, light to
+// dark, leaving out its lightest shades, which vanish on white.
+func sequential(i, n int) color.Color {
+	const skip = 2
+	pal, err := brewer.GetPalette(brewer.TypeSequential, "YlGnBu", 9)
+	if err != nil {
+		panic("plots: " + err.Error()) // a fixed name and size: cannot fail
+	}
+	cs := pal.Colors()[skip:]
+	if n <= 1 {
+		return cs[len(cs)-1]
+	}
+	return cs[int(math.Round(float64(i)*float64(len(cs)-1)/float64(n-1)))]
 }
 
 // sweepTitle is a sweep's title: what it shows, and the settings the runs
@@ -160,7 +147,7 @@ func sweepTitle(what string, runs []experiments.Run) string {
 // InitLoss draws the training cost of each init's run, log10 scale.
 func InitLoss(runs []experiments.Run) (*plot.Plot, error) {
 	c, err := sweepChart(runs, sweepTitle("Training cost for each init", runs), "training cost per example", true,
-		func(e *train.Epoch) float64 { return float64(e.TrainCost) }, runStyle(runs), false)
+		func(e *train.Epoch) float64 { return float64(e.TrainCost) }, initStyle(runs), false)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +164,7 @@ func testAccuracy(e *train.Epoch) float64 {
 
 // InitAccuracy draws the test accuracy of each init's run.
 func InitAccuracy(runs []experiments.Run) (*plot.Plot, error) {
-	c, err := sweepChart(runs, sweepTitle("Test accuracy for each init", runs), "test accuracy (%)", false, testAccuracy, runStyle(runs), true)
+	c, err := sweepChart(runs, sweepTitle("Test accuracy for each init", runs), "test accuracy (%)", false, testAccuracy, initStyle(runs), true)
 	if err != nil {
 		return nil, err
 	}
@@ -206,16 +193,18 @@ func GradientNorms(runs []experiments.Run) (*plot.Plot, error) {
 	y := newValueAxis(all, true, true)
 	y.apply(&c.pl.Y)
 	c.pl.Y.Label.Text = "‖∂C/∂(W, b)‖ of the layer" + y.labelSuffix()
+	style := initStyle(runs)
 	for i, r := range runs {
 		h := r.History
-		col := palette10[i%len(palette10)]
+		name, st := style(i)
+		col := st.color
 		for l := 1; l <= layerCount(h); l++ {
 			var dash []vg.Length
 			if l > 1 {
 				dash = dashed
 			}
 			xy := epochPoints(h, func(e *train.Epoch) float64 { return y.at(at(e.GradNorm, l-1)) })
-			if err := c.add(series{name: fmt.Sprintf("%s, layer %d", r.Label, l), xy: xy, color: col, dashes: dash}); err != nil {
+			if err := c.add(series{name: fmt.Sprintf("%s, layer %d", name, l), xy: xy, color: col, dashes: dash}); err != nil {
 				return nil, err
 			}
 		}
@@ -229,7 +218,7 @@ func GradientNorms(runs []experiments.Run) (*plot.Plot, error) {
 // Saturation draws the saturated share of layer 1's units for each run.
 func Saturation(runs []experiments.Run) (*plot.Plot, error) {
 	c, err := sweepChart(runs, sweepTitle("Saturated hidden units for each init", runs), "hidden units with |z| > 5 (%)", false,
-		func(e *train.Epoch) float64 { return 100 * at(e.SaturatedByLayer, 0) }, runStyle(runs), false)
+		func(e *train.Epoch) float64 { return 100 * at(e.SaturatedByLayer, 0) }, initStyle(runs), false)
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +227,7 @@ func Saturation(runs []experiments.Run) (*plot.Plot, error) {
 
 // LearningRate draws the test accuracy of each η's run.
 func LearningRate(runs []experiments.Run) (*plot.Plot, error) {
-	c, err := sweepChart(runs, sweepTitle("Test accuracy for each learning rate η", runs), "test accuracy (%)", false, testAccuracy, runStyle(runs), true)
+	c, err := sweepChart(runs, sweepTitle("Test accuracy for each learning rate η", runs), "test accuracy (%)", false, testAccuracy, etaStyle(runs), true)
 	if err != nil {
 		return nil, err
 	}
