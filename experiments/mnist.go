@@ -90,7 +90,9 @@ func EtaConfigs(base train.Config, etas []float64) ([]train.Config, []string) {
 var ReportBatches = []int{1, 10, 100, 1000}
 
 // BatchConfigs are base with each reduction (sum, mean) and batch size of
-// batches, at base's η, labelled "sum, m = 10".
+// batches, at base's η, labelled "sum, m = 10", then the sum at η/m for each
+// batch size, labelled "sum at η/m, m = 10": the step of the mean at η, by
+// the sum's cost (the thread's post #31).
 func BatchConfigs(base train.Config, batches []int) ([]train.Config, []string) {
 	var cfgs []train.Config
 	var labels []string
@@ -101,6 +103,16 @@ func BatchConfigs(base train.Config, batches []int) ([]train.Config, []string) {
 			cfgs = append(cfgs, c)
 			labels = append(labels, fmt.Sprintf("%s, m = %d", red, m))
 		}
+	}
+	eta := base.Eta
+	if eta == 0 {
+		eta = train.DefaultEta
+	}
+	for _, m := range batches {
+		c := base
+		c.Reduction, c.Batch, c.Eta = derive.Sum, m, eta/float64(m)
+		cfgs = append(cfgs, c)
+		labels = append(labels, fmt.Sprintf("sum at η/m, m = %d", m))
 	}
 	return cfgs, labels
 }
@@ -149,7 +161,7 @@ func MNISTTrack(name string, d Sets, base train.Config, checkpoints []int, examp
 
 // SaddleTrack probes the nudged run of s at about n of its recorded steps.
 func SaddleTrack(s *Saddle, n int) *Track {
-	tr := &Track{Name: "XOR, symmetric start nudged (saddle)", Unit: "step"}
+	tr := &Track{Name: "XOR, symmetric start nudged", Unit: "step"}
 	grad := CostGrad(s.Net, s.X, s.Y, s.Settings.Decay)
 	run := s.Nudged
 	every := max(1, len(run.Steps)/n)

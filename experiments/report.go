@@ -59,6 +59,9 @@ type Results struct {
 	StepProblem *problem.Problem
 	StepCurves  []StepCurve
 	Layouts     *Layouts
+	// LayoutGrads are the layouts' gradients themselves, for the
+	// conventions figure's heat maps.
+	LayoutGrads *LayoutGradients
 	Inits       []Run
 	Etas        []Run
 	Batches     []Run
@@ -116,6 +119,9 @@ func runSmall(r *Results, s ReportSettings, tell *tracker) error {
 		lspec := LayoutsSpec
 		lspec.Seed = s.Seed
 		if r.Layouts, err = RunLayouts(lspec); err != nil {
+			return err
+		}
+		if r.LayoutGrads, err = RunLayoutGradients(lspec); err != nil {
 			return err
 		}
 		tell.did(0.25, "the three layouts")
@@ -218,8 +224,8 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 		}
 	}
 	tracks := []trackSpec{
-		{"MNIST, uniform [0,1) start (plateau)", withInit(base, derive.Uniform01)},
-		{"MNIST, N(0,1) start (healthy)", base},
+		{"MNIST, U[0,1) start", withInit(base, derive.Uniform01)},
+		{"MNIST, N(0,1) start", base},
 	}
 	var checkpoints []int
 	for _, c := range s.Checkpoints {
@@ -244,7 +250,7 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 	r.Plateau = UniformPlateau(d.Train, s.ProbeExamples, s.Seed)
 	plateauShared := len(checkpoints) > 0 && checkpoints[0] == 0 && s.ProbeExamples <= n && base.Lambda == 0
 	plateauSlice := func() error {
-		r.Slices[1] = SliceAt("MNIST, uniform [0,1) start", r.Plateau.Cost(), r.Plateau.Theta(), r.Plateau.Probe, s.SliceGrid)
+		r.Slices[1] = SliceAt("MNIST, U[0,1) start", r.Plateau.Cost(), r.Plateau.Theta(), r.Plateau.Probe, s.SliceGrid)
 		tell.did(sliceCost(s), "loss-surface slice of the plateau")
 		return nil
 	}

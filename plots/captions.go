@@ -19,26 +19,24 @@ import (
 // caption's test feeds it data that make the claim false). The helpers
 // below write the numbers.
 
-// num writes x with two significant digits, exponents without padding:
-// 0.0042 → "0.0042", 4.2e-09 → "4.2e-9".
+// num writes x with two significant digits, as a decimal from 1e-4 to
+// 1e5 and with an unpadded exponent beyond: 0.0042, 250, 4.2e-9.
 func num(x float64) string {
 	if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
 		return strconv.FormatFloat(x, 'g', -1, 64)
 	}
-	s := strconv.FormatFloat(x, 'g', 2, 64)
-	if i := strings.IndexAny(s, "e"); i >= 0 {
-		mant, exp := s[:i], s[i+1:]
-		sign := ""
-		if exp[0] == '-' || exp[0] == '+' {
-			if exp[0] == '-' {
-				sign = "-"
-			}
-			exp = exp[1:]
-		}
-		exp = strings.TrimLeft(exp, "0")
-		s = mant + "e" + sign + exp
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'e', 1, 64), 64)
+	if a := math.Abs(r); a >= 1e-4 && a < 1e5 {
+		return strconv.FormatFloat(r, 'f', -1, 64)
 	}
-	return s
+	s := strconv.FormatFloat(r, 'e', -1, 64)
+	i := strings.IndexByte(s, 'e')
+	mant, exp := s[:i], s[i+1:]
+	sign := ""
+	if exp[0] == '-' {
+		sign = "-"
+	}
+	return mant + "e" + sign + strings.TrimLeft(exp[1:], "0")
 }
 
 // about writes the power of ten nearest to x (in log10), so that "about
@@ -169,7 +167,7 @@ func InitLossCaption(runs []experiments.Run) string {
 	fmt.Fprintf(&b, "The cost goes %s. ", list(moves))
 	for _, f := range fs {
 		if f.stuck() && f.lastCost < 0.9*f.firstCost {
-			fmt.Fprintf(&b, "%s's cost falls by %.0f%% while its test accuracy stays at %s (init-accuracy.png): "+
+			fmt.Fprintf(&b, "%s's cost falls by %.0f%% while its test accuracy stays at %s, as init-accuracy.png shows: "+
 				"a falling cost alone is not learning. ", f.name, 100*(1-f.lastCost/f.firstCost), pct(f.lastAcc))
 		}
 	}
@@ -267,7 +265,7 @@ func SaturationCaption(runs []experiments.Run) string {
 	}
 	if len(partly) > 0 && len(names(fs, func(f runFacts) bool { return f.stuck() && f.minSat >= 99.95 })) > 0 {
 		fmt.Fprintf(&b, "Saturation is fatal only when it is total: at %s the other pairs still pass a gradient back, "+
-			"so layer 1 keeps a gradient (gradient-norms.png) and keeps learning; a saturated unit is fine as long as "+
+			"so layer 1 keeps a gradient, as gradient-norms.png shows, and keeps learning; a saturated unit is fine as long as "+
 			"it is not saturated for every image.", list(partly))
 	}
 	return strings.TrimSpace(b.String())
@@ -347,20 +345,19 @@ func BatchCaption(runs []experiments.Run) string {
 	eta := runs[0].History.Config.Eta
 	for _, r := range runs {
 		h := r.History
-		kind := r.Label
-		if i := strings.Index(kind, ", m = "); i >= 0 {
-			kind = kind[:i]
-		}
+		kind := batchKind(r.Label)
 		if _, ok := by[kind]; !ok {
 			order = append(order, kind)
 		}
 		by[kind] = append(by[kind], point{m: h.Config.Batch, acc: lastAccuracy(h), steps: h.StepsPerEpoch, diverged: h.Divergence != nil})
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Test accuracy after the last epoch against the mini-batch size m, %s, for the cost averaged over the batch "+
-		"(mean, C = (1/m)Σ_x C_x, Nielsen's η/m) and summed (sum, C = Σ_x C_x), both at η = %g", sweepSetup(runs[:1]), eta)
+	h0 := runs[0].History
+	fmt.Fprintf(&b, "Test accuracy after the last epoch against the mini-batch size m (Nielsen's %v sigmoid net, %v cost, %s on %s) "+
+		"for the cost averaged over the batch (mean, C = (1/m)Σ_x C_x, Nielsen's η/m) and summed (sum, C = Σ_x C_x), both at η = %g",
+		h0.Config.Net, h0.Config.Cost, plural(h0.Config.Epochs, "epoch"), h0.Sets.Train, eta)
 	if _, ok := by["sum at η/m"]; ok {
-		b.WriteString(", and the sum at η/m")
+		b.WriteString(", and the sum at η/m (dotted), whose steps are the mean's at η")
 	}
 	b.WriteString(". ")
 	mean, sum := by["mean"], by["sum"]
@@ -368,7 +365,7 @@ func BatchCaption(runs []experiments.Run) string {
 		first, last := mean[0], mean[len(mean)-1]
 		fmt.Fprintf(&b, "The mean goes from %s at m = %d to %s at m = %d", pct(first.acc), first.m, pct(last.acc), last.m)
 		if last.acc < first.acc && last.steps < first.steps {
-			fmt.Fprintf(&b, ": the epochs are fixed, so a larger batch takes fewer steps (%s an epoch at m = %d, %s at m = %d), not worse ones",
+			fmt.Fprintf(&b, ": the epochs are fixed, so a larger batch takes fewer steps (%s an epoch at m = %d, %s at m = %d)",
 				thousands(first.steps), first.m, thousands(last.steps), last.m)
 		}
 		b.WriteString(". ")
@@ -379,7 +376,7 @@ func BatchCaption(runs []experiments.Run) string {
 		}
 		var worse []string
 		for i := range sum {
-			if sum[i].m > 1 && (sum[i].diverged || sum[i].acc < mean[i].acc-5) {
+			if sum[i].m > 1 && mean[i].m == sum[i].m && (sum[i].diverged || sum[i].acc < mean[i].acc-5) {
 				worse = append(worse, fmt.Sprintf("m = %d (%s against %s)", sum[i].m, pct(sum[i].acc), pct(mean[i].acc)))
 			}
 		}
@@ -403,8 +400,12 @@ func BatchCaption(runs []experiments.Run) string {
 		for i := range scaled {
 			worst = math.Max(worst, math.Abs(scaled[i].acc-mean[i].acc))
 		}
+		same := fmt.Sprintf("within %.2f points at every m", worst)
+		if worst == 0 {
+			same = "the same accuracy at every m"
+		}
 		if worst < 0.5 {
-			fmt.Fprintf(&b, "The sum at η/m lies on the mean (within %.2f points at every m): the same steps, as the thread's post #31 says. ", worst)
+			fmt.Fprintf(&b, "The sum at η/m lies on the mean (%s): the same steps, so 1/m can go into the cost or into η, as the thread's post #31 says. ", same)
 		} else {
 			fmt.Fprintf(&b, "The sum at η/m differs from the mean by up to %.1f points. ", worst)
 		}
@@ -679,8 +680,19 @@ func CurvatureCaption(tracks []*experiments.Track) string {
 			if !allFlat || len(whole) == 0 || whole[len(whole)-1].kind == curvature.Flat {
 				continue
 			}
-			fmt.Fprintf(&b, "So for %s the answer is neither a saddle nor a minimum for its %s: it is flat at every probe, a plateau "+
-				"that gradient descent cannot leave, while the rest of the net is a %s. ", tr.Name, strings.TrimSuffix(p.what(), " alone"), whole[len(whole)-1].kind)
+			lastProbe := tr.Probes[len(tr.Probes)-1]
+			var others []string
+			for k, bl := range lastProbe.Blocks {
+				if k != p.block {
+					others = append(others, fmt.Sprintf("%s is a %s", bl.Name, bl.Kind))
+				}
+			}
+			fmt.Fprintf(&b, "So for %s the answer is neither a saddle nor a minimum for %s: it is flat at every probe, a plateau "+
+				"that gradient descent cannot leave, while the whole net is a %s", tr.Name, strings.TrimSuffix(p.what(), " alone"), whole[len(whole)-1].kind)
+			if len(others) > 0 {
+				fmt.Fprintf(&b, " (at the last probe %s)", list(others))
+			}
+			b.WriteString(". ")
 		}
 	}
 	return strings.TrimSpace(b.String())
@@ -736,12 +748,12 @@ func LossSurfaceCaption(slices []experiments.Slice) string {
 		fmt.Fprintf(&b, "%s (%s): along v_min ΔC runs from %s to %s over ±%s, along v_max from %s to %s over ±%s",
 			s.Name, kinds, num(aLo), num(aHi), num(s.A[n-1]), num(bLo), num(bHi), num(s.B[len(s.B)-1]))
 		switch {
+		case math.Max(math.Abs(bLo), math.Abs(bHi)) < 1e-6*math.Max(math.Abs(aLo), math.Abs(aHi)):
+			fmt.Fprintf(&b, ": along v_max (λmax = %s) the cost does not change at all, so the bands are vertical; only along v_min does it move", num(s.LambdaMax))
 		case aLo < 0 && bLo >= 0 && bHi > 0 && aHi <= 1e-3*bHi:
 			b.WriteString(": it falls one way and rises the other, a pass between two valleys")
 		case allLo >= 0 && aHi > 0 && bHi > 0:
 			b.WriteString(": it rises in every direction, a bowl")
-		case math.Max(math.Abs(bLo), math.Abs(bHi)) < 1e-6*math.Max(math.Abs(aLo), math.Abs(aHi)):
-			fmt.Fprintf(&b, ": along v_max (λmax = %s) the cost does not change at all, so the bands are vertical; only along v_min does it move", num(s.LambdaMax))
 		}
 		b.WriteString(". ")
 	}
@@ -768,13 +780,13 @@ func SaddleEscapeCaption(s *experiments.Saddle) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Full-batch gradient descent (η = %g) on XOR with a [2, %d, 2] sigmoid net. ", st.Eta, st.Hidden)
 	sym := s.Symmetric
-	if _, hi := minMax(sym.Asymmetry); hi == 0 {
+	if _, hi := minMax(sym.Asymmetry); hi == 0 && s.Probe != nil {
 		fmt.Fprintf(&b, "Started with its hidden units identical, the net stays symmetric for all %d steps (their gradients are identical too) and ends at cost %s, "+
 			"classifying %s of the examples, with ‖∇C‖ = %s and λmin = %s < 0: a saddle. ",
 			st.Steps, num(last(sym.Cost)), pct(100*last(sym.Accuracy)), num(s.Probe.GradNorm), num(s.Probe.LambdaMin))
 	}
 	nud := s.Nudged
-	if s.Escape >= 0 {
+	if s.Escape >= 0 && len(nud.Asymmetry) > 0 {
 		i := 0
 		for i < len(nud.Steps) && nud.Steps[i] < s.Escape {
 			i++

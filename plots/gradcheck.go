@@ -36,7 +36,10 @@ func Gradcheck(g *experiments.Gradcheck) ([]byte, error) {
 			for a := range nr {
 				z[a] = make([]float64, nc)
 				for b := range nc {
-					z[a][b] = clampLog10(re.At(a, b), errLow)
+					// Clamped at both ends: a heat map leaves a value
+					// beyond its range undrawn, and an error above 1 is
+					// the worst there is.
+					z[a][b] = math.Min(clampLog10(re.At(a, b), errLow), errHigh)
 					if noise(row, ℓ, a, b) {
 						z[a][b] = math.NaN() // drawn grey
 					}
@@ -61,7 +64,8 @@ func Gradcheck(g *experiments.Gradcheck) ([]byte, error) {
 		}
 		rows = append(rows, r)
 	}
-	bar := colorBar(errorColors(), errLow, errHigh, fmt.Sprintf("relative error (log10): pale agrees to 1e-12, black is wrong in the first digit;\ngrey: within the noise floor, |a − n| ≤ %s", num(g.Rows[0].Floor)), decadesTicks{})
+	bar := colorBar(errorColors(), errLow, errHigh, fmt.Sprintf("relative error (log10): pale agrees to 1e-12, black is wrong in the first digit;\nan entry agrees up to the tolerance %s; grey: within the noise floor, |a − n| ≤ %s", num(agreeTol), num(g.Rows[0].Floor)), decadesTicks{})
+
 	return titledGrid("Relative error of each entry of ∂C/∂W against central differences\n"+experiments.Describe(g.Problem),
 		rows, bar, 7.5*vg.Inch, 11*vg.Inch)
 }

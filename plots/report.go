@@ -45,8 +45,8 @@ var ReportFigures = []ReportFigure{
 			return StepSize(r.StepCurves, experiments.Describe(r.StepProblem))
 		}},
 	{File: "conventions.png", Title: "Row, column or per-example? The same gradient in three layouts",
-		Caption: func(r *experiments.Results) string { return ConventionsCaption(r.Layouts) },
-		Draw:    func(r *experiments.Results) ([]byte, error) { return Conventions(r.Layouts) }},
+		Caption: func(r *experiments.Results) string { return LayoutGradientsCaption(r.LayoutGrads) },
+		Draw:    func(r *experiments.Results) ([]byte, error) { return LayoutGradients(r.LayoutGrads) }},
 	{File: "batch-mean-vs-sum.png", Title: "Where does 1/m go? Sum against mean over the mini-batch",
 		Caption: func(r *experiments.Results) string { return BatchCaption(r.Batches) },
 		Draw: func(r *experiments.Results) ([]byte, error) {

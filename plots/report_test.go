@@ -91,6 +91,8 @@ func fakeResults(t *testing.T) *experiments.Results {
 		Pairs:    []string{"row vs column", "row vs per-example", "column vs per-example"},
 		MaxDiff:  [][]float64{{0, 0}, {1.1e-16, 5.5e-17}, {1.1e-16, 5.5e-17}},
 		BiasDiff: []float64{0, 2.2e-16, 2.2e-16}}
+	r.LayoutGrads, err = experiments.RunLayoutGradients(experiments.LayoutsSpec)
+	require.NoError(t, err)
 
 	hist := func(init derive.Init, eta float64, red derive.Reduction, batch int, acc func(e int) float64, grad func(e, l int) float64) *train.History {
 		h := &train.History{Config: train.Config{Net: []int{784, 30, 10}, Init: init, Eta: eta, Reduction: red, Batch: batch, Epochs: 4, Seed: 1},
@@ -150,8 +152,11 @@ func fakeResults(t *testing.T) *experiments.Results {
 					return 0.1
 				}
 			}
-			r.Batches = append(r.Batches, experiments.Run{Label: red.String(), History: hist(derive.Normal, 3, red, m, a, healthy)})
+			r.Batches = append(r.Batches, experiments.Run{Label: fmt.Sprintf("%s, m = %d", red, m), History: hist(derive.Normal, 3, red, m, a, healthy)})
 		}
+	}
+	for _, m := range experiments.ReportBatches {
+		r.Batches = append(r.Batches, experiments.Run{Label: fmt.Sprintf("sum at η/m, m = %d", m), History: hist(derive.Normal, 3/float64(m), derive.Sum, m, learn, healthy)})
 	}
 
 	// A saddle run: the symmetric one flat at 0.22, the nudged one leaving
@@ -178,11 +183,16 @@ func fakeResults(t *testing.T) *experiments.Results {
 		func(s float64) float64 { return 0.05*math.Exp(-s/500) + 1e-15 })
 	r.Saddle = sad
 
-	track := func(name, unit string, at []float64, kinds func(i int) (g, lmin, lmax float64)) *experiments.Track {
+	track := func(name, unit string, at []float64, kinds func(i int) (g, lmin, lmax float64), blocks ...[3]float64) *experiments.Track {
 		tr := &experiments.Track{Name: name, Unit: unit, At: at}
 		for i := range at {
 			g, lo, hi := kinds(i)
-			tr.Probes = append(tr.Probes, &curvature.Report{Kind: curvature.Classify(g, lo, hi, nil), GradNorm: g, LambdaMin: lo, LambdaMax: hi})
+			rep := &curvature.Report{Kind: curvature.Classify(g, lo, hi, nil), GradNorm: g, LambdaMin: lo, LambdaMax: hi}
+			for k, b := range blocks {
+				rep.Blocks = append(rep.Blocks, curvature.BlockReport{Name: fmt.Sprintf("layer %d", k+1), GradNorm: b[0], LambdaMin: b[1], LambdaMax: b[2],
+					Kind: curvature.Classify(b[0], b[1], b[2], nil)})
+			}
+			tr.Probes = append(tr.Probes, rep)
 		}
 		return tr
 	}
@@ -191,16 +201,16 @@ func fakeResults(t *testing.T) *experiments.Results {
 		steps = append(steps, s)
 	}
 	r.Tracks = []*experiments.Track{
-		track("XOR, symmetric start nudged (saddle)", "step", steps, func(i int) (float64, float64, float64) {
+		track("XOR, symmetric start nudged", "step", steps, func(i int) (float64, float64, float64) {
 			if steps[i] < 4000 {
 				return 1e-3 * math.Exp(-steps[i]/500), -5.8e-4, 0.13
 			}
 			return 1e-9, 1.4e-3, 0.11
 		}),
-		track("MNIST, uniform [0,1) start (plateau)", "epoch", []float64{0, 1, 2, 4}, func(i int) (float64, float64, float64) {
+		track("MNIST, U[0,1) start", "epoch", []float64{0, 1, 2, 4}, func(i int) (float64, float64, float64) {
 			return 2.8e-5, -1.5e-4, 4e-14
-		}),
-		track("MNIST, N(0,1) start (healthy)", "epoch", []float64{0, 1, 2, 4}, func(i int) (float64, float64, float64) {
+		}, [3]float64{9e-14, -2e-13, -2e-19}, [3]float64{2.8e-5, -1.5e-4, -2e-15}),
+		track("MNIST, N(0,1) start", "epoch", []float64{0, 1, 2, 4}, func(i int) (float64, float64, float64) {
 			return 0.3 / float64(1+i), -0.02 / float64(1+i), 3
 		}),
 	}

@@ -135,7 +135,7 @@ func sweepTitle(what string, runs []experiments.Run) string {
 		return true
 	}
 	if same(func(c train.Config) string { return c.Init.String() }) {
-		parts = append(parts, fmt.Sprintf("init %v", c.Init))
+		parts = append(parts, "init "+InitName(c.Init))
 	}
 	if same(func(c train.Config) string { return fmt.Sprint(c.Eta) }) {
 		parts = append(parts, fmt.Sprintf("η %g", c.Eta))
@@ -244,16 +244,16 @@ func finishOne(c *chart, note string) (*plot.Plot, error) {
 }
 
 // BatchMeanVsSum draws the final test accuracy against the batch size for
-// the sum and mean runs of experiments.BatchConfigs (labelled "sum, m = …"
-// and "mean, m = …"), with a cross where a run diverged.
+// the runs of experiments.BatchConfigs (labelled "sum, m = …", "mean, m = …"
+// and "sum at η/m, m = …"), with a cross where a run diverged.
 func BatchMeanVsSum(runs []experiments.Run) (*plot.Plot, error) {
 	c := newChart("", panelHeight)
 	c.side = true
 	if len(runs) > 0 {
 		h := runs[0].History
 		cf := h.Config
-		c.pl.Title.Text = fmt.Sprintf("Sum against mean over the mini-batch at a fixed η = %g\n%s, net %v, %v cost, %v init, %d epochs, seed %d",
-			cf.Eta, h.Sets.Train, cf.Net, cf.Cost, cf.Init, cf.Epochs, cf.Seed)
+		c.pl.Title.Text = fmt.Sprintf("Sum against mean over the mini-batch, η = %g\n%s, net %v, %v cost, %s init, %d epochs, seed %d",
+			cf.Eta, h.Sets.Train, cf.Net, cf.Cost, InitName(cf.Init), cf.Epochs, cf.Seed)
 	}
 	c.pl.X.Label.Text = "mini-batch size m (log10 scale)"
 	c.pl.Y.Label.Text = "test accuracy after the last epoch (%)"
@@ -273,11 +273,15 @@ func BatchMeanVsSum(runs []experiments.Run) (*plot.Plot, error) {
 	if err := chanceLine(c, runs); err != nil {
 		return nil, err
 	}
-	for k, red := range []string{"sum", "mean"} {
+	for k, kind := range []struct{ label, name string }{
+		{"sum", "sum, at η"},
+		{"mean", "mean, at η"},
+		{"sum at η/m", "sum, at η/m"},
+	} {
 		var xy plotter.XYs
 		col := palette10[k]
 		for _, r := range runs {
-			if r.History.Config.Reduction.String() != red {
+			if batchKind(r.Label) != kind.label {
 				continue
 			}
 			h := r.History
@@ -289,15 +293,20 @@ func BatchMeanVsSum(runs []experiments.Run) (*plot.Plot, error) {
 				xy = append(xy, plotter.XY{X: x, Y: a})
 			}
 		}
-		name := red + ": C = Σ_x C_x"
-		if red == "mean" {
-			name = "mean: C = (1/m) Σ_x C_x"
-		}
-		if err := c.add(series{name: name, xy: xy, color: col, dashes: [][]vg.Length{nil, dashed}[k]}); err != nil {
+		if err := c.add(series{name: kind.name, xy: xy, color: col, dashes: [][]vg.Length{nil, dashed, dotted}[k]}); err != nil {
 			return nil, err
 		}
 	}
 	return finishOne(c, "no finite accuracy to draw")
+}
+
+// batchKind is what a run of experiments.BatchConfigs is, from its label
+// "sum, m = 10": "sum", "mean" or "sum at η/m".
+func batchKind(label string) string {
+	if i := strings.Index(label, ", m = "); i >= 0 {
+		return label[:i]
+	}
+	return label
 }
 
 // lastAccuracy is the test (else validation) accuracy of the last recorded
