@@ -71,6 +71,10 @@ type LearnerParam struct {
 	Kinks int
 	// NaN and Inf count the learner's entries that are not finite.
 	NaN, Inf int
+	// Inherits is the layer whose mistake this array inherits: it differs
+	// only because that layer's δ does (see LearnerCheck.First); 0 when
+	// its difference, if any, is its own.
+	Inherits int
 	// Mistakes are the catalogue's explanations of a disagreement
 	// (compare.Diagnose), empty when none reproduces it.
 	Mistakes []compare.Mistake
@@ -119,7 +123,10 @@ type LearnerCheck struct {
 	// Worst are the entries that differ, worst first (non-finite ones
 	// first, then those of the first wrong layer), at most Settings.Worst:
 	// the one selection the text and JSON reports print.
-	Worst   []LearnerEntry
+	Worst []LearnerEntry
+	// First is the first wrong layer in backward order when the arrays of
+	// layers below it inherit its mistake (their Inherits), else 0.
+	First   int
 	Outcome Outcome
 	Message string // the conclusion in words
 }

@@ -3,7 +3,6 @@ package backproof
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/backproof/backproof/compare"
 )
@@ -48,7 +47,7 @@ func (r *Report) writeLearner(w io.Writer) {
 	first := true
 	said := map[compare.Code]bool{} // codes explained already: said once, then named
 	saidNonFinite := false
-	for _, lp := range lc.Params {
+	for _, lp := range lc.diagnosisOrder() {
 		if lp.Agree || !lp.Judged {
 			continue
 		}
@@ -93,6 +92,8 @@ func (lp LearnerParam) status() string {
 		return "agrees"
 	case lp.NaN+lp.Inf > 0:
 		return "WRONG [not finite]"
+	case lp.Inherits > 0:
+		return fmt.Sprintf("WRONG [inherits layer %d]", lp.Inherits)
 	}
 	if codes := lp.codes(); codes != "" {
 		return "WRONG [" + codes + "]"
@@ -116,17 +117,40 @@ func (lp LearnerParam) codes() string {
 
 // wrongList names the learner's wrong arrays: "dW2 and db2".
 func (lc *LearnerCheck) wrongList() string {
-	var names []string
+	var own, inherited []string
 	for _, lp := range lc.Params {
-		if lp.Judged && !lp.Agree {
-			names = append(names, fmt.Sprintf("d%s%d", lp.Name, lp.Layer))
+		switch {
+		case lp.Judged && !lp.Agree && lp.Inherits > 0:
+			inherited = append(inherited, fmt.Sprintf("d%s%d", lp.Name, lp.Layer))
+		case lp.Judged && !lp.Agree:
+			own = append(own, fmt.Sprintf("d%s%d", lp.Name, lp.Layer))
 		}
 	}
-	switch len(names) {
-	case 0:
-		return "nothing"
-	case 1:
-		return names[0] + " is"
+	verb := map[bool]string{true: " is", false: " are"}
+	out := "nothing"
+	if len(own) > 0 {
+		out = joinNames(own) + verb[len(own) == 1]
 	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1] + " are"
+	if len(inherited) > 0 {
+		out += fmt.Sprintf(" (%s inherit%s layer %d's mistake)", joinNames(inherited), map[bool]string{true: "s", false: ""}[len(inherited) == 1], lc.First)
+	}
+	return out
+}
+
+// diagnosisOrder lists the arrays for the diagnosis: the first wrong
+// layer's first when lower layers inherit its mistake, so the line to fix
+// comes first.
+func (lc *LearnerCheck) diagnosisOrder() []LearnerParam {
+	if lc.First == 0 {
+		return lc.Params
+	}
+	var first, rest []LearnerParam
+	for _, lp := range lc.Params {
+		if lp.Layer == lc.First {
+			first = append(first, lp)
+		} else {
+			rest = append(rest, lp)
+		}
+	}
+	return append(first, rest...)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/backproof/backproof"
@@ -300,4 +301,49 @@ func TestComplexStepFloorIsRelative(t *testing.T) {
 	require.Less(t, top, 1e-3, "every entry well under 0.02")
 	assert.Equal(t, backproof.Agree, r.Outcome)
 	assert.Greater(t, r.Comparison.Resolved, r.Comparison.Len()*3/4, "almost every entry judged")
+}
+
+// TestInheritedMistakes: a mistake in δ³ (σ′ of A in a 5-layer net, f′
+// left out in a 4-layer one) reaches layers 2 and 1 through correct
+// backpropagation. Those arrays inherit it: the report names layer 3 as
+// the line to fix, diagnoses it first and lists its entries first.
+func TestInheritedMistakes(t *testing.T) {
+	for _, c := range []struct{ name, variant, code string }{
+		{"inherit5", "fprime-of-A", "fprime-of-A"},
+		{"inherit4", "missing-fprime", "missing-fprime"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := hard(t, c.name, c.variant)
+			assert.False(t, r.Pass())
+			lc := r.Learner
+			assert.Equal(t, 3, lc.First)
+			for _, name := range []string{"W3", "b3"} {
+				lp := param(t, r, name)
+				assert.Contains(t, codes(lp), c.code, name)
+				assert.Zero(t, lp.Inherits, name)
+			}
+			for _, name := range []string{"W1", "b1", "W2", "b2"} {
+				lp := param(t, r, name)
+				assert.False(t, lp.Agree, name)
+				assert.Equal(t, 3, lp.Inherits, name)
+				assert.Empty(t, lp.Mistakes, name)
+				assert.Contains(t, lp.Message, "fix layer 3's line first", name)
+			}
+			for _, lp := range lc.Params[6:] {
+				assert.True(t, lp.Agree, "d%s%d", lp.Name, lp.Layer)
+			}
+			require.NotEmpty(t, lc.Worst)
+			assert.Equal(t, 3, lc.Worst[0].Param.Layer, "layer 3's entries first")
+			assert.Contains(t, lc.Message, "fix layer 3 first")
+			var text bytes.Buffer
+			r.WriteText(&text)
+			out := text.String()
+			assert.Contains(t, out, "WRONG [inherits layer 3]")
+			assert.Less(t, strings.Index(out, "  dW3 ["+c.code+"]"), strings.Index(out, "  dW1: inherits"), "layer 3 diagnosed first")
+		})
+	}
+	// A mistake of the learner's own in a lower layer is not inherited.
+	r := hard(t, "deep", "stops-at-2")
+	assert.Zero(t, r.Learner.First)
+	assert.Zero(t, param(t, r, "W1").Inherits)
 }

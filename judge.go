@@ -123,8 +123,14 @@ func judge(p *problem.Problem, g *Gradient, r *Report) *LearnerCheck {
 			}
 		}
 	}
+	if lc.First = lc.inherit(n, r.Trace, arrays); lc.First > 0 {
+		for i := range differ {
+			differ[i].First = differ[i].Param.Layer == lc.First
+		}
+	}
 	lc.Worst = selectWorst(differ, worstN)
 	lc.Outcome, lc.Message = lc.conclude(r)
+	lc.Message += lc.inheritWords()
 	lc.Message += float64Words(lc)
 	if ref.exact != nil {
 		lc.Message += ref.kinkWords(lc)
@@ -419,4 +425,35 @@ func (r *Report) confirmationWords() string {
 		return r.Confirmation.Message
 	}
 	return r.Comparison.Verdict.Explain(r.Comparison.Settings.Tol)
+}
+
+// inheritWords names the first wrong layer and the arrays that inherit
+// its mistake; empty when none does.
+func (lc *LearnerCheck) inheritWords() string {
+	if lc.First == 0 {
+		return ""
+	}
+	var names []string
+	for _, lp := range lc.Params {
+		if lp.Inherits > 0 {
+			names = append(names, fmt.Sprintf("d%s%d", lp.Name, lp.Layer))
+		}
+	}
+	verb := "differ"
+	if len(names) == 1 {
+		verb = "differs"
+	}
+	return fmt.Sprintf(" Layer %d is the first wrong layer in backward order: %s %s only because δ^%d does (planted in backproof's backpropagation, its mistake gives exactly your numbers there), so fix layer %d first.",
+		lc.First, joinNames(names), verb, lc.First, lc.First)
+}
+
+// joinNames is "a", "a and b", "a, b and c".
+func joinNames(names []string) string {
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }

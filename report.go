@@ -80,6 +80,9 @@ type jsonDiagnosis struct {
 	Param   string  `json:"param"`
 	Code    *string `json:"code"`
 	Message string  `json:"message"`
+	// Inherits is the layer whose mistake the array inherits (its code
+	// is then null).
+	Inherits int `json:"inherits,omitempty"`
 }
 
 type jsonTrial struct {
@@ -112,6 +115,10 @@ type jsonLearnerParam struct {
 	Floor  *float64 `json:"floor,omitempty"`
 	NaN    int      `json:"nan"`
 	Inf    int      `json:"inf"`
+	Kinks  int      `json:"kinks"`
+	// Inherits is the layer whose mistake the array inherits, omitted
+	// when none.
+	Inherits int `json:"inherits,omitempty"`
 }
 
 // jsonLearnerEntry is one of the learner's worst entries; yours and
@@ -178,7 +185,8 @@ func (r *Report) addEvidence(out *jsonReport) {
 	jl := &jsonLearner{Outcome: lc.Outcome.String(), Float32: lc.Float32, Message: lc.Message, Worst: []jsonLearnerEntry{}}
 	for _, lp := range lc.Params {
 		p := jsonLearnerParam{Layer: lp.Layer, Param: lp.Name, Shape: [2]int{lp.Rows, lp.Cols},
-			WantShape: [2]int{lp.WantRows, lp.WantCols}, Agree: lp.Agree, Judged: lp.Judged, Reason: lp.Reason, NaN: lp.NaN, Inf: lp.Inf}
+			WantShape: [2]int{lp.WantRows, lp.WantCols}, Agree: lp.Agree, Judged: lp.Judged, Reason: lp.Reason, NaN: lp.NaN, Inf: lp.Inf,
+			Kinks: lp.Kinks, Inherits: lp.Inherits}
 		if lp.ShapeOK && lp.Judged {
 			p.MaxAbsError, p.MaxRelError = finite(lp.MaxAbs), finite(lp.MaxRel)
 			p.Tol, p.Floor = finite(lp.Tol), finite(lp.Floor)
@@ -188,7 +196,7 @@ func (r *Report) addEvidence(out *jsonReport) {
 			continue
 		}
 		if len(lp.Mistakes) == 0 {
-			out.Diagnosis = append(out.Diagnosis, jsonDiagnosis{Layer: lp.Layer, Param: lp.Name, Message: lp.Message})
+			out.Diagnosis = append(out.Diagnosis, jsonDiagnosis{Layer: lp.Layer, Param: lp.Name, Message: lp.Message, Inherits: lp.Inherits})
 		}
 		for _, m := range lp.Mistakes {
 			code := string(m.Code)

@@ -234,3 +234,42 @@ func (c Context) sumOverUnits(δ *mat.Dense) *mat.Dense {
 func (c Context) floor() float64 {
 	return math.Max(c.Floor, noiseFloor)
 }
+
+// DeltaWith returns δ^k, the quantity's source δ, with the mistakes ms
+// planted: the structural ones (fprime-of-A, missing-fprime,
+// hadamard-for-softmax) recomputed, the constant factors (missing-1/m,
+// extra-1/m, the factors of 2, sign, scale) multiplied in. It returns nil
+// when a mistake does not live in δ (transposed, the bias sums) or the
+// context lacks δ: then lower layers cannot inherit it.
+func (c Context) DeltaWith(ms []Mistake) *mat.Dense {
+	if c.Delta == nil || len(ms) == 0 {
+		return nil
+	}
+	δ := c.Delta
+	factor := 1.0
+	for _, m := range ms {
+		switch m.Code {
+		case FprimeOfA, MissingFprime, HadamardForSoftmax:
+			if δ = c.plant(m.Code); δ == nil {
+				return nil
+			}
+		case MissingOneOverM:
+			factor *= float64(c.M)
+		case ExtraOneOverM:
+			factor /= float64(c.M)
+		case MissingFactor2:
+			factor /= 2
+		case ExtraFactor2:
+			factor *= 2
+		case Sign:
+			factor = -factor
+		case Scale:
+			factor *= m.Factor
+		default:
+			return nil
+		}
+	}
+	var out mat.Dense
+	out.Scale(factor, δ)
+	return &out
+}
