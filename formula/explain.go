@@ -52,7 +52,7 @@ func (p *oracle) standard(info nameInfo) string {
 		case row:
 			return fmt.Sprintf("db%d = sum(dZ%d, 0): each unit's δ summed down the m rows, 1×n%d like b%d", ℓ, ℓ, ℓ, ℓ)
 		case p.d.perEx:
-			return fmt.Sprintf("db%d = dZ%d (BP3), n%d×1 like b%d", ℓ, ℓ, ℓ, ℓ)
+			return fmt.Sprintf("db%d = dZ%d (BP3): n%d×1 like b%d", ℓ, ℓ, ℓ, ℓ)
 		}
 		return fmt.Sprintf("db%d = sum(dZ%d, 1): each unit's δ summed along the m columns, n%d×1 like b%d", ℓ, ℓ, ℓ, ℓ)
 	case nkDA:
@@ -90,17 +90,18 @@ func (p *oracle) reduced(s string) string {
 	return s
 }
 
-// costGrad is ∂C/∂A^L for the cost.
-func (p *oracle) costGrad() string {
-	L := p.L
-	g := map[derive.Cost]string{
-		derive.Quadratic:     fmt.Sprintf("A%d - Y", L),
-		derive.SumSquares:    fmt.Sprintf("2 * (A%d - Y)", L),
-		derive.CrossEntropy:  fmt.Sprintf("(A%d - Y) / (A%d * (1 - A%d))", L, L, L),
-		derive.LogLikelihood: fmt.Sprintf("-Y / A%d", L),
-	}[p.net.Cost]
-	return p.reduced(g)
+// costGrads are ∂C_x/∂a for each cost, in the language, for an output
+// layer L: every cost has one, so that every cost and output activation
+// pair has an explanation (a test walks them all).
+var costGrads = map[derive.Cost]func(L int) string{
+	derive.Quadratic:     func(L int) string { return fmt.Sprintf("A%d - Y", L) },
+	derive.SumSquares:    func(L int) string { return fmt.Sprintf("2 * (A%d - Y)", L) },
+	derive.CrossEntropy:  func(L int) string { return fmt.Sprintf("(A%d - Y) / (A%d * (1 - A%d))", L, L, L) },
+	derive.LogLikelihood: func(L int) string { return fmt.Sprintf("-Y / A%d", L) },
 }
+
+// costGrad is ∂C/∂A^L for the cost.
+func (p *oracle) costGrad() string { return p.reduced(costGrads[p.net.Cost](p.L)) }
 
 // outputDelta is δ^L for the cost and the output activation (BP1).
 func (p *oracle) outputDelta() string {
@@ -120,11 +121,10 @@ func (p *oracle) outputDelta() string {
 		}
 		return fmt.Sprintf("A%d * (dA%d - sum(A%d * dA%d, %d))%s: softmax's Jacobian applied to dA%d, not a Hadamard product", L, L, L, L, axis, bp, L)
 	}
-	g := map[derive.Cost]string{
-		derive.Quadratic:    fmt.Sprintf("(A%d - Y)", L),
-		derive.SumSquares:   fmt.Sprintf("2 * (A%d - Y)", L),
-		derive.CrossEntropy: fmt.Sprintf("(A%d - Y) / (A%d * (1 - A%d))", L, L, L),
-	}[p.net.Cost]
+	g := costGrads[p.net.Cost](L)
+	if p.net.Cost != derive.CrossEntropy { // a quotient already multiplies left to right
+		g = "(" + g + ")"
+	}
 	return p.reduced(fmt.Sprintf("%s * %s'(Z%d)", g, langName(act), L)) + bp
 }
 
