@@ -60,7 +60,8 @@ Exit status: 0 every checked line is correct, dW or db lines among them;
 checker cannot tell (CANNOT TELL), or no dW or db line was checked
 (INCOMPLETE); 2 the file cannot be read (larger
 than 1 MiB, not UTF-8), has nothing to check, cannot be parsed or names
-what the network does not have (or, without --net, more than 64 layers):
+what the network does not have (or, without --net, more than 64 layers),
+or has lines whose matrices would take more than --max-memory:
 every such error, each with FILE:LINE:COLUMN.`,
 		Example: `  backproof formula derivation.txt --convention row --cost quadratic --reduction mean
   backproof formula nielsen.txt --convention per-example --batch 3
@@ -87,7 +88,7 @@ every such error, each with FILE:LINE:COLUMN.`,
 				}
 				return badInput(err)
 			}
-			rep, err := formula.Check(prog, p.Net, p.X, p.Y)
+			rep, err := formula.CheckWithin(prog, p.Net, p.X, p.Y, nf.maxMemory)
 			if err != nil {
 				return formulaErrors(cmd, file, err)
 			}
@@ -178,7 +179,7 @@ func formulaProblem(cmd *cobra.Command, nf *netFlags, problemFile string, prog *
 		if len(set) > 0 {
 			return nil, fmt.Errorf("--problem gives the network and the batch; drop %s", strings.Join(set, ", "))
 		}
-		return problem.Load(problemFile)
+		return problem.LoadWithin(problemFile, nf.maxMemory)
 	}
 	if !cmd.Flags().Changed("net") {
 		if err := prog.TooManyLayers(nf.batch); err != nil {

@@ -222,3 +222,26 @@ func TestFormulaNgNotebook(t *testing.T) {
 	}
 	assert.Equal(t, 7, strings.Count(out, "\nline "), "m and the six gradient lines; the frame lines (def, dictionaries, return) are skipped")
 }
+
+// TestFormulaMemoryRefused: a formula line whose matrices would not fit
+// in --max-memory is refused before any line runs (exit 2, naming the
+// line and the estimate), instead of the runtime's out-of-memory crash.
+func TestFormulaMemoryRefused(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, src string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(src), 0o644))
+		return p
+	}
+	gram := write("gram.txt", "dZ2 = (A2 - Y) * sigmoid'(Z2) / m\nG = X @ X.T\ndW2 = A1.T @ dZ2\n")
+	outer := write("outer.txt", "dZ2 = (A2 - Y) * sigmoid'(Z2) / m\nc = sum(X, 1)\nr = c.T\nH = c * r\ndW2 = A1.T @ dZ2\n")
+	// X @ Xᵀ is m×m: 50,000² float64 is 18.6 GiB
+	refused(t, []string{"formula", gram, "--batch", "50000"}, gram+":2:1:", "G = X @ X.T", "18.6 GiB", "(G is m×m = 50000×50000)", "limit of 4 GiB", "--max-memory")
+	// a column times a row broadcasts to m×m too
+	refused(t, []string{"formula", outer, "--batch", "50000"}, outer+":4:1:", "H = c * r", "(H is m×m = 50000×50000)")
+	// the same files with a small batch run
+	code, _, errb := run(t, "formula", gram, "--batch", "50")
+	assert.Equal(t, 0, code, errb)
+	// and a limit below what the lines need refuses them too
+	refused(t, []string{"formula", gram, "--batch", "2000", "--max-memory", "20MiB"}, gram+":2:1:", "(G is m×m = 2000×2000)", "limit of 20 MiB")
+}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/compare"
 	"github.com/backproof/backproof/derive"
 	"gonum.org/v1/gonum/mat"
@@ -22,8 +23,20 @@ import (
 // is correct for every example.
 //
 // The error, an *Error with line and column, is for a program that names
-// something the network does not have; everything else is in the Report.
+// something the network does not have, or whose lines would need more
+// memory than budget.Default (CheckWithin takes another limit);
+// everything else is in the Report.
 func Check(prog *Program, net *derive.Net, X, Y *mat.Dense) (*Report, error) {
+	return CheckWithin(prog, net, X, Y, budget.Default)
+}
+
+// CheckWithin is Check with a memory limit: before any line runs, every
+// line's shapes are worked out from the problem's (the same evaluation,
+// counting the matrices it would make instead of making them), and a file
+// whose lines would need more than limit is refused with an *Error at the
+// line that makes the most (errors.Is(err, budget.ErrTooLarge)). A helper
+// G = X @ Xᵀ with a batch of 50,000 is 20 GB, whatever the gradient's size.
+func CheckWithin(prog *Program, net *derive.Net, X, Y *mat.Dense, limit budget.Bytes) (*Report, error) {
 	p := newOracle(net, X, Y)
 	uses, err := resolve(prog, p.L)
 	if err != nil {
@@ -32,6 +45,9 @@ func Check(prog *Program, net *derive.Net, X, Y *mat.Dense) (*Report, error) {
 	c := &checker{prog: prog, p: p, uses: uses}
 	for _, st := range prog.Stmts {
 		c.info = append(c.info, classify(st.Name).in(p.L))
+	}
+	if err := c.within(limit); err != nil {
+		return nil, err
 	}
 	return c.check(), nil
 }
@@ -42,6 +58,9 @@ type checker struct {
 	binders map[string][]int // per canonical name, the statements that bind it
 	uses    [][]string
 	info    []nameInfo
+	// probe, for tests, is called before line i runs (steps 0) and after
+	// it, with the nodes it evaluated.
+	probe func(i, steps int)
 }
 
 // lineOut is one line's outcome in one run.
@@ -56,11 +75,36 @@ type lineOut struct {
 // with a given one: the truth, to see whether later lines are right given
 // right inputs.
 func (c *checker) run(x int, override map[int]*mat.Dense) []lineOut {
-	ev := &evaluator{prog: c.prog, d: c.p.d, acts: c.p.acts, env: c.p.env(x), bad: map[string]failed{}, L: c.p.L}
+	return c.exec(c.evaluator(x), override, nil)
+}
+
+func (c *checker) evaluator(x int) *evaluator {
+	return &evaluator{prog: c.prog, d: c.p.d, acts: c.p.acts, env: c.p.env(x), bad: map[string]failed{}, L: c.p.L}
+}
+
+// exec runs the lines with ev; with made, ev works out shapes alone and
+// made[i] gets what line i would allocate.
+func (c *checker) exec(ev *evaluator, override map[int]*mat.Dense, made []budget.Bytes) []lineOut {
 	out := make([]lineOut, len(c.prog.Stmts))
+	var count budget.Bytes
+	if made != nil {
+		ev.alloc = &count
+	}
 	for i, st := range c.prog.Stmts {
 		ev.notes = nil
+		count = 0
+		steps := 0
+		ev.steps = &steps
+		if c.probe != nil {
+			c.probe(i, 0)
+		}
 		v, err := ev.eval(st.X)
+		if c.probe != nil {
+			c.probe(i, steps)
+		}
+		if made != nil {
+			made[i] = count
+		}
 		name := canonName(st.Name, c.p.L)
 		if err != nil {
 			e, ok := err.(*Error)
@@ -413,4 +457,75 @@ func shapeCoincidence(info nameInfo, got, want Shape) []string {
 			info.canonical(), got.Sym(), eq, want.Sym()))
 	}
 	return notes
+}
+
+// lineCosts are, per line, the bytes of the matrices it makes and of the
+// value it keeps, worked out from shapes alone (in the per-example
+// convention, for one example: every example has the same shapes).
+func (c *checker) lineCosts() (made, kept []budget.Bytes) {
+	made = make([]budget.Bytes, len(c.prog.Stmts))
+	kept = make([]budget.Bytes, len(c.prog.Stmts))
+	for i, o := range c.exec(c.evaluator(c.p.examples()[0]), nil, made) {
+		if o.err == nil && !o.v.S.Scalar {
+			kept[i] = budget.Floats(o.v.S.R.N, o.v.S.C.N)
+		}
+	}
+	return made, kept
+}
+
+// memory is what checking the file needs: the problem's forward and
+// backward trace, every line's value kept in each run (one run per
+// example in the per-example convention, and one more rerun to tell a
+// line's own mistakes from inherited ones), and at the peak one line's
+// matrices being made. It returns the need and the line that makes the
+// most.
+func (c *checker) memory() (need budget.Bytes, worst int, made []budget.Bytes) {
+	sizes := c.p.net.Sizes()
+	trace := budget.Sum(budget.Floats(4, c.p.m, budget.Add(budget.Units(sizes), sizes[0])), budget.Floats(2, budget.Params(sizes)))
+	made, kept := c.lineCosts()
+	runs := len(c.p.examples()) + 1
+	var sofar, peak budget.Bytes
+	for i := range made {
+		peak = max(peak, sofar.Times(runs).Plus(made[i]))
+		sofar = sofar.Plus(kept[i])
+		if made[i] > made[worst] {
+			worst = i
+		}
+	}
+	return trace.Plus(max(peak, sofar.Times(runs))), worst, made
+}
+
+// within refuses a file whose lines need more memory than limit (0 is
+// budget.Default), naming the line that makes the most.
+func (c *checker) within(limit budget.Bytes) error {
+	if len(c.prog.Stmts) == 0 {
+		return nil
+	}
+	need, worst, made := c.memory()
+	if budget.Check("", need, limit) == nil {
+		return nil
+	}
+	if limit <= 0 {
+		limit = budget.Default
+	}
+	st := c.prog.Stmts[worst]
+	what := fmt.Sprintf("%s: its matrices take about %v", st.Text, made[worst])
+	if made[worst] >= budget.Huge {
+		what = fmt.Sprintf("%s: its matrices take more than 8 EiB", st.Text)
+	}
+	if v := c.shapeOf(worst); v != "" {
+		what += fmt.Sprintf(" (%s is %s)", canonName(st.Name, c.p.L), v)
+	}
+	return &Error{Pos: Pos{st.Line, 1}, Kind: KindMemory,
+		Msg: fmt.Sprintf("%s, and checking the file needs about %v in all, more than the limit of %v: write the line without so large a matrix, use a smaller --batch, or raise --max-memory", what, need, limit)}
+}
+
+// shapeOf is line i's shape from shapes alone, "" when it fails.
+func (c *checker) shapeOf(i int) string {
+	made := make([]budget.Bytes, len(c.prog.Stmts))
+	o := c.exec(c.evaluator(c.p.examples()[0]), nil, made)[i]
+	if o.err != nil {
+		return ""
+	}
+	return o.v.S.String()
 }

@@ -3,6 +3,8 @@ package formula
 import (
 	"fmt"
 	"strings"
+
+	"github.com/backproof/backproof/budget"
 )
 
 // Def is a function the learner defined in the file (def NAME(params): …
@@ -223,10 +225,13 @@ func (ev *evaluator) callDef(c *Call) (Value, error) {
 	if globals == nil {
 		globals = ev.env
 	}
-	sub := &evaluator{prog: ev.prog, d: ev.d, acts: ev.acts, L: ev.L, globals: globals, globalBad: ev.topBad(), calls: ev.calls + 1,
+	sub := &evaluator{prog: ev.prog, d: ev.d, acts: ev.acts, L: ev.L, globals: globals, globalBad: ev.topBad(), calls: ev.calls + 1, alloc: ev.alloc, steps: ev.steps,
 		env: make(map[string]Value, len(globals)+len(d.Params)+len(d.Body)), bad: map[string]failed{}}
 	for k, v := range globals {
 		sub.env[k] = v
+	}
+	if ev.alloc != nil { // the call's own names, which outlive nothing but cost something
+		*ev.alloc = ev.alloc.Plus(budget.Bytes(64 * (len(sub.env) + len(d.Body) + len(d.Params))))
 	}
 	for k, v := range ev.topBad() {
 		sub.bad[k] = v

@@ -1,6 +1,10 @@
 package formula
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/backproof/backproof/budget"
+)
 
 // Pos is a place in a formula file: line and column from 1, the column
 // counted in characters (runes), not bytes.
@@ -27,6 +31,9 @@ const (
 	// be right, such as one calling a def whose body is outside the
 	// language. Its status is cannot-tell, never a mistake.
 	KindCannotTell
+	// KindMemory: the file's lines would need more memory than the limit
+	// (errors.Is(err, budget.ErrTooLarge)).
+	KindMemory
 )
 
 // Error is a user's mistake in a formula file, with where it is.
@@ -37,6 +44,9 @@ type Error struct {
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%d:%d: %s", e.Line, e.Col, e.Msg) }
+
+// Is makes errors.Is(err, budget.ErrTooLarge) true for a KindMemory error.
+func (e *Error) Is(target error) bool { return e.Kind == KindMemory && target == budget.ErrTooLarge }
 
 func errorf(p Pos, k Kind, format string, args ...any) *Error {
 	return &Error{Pos: p, Kind: k, Msg: fmt.Sprintf(format, args...)}

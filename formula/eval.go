@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/derive"
 	"gonum.org/v1/gonum/mat"
 )
@@ -42,6 +43,30 @@ type evaluator struct {
 	globals   map[string]Value
 	globalBad map[string]failed
 	calls     int
+	// alloc, when not nil, makes the evaluator work out shapes alone:
+	// every matrix a node would make is counted here, in bytes, and none
+	// is made (a number is still computed). It is how a file's memory is
+	// estimated before any line runs, along the very path that runs it.
+	alloc *budget.Bytes
+	// steps counts the nodes evaluated for the line, calls into defs
+	// included (shared with the defs' evaluators): a line is bounded in
+	// time as well as in memory.
+	steps *int
+}
+
+// maxSteps bounds the nodes one line evaluates: no line as written comes
+// near, but defs that each call the next twice double at every level.
+const maxSteps = 1 << 20
+
+// shaped is, when only shapes are worked out, the value of a node whose
+// result has shape s: counted, not made. ok is false when the numbers
+// are to be computed (or s is a number, which is always computed).
+func (ev *evaluator) shaped(s Shape) (Value, bool) {
+	if ev.alloc == nil || s.Scalar {
+		return Value{}, false
+	}
+	*ev.alloc = ev.alloc.Plus(budget.Floats(s.R.N, s.C.N))
+	return Value{S: s}, true
 }
 
 func (ev *evaluator) note(format string, args ...any) {
@@ -57,6 +82,13 @@ func (ev *evaluator) note(format string, args ...any) {
 func (ev *evaluator) src(e Expr) string { return ev.prog.Source(e) }
 
 func (ev *evaluator) eval(e Expr) (Value, error) {
+	if ev.steps == nil {
+		ev.steps = new(int)
+	}
+	if *ev.steps++; *ev.steps > maxSteps {
+		p, _ := e.Span()
+		return Value{}, errorf(p, KindCannotTell, "cannot tell, because this line takes more than %d steps to evaluate: your defs call one another too many times", maxSteps)
+	}
 	switch e := e.(type) {
 	case *Num:
 		return scalar(e.Val), nil
@@ -80,6 +112,9 @@ func (ev *evaluator) eval(e Expr) (Value, error) {
 		if err != nil {
 			return Value{}, err
 		}
+		if v, ok := ev.shaped(x.S); ok {
+			return v, nil
+		}
 		var out mat.Dense
 		out.Scale(-1, x.M)
 		return Value{M: &out, S: x.S}, nil
@@ -87,6 +122,9 @@ func (ev *evaluator) eval(e Expr) (Value, error) {
 		x, err := ev.eval(e.X)
 		if err != nil {
 			return Value{}, err
+		}
+		if v, ok := ev.shaped(x.S.T()); ok {
+			return v, nil
 		}
 		return Value{M: mat.DenseCopyOf(x.M.T()), S: x.S.T()}, nil
 	case *ShapeOf:
@@ -112,7 +150,7 @@ func (ev *evaluator) eval(e Expr) (Value, error) {
 			return Value{}, err
 		}
 		n := float64(e.N)
-		return apply(x, func(v float64) float64 { return math.Pow(v, n) }), nil
+		return ev.apply(x, func(v float64) float64 { return math.Pow(v, n) }), nil
 	case *Binary:
 		l, err := ev.eval(e.L)
 		if err != nil {
@@ -164,6 +202,9 @@ func (ev *evaluator) matmul(e *Binary, l, r Value) (Value, error) {
 		return Value{}, errorf(e.OpPos, KindShape, "%s", msg)
 	}
 	ev.coincidence(l.S.C, r.S.R)
+	if v, ok := ev.shaped(Shape{R: l.S.R, C: r.S.C}); ok {
+		return v, nil
+	}
 	var out mat.Dense
 	out.Mul(l.M, r.M)
 	return Value{M: &out, S: Shape{R: l.S.R, C: r.S.C}}, nil
@@ -231,6 +272,9 @@ func (ev *evaluator) elementwise(e *Binary, l, r Value) (Value, error) {
 			return Value{}, ev.broadcastError(e, l, r, "columns")
 		}
 		ev.broadcastNote(e, l, r, s, stretched)
+	}
+	if v, ok := ev.shaped(s); ok {
+		return v, nil
 	}
 	ar, ac := l.M.Dims()
 	br, bc := r.M.Dims()
@@ -325,7 +369,7 @@ func (ev *evaluator) call(c *Call) (Value, error) {
 		if len(c.Args) == 2 {
 			axis, _ = axisOf(c.Args[1])
 		}
-		return reduce(x, axis, c.Fn == "mean"), nil
+		return ev.reduce(x, axis, c.Fn == "mean"), nil
 	case "softmax":
 		x, err := ev.eval(c.Args[0])
 		if err != nil {
@@ -335,6 +379,10 @@ func (ev *evaluator) call(c *Call) (Value, error) {
 		return ev.softmax(c, x, axis), nil
 	case "where":
 		return ev.where(c)
+	case "maximum":
+		return ev.broadcastCall(c, func(v []float64) float64 { return math.Max(v[0], v[1]) })
+	case "minimum":
+		return ev.broadcastCall(c, func(v []float64) float64 { return math.Min(v[0], v[1]) })
 	case "f", "g":
 		id := unparen(c.Args[0]).(*Ident)
 		info := classify(id.Name).in(ev.L)
@@ -350,28 +398,28 @@ func (ev *evaluator) call(c *Call) (Value, error) {
 			}
 			return ev.softmax(c, x, axis), nil
 		}
-		return apply(x, fn(act, c.Prime)), nil
+		return ev.apply(x, fn(act, c.Prime)), nil
 	case "exp":
 		x, err := ev.eval(c.Args[0])
 		if err != nil {
 			return Value{}, err
 		}
-		return apply(x, math.Exp), nil
+		return ev.apply(x, math.Exp), nil
 	case "log":
 		x, err := ev.eval(c.Args[0])
 		if err != nil {
 			return Value{}, err
 		}
 		if c.Prime {
-			return apply(x, func(v float64) float64 { return 1 / v }), nil
+			return ev.apply(x, func(v float64) float64 { return 1 / v }), nil
 		}
-		return apply(x, math.Log), nil
+		return ev.apply(x, math.Log), nil
 	}
 	x, err := ev.eval(c.Args[0])
 	if err != nil {
 		return Value{}, err
 	}
-	return apply(x, fn(activationFuncs[c.Fn], c.Prime)), nil
+	return ev.apply(x, fn(activationFuncs[c.Fn], c.Prime)), nil
 }
 
 func fn(act derive.Activation, prime bool) func(float64) float64 {
@@ -391,7 +439,10 @@ func unparen(e Expr) Expr {
 	}
 }
 
-func apply(x Value, f func(float64) float64) Value {
+func (ev *evaluator) apply(x Value, f func(float64) float64) Value {
+	if v, ok := ev.shaped(x.S); ok {
+		return v
+	}
 	var out mat.Dense
 	out.Apply(func(_, _ int, v float64) float64 { return f(v) }, x.M)
 	return Value{M: &out, S: x.S}
@@ -401,6 +452,12 @@ func apply(x Value, f func(float64) float64) Value {
 // prime gives the diagonal of its Jacobian, s ⊙ (1 − s): the elementwise
 // "derivative" that a Hadamard product with is not the chain rule.
 func (ev *evaluator) softmax(c *Call, x Value, axis int) Value {
+	if v, ok := ev.shaped(x.S); ok {
+		if c.Prime {
+			ev.note("%s is the diagonal of softmax's Jacobian, s ⊙ (1 − s); softmax couples its outputs, so multiplying elementwise by it is not the chain rule (the Jacobian is diag(s) − s sᵀ)", ev.src(c))
+		}
+		return v
+	}
 	var s *mat.Dense
 	if x.S.Scalar {
 		s = mat.NewDense(1, 1, []float64{1})
@@ -430,21 +487,22 @@ func (ev *evaluator) softmax(c *Call, x Value, axis int) Value {
 
 // reduce is numpy's sum or mean with keepdims: axis 0 gives 1×cols, axis 1
 // rows×1, and axis −1 (none given) the 1×1 total.
-func reduce(x Value, axis int, mean bool) Value {
+func (ev *evaluator) reduce(x Value, axis int, mean bool) Value {
 	if x.S.Scalar {
 		return x
 	}
-	r, c := x.M.Dims()
-	var out *mat.Dense
-	var s Shape
+	s := Shape{R: one, C: one}
 	switch axis {
 	case 0:
-		out, s = mat.NewDense(1, c, nil), Shape{R: one, C: x.S.C}
+		s = Shape{R: one, C: x.S.C}
 	case 1:
-		out, s = mat.NewDense(r, 1, nil), Shape{R: x.S.R, C: one}
-	default:
-		out, s = mat.NewDense(1, 1, nil), Shape{R: one, C: one}
+		s = Shape{R: x.S.R, C: one}
 	}
+	if v, ok := ev.shaped(s); ok {
+		return v
+	}
+	r, c := x.M.Dims()
+	out := mat.NewDense(s.R.N, s.C.N, nil)
 	for i := 0; i < r; i++ {
 		for j := 0; j < c; j++ {
 			oi, oj := i, j
@@ -496,7 +554,18 @@ func axisOf(e Expr) (int, bool) {
 // where is numpy's where(C, A, B): A where C is nonzero, B elsewhere, the
 // three broadcast together as numpy does.
 func (ev *evaluator) where(c *Call) (Value, error) {
-	var vs [3]Value
+	return ev.broadcastCall(c, func(v []float64) float64 {
+		if v[0] != 0 {
+			return v[1]
+		}
+		return v[2]
+	})
+}
+
+// broadcastCall applies f entry by entry to a call's arguments broadcast
+// together as numpy does (where, maximum, minimum).
+func (ev *evaluator) broadcastCall(c *Call, f func([]float64) float64) (Value, error) {
+	vs := make([]Value, len(c.Args))
 	s := Shape{Scalar: true}
 	for k, a := range c.Args {
 		v, err := ev.eval(a)
@@ -520,23 +589,24 @@ func (ev *evaluator) where(c *Call) (Value, error) {
 		}
 		s = Shape{R: r, C: col}
 	}
-	get := func(v Value, i, j int) float64 {
-		r, c := v.M.Dims()
-		return v.M.At(min(i, r-1), min(j, c-1))
-	}
-	pick := func(i, j int) float64 {
-		if get(vs[0], i, j) != 0 {
-			return get(vs[1], i, j)
+	args := make([]float64, len(vs))
+	at := func(i, j int) float64 {
+		for k, v := range vs {
+			r, c := v.M.Dims()
+			args[k] = v.M.At(min(i, r-1), min(j, c-1))
 		}
-		return get(vs[2], i, j)
+		return f(args)
 	}
 	if s.Scalar {
-		return scalar(pick(0, 0)), nil
+		return scalar(at(0, 0)), nil
+	}
+	if v, ok := ev.shaped(s); ok {
+		return v, nil
 	}
 	out := mat.NewDense(s.R.N, s.C.N, nil)
 	for i := 0; i < s.R.N; i++ {
 		for j := 0; j < s.C.N; j++ {
-			out.Set(i, j, pick(i, j))
+			out.Set(i, j, at(i, j))
 		}
 	}
 	return Value{M: out, S: s}, nil

@@ -3,11 +3,14 @@ package formula
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/derive"
 	"github.com/backproof/backproof/problem"
 )
@@ -62,6 +65,13 @@ func FuzzFormula(f *testing.F) {
 		}
 		probs = append(probs, p)
 	}
+	// the problem the memory is measured on: sizes at which a matrix the
+	// estimate missed (m×m is 320 KB) stands out from the bookkeeping
+	big, err := problem.Random(problem.Spec{Convention: derive.Row, Sizes: []int{30, 20, 10}, Batch: 200,
+		Acts: []derive.Activation{derive.Tanh, derive.Sigmoid}, Cost: derive.Quadratic, Reduction: derive.Mean, Seed: 1})
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, src string) {
 		lines := splitLines(src)
 		where := func(err error) {
@@ -96,6 +106,7 @@ func FuzzFormula(f *testing.F) {
 			where(err)
 			return
 		}
+		boundedMemory(t, prog, big)
 		if _, err := json.Marshal(rep); err != nil {
 			t.Fatal(err)
 		}
@@ -108,4 +119,49 @@ func FuzzFormula(f *testing.F) {
 			}
 		}
 	})
+}
+
+// boundedMemory runs prog's lines on p and requires each line's
+// allocations to stay within twice its estimate from shapes alone, plus
+// the bookkeeping every evaluated node may make (a number, a note, a
+// message: 1 KiB a node) and 64 KiB: a matrix the estimate did not see,
+// such as an m×m one, breaks the bound. The allocations are the process's
+// (runtime.MemStats), and the fuzzing engine's own goroutines allocate
+// too, so a line fails only when it is over the bound in three runs.
+func boundedMemory(t *testing.T, prog *Program, p *problem.Problem) {
+	o := newOracle(p.Net, p.X, p.Y)
+	uses, err := resolve(prog, o.L)
+	if err != nil {
+		return
+	}
+	c := &checker{prog: prog, p: o, uses: uses}
+	for _, st := range prog.Stmts {
+		c.info = append(c.info, classify(st.Name).in(o.L))
+	}
+	made, _ := c.lineCosts()
+	over := map[int]string{}
+	for try := 0; try < 3; try++ {
+		var ms runtime.MemStats
+		var before uint64
+		now := map[int]string{}
+		c.probe = func(i, steps int) {
+			runtime.ReadMemStats(&ms)
+			if steps == 0 {
+				before = ms.TotalAlloc
+				return
+			}
+			got := budget.Bytes(ms.TotalAlloc - before)
+			bound := made[i].Times(2).Plus(64 << 10).Plus(budget.Bytes(1 << 10).Times(steps))
+			if _, before := over[i]; got > bound && (try == 0 || before) {
+				now[i] = fmt.Sprintf("line %d (%s): allocated %v, estimated %v (%d nodes): over the bound %v", prog.Stmts[i].Line, prog.Stmts[i].Text, got, made[i], steps, bound)
+			}
+		}
+		c.run(-1, nil)
+		if over = now; len(over) == 0 {
+			return
+		}
+	}
+	for _, msg := range over {
+		t.Fatal(msg)
+	}
 }

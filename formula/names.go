@@ -206,11 +206,13 @@ func lookupFunc(name string) (funcInfo, bool) {
 		return funcInfo{1, 2, 1, false}, true
 	case "where":
 		return funcInfo{3, 3, -1, false}, true
+	case "maximum", "minimum":
+		return funcInfo{2, 2, -1, false}, true
 	}
 	return funcInfo{}, false
 }
 
-const funcList = "sigmoid, tanh, relu, leaky_relu, softplus, identity, exp, log (each also with a prime: sigmoid', or sigmoid_prime), f and f' (the layer's own activation; Ng's g), softmax(M, axis), sum(M), sum(M, axis), mean(M), mean(M, axis), where(C, A, B)"
+const funcList = "sigmoid, tanh, relu, leaky_relu, softplus, identity, exp, log (each also with a prime: sigmoid', or sigmoid_prime), f and f' (the layer's own activation; Ng's g), softmax(M, axis), sum(M), sum(M, axis), mean(M), mean(M, axis), where(C, A, B), maximum(A, B), minimum(A, B)"
 
 // funcHelp says what to write for a function the language does not have;
 // ‹A› and ‹B› stand for its arguments as written (in parentheses where

@@ -79,6 +79,10 @@ func TestNumpyMeansNumpy(t *testing.T) {
 		"q13 = np.where(A1 > 0.5, 1, 0.01) * (A1 - b1) ** 2",
 		"q14 = -A1**2 + 1.e-3",
 		"q15 = np.array(dA1, copy=True) * np.float64(Z1 < 0)",
+		"q16 = np.maximum(0, Z1) - np.minimum(A1, 0.5) + np.maximum(Z1, b1) * np.minimum(dZ2.sum(axis=1, keepdims=True), b1)",
+		"Z1 = X @ W1 + b1",
+		"A1 = np.maximum(0, Z1)",
+		"Z2 = np.dot(A1, W2) + b2",
 	}
 	// the given names, in the problem's layout
 	o := newOracle(p.Net, p.X, p.Y)

@@ -240,7 +240,7 @@ func Parse(src string) (*Program, error) {
 	// The defs, and the def whose body each line is in (−1: none): a
 	// body is the lines indented deeper than its def line, as in Python.
 	owner := make([]int, len(lines))
-	defAt := map[int]int{}       // line index → its def
+	defAt := map[int]int{}      // line index → its def
 	inline := map[int][]token{} // the body after a def line's colon
 	names := map[string]bool{}
 	var open []int
@@ -854,7 +854,6 @@ func (p *parser) reduction(fn token, start Pos, end int, args []Expr, kw []kwArg
 var numpyHelp = map[string]string{
 	"outer":      "for a column a and a row b, a @ b is their outer product",
 	"einsum":     "write the product with @ and ᵀ",
-	"maximum":    "relu is relu(Z1), and its derivative's mask is (Z1 > 0) or relu'(Z1)",
 	"heaviside":  "the relu mask is (Z1 > 0)",
 	"array":      "drop it: np.array(dA1, copy=True) is dA1",
 	"zeros":      "there are no fresh arrays: the relu mask is dA1 * (Z1 > 0) or np.where(Z1 > 0, dA1, 0)",
@@ -864,12 +863,12 @@ var numpyHelp = map[string]string{
 	"sqrt":       "the language has whole powers only (A1**2)",
 }
 
-const numpyList = "np.dot, np.matmul, np.multiply, np.divide, np.add, np.subtract, np.transpose, np.power, np.square, np.sum, np.mean, np.exp, np.log, np.tanh, np.where"
+const numpyList = "np.dot, np.matmul, np.multiply, np.divide, np.add, np.subtract, np.transpose, np.power, np.square, np.sum, np.mean, np.exp, np.log, np.tanh, np.where, np.maximum, np.minimum"
 
 // numpyCall reads np.NAME(…) (np. is read; fn is the name).
 func (p *parser) numpyCall(np, fn token) (Expr, *Error) {
 	switch fn.name {
-	case "dot", "matmul", "multiply", "divide", "true_divide", "add", "subtract", "transpose", "square", "power", "sum", "mean", "exp", "log", "tanh", "where":
+	case "dot", "matmul", "multiply", "divide", "true_divide", "add", "subtract", "transpose", "square", "power", "sum", "mean", "exp", "log", "tanh", "where", "maximum", "minimum":
 	case "array", "asarray", "copy", "float64", "float32", "int64", "int32":
 	default:
 		help := numpyHelp[fn.name]
@@ -932,7 +931,7 @@ func (p *parser) numpyCall(np, fn token) (Expr, *Error) {
 	case "sum", "mean":
 		return p.reduction(fn, start, end, args, kw)
 	}
-	// exp, log, tanh, where
+	// exp, log, tanh, where, maximum, minimum
 	if len(kw) > 0 {
 		return nil, errorf(kw[0].name.pos, KindSyntax, "%s takes no keyword", name)
 	}
@@ -973,7 +972,7 @@ func canonLayer(info nameInfo) string {
 // functions that numpy does not have (sigmoid, relu, f, their _prime).
 func ownFunc(name string) bool {
 	switch name {
-	case "exp", "log", "tanh", "sum", "mean", "where":
+	case "exp", "log", "tanh", "sum", "mean", "where", "maximum", "minimum":
 		return false // numpy's own: numpyCall reads them
 	}
 	for _, s := range derivativeSuffixes {

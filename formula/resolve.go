@@ -247,7 +247,7 @@ func checkCall(prog *Program, c *Call, L int) *Error {
 			want = fmt.Sprintf("%d or %d", info.minArgs, info.maxArgs)
 		}
 		usage := map[string]string{"softmax": "softmax(M, axis)", "sum": "sum(M) or sum(M, axis)", "mean": "mean(M) or mean(M, axis)",
-			"where": "where(C, A, B), as in np.where(Z1 > 0, dA1, 0)"}[c.Fn]
+			"where": "where(C, A, B), as in np.where(Z1 > 0, dA1, 0)", "maximum": "maximum(A, B), as in np.maximum(0, Z1)", "minimum": "minimum(A, B)"}[c.Fn]
 		if usage == "" {
 			usage = c.Fn + "(M)"
 		}
