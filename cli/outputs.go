@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -9,15 +10,49 @@ import (
 	"syscall"
 
 	"github.com/backproof/backproof/outfile"
+	"github.com/backproof/backproof/plots"
 )
 
-// The marker files of the folders backproof fills as a whole: each lists
-// the files backproof wrote there, so that it replaces the folder next
-// time and refuses a folder holding anything else.
-const (
-	reportMarker = ".backproof-report" // report --out
-	plotsMarker  = ".backproof-plots"  // train --plots
+// The kinds of folder backproof fills as a whole. Each has a marker file
+// listing the files backproof wrote there, so that it replaces the folder
+// next time and refuses a folder holding anything else; folders written
+// before there were markers are recognised by their files.
+var (
+	reportFolder = outfile.Kind{Marker: ".backproof-report", Unmarked: unmarkedReport} // report --out
+	plotsFolder  = outfile.Kind{Marker: ".backproof-plots", Unmarked: unmarkedPlots}   // train --plots
 )
+
+// unmarkedReport tells whether a folder without a marker is a report an
+// earlier backproof wrote: an index.html with the report's title, and
+// nothing but the report's files.
+func unmarkedReport(dir string, names []string) bool {
+	known := map[string]bool{"index.html": true, "index.md": true}
+	for _, f := range plots.ReportFigures {
+		known[f.File] = true
+	}
+	for _, n := range names {
+		if !known[n] {
+			return false
+		}
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, "index.html"))
+	return err == nil && bytes.Contains(raw, []byte("<title>backproof report"))
+}
+
+// unmarkedPlots tells whether a folder without a marker holds the figures
+// of an earlier train --plots: all of them, and nothing else.
+func unmarkedPlots(_ string, names []string) bool {
+	have := map[string]bool{}
+	for _, n := range names {
+		have[n] = true
+	}
+	for _, f := range plots.HistoryFigures {
+		if !have[f.File] {
+			return false
+		}
+	}
+	return len(names) == len(plots.HistoryFigures)
+}
 
 // files are a command's files by flag: those it reads and those it
 // writes. Before any work, check refuses an output that is one of the
@@ -149,10 +184,10 @@ func reserve(tx *outfile.Tx, flag, path string) (*outfile.File, error) {
 }
 
 // reserveFolder reserves an output folder (report --out, train --plots)
-// marked by marker; a folder holding files backproof did not write is
+// of the kind given; a folder holding files backproof did not write is
 // refused unless force, saying so.
-func reserveFolder(tx *outfile.Tx, flag, path, marker string, force bool) (*outfile.Folder, error) {
-	d, err := tx.Folder(path, marker, force)
+func reserveFolder(tx *outfile.Tx, flag, path string, kind outfile.Kind, force bool) (*outfile.Folder, error) {
+	d, err := tx.Folder(path, kind, force)
 	var no *outfile.NotOursError
 	if errors.As(err, &no) {
 		return nil, badInput(fmt.Errorf("%s %v: choose an empty or new folder, or add --force to write into it "+

@@ -236,7 +236,7 @@ func oldReport(t *testing.T, dir string) string {
 	report := filepath.Join(dir, "report")
 	require.NoError(t, os.MkdirAll(report, 0o755))
 	for name, content := range map[string]string{
-		reportMarker: "index.html\nindex.md\nstep-size.png\nold-figure.png\n",
+		reportFolder.Marker: "index.html\nindex.md\nstep-size.png\nold-figure.png\n",
 		"index.html": `<img src="step-size.png"><img src="old-figure.png">`, "index.md": "old",
 		"step-size.png": "the old run's figure", "old-figure.png": "a figure of an older version",
 	} {
@@ -314,7 +314,7 @@ func TestReportInterrupted(t *testing.T) {
 	assert.NotEqual(t, "-rw-r--r-- the old run's figure", got[filepath.Join("report", "step-size.png")])
 	entries, _ := os.ReadDir(report)
 	assert.Len(t, entries, len(plots.ReportFigures)+3, "the figures, two indexes and the marker")
-	marker, err := os.ReadFile(filepath.Join(report, reportMarker))
+	marker, err := os.ReadFile(filepath.Join(report, reportFolder.Marker))
 	require.NoError(t, err)
 	for _, f := range plots.ReportFigures {
 		assert.Contains(t, string(marker), "\n"+f.File+"\n")
@@ -371,7 +371,7 @@ func TestOutputFolders(t *testing.T) {
 		assert.Contains(t, out, filepath.Join(plotsDir, "cost.png"))
 		got := snapshot(t, plotsDir)
 		assert.Len(t, got, len(plots.HistoryFigures)+2, "the figures, the marker and the folder: %v", got)
-		assert.Contains(t, got[plotsMarker], "cost.png\n")
+		assert.Contains(t, got[plotsFolder.Marker], "cost.png\n")
 	}
 	code, _, errb := mainOut("train", "--data", "xor", "--epochs", "1", "--plots", in("site"), "--force")
 	require.Equal(t, 0, code, errb)
@@ -384,4 +384,43 @@ func TestOutputFolders(t *testing.T) {
 		names = append(names, e.Name())
 	}
 	assert.Equal(t, []string{"empty", "notes.txt", "plots", "report", "site"}, names, "no staged folder left")
+}
+
+// Folders written before there were marker files are recognised by their
+// files: the report by its index's title and figure names, train's figures
+// by all five names and nothing else.
+func TestUnmarkedFolders(t *testing.T) {
+	index, err := os.ReadFile("../docs/report/index.html")
+	require.NoError(t, err)
+	dir := t.TempDir()
+	var names []string
+	for _, f := range plots.ReportFigures {
+		names = append(names, f.File)
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "index.html"), index, 0o644))
+	assert.True(t, unmarkedReport(dir, append([]string{"index.html", "index.md"}, names...)))
+	assert.True(t, unmarkedReport(dir, []string{"index.html", names[0]}), "figures of an older version may be missing")
+	assert.False(t, unmarkedReport(dir, []string{"index.html", "notes.txt"}), "a file the report does not write")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "index.html"), []byte("<title>my site</title>"), 0o644))
+	assert.False(t, unmarkedReport(dir, []string{"index.html"}), "another index")
+
+	var figs []string
+	for _, f := range plots.HistoryFigures {
+		figs = append(figs, f.File)
+	}
+	assert.True(t, unmarkedPlots("", figs))
+	assert.False(t, unmarkedPlots("", figs[1:]), "one missing")
+	assert.False(t, unmarkedPlots("", append(figs, "notes.txt")))
+
+	// train --plots over an earlier run's unmarked figures replaces them.
+	old := filepath.Join(dir, "plateau")
+	require.NoError(t, os.Mkdir(old, 0o755))
+	for _, f := range figs {
+		require.NoError(t, os.WriteFile(filepath.Join(old, f), []byte("an earlier run's"), 0o644))
+	}
+	code, _, errb := mainOut("train", "--data", "xor", "--epochs", "0", "--plots", old)
+	require.Equal(t, 0, code, errb)
+	got := snapshot(t, old)
+	assert.Len(t, got, len(figs)+2)
+	assert.NotEqual(t, "-rw-r--r-- an earlier run's", got["cost.png"])
 }

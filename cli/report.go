@@ -122,7 +122,7 @@ Exit status: 0 written; 2 bad flags, MNIST not found, or --out not writable;
 			// experiments run, which take seconds to minutes.
 			tx := outfile.Begin()
 			defer tx.Abort()
-			folder, err := reserveFolder(tx, "--out", out, reportMarker, force)
+			folder, err := reserveFolder(tx, "--out", out, reportFolder, force)
 			if err != nil {
 				return err
 			}

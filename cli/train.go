@@ -211,7 +211,7 @@ func runTrain(cmd *cobra.Command, f *trainFlags, probeOnly bool) error {
 		if err := paths.check(); err != nil {
 			return badInput(err)
 		}
-		if folder, err = reserveFolder(tx, "--plots", f.plots, plotsMarker, f.force); err != nil {
+		if folder, err = reserveFolder(tx, "--plots", f.plots, plotsFolder, f.force); err != nil {
 			return err
 		}
 	}

@@ -25,17 +25,20 @@ const stagePrefix = ".backproof-"
 //     (Linux renameat2 RENAME_EXCHANGE; elsewhere two renames) and the old
 //     one removed, so that a reader sees the old report or the new one,
 //     never figures of two runs;
-//   - an empty folder, or with force one that holds other files: the new
-//     files, staged inside it, are renamed into it one by one, replacing
-//     files of the same names and keeping the others.
+//   - an empty folder, or with force one that holds other files, or one
+//     that holds the working directory: the new files, staged inside it,
+//     are renamed into it one by one, replacing files of the same names;
+//     an earlier run's files that were not written again are removed, and
+//     every other file is kept.
 //
 // Any other folder is refused (a *NotOursError) before any work.
 type Folder struct {
 	path   string // as the caller named it
 	target string // path with links followed
 	stage  string
-	marker string
+	kind   Kind
 	mode   int
+	old    []string // the files of an earlier run, which a merge removes when not written again
 	perm   fs.FileMode
 }
 
@@ -56,11 +59,21 @@ func (e *NotOursError) Error() string {
 	return fmt.Sprintf("%s holds files that backproof did not write (%s)", e.Path, strings.Join(e.Foreign, ", "))
 }
 
-// Folder reserves the folder path as an output, marked by a file named
-// marker. It creates the missing folders above path and the staging folder
-// now, so that a place that cannot be written fails before any work.
-func (tx *Tx) Folder(path, marker string, force bool) (*Folder, error) {
-	d := &Folder{path: path, target: path, marker: marker, perm: 0o755}
+// A Kind is a kind of output folder: the marker file that lists the files
+// backproof wrote in it, and how to recognise one written before there
+// were markers.
+type Kind struct {
+	Marker string
+	// Unmarked, if not nil, tells whether the folder dir, which has no
+	// marker, was written by backproof all the same; names are its files.
+	Unmarked func(dir string, names []string) bool
+}
+
+// Folder reserves the folder path as an output of the kind k. It creates
+// the missing folders above path and the staging folder now, so that a
+// place that cannot be written fails before any work.
+func (tx *Tx) Folder(path string, k Kind, force bool) (*Folder, error) {
+	d := &Folder{path: path, target: path, kind: k, perm: 0o755}
 	info, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -80,14 +93,19 @@ func (tx *Tx) Folder(path, marker string, force bool) (*Folder, error) {
 		if err := writable(d.target); err != nil {
 			return nil, err
 		}
-		foreign, empty, err := inspect(d.target, marker)
+		ours, foreign, empty, err := inspect(d.target, k)
+		d.old = ours
 		switch {
 		case err != nil:
 			return nil, err
 		case empty:
 			d.mode = modeMerge
-		case len(foreign) == 0:
+		case len(foreign) == 0 && !holdsWorkingDir(d.target):
 			d.mode = modeExchange
+		case len(foreign) == 0:
+			// Exchanged, the folder would leave the working directory
+			// (a shell's, after `cd report`) inside the removed one.
+			d.mode = modeMerge
 		case force:
 			d.mode = modeMerge
 		default:
@@ -152,26 +170,38 @@ func writable(dir string) error {
 	return os.Remove(probe)
 }
 
-// inspect lists the entries of dir that are not backproof's: not listed in
-// its marker file, not the marker, not a stage left by a killed run.
-func inspect(dir, marker string) (foreign []string, empty bool, err error) {
+// inspect sorts the entries of dir: backproof's (listed in its marker
+// file, or all of them when the kind recognises an unmarked folder) and
+// the others, of which it names three at most; the marker and stages left
+// by a killed run are neither.
+func inspect(dir string, k Kind) (ours, foreign []string, empty bool, err error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, false, err
+		return nil, nil, false, err
 	}
-	ours := readMarker(filepath.Join(dir, marker))
+	listed := readMarker(filepath.Join(dir, k.Marker))
+	if listed == nil && k.Unmarked != nil {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		if k.Unmarked(dir, names) {
+			return names, nil, len(entries) == 0, nil
+		}
+	}
 	for _, e := range entries {
 		n := e.Name()
-		if n == marker || isStage(n) || ours[n] {
-			continue
-		}
-		if len(foreign) < 3 {
+		switch {
+		case n == k.Marker || isStage(n):
+		case listed[n]:
+			ours = append(ours, n)
+		case len(foreign) < 3:
 			foreign = append(foreign, n)
-		} else {
+		default:
 			foreign[2] = "…"
 		}
 	}
-	return foreign, len(entries) == 0, nil
+	return ours, foreign, len(entries) == 0, nil
 }
 
 // readMarker returns the file names a marker lists, or none when there is
@@ -205,7 +235,7 @@ func (d *Folder) writeMarker() error {
 		"# files not listed here.\n")
 	var names []string
 	for _, e := range entries {
-		if e.Name() != d.marker {
+		if e.Name() != d.kind.Marker {
 			names = append(names, e.Name())
 		}
 	}
@@ -213,7 +243,7 @@ func (d *Folder) writeMarker() error {
 	for _, n := range names {
 		b.WriteString(n + "\n")
 	}
-	return os.WriteFile(filepath.Join(d.stage, d.marker), []byte(b.String()), 0o644)
+	return os.WriteFile(filepath.Join(d.stage, d.kind.Marker), []byte(b.String()), 0o644)
 }
 
 func (d *Folder) commit() error {
@@ -240,9 +270,16 @@ func (d *Folder) commit() error {
 		if err != nil {
 			return err
 		}
+		written := map[string]bool{}
 		for _, e := range entries {
 			if err := os.Rename(filepath.Join(d.stage, e.Name()), filepath.Join(d.target, e.Name())); err != nil {
 				return fmt.Errorf("cannot write %s: %v", filepath.Join(d.path, e.Name()), pathErr(err))
+			}
+			written[e.Name()] = true
+		}
+		for _, n := range d.old {
+			if !written[n] {
+				os.Remove(filepath.Join(d.target, n)) // an earlier run's, as an exchange would drop it
 			}
 		}
 		os.Remove(d.stage)
@@ -273,4 +310,24 @@ func renameDance(stage, target string) error {
 		return err
 	}
 	return os.Rename(old, stage)
+}
+
+// holdsWorkingDir tells whether the working directory is dir or inside it.
+func holdsWorkingDir(dir string) bool {
+	wd, err := os.Getwd()
+	if err != nil {
+		return true // unknown: the careful answer
+	}
+	info, err := os.Stat(dir)
+	if err != nil {
+		return true
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		if i, err := os.Stat(d); err == nil && os.SameFile(i, info) {
+			return true
+		}
+		if filepath.Dir(d) == d {
+			return false
+		}
+	}
 }

@@ -326,7 +326,9 @@ func pathErr(err error) error {
 // that one left by a killed process (SIGKILL cannot be caught) is not
 // mistaken for the user's.
 func isStage(name string) bool {
-	return strings.HasPrefix(name, stagePrefix)
+	rest, ok := strings.CutPrefix(name, stagePrefix)
+	return ok && (strings.HasPrefix(rest, "new-") || strings.HasPrefix(rest, "probe-") ||
+		strings.Contains(rest, "-new-") || strings.Contains(rest, "-old-"))
 }
 
 // parent is the folder that holds path as the system resolves it:

@@ -36,6 +36,11 @@ func listing(t *testing.T, dir string) map[string]string {
 	return m
 }
 
+// marker is the head of every marker file.
+const marker = "# backproof wrote this folder and these files. It replaces the folder as a\n" +
+	"# whole when asked to write here again, and refuses while the folder holds\n" +
+	"# files not listed here.\n"
+
 func write(t *testing.T, path, content string, perm fs.FileMode) {
 	t.Helper()
 	require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
@@ -112,10 +117,10 @@ func TestAbortLeavesEverything(t *testing.T) {
 	g, err := tx.File(filepath.Join(dir, "new.png"))
 	require.NoError(t, err)
 	require.NoError(t, g.Write([]byte("png")))
-	d, err := tx.Folder(filepath.Join(dir, "report"), ".backproof-report", false)
+	d, err := tx.Folder(filepath.Join(dir, "report"), Kind{Marker: ".backproof-report"}, false)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(d.Path(), "index.html"), []byte("new report"), 0o644))
-	e, err := tx.Folder(filepath.Join(dir, "a", "b", "plots"), ".backproof-plots", false)
+	e, err := tx.Folder(filepath.Join(dir, "a", "b", "plots"), Kind{Marker: ".backproof-plots"}, false)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(e.Path(), "cost.png"), []byte("png"), 0o644))
 	tx.Abort()
@@ -139,18 +144,15 @@ func TestCommit(t *testing.T) {
 	unwritten, err := tx.File(filepath.Join(dir, "unwritten.png"))
 	require.NoError(t, err)
 	_ = unwritten
-	d, err := tx.Folder(filepath.Join(dir, "report"), ".backproof-report", false)
+	d, err := tx.Folder(filepath.Join(dir, "report"), Kind{Marker: ".backproof-report"}, false)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(d.Path(), "index.html"), []byte("new report"), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(d.Path(), "fig.png"), []byte("new figure"), 0o644))
-	e, err := tx.Folder(filepath.Join(dir, "a", "b", "plots"), ".backproof-plots", false)
+	e, err := tx.Folder(filepath.Join(dir, "a", "b", "plots"), Kind{Marker: ".backproof-plots"}, false)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(e.Path(), "cost.png"), []byte("png"), 0o644))
 	require.NoError(t, tx.Commit())
 
-	marker := "# backproof wrote this folder and these files. It replaces the folder as a\n" +
-		"# whole when asked to write here again, and refuses while the folder holds\n" +
-		"# files not listed here.\n"
 	assert.Equal(t, map[string]string{
 		".": "/", "old.json": "a problem", "notes.txt": "the user's",
 		"report": "/", "report/index.html": "new report", "report/fig.png": "new figure",
@@ -178,21 +180,24 @@ func TestFolderRules(t *testing.T) {
 	for _, tc := range []struct{ path, want string }{
 		{"site", "site holds files that backproof did not write (about.html, index.html)"},
 		{"report", "report holds files that backproof did not write (my-notes.txt)"},
-		{"plots", "plots holds files that backproof did not write (cost.png)"},
+		{"plots", "plots holds files that backproof did not write (.backproof-plots, cost.png)"},
 		{"file", "file is a file, not a folder"},
 		{"file/sub", "not a directory"},
 	} {
 		tx := Begin()
-		_, err := tx.Folder(filepath.Join(dir, tc.path), ".backproof-report", false)
+		_, err := tx.Folder(filepath.Join(dir, tc.path), Kind{Marker: ".backproof-report"}, false)
 		require.Error(t, err, tc.path)
 		assert.Contains(t, err.Error(), tc.want)
 		tx.Abort()
 	}
 	assert.Equal(t, before, listing(t, dir), "refusals touch nothing")
 
-	// With force the report's files go in, the user's others stay.
+	// With force the report's files go in, the user's others stay; a file
+	// of an earlier forced run, listed in its marker, goes.
+	write(t, filepath.Join(dir, "site", ".backproof-report"), "index.html\nold.png\n", 0o644)
+	write(t, filepath.Join(dir, "site", "old.png"), "an earlier report's", 0o644)
 	tx := Begin()
-	d, err := tx.Folder(filepath.Join(dir, "site"), ".backproof-report", true)
+	d, err := tx.Folder(filepath.Join(dir, "site"), Kind{Marker: ".backproof-report"}, true)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(d.Path(), "index.html"), []byte("report"), 0o644))
 	require.NoError(t, tx.Commit())
@@ -241,4 +246,51 @@ func TestParent(t *testing.T) {
 	} {
 		assert.Equal(t, want, parent(filepath.FromSlash(path)), path)
 	}
+}
+
+// A folder without a marker that Unmarked recognises is replaced like a
+// marked one; one it does not is refused.
+func TestUnmarked(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "old", "index.html"), "an old report", 0o644)
+	write(t, filepath.Join(dir, "other", "index.html"), "the user's", 0o644)
+	k := Kind{Marker: ".m", Unmarked: func(dir string, names []string) bool {
+		raw, _ := os.ReadFile(filepath.Join(dir, "index.html"))
+		return slices.Equal(names, []string{"index.html"}) && string(raw) == "an old report"
+	}}
+	tx := Begin()
+	defer tx.Abort()
+	_, err := tx.Folder(filepath.Join(dir, "other"), k, false)
+	assert.ErrorContains(t, err, "holds files that backproof did not write (index.html)")
+	d, err := tx.Folder(filepath.Join(dir, "old"), k, false)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(d.Path(), "new.html"), []byte("new"), 0o644))
+	require.NoError(t, tx.Commit())
+	assert.Equal(t, map[string]string{".": "/", "new.html": "new", ".m": marker + "new.html\n"}, listing(t, filepath.Join(dir, "old")))
+}
+
+// A folder that holds the working directory is filled file by file, not
+// exchanged: exchanged, it would leave the process (and a shell that ran
+// `cd report`) in the removed old folder.
+func TestWorkingDirStays(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "report", ".m"), "index.html\nold.png\n", 0o644)
+	write(t, filepath.Join(dir, "report", "index.html"), "old", 0o644)
+	write(t, filepath.Join(dir, "report", "old.png"), "old", 0o644)
+	before, err := os.Stat(filepath.Join(dir, "report"))
+	require.NoError(t, err)
+	t.Chdir(filepath.Join(dir, "report"))
+	tx := Begin()
+	defer tx.Abort()
+	d, err := tx.Folder(".", Kind{Marker: ".m"}, false)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(d.Path(), "index.html"), []byte("new"), 0o644))
+	require.NoError(t, tx.Commit())
+	after, err := os.Stat(filepath.Join(dir, "report"))
+	require.NoError(t, err)
+	assert.True(t, os.SameFile(before, after), "the same folder")
+	got := listing(t, filepath.Join(dir, "report"))
+	assert.Equal(t, "new", got["index.html"])
+	assert.NotContains(t, got, "old.png", "the earlier run's figure removed, as an exchange would")
+	assert.Len(t, got, 3, "., index.html and the marker: %v", got)
 }
