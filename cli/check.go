@@ -37,9 +37,10 @@ func checkCommand() *cobra.Command {
 		Short: "Compare analytic gradients with finite differences, entry by entry",
 		Long: `check computes ∂C/∂W and ∂C/∂b by backpropagation and by finite differences and
 compares them entry by entry: per layer the largest absolute and relative
-error, the worst entries by (layer, W or b, row, column), and a verdict.
+error, the worst entries by (layer, W, row, column) or (layer, b, unit), and
+a verdict.
 
-FILE is a problem file (see docs/conventions.md). Without FILE, the --net,
+FILE is a problem file (its format: docs/contracts.md). Without FILE, the --net,
 --batch, --act, --cost, --reduction, --convention, --init and --seed flags
 build a random problem; --data mnist takes its inputs from the first MNIST
 training images instead of random numbers.
@@ -203,6 +204,15 @@ error (a bug: please report it).`,
 				fmt.Fprintln(cmd.OutOrStdout(), string(raw))
 			} else {
 				r.WriteText(cmd.OutOrStdout())
+			}
+			if saveFile != nil {
+				// Said last, where it is seen; on stderr beside --json,
+				// whose stdout is the JSON object alone.
+				w := cmd.OutOrStdout()
+				if asJSON {
+					w = cmd.ErrOrStderr()
+				}
+				fmt.Fprintf(w, "wrote %s: the problem, to edit and check again (backproof check %s)\n", save, save)
 			}
 			if !r.Pass() {
 				return mismatch(nil)

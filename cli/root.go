@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/backproof/backproof/budget"
@@ -54,6 +55,29 @@ func badInput(err error) error { return &exitError{ExitBadInput, err} }
 // err may be nil when the report already says everything.
 func mismatch(err error) error { return &exitError{ExitMismatch, err} }
 
+// version is what --version prints: the module's version ("(devel)" for a
+// build from a checkout), the commit and whether the tree was modified when
+// the go tool recorded them, and the Go that built it.
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown version)"
+	}
+	v := bi.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	for _, s := range bi.Settings {
+		switch {
+		case s.Key == "vcs.revision" && len(s.Value) >= 12:
+			v += " " + s.Value[:12]
+		case s.Key == "vcs.modified" && s.Value == "true":
+			v += " (modified)"
+		}
+	}
+	return v + ", " + bi.GoVersion
+}
+
 // commands are added by each subcommand's file.
 var commands []func() *cobra.Command
 
@@ -73,7 +97,9 @@ Every command refuses a request whose estimated memory is larger than
 ` + exitHelp,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version(),
 	}
+	root.SetVersionTemplate("backproof {{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(err) })
 	for _, c := range commands {
 		root.AddCommand(c())
