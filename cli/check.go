@@ -53,7 +53,10 @@ central difference of C along v, as PyTorch gradcheck's fast mode does; it
 takes a few forward passes whatever the size of the network. Entry by entry,
 the numbers come from a layer-aware fast path; --generic recomputes the whole
 network at every point instead (the same numbers to rounding, much slower).
---step-plot FILE.png also draws every method's error against the step h.
+--step-plot FILE.png also draws every method's error against the step h,
+over every well-scaled entry or, for a network too large to sweep in a few
+seconds, a seeded sample of them from every W and b; a line on stderr says
+which, and the work estimated, before the sweep starts.
 
 --gradient G checks YOUR gradient: G holds your ∂C/∂W and ∂C/∂b for the
 problem (FILE, or the one --save wrote), as arrays dW1, db1, dW2, db2, … in
@@ -182,7 +185,14 @@ error (a bug: please report it).`,
 				return badInput(err)
 			}
 			if plotFile != nil {
-				png, err := plots.StepSize(experiments.StepCurves(p), experiments.Describe(p))
+				// The sweep costs some two hundred gradients: its plan says
+				// which entries and how much work before any of it is done.
+				plan := experiments.PlanSteps(p, 0)
+				fmt.Fprintf(cmd.ErrOrStderr(), "check: --step-plot %s: %s\n", stepPlot, plan)
+				sweep := newEntryProgress(cmd.ErrOrStderr())
+				curves := experiments.StepCurvesOf(p, plan, sweep.update())
+				sweep.finish()
+				png, err := plots.StepSize(curves, experiments.Describe(p)+"\n"+plan.Title())
 				if err == nil {
 					err = plotFile.Write(png)
 				}

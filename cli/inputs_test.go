@@ -278,3 +278,20 @@ func TestNonFiniteCostNamesTheProblem(t *testing.T) {
 	refused(t, []string{"check", "--net", "5000,1", "--cost", "cross-entropy"},
 		"backproof: the problem of --net 5000,1 --batch 5 --init normal --seed 1 --data random: the cost C is +Inf")
 }
+
+// --step-plot says on stderr, before its sweep, which entries it sweeps
+// and the work estimated. By hand, for [6,5,4] with a batch of 7: a point
+// of a layer-1 entry costs 1 + 10 (its unit's activation) + 4 (layer 2
+// takes the move) + 4·10 (layer 2's activations) + 4 (the cost) = 59, of
+// a layer-2 entry 1 + 10 + 4 = 15; 35 entries of layer 1 and 24 of layer
+// 2, 544 points each over the sweep (TestPlanStepsEstimate), 7 examples:
+// 7·544·(35·59 + 24·15) = 9.2e6; and 59·544 = 3.2e4 evaluations.
+func TestStepPlotPlan(t *testing.T) {
+	png := filepath.Join(t.TempDir(), "steps.png")
+	code, out, errb := mainOut("check", "--net", "6,5,4", "--act", "tanh,sigmoid", "--batch", "7", "--step-plot", png)
+	require.Equal(t, ExitOK, code, errb)
+	assert.Contains(t, out, "PASS")
+	assert.Equal(t, "check: --step-plot "+png+": all 59 well-scaled entries (of 59); 6 methods × 32 to 40 steps: "+
+		"3.2e+04 cost evaluations, about 9.2e+06 multiply-adds\n", errb)
+	assert.FileExists(t, png)
+}

@@ -1,0 +1,84 @@
+package numgrad
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/backproof/backproof/derive"
+	"gonum.org/v1/gonum/mat"
+)
+
+// NetEntries estimates the entries of the gradient listed in entries
+// (indices in the order of derive.Net.Params) by the method and step of
+// s, as NetGradient does for every entry, and writes entry entries[k] to
+// dst[k]: each number is the one NetGradient gives for that entry. A
+// sample of a large network's entries costs the sample's share of the
+// whole gradient, or less (no unit of the last hidden layer is taken
+// whole). dst is allocated when nil and returned; n, X and Y are not
+// changed. s.Progress, when set, counts the listed entries. NetEntries
+// panics if dst and entries differ in length, on an index out of range,
+// and as NetGradient does.
+func NetEntries(dst []float64, entries []int, n *derive.Net, X, Y *mat.Dense, s *Settings) []float64 {
+	p := newNetPass(n, X, Y)
+	if dst == nil {
+		dst = make([]float64, len(entries))
+	}
+	if len(dst) != len(entries) {
+		panic("numgrad: slice length mismatch")
+	}
+	for _, i := range entries {
+		if i < 0 || i >= p.numParams {
+			panic(fmt.Sprintf("numgrad: entry %d of a network of %d parameters", i, p.numParams))
+		}
+	}
+	m, h, concurrent := s.resolveNet()
+	var st stencil
+	if m != ComplexStep {
+		st = newStencil(m, h)
+	}
+	workers := 1
+	if concurrent {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	const chunk = 16
+	tasks := int64((len(entries) + chunk - 1) / chunk)
+	var next, done atomic.Int64
+	var failure atomic.Value
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			defer func() { // a bug, carried to the caller as NetGradient does
+				if r := recover(); r != nil {
+					failure.CompareAndSwap(nil, fmt.Sprint(r))
+					next.Store(tasks)
+				}
+			}()
+			sc := p.newScratch(len(st.points))
+			for {
+				t := next.Add(1) - 1
+				if t >= tasks {
+					return
+				}
+				lo := int(t) * chunk
+				hi := min(lo+chunk, len(entries))
+				for k := lo; k < hi; k++ {
+					if m == ComplexStep {
+						dst[k] = p.complexEntry(entries[k], h, sc, nil)
+					} else {
+						dst[k] = p.realEntry(entries[k], &st, sc, nil)
+					}
+				}
+				if s != nil && s.Progress != nil {
+					s.Progress(int(done.Add(int64(hi-lo))), len(entries))
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if f := failure.Load(); f != nil {
+		panic(fmt.Sprintf("numgrad: NetEntries: %v", f))
+	}
+	return dst
+}
