@@ -253,6 +253,36 @@ func TestProbeNetSmall(t *testing.T) {
 	}
 }
 
+// ProbeNet's layer gradients (layerGrad) are a shortcut, not an
+// approximation: its report is Probe's with NetGrad, bit for bit, in every
+// convention, for a net of three layers (two of them with a shortcut),
+// with the L2 term, on a batch with exact zeros (as MNIST's pixels are).
+func TestProbeNetShortcutExact(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	sizes := []int{6, 5, 4, 3}
+	acts := []derive.Activation{derive.Sigmoid, derive.Tanh, derive.Sigmoid}
+	for _, c := range derive.Conventions {
+		t.Run(c.String(), func(t *testing.T) {
+			net := derive.NewNet(derive.NetSpec{Convention: c, Sizes: sizes, Acts: acts, Cost: derive.CrossEntropy, Reduction: derive.Mean}, rand.New(rand.NewPCG(6, 6)))
+			X, Y := mat.NewDense(7, 6, nil), mat.NewDense(7, 3, nil)
+			for i := range X.RawMatrix().Data {
+				if rng.IntN(3) > 0 {
+					X.RawMatrix().Data[i] = rng.Float64()
+				}
+			}
+			for i := range 7 {
+				Y.Set(i, rng.IntN(3), 1)
+			}
+			X, Y = derive.Batch(X, derive.Row, c), derive.Batch(Y, derive.Row, c)
+			s := &Settings{Iterations: 8, Seed: 2}
+			want := Probe(NetGrad(net, X, Y, 0.03), net.Params(nil), LayerBlocks(net), s)
+			got := ProbeNet(net, X, Y, 0.03, s)
+			assert.Equal(t, want, got)
+			require.Len(t, got.Blocks, 3)
+		})
+	}
+}
+
 // The Ritz vectors of the extremes must be unit eigenvectors of the
 // matrix: ‖A v − λ v‖ small against gonum's dense eigensolver's λ.
 func TestLanczosRitzVectors(t *testing.T) {

@@ -30,7 +30,7 @@ func (p *Point) Cost() func(θ []float64) float64 { return CostAt(p.Net, p.X, p.
 // ProbeWith probes the point (curvature.Probe with each layer a block) with the
 // settings s, keeps the report in p.Probe and returns it.
 func (p *Point) ProbeWith(s *curvature.Settings) *curvature.Report {
-	p.Probe = curvature.Probe(CostGrad(p.Net, p.X, p.Y, p.Decay), p.Theta(), curvature.LayerBlocks(p.Net), s)
+	p.Probe = curvature.ProbeNet(p.Net, p.X, p.Y, p.Decay, s) // curvature.Probe with CostGrad, faster
 	return p.Probe
 }
 
