@@ -84,3 +84,32 @@ func BenchmarkNetGradientMNIST(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCheckGradientMNIST is CheckGradient of a learner's right
+// gradient of [784, 30, 10] on 10 MNIST images: the check of backproof's
+// backpropagation by central differences, the exact reference in
+// double-double arithmetic, and the learner's 4 arrays judged each on its
+// own scale. The goal is under 50 ms; "exact-only" is the exact reference
+// alone (exactReference).
+func BenchmarkCheckGradientMNIST(b *testing.B) {
+	p, err := mnistProblem()
+	if err != nil {
+		b.Skip("MNIST not available: ", err)
+	}
+	t := p.Net.Backprop(p.X, p.Y)
+	g := &Gradient{DW: t.DW[1:], DB: t.DB[1:]}
+	b.Run("check-gradient", func(b *testing.B) {
+		for b.Loop() {
+			r, err := CheckGradient(p, g, nil)
+			if err != nil || !r.Pass() || r.Exact == nil {
+				b.Fatal("check failed: ", err)
+			}
+		}
+	})
+	analytic := t.Grad(nil)
+	b.Run("exact-only", func(b *testing.B) {
+		for b.Loop() {
+			exactReference(p, analytic)
+		}
+	})
+}

@@ -126,7 +126,10 @@ type LearnerCheck struct {
 	Worst []LearnerEntry
 	// First is the first wrong layer in backward order when the arrays of
 	// layers below it inherit its mistake (their Inherits), else 0.
-	First   int
+	First int
+	// Kinks are the entries on a relu kink, judged against the interval
+	// of their two one-sided values.
+	Kinks   []derive.Param
 	Outcome Outcome
 	Message string // the conclusion in words
 }

@@ -88,6 +88,8 @@ func (lp LearnerParam) status() string {
 	switch {
 	case !lp.Judged:
 		return "not judged: " + lp.Reason
+	case lp.Agree && lp.Kinks > 0:
+		return fmt.Sprintf("agrees (%d on a relu kink)", lp.Kinks)
 	case lp.Agree:
 		return "agrees"
 	case lp.NaN+lp.Inf > 0:

@@ -134,6 +134,7 @@ func judge(p *problem.Problem, g *Gradient, r *Report) *LearnerCheck {
 	lc.Message += float64Words(lc)
 	if ref.exact != nil {
 		lc.Message += ref.kinkWords(lc)
+		lc.Kinks = ref.kinkEntries
 	}
 	return lc
 }
@@ -145,7 +146,8 @@ type reference struct {
 	value    []float64 // the exact gradient, left slope on kinks; or backpropagation
 	exact    *Exact
 	backprop []float64
-	// The slopes the learner's entries on a kink follow.
+	// The entries on a kink, and the slopes the learner's follow there.
+	kinkEntries                      []derive.Param
 	kinkLeft, kinkRight, kinkBetween int
 }
 
@@ -221,6 +223,7 @@ func (ref *reference) judgeArray(lp *LearnerParam, idx int, a learnerArray, valu
 		if kink {
 			lo, hi = math.Min(ex.Left[i], ex.Right[i]), math.Max(ex.Left[i], ex.Right[i])
 			lp.Kinks++
+			ref.kinkEntries = append(ref.kinkEntries, n.ParamAt(i))
 		}
 		w := math.Min(math.Max(y, lo), hi) // the nearest value of the interval
 		d := math.Abs(y - w)
@@ -287,8 +290,15 @@ func (ref *reference) kinkWords(lc *LearnerCheck) string {
 		follows = fmt.Sprintf("yours follow the left slope in %d of them, the right in %d and lie between in %d",
 			ref.kinkLeft, ref.kinkRight, ref.kinkBetween)
 	}
-	return fmt.Sprintf(" %d entries of the gradient sit on a relu kink (%d pre-activations within float64's rounding of 0, where relu′ does not exist): each was judged against the interval between its values with the left slope (relu′(0) = 0) and the right slope (relu′(0) = 1), both valid; %s.",
-		kinks, ref.exact.OnKink, follows)
+	var names []string
+	for _, p := range ref.kinkEntries[:min(len(ref.kinkEntries), 6)] {
+		names = append(names, entryWords(p))
+	}
+	if len(ref.kinkEntries) > 6 {
+		names = append(names, "…")
+	}
+	return fmt.Sprintf(" %d entries of the gradient sit on a relu kink, %s (%d pre-activations within float64's rounding of 0, where relu′ does not exist): each was judged against the interval between its values with the left slope (relu′(0) = 0) and the right slope (relu′(0) = 1), both valid; %s.",
+		kinks, strings.Join(names, ", "), ref.exact.OnKink, follows)
 }
 
 // float64Words says, where float64 backpropagation itself is good only to

@@ -140,6 +140,22 @@ type jsonLearner struct {
 	Message string             `json:"message"`
 	Params  []jsonLearnerParam `json:"params"`
 	Worst   []jsonLearnerEntry `json:"worst"`
+	// Beyond the first contract: the first wrong layer when lower ones
+	// inherit its mistake, and the entries on a relu kink.
+	FirstWrongLayer int            `json:"first_wrong_layer,omitempty"`
+	KinkEntries     []jsonParamRef `json:"kink_entries,omitempty"`
+	// Float64Error is how far float64 backpropagation is from the exact
+	// gradient here, relative to each array's largest entry (the largest
+	// over the arrays); null without the exact reference.
+	Float64Error *float64 `json:"float64_error"`
+}
+
+// jsonParamRef names one entry of the gradient.
+type jsonParamRef struct {
+	Layer int    `json:"layer"`
+	Param string `json:"param"`
+	Row   int    `json:"row"`
+	Col   int    `json:"col"`
 }
 
 // finite is a number for JSON, which has no NaN or infinity: null then.
@@ -202,6 +218,17 @@ func (r *Report) addEvidence(out *jsonReport) {
 			code := string(m.Code)
 			out.Diagnosis = append(out.Diagnosis, jsonDiagnosis{Layer: lp.Layer, Param: lp.Name, Code: &code, Message: m.Message})
 		}
+	}
+	jl.FirstWrongLayer = lc.First
+	for _, p := range lc.Kinks {
+		jl.KinkEntries = append(jl.KinkEntries, jsonParamRef{p.Layer, p.Name, p.Row, p.Col})
+	}
+	if r.Exact != nil {
+		var worst float64
+		for _, lp := range lc.Params {
+			worst = max(worst, lp.Float64Err)
+		}
+		jl.Float64Error = finite(worst)
 	}
 	for _, e := range lc.Worst {
 		je := jsonLearnerEntry{Layer: e.Param.Layer, Param: e.Param.Name, Row: e.Param.Row, Col: e.Param.Col,
