@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -45,7 +46,9 @@ the file is your own function, evaluated as written; a line calling a def
 the checker cannot evaluate is "cannot tell", never a mistake.
 --problem FILE takes the network and batch from a problem file; otherwise
 the --net, --batch, --act, --cost, --reduction, --convention, --init and
---seed flags draw a random one (without --net, with as many layers as the
+--seed flags draw a random one, and so does a header line in the file,
+  # backproof: --convention row --cost sum-squares --reduction sum
+whose flags the command line's override (stderr says which) (without --net, with as many layers as the
 formulas name and sizes that differ from each other and from the batch,
 so that every shape mistake shows).
 
@@ -76,6 +79,13 @@ every such error, each with FILE:LINE:COLUMN.`,
 			prog, err := formula.Parse(src)
 			if err != nil {
 				return formulaErrors(cmd, file, err)
+			}
+			hdr, err := formula.ReadHeader(src)
+			if err != nil {
+				return formulaErrors(cmd, file, err)
+			}
+			if err := applyHeader(cmd, file, hdr, problemFile != ""); err != nil {
+				return badInput(err)
 			}
 			if len(prog.Stmts) == 0 {
 				return badInput(fmt.Errorf("%s: nothing to check: the file has no statement; write one NAME = EXPRESSION a line, such as dW2 = A1ᵀ @ dZ2 (see docs/formulas.md)", file))
@@ -227,4 +237,51 @@ func distinctSizes(L, m int) string {
 	}
 	sizes[L] = fmt.Sprint(out)
 	return strings.Join(sizes, ",")
+}
+
+// headerFlags are the flags a formula file's header may give: the
+// problem's, none of how the command runs or prints.
+var headerFlags = []string{"net", "batch", "act", "cost", "reduction", "convention", "init", "seed"}
+
+// applyHeader sets the flags of a file's header line (# backproof: …)
+// that the command line did not set. A flag given on the command line
+// wins, and stderr says so when it differs; with --problem, the problem
+// file gives the network and the header is not used, which stderr says.
+func applyHeader(cmd *cobra.Command, file string, h *formula.Header, problem bool) error {
+	if h == nil || len(h.Flags) == 0 {
+		return nil
+	}
+	say := func(format string, args ...any) {
+		fmt.Fprintf(cmd.ErrOrStderr(), "backproof: %s:%d: %s\n", file, h.Line, fmt.Sprintf(format, args...))
+	}
+	for _, f := range h.Flags {
+		if !slices.Contains(headerFlags, f.Name) {
+			return fmt.Errorf("%s:%d:%d: --%s cannot be given in the header: a header gives the problem (--%s); give --%s on the command line",
+				file, h.Line, f.Col, f.Name, strings.Join(headerFlags, ", --"), f.Name)
+		}
+		if f.Bare {
+			return fmt.Errorf("%s:%d:%d: --%s in the header has no value: write --%s VALUE", file, h.Line, f.Col, f.Name, f.Name)
+		}
+	}
+	if problem {
+		say("the header's flags are not used: --problem gives the network and the batch")
+		return nil
+	}
+	given := map[string]bool{} // on the command line, before the header sets any
+	for _, f := range h.Flags {
+		given[f.Name] = cmd.Flags().Changed(f.Name)
+	}
+	for _, f := range h.Flags {
+		flag := cmd.Flags().Lookup(f.Name)
+		if given[f.Name] {
+			if given := flag.Value.String(); given != f.Value {
+				say("--%s %s on the command line overrides the header's --%s %s", f.Name, given, f.Name, f.Value)
+			}
+			continue
+		}
+		if err := cmd.Flags().Set(f.Name, f.Value); err != nil {
+			return fmt.Errorf("%s:%d:%d: the header's --%s %s: %v", file, h.Line, f.Col, f.Name, f.Value, err)
+		}
+	}
+	return nil
 }

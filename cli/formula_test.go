@@ -245,3 +245,81 @@ func TestFormulaMemoryRefused(t *testing.T) {
 	// and a limit below what the lines need refuses them too
 	refused(t, []string{"formula", gram, "--batch", "2000", "--max-memory", "20MiB"}, gram+":2:1:", "(G is m×m = 2000×2000)", "limit of 20 MiB")
 }
+
+// TestFormulaHeaders: every bundled formula file runs without flags on the
+// problem its header names, with the verdict its comments state: the
+// thread's right derivations pass, and the files that show a mistake (a
+// product that cannot multiply, a planted missing 1/m) fail on it.
+func TestFormulaHeaders(t *testing.T) {
+	fails := map[string]string{
+		"thread-post07-nielsen-in-rows.txt": "FAIL: dZ1 (line 4) shape-error",
+		"thread-post09.txt":                 "FAIL: dA1 (line 4) shape-error",
+		"thread-post20.txt":                 "FAIL: dW2 (line 5) shape-error; dA1 (line 7) shape-error",
+		"ng-week3.py":                       "FAIL: dW1 (line 16) wrong",
+	}
+	files, err := filepath.Glob(formulas + "*.*")
+	require.NoError(t, err)
+	require.Len(t, files, 12)
+	for _, f := range files {
+		name := filepath.Base(f)
+		t.Run(name, func(t *testing.T) {
+			code, out, errb := run(t, "formula", f)
+			assert.Empty(t, errb)
+			if want, ok := fails[name]; ok {
+				assert.Equal(t, 1, code, out)
+				assert.Contains(t, out, want)
+				return
+			}
+			assert.Equal(t, 0, code, out)
+			assert.Contains(t, out, "pass: every checked line is correct")
+		})
+	}
+	// the header's setting is the one used
+	_, out, _ := run(t, "formula", formulas+"thread-post01.txt")
+	assert.Contains(t, out, "row convention, sigmoid,sigmoid layers, sum-squares cost, sum reduction")
+}
+
+// TestFormulaHeaderOverride: the command line wins over the header and
+// says so on stderr; --problem makes the header unused, said too; a header
+// that sets how the command runs, or a bad value, is refused at its line.
+func TestFormulaHeaderOverride(t *testing.T) {
+	code, out, errb := run(t, "formula", formulas+"thread-post01.txt", "--reduction", "mean")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "sum-squares cost, mean reduction")
+	assert.Contains(t, out, "missing-1/m")
+	assert.Equal(t, "backproof: "+formulas+"thread-post01.txt:3: --reduction mean on the command line overrides the header's --reduction sum\n", errb)
+	// the same value on the command line says nothing
+	code, _, errb = run(t, "formula", formulas+"thread-post01.txt", "--cost", "sum-squares")
+	assert.Equal(t, 0, code)
+	assert.Empty(t, errb)
+
+	dir := t.TempDir()
+	write := func(name, src string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(src), 0o644))
+		return p
+	}
+	prob := filepath.Join(dir, "p.json")
+	code, _, errb = run(t, "check", "--net", "4,3,2", "--save", prob)
+	require.Equal(t, 0, code, errb)
+	code, _, errb = run(t, "formula", formulas+"thread-post01.txt", "--problem", prob)
+	assert.Equal(t, 1, code) // the problem's quadratic mean cost, not the header's
+	assert.Contains(t, errb, "thread-post01.txt:3: the header's flags are not used: --problem gives the network and the batch")
+
+	body := "dZ2 = (A2 - Y) * sigmoid'(Z2)\ndW2 = A1.T @ dZ2\n"
+	json := write("json.txt", "# backproof: --cost quadratic --json\n"+body)
+	refused(t, []string{"formula", json}, json+":1:31: --json cannot be given in the header", "--net, --batch")
+	bad := write("bad.txt", "# backproof: --cost mse\n"+body)
+	refused(t, []string{"formula", bad}, bad+":1:14: the header's --cost mse")
+	twice := write("twice.txt", "# backproof: --cost quadratic\n# backproof: --reduction sum\n"+body)
+	refused(t, []string{"formula", twice}, twice+":2:1: a second header line (the first is line 1)")
+	noValue := write("novalue.txt", "#backproof: --cost --reduction=sum\n"+body)
+	refused(t, []string{"formula", noValue}, noValue+":1:13: --cost in the header has no value")
+	// --name=value, CRLF line endings and a byte-order mark read alike
+	crlf := write("crlf.txt", "\ufeff# backproof: --reduction=sum --convention row\r\n"+strings.ReplaceAll(body, "\n", "\r\n"))
+	code, out, errb = run(t, "formula", crlf)
+	assert.Equal(t, 0, code, out+errb)
+	cr := write("cr.txt", "# backproof: --reduction=sum --convention row\r"+strings.ReplaceAll(body, "\n", "\r"))
+	code, out, errb = run(t, "formula", cr)
+	assert.Equal(t, 0, code, out+errb)
+}

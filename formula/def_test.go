@@ -277,3 +277,18 @@ func TestLineEndings(t *testing.T) {
 		})
 	}
 }
+
+// TestReadHeader: the header line's flags, in order, with their columns.
+func TestReadHeader(t *testing.T) {
+	h, err := ReadHeader("# a comment\n  #backproof: --net 4,3,2 --cost=sum-squares --json\ndZ2 = A2 - Y # backproof: --x 1\n")
+	require.NoError(t, err)
+	require.NotNil(t, h)
+	assert.Equal(t, 2, h.Line)
+	assert.Equal(t, []HeaderFlag{{Name: "net", Value: "4,3,2", Col: 15}, {Name: "cost", Value: "sum-squares", Col: 27}, {Name: "json", Col: 46, Bare: true}}, h.Flags)
+	h, err = ReadHeader("dZ2 = A2 - Y\n")
+	require.NoError(t, err)
+	assert.Nil(t, h)
+	_, err = ReadHeader("# backproof: cost sum\n")
+	require.Error(t, err)
+	assert.Equal(t, "1:14: \"cost\" in the header is not a flag: the header is --name value pairs, as in # backproof: --convention row --cost sum-squares", err.Error())
+}

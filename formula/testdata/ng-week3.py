@@ -2,7 +2,7 @@
 # (Coursera's Deep Learning Specialization, course 1, week 3), pasted as it
 # is, with one mistake planted: dW1 lacks its 1/m. Column convention, tanh
 # hidden layer, sigmoid output, cross-entropy cost averaged over the batch:
-#   --convention column --act tanh,sigmoid --cost cross-entropy
+# backproof: --convention column --act tanh,sigmoid --cost cross-entropy
 def backward_propagation(parameters, cache, X, Y):
     m = X.shape[1]
     W2 = parameters["W2"]
