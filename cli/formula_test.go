@@ -22,7 +22,7 @@ func TestFormulaPasses(t *testing.T) {
 }
 
 func TestFormulaJSONMismatch(t *testing.T) {
-	code, out, _ := run(t, "formula", formulas+"thread-post13-zap.txt", "--json")
+	code, out, _ := run(t, "formula", formulas+"thread-post13-zap.txt", "--json", "--reduction", "mean")
 	require.Equal(t, 1, code)
 	var got struct {
 		Convention string         `json:"convention"`
