@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -20,7 +21,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/sys/unix"
 )
 
 // The test binary doubles as the backproof command: with $childEnv set it
@@ -43,7 +43,7 @@ func runChild() int {
 	if s := os.Getenv(childFSizeEnv); s != "" {
 		n, err := strconv.ParseUint(s, 10, 64)
 		if err == nil {
-			err = unix.Setrlimit(unix.RLIMIT_FSIZE, &unix.Rlimit{Cur: n, Max: n})
+			err = setFileSizeLimit(n)
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "child: file-size limit:", err)
@@ -183,6 +183,9 @@ func TestOutputLocationsFirst(t *testing.T) {
 // A write that fails part-way (here a file-size limit, as `ulimit -f 1`
 // sets) leaves the old file whole: exit 2, and no temporary file.
 func TestFailedWriteKeepsOldFile(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no file-size limit")
+	}
 	dir := t.TempDir()
 	old := filepath.Join(dir, "old.json")
 	content := strings.Repeat("the learner's own problem file\n", 100) // 3,100 bytes, over the limit
@@ -237,7 +240,7 @@ func oldReport(t *testing.T, dir string) string {
 	require.NoError(t, os.MkdirAll(report, 0o755))
 	for name, content := range map[string]string{
 		reportFolder.Marker: "index.html\nindex.md\nstep-size.png\nold-figure.png\n",
-		"index.html": `<img src="step-size.png"><img src="old-figure.png">`, "index.md": "old",
+		"index.html":        `<img src="step-size.png"><img src="old-figure.png">`, "index.md": "old",
 		"step-size.png": "the old run's figure", "old-figure.png": "a figure of an older version",
 	} {
 		require.NoError(t, os.WriteFile(filepath.Join(report, name), []byte(content), 0o644))
@@ -253,6 +256,9 @@ func oldReport(t *testing.T, dir string) string {
 func TestReportInterrupted(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads MNIST and trains")
+	}
+	if runtime.GOOS == "windows" {
+		t.Skip("no SIGTERM, no file-size limit")
 	}
 	t.Run("group", func(t *testing.T) {
 		signame := map[syscall.Signal]string{syscall.SIGTERM: "SIGTERM", syscall.SIGINT: "SIGINT"}
@@ -334,6 +340,7 @@ func TestOutputFolders(t *testing.T) {
 	require.NoError(t, os.WriteFile(in("site/index.md"), []byte("the user's notes"), 0o644))
 	oldReport(t, dir)
 	require.NoError(t, os.MkdirAll(in("empty"), 0o755))
+	require.NoError(t, os.MkdirAll(in("read-only"), 0o555))
 	before := snapshot(t, dir)
 	for _, tc := range []struct {
 		args  []string
@@ -345,6 +352,8 @@ func TestOutputFolders(t *testing.T) {
 		{[]string{"train", "--data", "xor", "--force"}, []string{"--force", "without --plots"}},
 		// Refused before MNIST is read: the --mnist folder is missing too.
 		{[]string{"report", "--out", "/proc/backproof-test/report", "--mnist", in("none")}, []string{"--out /proc/backproof-test/report"}},
+		{[]string{"report", "--out", in("read-only"), "--mnist", in("none")}, []string{"--out " + in("read-only") + ": the folder is read-only"}},
+		{[]string{"check", "--net", "4,3,2", "--save", in("read-only/p.json")}, []string{"--save", in("read-only")}},
 		{[]string{"report", "--out", in("notes.txt")}, []string{"--out " + in("notes.txt"), "is a file, not a folder"}},
 		{[]string{"report", "--out", in("empty"), "--mnist", in("empty")}, []string{"--out " + in("empty"), "--mnist folder " + in("empty")}},
 		{[]string{"report", "--out", dir, "--mnist", in("empty")}, []string{"--mnist folder " + in("empty") + " is inside the --out folder " + dir}},
@@ -383,7 +392,7 @@ func TestOutputFolders(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	assert.Equal(t, []string{"empty", "notes.txt", "plots", "report", "site"}, names, "no staged folder left")
+	assert.Equal(t, []string{"empty", "notes.txt", "plots", "read-only", "report", "site"}, names, "no staged folder left")
 }
 
 // Folders written before there were marker files are recognised by their

@@ -90,6 +90,9 @@ func (tx *Tx) Folder(path string, k Kind, force bool) (*Folder, error) {
 			return nil, err
 		}
 		d.perm = info.Mode().Perm()
+		if d.perm&0o200 == 0 {
+			return nil, fmt.Errorf("the folder is read-only: make it writable (chmod u+w) or write elsewhere")
+		}
 		if err := writable(d.target); err != nil {
 			return nil, err
 		}

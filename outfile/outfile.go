@@ -182,6 +182,14 @@ func (tx *Tx) File(path string) (*File, error) {
 		return f, nil
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		return nil, err
+	case err == nil && info.Mode().Perm()&0o200 == 0:
+		// The rename would be allowed (it needs the folder's permission
+		// only), but a read-only file says it must not change.
+		return nil, fmt.Errorf("%s is read-only: make it writable (chmod u+w) or write elsewhere", path)
+	}
+	if dir, err := os.Stat(parent(f.target)); err == nil && dir.Mode().Perm()&0o200 == 0 {
+		// Checked here for root, whom the system would let write.
+		return nil, fmt.Errorf("cannot write %s: the folder %s is read-only", path, parent(f.target))
 	}
 	temp, err := create(parent(f.target), "."+filepath.Base(f.target)+".", 0o644)
 	if err != nil {

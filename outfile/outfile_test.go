@@ -84,6 +84,7 @@ func TestWriteFileRefusals(t *testing.T) {
 	dir := t.TempDir()
 	write(t, filepath.Join(dir, "sub", "keep.txt"), "keep", 0o644)
 	before := listing(t, dir)
+	before["ro.json"], before["ro"] = "read-only", "/"
 	for _, tc := range []struct{ path, want string }{
 		{filepath.Join(dir, "missing", "x.png"), "the folder " + filepath.Join(dir, "missing") + " does not exist"},
 		{filepath.Join(dir, "sub"), filepath.Join(dir, "sub") + " is a folder, not a file"},
@@ -93,8 +94,17 @@ func TestWriteFileRefusals(t *testing.T) {
 		require.Error(t, err, tc.path)
 		assert.Contains(t, err.Error(), tc.want)
 	}
+	// Read-only, even for root, to whom the permission does not apply.
+	write(t, filepath.Join(dir, "ro.json"), "read-only", 0o444)
+	err := WriteFile(filepath.Join(dir, "ro.json"), []byte("x"))
+	assert.ErrorContains(t, err, filepath.Join(dir, "ro.json")+" is read-only")
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "ro"), 0o555))
+	tx := Begin()
+	_, err = tx.Folder(filepath.Join(dir, "ro"), Kind{Marker: ".m"}, false)
+	assert.ErrorContains(t, err, "the folder is read-only")
+	tx.Abort()
 	require.NoError(t, os.Symlink("nowhere", filepath.Join(dir, "dangling")))
-	err := WriteFile(filepath.Join(dir, "dangling"), []byte("x"))
+	err = WriteFile(filepath.Join(dir, "dangling"), []byte("x"))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "symbolic link to a file that cannot be reached")
 	os.Remove(filepath.Join(dir, "dangling"))
