@@ -102,7 +102,12 @@ func TestProblemWithBOM(t *testing.T) {
 
 	bad := filepath.Join(dir, "bad.json")
 	require.NoError(t, os.WriteFile(bad, []byte("\xef\xbb\xbf{x"), 0o644))
-	refused(t, []string{"check", bad}, bad+":1:", "invalid character 'x'")
+	refused(t, []string{"check", bad}, bad+":1:2: invalid JSON: invalid character 'x'")
+	// The same column without the mark; the error at the last byte of the
+	// file is placed as any other.
+	bad2 := filepath.Join(dir, "bad2.json")
+	require.NoError(t, os.WriteFile(bad2, []byte(`{"a":x`), 0o644))
+	refused(t, []string{"check", bad2}, bad2+":1:6: invalid JSON: invalid character 'x'")
 }
 
 // A problem deeper than problem.MaxLayers is refused, in a file as on

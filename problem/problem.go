@@ -182,7 +182,10 @@ func syntaxError(name string, data []byte, err error) error {
 		// the file.
 		var raw json.RawMessage
 		var whole *json.SyntaxError
-		if errors.As(json.Unmarshal(data, &raw), &whole) && whole.Offset < int64(len(data)) {
+		// (An error at the last byte read, "{x", is placed too; an
+		// input cut short is not an error of its last byte.)
+		if errors.As(json.Unmarshal(data, &raw), &whole) && whole.Offset <= int64(len(data)) &&
+			whole.Error() != "unexpected end of JSON input" {
 			se = whole
 		}
 		// The error occurred after reading Offset bytes: the byte at
