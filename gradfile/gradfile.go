@@ -651,14 +651,9 @@ func position(raw []byte, off int) (line, col int) {
 func jsonError(raw []byte, err error) error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		line, col := 1, 1
-		for _, b := range raw[:min(int(se.Offset), len(raw))] {
-			if b == '\n' {
-				line, col = line+1, 1
-			} else {
-				col++
-			}
-		}
+		// The error comes after Offset bytes: the byte at fault is the
+		// last of them.
+		line, col := position(raw, max(int(se.Offset)-1, 0))
 		return fmt.Errorf("line %d:%d: %v", line, col, err)
 	}
 	return err

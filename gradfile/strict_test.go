@@ -61,6 +61,8 @@ func TestStrictJSON(t *testing.T) {
 		{"unknown top-level key", `{"layers": [], "loss": 1}`, []string{`loss: unknown field "loss"`}},
 		{"not an object", `[1, 2]`, []string{"the top level: want an object"}},
 		{"truncated", `{"layers": [` + layer1, []string{"truncated JSON"}},
+		{"syntax", "{\"layers\": [\n{\"dW\": [[1,2],}]}", []string{"line 2:15: invalid character '}'"}},
+		{"syntax on the first line", `{"layers": x`, []string{"line 1:12: invalid character 'x'"}},
 		{"empty", ``, []string{"truncated JSON"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
