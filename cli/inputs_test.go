@@ -63,6 +63,9 @@ func TestEmptyFlagValues(t *testing.T) {
 	// The shell's other spelling, as its own argument.
 	refused(t, []string{"check", "--gradient", ""}, "--gradient is empty")
 	refused(t, []string{"formula", "--problem", "", "../formula/testdata/issue.txt"}, "--problem is empty")
+	// An empty argument where a file belongs.
+	refused(t, []string{"check", ""}, "argument 1 of check is empty")
+	refused(t, []string{"formula", ""}, "argument 1 of formula is empty")
 }
 
 // --seed has one rule on every command: a whole number from 1.

@@ -110,7 +110,8 @@ Every command refuses a request whose estimated memory is larger than
 
 // refuseEmptyValues makes every command refuse a flag given an empty
 // value, such as --gradient= or --problem "$UNSET": a string flag would
-// take "" as "not given" and silently do something else. Other kinds of
+// take "" as "not given" and silently do something else. An empty
+// argument ("$UNSET" for FILE) is refused the same way. Other kinds of
 // flag refuse "" when parsing it. The check runs before each command's own
 // PreRunE (or PreRun), which it wraps: a PersistentPreRunE on the root
 // would be skipped by cobra for any subcommand that declared its own.
@@ -127,6 +128,11 @@ func refuseEmptyValues(c *cobra.Command) {
 				empty = fmt.Errorf("--%s is empty (an unset shell variable?): give it a value, or leave the flag out", f.Name)
 			}
 		})
+		for i, a := range args {
+			if empty == nil && a == "" {
+				empty = fmt.Errorf("argument %d of %s is empty (an unset shell variable?): give the file name", i+1, cmd.Name())
+			}
+		}
 		if empty != nil {
 			return badInput(empty)
 		}
