@@ -159,7 +159,8 @@ type Report struct {
 	Learner *LearnerCheck
 	// Exact is the gradient in double-double arithmetic beside float64
 	// backpropagation's, for an entry-by-entry check of a network small
-	// enough (maxExactWork); nil otherwise.
+	// enough (maxExactWork) that needed it: a learner's gradient, a
+	// confirmation, the complex step. nil otherwise.
 	Exact *Exact
 }
 
@@ -235,6 +236,14 @@ const maxStep = 1.0
 // modified. With s.Directions > 0 the check is directional instead (see
 // Directional).
 func Check(p *problem.Problem, s *Settings) (*Report, error) {
+	return check(p, s, false)
+}
+
+// check is Check; withExact asks for the exact reference (Report.Exact)
+// even where the check itself does not need it (a learner's gradient is
+// judged against it). The check needs it only to confirm a disagreement,
+// and for the complex step's tolerance.
+func check(p *problem.Problem, s *Settings, withExact bool) (*Report, error) {
 	start := time.Now()
 	var set Settings
 	if s != nil {
@@ -262,7 +271,9 @@ func Check(p *problem.Problem, s *Settings) (*Report, error) {
 	trace := p.Net.Backprop(p.X, p.Y)
 	r := &Report{Problem: p, Trace: trace, Value: trace.Cost, Method: set.Method, Step: set.Step,
 		Analytic: trace.Grad(nil), Generic: set.Generic}
-	r.Exact = exactReference(p, r.Analytic)
+	if withExact || set.Method == numgrad.ComplexStep {
+		r.Exact = exactReference(p, r.Analytic)
+	}
 	if set.Method == numgrad.ComplexStep && s.tol() == 0 {
 		set.Tol = r.complexTol(set.Tol)
 	}
@@ -275,6 +286,9 @@ func Check(p *problem.Problem, s *Settings) (*Report, error) {
 	r.Comparison = compare.Gradients(r.Analytic, r.Numeric, p.Net.ParamAt, kink,
 		&compare.Settings{Floor: set.Floor, Tol: set.Tol, Worst: set.Worst})
 	if !r.Comparison.Pass {
+		if r.Exact == nil {
+			r.Exact = exactReference(p, r.Analytic)
+		}
 		set.Floor = 0 // each step of the confirmation has its own
 		if s != nil {
 			set.Floor = s.Floor

@@ -186,7 +186,7 @@ func CheckGradient(p *problem.Problem, g *Gradient, s *Settings) (*Report, error
 			return nil, fmt.Errorf("%w: db%d is missing", ErrGradient, ℓ)
 		}
 	}
-	r, err := Check(p, s)
+	r, err := check(p, s, true)
 	if err != nil {
 		return nil, err
 	}
