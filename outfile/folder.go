@@ -73,12 +73,20 @@ type Kind struct {
 // the missing folders above path and the staging folder now, so that a
 // place that cannot be written fails before any work.
 func (tx *Tx) Folder(path string, k Kind, force bool) (*Folder, error) {
-	d := &Folder{path: path, target: path, kind: k, perm: 0o755}
+	if path == "" {
+		return nil, errors.New("no folder named")
+	}
+	// "report/" is the folder report: its stage goes beside it, not in it.
+	target := path
+	for len(target) > 1 && os.IsPathSeparator(target[len(target)-1]) {
+		target = target[:len(target)-1]
+	}
+	d := &Folder{path: path, target: target, kind: k, perm: 0o755}
 	info, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		d.mode = modeCreate
-		if err := tx.mkdirParents(filepath.Dir(path)); err != nil {
+		if err := tx.mkdirParents(filepath.Dir(target)); err != nil {
 			return nil, err
 		}
 	case err != nil: // a file where a folder above path should be
@@ -86,7 +94,7 @@ func (tx *Tx) Folder(path string, k Kind, force bool) (*Folder, error) {
 	case !info.IsDir():
 		return nil, fmt.Errorf("%s is a file, not a folder", path)
 	default:
-		if d.target, err = filepath.EvalSymlinks(path); err != nil {
+		if d.target, err = filepath.EvalSymlinks(target); err != nil {
 			return nil, err
 		}
 		d.perm = info.Mode().Perm()

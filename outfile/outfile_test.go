@@ -304,3 +304,20 @@ func TestWorkingDirStays(t *testing.T) {
 	assert.NotContains(t, got, "old.png", "the earlier run's figure removed, as an exchange would")
 	assert.Len(t, got, 3, "., index.html and the marker: %v", got)
 }
+
+// A folder named with a trailing slash is the folder itself.
+func TestTrailingSlash(t *testing.T) {
+	dir := t.TempDir()
+	for range 2 { // created, then exchanged
+		tx := Begin()
+		d, err := tx.Folder(filepath.Join(dir, "report")+string(filepath.Separator), Kind{Marker: ".m"}, false)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(d.Path(), "index.html"), []byte("new"), 0o644))
+		require.NoError(t, tx.Commit())
+		assert.Equal(t, map[string]string{".": "/", "report": "/", "report/index.html": "new", "report/.m": marker + "index.html\n"}, listing(t, dir))
+	}
+	tx := Begin()
+	defer tx.Abort()
+	_, err := tx.Folder("", Kind{Marker: ".m"}, false)
+	assert.ErrorContains(t, err, "no folder named")
+}
