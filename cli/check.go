@@ -120,9 +120,6 @@ error (a bug: please report it).`,
 			if err := checkFlagsApply(cmd, len(args) == 1, method, dataName); err != nil {
 				return badInput(err)
 			}
-			if err := emptyOutputs(cmd, "save", "step-plot"); err != nil {
-				return err
-			}
 			var paths files
 			if len(args) == 1 {
 				paths.input("problem", args[0])

@@ -11,7 +11,6 @@ import (
 
 	"github.com/backproof/backproof/outfile"
 	"github.com/backproof/backproof/plots"
-	"github.com/spf13/cobra"
 )
 
 // The kinds of folder backproof fills as a whole. Each has a marker file
@@ -168,17 +167,6 @@ func within(path, dir string) bool {
 			return false
 		}
 	}
-}
-
-// emptyOutputs refuses an output flag given an empty value (an unset shell
-// variable: --save=$OUT), which would otherwise mean "no output" silently.
-func emptyOutputs(cmd *cobra.Command, flags ...string) error {
-	for _, name := range flags {
-		if f := cmd.Flags().Lookup(name); f != nil && f.Changed && f.Value.String() == "" {
-			return badInput(fmt.Errorf("--%s is empty: name a file or folder, or leave --%s out", name, name))
-		}
-	}
-	return nil
 }
 
 // reserve reserves path as an output file of tx before the work starts,

@@ -112,9 +112,6 @@ Exit status: 0 written; 2 bad flags, MNIST not found, or --out not writable;
 				}
 			}
 			s.Checkpoints = cps
-			if err := emptyOutputs(cmd, "out"); err != nil {
-				return err
-			}
 			var paths files
 			paths.input("--mnist", mnist)
 			paths.outputFolder("--out", out)

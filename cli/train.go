@@ -201,9 +201,6 @@ func runTrain(cmd *cobra.Command, f *trainFlags, probeOnly bool) error {
 	tx := outfile.Begin()
 	defer tx.Abort()
 	var folder *outfile.Folder
-	if err := emptyOutputs(cmd, "plots"); err != nil {
-		return err
-	}
 	if f.force && f.plots == "" {
 		return badInput(errors.New("--force lets --plots write into a folder that holds other files; without --plots it does nothing"))
 	}

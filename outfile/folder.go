@@ -89,6 +89,9 @@ func (tx *Tx) Folder(path string, k Kind, force bool) (*Folder, error) {
 		if err := tx.mkdirParents(filepath.Dir(target)); err != nil {
 			return nil, err
 		}
+		if !modeWritable(filepath.Dir(target)) {
+			return nil, fmt.Errorf("cannot create it: the folder %s is read-only", filepath.Dir(target))
+		}
 	case err != nil: // a file where a folder above path should be
 		return nil, fmt.Errorf("cannot create the folder: %v", pathErr(err))
 	case !info.IsDir():
@@ -111,11 +114,13 @@ func (tx *Tx) Folder(path string, k Kind, force bool) (*Folder, error) {
 			return nil, err
 		case empty:
 			d.mode = modeMerge
-		case len(foreign) == 0 && !holdsWorkingDir(d.target):
+		case len(foreign) == 0 && !holdsWorkingDir(d.target) && modeWritable(filepath.Dir(d.target)):
 			d.mode = modeExchange
 		case len(foreign) == 0:
 			// Exchanged, the folder would leave the working directory
-			// (a shell's, after `cd report`) inside the removed one.
+			// (a shell's, after `cd report`) inside the removed one; or
+			// the folder above it is read-only, so there is no room
+			// beside it.
 			d.mode = modeMerge
 		case force:
 			d.mode = modeMerge
@@ -341,4 +346,12 @@ func holdsWorkingDir(dir string) bool {
 			return false
 		}
 	}
+}
+
+// modeWritable tells whether dir may be written: it exists, its owner may
+// write it, and a file can be made in it (root passes the last test
+// always, hence the first).
+func modeWritable(dir string) bool {
+	info, err := os.Stat(dir)
+	return err == nil && info.Mode().Perm()&0o200 != 0 && writable(dir) == nil
 }

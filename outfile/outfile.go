@@ -102,8 +102,12 @@ func (tx *Tx) abortLocked() {
 		}
 	}
 	for _, d := range tx.folders {
-		if d.stage != "" {
-			os.RemoveAll(d.stage)
+		// A writer may still be adding files to the stage (an interrupt
+		// does not stop it), which can make one RemoveAll miss them.
+		for range 10 {
+			if d.stage == "" || os.RemoveAll(d.stage) == nil {
+				break
+			}
 		}
 	}
 	for i := len(tx.made) - 1; i >= 0; i-- {

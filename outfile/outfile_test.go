@@ -321,3 +321,24 @@ func TestTrailingSlash(t *testing.T) {
 	_, err := tx.Folder("", Kind{Marker: ".m"}, false)
 	assert.ErrorContains(t, err, "no folder named")
 }
+
+// Under a read-only folder a report cannot be created, and one that is
+// there (and writable itself) is filled in place, as there is no room to
+// stage its replacement beside it.
+func TestReadOnlyParent(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "ro", "report", ".m"), "old.png\n", 0o644)
+	write(t, filepath.Join(dir, "ro", "report", "old.png"), "old", 0o644)
+	require.NoError(t, os.Chmod(filepath.Join(dir, "ro"), 0o555))
+	t.Cleanup(func() { os.Chmod(filepath.Join(dir, "ro"), 0o755) })
+	tx := Begin()
+	defer tx.Abort()
+	_, err := tx.Folder(filepath.Join(dir, "ro", "new"), Kind{Marker: ".m"}, false)
+	assert.ErrorContains(t, err, "the folder "+filepath.Join(dir, "ro")+" is read-only")
+	d, err := tx.Folder(filepath.Join(dir, "ro", "report"), Kind{Marker: ".m"}, false)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(d.Path(), "new.png"), []byte("new"), 0o644))
+	require.NoError(t, tx.Commit())
+	assert.Equal(t, map[string]string{".": "/", "ro": "/", "ro/report": "/", "ro/report/new.png": "new",
+		"ro/report/.m": marker + "new.png\n"}, listing(t, dir))
+}
