@@ -194,6 +194,7 @@ func (c *checker) check() *Report {
 		rep.Results = append(rep.Results, c.result(i, st, runs[0][i], judged[i]))
 	}
 	c.inherited(rep, xs)
+	c.blameDefs(rep, xs)
 	rep.decide()
 	rep.Warnings = append(rep.Warnings, c.warnings(rep)...)
 	return rep

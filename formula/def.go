@@ -206,6 +206,9 @@ const maxCallDepth = 32
 // file's names, then its return expression.
 func (ev *evaluator) callDef(c *Call) (Value, error) {
 	d := ev.prog.defFor(c.Fn, c.P.Line)
+	if fn, prime, ok := builtinFor(d.Name); ok && ev.builtin == d && len(c.Args) == 1 {
+		return ev.call(&Call{node: c.node, Fn: fn, Prime: prime, Args: c.Args})
+	}
 	where := fmt.Sprintf("%s (your def on line %d)", d.Name, d.Line)
 	switch {
 	case d.Frame:
@@ -225,7 +228,7 @@ func (ev *evaluator) callDef(c *Call) (Value, error) {
 	if globals == nil {
 		globals = ev.env
 	}
-	sub := &evaluator{prog: ev.prog, d: ev.d, acts: ev.acts, L: ev.L, globals: globals, globalBad: ev.topBad(), calls: ev.calls + 1, alloc: ev.alloc, steps: ev.steps,
+	sub := &evaluator{prog: ev.prog, d: ev.d, acts: ev.acts, L: ev.L, builtin: ev.builtin, globals: globals, globalBad: ev.topBad(), calls: ev.calls + 1, alloc: ev.alloc, steps: ev.steps,
 		env: make(map[string]Value, len(globals)+len(d.Params)+len(d.Body)), bad: map[string]failed{}}
 	for k, v := range globals {
 		sub.env[k] = v
@@ -284,4 +287,93 @@ func (ev *evaluator) topBad() map[string]failed {
 		return ev.globalBad
 	}
 	return ev.bad
+}
+
+// builtinFor is the language's function a def's name stands for, as
+// sigmoid_prime is sigmoid′: what the def was meant to be, to tell a
+// mistake in the def from one in the line that calls it.
+func builtinFor(name string) (fn string, prime, ok bool) {
+	for _, s := range derivativeSuffixes {
+		if base, cut := strings.CutSuffix(name, s); cut && base != "" {
+			name, prime = base, true
+			break
+		}
+	}
+	if _, act := activationFuncs[name]; act || name == "exp" || name == "log" {
+		return name, prime, true
+	}
+	return "", false, false
+}
+
+// shadowing are the file's functions named as one of the language's
+// (sigmoid, sigmoid_prime, relu_derivative…) that some line calls.
+func (c *checker) shadowing() []*Def {
+	var out []*Def
+	uncalled := map[*Def]bool{}
+	for _, d := range c.uncalled() {
+		uncalled[d] = true
+	}
+	for _, d := range c.prog.defs {
+		if _, _, ok := builtinFor(d.Name); ok && !d.Frame && !uncalled[d] {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// blameDefs tells, for each checked line that is wrong, whether one of
+// the learner's defs is the cause: rerun with the language's function in
+// place of a def named as one (sigmoid_prime is sigmoid′), a line that
+// comes out right is right but for that def, and its message says so.
+func (c *checker) blameDefs(rep *Report, xs []int) {
+	var wrong []int
+	for i, r := range rep.Results {
+		if r.Checked && r.Status == Wrong {
+			wrong = append(wrong, i)
+		}
+	}
+	if len(wrong) == 0 {
+		return
+	}
+	blamed := map[int][]string{}
+	derivative := map[int]bool{} // a derivative def was blamed: its argument may be the mistake
+	for _, d := range c.shadowing() {
+		js := make([][]judgement, len(rep.Results))
+		for _, x := range xs {
+			ev := c.evaluator(x)
+			ev.builtin = d
+			out := c.exec(ev, nil, nil)
+			for _, i := range wrong {
+				js[i] = append(js[i], c.judge(i, out[i], x))
+			}
+		}
+		fn, prime, _ := builtinFor(d.Name)
+		if prime {
+			fn += "′"
+		}
+		for _, i := range wrong {
+			if aggregate(js[i]).status == Correct {
+				blamed[i] = append(blamed[i], fmt.Sprintf("%s for your %s (line %d)", fn, d.Name, d.Line))
+				derivative[i] = derivative[i] || prime
+			}
+		}
+	}
+	for i, names := range blamed {
+		r := &rep.Results[i]
+		where := "the mistake is in your def, not in this line"
+		if derivative[i] {
+			// the language's f′ takes Z; a def written for A (a·(1−a)) is
+			// right and called with the wrong argument
+			where = "the mistake is in your def or in what the line passes it (the language's derivative takes Z)"
+		}
+		r.Message += fmt.Sprintf(" With the language's %s, this line gives the true %s: %s.", joinAnd2(names), c.info[i].canonical(), where)
+	}
+}
+
+// joinAnd2 joins a list with commas and a last "and".
+func joinAnd2(list []string) string {
+	if len(list) < 2 {
+		return strings.Join(list, "")
+	}
+	return strings.Join(list[:len(list)-1], ", ") + " and " + list[len(list)-1]
 }

@@ -143,6 +143,11 @@ db1 = np.sum(dZ1, axis=0, keepdims=True)
 				dW2 := rep.Results[5]
 				require.Equal(t, "dW2", dW2.Name)
 				assert.Contains(t, dW2.Message, "own formula is right")
+				// and the forward lines are right but for the def
+				A1 := rep.Results[1]
+				require.Equal(t, "A1", A1.Name)
+				assert.Contains(t, A1.Message, "With the language's sigmoid for your sigmoid (line 3), this line gives the true A1: the mistake is in your def, not in this line.")
+				assert.NotContains(t, A1.Message, "sigmoid_prime", "the right def is not blamed")
 			}
 		})
 	}
@@ -161,9 +166,11 @@ func TestDefNotBuiltin(t *testing.T) {
 	rep = checkText(t, "dZ2 = (A2 - Y) * sigmoid_prime(A2) / m\ndW2 = A1.T @ dZ2", p)
 	assert.Equal(t, Wrong, rep.Results[0].Status)
 	assert.Contains(t, rep.Results[0].Diagnosis, compare.FprimeOfA)
-	// the learner's a(1−a) applied to Z2 is wrong
+	// the learner's a(1−a) applied to Z2 is wrong, and the message points
+	// at the def and its argument
 	rep = checkText(t, def+"dZ2 = (A2 - Y) * sigmoid_prime(Z2) / m\ndW2 = A1.T @ dZ2", p)
 	assert.Equal(t, Wrong, rep.Results[0].Status)
+	assert.Contains(t, rep.Results[0].Message, "With the language's sigmoid′ for your sigmoid_prime (line 1), this line gives the true dZ2: the mistake is in your def or in what the line passes it")
 }
 
 // TestDefCannotTell: a def the checker cannot evaluate makes the lines

@@ -52,6 +52,9 @@ type evaluator struct {
 	// included (shared with the defs' evaluators): a line is bounded in
 	// time as well as in memory.
 	steps *int
+	// builtin, when not nil, is a def named as one of the language's
+	// functions (sigmoid_prime) whose calls run the language's instead.
+	builtin *Def
 }
 
 // maxSteps bounds the nodes one line evaluates: no line as written comes
