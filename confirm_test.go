@@ -186,3 +186,48 @@ func TestDirectionalStepChosen(t *testing.T) {
 	h, _ = directionalStep(numgrad.FivePoint, 1, 1, 1_000_000, 1e-9)
 	assert.Equal(t, numgrad.FivePoint.DefaultStep(), h, "other methods keep their steps")
 }
+
+// TestConfirmWording: the confirmation speaks only of comparisons that
+// judged something. A difference that stays is the least over the steps
+// that resolved an entry, not 0 from a comparison that resolved none; and
+// one step alone, the only one to resolve anything, is no evidence of a
+// mistake.
+func TestConfirmWording(t *testing.T) {
+	analytic := []float64{1e-3, -2e-3, 5e-4}
+	param := func(i int) derive.Param { return derive.Param{Layer: 1, Name: "W", Col: i} }
+	off := func(rel float64) []float64 {
+		out := make([]float64, len(analytic))
+		for i, a := range analytic {
+			out[i] = a * (1 + rel)
+		}
+		return out
+	}
+	unresolved := func() *compare.Result { // everything under a floor of 1
+		return compare.Gradients(analytic, off(1e-6), param, nil, &compare.Settings{Floor: 1, Tol: 1e-7})
+	}
+	resolved := func(rel float64) *compare.Result {
+		return compare.Gradients(analytic, off(rel), param, nil, &compare.Settings{Floor: 1e-15, Tol: 1e-7})
+	}
+	r := &Report{Comparison: unresolved(), Value: 1}
+	set := Settings{Method: numgrad.Central, Step: numgrad.Central.DefaultStep(), Tol: 1e-7}
+
+	c, out := confirm(r, set, func(m numgrad.Method, h, tol float64) *compare.Result {
+		if m == numgrad.ComplexStep {
+			return unresolved()
+		}
+		return resolved(3e-6)
+	})
+	assert.Equal(t, CannotTell, out)
+	assert.Equal(t, SmallPersistent, c.Cause)
+	assert.Contains(t, c.Message, "at least 3e-06")
+	assert.NotContains(t, c.Message, "at least 0 ")
+
+	c, out = confirm(r, set, func(m numgrad.Method, h, tol float64) *compare.Result {
+		if m != numgrad.ComplexStep && h >= 0.005 {
+			return resolved(0.5) // the largest step: truncation
+		}
+		return unresolved()
+	})
+	assert.Equal(t, CannotTell, out, c.Message)
+	assert.Contains(t, c.Message, "only the step h = 0.006 resolves any entry")
+}

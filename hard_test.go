@@ -229,6 +229,9 @@ func TestFittedOutputs(t *testing.T) {
 	assert.True(t, r.Pass(), r.Learner.Message)
 	assert.Contains(t, r.Learner.Message, "float64 backpropagation is good to only about")
 	assert.Contains(t, r.Learner.Message, "Yours is within that")
+	// No finite-difference step resolved this; the complex step did.
+	assert.Contains(t, r.Learner.Message, "agrees with the complex step")
+	assert.NotContains(t, r.Learner.Message, "finite differences")
 	var widened bool
 	for _, lp := range r.Learner.Params {
 		widened = widened || lp.Widened
@@ -346,4 +349,30 @@ func TestInheritedMistakes(t *testing.T) {
 	r := hard(t, "deep", "stops-at-2")
 	assert.Zero(t, r.Learner.First)
 	assert.Zero(t, param(t, r, "W1").Inherits)
+}
+
+// TestUnderflowIsNotJudged: with b¹ = −700, σ′(z¹) ≈ e^{−700} ≈ 1e-304 and
+// dW¹, db¹ are about 1e-305, where float64 has lost digits to underflow.
+// Those arrays are not judged, with the reason, and the verdict cannot be
+// "right".
+func TestUnderflowIsNotJudged(t *testing.T) {
+	p, err := problem.Parse("underflow.json", []byte(`{"convention": "row", "cost": "quadratic", "reduction": "mean",
+	 "layers": [{"activation": "sigmoid", "W": [[0.5, -0.25]], "b": [-700, -700]},
+	            {"activation": "sigmoid", "W": [[1], [1]], "b": [0.3]}],
+	 "X": [[1], [2]], "Y": [[0.2], [0.9]]}`))
+	require.NoError(t, err)
+	tr := p.Net.Backprop(p.X, p.Y)
+	g := &backproof.Gradient{DW: tr.DW[1:], DB: tr.DB[1:]}
+	r, err := backproof.CheckGradient(p, g, nil)
+	require.NoError(t, err)
+	lp := param(t, r, "W1")
+	assert.False(t, lp.Judged)
+	assert.False(t, lp.Agree)
+	assert.Contains(t, lp.Reason, "underflow")
+	assert.False(t, r.Pass())
+	assert.Equal(t, backproof.CannotTell, r.Learner.Outcome)
+	assert.Contains(t, r.Learner.Message, "could not be judged")
+	var text bytes.Buffer
+	r.WriteText(&text)
+	assert.Contains(t, text.String(), "not judged: its entries are at most")
 }

@@ -64,7 +64,12 @@ the problem's convention: an .npz archive (np.savez), a folder of .npy files,
 or JSON {"layers": [{"dW": [[…]], "db": […]}, …]} (docs/contracts.md). Your
 gradient, backproof's backpropagation and finite differences are set side by
 side, and each array that differs gets its mistake named (missing-1/m,
-transposed, bias-not-summed, fprime-of-A, …).
+transposed, bias-not-summed, fprime-of-A, …). Each array is judged on its own
+scale against backpropagation computed in double-double arithmetic, allowing
+what float64 itself loses at the point (outputs that fit their targets);
+an entry on a relu kink may follow either slope; layers that differ only
+because a layer above them does are named as inheriting its mistake
+(docs/numerical.md).
 
 Relative error is |a−n| / max(|a|,|n|). An entry is judged by it when
 finite differences can resolve the entry (it is at least floor/tol, or its
