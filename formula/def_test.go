@@ -299,3 +299,32 @@ func TestReadHeader(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, "1:14: \"cost\" in the header is not a flag: the header is --name value pairs, as in # backproof: --convention row --cost sum-squares", err.Error())
 }
+
+// TestDefPerExample: network.py's own sigmoid and sigmoid_prime (of z),
+// docstrings and all, pasted above Nielsen's BP1–BP4, pass in the
+// per-example convention.
+func TestDefPerExample(t *testing.T) {
+	p := randomProblem(t, per, 5, derive.Sigmoid, derive.Quadratic, derive.Mean)
+	src := `def sigmoid(z):
+    """The sigmoid function."""
+    return 1.0/(1.0+np.exp(-z))
+
+def sigmoid_prime(z):
+    """Derivative of the sigmoid function,
+    written in terms of z: σ(z)(1 − σ(z)).
+    """
+    return sigmoid(z)*(1-sigmoid(z))
+
+delta2 = (a2 - y) * sigmoid_prime(z2)
+db2 = delta2
+dW2 = np.dot(delta2, a1.transpose())
+delta1 = np.dot(w2.transpose(), delta2) * sigmoid_prime(z1)
+db1 = delta1
+dW1 = np.dot(delta1, x.transpose())
+`
+	rep := checkText(t, src, p)
+	for _, r := range rep.Results {
+		assert.Equal(t, Correct, r.Status, "%s: %s", r.Text, r.Message)
+	}
+	assert.True(t, rep.Pass)
+}

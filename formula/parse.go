@@ -231,11 +231,16 @@ func Parse(src string) (*Program, error) {
 	}
 	lines := splitLines(src)
 	ls := make([]lexed, len(lines))
+	doc := docstrings(lines)
 	for i, line := range lines {
 		text := []rune(line)
 		prog.lines = append(prog.lines, text)
+		if doc[i] {
+			ls[i] = lexed{toks: []token{{kind: tEOL, pos: Pos{i + 1, 1}, end: 1}}, blank: true}
+			continue
+		}
 		toks, lexErrs := lexLine(i+1, text)
-		ls[i] = lexed{toks, lexErrs, indentOf(text), len(lexErrs) == 0 && toks[0].kind == tEOL}
+		ls[i] = lexed{toks, lexErrs, indentOf(text), len(lexErrs) == 0 && (toks[0].kind == tEOL || onlyStrings(toks))}
 	}
 	// The defs, and the def whose body each line is in (−1: none): a
 	// body is the lines indented deeper than its def line, as in Python.
@@ -323,6 +328,45 @@ func Parse(src string) (*Program, error) {
 		errs[maxErrors] = errorf(errs[maxErrors].Pos, KindSyntax, "and %d more error%s from here on", more, plural(more))
 	}
 	return prog, errs.err()
+}
+
+// docstrings marks the lines of Python docstrings, """…""" or '''…''' on
+// lines of their own, over one line or several: pasted code carries them,
+// and they say nothing to check.
+func docstrings(lines []string) []bool {
+	doc := make([]bool, len(lines))
+	closing := ""
+	for i, line := range lines {
+		t := strings.TrimSpace(line)
+		if closing != "" {
+			doc[i] = true
+			if strings.Contains(t, closing) {
+				closing = ""
+			}
+			continue
+		}
+		t = strings.TrimLeft(t, "rRuUbB") // r"""…""" and the like
+		for _, q := range []string{`"""`, `'''`} {
+			if strings.HasPrefix(t, q) {
+				doc[i] = true
+				if strings.Count(t, q) == 1 {
+					closing = q
+				}
+			}
+		}
+	}
+	return doc
+}
+
+// onlyStrings reports whether a line is nothing but strings: a one-line
+// docstring "The sigmoid function." in pasted code.
+func onlyStrings(toks []token) bool {
+	for _, t := range toks[:len(toks)-1] {
+		if t.kind != tString {
+			return false
+		}
+	}
+	return true
 }
 
 // splitLines splits a file into its lines, whichever of \n, \r\n and a
