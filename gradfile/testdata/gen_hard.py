@@ -23,7 +23,9 @@ mistake planted, as .npz:
   nan        a sigmoid output saturated to exactly 1 under cross-entropy;
              the textbook ∂C/∂a = −y/a + (1−y)/(1−a) gives 0/0 there.
 
-Regenerate with Debian's numpy:  /usr/bin/python3 gradfile/testdata/gen_hard.py
+The right gradients are checked against torch's autograd at float64 as
+they are written. Regenerate with Debian's numpy and torch:
+/usr/bin/python3 gradfile/testdata/gen_hard.py
 """
 import json
 import os
@@ -44,6 +46,32 @@ def save_problem(name, Ws, bs, acts, X, Y, cost="quadratic", reduction="mean"):
          "X": X.tolist(), "Y": Y.tolist()}
     with open(os.path.join(here, f"hard-{name}-problem.json"), "w") as f:
         json.dump(p, f)
+
+
+def torch_check(name, Ws, bs, acts, X, Y, cost, dWs, dbs, rtol):
+    """The right numpy gradient against torch's autograd at float64 on the
+    same problem, array by array on each array's own scale: a second
+    derivation that shares nothing with the numpy one."""
+    import torch
+    tW = [torch.tensor(W, dtype=torch.float64, requires_grad=True) for W in Ws]
+    tb = [torch.tensor(b, dtype=torch.float64, requires_grad=True) for b in bs]
+    A = torch.tensor(X, dtype=torch.float64)
+    T = torch.tensor(Y, dtype=torch.float64)
+    for W, b, act in zip(tW, tb, acts):
+        Z = A @ W + b
+        A = {"sigmoid": torch.sigmoid, "relu": torch.relu, "identity": lambda z: z,
+             "softmax": lambda z: torch.softmax(z, dim=1)}[act](Z)
+    m = X.shape[0]
+    if cost == "quadratic":
+        C = ((A - T) ** 2).sum() / 2 / m
+    elif cost == "log-likelihood":
+        C = -(T * torch.log(A)).sum() / m
+    C.backward()
+    for l, (W, b) in enumerate(zip(tW, tb), 1):
+        for mine, theirs, what in ((dWs[l - 1], W.grad.numpy(), "dW"), (np.ravel(dbs[l - 1]), b.grad.numpy(), "db")):
+            scale = np.abs(theirs).max()
+            err = np.abs(mine - theirs).max()
+            assert err <= rtol * scale, f"{name} {what}{l}: numpy and torch differ by {err:.3g} of {scale:.3g}"
 
 
 def save(name, variant, dWs, dbs):
@@ -88,6 +116,7 @@ bs = [rng.normal(size=b) for b in sizes[1:]]
 X, Y = rng.normal(size=(5, 4)), rng.uniform(size=(5, 2))
 save_problem("deep", Ws, bs, ["sigmoid"] * 16, X, Y)
 dWs, dbs = sigmoid_net(X, Y, Ws, bs)
+torch_check("deep", Ws, bs, ["sigmoid"] * 16, X, Y, "quadratic", dWs, dbs, 1e-12)
 save("deep", "right", dWs, dbs)
 save("deep", "stops-at-2", *sigmoid_net(X, Y, Ws, bs, stop=2))
 save("deep", "transposed", [dWs[0], dWs[1].T] + dWs[2:], dbs)
@@ -97,6 +126,7 @@ Ws = [rng.normal(size=(3, 4)), rng.normal(size=(4, 2))]
 bs = [-25 + rng.normal(size=4) * 0.1, rng.normal(size=2)]
 X, Y = rng.normal(size=(5, 3)), rng.uniform(size=(5, 2))
 save_problem("saturated", Ws, bs, ["sigmoid", "sigmoid"], X, Y)
+torch_check("saturated", Ws, bs, ["sigmoid"] * 2, X, Y, "quadratic", *sigmoid_net(X, Y, Ws, bs), 1e-12)
 save("saturated", "right", *sigmoid_net(X, Y, Ws, bs))
 save("saturated", "sign", *sigmoid_net(X, Y, Ws, bs, mistake="sign", mistake_layer=1))
 
@@ -108,6 +138,7 @@ A2 = sigmoid(sigmoid(X @ Ws[0] + bs[0]) @ Ws[1] + bs[1])
 Y = A2 + 3e-10 * rng.choice([-1, 1], size=A2.shape)
 save_problem("fitted", Ws, bs, ["sigmoid", "sigmoid"], X, Y)
 dWs, dbs = sigmoid_net(X, Y, Ws, bs)
+torch_check("fitted", Ws, bs, ["sigmoid"] * 2, X, Y, "quadratic", dWs, dbs, 1e-4)  # float64 itself: about 1e-6 here
 save("fitted", "right", dWs, dbs)
 save("fitted", "missing-1m", [5 * d for d in dWs], [5 * d for d in dbs])
 
@@ -140,6 +171,7 @@ Z2 = A1 @ Ws[1]
 assert all(Z2[i, labels[i]] - np.delete(Z2[i], labels[i]).max() > 20 for i in range(5)), Z2
 save_problem("onehot", Ws, bs, ["sigmoid", "softmax"], X, Y, cost="log-likelihood")
 dWs, dbs = softmax_ll(X, Y, Ws, bs)
+torch_check("onehot", Ws, bs, ["sigmoid", "softmax"], X, Y, "log-likelihood", dWs, dbs, 1e-1)  # float64: about 3e-3 here
 save("onehot", "right", dWs, dbs)
 save("onehot", "missing-1m", [5 * d for d in dWs], [5 * d for d in dbs])
 
@@ -168,6 +200,7 @@ Y = rng.normal(size=(5, 2))
 Z1 = X @ Ws[0]
 assert (Z1 == 0).sum() >= 3, Z1
 save_problem("kink", Ws, bs, ["relu", "identity"], X, Y)
+torch_check("kink", Ws, bs, ["relu", "identity"], X, Y, "quadratic", *relu_net(X, Y, Ws, bs, 0.0), 1e-12)  # torch: relu′(0) = 0
 save("kink", "prime0", *relu_net(X, Y, Ws, bs, 0.0))
 save("kink", "prime1", *relu_net(X, Y, Ws, bs, 1.0))
 save("kink", "prime-half", *relu_net(X, Y, Ws, bs, 0.5))
@@ -180,6 +213,7 @@ Ws = [rng.normal(size=(a, b)) for a, b in zip(sizes, sizes[1:])]
 bs = [rng.normal(size=b) for b in sizes[1:]]
 X, Y = rng.normal(size=(7, 4)), rng.uniform(size=(7, 2))
 save_problem("inherit5", Ws, bs, ["sigmoid"] * 5, X, Y)
+torch_check("inherit5", Ws, bs, ["sigmoid"] * 5, X, Y, "quadratic", *sigmoid_net(X, Y, Ws, bs), 1e-12)
 save("inherit5", "right", *sigmoid_net(X, Y, Ws, bs))
 save("inherit5", "fprime-of-A", *sigmoid_net(X, Y, Ws, bs, mistake="fprime-of-A", mistake_layer=3))
 
