@@ -437,3 +437,39 @@ func TestUnmarkedFolders(t *testing.T) {
 	assert.Len(t, got, len(figs)+2)
 	assert.NotEqual(t, "-rw-r--r-- an earlier run's", got["cost.png"])
 }
+
+// A check interrupted while it draws its step plot leaves --save's old
+// file as it was and creates no --step-plot file.
+func TestCheckInterrupted(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no SIGINT to send")
+	}
+	dir := t.TempDir()
+	old := filepath.Join(dir, "old.json")
+	require.NoError(t, os.WriteFile(old, []byte("the learner's problem"), 0o644))
+	before := snapshot(t, dir)
+	// The step plot of this net takes seconds: the signal comes first.
+	cmd := child(t, nil, "check", "--net", "100,30,10", "--batch", "20", "--save", old, "--step-plot", filepath.Join(dir, "s.png"))
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	require.NoError(t, cmd.Start())
+	// Once both outputs are staged (old.json and two temporary files),
+	// the check is under way.
+	staged := false
+	for range 1000 {
+		if entries, _ := os.ReadDir(dir); len(entries) == 3 {
+			staged = true
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	require.True(t, staged, "the child staged its outputs")
+	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
+	err := cmd.Wait()
+	rest := errb.String()
+	var ee *exec.ExitError
+	require.ErrorAs(t, err, &ee)
+	assert.Equal(t, 130, ee.ExitCode())
+	assert.Contains(t, rest, "backproof: interrupted by SIGINT: nothing was written")
+	assert.Equal(t, before, snapshot(t, dir))
+}
