@@ -21,7 +21,24 @@ import (
 // panics if dst and entries differ in length, on an index out of range,
 // and as NetGradient does.
 func NetEntries(dst []float64, entries []int, n *derive.Net, X, Y *mat.Dense, s *Settings) []float64 {
-	p := newNetPass(n, X, Y)
+	return NewEntries(n, X, Y).At(dst, entries, s)
+}
+
+// Entries is NetEntries for one network and batch, asked again and again
+// (by several methods, at many steps): the forward pass every estimate
+// starts from is made once, by NewEntries, instead of at every call. It
+// reads n's weights and the batch where they are (in the row convention)
+// and caches what they give: n, X and Y must not change while it is used.
+// Its At may be called from several goroutines at once.
+type Entries struct{ p *netPass }
+
+// NewEntries makes the forward pass of n on the batch X, Y. It panics on
+// a batch that does not fit n.
+func NewEntries(n *derive.Net, X, Y *mat.Dense) *Entries { return &Entries{newNetPass(n, X, Y)} }
+
+// At is NetEntries of the network and batch of e.
+func (e *Entries) At(dst []float64, entries []int, s *Settings) []float64 {
+	p := e.p
 	if dst == nil {
 		dst = make([]float64, len(entries))
 	}

@@ -65,3 +65,27 @@ func maxAbs(v []float64) float64 {
 	}
 	return m
 }
+
+// TestEntriesReused: one forward pass answers many calls, from several
+// goroutines at once, with the numbers NetEntries gives each time.
+func TestEntriesReused(t *testing.T) {
+	p := netCases(t)[1].p
+	entries := []int{0, 3, 7, 2}
+	e := NewEntries(p.Net, p.X, p.Y)
+	want := map[Method][]float64{}
+	for _, m := range Methods {
+		want[m] = NetEntries(nil, entries, p.Net, p.X, p.Y, &Settings{Method: m})
+	}
+	done := make(chan struct{})
+	for _, m := range Methods {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for range 3 {
+				assert.Equal(t, want[m], e.At(nil, entries, &Settings{Method: m, Concurrent: true}), "%v", m)
+			}
+		}()
+	}
+	for range Methods {
+		<-done
+	}
+}
