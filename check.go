@@ -266,7 +266,11 @@ func check(p *problem.Problem, s *Settings, withExact bool) (*Report, error) {
 		return nil, &ErrNonFinite{Cost: c}
 	}
 	if set.Directions > 0 {
-		return checkDirectional(p, set, autoStep, start), nil
+		r := checkDirectional(p, set, autoStep, start)
+		if withExact {
+			r.Exact = exactReference(p, r.Analytic)
+		}
+		return r, nil
 	}
 	trace := p.Net.Backprop(p.X, p.Y)
 	r := &Report{Problem: p, Trace: trace, Value: trace.Cost, Method: set.Method, Step: set.Step,

@@ -376,3 +376,16 @@ func TestUnderflowIsNotJudged(t *testing.T) {
 	r.WriteText(&text)
 	assert.Contains(t, text.String(), "not judged: its entries are at most")
 }
+
+// TestTooLargeForTheExactReference: beyond the exact reference's limit the
+// learner is judged against float64 backpropagation, and told so.
+func TestTooLargeForTheExactReference(t *testing.T) {
+	p, err := problem.Random(problem.Spec{Convention: derive.Row, Sizes: []int{784, 1100, 10}, Batch: 10,
+		Acts: []derive.Activation{derive.Sigmoid}, Cost: derive.Quadratic, Reduction: derive.Mean, Seed: 1})
+	require.NoError(t, err)
+	tr := p.Net.Backprop(p.X, p.Y)
+	r, err := backproof.CheckGradient(p, &backproof.Gradient{DW: tr.DW[1:], DB: tr.DB[1:]}, &backproof.Settings{Directions: 2, Seed: 1})
+	require.NoError(t, err)
+	assert.Nil(t, r.Exact)
+	assert.Contains(t, r.Learner.Message, "too large for the exact reference")
+}

@@ -132,6 +132,10 @@ func judge(p *problem.Problem, g *Gradient, r *Report) *LearnerCheck {
 	lc.Outcome, lc.Message = lc.conclude(r)
 	lc.Message += lc.inheritWords()
 	lc.Message += float64Words(lc)
+	if ref.exact == nil {
+		lc.Message += fmt.Sprintf(" (Your arrays were judged against float64 backpropagation alone: at %d multiply-adds a forward pass the network is too large for the exact reference, whose limit is %d, so a point where float64 itself loses digits, such as outputs that fit their targets, would not be recognised.)",
+			exactWork(p), maxExactWork)
+	}
 	if ref.exact != nil {
 		lc.Message += ref.kinkWords(lc)
 		lc.Kinks = ref.kinkEntries
@@ -211,8 +215,11 @@ func (ref *reference) judgeArray(lp *LearnerParam, idx int, a learnerArray, valu
 		return nil
 	case lp.NaN+lp.Inf == 0 && top < tiny && topYours < tiny:
 		lp.Judged = false
-		lp.Reason = fmt.Sprintf("its entries are at most %.2g, so small that float%d has lost digits to underflow", top,
-			map[bool]int{true: 32, false: 64}[tiny == tinyFloat32])
+		bits := 64
+		if tiny == tinyFloat32 {
+			bits = 32
+		}
+		lp.Reason = fmt.Sprintf("its entries are at most %.2g, so small that float%d has lost digits to underflow", top, bits)
 		return nil
 	}
 	var out []LearnerEntry
