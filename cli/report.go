@@ -57,13 +57,14 @@ a fixed set of experiments and writes into --out:
                             MNIST runs from four inits
   learning-rate.png         an η sweep, 0.001 to 100
   curvature.png             gradient norm and Hessian extremes along training:
-                            a saddle, the uniform [0,1) plateau, a healthy run
+                            the XOR saddle, U[0,1) with its flat layer 1, N(0,1)
   loss-surface.png          the cost around a saddle, a plateau and a minimum
   saddle-escape.png         a run that sits on a saddle and leaves it
 
 By default the report is quick: 4 epochs on the first 10,000 training images,
-about 10 seconds on two cores. --full reproduces chapter 1: 30 epochs on all
-50,000 (a minute or two). --epochs and --train-size change either. Progress
+under a minute on two cores (about 10 seconds when nothing else runs).
+--full reproduces chapter 1: 30 epochs on all 50,000 (94 s measured on two
+idle cores, 221 s with other work on them). --epochs and --train-size change either. Progress
 goes to stderr: a bar naming the stage and the time left when stderr is a
 terminal, else one line per stage.
 
@@ -76,7 +77,7 @@ which writes the report's files into it and keeps the others.
 
 Exit status: 0 written; 2 bad flags, MNIST not found, or --out not writable;
 3 internal error (a bug: please report it).`,
-		Example: `  backproof report                    # report/index.html, in about a minute
+		Example: `  backproof report                    # report/index.html, in under a minute
   backproof report --full --out ch1   # chapter 1's settings`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -46,7 +46,7 @@ func TestLessonsCompile(t *testing.T) {
 			write("go.mod", fmt.Sprintf("module lesson\n\ngo 1.26\n\nrequire github.com/backproof/backproof v0.0.0\n\nreplace github.com/backproof/backproof => %s\n", root))
 			write("go.sum", string(sum))
 			write("gonbui/gonbui.go", "// Package gonbui stands in for gonb's display package.\npackage gonbui\n\n"+
-				"func DisplayPNG(png []byte)        {}\nfunc DisplayMarkdown(md string)   {}\nfunc DisplayHTML(html string)     {}\n")
+				"func DisplayPNG(png []byte)        {}\nfunc DisplayMarkdown(md string)   {}\nfunc DisplayHTML(html string)     {}\nfunc Sync()                        {}\n")
 			write("main.go", src)
 			cmd := exec.Command("go", "build", "-mod=mod", "-o", os.DevNull, ".")
 			cmd.Dir = dir

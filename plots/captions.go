@@ -167,7 +167,7 @@ func InitLossCaption(runs []experiments.Run) string {
 	fmt.Fprintf(&b, "The cost goes %s. ", list(moves))
 	for _, f := range fs {
 		if f.stuck() && f.lastCost < 0.9*f.firstCost {
-			fmt.Fprintf(&b, "%s's cost falls by %.0f%% while its test accuracy stays at %s, as init-accuracy.png shows: "+
+			fmt.Fprintf(&b, "%s's cost falls by %.0f%% while its test accuracy stays at %s: "+
 				"a falling cost alone is not learning. ", f.name, 100*(1-f.lastCost/f.firstCost), pct(f.lastAcc))
 		}
 	}
@@ -178,8 +178,8 @@ func InitLossCaption(runs []experiments.Run) string {
 func InitAccuracyCaption(runs []experiments.Run) string {
 	fs := initFacts(runs)
 	var b strings.Builder
-	fmt.Fprintf(&b, "Test accuracy after each epoch for the %d inits of init-loss.png (%s); the grey dashed line is chance, one class in %.0f. ",
-		len(fs), list(names(fs, func(runFacts) bool { return true })), 100/fs[0].chance)
+	fmt.Fprintf(&b, "Test accuracy after each epoch of %s, from %d inits (%s); the grey dashed line is chance, one class in %.0f. ",
+		sweepSetup(runs), len(fs), list(names(fs, func(runFacts) bool { return true })), 100/fs[0].chance)
 	for _, f := range fs {
 		if !f.stuck() {
 			continue
@@ -265,7 +265,7 @@ func SaturationCaption(runs []experiments.Run) string {
 	}
 	if len(partly) > 0 && len(names(fs, func(f runFacts) bool { return f.stuck() && f.minSat >= 99.95 })) > 0 {
 		fmt.Fprintf(&b, "Saturation is fatal only when it is total: at %s the other pairs still pass a gradient back, "+
-			"so layer 1 keeps a gradient, as gradient-norms.png shows, and keeps learning; a saturated unit is fine as long as "+
+			"so layer 1 keeps a gradient (the gradient norms show it) and keeps learning; a saturated unit is fine as long as "+
 			"it is not saturated for every image.", list(partly))
 	}
 	return strings.TrimSpace(b.String())
@@ -786,14 +786,23 @@ func SaddleEscapeCaption(s *experiments.Saddle) string {
 			st.Steps, num(last(sym.Cost)), pct(100*last(sym.Accuracy)), num(s.Probe.GradNorm), num(s.Probe.LambdaMin))
 	}
 	nud := s.Nudged
-	if s.Escape >= 0 && len(nud.Asymmetry) > 0 {
-		i := 0
-		for i < len(nud.Steps) && nud.Steps[i] < s.Escape {
-			i++
+	if s.Escape >= 0 && len(nud.Asymmetry) > 0 && len(nud.Cost) == len(nud.Asymmetry) {
+		fmt.Fprintf(&b, "The same start nudged by %s ", num(st.Perturb))
+		// Near the saddle while the asymmetry grows: the first recorded
+		// step where it reaches 0.01, if the cost is still within 1% of
+		// the saddle's there.
+		saddleCost := last(sym.Cost)
+		for i, a := range nud.Asymmetry {
+			if a >= 0.01 {
+				if math.Abs(nud.Cost[i]-saddleCost) <= 0.01*saddleCost {
+					fmt.Fprintf(&b, "stays within 1%% of the saddle's cost while its asymmetry grows from %s to %s (step %d), then ",
+						num(nud.Asymmetry[0]), num(a), nud.Steps[i])
+				}
+				break
+			}
 		}
-		fmt.Fprintf(&b, "The same start nudged by %s sits near the saddle while its asymmetry grows from %s to %s, "+
-			"then escapes: its cost is below halfway from the saddle's to its final %s by step %d (dotted line), and it ends classifying %s. ",
-			num(st.Perturb), num(nud.Asymmetry[0]), num(nud.Asymmetry[min(i, len(nud.Asymmetry)-1)]), num(last(nud.Cost)), s.Escape, pct(100*last(nud.Accuracy)))
+		fmt.Fprintf(&b, "escapes: its cost is below halfway from the saddle's to its final %s by step %d (dotted line), and it ends classifying %s. ",
+			num(last(nud.Cost)), s.Escape, pct(100*last(nud.Accuracy)))
 	}
 	rnd := s.Random
 	if len(rnd.Cost) > 0 {

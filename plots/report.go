@@ -144,14 +144,14 @@ func settingsLines(r *experiments.Results, seconds float64) []string {
 		fmt.Sprintf("MNIST runs: Nielsen's [784, 30, 10] sigmoid net, quadratic cost averaged over mini-batches of 10, η = 3, N(0,1) init unless a figure varies it; %s on %s; accuracy on the 10,000 test images.", plural(s.Epochs, "epoch"), size),
 		fmt.Sprintf("Seeds: %d for every MNIST run, problem and probe; %d for the XOR saddle.", s.Seed, sad.Settings.Seed),
 		fmt.Sprintf("Curvature probes: Lanczos, 30 iterations, on the first %d training images; MNIST probes after epochs %v.", s.ProbeExamples, s.Checkpoints),
-		fmt.Sprintf("The saddle: λmin = %.3g < 0 with ‖∇C‖ = %.2g (tolerance %g), λmax = %.3g; the nudged run escapes at step %d.",
-			sad.Probe.LambdaMin, sad.Probe.GradNorm, sad.Settings.GradTol, sad.Probe.LambdaMax, sad.Escape),
+		fmt.Sprintf("The symmetric XOR point: %s, λmin = %.3g with ‖∇C‖ = %.2g (tolerance %g), λmax = %.3g; the nudged run escapes at step %d.",
+			sad.Probe.Kind, sad.Probe.LambdaMin, sad.Probe.GradNorm, sad.Settings.GradTol, sad.Probe.LambdaMax, sad.Escape),
 	}
 	if p := r.Plateau; p != nil && p.Probe != nil {
 		lines = append(lines, fmt.Sprintf("The U[0,1) start: %s; the whole net's ‖∇C‖ = %.2g, λmin = %.2g, λmax = %.2g.", p.Probe.Summary(), p.Probe.GradNorm, p.Probe.LambdaMin, p.Probe.LambdaMax))
 	}
 	if m := sad.Minimum; m != nil {
-		lines = append(lines, fmt.Sprintf("Where the nudged XOR run ends: %s, ‖∇C‖ = %.2g, λmin = %.2g > 0, λmax = %.2g.", m.Kind, m.GradNorm, m.LambdaMin, m.LambdaMax))
+		lines = append(lines, fmt.Sprintf("Where the nudged XOR run ends: %s, ‖∇C‖ = %.2g, λmin = %.2g, λmax = %.2g.", m.Kind, m.GradNorm, m.LambdaMin, m.LambdaMax))
 	}
 	var accs []string
 	for _, run := range r.Inits {
