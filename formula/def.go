@@ -131,6 +131,31 @@ func readDef(toks []token, line, indent int) (d *Def, inline []token, ok bool) {
 	return d, inline, true
 }
 
+// readLambda reads NAME = lambda params: EXPR as def NAME(params):
+// return EXPR, returning the def and its body's tokens (a return).
+func readLambda(toks []token, line int) (*Def, []token, bool) {
+	if len(toks) < 4 || toks[0].kind != tIdent || toks[1].kind != tAssign || toks[2].kind != tIdent || toks[2].name != "lambda" {
+		return nil, nil, false
+	}
+	d := &Def{Name: toks[0].name, NamePos: toks[0].pos, Line: line, indent: -1}
+	i := 3
+	for ; toks[i].kind != tColon; i++ {
+		switch t := toks[i]; {
+		case t.kind == tEOL:
+			d.cannot("line %d: the lambda has no colon", line)
+			return d, nil, true
+		case t.kind == tIdent:
+			d.Params = append(d.Params, t.name)
+		case t.kind != tComma:
+			d.cannot("line %d: the lambda's parameter %s is not a plain name", line, describe(t))
+			return d, nil, true
+		}
+	}
+	d.minArgs = len(d.Params)
+	ret := token{kind: tIdent, name: "return", text: "return", pos: toks[2].pos, end: toks[2].end}
+	return d, append([]token{ret}, toks[i+1:]...), true
+}
+
 // assignsTarget reports whether a line's tokens assign a checked name
 // (dW2 = …): the mark of a pasted backward pass's frame.
 func assignsTarget(toks []token) bool {

@@ -328,3 +328,16 @@ dW1 = np.dot(delta1, x.transpose())
 	}
 	assert.True(t, rep.Pass)
 }
+
+// TestLambda: sigmoid = lambda z: … is a def too.
+func TestLambda(t *testing.T) {
+	p := rowProblem(t, derive.Sigmoid, derive.Sigmoid)
+	src := "sigmoid = lambda z: 1 / (1 + np.exp(-z))\nsp = lambda a: a * (1 - a)\nA2 = sigmoid(Z2)\ndZ2 = (A2 - Y) * sp(A2) / m\ndW2 = A1.T @ dZ2"
+	rep := checkText(t, src, p)
+	assert.True(t, rep.Pass, rep.Results[0].Message)
+	rep = checkText(t, strings.Replace(src, "-z", "z", 1), p)
+	assert.Equal(t, Wrong, rep.Results[0].Status)
+	assert.Contains(t, rep.Results[0].Message, "With the language's sigmoid for your sigmoid (line 1)")
+	rep = checkText(t, "sp = lambda *a: a\ndZ2 = (A2 - Y) * sp(A2)\ndW2 = A1.T @ dZ2", p)
+	assert.Equal(t, CannotTell, rep.Results[0].Status)
+}

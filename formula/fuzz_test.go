@@ -54,6 +54,8 @@ func FuzzFormula(f *testing.F) {
 		"Z1 = X @ W1 + b1\nA1 = tanh(Z1)\nZ2 = A1 @ W2 + b2\nA2 = softmax(Z2, 1)",
 		"h1 = A1\nh2 = A1\nh3 = A1\nh4 = A1\nh5 = A1\nh6 = A1\nh7 = A1\nh8 = A1\ndef f(a): return a\nq = " + strings.Repeat("f(", 150) + "A1" + strings.Repeat(")", 150),
 		"def f(a): return g(a) + g(a)\ndef g(a): return h(a) + h(a)\ndef h(a): return k(a) + k(a)\ndef k(a): return a @ a.T\nq = f(X) + f(X)",
+		"sigmoid = lambda z: 1/(1+np.exp(-z))\nsp = lambda a, b: a*(1-b)\nf = lambda: 1\ng = lambda *x: x\nA2 = sigmoid(Z2)\ndZ2 = (A2 - Y) * sp(A2, A2) * f() + g(A1)",
+		"def s(z):\n    \"\"\"doc\n    more\n    \"\"\"\n    return z\nq = s(A1)",
 		"G = X @ X.T\nc = sum(X, 1)\nH = c * c.T\nM = np.maximum(c, c.T) - np.where(c > 0, c.T, 0)",
 		"m = X.shape[0]\nq = A1 ** 0.5\nq = W^{[2]}^{[3]}\nq = (A1)^{[2]}\nq = {A1}\nq = A1 == 0 < 1",
 	} {

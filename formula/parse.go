@@ -262,6 +262,11 @@ func Parse(src string) (*Program, error) {
 		if l.blank || len(l.errs) > 0 {
 			continue
 		}
+		if d, in, ok := readLambda(l.toks, i+1); ok {
+			defAt[i], inline[i], names[d.Name] = len(prog.defs), in, true
+			prog.defs = append(prog.defs, d)
+			continue
+		}
 		d, in, ok := readDef(l.toks, i+1, l.indent)
 		if !ok {
 			continue
