@@ -69,15 +69,15 @@ func Begin() *Tx {
 
 // AbortAll aborts every transaction still open and makes later commits
 // fail, for a signal handler that is about to end the process. It returns
-// how many transactions it aborted.
+// how many outputs it left unwritten.
 func AbortAll() int {
 	mu.Lock()
 	defer mu.Unlock()
 	interrupted = true
 	n := 0
 	for tx := range open {
+		n += len(tx.files) + len(tx.folders)
 		tx.abortLocked()
-		n++
 	}
 	return n
 }
