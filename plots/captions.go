@@ -252,7 +252,7 @@ func SaturationCaption(runs []experiments.Run) string {
 		switch {
 		case f.stuck() && f.minSat >= 99.95:
 			fmt.Fprintf(&b, "%s puts every hidden unit there for every image from the start (z is a sum of hundreds of positive terms) and keeps it there: "+
-				"no error signal reaches layer 1 through any unit, so layer 1 cannot change. ", f.name)
+				"no unit passes an error signal back to layer 1, so layer 1 barely moves. ", f.name)
 		case f.learned():
 			fmt.Fprintf(&b, "%s goes from %s to %s while its accuracy reaches %s. ", f.name, pct(f.firstSat), pct(f.lastSat), pct(f.lastAcc))
 		}
@@ -296,9 +296,9 @@ func LearningRateCaption(runs []experiments.Run) string {
 			continue
 		}
 		if i < best {
-			slow = append(slow, fmt.Sprintf("%s (%s; its cost only goes from %s to %s)", f.name, pct(f.lastAcc), num(f.firstCost), num(f.lastCost)))
+			slow = append(slow, fmt.Sprintf("%s (%s; its cost goes from %s to %s)", f.name, pct(f.lastAcc), num(f.firstCost), num(f.lastCost)))
 		} else {
-			hot = append(hot, fmt.Sprintf("%s (%s, with %s of layer 1 saturated at the end)", f.name, pct(f.lastAcc), pct(f.lastSat)))
+			hot = append(hot, fmt.Sprintf("%s (%s, predicting %d of the %.0f classes at the end)", f.name, pct(f.lastAcc), f.classes, 100/f.chance))
 		}
 	}
 	if len(slow)+len(hot) > 0 {
