@@ -66,23 +66,35 @@ func (t *tracker) tell() {
 	}
 }
 
-// runCost is the work of a run in units of one chapter-1 epoch: its epochs
-// on n images, each measured on the training set (with the gradient) and
-// the 10,000 test images, plus a share for each step, which a batch of 1
-// pays 50,000 times an epoch.
+// runCost is the work of a run in units of one chapter-1 epoch (training
+// and measuring the training and test sets, which cost about alike): its
+// epochs on n images, the training dearer per image in batches of one
+// (50,000 steps an epoch) and cheaper in large ones, the measuring a
+// tenth when it skips the training set. Rough: it only orders the jobs
+// and paces the estimate of the time left.
 func runCost(cfg train.Config, n int) float64 {
 	m := cfg.Batch
 	if m == 0 {
-		m = 10
+		m = train.DefaultBatch
 	}
-	epochs := max(cfg.Epochs, 1)
-	return float64(epochs) * (float64(n)/50000*(1+0.5) + float64(n)/float64(m)/50000*2) / 1.5
+	steps := 1.0
+	switch {
+	case m == 1:
+		steps = 1.5
+	case m >= 100:
+		steps = 0.8
+	}
+	measure := 1.0
+	if cfg.SkipTrainingSet {
+		measure = 0.1
+	}
+	return float64(max(cfg.Epochs, 1)) * float64(n) / 50000 * (steps + measure) / 2
 }
 
 // probeCost is the work of a curvature probe on k examples.
-func probeCost(k int) float64 { return float64(k) / 1000 * 4 }
+func probeCost(k int) float64 { return float64(k) / 1000 * 3 }
 
 // sliceCost is the work of the plateau's loss-surface slice.
 func sliceCost(s ReportSettings) float64 {
-	return float64(s.SliceGrid*s.SliceGrid) * float64(s.ProbeExamples) / 1000 * 0.02
+	return float64(s.SliceGrid*s.SliceGrid) * float64(s.ProbeExamples) / 1000 * 0.009
 }

@@ -161,6 +161,9 @@ type mnistRun struct {
 	label   string  // what the progress calls it
 	cost    float64 // in units of one chapter-1 epoch
 	history *train.History
+	// trainingSet: some figure reads what the run measures on the
+	// training set.
+	trainingSet bool
 	// tracks are the curvature tracks that probe this run.
 	tracks []int
 }
@@ -189,7 +192,7 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 	var runs []*mnistRun
 	byKey := map[string]*mnistRun{}
 	var resolveErr error
-	find := func(cfg train.Config, label string) *mnistRun {
+	find := func(cfg train.Config, label string, trainingSet bool) *mnistRun {
 		// Configs that resolve alike are one run: η = 3 is the default η.
 		rc, err := cfg.Resolved(d.Train)
 		if err != nil && resolveErr == nil {
@@ -197,30 +200,37 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 		}
 		k := configKey(rc)
 		if run, ok := byKey[k]; ok {
+			run.trainingSet = run.trainingSet || trainingSet
 			return run
 		}
-		run := &mnistRun{cfg: cfg, label: label, cost: runCost(cfg, n)}
+		run := &mnistRun{cfg: cfg, label: label, trainingSet: trainingSet}
 		byKey[k] = run
 		runs = append(runs, run)
 		return run
 	}
+	// trainingSet says whether a figure reads the numbers measured on the
+	// training set (cost, gradient, saturation): the η sweep and the
+	// sum-against-mean figure read test accuracies alone, so their runs
+	// skip that measuring, which costs about what the training does. A run
+	// that another figure shares measures everything.
 	type figure struct {
-		dst  *[]Run
-		what string
-		cfgs []train.Config
-		labs []string
+		dst         *[]Run
+		what        string
+		cfgs        []train.Config
+		labs        []string
+		trainingSet bool
 	}
 	var figures []figure
 	cfgs, labels := InitConfigs(base, ReportInits)
-	figures = append(figures, figure{&r.Inits, "inits", cfgs, labels})
+	figures = append(figures, figure{&r.Inits, "inits", cfgs, labels, true})
 	cfgs, labels = EtaConfigs(base, s.Etas)
-	figures = append(figures, figure{&r.Etas, "η sweep", cfgs, labels})
+	figures = append(figures, figure{&r.Etas, "η sweep", cfgs, labels, false})
 	cfgs, labels = BatchConfigs(base, s.Batches)
-	figures = append(figures, figure{&r.Batches, "sum against mean", cfgs, labels})
+	figures = append(figures, figure{&r.Batches, "sum against mean", cfgs, labels, false})
 	slots := make([][]*mnistRun, len(figures))
 	for i, f := range figures {
 		for j, cfg := range f.cfgs {
-			slots[i] = append(slots[i], find(cfg, f.what+": "+f.labs[j]))
+			slots[i] = append(slots[i], find(cfg, f.what+": "+f.labs[j], f.trainingSet))
 		}
 	}
 	tracks := []trackSpec{
@@ -235,13 +245,17 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 	}
 	probes := make([][]*curvature.Report, len(tracks))
 	for i, t := range tracks {
-		run := find(t.cfg, t.name)
+		run := find(t.cfg, t.name, false)
 		run.tracks = append(run.tracks, i)
 		probes[i] = make([]*curvature.Report, len(checkpoints))
 	}
 
 	if resolveErr != nil {
 		return resolveErr
+	}
+	for _, run := range runs {
+		run.cfg.SkipTrainingSet = !run.trainingSet
+		run.cost = runCost(run.cfg, n)
 	}
 
 	// The plateau of the loss-surface figure is the plateau track's start,

@@ -54,6 +54,13 @@ type Config struct {
 	// passes this test as well as a minimum does: the curvature probe tells
 	// them apart.
 	GradTol float64 `json:"grad_tol"`
+	// SkipTrainingSet measures each epoch on the validation and test sets
+	// alone: the training set's numbers (cost, accuracy, gradient, units)
+	// are NaN, and their lists empty. Measuring the training set with its
+	// gradient costs about what training the epoch does; a sweep that reads
+	// only test accuracies need not pay it. Not with GradTol, which stops on
+	// the training set's gradient.
+	SkipTrainingSet bool `json:"skip_training_set,omitempty"`
 
 	// TrainSize trains on the first TrainSize examples only; 0 means all.
 	TrainSize int    `json:"train_size"`
@@ -182,6 +189,9 @@ func (c Config) resolve(inputs, classes, examples int) (Config, spec, error) {
 	}
 	if !(c.GradTol >= 0) {
 		return c, sp, fmt.Errorf("grad tol %g: want a tolerance ≥ 0", c.GradTol)
+	}
+	if c.SkipTrainingSet && c.GradTol > 0 {
+		return c, sp, fmt.Errorf("grad tol %g: it stops on the training set's gradient, which skip training set leaves unmeasured", c.GradTol)
 	}
 	if c.TrainSize < 0 || c.TrainSize > examples {
 		return c, sp, fmt.Errorf("train size %d: want 1 to %d, the size of the training set (or 0 for all)", c.TrainSize, examples)

@@ -306,6 +306,13 @@ epochs:
 // measureEpoch measures the parameters of e on every set.
 func (t *trainer) measureEpoch(e *evaluator, epoch int, validation, test *data.Set) Epoch {
 	measureSet := func(set *data.Set, withGrad bool) *measure { return e.measureSet(t.net, set, withGrad, 0) }
+	nan := Float(math.NaN())
+	if t.cfg.SkipTrainingSet {
+		ep := Epoch{Epoch: epoch, TrainCost: nan, TrainAccuracy: nan, ValidationCost: nan, ValidationAccuracy: nan,
+			TestCost: nan, TestAccuracy: nan, GradTotal: nan, SaturatedFraction: nan, OutputSpread: nan}
+		t.measureOthers(&ep, measureSet, validation, test)
+		return ep
+	}
 	tr := measureSet(t.train, true)
 	ep := Epoch{Epoch: epoch,
 		TrainCost: Float(tr.cost), TrainAccuracy: Float(tr.accuracy),
@@ -314,6 +321,12 @@ func (t *trainer) measureEpoch(e *evaluator, epoch int, validation, test *data.S
 		GradNorm: floats(tr.grad), GradTotal: Float(tr.gradTotal),
 		SaturatedFraction: Float(tr.saturated), SaturatedByLayer: floats(tr.saturatedByLayer),
 		MaxAbsZ: floats(tr.maxAbsZ), ExpOverflow: tr.expOverflow, DistinctPredictions: tr.distinct, OutputSpread: Float(tr.outputSpread)}
+	t.measureOthers(&ep, measureSet, validation, test)
+	return ep
+}
+
+// measureOthers measures the validation and test sets (either may be nil).
+func (t *trainer) measureOthers(ep *Epoch, measureSet func(*data.Set, bool) *measure, validation, test *data.Set) {
 	if validation != nil {
 		v := measureSet(validation, false)
 		ep.ValidationCost, ep.ValidationAccuracy = Float(v.cost), Float(v.accuracy)
@@ -322,7 +335,6 @@ func (t *trainer) measureEpoch(e *evaluator, epoch int, validation, test *data.S
 		v := measureSet(test, false)
 		ep.TestCost, ep.TestAccuracy = Float(v.cost), Float(v.accuracy)
 	}
-	return ep
 }
 
 // background measures an epoch on its own copy of the parameters, on a

@@ -357,6 +357,34 @@ func TestCheckpointsAreTheStoppedRuns(t *testing.T) {
 	}
 }
 
+// SkipTrainingSet leaves the training set unmeasured and nothing else:
+// the run, its test numbers and its first-epoch samples are those of the
+// run that measures everything, bit for bit.
+func TestSkipTrainingSet(t *testing.T) {
+	train, test := blobs(t, 80, 1), blobs(t, 30, 2)
+	cfg := Config{Net: []int{2, 4, 3}, Batch: 7, Epochs: 3, Eta: 0.5, Seed: 4}
+	all, err := Run(cfg, train, nil, test, nil)
+	require.NoError(t, err)
+	cfg.SkipTrainingSet = true
+	some, err := Run(cfg, train, nil, test, nil)
+	require.NoError(t, err)
+	require.Len(t, some.Epochs, len(all.Epochs))
+	for i, e := range some.Epochs {
+		a := all.Epochs[i]
+		assert.Equal(t, a.TestCost, e.TestCost, "epoch %d", i)
+		assert.Equal(t, a.TestAccuracy, e.TestAccuracy, "epoch %d", i)
+		assert.Equal(t, a.Steps, e.Steps)
+		assert.True(t, math.IsNaN(float64(e.TrainCost)) && math.IsNaN(float64(e.TrainAccuracy)) && math.IsNaN(float64(e.GradTotal)))
+		assert.Empty(t, e.GradNorm)
+		assert.False(t, math.IsNaN(float64(a.TrainCost)))
+	}
+	assert.Equal(t, all.FirstEpoch, some.FirstEpoch)
+	assert.Equal(t, all.FinalTestAccuracy, some.FinalTestAccuracy)
+	cfg.GradTol = 1e-3
+	_, err = Run(cfg, train, nil, test, nil)
+	assert.ErrorContains(t, err, "grad tol")
+}
+
 // The thread's opening post on a few hundred real MNIST images: uniform
 // [0,1) weights and biases saturate every hidden sigmoid (|z| ≫ 5, since
 // z sums ~100 positive terms), so the net gives every input the same output.
