@@ -4,11 +4,15 @@
 # run, and print the ratios. Run from anywhere: sh bench/report.sh
 #
 # Each command is timed whole, as a user runs it (MNIST loaded, figures
-# written): the wall time and the CPU time (user + system, both cores).
+# written): the wall time, the CPU time (user + system, both cores) and
+# the peak memory (resident set).
 # The chapter 1 run is timed before and after the reports, and the best
 # of its runs is the divisor, so that a machine busier during one of them
 # does not flatter the ratio. The goals: the quick report at most 2 times
 # the chapter 1 run, the full report at most 10 times.
+#
+# bench/reportparts prints where the experiments' time goes, part by part
+# (go run ./bench/reportparts).
 #
 # Environment: TRAIN_RUNS (default 2: chapter 1 runs before the reports,
 # and as many after), FULL=0 to skip the full report (minutes),
@@ -24,13 +28,13 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 timed() {
 	name=$1
 	shift
-	/usr/bin/time -f '%e %U %S' -o "$work/time" "$work/backproof" "$@" > "$work/out" 2> "$work/err" || {
+	/usr/bin/time -f '%e %U %S %M' -o "$work/time" "$work/backproof" "$@" > "$work/out" 2> "$work/err" || {
 		cat "$work/err" >&2
 		exit 1
 	}
 	wall=$(awk '{ print $1 }' "$work/time")
 	cpu=$(awk '{ print $2 + $3 }' "$work/time")
-	printf '%-34s %8.2f s wall %8.2f s CPU\n' "$name" "$wall" "$cpu"
+	printf '%-34s %8.2f s wall %8.2f s CPU %6.0f MB\n' "$name" "$wall" "$cpu" "$(awk '{ print $4 / 1024 }' "$work/time")"
 }
 
 walls=""

@@ -88,7 +88,7 @@ func resultHashes(r *Results) map[string]string {
 	v := reflect.ValueOf(r).Elem()
 	for i := 0; i < v.NumField(); i++ {
 		f := v.Type().Field(i)
-		if f.Name == "Seconds" || f.Name == "Settings" {
+		if f.Name == "Seconds" || f.Name == "Settings" || f.Name == "Parts" {
 			continue // times, and the settings: inputs, not results
 		}
 		fv := v.Field(i)

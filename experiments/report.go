@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/backproof/backproof/curvature"
@@ -70,6 +71,41 @@ type Results struct {
 	Tracks      []*Track // saddle, plateau, healthy
 	Slices      []Slice  // saddle, plateau, minimum
 	Seconds     float64  // the experiments' wall time
+	// Parts are where the experiments' time went: each part's jobs' wall
+	// times, added up over the workers (on two cores they add up to about
+	// twice Seconds).
+	Parts []Part
+}
+
+// Part is one part of the report's experiments and the time its jobs took.
+type Part struct {
+	Name    string
+	Jobs    int
+	Seconds float64
+}
+
+// timer adds up the jobs' times by part; safe for concurrent use.
+type timer struct {
+	mu    sync.Mutex
+	parts *[]Part
+}
+
+// job wraps run to time it as part name.
+func (t *timer) job(name string, run func() error) func() error {
+	return func() error {
+		start := time.Now()
+		err := run()
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		k := slices.IndexFunc(*t.parts, func(p Part) bool { return p.Name == name })
+		if k < 0 {
+			*t.parts = append(*t.parts, Part{Name: name})
+			k = len(*t.parts) - 1
+		}
+		(*t.parts)[k].Jobs++
+		(*t.parts)[k].Seconds += time.Since(start).Seconds()
+		return err
+	}
 }
 
 // RunReport runs every experiment of the report on the MNIST sets d with
@@ -82,6 +118,9 @@ type Results struct {
 func RunReport(d Sets, s ReportSettings, progress Progress) (*Results, error) {
 	start := time.Now()
 	r := &Results{Settings: s}
+	r.Parts = []Part{{Name: "planted mistakes, step sizes, layouts"}, {Name: "XOR saddle, its track and slices"},
+		{Name: "init runs"}, {Name: "η sweep runs"}, {Name: "sum-against-mean runs"}, {Name: "curvature runs"},
+		{Name: "MNIST curvature probes"}, {Name: "plateau probe and slice"}}
 	tell := newTracker(progress)
 	if err := runSmall(r, s, tell); err != nil {
 		return nil, err
@@ -97,10 +136,11 @@ func RunReport(d Sets, s ReportSettings, progress Progress) (*Results, error) {
 // sizes, the layouts and the XOR saddle with its track and slices.
 func runSmall(r *Results, s ReportSettings, tell *tracker) error {
 	p := newPool()
+	tm := &timer{parts: &r.Parts}
 	// Units here are rough seconds on one core; they only order the jobs
 	// and pace the estimate of the time left.
 	tell.stage(1, "the small problems: planted mistakes, step sizes, layouts, the XOR saddle", 5)
-	p.add(1, func() error {
+	p.add(1, tm.job("planted mistakes, step sizes, layouts", func() error {
 		spec := GradcheckSpec
 		spec.Seed = s.Seed
 		var err error
@@ -126,10 +166,11 @@ func runSmall(r *Results, s ReportSettings, tell *tracker) error {
 		}
 		tell.did(0.25, "the three layouts")
 		return nil
-	})
+	}))
 	r.Tracks = make([]*Track, 3)
 	r.Slices = make([]Slice, 3)
-	p.add(2, func() error {
+	saddle := "XOR saddle, its track and slices"
+	p.add(2, tm.job(saddle, func() error {
 		ss := s.Saddle
 		var err error
 		if r.Saddle, err = RunSaddle(&ss); err != nil {
@@ -137,20 +178,20 @@ func runSmall(r *Results, s ReportSettings, tell *tracker) error {
 		}
 		tell.did(1, "the saddle on XOR")
 		// Its track and its two slices read the saddle and nothing else.
-		p.add(2, func() error {
+		p.add(2, tm.job(saddle, func() error {
 			r.Tracks[0] = SaddleTrack(r.Saddle, 24)
 			tell.did(2, "curvature along the XOR run")
 			return nil
-		})
-		p.add(1, func() error {
+		}))
+		p.add(1, tm.job(saddle, func() error {
 			sc := CostAt(r.Saddle.Net, r.Saddle.X, r.Saddle.Y, r.Saddle.Settings.Decay)
 			r.Slices[0] = SliceAt("XOR, symmetric critical point", sc, r.Saddle.Point, r.Saddle.Probe, s.SliceGrid)
 			r.Slices[2] = SliceAt("XOR, where the nudged run ends", sc, r.Saddle.Nudged.Final, r.Saddle.Minimum, s.SliceGrid)
 			tell.did(1, "loss-surface slices on XOR")
 			return nil
-		})
+		}))
 		return nil
-	})
+	}))
 	return p.run(s.Workers)
 }
 
@@ -164,6 +205,7 @@ type mnistRun struct {
 	// trainingSet: some figure reads what the run measures on the
 	// training set.
 	trainingSet bool
+	part        string // the first figure's that names it, for Results.Parts
 	// tracks are the curvature tracks that probe this run.
 	tracks []int
 }
@@ -192,7 +234,7 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 	var runs []*mnistRun
 	byKey := map[string]*mnistRun{}
 	var resolveErr error
-	find := func(cfg train.Config, label string, trainingSet bool) *mnistRun {
+	find := func(cfg train.Config, label string, trainingSet bool, part string) *mnistRun {
 		// Configs that resolve alike are one run: η = 3 is the default η.
 		rc, err := cfg.Resolved(d.Train)
 		if err != nil && resolveErr == nil {
@@ -203,7 +245,7 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 			run.trainingSet = run.trainingSet || trainingSet
 			return run
 		}
-		run := &mnistRun{cfg: cfg, label: label, trainingSet: trainingSet}
+		run := &mnistRun{cfg: cfg, label: label, trainingSet: trainingSet, part: part}
 		byKey[k] = run
 		runs = append(runs, run)
 		return run
@@ -219,18 +261,19 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 		cfgs        []train.Config
 		labs        []string
 		trainingSet bool
+		part        string
 	}
 	var figures []figure
 	cfgs, labels := InitConfigs(base, ReportInits)
-	figures = append(figures, figure{&r.Inits, "inits", cfgs, labels, true})
+	figures = append(figures, figure{&r.Inits, "inits", cfgs, labels, true, "init runs"})
 	cfgs, labels = EtaConfigs(base, s.Etas)
-	figures = append(figures, figure{&r.Etas, "η sweep", cfgs, labels, false})
+	figures = append(figures, figure{&r.Etas, "η sweep", cfgs, labels, false, "η sweep runs"})
 	cfgs, labels = BatchConfigs(base, s.Batches)
-	figures = append(figures, figure{&r.Batches, "sum against mean", cfgs, labels, false})
+	figures = append(figures, figure{&r.Batches, "sum against mean", cfgs, labels, false, "sum-against-mean runs"})
 	slots := make([][]*mnistRun, len(figures))
 	for i, f := range figures {
 		for j, cfg := range f.cfgs {
-			slots[i] = append(slots[i], find(cfg, f.what+": "+f.labs[j], f.trainingSet))
+			slots[i] = append(slots[i], find(cfg, f.what+": "+f.labs[j], f.trainingSet, f.part))
 		}
 	}
 	tracks := []trackSpec{
@@ -245,7 +288,7 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 	}
 	probes := make([][]*curvature.Report, len(tracks))
 	for i, t := range tracks {
-		run := find(t.cfg, t.name, false)
+		run := find(t.cfg, t.name, false, "curvature runs")
 		run.tracks = append(run.tracks, i)
 		probes[i] = make([]*curvature.Report, len(checkpoints))
 	}
@@ -281,17 +324,18 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 		len(tracks)*len(checkpoints)), total)
 
 	p := newPool()
+	tm := &timer{parts: &r.Parts}
 	if !plateauShared {
-		p.add(probeCost(s.ProbeExamples), func() error {
+		p.add(probeCost(s.ProbeExamples), tm.job("plateau probe and slice", func() error {
 			r.Plateau.ProbeWith(&curvature.Settings{Seed: s.Seed})
 			tell.did(probeCost(s.ProbeExamples), "curvature of the plateau")
-			p.add(sliceCost(s), plateauSlice)
+			p.add(sliceCost(s), tm.job("plateau probe and slice", plateauSlice))
 			return nil
-		})
+		}))
 	}
 	for _, run := range runs {
 		epochCost := run.cost / float64(max(run.cfg.Epochs, 1))
-		p.add(run.cost, func() error {
+		p.add(run.cost, tm.job(run.part, func() error {
 			done := 0.0
 			h, err := train.Run(run.cfg, dt.Train, dt.Validation, dt.Test, func(pr train.Progress) {
 				if pr.Done != nil && pr.Epoch > 0 {
@@ -307,16 +351,16 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 					if k < 0 {
 						continue
 					}
-					p.add(probeCost(s.ProbeExamples), func() error {
+					p.add(probeCost(s.ProbeExamples), tm.job("MNIST curvature probes", func() error {
 						c := cp.Probe(s.ProbeExamples)
 						probes[ti][k] = c.Report
 						tell.did(probeCost(s.ProbeExamples), fmt.Sprintf("curvature: %s, epoch %d", tracks[ti].name, cp.Epoch))
 						if ti == 0 && k == 0 && plateauShared {
 							r.Plateau.Probe = c.Report
-							p.add(sliceCost(s), plateauSlice)
+							p.add(sliceCost(s), tm.job("plateau probe and slice", plateauSlice))
 						}
 						return nil
-					})
+					}))
 				}
 			})
 			if err != nil {
@@ -326,7 +370,7 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 			// A run that stops early (diverged) did less than planned.
 			tell.did(run.cost-done, run.label+" done")
 			return nil
-		})
+		}))
 	}
 	if err := p.run(s.Workers); err != nil {
 		return err
