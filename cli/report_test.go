@@ -61,6 +61,8 @@ func TestReportWritesEverything(t *testing.T) {
 		}
 		assert.Contains(t, string(raw), "1 epoch on the first 500 training images", index)
 		assert.Contains(t, string(raw), "Time taken", index)
+		// A caption quotes only what its runs measured.
+		assert.Empty(t, regexp.MustCompile(`.{0,60}NaN.{0,20}`).FindAllString(string(raw), -1), index)
 	}
 }
 

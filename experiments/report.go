@@ -251,10 +251,12 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 		return run
 	}
 	// trainingSet says whether a figure reads the numbers measured on the
-	// training set (cost, gradient, saturation): the η sweep and the
-	// sum-against-mean figure read test accuracies alone, so their runs
-	// skip that measuring, which costs about what the training does. A run
-	// that another figure shares measures everything.
+	// training set (cost, gradient, saturation, classes predicted): the
+	// sum-against-mean figure reads test accuracies alone, so its runs skip
+	// that measuring, which costs about what the training does. The η
+	// sweep's caption reads the training cost of a too-small η and the
+	// classes a too-large one predicts, so its runs measure it. A run that
+	// another figure shares measures everything.
 	type figure struct {
 		dst         *[]Run
 		what        string
@@ -267,7 +269,7 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 	cfgs, labels := InitConfigs(base, ReportInits)
 	figures = append(figures, figure{&r.Inits, "inits", cfgs, labels, true, "init runs"})
 	cfgs, labels = EtaConfigs(base, s.Etas)
-	figures = append(figures, figure{&r.Etas, "η sweep", cfgs, labels, false, "η sweep runs"})
+	figures = append(figures, figure{&r.Etas, "η sweep", cfgs, labels, true, "η sweep runs"})
 	cfgs, labels = BatchConfigs(base, s.Batches)
 	figures = append(figures, figure{&r.Batches, "sum against mean", cfgs, labels, false, "sum-against-mean runs"})
 	slots := make([][]*mnistRun, len(figures))
