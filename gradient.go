@@ -241,5 +241,5 @@ func flat(m *mat.Dense) []float64 {
 	return out
 }
 
-// LearnerPass reports whether the learner's gradient agrees.
+// Pass reports whether the learner's gradient agrees (Outcome is Agree).
 func (lc *LearnerCheck) Pass() bool { return lc.Outcome == Agree }

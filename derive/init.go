@@ -65,10 +65,10 @@ func (in Init) bias(rng *rand.Rand) float64 {
 }
 
 // NetSpec describes a network to draw: its convention, layer sizes
-// n₀, n₁, …, n_L, one activation per layer 1..L (see LayerActs for the
+// n₀, n₁, …, n_L, one activation per layer 1..L (see Acts for the
 // short forms the command line takes), its cost and reduction, and the init
 // of its parameters. The zero value of each named field is the first of its
-// list: Row, Quadratic, Sum, Normal.
+// list: Row, Quadratic, Mean, Normal.
 type NetSpec struct {
 	Convention Convention
 	Sizes      []int

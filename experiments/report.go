@@ -41,7 +41,7 @@ func FullReport() ReportSettings {
 		ProbeExamples: 1000, Batches: ReportBatches, Etas: ReportEtas, SliceGrid: 31}
 }
 
-// QuickReport is the report in about a minute on two cores: 4 epochs on
+// QuickReport is the report in about 9 s on two cores: 4 epochs on
 // the first 10,000 training images, fewer probes, coarser slices. The
 // shapes of every figure are those of the full report; the accuracies are
 // a few points lower.

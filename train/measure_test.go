@@ -263,7 +263,7 @@ func maxOf(v []int32) int32 {
 // and a NaN is a NaN (of either sign).
 func TestActivate(t *testing.T) {
 	rng := rand.New(rand.NewPCG(15, 15))
-	z := []float64{0, -0.0, 1e-300, -800, 800, 36.7, -745, math.Inf(1), math.Inf(-1), math.NaN()}
+	z := []float64{0, math.Copysign(0, -1), 1e-300, -800, 800, 36.7, -745, math.Inf(1), math.Inf(-1), math.NaN()}
 	for range 100 {
 		z = append(z, 20*rng.NormFloat64())
 	}
