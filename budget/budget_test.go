@@ -54,7 +54,7 @@ func TestParseAndString(t *testing.T) {
 		{"1E", 1 << 60},
 		{"2PiB", 2 << 50},
 		{"7.99EiB", Bytes(799 * (1 << 60) / 100)}, // 2⁶⁰·7.99, below 2⁶³
-		{"8EiB", Huge},                          // 2⁶³ bytes: one more than an int64 holds
+		{"8EiB", Huge}, // 2⁶³ bytes: one more than an int64 holds
 		{"9223372036854775807", Huge},
 		{"9007199254740993", 9007199254740993}, // 2⁵³+1: a float64 would round it to 2⁵³
 		{"1e3K", 1000 << 10},
