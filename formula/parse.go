@@ -335,7 +335,8 @@ func Parse(src string) (*Program, error) {
 	return prog, errs.err()
 }
 
-// docstrings marks the lines of Python docstrings, """…""" or ”'…”' on
+// docstrings marks the lines of Python docstrings (between three double
+// or three single quotes) on
 // lines of their own, over one line or several: pasted code carries them,
 // and they say nothing to check.
 func docstrings(lines []string) []bool {
