@@ -336,9 +336,8 @@ func Parse(src string) (*Program, error) {
 }
 
 // docstrings marks the lines of Python docstrings (between three double
-// or three single quotes) on
-// lines of their own, over one line or several: pasted code carries them,
-// and they say nothing to check.
+// or three single quotes) on lines of their own, over one line or several:
+// pasted code carries them, and they say nothing to check.
 func docstrings(lines []string) []bool {
 	doc := make([]bool, len(lines))
 	closing := ""
