@@ -259,6 +259,8 @@ func (d *Folder) writeMarker() error {
 	for _, n := range names {
 		b.WriteString(n + "\n")
 	}
+	// A plain write is safe here: the stage is a folder of our own, not yet
+	// in place, and it is swapped in whole (commit) or removed.
 	return os.WriteFile(filepath.Join(d.stage, d.kind.Marker), []byte(b.String()), 0o644)
 }
 

@@ -15,6 +15,7 @@ import (
 	"bufio"
 	"flag"
 	"fmt"
+	"github.com/backproof/backproof/outfile"
 	"os"
 	"strconv"
 	"strings"
@@ -74,7 +75,9 @@ func run(out string) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(out, png, 0o644)
+	// Staged beside the figure and renamed in: a failed or interrupted
+	// write leaves the old figure whole.
+	return outfile.WriteFile(out, png)
 }
 
 // style is a series' colour: backproof 0 (its directional check 3), numpy
