@@ -2,7 +2,6 @@ package numgrad
 
 import (
 	"fmt"
-	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -50,15 +49,7 @@ func (e *Entries) At(dst []float64, entries []int, s *Settings) []float64 {
 			panic(fmt.Sprintf("numgrad: entry %d of a network of %d parameters", i, p.numParams))
 		}
 	}
-	m, h, concurrent := s.resolveNet()
-	var st stencil
-	if m != ComplexStep {
-		st = newStencil(m, h)
-	}
-	workers := 1
-	if concurrent {
-		workers = runtime.GOMAXPROCS(0)
-	}
+	m, h, st, workers := s.planNet()
 	const chunk = 16
 	tasks := int64((len(entries) + chunk - 1) / chunk)
 	var next, done atomic.Int64

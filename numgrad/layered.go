@@ -78,15 +78,7 @@ func NetGradientKinks(dst []float64, kinks []bool, n *derive.Net, X, Y *mat.Dens
 	if len(dst) != p.numParams || (kinks != nil && len(kinks) != p.numParams) {
 		panic("numgrad: slice length mismatch")
 	}
-	m, h, concurrent := s.resolveNet()
-	var st stencil
-	if m != ComplexStep {
-		st = newStencil(m, h)
-	}
-	workers := 1
-	if concurrent {
-		workers = runtime.GOMAXPROCS(0)
-	}
+	m, h, st, workers := s.planNet()
 	// The work is a list of tasks taken in turn by the workers: first, when
 	// unitKernel holds, one per unit of the last hidden layer (all its
 	// entries, by unitEntries), then the other entries in chunks of 16.
@@ -187,6 +179,21 @@ func (s *Settings) resolveNet() (m Method, h float64, concurrent bool) {
 		return ComplexStep, h, s.Concurrent
 	}
 	return s.resolve()
+}
+
+// planNet is what a network's estimates run on: the method and step of s
+// (resolveNet), the real method's stencil (none for the complex step),
+// and how many goroutines share the entries.
+func (s *Settings) planNet() (m Method, h float64, st stencil, workers int) {
+	m, h, concurrent := s.resolveNet()
+	if m != ComplexStep {
+		st = newStencil(m, h)
+	}
+	workers = 1
+	if concurrent {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	return m, h, st, workers
 }
 
 // stencil is a real method as points θ_i + loc·step of one or two fd
