@@ -113,8 +113,9 @@ func hashValue(v reflect.Value, skip map[string]bool) string {
 	return fmt.Sprintf("%x", h.Sum(nil))
 }
 
-// walk writes v into h: kinds and lengths as well as values, so that two
-// different structures cannot hash alike by accident. Pointers are
+// walk writes v into h: kinds, lengths and the places of struct fields as
+// well as values, so that two different structures cannot hash alike by
+// accident; names are left out, so that a rename changes no hash. Pointers are
 // followed (a cycle once); funcs, channels and the fields named in skip
 // are left out.
 func walk(h hash.Hash, v reflect.Value, seen map[uintptr]bool, skip map[string]bool) {
@@ -173,16 +174,17 @@ func walk(h hash.Hash, v reflect.Value, seen map[uintptr]bool, skip map[string]b
 			fmt.Fprint(h, "nil")
 			return
 		}
-		fmt.Fprint(h, v.Elem().Type().String())
 		walk(h, v.Elem(), seen, skip)
 	case reflect.Struct:
-		fmt.Fprint(h, "(", v.Type().String())
+		// Fields by their place and kind, not their names or their
+		// type's: renaming a type or a field changes no result.
+		fmt.Fprint(h, "(", v.NumField())
 		for i := 0; i < v.NumField(); i++ {
 			f := v.Type().Field(i)
 			if skip[f.Name] || strings.HasPrefix(f.Type.String(), "time.") {
 				continue
 			}
-			fmt.Fprint(h, f.Name, ":")
+			fmt.Fprint(h, i, f.Type.Kind(), ":")
 			walk(h, v.Field(i), seen, skip)
 		}
 		fmt.Fprint(h, ")")
