@@ -29,7 +29,7 @@ var mnistProblem = sync.OnceValues(func() (*problem.Problem, error) {
 	return p, nil
 })
 
-// BenchmarkCheckMNIST is backproof.Check of every one of the 23,860
+// BenchmarkCheckMNIST is backproof.CheckBackprop of every one of the 23,860
 // parameters of [784, 30, 10] on a batch of 10, by each method on the
 // layer-aware fast path, and central differences on the generic path
 // (47,720 whole forward passes; run it with -benchtime=1x). Issue #5 asks
@@ -55,7 +55,7 @@ func BenchmarkCheckMNIST(b *testing.B) {
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			for b.Loop() {
-				r, err := Check(p, &bc.s)
+				r, err := CheckBackprop(p, &bc.s)
 				if err != nil || !r.Pass() {
 					b.Fatal("check failed: ", err)
 				}

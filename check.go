@@ -19,19 +19,18 @@ import (
 // Settings tune a check. Nil or zero fields take the defaults.
 type Settings struct {
 	// Method is the numerical method: a finite difference (the zero value
-	// is central) or the complex step, which Check evaluates in complex
+	// is central) or the complex step, which CheckBackprop evaluates in complex
 	// arithmetic (derive.Net.ComplexLoss, or the fast path's own).
 	Method numgrad.Method
 	// Step is h; zero means Method.DefaultStep().
 	Step float64
-	// Tol is the largest relative error that passes; zero means
-	// DefaultTol(Method).
-	Tol float64
-	// Floor is the absolute error under which entries agree; zero means
-	// NoiseFloor(C, Method, h).
-	Floor float64
-	// Worst is how many of the worst entries the report names; zero means 5.
-	Worst int
+	// Criteria are what the comparison judges by (compare.Criteria): Tol,
+	// the largest relative error that passes, zero meaning
+	// DefaultTol(Method); Floor, the absolute error under which entries
+	// agree, zero meaning NoiseFloor(C, Method, h) (ComplexFloor for the
+	// complex step); Worst, how many of the worst entries the result
+	// keeps, zero meaning 5.
+	compare.Criteria
 	// Generic computes the numeric gradient by the generic path:
 	// numgrad.Gradient (ComplexGradient for the complex step) of
 	// θ ↦ C(θ), the whole network recomputed at every point. The default
@@ -173,7 +172,7 @@ func (r *Report) Pass() bool {
 	return r.Outcome == Agree && (r.Learner == nil || r.Learner.Outcome == Agree)
 }
 
-// ErrNonFinite is returned by Check when the cost at the given parameters
+// ErrNonFinite is returned by CheckBackprop and CheckGradient when the cost at the given parameters
 // is not a finite number: no derivative can be compared there.
 type ErrNonFinite struct {
 	Cost float64
@@ -211,7 +210,7 @@ func (s *Settings) Validate() error {
 	return nil
 }
 
-// Memory estimates what Check of p needs beyond p itself: for each of the
+// Memory estimates what CheckBackprop or CheckGradient of p needs beyond p itself: for each of the
 // n parameters the analytic and numeric gradients and one compared entry,
 // twice over (the confirmation's numeric gradient and comparison at one
 // step at a time), plus, for a directional check, three numbers per
@@ -226,20 +225,20 @@ func Memory(p *problem.Problem, s *Settings) budget.Bytes {
 	return perParam.Times(n)
 }
 
-// maxStep is the largest step Check takes: a step of order one is no
+// maxStep is the largest step CheckBackprop takes: a step of order one is no
 // longer a derivative of anything at the scale of the parameters.
 const maxStep = 1.0
 
-// Check computes p's gradient analytically (derive) and by finite
-// differences or the complex step (numgrad, on its layer-aware fast path
-// unless s.Generic), and compares them entry by entry (compare). p is not
-// modified. With s.Directions > 0 the check is directional instead (see
-// Directional).
-func Check(p *problem.Problem, s *Settings) (*Report, error) {
+// CheckBackprop checks backproof's own backpropagation: it computes p's
+// gradient analytically (derive) and by finite differences or the complex
+// step (numgrad, on its layer-aware fast path unless s.Generic), and
+// compares them entry by entry (compare). p is not modified. With
+// s.Directions > 0 the check is directional instead (see Directional).
+func CheckBackprop(p *problem.Problem, s *Settings) (*Report, error) {
 	return check(p, s, false)
 }
 
-// check is Check; withExact asks for the exact reference (Report.Exact)
+// check is CheckBackprop; withExact asks for the exact reference (Report.Exact)
 // even where the check itself does not need it (a learner's gradient is
 // judged against it). The check needs it only to confirm a disagreement,
 // and for the complex step's tolerance.
@@ -288,7 +287,7 @@ func check(p *problem.Problem, s *Settings, withExact bool) (*Report, error) {
 		set.Floor = r.floor(set.Method, set.Step)
 	}
 	r.Comparison = compare.Gradients(r.Analytic, r.Numeric, p.Net.ParamAt, kink,
-		&compare.Settings{Floor: set.Floor, Tol: set.Tol, Worst: set.Worst})
+		&set.Criteria)
 	if !r.Comparison.Pass {
 		if r.Exact == nil {
 			r.Exact = exactReference(p, r.Analytic)
@@ -304,7 +303,7 @@ func check(p *problem.Problem, s *Settings, withExact bool) (*Report, error) {
 				floor = r.floor(m, h)
 			}
 			return compare.Gradients(r.Analytic, numeric, p.Net.ParamAt, kink,
-				&compare.Settings{Floor: floor, Tol: tol, Worst: set.Worst})
+				&compare.Criteria{Floor: floor, Tol: tol, Worst: set.Worst})
 		})
 	}
 	r.Seconds = time.Since(start).Seconds()

@@ -162,8 +162,8 @@ func confirm(r *Report, set Settings, compareAt func(m numgrad.Method, h, tol fl
 		if !t.Comparison.Pass {
 			continue
 		}
-		if a := c.Agreed; a == nil || t.Comparison.Resolved > a.Comparison.Resolved ||
-			t.Comparison.Resolved == a.Comparison.Resolved && t.Comparison.MaxRel < a.Comparison.MaxRel {
+		if a := c.Agreed; a == nil || t.Comparison.Judged > a.Comparison.Judged ||
+			t.Comparison.Judged == a.Comparison.Judged && t.Comparison.MaxRel < a.Comparison.MaxRel {
 			c.Agreed = &c.Ladder[i]
 		}
 	}
@@ -197,7 +197,7 @@ func confirm(r *Report, set Settings, compareAt func(m numgrad.Method, h, tol fl
 		c.Agreed = c.Complex
 		c.Message = fmt.Sprintf("no step from %.3g to %.3g resolves every entry: the cost's own rounding is larger than the change a step makes (a saturated unit computes 1 − a with few digits left). The complex step, which subtracts nothing, agrees to a relative %.3g.",
 			steps[len(steps)-1], steps[0], c.Complex.Comparison.MaxRel)
-		if tol := c.Complex.Comparison.Settings.Tol; tol > DefaultTol(numgrad.ComplexStep) && r.Exact != nil {
+		if tol := c.Complex.Comparison.Criteria.Tol; tol > DefaultTol(numgrad.ComplexStep) && r.Exact != nil {
 			c.Message += fmt.Sprintf(" It was asked to agree to %.1g, ten times float64 backpropagation's own error here (measured against the gradient in double-double arithmetic): where a − y cancels no float64 computation does better, the complex step's included.", tol)
 		}
 		return c, Agree
@@ -207,29 +207,29 @@ func confirm(r *Report, set Settings, compareAt func(m numgrad.Method, h, tol fl
 	// The least difference over the comparisons that judged something:
 	// one that judged no entry has no difference to speak of.
 	least := math.Inf(1)
-	if primary.Resolved > 0 {
+	if primary.Judged > 0 {
 		least = primary.MaxRel
 	}
 	for _, t := range c.Ladder {
-		if t.Comparison.Resolved > 0 {
+		if t.Comparison.Judged > 0 {
 			least = math.Min(least, t.Comparison.MaxRel)
 		}
 	}
-	if c.Complex != nil && c.Complex.Comparison.Resolved > 0 {
+	if c.Complex != nil && c.Complex.Comparison.Judged > 0 {
 		least = math.Min(least, c.Complex.Comparison.MaxRel)
 	}
-	resolved := primary.Resolved > 0
+	resolved := primary.Judged > 0
 	var resolving []float64 // the steps that resolve some entry
-	if primary.Resolved > 0 {
+	if primary.Judged > 0 {
 		resolving = append(resolving, set.Step)
 	}
 	for _, t := range c.Ladder {
-		resolved = resolved || t.Comparison.Resolved > 0
-		if t.Comparison.Resolved > 0 {
+		resolved = resolved || t.Comparison.Judged > 0
+		if t.Comparison.Judged > 0 {
 			resolving = append(resolving, t.Step)
 		}
 	}
-	complexResolved := c.Complex != nil && c.Complex.Comparison.Resolved > 0
+	complexResolved := c.Complex != nil && c.Complex.Comparison.Judged > 0
 	switch {
 	case !resolved:
 		c.Cause = Unresolved

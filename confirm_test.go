@@ -42,7 +42,7 @@ func trial(t *testing.T, c *Confirmation, h float64) *compare.Result {
 }
 
 func TestStepTooLargeIsNotABug(t *testing.T) {
-	r, err := Check(smallProblem(t), &Settings{Step: 0.1})
+	r, err := CheckBackprop(smallProblem(t), &Settings{Step: 0.1})
 	require.NoError(t, err)
 	assert.False(t, r.Comparison.Pass, "at h = 0.1 central differences are off by truncation")
 	require.NotNil(t, r.Confirmation)
@@ -59,10 +59,10 @@ func TestStepTooLargeIsNotABug(t *testing.T) {
 }
 
 func TestStepTooSmallIsNotAPass(t *testing.T) {
-	r, err := Check(smallProblem(t), &Settings{Step: 1e-15})
+	r, err := CheckBackprop(smallProblem(t), &Settings{Step: 1e-15})
 	require.NoError(t, err)
-	assert.Zero(t, r.Comparison.Resolved, "at h = 1e-15 rounding swamps every entry")
-	assert.Equal(t, compare.CannotTell, r.Comparison.Verdict)
+	assert.Zero(t, r.Comparison.Judged, "at h = 1e-15 rounding swamps every entry")
+	assert.Equal(t, compare.NoneJudged, r.Comparison.Band)
 	require.NotNil(t, r.Confirmation)
 	assert.Equal(t, StepTooSmall, r.Confirmation.Cause)
 	assert.Greater(t, r.Confirmation.Agreed.Step, 1e-15)
@@ -71,7 +71,7 @@ func TestStepTooSmallIsNotAPass(t *testing.T) {
 
 func TestSaturatedCostIsConfirmedByTheComplexStep(t *testing.T) {
 	p := saturated(t)
-	r, err := Check(p, nil)
+	r, err := CheckBackprop(p, nil)
 	require.NoError(t, err)
 	assert.False(t, r.Comparison.Pass, "C is quantized: numeric differences of 0")
 	require.NotNil(t, r.Confirmation)
@@ -81,7 +81,7 @@ func TestSaturatedCostIsConfirmedByTheComplexStep(t *testing.T) {
 	// Checked by the complex step itself, the rounding inside C (6e-8) is
 	// above the complex step's tolerance but too small to be a mistake:
 	// cannot tell, never "wrong".
-	r, err = Check(p, &Settings{Method: numgrad.ComplexStep})
+	r, err = CheckBackprop(p, &Settings{Method: numgrad.ComplexStep})
 	require.NoError(t, err)
 	assert.Equal(t, CannotTell, r.Outcome)
 	assert.Equal(t, SmallPersistent, r.Confirmation.Cause)
@@ -93,18 +93,18 @@ func TestSaturatedCostIsConfirmedByTheComplexStep(t *testing.T) {
 // step, so it is called the gradient's.
 func TestAMistakeSurvivesConfirmation(t *testing.T) {
 	p := smallProblem(t)
-	r, err := Check(p, nil)
+	r, err := CheckBackprop(p, nil)
 	require.NoError(t, err)
 	θ := p.Net.Params(nil)
 	for i := range r.Analytic {
 		r.Analytic[i] *= 5 // m = 5
 	}
 	r.Comparison = compare.Gradients(r.Analytic, r.Numeric, p.Net.ParamAt, nil,
-		&compare.Settings{Floor: r.Comparison.Settings.Floor, Tol: 1e-7})
-	c, outcome := confirm(r, Settings{Method: numgrad.Central, Step: 6e-6, Tol: 1e-7}, func(m numgrad.Method, h, tol float64) *compare.Result {
+		&compare.Criteria{Floor: r.Comparison.Criteria.Floor, Tol: 1e-7})
+	c, outcome := confirm(r, Settings{Method: numgrad.Central, Step: 6e-6, Criteria: compare.Criteria{Tol: 1e-7}}, func(m numgrad.Method, h, tol float64) *compare.Result {
 		numeric, kink := numericGradient(p, θ, m, h, false, nil)
 		return compare.Gradients(r.Analytic, numeric, p.Net.ParamAt, kink,
-			&compare.Settings{Floor: NoiseFloor(r.Value, m, h), Tol: tol})
+			&compare.Criteria{Floor: NoiseFloor(r.Value, m, h), Tol: tol})
 	})
 	assert.Equal(t, Disagree, outcome)
 	assert.Equal(t, Mistake, c.Cause)
@@ -118,7 +118,7 @@ func TestNonFiniteCostIsRefused(t *testing.T) {
 	require.NoError(t, err)
 	c := p.Net.Loss(p.X, p.Y)
 	require.True(t, math.IsInf(c, 1) || math.IsNaN(c), "σ(z) = 1 exactly for |z| ≳ 37: ln(1 − a) = −∞")
-	_, err = Check(p, nil)
+	_, err = CheckBackprop(p, nil)
 	var nf *ErrNonFinite
 	require.True(t, errors.As(err, &nf), "%v", err)
 	assert.Contains(t, err.Error(), "no gradient can be compared")
@@ -128,9 +128,10 @@ func TestSettingsAreValidated(t *testing.T) {
 	p := smallProblem(t)
 	for _, s := range []Settings{
 		{Step: -1}, {Step: math.NaN()}, {Step: math.Inf(1)}, {Step: 1e300},
-		{Tol: -1}, {Tol: math.NaN()}, {Tol: 2}, {Floor: math.Inf(1)}, {Worst: -5},
+		{Criteria: compare.Criteria{Tol: -1}}, {Criteria: compare.Criteria{Tol: math.NaN()}}, {Criteria: compare.Criteria{Tol: 2}},
+		{Criteria: compare.Criteria{Floor: math.Inf(1)}}, {Criteria: compare.Criteria{Worst: -5}},
 	} {
-		_, err := Check(p, &s)
+		_, err := CheckBackprop(p, &s)
 		assert.Error(t, err, "%+v", s)
 	}
 }
@@ -138,7 +139,7 @@ func TestSettingsAreValidated(t *testing.T) {
 // TestDirectionalStepTooLarge: a directional check at a step far too large
 // is confirmed over the ladder, not called a mistake.
 func TestDirectionalStepTooLarge(t *testing.T) {
-	r, err := Check(smallProblem(t), &Settings{Step: 0.9, Directions: 6, Seed: 3})
+	r, err := CheckBackprop(smallProblem(t), &Settings{Step: 0.9, Directions: 6, Seed: 3})
 	require.NoError(t, err)
 	assert.False(t, r.Comparison.Pass)
 	require.NotNil(t, r.Confirmation)
@@ -159,7 +160,7 @@ func TestDirectionalStepChosen(t *testing.T) {
 	book, err := problem.Random(problem.Spec{Convention: derive.Row, Sizes: []int{784, 30, 10}, Batch: 10,
 		Acts: []derive.Activation{derive.Sigmoid}, Cost: derive.Quadratic, Reduction: derive.Mean, Init: derive.Normal, Seed: 1})
 	require.NoError(t, err)
-	r, err := Check(book, &Settings{Directions: 8, Seed: 1})
+	r, err := CheckBackprop(book, &Settings{Directions: 8, Seed: 1})
 	require.NoError(t, err)
 	assert.Greater(t, r.Step, numgrad.Central.DefaultStep())
 	assert.LessOrEqual(t, r.Step, 100*numgrad.Central.DefaultStep())
@@ -170,12 +171,12 @@ func TestDirectionalStepChosen(t *testing.T) {
 	r.WriteText(&text)
 	assert.Contains(t, text.String(), "The step: h = ")
 
-	small, err := Check(smallProblem(t), &Settings{Directions: 8, Seed: 1})
+	small, err := CheckBackprop(smallProblem(t), &Settings{Directions: 8, Seed: 1})
 	require.NoError(t, err)
 	assert.Equal(t, numgrad.Central.DefaultStep(), small.Step)
 	assert.Empty(t, small.StepNote)
 
-	given, err := Check(book, &Settings{Directions: 8, Seed: 1, Step: 6e-6})
+	given, err := CheckBackprop(book, &Settings{Directions: 8, Seed: 1, Step: 6e-6})
 	require.NoError(t, err)
 	assert.Equal(t, 6e-6, given.Step)
 	assert.Empty(t, given.StepNote)
@@ -203,13 +204,13 @@ func TestConfirmWording(t *testing.T) {
 		return out
 	}
 	unresolved := func() *compare.Result { // everything under a floor of 1
-		return compare.Gradients(analytic, off(1e-6), param, nil, &compare.Settings{Floor: 1, Tol: 1e-7})
+		return compare.Gradients(analytic, off(1e-6), param, nil, &compare.Criteria{Floor: 1, Tol: 1e-7})
 	}
 	resolved := func(rel float64) *compare.Result {
-		return compare.Gradients(analytic, off(rel), param, nil, &compare.Settings{Floor: 1e-15, Tol: 1e-7})
+		return compare.Gradients(analytic, off(rel), param, nil, &compare.Criteria{Floor: 1e-15, Tol: 1e-7})
 	}
 	r := &Report{Comparison: unresolved(), Value: 1}
-	set := Settings{Method: numgrad.Central, Step: numgrad.Central.DefaultStep(), Tol: 1e-7}
+	set := Settings{Method: numgrad.Central, Step: numgrad.Central.DefaultStep(), Criteria: compare.Criteria{Tol: 1e-7}}
 
 	c, out := confirm(r, set, func(m numgrad.Method, h, tol float64) *compare.Result {
 		if m == numgrad.ComplexStep {

@@ -41,7 +41,7 @@ type Direction = compare.Entry
 // so that seed 1 for the directions is not the problem's seed 1 stream.
 const directionStream = 0xd1ec7105
 
-// checkDirectional is Check with set.Directions > 0. A disagreement is
+// checkDirectional is CheckBackprop with set.Directions > 0. A disagreement is
 // confirmed as an entry-by-entry one is: the same directions (drawn again
 // from the seed) over a ladder of steps and by the complex step.
 func checkDirectional(p *problem.Problem, set Settings, autoStep bool, start time.Time) *Report {
@@ -59,7 +59,7 @@ func checkDirectional(p *problem.Problem, set Settings, autoStep bool, start tim
 			floor = NoiseFloor(r.Value, m, h)
 		}
 		return directionalComparison(p, θ, r.Analytic, m, h, set.Seed, set.Directions,
-			&compare.Settings{Floor: floor, Tol: tol, Worst: set.Worst})
+			&compare.Criteria{Floor: floor, Tol: tol, Worst: set.Worst})
 	}
 	r.Comparison = compareAt(set.Method, set.Step, set.Tol)
 	r.Directional.Directions = r.Comparison.Entries()
@@ -105,7 +105,7 @@ func directionalStep(m numgrad.Method, cost, gradNorm float64, P int, tol float6
 // directionalComparison compares, along each of K random unit directions
 // v drawn from seed, the analytic vᵀ∇C with method m's difference of C
 // along v at step h.
-func directionalComparison(p *problem.Problem, θ, grad []float64, m numgrad.Method, h float64, seed uint64, K int, s *compare.Settings) *compare.Result {
+func directionalComparison(p *problem.Problem, θ, grad []float64, m numgrad.Method, h float64, seed uint64, K int, s *compare.Criteria) *compare.Result {
 	cost := func(x []float64) float64 {
 		n := p.Net.In(p.Net.Convention)
 		n.SetParams(x)

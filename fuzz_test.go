@@ -8,7 +8,7 @@ import (
 	"github.com/backproof/backproof/problem"
 )
 
-// FuzzCheck feeds problem files to Check with every method: a file either
+// FuzzCheck feeds problem files to CheckBackprop with every method: a file either
 // is refused with an error or is checked, and nothing panics. The seeds
 // reach the classes a learner's file can fall in: the design example, a
 // non-finite cost, softmax, relu kinks, shapes that do not chain.
@@ -33,11 +33,11 @@ func FuzzCheck(f *testing.F) {
 			return
 		}
 		m := numgrad.Methods[int(method)%len(numgrad.Methods)]
-		r, err := Check(p, &Settings{Method: m})
+		r, err := CheckBackprop(p, &Settings{Method: m})
 		if err != nil {
 			return
 		}
-		if r.Pass() && r.Comparison.Resolved == 0 && r.Confirmation == nil {
+		if r.Pass() && r.Comparison.Judged == 0 && r.Confirmation == nil {
 			t.Fatalf("a pass with nothing judged")
 		}
 	})

@@ -161,7 +161,7 @@ const (
 // learner's mistake.
 var ErrGradient = errors.New("gradient")
 
-// CheckGradient checks a learner's gradient g of problem p. It runs Check
+// CheckGradient checks a learner's gradient g of problem p. It runs CheckBackprop
 // (backpropagation against finite differences, confirmed), then sets g
 // beside both, array by array and entry by entry, and names the mistake
 // of every array that differs (compare.Diagnose). The report's Learner

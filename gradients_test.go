@@ -57,7 +57,7 @@ func TestGradients(t *testing.T) {
 							p, err := problem.Random(problem.Spec{Convention: conv, Sizes: sizes, Batch: batch, Acts: acts,
 								Cost: cost, Reduction: red, Init: derive.NormalScaled, Seed: 42})
 							require.NoError(t, err)
-							r, err := Check(p, nil)
+							r, err := CheckBackprop(p, nil)
 							require.NoError(t, err)
 							c := r.Comparison
 							// Entries under the noise floor agree by definition; the
@@ -70,7 +70,7 @@ func TestGradients(t *testing.T) {
 								}
 							}
 							t.Logf("max rel error %.3g; max abs error %.3g (floor %.3g); max rel error of entries ≥ 1e-3: %.3g; %d kinks",
-								c.MaxRel, c.MaxAbs, c.Settings.Floor, scaled, c.Kinks)
+								c.MaxRel, c.MaxAbs, c.Criteria.Floor, scaled, c.Kinks)
 							require.Len(t, r.Analytic, p.Net.NumParams(), "every weight and every bias")
 							assert.True(t, c.Pass, "max rel error %.3g at %v", c.MaxRel, c.Worst[0].Param)
 							assert.LessOrEqual(t, c.MaxRel, 1e-7)
@@ -87,7 +87,7 @@ func TestCheckLeavesProblemUntouched(t *testing.T) {
 		Acts: []derive.Activation{derive.Sigmoid}, Cost: derive.Quadratic, Reduction: derive.Mean, Seed: 1})
 	require.NoError(t, err)
 	before, _ := json.Marshal(p)
-	_, err = Check(p, nil)
+	_, err = CheckBackprop(p, nil)
 	require.NoError(t, err)
 	after, _ := json.Marshal(p)
 	require.JSONEq(t, string(before), string(after))
@@ -100,7 +100,7 @@ func TestCheckFindsAWrongGradient(t *testing.T) {
 		Acts: []derive.Activation{derive.Sigmoid}, Cost: derive.Quadratic, Reduction: derive.Mean, Seed: 1}
 	p, err := problem.Random(spec)
 	require.NoError(t, err)
-	r, err := Check(p, nil)
+	r, err := CheckBackprop(p, nil)
 	require.NoError(t, err)
 	require.True(t, r.Pass())
 	spec.Reduction = derive.Sum
@@ -109,7 +109,7 @@ func TestCheckFindsAWrongGradient(t *testing.T) {
 	wrong := summed.Net.Backprop(summed.X, summed.Y).Grad(nil)
 	c := compare.Gradients(wrong, r.Numeric, p.Net.ParamAt, nil, nil)
 	assert.False(t, c.Pass)
-	assert.Equal(t, compare.Wrong, c.Verdict)
+	assert.Equal(t, compare.Wrong, c.Band)
 	assert.InDelta(t, 0.8, c.MaxRel, 1e-7, "m·g against g: |5g−g|/|5g| = 4/5")
 }
 
@@ -117,7 +117,7 @@ func TestJSONContract(t *testing.T) {
 	p, err := problem.Random(problem.Spec{Convention: derive.Column, Sizes: []int{4, 3, 2}, Batch: 5,
 		Acts: []derive.Activation{derive.Tanh, derive.Sigmoid}, Cost: derive.CrossEntropy, Reduction: derive.Sum, Seed: 3})
 	require.NoError(t, err)
-	r, err := Check(p, nil)
+	r, err := CheckBackprop(p, nil)
 	require.NoError(t, err)
 	got, l1 := contractJSON(t, r, 2)
 	assert.Equal(t, "central", got["method"])

@@ -77,11 +77,11 @@ func judge(p *problem.Problem, g *Gradient, r *Report) *LearnerCheck {
 		}
 		lc.Params = append(lc.Params, lp)
 	}
-	worstN := r.Comparison.Settings.Worst
+	worstN := r.Comparison.Criteria.Worst
 	lc.VsBackprop = compare.Gradients(lc.Values, r.Analytic, n.ParamAt, nil,
-		&compare.Settings{Floor: 1e-300, Tol: tol, Worst: worstN})
+		&compare.Criteria{Floor: 1e-300, Tol: tol, Worst: worstN})
 	if r.Numeric != nil {
-		lc.VsNumeric = compare.Gradients(lc.Values, r.Numeric, n.ParamAt, nil, &r.Comparison.Settings)
+		lc.VsNumeric = compare.Gradients(lc.Values, r.Numeric, n.ParamAt, nil, &r.Comparison.Criteria)
 	}
 	var differ []LearnerEntry
 	for i, a := range arrays {
@@ -441,7 +441,7 @@ func (r *Report) confirmationWords() string {
 	if r.Confirmation != nil {
 		return r.Confirmation.Message
 	}
-	return r.Comparison.Verdict.Explain(r.Comparison.Settings.Tol)
+	return r.Comparison.Band.Explain(r.Comparison.Criteria.Tol)
 }
 
 // inheritWords names the first wrong layer and the arrays that inherit

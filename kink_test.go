@@ -19,7 +19,7 @@ func TestReluKink(t *testing.T) {
 	            {"activation": "identity", "W": [[2]], "b": [0.1]}],
 	 "X": [[1, 0]], "Y": [[1]]}`))
 	require.NoError(t, err)
-	r, err := Check(p, nil)
+	r, err := CheckBackprop(p, nil)
 	require.NoError(t, err)
 	e := r.Comparison.Entries()[0]
 	require.Equal(t, "W1[0,0]", e.Param.String())

@@ -34,7 +34,7 @@ func fastVsGeneric(m numgrad.Method, h, cost, gmax float64) float64 {
 	return 16 * eps * math.Max(1, math.Abs(cost)) * 3 / h
 }
 
-// TestCheckFastMatchesGeneric runs Check by both paths on every method and
+// TestCheckFastMatchesGeneric runs CheckBackprop by both paths on every method and
 // on relu networks with a step large enough to cross kinks: the numbers
 // agree to rounding, and the entries flagged as kinks are the same.
 func TestCheckFastMatchesGeneric(t *testing.T) {
@@ -49,9 +49,9 @@ func TestCheckFastMatchesGeneric(t *testing.T) {
 					if act.Kinked() && m != numgrad.ComplexStep {
 						step = 0.05 // cross some kinks
 					}
-					fast, err := Check(p, &Settings{Method: m, Step: step})
+					fast, err := CheckBackprop(p, &Settings{Method: m, Step: step})
 					require.NoError(t, err)
-					generic, err := Check(p, &Settings{Method: m, Step: step, Generic: true})
+					generic, err := CheckBackprop(p, &Settings{Method: m, Step: step, Generic: true})
 					require.NoError(t, err)
 					assert.True(t, generic.Generic)
 					var gmax float64
@@ -73,7 +73,7 @@ func TestCheckFastMatchesGeneric(t *testing.T) {
 }
 
 // TestCheckComplexStep checks every convention, smooth activation, cost and
-// reduction by the complex step through backproof.Check: it passes at its
+// reduction by the complex step through backproof.CheckBackprop: it passes at its
 // default tolerance, and every entry above the noise floor (100 ε·|C|) is
 // within 1e-13 of the analytic gradient. The largest relative error
 // measured among entries at least 1e-3 of the largest was 5.1e-14.
@@ -85,7 +85,7 @@ func TestCheckComplexStep(t *testing.T) {
 				for _, red := range derive.Reductions {
 					acts := []derive.Activation{act, outputFor(act, cost)}
 					p := randomProblem(t, conv, []int{3, 5, 4}, acts, cost, red, 7)
-					r, err := Check(p, &Settings{Method: numgrad.ComplexStep})
+					r, err := CheckBackprop(p, &Settings{Method: numgrad.ComplexStep})
 					require.NoError(t, err)
 					c := r.Comparison
 					assert.True(t, c.Pass, "%v %v %v %v: max rel error %.3g", conv, act, cost, red, c.MaxRel)
@@ -131,7 +131,7 @@ func TestCheckComplexStepKink(t *testing.T) {
 			}
 		}
 		assert.Equal(t, []string{"b1[2]"}, kinks, "generic %v", generic)
-		r, err := Check(p, &Settings{Method: numgrad.ComplexStep, Generic: generic})
+		r, err := CheckBackprop(p, &Settings{Method: numgrad.ComplexStep, Generic: generic})
 		require.NoError(t, err)
 		assert.True(t, r.Pass())
 	}
@@ -144,7 +144,7 @@ func TestDirectionalCheck(t *testing.T) {
 	for _, conv := range derive.Conventions {
 		for _, m := range []numgrad.Method{numgrad.Central, numgrad.FivePoint, numgrad.ComplexStep} {
 			p := randomProblem(t, conv, []int{6, 5, 4, 2}, []derive.Activation{derive.Tanh}, derive.Quadratic, derive.Mean, 3)
-			r, err := Check(p, &Settings{Method: m, Directions: 6, Seed: 9})
+			r, err := CheckBackprop(p, &Settings{Method: m, Directions: 6, Seed: 9})
 			require.NoError(t, err)
 			require.NotNil(t, r.Directional)
 			require.Len(t, r.Directional.Directions, 6)
@@ -156,7 +156,7 @@ func TestDirectionalCheck(t *testing.T) {
 				assert.LessOrEqual(t, d.AbsErr, 1e-9, "%v %v", conv, m)
 				assert.NotZero(t, d.Analytic)
 			}
-			again, err := Check(p, &Settings{Method: m, Directions: 6, Seed: 9})
+			again, err := CheckBackprop(p, &Settings{Method: m, Directions: 6, Seed: 9})
 			require.NoError(t, err)
 			assert.Equal(t, r.Directional.Directions[0].Analytic, again.Directional.Directions[0].Analytic, "seeded")
 		}
@@ -168,9 +168,9 @@ func TestDirectionalCheck(t *testing.T) {
 	spec.Reduction = derive.Sum
 	sum, err := problem.Random(spec)
 	require.NoError(t, err)
-	rm, err := Check(mean, &Settings{Directions: 4, Seed: 2})
+	rm, err := CheckBackprop(mean, &Settings{Directions: 4, Seed: 2})
 	require.NoError(t, err)
-	rs, err := Check(sum, &Settings{Directions: 4, Seed: 2})
+	rs, err := CheckBackprop(sum, &Settings{Directions: 4, Seed: 2})
 	require.NoError(t, err)
 	var wrong, numeric []float64
 	for k := range rm.Directional.Directions {
@@ -187,7 +187,7 @@ func TestDirectionalCheck(t *testing.T) {
 // directions are the ones whose error is large.
 func TestDirectionalKinks(t *testing.T) {
 	p := randomProblem(t, derive.Row, []int{4, 8}, []derive.Activation{derive.ReLU}, derive.Quadratic, derive.Sum, 4)
-	r, err := Check(p, &Settings{Directions: 16, Step: 0.3, Seed: 1})
+	r, err := CheckBackprop(p, &Settings{Directions: 16, Step: 0.3, Seed: 1})
 	require.NoError(t, err)
 	var kinked int
 	for _, d := range r.Directional.Directions {
@@ -206,7 +206,7 @@ func TestDirectionalKinks(t *testing.T) {
 
 func TestDirectionalJSON(t *testing.T) {
 	p := randomProblem(t, derive.Column, []int{4, 3, 2}, []derive.Activation{derive.Sigmoid}, derive.Quadratic, derive.Mean, 1)
-	r, err := Check(p, &Settings{Directions: 3, Seed: 5})
+	r, err := CheckBackprop(p, &Settings{Directions: 3, Seed: 5})
 	require.NoError(t, err)
 	got, l1 := contractJSON(t, r, 2)
 	assert.Equal(t, "directional", got["method"])
@@ -223,8 +223,8 @@ func TestDirectionalJSON(t *testing.T) {
 
 func TestCheckBadSettings(t *testing.T) {
 	p := randomProblem(t, derive.Row, []int{2, 2}, []derive.Activation{derive.Sigmoid}, derive.Quadratic, derive.Mean, 1)
-	_, err := Check(p, &Settings{Method: 42})
+	_, err := CheckBackprop(p, &Settings{Method: 42})
 	assert.ErrorContains(t, err, "unknown")
-	_, err = Check(p, &Settings{Step: -1})
+	_, err = CheckBackprop(p, &Settings{Step: -1})
 	assert.ErrorContains(t, err, "step")
 }

@@ -187,7 +187,7 @@ func (r *Report) addEvidence(out *jsonReport) {
 		for _, t := range trials {
 			c := t.Comparison
 			jc.Trials = append(jc.Trials, jsonTrial{Method: t.Method.String(), Step: t.Step,
-				MaxRelError: rel(c.MaxRel, c.Resolved), Judged: c.Resolved, Pass: c.Pass})
+				MaxRelError: rel(c.MaxRel, c.Judged), Judged: c.Judged, Pass: c.Pass})
 		}
 		out.Confirmation = jc
 	}
@@ -262,10 +262,10 @@ type jsonDirection struct {
 // MarshalJSON writes the contract of `backproof check --json`.
 func (r *Report) MarshalJSON() ([]byte, error) {
 	c := r.Comparison
-	out := jsonReport{Value: r.Value, Method: r.Method.String(), Step: r.Step, MaxRelError: rel(c.MaxRel, c.Resolved),
+	out := jsonReport{Value: r.Value, Method: r.Method.String(), Step: r.Step, MaxRelError: rel(c.MaxRel, c.Judged),
 		Pass: r.Pass(), Seconds: r.Seconds, Convention: r.Problem.Net.Convention.String(),
-		Verdict: c.Verdict.String(), MaxAbsError: c.MaxAbs, Floor: c.Settings.Floor, Tol: c.Settings.Tol,
-		Resolved: c.Resolved, Unresolved: c.Unresolved}
+		Verdict: c.Band.String(), MaxAbsError: c.MaxAbs, Floor: c.Criteria.Floor, Tol: c.Criteria.Tol,
+		Resolved: c.Judged, Unresolved: c.NotJudged}
 	r.addEvidence(&out)
 	analytic, numeric := r.Analytic, r.Numeric
 	for ℓ, l := range r.Problem.Net.Layers {
@@ -276,7 +276,7 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 		if r.Directional == nil {
 			w, b := c.Layer(ℓ + 1)
 			maxAbs, kinks := max(w.MaxAbs, b.MaxAbs), w.Kinks+b.Kinks
-			jl.MaxRelError, jl.MaxAbsError, jl.Kinks = rel(max(w.MaxRel, b.MaxRel), w.Resolved+b.Resolved), &maxAbs, &kinks
+			jl.MaxRelError, jl.MaxAbsError, jl.Kinks = rel(max(w.MaxRel, b.MaxRel), w.Judged+b.Judged), &maxAbs, &kinks
 			jl.DWNumeric = problem.Rows(mat.NewDense(rows, cols, numeric[:rows*cols]))
 			jl.DBNumeric = numeric[rows*cols : rows*cols+n]
 			numeric = numeric[rows*cols+n:]
@@ -317,7 +317,7 @@ func (r *Report) WriteText(w io.Writer) {
 	if r.Learner != nil && r.Outcome == Agree && r.Confirmation == nil {
 		// The reference is settled: one line for it, the report is the learner's.
 		fmt.Fprintf(w, "backproof's backpropagation against %v differences (h = %.3g): agree, max relative error %.3g over %d judged entries\n",
-			r.Method, r.Step, c.MaxRel, c.Resolved)
+			r.Method, r.Step, c.MaxRel, c.Judged)
 		r.writeLearner(w)
 		return
 	}
@@ -326,12 +326,12 @@ func (r *Report) WriteText(w io.Writer) {
 		path = "the generic path, the whole network at every point"
 	}
 	if r.Method == numgrad.ComplexStep {
-		fmt.Fprintf(w, "complex step: Im C(θ + i h e_i)/h, h = %.3g, by %s; noise floor %.2g (about 100 ε·|C|:\n  the complex step subtracts nothing, so only rounding is left)\n", r.Step, path, c.Settings.Floor)
+		fmt.Fprintf(w, "complex step: Im C(θ + i h e_i)/h, h = %.3g, by %s; noise floor %.2g (about 100 ε·|C|:\n  the complex step subtracts nothing, so only rounding is left)\n", r.Step, path, c.Criteria.Floor)
 	} else {
-		fmt.Fprintf(w, "finite differences: %v, step h = %.3g, by %s; noise floor %.2g (about ε·|C|/h:\n  the rounding of C divided by h, what finite differences cannot resolve)\n", r.Method, r.Step, path, c.Settings.Floor)
+		fmt.Fprintf(w, "finite differences: %v, step h = %.3g, by %s; noise floor %.2g (about ε·|C|/h:\n  the rounding of C divided by h, what finite differences cannot resolve)\n", r.Method, r.Step, path, c.Criteria.Floor)
 	}
 	fmt.Fprintf(w, "  An entry is judged by its relative error when it is at least floor/tol = %.2g, or its error exceeds the floor;\n  smaller entries that agree within the floor are noise to finite differences and are not judged.\n\n",
-		c.Settings.Floor/c.Settings.Tol)
+		c.Criteria.Floor/c.Criteria.Tol)
 	fmt.Fprintf(w, "%-6s %-6s %-9s %-12s %-12s %-19s %s\n", "layer", "param", "shape", "max abs err", "max rel err", "judged", "kinks")
 	for ℓ, l := range p.Net.Layers {
 		gw, gb := c.Layer(ℓ + 1)
@@ -340,8 +340,8 @@ func (r *Report) WriteText(w io.Writer) {
 			compare.Group
 			shape string
 		}{{gw, shapeWords(rows, cols)}, {gb, biasShape(p.Net.Convention, len(l.B))}} {
-			fmt.Fprintf(w, "%-6d %-6s %-9s %-12.3g %-12s %-19s %d\n", ℓ+1, g.Name, g.shape, g.MaxAbs, relWords(g.MaxRel, g.Resolved),
-				fmt.Sprintf("%d of %d", g.Resolved, g.Resolved+g.Unresolved+g.Kinks), g.Kinks)
+			fmt.Fprintf(w, "%-6d %-6s %-9s %-12.3g %-12s %-19s %d\n", ℓ+1, g.Name, g.shape, g.MaxAbs, relWords(g.MaxRel, g.Judged),
+				fmt.Sprintf("%d of %d", g.Judged, g.Judged+g.NotJudged+g.Kinks), g.Kinks)
 		}
 	}
 	fmt.Fprintf(w, "\nworst entries (layer, param, row, column):\n")
@@ -352,7 +352,7 @@ func (r *Report) WriteText(w io.Writer) {
 			note = "  kink: a pre-activation is exactly at z = 0"
 		case e.Kink:
 			note = "  kink: the stencil crosses z = 0"
-		case !e.Counts(c.Settings):
+		case !e.Judged(c.Criteria):
 			note = "  noise: not judged"
 		}
 		fmt.Fprintf(w, "  %s  analytic %+.10e  numeric %+.10e  rel %.2e%s\n",
@@ -392,14 +392,14 @@ func relWords(maxRel float64, resolved int) string {
 // writeVerdict ends both kinds of report.
 func (r *Report) writeVerdict(w io.Writer) {
 	c := r.Comparison
-	fmt.Fprintf(w, "\nverdict at h = %.3g: %v: %s\n", r.Step, c.Verdict, c.Verdict.Explain(c.Settings.Tol))
+	fmt.Fprintf(w, "\nverdict at h = %.3g: %v: %s\n", r.Step, c.Band, c.Band.Explain(c.Criteria.Tol))
 	what := "entries"
 	if r.Directional != nil {
 		what = "directions"
 	}
-	if c.Unresolved > 0 {
+	if c.NotJudged > 0 {
 		fmt.Fprintf(w, "%d of the %d %s are judged; %d are smaller than %.2g and agree within the noise floor, which is all the numerical method can say of them.\n",
-			c.Resolved, c.Len(), what, c.Unresolved, c.Settings.Floor/c.Settings.Tol)
+			c.Judged, c.Len(), what, c.NotJudged, c.Criteria.Floor/c.Criteria.Tol)
 	}
 	if c.Kinks > 0 && r.Directional != nil {
 		fmt.Fprintf(w, "%d directions straddle a relu kink and are not judged.\n", c.Kinks)
@@ -420,12 +420,12 @@ func (r *Report) writeVerdict(w io.Writer) {
 		if r.Confirmation != nil {
 			a := r.Confirmation.Agreed.Comparison
 			fmt.Fprintf(w, "PASS: the analytic gradient agrees, confirmed by %s (max relative error %.3g over %d judged %s); in %.3g s\n",
-				trialName(r.Confirmation.Agreed), a.MaxRel, a.Resolved, what, r.Seconds)
+				trialName(r.Confirmation.Agreed), a.MaxRel, a.Judged, what, r.Seconds)
 			return
 		}
-		fmt.Fprintf(w, "PASS: max relative error %.3g over %d judged %s (tolerance %.3g) in %.3g s\n", c.MaxRel, c.Resolved, what, c.Settings.Tol, r.Seconds)
+		fmt.Fprintf(w, "PASS: max relative error %.3g over %d judged %s (tolerance %.3g) in %.3g s\n", c.MaxRel, c.Judged, what, c.Criteria.Tol, r.Seconds)
 	case Disagree:
-		fmt.Fprintf(w, "FAIL: the analytic gradient is wrong: max relative error %.3g over %d judged %s (tolerance %.3g) in %.3g s\n", c.MaxRel, c.Resolved, what, c.Settings.Tol, r.Seconds)
+		fmt.Fprintf(w, "FAIL: the analytic gradient is wrong: max relative error %.3g over %d judged %s (tolerance %.3g) in %.3g s\n", c.MaxRel, c.Judged, what, c.Criteria.Tol, r.Seconds)
 	default:
 		if r.Confirmation != nil {
 			fmt.Fprintf(w, "CANNOT TELL (exit status 1): the evidence above does not decide (%.3g s)\n", r.Seconds)
@@ -455,7 +455,7 @@ func (r *Report) writeConfirmation(w io.Writer, cf *Confirmation) {
 	}
 	for _, t := range trials {
 		tc := t.Comparison
-		fmt.Fprintf(w, "  %-34s %-12s %-12d %v\n", trialName(&t), relWords(tc.MaxRel, tc.Resolved), tc.Resolved, tc.Pass)
+		fmt.Fprintf(w, "  %-34s %-12s %-12d %v\n", trialName(&t), relWords(tc.MaxRel, tc.Judged), tc.Judged, tc.Pass)
 	}
 	fmt.Fprintf(w, "  → %s\n", cf.Message)
 }
@@ -473,14 +473,14 @@ func (r *Report) writeDirectional(w io.Writer) {
 	if r.StepNote != "" {
 		fmt.Fprintf(w, "  The step: %s.\n", r.StepNote)
 	}
-	fmt.Fprintf(w, "  Differences under %.2g agree (the noise floor). It shows whether ∇C is right, not which entry is wrong.\n\n", c.Settings.Floor)
+	fmt.Fprintf(w, "  Differences under %.2g agree (the noise floor). It shows whether ∇C is right, not which entry is wrong.\n\n", c.Criteria.Floor)
 	fmt.Fprintf(w, "%-4s %-22s %-22s %-11s %s\n", "v", "analytic vᵀ∇C", "numeric ∂C/∂v", "abs err", "rel err")
 	for k, e := range d.Directions {
 		note := ""
 		switch {
 		case e.Kink:
 			note = "  kink: not judged"
-		case e.AbsErr <= c.Settings.Floor:
+		case e.AbsErr <= c.Criteria.Floor:
 			note = "  under the noise floor"
 		}
 		fmt.Fprintf(w, "%-4d %+.15e %+.15e %-11.3g %.3g%s\n", k+1, e.Analytic, e.Numeric, e.AbsErr, e.RelErr, note)

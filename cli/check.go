@@ -7,6 +7,7 @@ import (
 
 	"github.com/backproof/backproof"
 	"github.com/backproof/backproof/budget"
+	"github.com/backproof/backproof/compare"
 	"github.com/backproof/backproof/data"
 	"github.com/backproof/backproof/experiments"
 	"github.com/backproof/backproof/gradfile"
@@ -111,9 +112,9 @@ error (a bug: please report it).`,
 			if generic && k > 0 {
 				return badInput(errors.New("--generic applies to entry-by-entry checks, not to --method directional"))
 			}
-			// The settings are validated where they are used (backproof.Check);
+			// The settings are validated where they are used (backproof.CheckBackprop);
 			// here, before any work, with the flag's name.
-			set := &backproof.Settings{Method: m, Step: step, Tol: tol, Worst: worst,
+			set := &backproof.Settings{Method: m, Step: step, Criteria: compare.Criteria{Tol: tol, Worst: worst},
 				Generic: generic, Directions: k, Seed: nf.seed}
 			if err := set.Validate(); err != nil {
 				var se *backproof.SettingsError
@@ -179,7 +180,7 @@ error (a bug: please report it).`,
 			if g != nil {
 				r, err = backproof.CheckGradient(p, g, set)
 			} else {
-				r, err = backproof.Check(p, set)
+				r, err = backproof.CheckBackprop(p, set)
 			}
 			progress.finish()
 			if err != nil {

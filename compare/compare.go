@@ -22,8 +22,9 @@ func RelError(a, n float64) float64 {
 	return d / math.Max(math.Abs(a), math.Abs(n))
 }
 
-// Settings tune a comparison. Nil or zero fields take the defaults.
-type Settings struct {
+// Criteria are what a comparison judges by, and how many of its worst
+// entries it keeps. Nil or zero fields take the defaults.
+type Criteria struct {
 	// Floor is the absolute error under which two entries agree whatever
 	// their relative error: the size of finite-difference rounding noise.
 	// Zero means 1e-9.
@@ -36,8 +37,8 @@ type Settings struct {
 	Worst int
 }
 
-func (s *Settings) withDefaults() Settings {
-	var out Settings
+func (s *Criteria) withDefaults() Criteria {
+	var out Criteria
 	if s != nil {
 		out = *s
 	}
@@ -54,8 +55,8 @@ func (s *Settings) withDefaults() Settings {
 }
 
 // Counts reports whether the entry takes part in the verdict of a
-// comparison with settings s (see Result.Resolved).
-func (e Entry) Counts(s Settings) bool { return e.counts(s) }
+// comparison by the criteria s (see Result.Judged).
+func (e Entry) Judged(s Criteria) bool { return e.counts(s) }
 
 // Entry is one parameter's two derivatives and how far apart they are.
 type Entry struct {
@@ -81,7 +82,7 @@ type Entry struct {
 // floor: finite differences cannot tell them from noise, so their
 // relative error (1 for an analytic 1e-12 against a numeric 0) says
 // nothing about the gradient.
-func (e Entry) counts(s Settings) bool {
+func (e Entry) counts(s Criteria) bool {
 	if e.Kink {
 		return false
 	}
@@ -94,26 +95,26 @@ type Group struct {
 	Name   string // "W" or "b"
 	MaxAbs float64
 	MaxRel float64 // over the entries finite differences resolve (Entry.counts)
-	// Resolved counts the entries that take part in MaxRel; Unresolved
+	// Judged counts the entries that take part in MaxRel; NotJudged
 	// the others that are not kinks: smaller than Floor/Tol and within
 	// the floor.
-	Resolved, Unresolved int
-	Kinks                int
+	Judged, NotJudged int
+	Kinks             int
 }
 
 // Result is a whole comparison.
 type Result struct {
-	Settings Settings
+	Criteria Criteria
 	Groups   []Group // W¹, b¹, W², b², …
 	Worst    []Entry // the entries with the largest relative error, worst first
 	MaxAbs   float64
 	MaxRel   float64 // over the entries finite differences resolve (Entry.counts)
-	// Resolved and Unresolved count the entries that take part in MaxRel
+	// Judged and NotJudged count the entries that take part in MaxRel
 	// and the others that are not kinks, as in Group.
-	Resolved, Unresolved int
-	Kinks                int
-	Verdict              Verdict
-	// Pass is Verdict == Good: some entry was resolved and every resolved
+	Judged, NotJudged int
+	Kinks             int
+	Band              Band
+	// Pass is Band == Good: some entry was resolved and every resolved
 	// one agrees within Tol.
 	Pass bool
 
@@ -130,12 +131,12 @@ type Result struct {
 // entry i; kink, which may be nil, tells whether entry i's stencil crossed
 // a kink. The result keeps analytic and numeric (not copies) for Entries:
 // they must not change afterwards.
-func Gradients(analytic, numeric []float64, param func(i int) derive.Param, kink func(i int) bool, s *Settings) *Result {
+func Gradients(analytic, numeric []float64, param func(i int) derive.Param, kink func(i int) bool, s *Criteria) *Result {
 	if len(analytic) != len(numeric) {
 		panic("compare: gradients of different lengths")
 	}
 	set := s.withDefaults()
-	r := &Result{Settings: set, n: len(analytic), analytic: analytic, numeric: numeric, param: param, kink: kink}
+	r := &Result{Criteria: set, n: len(analytic), analytic: analytic, numeric: numeric, param: param, kink: kink}
 	top := newTop(set, len(analytic))
 	for i := range analytic {
 		e := r.entry(i)
@@ -151,21 +152,21 @@ func Gradients(analytic, numeric []float64, param func(i int) derive.Param, kink
 		case e.counts(set):
 			g.MaxRel = math.Max(g.MaxRel, e.RelErr)
 			r.MaxRel = math.Max(r.MaxRel, e.RelErr)
-			g.Resolved++
-			r.Resolved++
+			g.Judged++
+			r.Judged++
 		case !e.Kink:
-			g.Unresolved++
-			r.Unresolved++
+			g.NotJudged++
+			r.NotJudged++
 		}
 	}
 	if len(top.entries) > 0 {
 		r.Worst = top.entries
 	}
-	r.Verdict = VerdictOf(r.MaxRel, set.Tol)
-	if r.Resolved == 0 {
-		r.Verdict = CannotTell
+	r.Band = BandOf(r.MaxRel, set.Tol)
+	if r.Judged == 0 {
+		r.Band = NoneJudged
 	}
-	r.Pass = r.Verdict == Good
+	r.Pass = r.Band == Good
 	return r
 }
 
@@ -176,7 +177,7 @@ func (r *Result) entry(i int) Entry {
 	if math.IsNaN(a) || math.IsNaN(n) {
 		e.AbsErr, e.RelErr = math.Inf(1), math.Inf(1)
 	}
-	e.Kink = r.kink != nil && r.kink(i) && e.AbsErr > r.Settings.Floor
+	e.Kink = r.kink != nil && r.kink(i) && e.AbsErr > r.Criteria.Floor
 	return e
 }
 
@@ -232,12 +233,12 @@ func (r *Result) Layer(ℓ int) (w, b Group) {
 // the entries many (23,860 for Nielsen's network), so it keeps a sorted
 // top k instead of sorting everything.
 type top struct {
-	s       Settings
+	s       Criteria
 	k       int
 	entries []Entry
 }
 
-func newTop(s Settings, n int) *top {
+func newTop(s Criteria, n int) *top {
 	k := min(max(s.Worst, 0), n)
 	return &top{s: s, k: k, entries: make([]Entry, 0, k+1)}
 }

@@ -39,15 +39,15 @@ func label(i int) derive.Param {
 func TestGradients(t *testing.T) {
 	analytic := []float64{1, 2, 3, 4, 0.5, 1e-12}
 	numeric := []float64{1, 2, 3.3, 4, 0.5, 3e-12}
-	r := Gradients(analytic, numeric, label, nil, &Settings{Worst: 6})
+	r := Gradients(analytic, numeric, label, nil, &Criteria{Worst: 6})
 	require.Len(t, r.Groups, 2)
 	assert.InDelta(t, 0.3/3.3, r.MaxRel, 1e-15)
 	assert.InDelta(t, 0.3, r.MaxAbs, 1e-15)
 	assert.Equal(t, derive.Param{Layer: 1, Name: "W", Row: 1, Col: 0}, r.Worst[0].Param)
 	assert.Equal(t, derive.Param{Layer: 1, Name: "b", Row: 1}, r.Worst[5].Param,
 		"the tiny b entry has a larger relative error but is too small to judge, so it comes after every judged one")
-	assert.Equal(t, 5, r.Resolved)
-	assert.Equal(t, Wrong, r.Verdict)
+	assert.Equal(t, 5, r.Judged)
+	assert.Equal(t, Wrong, r.Band)
 	assert.False(t, r.Pass)
 	w, b := r.Layer(1)
 	assert.InDelta(t, 0.3/3.3, w.MaxRel, 1e-15)
@@ -66,18 +66,18 @@ func TestKinksAreNotFailures(t *testing.T) {
 func TestNaNFails(t *testing.T) {
 	r := Gradients([]float64{math.NaN(), 0, 0, 0, 0, 0}, make([]float64, 6), label, nil, nil)
 	assert.False(t, r.Pass)
-	assert.Equal(t, Wrong, r.Verdict)
+	assert.Equal(t, Wrong, r.Band)
 }
 
-func TestVerdictOf(t *testing.T) {
-	assert.Equal(t, Good, VerdictOf(1e-9, 1e-7))
-	assert.Equal(t, Good, VerdictOf(1e-7, 1e-7), "the tolerance itself passes")
-	assert.Equal(t, KinksOnly, VerdictOf(1e-6, 1e-7))
-	assert.Equal(t, KinksOnly, VerdictOf(1e-9, 1e-12), "the band starts at the method's own tolerance")
-	assert.Equal(t, Uncomfortable, VerdictOf(1e-3, 1e-7))
-	assert.Equal(t, Wrong, VerdictOf(0.5, 1e-7))
-	assert.Equal(t, "cannot-tell", CannotTell.String())
-	assert.Equal(t, "verdict(9)", Verdict(9).String(), "String never panics")
+func TestBandOf(t *testing.T) {
+	assert.Equal(t, Good, BandOf(1e-9, 1e-7))
+	assert.Equal(t, Good, BandOf(1e-7, 1e-7), "the tolerance itself passes")
+	assert.Equal(t, KinksOnly, BandOf(1e-6, 1e-7))
+	assert.Equal(t, KinksOnly, BandOf(1e-9, 1e-12), "the band starts at the method's own tolerance")
+	assert.Equal(t, Uncomfortable, BandOf(1e-3, 1e-7))
+	assert.Equal(t, Wrong, BandOf(0.5, 1e-7))
+	assert.Equal(t, "cannot-tell", NoneJudged.String())
+	assert.Equal(t, "band(9)", Band(9).String(), "String never panics")
 }
 
 // TestHeadlineIsNeverAnUnearnedZero: entries too small for finite
@@ -90,19 +90,19 @@ func TestHeadlineIsNeverAnUnearnedZero(t *testing.T) {
 	numeric := []float64{0.5 + 1e-10, 0.02, 3e-3 + 5e-10, 0, 0, 0}
 	r := Gradients(analytic, numeric, label, nil, nil)
 	assert.InEpsilon(t, 1e-10/(0.5+1e-10), r.MaxRel, 1e-5, "the 0.5 entry is judged, its error under the floor")
-	assert.Equal(t, 4, r.Resolved, "0.5, 0.02 and the two exact zeros")
-	assert.Equal(t, 2, r.Unresolved, "3e-3 and 1e-12 are too small to judge and agree within the floor")
+	assert.Equal(t, 4, r.Judged, "0.5, 0.02 and the two exact zeros")
+	assert.Equal(t, 2, r.NotJudged, "3e-3 and 1e-12 are too small to judge and agree within the floor")
 	assert.True(t, r.Pass)
 
 	none := Gradients([]float64{1e-12, 2e-12, 0, 0, 0, 3e-12}, []float64{0, 0, 1e-12, 1e-12, 1e-12, 0}, label, nil, nil)
-	assert.Zero(t, none.Resolved)
-	assert.Equal(t, CannotTell, none.Verdict, "nothing resolved is not a pass")
+	assert.Zero(t, none.Judged)
+	assert.Equal(t, NoneJudged, none.Band, "nothing resolved is not a pass")
 	assert.False(t, none.Pass)
 }
 
 func TestWorstIsBounded(t *testing.T) {
 	r := Gradients([]float64{1, 2}, []float64{1, 2.5}, func(i int) derive.Param { return derive.Param{Layer: 1, Name: "b", Row: i} },
-		nil, &Settings{Worst: 1 << 40})
+		nil, &Criteria{Worst: 1 << 40})
 	assert.Len(t, r.Worst, 2, "a huge Worst allocates no more than the entries")
 }
 
@@ -115,7 +115,7 @@ func TestWorstKeepsTheTopK(t *testing.T) {
 		analytic[i] = 1
 		numeric[i] = 1 + float64((i*37)%n)/1000 // distinct errors, scrambled order
 	}
-	r := Gradients(analytic, numeric, func(i int) derive.Param { return derive.Param{Layer: 1, Name: "W", Row: i} }, nil, &Settings{Worst: 4})
+	r := Gradients(analytic, numeric, func(i int) derive.Param { return derive.Param{Layer: 1, Name: "W", Row: i} }, nil, &Criteria{Worst: 4})
 	require.Len(t, r.Worst, 4)
 	for k, e := range r.Worst {
 		want := float64(n-1-k) / 1000
@@ -132,7 +132,7 @@ func TestEntriesOnDemand(t *testing.T) {
 	numeric := []float64{1, -2.5, 3.1e-3, 0, 4}
 	label := func(i int) derive.Param { return derive.Param{Layer: 1, Name: "W", Row: i} }
 	kinks := []bool{true, true, false, false, false}
-	r := Gradients(analytic, numeric, label, func(i int) bool { return kinks[i] }, &Settings{Floor: 1e-10, Tol: 1e-7, Worst: 2})
+	r := Gradients(analytic, numeric, label, func(i int) bool { return kinks[i] }, &Criteria{Floor: 1e-10, Tol: 1e-7, Worst: 2})
 	require.Equal(t, 5, r.Len())
 	entries := r.Entries()
 	require.Len(t, entries, 5)

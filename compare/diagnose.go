@@ -53,7 +53,7 @@ const MatchTol = 1e-6
 
 // noiseFloor is the fraction of the largest entry under which an absolute
 // difference is rounding in a sum that cancels, whatever its relative
-// error (as Settings.Floor does for finite differences).
+// error (as Criteria.Floor does for finite differences).
 const noiseFloor = 1e-9
 
 // Mistake is one entry of the catalogue that reproduces a wrong value.

@@ -123,7 +123,7 @@ type GradcheckRow struct {
 }
 
 // Gradcheck is the heat-map experiment: one problem, its numeric gradient
-// (backproof.Check, central differences), and each planted gradient's
+// (backproof.CheckBackprop, central differences), and each planted gradient's
 // per-entry relative error against it.
 type Gradcheck struct {
 	Problem *problem.Problem
@@ -144,7 +144,7 @@ func RunGradcheck(spec problem.Spec) (*Gradcheck, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep, err := backproof.Check(p, nil)
+	rep, err := backproof.CheckBackprop(p, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +153,7 @@ func RunGradcheck(spec problem.Spec) (*Gradcheck, error) {
 	for _, pl := range Plantings {
 		g := pl.Build(p.Net, t)
 		cmp := compare.Gradients(g, rep.Numeric, p.Net.ParamAt, nil, nil)
-		row := GradcheckRow{Planted: pl, MaxRel: cmp.MaxRel, Floor: cmp.Settings.Floor}
+		row := GradcheckRow{Planted: pl, MaxRel: cmp.MaxRel, Floor: cmp.Criteria.Floor}
 		entries := cmp.Entries()
 		off := 0
 		for ℓ, l := range p.Net.Layers {

@@ -60,7 +60,7 @@ func TestLearnerGradcheck(t *testing.T) {
 
 	_, err = LearnerGradcheck([]string{"a"}, nil)
 	assert.Error(t, err)
-	plain, err := backproof.Check(p, nil)
+	plain, err := backproof.CheckBackprop(p, nil)
 	require.NoError(t, err)
 	_, err = LearnerGradcheck([]string{"no learner"}, []*backproof.Report{plain})
 	assert.ErrorContains(t, err, "CheckGradient")

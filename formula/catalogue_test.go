@@ -23,7 +23,7 @@ func randomProblem(t testing.TB, c derive.Convention, batch int, out derive.Acti
 	return p
 }
 
-func checkText(t testing.TB, src string, p *problem.Problem) *Report {
+func checkText(t testing.TB, src string, p *problem.Problem) *Result {
 	t.Helper()
 	prog, err := Parse(src)
 	require.NoError(t, err, src)

@@ -25,8 +25,8 @@ import (
 // The error, an *Error with line and column, is for a program that names
 // something the network does not have, or whose lines would need more
 // memory than budget.Default (CheckWithin takes another limit);
-// everything else is in the Report.
-func Check(prog *Program, net *derive.Net, X, Y *mat.Dense) (*Report, error) {
+// everything else is in the Result.
+func Check(prog *Program, net *derive.Net, X, Y *mat.Dense) (*Result, error) {
 	return CheckWithin(prog, net, X, Y, budget.Default)
 }
 
@@ -36,7 +36,7 @@ func Check(prog *Program, net *derive.Net, X, Y *mat.Dense) (*Report, error) {
 // whose lines would need more than limit is refused with an *Error at the
 // line that makes the most (errors.Is(err, budget.ErrTooLarge)). A helper
 // G = X @ Xᵀ with a batch of 50,000 is 20 GB, whatever the gradient's size.
-func CheckWithin(prog *Program, net *derive.Net, X, Y *mat.Dense, limit budget.Bytes) (*Report, error) {
+func CheckWithin(prog *Program, net *derive.Net, X, Y *mat.Dense, limit budget.Bytes) (*Result, error) {
 	p := newOracle(net, X, Y)
 	uses, err := resolve(prog, p.L)
 	if err != nil {
@@ -171,12 +171,12 @@ func errStatus(e *Error) Status {
 	case KindShape:
 		return ShapeError
 	case KindCannotTell:
-		return CannotTell
+		return StatusCannotTell
 	}
 	return Failed
 }
 
-func (c *checker) check() *Report {
+func (c *checker) check() *Result {
 	xs := c.p.examples()
 	stmts := c.prog.Stmts
 	runs := make([][]lineOut, len(xs))
@@ -201,9 +201,9 @@ func (c *checker) check() *Report {
 }
 
 // result aggregates a line's judgements over the examples.
-func (c *checker) result(i int, st Stmt, out lineOut, js []judgement) Result {
+func (c *checker) result(i int, st Stmt, out lineOut, js []judgement) LineResult {
 	info := c.info[i]
-	r := Result{Line: st.Line, Name: st.Name, Text: st.Text, Checked: info.checked(), Diagnosis: []compare.Code{}, Notes: out.notes, kind: info.kind}
+	r := LineResult{Line: st.Line, Name: st.Name, Text: st.Text, Checked: info.checked(), Diagnosis: []compare.Code{}, Notes: out.notes, kind: info.kind}
 	if out.err == nil {
 		r.Shape = out.v.S.String()
 	}
@@ -267,7 +267,7 @@ func aggregate(js []judgement) judgement {
 }
 
 func rank(s Status) int {
-	return map[Status]int{Correct: 0, CannotTell: 1, Wrong: 2, ShapeError: 3, Failed: 4}[s]
+	return map[Status]int{Correct: 0, StatusCannotTell: 1, Wrong: 2, ShapeError: 3, Failed: 4}[s]
 }
 
 func intersect(a, b []compare.Mistake) []compare.Mistake {
@@ -288,7 +288,7 @@ func intersect(a, b []compare.Mistake) []compare.Mistake {
 // truth (and again by its alternative scale) and looks at each wrong line
 // that reads one of them: right now means its own formula is right; still
 // wrong means it has a mistake of its own, diagnosed given right inputs.
-func (c *checker) inherited(rep *Report, xs []int) {
+func (c *checker) inherited(rep *Result, xs []int) {
 	var bad []int
 	for i, r := range rep.Results {
 		if r.Checked && r.Status != Correct {

@@ -350,7 +350,7 @@ func (c *checker) shadowing() []*Def {
 // the learner's defs is the cause: rerun with the language's function in
 // place of a def named as one (sigmoid_prime is sigmoid′), a line that
 // comes out right is right but for that def, and its message says so.
-func (c *checker) blameDefs(rep *Report, xs []int) {
+func (c *checker) blameDefs(rep *Result, xs []int) {
 	var wrong []int
 	for i, r := range rep.Results {
 		if r.Checked && r.Status == Wrong {

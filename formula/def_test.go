@@ -194,13 +194,13 @@ func TestDefCannotTell(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			src := tc.def + head + "dZ1 = " + tc.call + "\ndW1 = X.T @ dZ1\n"
 			rep := checkText(t, src, p)
-			byName := map[string]Result{}
+			byName := map[string]LineResult{}
 			for _, r := range rep.Results {
 				byName[r.Name] = r
 			}
 			for _, n := range []string{"dZ1", "dW1"} {
 				r := byName[n]
-				assert.Equal(t, CannotTell, r.Status, "%s: %s", n, r.Message)
+				assert.Equal(t, StatusCannotTell, r.Status, "%s: %s", n, r.Message)
 				assert.Empty(t, r.Diagnosis, n)
 				assert.Nil(t, r.MaxRelError, n)
 				assert.Contains(t, r.Message, "cannot tell", n)
@@ -339,5 +339,5 @@ func TestLambda(t *testing.T) {
 	assert.Equal(t, Wrong, rep.Results[0].Status)
 	assert.Contains(t, rep.Results[0].Message, "With the language's sigmoid for your sigmoid (line 1)")
 	rep = checkText(t, "sp = lambda *a: a\ndZ2 = (A2 - Y) * sp(A2)\ndW2 = A1.T @ dZ2", p)
-	assert.Equal(t, CannotTell, rep.Results[0].Status)
+	assert.Equal(t, StatusCannotTell, rep.Results[0].Status)
 }

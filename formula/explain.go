@@ -129,7 +129,7 @@ func (p *oracle) outputDelta() string {
 }
 
 // message is a target line's explanation for people.
-func (c *checker) message(info nameInfo, r Result, j judgement, dropped bool, want Shape, out lineOut) string {
+func (c *checker) message(info nameInfo, r LineResult, j judgement, dropped bool, want Shape, out lineOut) string {
 	p := c.p
 	conv := p.net.Convention
 	name := info.canonical()

@@ -9,7 +9,7 @@ import (
 	"github.com/backproof/backproof/compare"
 )
 
-// Status is a line's verdict: the "status" of the formula contract in docs/contracts.md.
+// Status is what the check of a line found: the "status" of the formula contract in docs/contracts.md.
 type Status string
 
 const (
@@ -17,14 +17,14 @@ const (
 	Wrong      Status = "wrong"       // right shape, wrong numbers
 	ShapeError Status = "shape-error" // operands that cannot combine, or a result of the wrong shape
 	Failed     Status = "error"       // cannot be evaluated: it uses a line that failed
-	// CannotTell: the checker cannot evaluate the line, which may be
+	// StatusCannotTell: the checker cannot evaluate the line, which may be
 	// right: it calls a def whose body is outside the language. Never a
 	// mistake, never a pass.
-	CannotTell Status = "cannot-tell"
+	StatusCannotTell Status = "cannot-tell"
 )
 
-// Result is one line of the file, as `backproof formula --json` prints it.
-type Result struct {
+// LineResult is the check of one line of the file, as `backproof formula --json` prints it.
+type LineResult struct {
 	Line    int    `json:"line"`
 	Name    string `json:"name"`
 	Text    string `json:"text"`
@@ -46,14 +46,14 @@ type Result struct {
 	kind        nameKind
 }
 
-// Report is a whole file's check: the `backproof formula --json` of docs/contracts.md.
-type Report struct {
+// Result is the check of a whole file: the `backproof formula --json` of docs/contracts.md.
+type Result struct {
 	Convention  string         `json:"convention"`
 	Cost        string         `json:"cost"`
 	Reduction   string         `json:"reduction"`
 	Activations []string       `json:"activations"`
 	Dims        map[string]int `json:"dims"` // m, n0 … nL
-	Results     []Result       `json:"results"`
+	Results     []LineResult   `json:"results"`
 	// Pass is true when every checked line is correct (a dZ or dA line in
 	// the unreduced scale counts as correct) and at least one of them is a
 	// dW or db line: only then does the file show a gradient is right.
@@ -68,7 +68,7 @@ type Report struct {
 	order    []string // dims in print order
 }
 
-// Verdict is a file's outcome: what Report.Pass says, in a word.
+// Verdict is a file's outcome: what Result.Pass says, in a word.
 type Verdict string
 
 const (
@@ -80,15 +80,15 @@ const (
 
 // decide sets Pass and Verdict from the results: every checked line that
 // is not correct decides, and without a dW or db line nothing passes.
-func (r *Report) decide() {
+func (r *Result) decide() {
 	gradient, bad, unknown := false, false, false
 	for _, res := range r.Results {
 		if !res.Checked {
 			continue
 		}
 		gradient = gradient || res.kind == nkDW || res.kind == nkDB
-		bad = bad || (res.Status != Correct && res.Status != CannotTell)
-		unknown = unknown || res.Status == CannotTell
+		bad = bad || (res.Status != Correct && res.Status != StatusCannotTell)
+		unknown = unknown || res.Status == StatusCannotTell
 	}
 	switch {
 	case bad:
@@ -104,7 +104,7 @@ func (r *Report) decide() {
 }
 
 // Checked is the number of lines checked against the truth.
-func (r *Report) Checked() int {
+func (r *Result) Checked() int {
 	n := 0
 	for _, res := range r.Results {
 		if res.Checked {
@@ -114,9 +114,9 @@ func (r *Report) Checked() int {
 	return n
 }
 
-func (p *oracle) report() *Report {
-	r := &Report{Convention: p.net.Convention.String(), Cost: p.net.Cost.String(), Reduction: p.net.Reduction.String(),
-		Dims: map[string]int{"m": p.m}, order: []string{"m"}, Results: []Result{}}
+func (p *oracle) report() *Result {
+	r := &Result{Convention: p.net.Convention.String(), Cost: p.net.Cost.String(), Reduction: p.net.Reduction.String(),
+		Dims: map[string]int{"m": p.m}, order: []string{"m"}, Results: []LineResult{}}
 	for ℓ, n := range p.d.n {
 		k := fmt.Sprintf("n%d", ℓ)
 		r.Dims[k] = n
@@ -129,7 +129,7 @@ func (p *oracle) report() *Report {
 }
 
 // warnings are what makes this problem weak at showing mistakes.
-func (c *checker) warnings(rep *Report) []string {
+func (c *checker) warnings(rep *Result) []string {
 	var w []string
 	p := c.p
 	bySize := map[int][]string{}
@@ -195,7 +195,7 @@ func (c *checker) uncalled() []*Def {
 }
 
 // WriteText prints the report for people: one block per line.
-func (r *Report) WriteText(w io.Writer) {
+func (r *Result) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "%s convention, %s layers, %s cost, %s reduction\n", r.Convention, strings.Join(r.Activations, ","), r.Cost, r.Reduction)
 	var dims []string
 	for _, k := range r.order {

@@ -78,7 +78,7 @@ func netCases(t testing.TB) []netCase {
 }
 
 // genericLoss is θ ↦ C(θ), the whole network recomputed: the function the
-// generic path differentiates, as backproof.Check's generic path does.
+// generic path differentiates, as backproof.CheckBackprop's generic path does.
 func genericLoss(p *problem.Problem) func([]float64) float64 {
 	return func(θ []float64) float64 {
 		n := p.Net.In(p.Net.Convention)

@@ -1,0 +1,58 @@
+package compare
+
+import "fmt"
+
+// Band is the band of CS231n's reading that a maximum relative error falls
+// in, the first ("good") ending at the method's own tolerance, so that the
+// words and pass/fail come from one threshold. Its word is the "verdict" of
+// check's JSON and text.
+type Band int
+
+const (
+	Good          Band = iota // ≤ Tol: the gradient agrees
+	KinksOnly                 // Tol … 1e-4: acceptable only where kinks explain it
+	Uncomfortable             // 1e-4 … 1e-2: probably a bug
+	Wrong                     // > 1e-2: the gradient is wrong
+	NoneJudged                // no entry could be resolved: no relative error to read
+)
+
+var bandNames = []string{"good", "acceptable-only-with-kinks", "uncomfortable", "wrong", "cannot-tell"}
+
+func (v Band) String() string {
+	if v < 0 || int(v) >= len(bandNames) {
+		return fmt.Sprintf("band(%d)", int(v))
+	}
+	return bandNames[v]
+}
+
+// BandOf reads a maximum relative error against the tolerance tol of
+// the method that produced it.
+func BandOf(maxRel, tol float64) Band {
+	switch {
+	case maxRel <= tol:
+		return Good
+	case maxRel < 1e-4:
+		return KinksOnly
+	case maxRel <= 1e-2:
+		return Uncomfortable
+	}
+	return Wrong
+}
+
+// Explain is the verdict in a sentence for a learner, for a comparison
+// at tolerance tol.
+func (v Band) Explain(tol float64) string {
+	switch v {
+	case Good:
+		return fmt.Sprintf("relative error at most %.3g: the analytic gradient agrees with the numerical one", tol)
+	case KinksOnly:
+		return fmt.Sprintf("relative error between %.3g and 1e-4: acceptable only if kinks (relu at 0) explain it; with smooth activations suspect a small mistake or the step size", tol)
+	case Uncomfortable:
+		return "relative error between 1e-4 and 1e-2: uncomfortable, a mistake in the gradient or a poor step size"
+	case Wrong:
+		return "relative error above 1e-2: the two gradients disagree"
+	case NoneJudged:
+		return "cannot tell: no entry is large enough for the numerical method to resolve"
+	}
+	return v.String()
+}
