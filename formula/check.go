@@ -40,14 +40,18 @@ func CheckWithin(prog *Program, net *derive.Net, X, Y *mat.Dense, limit budget.B
 	p := newOracle(net, X, Y)
 	uses, err := resolve(prog, p.L)
 	if err != nil {
-		return nil, err
+		return nil, prog.placeErr(err)
 	}
 	c := &checker{prog: prog, p: p, uses: uses}
 	for _, st := range prog.Stmts {
-		c.info = append(c.info, classify(st.Name).in(p.L))
+		info := classify(st.Name).in(p.L)
+		if _, ok := st.X.(*Assert); ok {
+			info = nameInfo{kind: nkAssert}
+		}
+		c.info = append(c.info, info)
 	}
 	if err := c.within(limit); err != nil {
-		return nil, err
+		return nil, prog.placeErr(err)
 	}
 	return c.check(), nil
 }
@@ -68,6 +72,7 @@ type lineOut struct {
 	v     Value
 	err   *Error
 	notes []string
+	said  string // an assert's finding
 }
 
 // run evaluates the program once: over the batch (x = −1) or for example
@@ -91,7 +96,7 @@ func (c *checker) exec(ev *evaluator, override map[int]*mat.Dense, made []budget
 		ev.alloc = &count
 	}
 	for i, st := range c.prog.Stmts {
-		ev.notes = nil
+		ev.notes, ev.said = nil, ""
 		count = 0
 		steps := 0
 		ev.steps = &steps
@@ -120,7 +125,7 @@ func (c *checker) exec(ev *evaluator, override map[int]*mat.Dense, made []budget
 			}
 			v = Value{M: o, S: c.p.wantShape(c.info[i])}
 		} else {
-			out[i] = lineOut{v: v, notes: ev.notes}
+			out[i] = lineOut{v: v, notes: ev.notes, said: ev.said}
 			if o, ok := override[i]; ok {
 				v = Value{M: o, S: c.p.wantShape(c.info[i])}
 			}
@@ -211,6 +216,9 @@ func (c *checker) result(i int, st Stmt, out lineOut, js []judgement) LineResult
 		r.Status = Correct
 		if info.kind == nkM && out.err == nil && len(out.notes) == 0 {
 			r.Message = fmt.Sprintf("m = %g, the batch size", out.v.M.At(0, 0))
+		}
+		if info.kind == nkAssert {
+			r.Name, r.Shape, r.Message = assertName, "", out.said
 		}
 		if out.err != nil {
 			r.Status, r.Col, r.Message = errStatus(out.err), out.err.Col, out.err.Msg

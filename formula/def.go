@@ -204,8 +204,14 @@ func (d *Def) body(part []token, text []rune, defs map[string]bool) {
 		}
 		return
 	}
-	p := &parser{toks: part, defs: defs}
-	st, err := p.statement()
+	var st Stmt
+	var err *Error
+	if part[0].kind == tIdent && part[0].name == assertName {
+		st, err = assertion(part, defs)
+	} else {
+		p := &parser{toks: part, defs: defs}
+		st, err = p.statement()
+	}
 	if err != nil {
 		d.cannot("line %d, column %d: %s", err.Line, err.Col, err.Msg)
 		return

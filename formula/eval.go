@@ -36,6 +36,7 @@ type evaluator struct {
 	env   map[string]Value
 	bad   map[string]failed // names defined on lines that failed
 	notes []string          // what the line did that is worth saying: broadcasting
+	said  string            // what an assert's line found, when it holds
 	L     int               // the number of layers, for names written with L (AL)
 	// Inside a call to a learner's def: the file's names and failed names
 	// the body sees (nil at the top level, where they are env and bad),
@@ -135,6 +136,9 @@ func (ev *evaluator) eval(e Expr) (Value, error) {
 		if err != nil {
 			return Value{}, err
 		}
+		if e.Axis < 0 {
+			return Value{}, errorf(e.P, KindEval, "%s is a pair of sizes, read here only in an assert's claim: write %s[0] or %s[1] for one size", ev.src(e), ev.src(e), ev.src(e))
+		}
 		if x.S.Scalar {
 			return scalar(1), nil
 		}
@@ -169,6 +173,8 @@ func (ev *evaluator) eval(e Expr) (Value, error) {
 		return ev.elementwise(e, l, r)
 	case *Call:
 		return ev.call(e)
+	case *Assert:
+		return ev.assert(e)
 	}
 	p, _ := e.Span()
 	return Value{}, errorf(p, KindEval, "cannot evaluate this expression")

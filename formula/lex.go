@@ -44,6 +44,7 @@ const (
 	tSemi
 	tColon
 	tString // a Python string, which the parser refuses with a reason
+	tEq     // ==, read only in an assert's shape claim
 )
 
 type token struct {
@@ -225,7 +226,9 @@ func lexLine(n int, text []rune) ([]token, []*Error) {
 			default:
 				emit(tCmp, 1, r)
 			}
-		case r == '=' && at(i+1) == '=' || r == '!' && at(i+1) == '=':
+		case r == '=' && at(i+1) == '=':
+			emit(tEq, 2, 0)
+		case r == '!' && at(i+1) == '=':
 			fail(p, "%s is not part of the language: the comparisons are > < >= <=, as in the relu mask (Z1 > 0)", string(text[i:i+2]))
 			i += 2
 		case punctuation[r] != tEOL: // the zero value, tEOL, is no punctuation: "none"

@@ -334,7 +334,10 @@ func TestUnsupportedNamed(t *testing.T) {
 		{"dW2 = A1^{-1}", 9, "^ makes no powers"},
 		{"dW2 = A1**0.5", 9, "whole-number power"},
 		{"dW2 += A1", 5, "updates in place"},
-		{"dW2, db2 = A1, A2", 4, "tuple assignment"},
+		{"dW2, db2 = A1, A2", 0, ""}, // one statement a name
+		{"dW2, db2 = A1", 1, "the problem does not give a dW2"},
+		{"dW2, db2 = A1, A2, Z1", 10, "2 names on the left and 3 values"},
+		{"dW2, db2 = A1, dW2", 16, "read on its right, where Python reads its old value"},
 		{"dW2 = A1 == 0", 10, "the comparisons are > < >= <="},
 		{"dW2 = \\nabla A1", 7, `\nabla is not part of the language`},
 		{"dW2 = \\foo A1", 7, `\foo is not a LaTeX command the language reads`},
@@ -346,8 +349,12 @@ func TestUnsupportedNamed(t *testing.T) {
 		{"dW2 = np.pi", 10, "np.pi is not part of the language"},
 		{"dW2 = (A1ᵀ @ dZ2", 7, "never closed on this line"},
 		{"dW2 = A1⁻¹", 9, "backprop needs no inverse"},
-		{"dW2 = np.dot(A1.T, \\\n  dZ2)", 20, "join it with the next line"},
-		{"dW2 = np.dot(A1.T,\n  dZ2)", 7, "np.dot( is never closed on this line: a statement is one line, so join it with the next"},
+		{"dW2 = np.dot(A1.T, \\\n  dZ2)", 0, ""}, // joined, as Python does
+		{"dW2 = np.dot(A1.T,\n  dZ2)", 0, ""},
+		{"dW2 = np.dot(A1.T,\n  dZ2", 7, "np.dot( is never closed on this line"},
+		{"assert dW2 > 0", 1, "an assert is read when it claims a shape"},
+		{"dW2 = A1.shape", 0, ""}, // refused when it runs
+		{`dW2 = p["W" + str(2)]`, 9, "a key built from pieces"},
 		{"dW2 = ᵀA1", 7, "a transpose follows what it transposes"},
 		{"dZ1 = g^{[2]'}(Z^{[1]})", 16, "g^{[2]'} is layer 2's activation, but Z1 belongs to layer 1"},
 		{"dZ1 = dA1 & (Z1 > 0)", 11, "a mask is a comparison"},

@@ -130,6 +130,10 @@ type Program struct {
 	Stmts []Stmt
 	defs  []*Def
 	lines [][]rune // the source, for quoting expressions in messages
+	// joined[i], when not nil, is the statement over several lines that
+	// starts on line i+1: lines[i] holds it joined, and positions in it
+	// are placed back in the file by place.
+	joined []*logical
 }
 
 // Source returns the text of e as the learner wrote it.
@@ -232,10 +236,15 @@ func Parse(src string) (*Program, error) {
 	lines := splitLines(src)
 	ls := make([]lexed, len(lines))
 	doc := docstrings(lines)
+	starts, cont := joinLines(lines, doc)
+	prog.joined = make([]*logical, len(lines))
 	for i, line := range lines {
 		text := []rune(line)
+		if l := starts[i]; l != nil {
+			text, prog.joined[i] = l.text, l
+		}
 		prog.lines = append(prog.lines, text)
-		if doc[i] {
+		if doc[i] || cont[i] {
 			ls[i] = lexed{toks: []token{{kind: tEOL, pos: Pos{i + 1, 1}, end: 1}}, blank: true}
 			continue
 		}
@@ -301,7 +310,19 @@ func Parse(src string) (*Program, error) {
 				continue
 			}
 			for _, part := range splitParts(toks) {
-				d.body(part, text, names)
+				subs, skip, err := unpack(part)
+				if err != nil {
+					d.cannot("line %d, column %d: %s", err.Line, err.Col, err.Msg)
+				}
+				if skip || err != nil {
+					continue
+				}
+				if subs == nil {
+					subs = [][]token{part}
+				}
+				for _, sub := range subs {
+					d.body(sub, text, names)
+				}
 			}
 			continue
 		}
@@ -315,15 +336,42 @@ func Parse(src string) (*Program, error) {
 			}
 			continue
 		}
+	parts:
 		for _, part := range splitParts(toks) {
-			p := &parser{toks: part, defs: names}
-			st, err := p.statement()
+			subs, skip, err := unpack(part)
 			if err != nil {
 				add(err)
 				break
 			}
-			st.Text = strings.TrimSpace(string(text[part[0].pos.Col-1 : part[len(part)-2].end-1]))
-			prog.Stmts = append(prog.Stmts, st)
+			if skip {
+				continue
+			}
+			if subs == nil {
+				subs = [][]token{part}
+			}
+			for _, sub := range subs {
+				var st Stmt
+				var err *Error
+				if sub[0].kind == tIdent && sub[0].name == assertName {
+					st, err = assertion(sub, names)
+				} else {
+					p := &parser{toks: sub, defs: names}
+					st, err = p.statement()
+				}
+				if err != nil {
+					add(err)
+					break parts
+				}
+				if id, ok := st.X.(*Ident); ok && id.Name == st.Name {
+					continue // grads["dW1"] = dW1 names what is there
+				}
+				st.Text = strings.TrimSpace(string(text[sub[0].pos.Col-1 : sub[len(sub)-2].end-1]))
+				if len(subs) > 1 {
+					// one name of a tuple: dW2 = its own value
+					st.Text = sub[0].text + " = " + strings.TrimSpace(string(text[sub[2].pos.Col-1:sub[len(sub)-2].end-1]))
+				}
+				prog.Stmts = append(prog.Stmts, st)
+			}
 		}
 	}
 	for _, d := range prog.defs {
@@ -332,7 +380,7 @@ func Parse(src string) (*Program, error) {
 	if more > 0 {
 		errs[maxErrors] = errorf(errs[maxErrors].Pos, KindSyntax, "and %d more error%s from here on", more, plural(more))
 	}
-	return prog, errs.err()
+	return prog, prog.placeErr(errs.err())
 }
 
 // docstrings marks the lines of Python docstrings (between three double
@@ -440,7 +488,7 @@ func lookupLine(toks []token) (bool, *Error) {
 
 // pythonWords are Python's statements that are not part of the language.
 var pythonWords = map[string]bool{"for": true, "while": true, "if": true, "elif": true, "else": true, "with": true,
-	"class": true, "lambda": true, "try": true, "except": true, "print": true, "assert": true, "raise": true,
+	"class": true, "lambda": true, "try": true, "except": true, "print": true, "raise": true,
 	"global": true, "pass": true, "yield": true, "del": true}
 
 // skipLine reports whether a line is the frame of a pasted function —
@@ -513,6 +561,13 @@ func (p *parser) statement() (Stmt, *Error) {
 	if name.supT || name.supPrime {
 		return Stmt{}, errorf(name.pos, KindSyntax, "the name on the left of = is written without a transpose or prime: %s", name.name)
 	}
+	if key, ok := p.entry(); ok {
+		// grads["dW1"] = …: the entry is the gradient the line names
+		if !nameLike(key.name) {
+			return Stmt{}, errorf(key.pos, KindSyntax, "%s[%s] = … names no gradient: write the name itself, as in grads[\"dW2\"] = … or dW2 = …", name.text, key.text)
+		}
+		name = key
+	}
 	eq := p.next()
 	switch {
 	case eq.kind == tComma:
@@ -550,7 +605,7 @@ func (p *parser) unexpected(t token) *Error {
 	case tPrime:
 		return errorf(t.pos, KindSyntax, "a prime only follows a function name, as in sigmoid'(Z2) or f'(Z1)")
 	case tString:
-		return errorf(t.pos, KindSyntax, "strings are not part of the language: Python dictionaries such as parameters[\"W2\"] or grads[\"dW2\"] are not read; the problem gives W2 by name, and a gradient line is named dW2 itself")
+		return errorf(t.pos, KindSyntax, "strings are not part of the language: a dictionary's entry is read when its key is a name written out (parameters[\"W2\"], grads[\"dW2\"] = …), not a key built from pieces (\"W\" + str(l)); write the layer's name, as in W2")
 	case tLBrack:
 		if n := p.peekAt(1); p.peek().pos == t.pos && n.kind == tString {
 			return p.unexpected(n)
@@ -572,6 +627,8 @@ func (p *parser) unexpected(t token) *Error {
 		return errorf(t.pos, KindSyntax, "a dot follows a value or np: A1.T, dZ2.sum(axis=0), np.dot(A, B)")
 	case tSemi:
 		return errorf(t.pos, KindSyntax, "; ends a statement, so a value is missing before it")
+	case tEq:
+		return errorf(t.pos, KindSyntax, "== is not part of the language outside an assert's shape claim (assert dW1.shape == W1.shape): the comparisons are > < >= <=, as in the relu mask (Z1 > 0)")
 	}
 	return errorf(t.pos, KindSyntax, "unexpected %s", describe(t))
 }
@@ -775,6 +832,13 @@ func (p *parser) method(x Expr) (Expr, *Error) {
 	case "dot", "transpose", "sum", "mean", "astype", "copy":
 	case "shape":
 		return p.shape(x, name)
+	case "get":
+		// parameters.get("W1"): the name the entry holds
+		lp, key, rp := p.next(), p.next(), p.next()
+		if lp.kind != tLParen || key.kind != tString || rp.kind != tRParen || !nameLike(strings.Trim(key.text, `"'`)) {
+			return nil, errorf(name.pos, KindSyntax, ".get is read with one name for its key, as in parameters.get(\"W2\"): the problem gives W2 by name")
+		}
+		return &Ident{node: node{start, rp.end, 1}, Name: strings.Trim(key.text, `"'`)}, nil
 	default:
 		help := methodHelp[name.name]
 		if help == "" {
@@ -811,6 +875,10 @@ func (p *parser) method(x Expr) (Expr, *Error) {
 // shape reads [0] or [1] after x.shape.
 func (p *parser) shape(x Expr, name token) (Expr, *Error) {
 	start, _ := x.Span()
+	if p.peek().kind != tLBrack {
+		// X.shape whole: read in an assert's claim
+		return grow(Expr(&ShapeOf{node: node{start, name.end, depth(x)}, X: x, Axis: -1}))
+	}
 	lb := p.next()
 	n := p.next()
 	rb := p.next()
@@ -1071,6 +1139,24 @@ func (p *parser) primary() (Expr, *Error) {
 			// np.sigmoid(Z1), np.sigmoid_prime(Z1): the language's own
 			// function, which numpy lacks but notebooks define
 			t = token{kind: tIdent, name: fn.name, text: t.text + "." + fn.text, pos: t.pos, end: fn.end}
+		}
+		if key, ok := p.entry(); ok {
+			// parameters["W1"], cache['A1']: the name the entry holds
+			if !nameLike(key.name) {
+				return nil, errorf(key.pos, KindSyntax, "%s[%s] is read only with a name for its key, as in parameters[\"W2\"] or cache[\"A1\"]: the problem gives W2, A1 by name", t.text, key.text)
+			}
+			return &Ident{node: node{t.pos, key.end, 1}, Name: key.name}, nil
+		}
+		if t.name == "len" && t.name == t.text && p.peek().kind == tLParen && !p.defs["len"] {
+			lp := p.next()
+			args, kw, end, err := p.args(t, lp)
+			if err != nil {
+				return nil, err
+			}
+			if len(args) != 1 || len(kw) > 0 {
+				return nil, errorf(t.pos, KindSyntax, "len takes one argument: len(X) is X.shape[0]")
+			}
+			return grow(Expr(&ShapeOf{node: node{t.pos, end, depth(args[0])}, X: args[0], Axis: 0}))
 		}
 		if p.defs[t.name] && t.name == t.text && p.peek().kind == tLParen {
 			// the learner's own function, whatever the language's of

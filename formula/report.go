@@ -83,6 +83,9 @@ const (
 func (r *Result) decide() {
 	gradient, bad, unknown := false, false, false
 	for _, res := range r.Results {
+		if res.kind == nkAssert && res.Status != Correct {
+			bad = true // numpy stops at a false assert
+		}
 		if !res.Checked {
 			continue
 		}
@@ -213,6 +216,8 @@ func (r *Result) WriteText(w io.Writer) {
 				fmt.Fprintf(w, "  %s\n", res.Message)
 			case res.Status == Correct:
 				fmt.Fprintf(w, "  helper, shape %s\n", res.Shape)
+			case res.kind == nkAssert:
+				fmt.Fprintf(w, "  %s: %s\n", res.Status, res.Message)
 			default:
 				fmt.Fprintf(w, "  helper, %s: %s\n", res.Status, res.Message)
 			}
@@ -259,7 +264,7 @@ func (r *Result) WriteText(w io.Writer) {
 	}
 	var bad []string
 	for _, res := range r.Results {
-		if res.Checked && res.Status != Correct {
+		if (res.Checked || res.kind == nkAssert) && res.Status != Correct {
 			bad = append(bad, fmt.Sprintf("%s (line %d) %s", res.Name, res.Line, res.Status))
 		}
 	}

@@ -92,6 +92,15 @@ func walk(e Expr, fn func(Expr) error) error {
 		return walk(e.X, fn)
 	case *ShapeOf:
 		return walk(e.X, fn)
+	case *Assert:
+		for _, x := range append([]Expr{e.X, e.Y}, e.Dims...) {
+			if x == nil {
+				continue
+			}
+			if err := walk(x, fn); err != nil {
+				return err
+			}
+		}
 	case *Binary:
 		if err := walk(e.L, fn); err != nil {
 			return err

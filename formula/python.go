@@ -1,0 +1,483 @@
+package formula
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Python's scaffolding around a pasted backward pass: statements over
+// several lines, tuples unpacked from a cache, dictionary lookups and
+// asserts on shapes. What is read here becomes the language's own
+// statements and nodes, so that every line is judged by the same machinery.
+
+// segment says where a piece of a joined line came from: from column At
+// of the joined text on, the text is physical line Line from column Col.
+type segment struct{ At, Line, Col int }
+
+// logical is a Python logical line: a statement continued inside brackets
+// or after a trailing backslash, joined into one line of text.
+type logical struct {
+	text []rune
+	segs []segment // one a physical line, the first at column 1
+}
+
+// joinLines joins the physical lines that Python reads as one statement:
+// lines ending inside ( [ { and lines ending with \. A comment on a
+// continued line is dropped, and each continuation's indentation becomes
+// one space. It returns, per physical line index, the logical line that
+// starts there, and marks the lines continued into an earlier one. A
+// bracket never closed is not joined: its line keeps the error that says so.
+func joinLines(lines []string, doc []bool) (map[int]*logical, []bool) {
+	starts := map[int]*logical{}
+	cont := make([]bool, len(lines))
+	for i := 0; i < len(lines); i++ {
+		if doc[i] {
+			continue
+		}
+		text := []rune(lines[i])
+		depth, back := continues(i+1, text)
+		if depth <= 0 && !back {
+			continue
+		}
+		// find where it ends; give up on a bracket that never closes
+		j, ok := i, false
+		pieces := [][]rune{cut(text)}
+		for j+1 < len(lines) && !doc[j+1] && j-i < maxJoined {
+			j++
+			next := []rune(lines[j])
+			d, b := continues(j+1, next)
+			depth += d
+			pieces = append(pieces, cut(next))
+			if depth < 0 {
+				break
+			}
+			if depth == 0 && !b {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		l := &logical{}
+		for k, p := range pieces {
+			col := 1
+			if k > 0 {
+				trimmed := strings.TrimLeft(string(p), " \t")
+				col = len(p) - len([]rune(trimmed)) + 1
+				p = []rune(trimmed)
+				l.text = append(l.text, ' ')
+			}
+			l.segs = append(l.segs, segment{At: len(l.text) + 1, Line: i + k + 1, Col: col})
+			l.text = append(l.text, p...)
+		}
+		starts[i] = l
+		for k := i + 1; k <= j; k++ {
+			cont[k] = true
+		}
+		i = j
+	}
+	return starts, cont
+}
+
+// maxJoined bounds the physical lines one statement may take: a bracket
+// left open by mistake is not joined with the rest of the file.
+const maxJoined = 100
+
+// continues reads one physical line: how many brackets it leaves open
+// (negative when it closes more than it opens) and whether it ends with
+// a backslash that continues it.
+func continues(n int, text []rune) (int, bool) {
+	toks, errs := lexLine(n, text)
+	depth := 0
+	for _, t := range toks {
+		switch t.kind {
+		case tLParen, tLBrack, tLBrace:
+			depth++
+		case tRParen, tRBrack, tRBrace:
+			depth--
+		}
+	}
+	back := false
+	for _, e := range errs {
+		if strings.HasPrefix(e.Msg, `\ at the end of a line`) {
+			back = true
+		}
+	}
+	return depth, back
+}
+
+// cut is a physical line without its comment and its continuing
+// backslash, for joining.
+func cut(text []rune) []rune {
+	toks, _ := lexLine(0, text)
+	end := 0
+	if len(toks) > 1 {
+		end = toks[len(toks)-2].end - 1
+	}
+	out := text
+	for k := end; k < len(text); k++ {
+		if text[k] == '#' {
+			out = text[:k]
+			break
+		}
+	}
+	s := strings.TrimRight(string(out), " \t")
+	s = strings.TrimSuffix(s, `\`)
+	return []rune(strings.TrimRight(s, " \t"))
+}
+
+// place is where a position in a joined line is in the file as written.
+func (p *Program) place(at Pos) Pos {
+	if at.Line < 1 || at.Line > len(p.joined) || p.joined[at.Line-1] == nil {
+		return at
+	}
+	l := p.joined[at.Line-1]
+	if l == nil {
+		return at
+	}
+	s := l.segs[0]
+	for _, g := range l.segs {
+		if at.Col >= g.At {
+			s = g
+		}
+	}
+	return Pos{s.Line, s.Col + at.Col - s.At}
+}
+
+// placeErr moves an error's position from a joined line to the file.
+func (p *Program) placeErr(err error) error {
+	switch e := err.(type) {
+	case *Error:
+		e.Pos = p.place(e.Pos)
+	case ErrorList:
+		for _, x := range e {
+			x.Pos = p.place(x.Pos)
+		}
+	}
+	return err
+}
+
+// topLevel splits toks (without their tEOL) at the commas outside brackets.
+func topLevel(toks []token) [][]token {
+	var out [][]token
+	depth, from := 0, 0
+	for i, t := range toks {
+		switch t.kind {
+		case tLParen, tLBrack, tLBrace:
+			depth++
+		case tRParen, tRBrack, tRBrace:
+			depth--
+		case tComma:
+			if depth == 0 {
+				out = append(out, toks[from:i])
+				from = i + 1
+			}
+		}
+	}
+	return append(out, toks[from:])
+}
+
+// unwrap drops one pair of parentheses around the whole of toks.
+func unwrap(toks []token) []token {
+	if len(toks) < 2 || toks[0].kind != tLParen || toks[len(toks)-1].kind != tRParen {
+		return toks
+	}
+	depth := 0
+	for i, t := range toks {
+		switch t.kind {
+		case tLParen, tLBrack, tLBrace:
+			depth++
+		case tRParen, tRBrack, tRBrace:
+			depth--
+		}
+		if depth == 0 && i < len(toks)-1 {
+			return toks // (a) + (b)
+		}
+	}
+	return toks[1 : len(toks)-1]
+}
+
+// unpack reads a tuple assignment, one statement's tokens with their
+// tEOL. Names unpacked from a cache, (Z1, A1, W1, b1, Z2, A2, W2, b2) =
+// cache, are the problem's own, so the line is skipped; a tuple of
+// values, dW2, db2 = A1.T @ dZ2, np.sum(dZ2, axis=0), becomes one
+// statement a name. ok is false when the statement is no tuple assignment.
+func unpack(part []token) (parts [][]token, skip bool, err *Error) {
+	eq := -1
+	depth := 0
+	for i, t := range part {
+		switch t.kind {
+		case tLParen, tLBrack, tLBrace:
+			depth++
+		case tRParen, tRBrack, tRBrace:
+			depth--
+		case tAssign:
+			if depth == 0 && eq < 0 {
+				eq = i
+			}
+		}
+	}
+	if eq < 1 {
+		return nil, false, nil
+	}
+	lhs := topLevel(unwrap(part[:eq]))
+	if len(lhs) < 2 {
+		return nil, false, nil
+	}
+	if len(lhs[len(lhs)-1]) == 0 {
+		lhs = lhs[:len(lhs)-1] // a, b, = …
+	}
+	var names []token
+	for _, n := range lhs {
+		n = unwrap(n)
+		if len(n) != 1 || n[0].kind != tIdent {
+			p := part[0].pos
+			if len(n) > 0 {
+				p = n[0].pos
+			}
+			return nil, false, errorf(p, KindSyntax, "a tuple assignment here unpacks into plain names (dW2, db2 = …); write one NAME = EXPRESSION a line")
+		}
+		names = append(names, n[0])
+	}
+	end := part[len(part)-1]
+	rhs := part[eq+1 : len(part)-1]
+	values := topLevel(unwrap(rhs))
+	if len(values) > 1 && len(values[len(values)-1]) == 0 {
+		values = values[:len(values)-1]
+	}
+	if len(values) == len(names) && len(values) > 1 {
+		// Python evaluates the whole right side first: a value that
+		// reads a name assigned before it on the left would change.
+		for k, v := range values {
+			for _, t := range v {
+				for _, n := range names[:k] {
+					if t.kind == tIdent && t.name == n.name && t.pos != n.pos {
+						return nil, false, errorf(t.pos, KindSyntax, "%s is assigned on the left of this tuple and read on its right, where Python reads its old value: write the values on lines of their own, one NAME = EXPRESSION a line", t.text)
+					}
+				}
+			}
+		}
+		for k, n := range names {
+			st := append([]token{n, part[eq]}, values[k]...)
+			parts = append(parts, append(st, token{kind: tEOL, pos: end.pos, end: end.end}))
+		}
+		return parts, false, nil
+	}
+	if len(values) == 1 && cacheLike(values[0]) {
+		for _, n := range names {
+			if n.name == "_" {
+				continue
+			}
+			switch classify(n.name).kind {
+			case nkX, nkY, nkA, nkZ, nkW, nkB:
+				continue
+			}
+			return nil, false, errorf(n.pos, KindSyntax, "%s is unpacked from %s, but the problem does not give a %s: it gives X, Y, A1…, Z1…, W1…, b1… by name, so a line that unpacks only those can stay and any other can go; name the layers (A1, W2, b2) where the course writes A_prev, W, b",
+				n.text, tokensText(values[0]), n.text)
+		}
+		return nil, true, nil
+	}
+	return nil, false, errorf(part[eq].pos, KindSyntax, "this tuple assignment has %d names on the left and %d values on the right: unpack the problem's names from a cache (Z1, A1, W2 = cache), give one value a name (dW2, db2 = A1.T @ dZ2, np.sum(dZ2, axis=0)), or write one NAME = EXPRESSION a line", len(names), len(values))
+}
+
+// cacheLike reports whether toks are a cache a tuple is unpacked from:
+// a name, an entry of one (caches[1], cache["layer1"]) or an attribute.
+func cacheLike(toks []token) bool {
+	if len(toks) == 0 || toks[0].kind != tIdent {
+		return false
+	}
+	for _, t := range toks[1:] {
+		switch t.kind {
+		case tIdent, tDot, tLBrack, tRBrack, tNumber, tString:
+		case tOp:
+			if t.op != '-' {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func tokensText(toks []token) string {
+	var b strings.Builder
+	for i, t := range toks {
+		if i > 0 && t.pos.Col > toks[i-1].end {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t.text)
+	}
+	return b.String()
+}
+
+// entry reads ["KEY"] after a name, a dictionary's entry, and returns the
+// key as a name token; ok is false (and nothing is read) when no entry follows.
+func (p *parser) entry() (token, bool) {
+	if p.peek().kind != tLBrack || p.peekAt(1).kind != tString || p.peekAt(2).kind != tRBrack {
+		return token{}, false
+	}
+	p.next()
+	k := p.next()
+	r := p.next()
+	key := strings.Trim(k.text, `"'`)
+	return token{kind: tIdent, text: k.text, name: key, pos: k.pos, end: r.end}, true
+}
+
+// nameLike reports whether a dictionary key is a name: W1, dZ2, A_prev.
+func nameLike(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		if !isIdentPart(r) || (i == 0 && !isIdentStart(r)) {
+			return false
+		}
+	}
+	return true
+}
+
+// Assert is Python's assert on shapes, assert dW1.shape == W1.shape or
+// assert dW1.shape == (n1, n0): a claim the line checks as numpy would,
+// stopping the run when it is false.
+type Assert struct {
+	node
+	X    Expr   // the array whose shape is claimed
+	Y    Expr   // the array it is claimed equal to, or nil
+	Dims []Expr // the sizes it is claimed to have, when Y is nil
+}
+
+// nkAssert is the kind of an assert's line: not a name, but a claim
+// whose failure fails the file.
+const nkAssert nameKind = -1
+
+// assertName is the name an assert's statement is bound under; Python
+// cannot name a variable so.
+const assertName = "assert"
+
+// assertion reads assert CLAIM [, MESSAGE], the parts' tokens with their
+// tEOL: the claim is A.shape == B.shape or A.shape == (n, k).
+func assertion(part []token, defs map[string]bool) (Stmt, *Error) {
+	kw := part[0]
+	end := part[len(part)-1]
+	eol := token{kind: tEOL, pos: end.pos, end: end.end}
+	rest := topLevel(part[1 : len(part)-1])
+	claim := unwrap(rest[0])
+	refuse := func(p Pos) *Error {
+		return errorf(p, KindSyntax, "an assert is read when it claims a shape, as in assert dW1.shape == W1.shape or assert dW1.shape == (n_h, n_x): other asserts are not part of the language, so delete this one or write it so")
+	}
+	if len(rest) > 2 || len(claim) == 0 {
+		return Stmt{}, refuse(kw.pos)
+	}
+	eq := -1
+	for i, t := range claim {
+		if t.kind == tEq {
+			eq = i
+		}
+	}
+	if eq < 1 || eq == len(claim)-1 {
+		return Stmt{}, refuse(kw.pos)
+	}
+	sub := func(toks []token) (Expr, *Error) {
+		p := &parser{toks: append(append([]token{}, toks...), eol), defs: defs}
+		x, err := p.expr(0)
+		if err == nil && p.peek().kind != tEOL {
+			err = p.unexpected(p.peek())
+		}
+		return x, err
+	}
+	l, err := sub(claim[:eq])
+	if err != nil {
+		return Stmt{}, err
+	}
+	a := &Assert{}
+	if s, ok := unparen(l).(*ShapeOf); ok && s.Axis < 0 {
+		a.X = s.X
+	} else {
+		return Stmt{}, refuse(claim[0].pos)
+	}
+	right := claim[eq+1:]
+	if dims := topLevel(unwrap(right)); len(dims) > 1 {
+		for _, d := range dims {
+			if len(d) == 0 {
+				continue // (n,)
+			}
+			x, err := sub(d)
+			if err != nil {
+				return Stmt{}, err
+			}
+			a.Dims = append(a.Dims, x)
+		}
+	} else {
+		r, err := sub(right)
+		if err != nil {
+			return Stmt{}, err
+		}
+		s, ok := unparen(r).(*ShapeOf)
+		if !ok || s.Axis >= 0 {
+			return Stmt{}, refuse(right[0].pos)
+		}
+		a.Y = s.X
+	}
+	last := claim[len(claim)-1]
+	a.node = node{kw.pos, last.end, depth(append([]Expr{a.X, a.Y}, a.Dims...)...)}
+	return Stmt{Name: assertName, NamePos: kw.pos, X: a, Line: kw.pos.Line}, nil
+}
+
+// assert evaluates an assert's claim: its value is 1 when the shapes are
+// equal; otherwise the line fails, as Python's AssertionError stops the run.
+func (ev *evaluator) assert(e *Assert) (Value, error) {
+	x, err := ev.eval(e.X)
+	if err != nil {
+		return Value{}, err
+	}
+	got := numpyShape(x.S)
+	var want, what string
+	if e.Y != nil {
+		y, err := ev.eval(e.Y)
+		if err != nil {
+			return Value{}, err
+		}
+		want, what = numpyShape(y.S), fmt.Sprintf("%s.shape is %s", ev.src(e.Y), numpyShape(y.S))
+		if !y.S.Scalar {
+			what += " (" + y.S.String() + ")"
+		}
+	} else {
+		var ns []string
+		for _, d := range e.Dims {
+			v, err := ev.eval(d)
+			if err != nil {
+				return Value{}, err
+			}
+			if !v.S.Scalar {
+				p, _ := d.Span()
+				return Value{}, errorf(p, KindShape, "%s is a %s matrix, not a size: a shape is a tuple of numbers", ev.src(d), v.S)
+			}
+			ns = append(ns, fmt.Sprintf("%g", v.M.At(0, 0)))
+		}
+		if len(ns) == 1 {
+			want = "(" + ns[0] + ",)"
+		} else {
+			want = "(" + strings.Join(ns, ", ") + ")"
+		}
+		what = "the claim is " + want
+	}
+	shape := got
+	if !x.S.Scalar {
+		shape += " (" + x.S.String() + ")"
+	}
+	if got != want {
+		return Value{}, errorf(e.P, KindEval, "the assert fails, and numpy stops here with an AssertionError: %s.shape is %s, but %s", ev.src(e.X), shape, what)
+	}
+	ev.said = fmt.Sprintf("assert holds: %s.shape is %s", ev.src(e.X), shape)
+	return scalar(1), nil
+}
+
+// numpyShape is a value's shape as numpy prints it: (3, 4), or () for a number.
+func numpyShape(s Shape) string {
+	if s.Scalar {
+		return "()"
+	}
+	return fmt.Sprintf("(%d, %d)", s.R.N, s.C.N)
+}
