@@ -50,6 +50,10 @@ func CheckWithin(prog *Program, net *derive.Net, X, Y *mat.Dense, limit budget.B
 		}
 		c.info = append(c.info, info)
 	}
+	c.staged = staged(prog, p.L)
+	for i := range c.staged {
+		c.info[i] = nameInfo{kind: nkHelper}
+	}
 	if err := c.within(limit); err != nil {
 		return nil, prog.placeErr(err)
 	}
@@ -62,6 +66,10 @@ type checker struct {
 	binders map[string][]int // per canonical name, the statements that bind it
 	uses    [][]string
 	info    []nameInfo
+	// staged[i] is the line that updates line i's value in place next
+	// (dZ1 = np.zeros_like(Z1), then dZ1[Z1 > 0] = …): line i is a stage,
+	// not a claim, and is judged there.
+	staged map[int]int
 	// probe, for tests, is called before line i runs (steps 0) and after
 	// it, with the nodes it evaluated.
 	probe func(i, steps int)
@@ -95,6 +103,7 @@ func (c *checker) exec(ev *evaluator, override map[int]*mat.Dense, made []budget
 	if made != nil {
 		ev.alloc = &count
 	}
+	arrays := aliases{}
 	for i, st := range c.prog.Stmts {
 		ev.notes, ev.said = nil, ""
 		count = 0
@@ -125,9 +134,17 @@ func (c *checker) exec(ev *evaluator, override map[int]*mat.Dense, made []budget
 			}
 			v = Value{M: o, S: c.p.wantShape(c.info[i])}
 		} else {
+			shared := arrays.bind(st, name, c.p.L)
+			if len(shared) > 0 {
+				ev.note("numpy changes %s too, since %s is the same array (bound by a plain =): the lines after this one read the changed %s, as numpy's would; bind a copy (%s = %s.copy()) to keep them apart",
+					joinAnd2(shared), st.Name, joinAnd2(shared), st.Name, shared[0])
+			}
 			out[i] = lineOut{v: v, notes: ev.notes, said: ev.said}
 			if o, ok := override[i]; ok {
 				v = Value{M: o, S: c.p.wantShape(c.info[i])}
+			}
+			for _, k := range shared {
+				ev.env[k] = v
 			}
 		}
 		delete(ev.bad, name)
@@ -216,6 +233,9 @@ func (c *checker) result(i int, st Stmt, out lineOut, js []judgement) LineResult
 		r.Status = Correct
 		if info.kind == nkM && out.err == nil && len(out.notes) == 0 {
 			r.Message = fmt.Sprintf("m = %g, the batch size", out.v.M.At(0, 0))
+		}
+		if j, ok := c.staged[i]; ok && out.err == nil {
+			r.Message = fmt.Sprintf("a first stage of %s, shape %s: line %d updates it in place, and is judged", st.Name, r.Shape, j)
 		}
 		if info.kind == nkAssert {
 			r.Name, r.Shape, r.Message = assertName, "", out.said

@@ -160,8 +160,12 @@ func readLambda(toks []token, line int) (*Def, []token, bool) {
 // (dW2 = …): the mark of a pasted backward pass's frame.
 func assignsTarget(toks []token) bool {
 	for from := 0; from < len(toks); {
-		if toks[from].kind == tIdent && toks[from+1].kind == tAssign && classify(toks[from].name).target() {
+		if toks[from].kind == tIdent && (toks[from+1].kind == tAssign || toks[from+1].kind == tAug) && classify(toks[from].name).target() {
 			return true
+		}
+		if from+4 < len(toks) && toks[from].kind == tIdent && toks[from+1].kind == tLBrack && toks[from+2].kind == tString && toks[from+3].kind == tRBrack &&
+			(toks[from+4].kind == tAssign || toks[from+4].kind == tAug) && classify(strings.Trim(toks[from+2].text, `"'`)).target() {
+			return true // grads["dW1"] = …
 		}
 		for from < len(toks) && toks[from].kind != tSemi {
 			from++

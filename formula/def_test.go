@@ -182,7 +182,7 @@ func TestDefCannotTell(t *testing.T) {
 	for _, tc := range []struct {
 		name, def, call, says string
 	}{
-		{"indexing", "def relu_backward(dA, Z):\n    dZ = np.array(dA, copy=True)\n    dZ[Z <= 0] = 0\n    return dZ\n", "relu_backward(dA1, Z1)", "line 3"},
+		{"slicing", "def relu_backward(dA, Z):\n    dZ = np.array(dA, copy=True)\n    dZ[:, 0] = 0\n    return dZ\n", "relu_backward(dA1, Z1)", "line 3"},
 		{"tuple", "def relu_backward(dA, Z):\n    return dA * (Z > 0), Z\n", "relu_backward(dA1, Z1)", "several values"},
 		{"if", "def relu_backward(dA, Z):\n    if True:\n        return dA\n", "relu_backward(dA1, Z1)", "Python's if"},
 		{"unknown-name", "def relu_backward(dA, cache):\n    return dA * (cache[0] > 0)\n", "relu_backward(dA1, Z1)", "line 2"},

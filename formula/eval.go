@@ -175,6 +175,10 @@ func (ev *evaluator) eval(e Expr) (Value, error) {
 		return ev.call(e)
 	case *Assert:
 		return ev.assert(e)
+	case *Update:
+		return ev.update(e)
+	case *Range:
+		return Value{}, errorf(e.P, KindEval, "range(…) is read only as an index, as in dscores[range(N), y] -= 1")
 	}
 	p, _ := e.Span()
 	return Value{}, errorf(p, KindEval, "cannot evaluate this expression")
@@ -408,6 +412,13 @@ func (ev *evaluator) call(c *Call) (Value, error) {
 			return ev.softmax(c, x, axis), nil
 		}
 		return ev.apply(x, fn(act, c.Prime)), nil
+	case "zeros_like", "ones_like":
+		x, err := ev.eval(c.Args[0])
+		if err != nil {
+			return Value{}, err
+		}
+		k := map[string]float64{"zeros_like": 0, "ones_like": 1}[c.Fn]
+		return ev.apply(x, func(float64) float64 { return k }), nil
 	case "exp":
 		x, err := ev.eval(c.Args[0])
 		if err != nil {

@@ -45,6 +45,7 @@ const (
 	tColon
 	tString // a Python string, which the parser refuses with a reason
 	tEq     // ==, read only in an assert's shape claim
+	tAug    // += -= *= /= @=: op holds the operator
 )
 
 type token struct {
@@ -207,8 +208,7 @@ func lexLine(n int, text []rune) ([]token, []*Error) {
 		case r == '*' && at(i+1) == '*':
 			emit(tPow, 2, 0)
 		case (r == '+' || r == '-' || r == '*' || r == '/' || r == '@') && at(i+1) == '=':
-			fail(p, "%s= updates in place, which is not part of the language: write NAME = NAME %s …, or give the result a new name", string(r), string(r))
-			i += 2
+			emit(tAug, 2, r) // dZ2 -= Y: NAME = NAME - (Y)
 		case r == '+' || r == '-' || r == '*' || r == '/' || r == '@':
 			emit(tOp, 1, r)
 		case r == '−':
@@ -291,7 +291,7 @@ func startsValue(toks []token) bool {
 		return true
 	}
 	switch toks[len(toks)-1].kind {
-	case tLParen, tLBrack, tComma, tAssign, tOp, tCmp:
+	case tLParen, tLBrack, tComma, tAssign, tOp, tCmp, tAug, tEq:
 		return true
 	}
 	return false

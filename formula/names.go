@@ -208,6 +208,8 @@ func lookupFunc(name string) (funcInfo, bool) {
 		return funcInfo{3, 3, -1, false}, true
 	case "maximum", "minimum":
 		return funcInfo{2, 2, -1, false}, true
+	case "zeros_like", "ones_like":
+		return funcInfo{1, 1, -1, false}, true
 	}
 	return funcInfo{}, false
 }

@@ -123,6 +123,9 @@ type Stmt struct {
 	X       Expr
 	Line    int
 	Text    string // the statement as written, comment and outer spaces removed
+	// InPlace marks an update of the array itself (+=, dZ1[Z1 <= 0] = 0),
+	// which numpy makes to every name bound to that array.
+	InPlace bool
 }
 
 // Program is a parsed formula file.
@@ -568,28 +571,56 @@ func (p *parser) statement() (Stmt, *Error) {
 		}
 		name = key
 	}
+	var up *Update
+	if p.peek().kind == tLBrack {
+		// dZ1[Z1 <= 0] = 0, dscores[range(N), y] -= 1
+		var err *Error
+		if up, err = p.index(name); err != nil {
+			return Stmt{}, err
+		}
+	}
 	eq := p.next()
 	switch {
 	case eq.kind == tComma:
 		return Stmt{}, errorf(eq.pos, KindSyntax, "Python's tuple assignment (A_prev, W, b = cache) is not part of the language: one name a line; the problem gives A1…, Z1…, W1…, b1… by name, so cache lines can go")
-	case eq.kind == tLBrack:
-		return Stmt{}, errorf(eq.pos, KindSyntax, "Python indexing is not part of the language (%s[…] = …): name the layer instead, as in dW2 = …; for the relu mask write dZ1 = dA1 * (Z1 > 0)", name.text)
 	case eq.kind == tDot:
 		return Stmt{}, errorf(eq.pos, KindSyntax, "an attribute cannot be assigned (%s.…): a line is NAME = EXPRESSION", name.text)
-	case eq.kind != tAssign:
+	case eq.kind != tAssign && eq.kind != tAug:
 		return Stmt{}, errorf(eq.pos, KindSyntax, "expected = after %s, found %s: a line is NAME = EXPRESSION", name.text, describe(eq))
 	}
 	if p.peek().kind == tEOL {
-		return Stmt{}, errorf(p.peek().pos, KindSyntax, "nothing after = : write the expression for %s", name.text)
+		return Stmt{}, errorf(p.peek().pos, KindSyntax, "nothing after %s : write the expression for %s", eq.text, name.text)
 	}
-	x, err := p.expr(0)
-	if err != nil {
+	var x Expr
+	var err *Error
+	if up != nil && up.Mask != nil && p.sameMask(up) {
+		x, up.Masked = &Ident{node: node{p.peek().pos, p.peek().end, 1}, Name: p.next().name}, true
+		for p.peek().kind != tRBrack {
+			p.next()
+		}
+		p.next()
+	} else if x, err = p.expr(0); err != nil {
 		return Stmt{}, err
 	}
 	if t := p.peek(); t.kind != tEOL {
 		return Stmt{}, p.unexpected(t)
 	}
-	return Stmt{Name: name.name, NamePos: name.pos, X: x, Line: name.pos.Line}, nil
+	base := &Ident{node: node{name.pos, name.end, 1}, Name: name.name}
+	_, end := x.Span()
+	switch {
+	case up != nil:
+		up.Base, up.Value, up.Op = base, x, eq.op
+		up.node = node{name.pos, end, depth(x, up.Mask, up.Rows, up.Cols) + 1}
+		x = up
+	case eq.kind == tAug:
+		// dZ2 -= Y is dZ2 = dZ2 - (Y), changing the array itself
+		r := &Paren{node: node{eq.pos, end, depth(x)}, X: x}
+		x = &Binary{node: node{name.pos, end, depth(base, r)}, Op: eq.op, OpPos: eq.pos, L: base, R: r}
+	}
+	if x, err = grow(x); err != nil {
+		return Stmt{}, err
+	}
+	return Stmt{Name: name.name, NamePos: name.pos, X: x, Line: name.pos.Line, InPlace: up != nil || eq.kind == tAug}, nil
 }
 
 // unexpected explains a token where an operator or the end of the line
@@ -969,23 +1000,22 @@ func (p *parser) reduction(fn token, start Pos, end int, args []Expr, kw []kwArg
 
 // numpyHelp says what to write for numpy functions the language lacks.
 var numpyHelp = map[string]string{
-	"outer":      "for a column a and a row b, a @ b is their outer product",
-	"einsum":     "write the product with @ and ᵀ",
-	"heaviside":  "the relu mask is (Z1 > 0)",
-	"array":      "drop it: np.array(dA1, copy=True) is dA1",
-	"zeros":      "there are no fresh arrays: the relu mask is dA1 * (Z1 > 0) or np.where(Z1 > 0, dA1, 0)",
-	"zeros_like": "there are no fresh arrays: the relu mask is dA1 * (Z1 > 0) or np.where(Z1 > 0, dA1, 0)",
-	"ones":       "there are no fresh arrays: a number broadcasts, as in 1 - A1",
-	"reshape":    "the shapes are the convention's, so nothing needs reshaping",
-	"sqrt":       "the language has whole powers only (A1**2)",
+	"outer":     "for a column a and a row b, a @ b is their outer product",
+	"einsum":    "write the product with @ and ᵀ",
+	"heaviside": "the relu mask is (Z1 > 0)",
+	"array":     "drop it: np.array(dA1, copy=True) is dA1",
+	"zeros":     "there are no fresh arrays: the relu mask is dA1 * (Z1 > 0) or np.where(Z1 > 0, dA1, 0)",
+	"ones":      "there are no fresh arrays: a number broadcasts, as in 1 - A1",
+	"reshape":   "the shapes are the convention's, so nothing needs reshaping",
+	"sqrt":      "the language has whole powers only (A1**2)",
 }
 
-const numpyList = "np.dot, np.matmul, np.multiply, np.divide, np.add, np.subtract, np.transpose, np.power, np.square, np.sum, np.mean, np.exp, np.log, np.tanh, np.where, np.maximum, np.minimum"
+const numpyList = "np.dot, np.matmul, np.multiply, np.divide, np.add, np.subtract, np.transpose, np.power, np.square, np.sum, np.mean, np.exp, np.log, np.tanh, np.where, np.maximum, np.minimum, np.zeros_like, np.ones_like"
 
 // numpyCall reads np.NAME(…) (np. is read; fn is the name).
 func (p *parser) numpyCall(np, fn token) (Expr, *Error) {
 	switch fn.name {
-	case "dot", "matmul", "multiply", "divide", "true_divide", "add", "subtract", "transpose", "square", "power", "sum", "mean", "exp", "log", "tanh", "where", "maximum", "minimum":
+	case "dot", "matmul", "multiply", "divide", "true_divide", "add", "subtract", "transpose", "square", "power", "sum", "mean", "exp", "log", "tanh", "where", "maximum", "minimum", "zeros_like", "ones_like":
 	case "array", "asarray", "copy", "float64", "float32", "int64", "int32":
 	default:
 		help := numpyHelp[fn.name]
@@ -1089,7 +1119,7 @@ func canonLayer(info nameInfo) string {
 // functions that numpy does not have (sigmoid, relu, f, their _prime).
 func ownFunc(name string) bool {
 	switch name {
-	case "exp", "log", "tanh", "sum", "mean", "where", "maximum", "minimum":
+	case "exp", "log", "tanh", "sum", "mean", "where", "maximum", "minimum", "zeros_like", "ones_like":
 		return false // numpy's own: numpyCall reads them
 	}
 	for _, s := range derivativeSuffixes {

@@ -2,7 +2,10 @@ package formula
 
 import (
 	"fmt"
+	"sort"
 	"strings"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // Python's scaffolding around a pasted backward pass: statements over
@@ -480,4 +483,276 @@ func numpyShape(s Shape) string {
 		return "()"
 	}
 	return fmt.Sprintf("(%d, %d)", s.R.N, s.C.N)
+}
+
+// Update is an assignment into part of an array, as numpy makes it in
+// place: Base[Mask] op= Value (dZ1[Z1 <= 0] = 0), or, with integer labels,
+// Base[Rows, Cols] op= Value where one index is range(N) over the examples
+// and the other the labels (dscores[range(N), y] -= 1). Op is 0 for =.
+type Update struct {
+	node
+	Base       Expr
+	Mask       Expr
+	Rows, Cols Expr
+	Op         rune
+	Value      Expr
+	Masked     bool // the value is written Value[Mask]: its entries under the mask
+}
+
+// Range is range(N) or np.arange(N) as an index: every example.
+type Range struct {
+	node
+	N Expr
+}
+
+// index reads [MASK] or [I, J] after the name an assignment updates.
+func (p *parser) index(name token) (*Update, *Error) {
+	lb := p.next()
+	p.open = append(p.open, token{text: "[", pos: lb.pos})
+	defer func() { p.open = p.open[:len(p.open)-1] }()
+	first, err := p.indexExpr()
+	if err != nil {
+		return nil, err
+	}
+	up := &Update{}
+	if p.peek().kind == tComma {
+		p.next()
+		second, err := p.indexExpr()
+		if err != nil {
+			return nil, err
+		}
+		_, r1 := first.(*Range)
+		_, r2 := second.(*Range)
+		if r1 == r2 {
+			return nil, errorf(lb.pos, KindSyntax, "%s[i, j] = … is read with range(N) over the examples in one index and the labels in the other, as in dscores[range(N), y] -= 1; other indexing is not part of the language", name.text)
+		}
+		up.Rows, up.Cols = first, second
+	} else {
+		if _, ok := first.(*Range); ok {
+			return nil, errorf(lb.pos, KindSyntax, "%s[range(N)] = … is not part of the language: the labels' update is %s[range(N), y] -= 1", name.text, name.text)
+		}
+		up.Mask = first
+	}
+	if t := p.next(); t.kind != tRBrack {
+		if t.kind == tColon {
+			return nil, p.unexpected(t)
+		}
+		return nil, errorf(t.pos, KindSyntax, "%s[…] = … is read with a mask (dZ1[Z1 <= 0] = 0) or with range(N) and the labels (dscores[range(N), y] -= 1): expected ] here, found %s", name.text, describe(t))
+	}
+	return up, nil
+}
+
+// indexExpr reads one index: range(N), np.arange(N), or an expression.
+func (p *parser) indexExpr() (Expr, *Error) {
+	t := p.peek()
+	rng := t.kind == tIdent && t.name == "range" && p.peekAt(1).kind == tLParen
+	np := t.kind == tIdent && (t.name == "np" || t.name == "numpy") && p.peekAt(1).kind == tDot && p.peekAt(2).name == "arange" && p.peekAt(3).kind == tLParen
+	if !rng && !np {
+		if t.kind == tColon {
+			return nil, p.unexpected(t)
+		}
+		return p.expr(0)
+	}
+	if np {
+		p.next()
+		p.next()
+	}
+	fn := p.next()
+	lp := p.next()
+	args, kw, end, err := p.args(fn, lp)
+	if err != nil {
+		return nil, err
+	}
+	if len(args) != 1 || len(kw) > 0 {
+		return nil, errorf(t.pos, KindSyntax, "%s takes one argument here, the number of examples: range(N)", fn.text)
+	}
+	return &Range{node: node{t.pos, end, depth(args[0])}, N: args[0]}, nil
+}
+
+// sameMask reports whether what follows = is NAME[MASK] with the mask of
+// up written the same: dZ[Z > 0] = dA[Z > 0].
+func (p *parser) sameMask(up *Update) bool {
+	if p.peek().kind != tIdent || p.peekAt(1).kind != tLBrack {
+		return false
+	}
+	from, end := up.Mask.Span()
+	// the mask's tokens as written are on the same line, before this point
+	var mask []string
+	for _, t := range p.toks[:p.i] {
+		if t.pos.Line == from.Line && t.pos.Col >= from.Col && t.end <= end {
+			mask = append(mask, t.text)
+		}
+	}
+	k := 2
+	for _, m := range mask {
+		if p.peekAt(k).text != m {
+			return false
+		}
+		k++
+	}
+	return p.peekAt(k).kind == tRBrack && p.peekAt(k+1).kind == tEOL
+}
+
+// update evaluates Base[…] op= Value on a copy of Base: the entries the
+// mask or the labels select are changed, the others kept.
+func (ev *evaluator) update(e *Update) (Value, error) {
+	base, err := ev.eval(e.Base)
+	if err != nil {
+		return Value{}, err
+	}
+	if base.S.Scalar {
+		return Value{}, errorf(e.P, KindShape, "%s is a number, which cannot be indexed", ev.src(e.Base))
+	}
+	val, err := ev.eval(e.Value)
+	if err != nil {
+		return Value{}, err
+	}
+	same := func(s Shape) bool { return !s.Scalar && s.R.N == base.S.R.N && s.C.N == base.S.C.N }
+	if e.Masked && !same(val.S) {
+		return Value{}, errorf(e.P, KindShape, "%s[…] is %s but %s is %s: numpy's mask selects the same entries of both only when their shapes are equal", ev.src(e.Value), val.S, ev.src(e.Base), base.S)
+	}
+	if !e.Masked && !val.S.Scalar {
+		p, _ := e.Value.Span()
+		return Value{}, errorf(p, KindShape, "%s is %s: what is written into the selected entries is a number here (dZ1[Z1 <= 0] = 0), or the same mask of an array of %s's shape (dZ1[Z1 > 0] = dA1[Z1 > 0])", ev.src(e.Value), val.S, ev.src(e.Base))
+	}
+	var sel func(i, j int) bool
+	if e.Mask != nil {
+		mask, err := ev.eval(e.Mask)
+		if err != nil {
+			return Value{}, err
+		}
+		if !same(mask.S) {
+			p, _ := e.Mask.Span()
+			return Value{}, errorf(p, KindShape, "the mask %s is %s but %s is %s: numpy indexes an array only with a mask of its own shape (an IndexError otherwise)", ev.src(e.Mask), mask.S, ev.src(e.Base), base.S)
+		}
+		sel = func(i, j int) bool { return mask.M.At(i, j) != 0 }
+	} else if sel, err = ev.labels(e, base); err != nil {
+		return Value{}, err
+	}
+	if v, ok := ev.shaped(base.S); ok || sel == nil {
+		return v, nil
+	}
+	out := mat.DenseCopyOf(base.M)
+	r, c := out.Dims()
+	for i := range r {
+		for j := range c {
+			if !sel(i, j) {
+				continue
+			}
+			v := val.M.At(0, 0)
+			if e.Masked {
+				v = val.M.At(i, j)
+			}
+			old := out.At(i, j)
+			switch e.Op {
+			case '+':
+				v = old + v
+			case '-':
+				v = old - v
+			case '*':
+				v = old * v
+			case '/':
+				v = old / v
+			case '@':
+				return Value{}, errorf(e.P, KindEval, "@= into selected entries is not an operation numpy has")
+			}
+			out.Set(i, j, v)
+		}
+	}
+	return Value{M: out, S: base.S}, nil
+}
+
+// labels reads Base[range(N), y] (or Base[y, range(N)] in the column
+// layout): range(N) must be every example, and y the problem's one-hot
+// targets, read as their integer labels (np.argmax(Y, axis=…) gives the
+// same). It returns which entries are selected, nil when only shapes are
+// worked out.
+func (ev *evaluator) labels(e *Update, base Value) (func(i, j int) bool, error) {
+	rng, lab, exAxis := e.Rows, e.Cols, 0 // the axis range(N) runs over
+	if _, ok := e.Cols.(*Range); ok {
+		rng, lab, exAxis = e.Cols, e.Rows, 1
+	}
+	n, err := ev.eval(rng.(*Range).N)
+	if err != nil {
+		return nil, err
+	}
+	examples := base.S.R
+	if exAxis == 1 {
+		examples = base.S.C
+	}
+	if !n.S.Scalar || n.M.At(0, 0) != float64(examples.N) {
+		p, _ := rng.Span()
+		return nil, errorf(p, KindShape, "%s must run over every example of %s, whose %s are %s: the examples are %s's %s",
+			ev.src(rng), ev.src(e.Base), map[int]string{0: "rows", 1: "columns"}[exAxis], examples.Full(), ev.src(e.Base), map[int]string{0: "rows", 1: "columns"}[exAxis])
+	}
+	y, err := ev.eval(lab)
+	if err != nil {
+		return nil, err
+	}
+	p, _ := lab.Span()
+	if y.S.Scalar || y.S.R.N != base.S.R.N || y.S.C.N != base.S.C.N {
+		return nil, errorf(p, KindShape, "%s must be the labels of the examples, one a %s of %s (%s is %s): the problem's targets Y, one-hot, are read as their labels",
+			ev.src(lab), map[int]string{0: "row", 1: "column"}[exAxis], ev.src(e.Base), ev.src(lab), y.S)
+	}
+	if y.M == nil {
+		return nil, nil
+	}
+	r, c := y.M.Dims()
+	for i := range r {
+		for j := range c {
+			if v := y.M.At(i, j); v != 0 && v != 1 {
+				return nil, errorf(p, KindEval, "%s is not one-hot (it holds %g), so it has no integer labels: indexing with labels needs a problem whose targets are classes (--cost log-likelihood)", ev.src(lab), v)
+			}
+		}
+	}
+	return func(i, j int) bool { return y.M.At(i, j) == 1 }, nil
+}
+
+// aliases are the names bound to one numpy array: dZ1 = dA1 binds dZ1 to
+// dA1's array, not a copy, so an update in place of either changes both.
+type aliases map[string]string // name → the first name of its array
+
+// bind records what line st does to the arrays, and returns the other
+// names its update in place changes too.
+func (a aliases) bind(st Stmt, name string, L int) []string {
+	if st.InPlace {
+		group, ok := a[name]
+		if !ok {
+			return nil
+		}
+		var out []string
+		for k, g := range a {
+			if g == group && k != name {
+				out = append(out, k)
+			}
+		}
+		sort.Strings(out)
+		return out
+	}
+	delete(a, name)
+	if id, ok := st.X.(*Ident); ok {
+		other := canonName(id.Name, L)
+		if _, ok := a[other]; !ok {
+			a[other] = fmt.Sprintf("%s@%d", other, st.Line) // a new array's first name
+		}
+		a[name] = a[other]
+	}
+	return nil
+}
+
+// staged finds the checked lines whose value the next line binding the
+// same name updates in place: dZ1 = np.zeros_like(Z1) followed by
+// dZ1[Z1 > 0] = dA1[Z1 > 0]. Such a line is a stage of the value, not a
+// claim about it; it maps to the line of the update.
+func staged(prog *Program, L int) map[int]int {
+	out := map[int]int{}
+	last := map[string]int{} // canonical name → the statement that bound it last
+	for i, st := range prog.Stmts {
+		name := canonName(st.Name, L)
+		if k, ok := last[name]; ok && st.InPlace && classify(prog.Stmts[k].Name).in(L).checked() {
+			out[k] = st.Line
+		}
+		last[name] = i
+	}
+	return out
 }

@@ -2,9 +2,11 @@ package formula
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/problem"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -106,4 +108,93 @@ func TestJoinedLinesPlaced(t *testing.T) {
 			assert.Contains(t, fe.Msg, tc.says)
 		})
 	}
+}
+
+// inPlace is CS231n's two-layer network in the row layout as its notes
+// write it: dscores bound to probs by a plain =, the labels' update with
+// range(N) and y, /= in place, and relu's mask as an indexed assignment.
+// With a relu hidden layer and softmax with log-likelihood every gradient
+// is right by hand (the notes' derivation); the updates in place change
+// probs too, as numpy does.
+const inPlace = `N = X.shape[0]
+exp_scores = np.exp(Z2)
+probs = exp_scores / np.sum(exp_scores, axis=1, keepdims=True)
+dscores = probs
+dscores[range(N), y] -= 1
+dscores /= N
+dW2 = np.dot(A1.T, dscores)
+db2 = np.sum(dscores, axis=0, keepdims=True)
+dhidden = np.dot(dscores, W2.T)
+dhidden[A1 <= 0] = 0
+dW1 = np.dot(X.T, dhidden)
+db1 = np.sum(dhidden, axis=0, keepdims=True)
+dZ1 = np.zeros_like(Z1)
+dZ1[Z1 > 0] = dhidden[Z1 > 0]
+dZ1 *= 1
+check = probs
+`
+
+func TestInPlace(t *testing.T) {
+	p := reluSoftmax(t, row)
+	rep := checkText(t, inPlace, p)
+	assert.True(t, rep.Pass, "%+v", rep.Results)
+	assert.Contains(t, strings.Join(rep.Results[4].Notes, " "), "numpy changes probs too")
+	// probs itself now holds dscores: check reads it
+	prog, err := Parse(inPlace + "dZ2 = check\n")
+	require.NoError(t, err)
+	rep, err = Check(prog, p.Net, p.X, p.Y)
+	require.NoError(t, err)
+	last := rep.Results[len(rep.Results)-1]
+	assert.Equal(t, Correct, last.Status, "probs was changed in place into ∂C/∂Z2: %s", last.Message)
+
+	// in the column layout the labels index the rows
+	col := reluSoftmax(t, col)
+	rep = checkText(t, "m = X.shape[1]\ndZ2 = A2.copy()\ndZ2[y, range(m)] -= 1\ndZ2 = dZ2 / m\ndW2 = dZ2 @ A1.T\n", col)
+	assert.True(t, rep.Pass, "%+v", rep.Results)
+
+	for _, tc := range []struct{ src, says string }{
+		{"d = A2.copy()\nd[range(3), y] -= 1\ndW2 = A1.T @ d", "must run over every example"},
+		{"d = A2.copy()\nd[Z1 > 0] = 0\ndW2 = A1.T @ d", "numpy indexes an array only with a mask of its own shape"},
+		{"d = A2.copy()\nd[range(m), A1] -= 1\ndW2 = A1.T @ d", "must be the labels of the examples"},
+	} {
+		rep := checkText(t, tc.src, p)
+		assert.Equal(t, ShapeError, rep.Results[1].Status, tc.src)
+		assert.Contains(t, rep.Results[1].Message, tc.says)
+	}
+}
+
+// reluSoftmax is a problem with a relu hidden layer and a softmax output
+// under log-likelihood, whose targets are one-hot: the labels y exist.
+func reluSoftmax(t *testing.T, c derive.Convention) *problem.Problem {
+	t.Helper()
+	p, err := problem.Random(problem.Spec{Convention: c, Sizes: []int{4, 3, 2}, Batch: 5,
+		Acts: []derive.Activation{derive.ReLU, derive.Softmax}, Cost: derive.LogLikelihood, Reduction: derive.Mean, Init: derive.NormalScaled, Seed: 3})
+	require.NoError(t, err)
+	return p
+}
+
+// TestNgHelpers: the helpers Ng's week-4 notebook calls, written as it
+// writes them (a copy, a mask, an assert on the shape), are evaluated as
+// written: relu_backward gives relu's δ, and with the mask turned the
+// wrong way round it gives what is left, which is wrong.
+func TestNgHelpers(t *testing.T) {
+	p := reluSoftmax(t, col)
+	helpers := `def relu_backward(dA, cache):
+    Z = cache
+    dZ = np.array(dA, copy=True)
+    dZ[Z <= 0] = 0
+    assert (dZ.shape == Z.shape)
+    return dZ
+
+`
+	body := "dZ2 = (A2 - Y) / m\ndA1 = W2.T @ dZ2\ndZ1 = relu_backward(dA1, Z1)\ndW1 = dZ1 @ X.T\n"
+	rep := checkText(t, helpers+body, p)
+	assert.True(t, rep.Pass, "%+v", rep.Results)
+	rep = checkText(t, strings.Replace(helpers, "Z <= 0", "Z > 0", 1)+body, p)
+	assert.Equal(t, VerdictFail, rep.Verdict)
+	assert.Equal(t, Wrong, rep.Results[2].Status, rep.Results[2].Message)
+	// an assert in the helper that fails stops the call
+	rep = checkText(t, strings.Replace(helpers, "Z.shape)", "Z.T.shape)", 1)+body, p)
+	assert.Equal(t, Failed, rep.Results[2].Status)
+	assert.Contains(t, rep.Results[2].Message, "the assert fails")
 }

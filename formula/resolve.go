@@ -92,6 +92,17 @@ func walk(e Expr, fn func(Expr) error) error {
 		return walk(e.X, fn)
 	case *ShapeOf:
 		return walk(e.X, fn)
+	case *Update:
+		for _, x := range []Expr{e.Base, e.Mask, e.Rows, e.Cols, e.Value} {
+			if x == nil {
+				continue
+			}
+			if err := walk(x, fn); err != nil {
+				return err
+			}
+		}
+	case *Range:
+		return walk(e.N, fn)
 	case *Assert:
 		for _, x := range append([]Expr{e.X, e.Y}, e.Dims...) {
 			if x == nil {
