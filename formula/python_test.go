@@ -44,7 +44,7 @@ const scaffolded = `def backward(parameters, cache, X, Y):
 func TestScaffolding(t *testing.T) {
 	p := randomProblem(t, col, 5, derive.Sigmoid, derive.CrossEntropy, derive.Mean)
 	rep := checkText(t, scaffolded, p)
-	got := map[int]Result{}
+	got := map[int]LineResult{}
 	for _, r := range rep.Results {
 		got[r.Line] = r
 	}
@@ -66,7 +66,7 @@ func TestScaffolding(t *testing.T) {
 		{20, assertName, Correct, "assert holds: dW2.shape is (2, 3)"},
 		{21, assertName, Failed, "the assert fails, and numpy stops here with an AssertionError: db2.shape is (2, 1) (n2×1 = 2×1), but W2.shape is (2, 3)"},
 	} {
-		var r *Result
+		var r *LineResult
 		for i := range rep.Results {
 			if rep.Results[i].Line == w.line && rep.Results[i].Name == w.name {
 				r = &rep.Results[i]
