@@ -309,6 +309,9 @@ func (r *Report) WriteText(w io.Writer) {
 	sizes := p.Net.Sizes()
 	fmt.Fprintf(w, "network %v, %v convention, %v cost, %v reduction, batch m = %d\n",
 		sizes, p.Net.Convention, p.Net.Cost, p.Net.Reduction, p.Batch())
+	if reg := p.Net.Regularization(p.Batch()); reg != "" {
+		fmt.Fprintf(w, "regularized: %s\n", reg)
+	}
 	fmt.Fprintf(w, "cost C = %.10g\n", r.Value)
 	if r.Directional != nil {
 		r.writeDirectional(w)

@@ -259,7 +259,7 @@ error (a bug: please report it).`,
 func checkFlagsApply(cmd *cobra.Command, haveFile bool, method, dataName string) error {
 	fs := cmd.Flags()
 	if haveFile {
-		for _, f := range []string{"net", "batch", "act", "cost", "reduction", "convention", "init", "data", "mnist"} {
+		for _, f := range []string{"net", "batch", "act", "cost", "reduction", "convention", "init", "data", "mnist", "lambda", "lambda-n", "keep-prob"} {
 			if fs.Changed(f) {
 				return fmt.Errorf("--%s describes a random problem, but the problem comes from the file: drop --%s, or drop the file", f, f)
 			}

@@ -127,9 +127,12 @@ func addMemoryFlag(fs *pflag.FlagSet, limit *budget.Bytes) {
 // netFlags describe a random problem, shared by check and formula.
 type netFlags struct {
 	modelFlags
-	net   sizesValue
-	batch int
-	seed  uint64
+	net     sizesValue
+	batch   int
+	seed    uint64
+	lambda  float64
+	lambdaN int
+	keep    float64
 }
 
 func addNetFlags(cmd *cobra.Command, f *netFlags) {
@@ -139,6 +142,9 @@ func addNetFlags(cmd *cobra.Command, f *netFlags) {
 	fs.IntVar(&f.batch, "batch", 5, "batch size m of a random problem")
 	addModelFlags(fs, &f.modelFlags, "reduction: sum, or mean (÷ m)")
 	addSeedFlag(fs, &f.seed, "random seed")
+	fs.Float64Var(&f.lambda, "lambda", 0, "L2 regularization λ of a random problem: C = C₀ + (λ/(2N)) Σ‖W‖², weights only")
+	fs.IntVar(&f.lambdaN, "lambda-n", 0, "N that λ is divided by: Nielsen's n (the training set's size), Ng's m, or 1 (default: m for a mean cost, 1 for a sum)")
+	fs.Float64Var(&f.keep, "keep-prob", 0, "inverted dropout on every hidden layer of a random problem, each unit kept with probability p: A = (D ⊙ f(Z))/p, masks D drawn from --seed (default: no dropout)")
 }
 
 // seedValue is --seed, the same rule on every command: a whole number from
@@ -172,7 +178,18 @@ func addSeedFlag(fs *pflag.FlagSet, seed *uint64, usage string) {
 // activation list, memory), naming the flag that is wrong.
 func (f *netFlags) spec() (problem.Spec, error) {
 	s := problem.Spec{Convention: f.convention, Sizes: f.net, Batch: f.batch, Acts: f.acts, Cost: f.cost,
-		Reduction: f.reduction, Init: f.init, Seed: f.seed, MaxMemory: f.maxMemory}
+		Reduction: f.reduction, Init: f.init, Seed: f.seed, MaxMemory: f.maxMemory,
+		L2: derive.L2{Lambda: f.lambda, N: f.lambdaN}, Keep: f.keep}
+	switch {
+	case !(f.lambda >= 0) || math.IsInf(f.lambda, 0):
+		return s, fmt.Errorf("--lambda %g: want a finite λ ≥ 0", f.lambda)
+	case f.lambdaN < 0:
+		return s, fmt.Errorf("--lambda-n %d: want N ≥ 1 (Nielsen's n, Ng's m, or 1)", f.lambdaN)
+	case !(f.keep >= 0 && f.keep <= 1):
+		return s, fmt.Errorf("--keep-prob %g: want a keep probability 0 < p ≤ 1", f.keep)
+	case f.keep > 0 && f.keep < 1 && len(s.Sizes) < 3:
+		return s, fmt.Errorf("--keep-prob %g --net %s: dropout is on hidden layers, and this network has none", f.keep, f.net)
+	}
 	if s.Batch < 1 {
 		return s, fmt.Errorf("--batch %d: the batch size must be at least 1", s.Batch)
 	}

@@ -98,6 +98,9 @@ every such error, each with FILE:LINE:COLUMN.`,
 				}
 				return badInput(err)
 			}
+			if p.Net.Regularized() {
+				return badInput(errors.New("formula does not check regularized problems yet (lambda, keep_prob): check them with backproof check, or your gradient with check --gradient"))
+			}
 			rep, err := formula.CheckWithin(prog, p.Net, p.X, p.Y, nf.maxMemory)
 			if err != nil {
 				return formulaErrors(cmd, file, err)

@@ -14,6 +14,14 @@ import "gonum.org/v1/gonum/mat"
 //
 // Every matrix here is the transpose of its row-convention counterpart:
 // (A W)ᵀ = Wᵀ Aᵀ turns each row equation into this one.
+//
+// With L2 regularization, C = C₀ + (λ/(2N)) Σ_ℓ ‖W^ℓ‖², and with inverted
+// dropout on hidden layer ℓ (mask D^ℓ, n_ℓ×m like A^ℓ, keep probability p):
+//
+//	A^ℓ = (D^ℓ ⊙ f(Z^ℓ)) / p
+//	δ^{ℓ−1} = ((D^{ℓ−1} ⊙ (W^ℓ)ᵀ δ^ℓ) / p) ⊙ f′(Z^{ℓ−1})
+//	∂C/∂W^ℓ = δ^ℓ (A^{ℓ−1})ᵀ + (λ/N) W^ℓ   (A^{ℓ−1} as dropped)
+//	∂C/∂b^ℓ = Σ over columns of δ^ℓ        (no λ: biases are not regularized)
 
 func columnForward(n *Net, X *mat.Dense) (Z, A []*mat.Dense) {
 	L := len(n.Layers)
@@ -25,6 +33,7 @@ func columnForward(n *Net, X *mat.Dense) (Z, A []*mat.Dense) {
 		Z[ℓ].Mul(W, A[ℓ-1])      // Z^ℓ = W^ℓ A^{ℓ−1}
 		addToEachColumn(Z[ℓ], b) //       + b^ℓ
 		A[ℓ] = activate(Column, n.Layers[ℓ-1].Act, Z[ℓ])
+		n.Layers[ℓ-1].Drop.drop(A[ℓ]) // dropout: A^ℓ = (D^ℓ ⊙ f(Z^ℓ)) / p
 	}
 	return Z, A
 }
@@ -33,12 +42,15 @@ func columnBackprop(n *Net, X, Y *mat.Dense) *Trace {
 	L := len(n.Layers)
 	Z, A := columnForward(n, X)
 	t := newTrace(n, Z, A)
-	t.Cost = outputCost(n, t.A[L], Y)
+	t.Penalty = n.Penalty(numExamples(n.Convention, X))
+	t.Cost = outputCost(n, t.A[L], Y) + t.Penalty // C = C₀ + (λ/(2N)) Σ‖W‖²
+	decay := n.L2.Coeff(n.Reduction, numExamples(n.Convention, X))
 	t.DA[L], t.Delta[L] = outputLayer(n, t.Z[L], t.A[L], Y)
 	for ℓ := L; ℓ >= 1; ℓ-- {
 		W, δ := n.Layers[ℓ-1].W, t.Delta[ℓ]
 		t.DW[ℓ] = new(mat.Dense)
 		t.DW[ℓ].Mul(δ, t.A[ℓ-1].T()) // ∂C/∂W^ℓ = δ^ℓ (A^{ℓ−1})ᵀ
+		addDecay(t.DW[ℓ], decay, W)  //          + (λ/N) W^ℓ
 		t.DB[ℓ] = sumColumns(δ)      // ∂C/∂b^ℓ = Σ_columns δ^ℓ
 		if ℓ == 1 {
 			break
@@ -46,7 +58,8 @@ func columnBackprop(n *Net, X, Y *mat.Dense) *Trace {
 		t.DA[ℓ-1] = new(mat.Dense)
 		t.DA[ℓ-1].Mul(W.T(), δ) // ∂C/∂A^{ℓ−1} = (W^ℓ)ᵀ δ^ℓ
 		t.Delta[ℓ-1] = new(mat.Dense)
-		t.Delta[ℓ-1].MulElem(t.DA[ℓ-1], fprime(n.Layers[ℓ-2].Act, t.Z[ℓ-1])) // ⊙ f′(Z^{ℓ−1})
+		dA := n.Layers[ℓ-2].Drop.dropped(t.DA[ℓ-1])                   // dropout: (D^{ℓ−1} ⊙ ∂C/∂A^{ℓ−1}) / p
+		t.Delta[ℓ-1].MulElem(dA, fprime(n.Layers[ℓ-2].Act, t.Z[ℓ-1])) // ⊙ f′(Z^{ℓ−1})
 	}
 	return t
 }

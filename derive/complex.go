@@ -210,6 +210,9 @@ func (n *Net) ComplexForward(θ []complex128, X *mat.Dense) (Z, A [][]complex128
 			}
 			n.Layers[ℓ-1].Act.ComplexActivate(a, z) // a = f(z)
 			for k := 0; k < out; k++ {
+				if d := n.Layers[ℓ-1].Drop; d != nil {
+					a[k] *= complex(d.factor(col, k, x), 0) // a = (d ⊙ f(z)) / p
+				}
 				Z[ℓ][at(x, k, out)], A[ℓ][at(x, k, out)] = z[k], a[k]
 			}
 		}
@@ -217,7 +220,7 @@ func (n *Net) ComplexForward(θ []complex128, X *mat.Dense) (Z, A [][]complex128
 	return Z, A
 }
 
-// ComplexLoss is C = R · Σ_x C_x at parameters θ (in the order of Params)
+// ComplexLoss is C = R · Σ_x C_x + (λ/(2N)) Σ‖W‖² at parameters θ (in the order of Params)
 // in complex arithmetic: with θ = θ₀ + i h e_i, Im ComplexLoss / h is
 // ∂C/∂θ_i to rounding. X and Y are laid out for n's convention.
 func (n *Net) ComplexLoss(θ []complex128, X, Y *mat.Dense) complex128 {
@@ -238,7 +241,26 @@ func (n *Net) ComplexLoss(θ []complex128, X, Y *mat.Dense) complex128 {
 		}
 		sum += n.Cost.ComplexValue(a, y)
 	}
-	return complex(n.Reduction.Factor(m), 0) * sum
+	return complex(n.Reduction.Factor(m), 0)*sum + n.complexPenalty(θ, m)
+}
+
+// complexPenalty is the L2 term (λ/(2N)) Σ_ℓ ‖W^ℓ‖² at θ in complex
+// arithmetic, w² rather than |w|², so that it stays analytic.
+func (n *Net) complexPenalty(θ []complex128, m int) complex128 {
+	c := n.L2.Coeff(n.Reduction, m)
+	if c == 0 {
+		return 0
+	}
+	var s complex128
+	off := 0
+	for _, l := range n.Layers {
+		r, cols := l.W.Dims()
+		for _, w := range θ[off : off+r*cols] {
+			s += w * w
+		}
+		off += r*cols + len(l.B)
+	}
+	return complex(c/2, 0) * s
 }
 
 func maxInt(v []int) int {

@@ -14,6 +14,8 @@ type Layer struct {
 	W   *mat.Dense
 	B   []float64
 	Act Activation
+	// Drop is the layer's dropout, nil for none (the output layer has none).
+	Drop *Dropout
 }
 
 // Net is a fully connected network with its cost, in one convention.
@@ -23,6 +25,8 @@ type Net struct {
 	Layers     []Layer
 	Cost       Cost
 	Reduction  Reduction
+	// L2 is the weight decay term of the cost; the zero value is none.
+	L2 L2
 }
 
 // Sizes returns n₀, n₁, …, n_L.
@@ -43,18 +47,16 @@ func (n *Net) Sizes() []int {
 }
 
 // In returns a copy of n in convention c. Row and column layouts are
-// transposes of each other: W_row = (W_col)ᵀ. Column and per-example share
-// their layout, so only the name changes between them.
+// transposes of each other: W_row = (W_col)ᵀ, and so are the dropout
+// masks. Column and per-example share their layout, so only the name
+// changes between them.
 func (n *Net) In(c Convention) *Net {
-	out := &Net{Convention: c, Cost: n.Cost, Reduction: n.Reduction, Layers: make([]Layer, len(n.Layers))}
+	out := &Net{Convention: c, Cost: n.Cost, Reduction: n.Reduction, L2: n.L2, Layers: make([]Layer, len(n.Layers))}
 	for i, l := range n.Layers {
-		var w mat.Dense
-		if n.Convention.ColumnLayout() == c.ColumnLayout() {
-			w.CloneFrom(l.W)
-		} else {
-			w.CloneFrom(l.W.T())
+		out.Layers[i] = Layer{W: Batch(l.W, n.Convention, c), B: append([]float64(nil), l.B...), Act: l.Act}
+		if l.Drop != nil {
+			out.Layers[i].Drop = &Dropout{Keep: l.Drop.Keep, Mask: Batch(l.Drop.Mask, n.Convention, c)}
 		}
-		out.Layers[i] = Layer{W: &w, B: append([]float64(nil), l.B...), Act: l.Act}
 	}
 	return out
 }
@@ -143,7 +145,8 @@ func (n *Net) ParamAt(i int) Param {
 // stores example x as column x, as Column does.
 type Trace struct {
 	Convention Convention
-	Cost       float64      // C = R · Σ_x C_x
+	Cost       float64      // C = R · Σ_x C_x + Penalty
+	Penalty    float64      // the L2 term (λ/(2N)) Σ_ℓ ‖W^ℓ‖², 0 without one
 	Z, A       []*mat.Dense // Z^ℓ, A^ℓ
 	DA         []*mat.Dense // ∂C/∂A^ℓ
 	Delta      []*mat.Dense // δ^ℓ = ∂C/∂Z^ℓ
@@ -185,7 +188,7 @@ func (n *Net) Backprop(X, Y *mat.Dense) *Trace {
 func (n *Net) Loss(X, Y *mat.Dense) float64 {
 	n.mustFit(X, Y)
 	_, A := n.Forward(X)
-	return outputCost(n, A[len(A)-1], Y)
+	return outputCost(n, A[len(A)-1], Y) + n.Penalty(numExamples(n.Convention, X))
 }
 
 // mustFit panics on shapes that do not chain: inside the library that is a
@@ -224,6 +227,7 @@ func (n *Net) mustFit(X, Y *mat.Dense) {
 			panic(fmt.Sprintf("derive: softmax on hidden layer %d", i+1))
 		}
 	}
+	n.checkDropout(m)
 }
 
 func appendDense(dst []float64, m *mat.Dense) []float64 {

@@ -16,6 +16,13 @@ import "gonum.org/v1/gonum/mat"
 //
 // and then ∂C/∂W^ℓ = R Σ_x ∂C_x/∂W^ℓ, ∂C/∂b^ℓ = R Σ_x ∂C_x/∂b^ℓ.
 //
+// With L2 regularization the cost gains (λ/(2N)) Σ_ℓ ‖W^ℓ‖², which is not a
+// sum over examples: it adds (λ/N) W^ℓ to ∂C/∂W^ℓ once, after the loop
+// (Nielsen's w → (1 − ηλ/n) w − (η/m) Σ_x ∂C_x/∂w). Inverted dropout on
+// hidden layer ℓ multiplies example x's a^ℓ by its column d of the mask:
+//
+//	a^ℓ = (d^ℓ ⊙ f(z^ℓ)) / p,   δ^{ℓ−1} = ((d^{ℓ−1} ⊙ (W^ℓ)ᵀ δ^ℓ) / p) ⊙ f′(z^{ℓ−1})
+//
 // The Trace stores example x's vectors as column x of n_ℓ×m matrices, and
 // δ, ∂C/∂A already multiplied by R, so that they equal the column
 // convention's numbers.
@@ -34,6 +41,7 @@ func perExampleForward(n *Net, X *mat.Dense) (Z, A []*mat.Dense) {
 		a := mat.VecDenseCopyOf(X.ColView(x))
 		for ℓ := 1; ℓ <= L; ℓ++ {
 			z, next := forwardOne(n.Layers[ℓ-1], a)
+			dropOne(n.Layers[ℓ-1].Drop, next.RawVector().Data, x) // a^ℓ = (d^ℓ ⊙ f(z^ℓ)) / p
 			Z[ℓ].SetCol(x, z.RawVector().Data)
 			A[ℓ].SetCol(x, next.RawVector().Data)
 			a = next
@@ -65,6 +73,8 @@ func perExampleBackprop(n *Net, X, Y *mat.Dense) *Trace {
 		t.DW[ℓ], t.DB[ℓ] = mat.NewDense(r, c, nil), make([]float64, r)
 		t.DA[ℓ], t.Delta[ℓ] = mat.NewDense(sizes[ℓ], m, nil), mat.NewDense(sizes[ℓ], m, nil)
 	}
+	t.Penalty = n.Penalty(m)
+	t.Cost = t.Penalty // C = (λ/(2N)) Σ‖W‖² + R Σ_x C_x
 	for x := 0; x < m; x++ {
 		y := mat.Col(nil, x, Y)
 		t.Cost += R * n.Cost.Value(mat.Col(nil, x, A[L]), y)
@@ -84,12 +94,38 @@ func perExampleBackprop(n *Net, X, Y *mat.Dense) *Trace {
 			back := mat.NewVecDense(sizes[ℓ-1], nil)
 			back.MulVec(W.T(), δ) // ∂C_x/∂a^{ℓ−1} = (W^ℓ)ᵀ δ^ℓ
 			dA = back.RawVector().Data
+			g := droppedOne(n.Layers[ℓ-2].Drop, dA, x) // (d^{ℓ−1} ⊙ ∂C_x/∂a^{ℓ−1}) / p
 			z := mat.Col(nil, x, Z[ℓ-1])
 			δ = mat.NewVecDense(sizes[ℓ-1], nil)
-			n.Layers[ℓ-2].Act.BackStep(δ.RawVector().Data, dA, z, nil) // BP2: ⊙ f′(z^{ℓ−1})
+			n.Layers[ℓ-2].Act.BackStep(δ.RawVector().Data, g, z, nil) // BP2: ⊙ f′(z^{ℓ−1})
 		}
 	}
+	decay := n.L2.Coeff(n.Reduction, m)
+	for ℓ := 1; ℓ <= L; ℓ++ {
+		addDecay(t.DW[ℓ], decay, n.Layers[ℓ-1].W) // + (λ/N) W^ℓ, once
+	}
 	return t
+}
+
+// dropOne applies example x's column of the mask to one example's vector
+// v in place: d ⊙ v / p. A nil d leaves v alone.
+func dropOne(d *Dropout, v []float64, x int) {
+	if d == nil {
+		return
+	}
+	for k := range v {
+		v[k] *= d.Mask.At(k, x) / d.Keep
+	}
+}
+
+// droppedOne is dropOne on a copy of v (v itself when d is nil).
+func droppedOne(d *Dropout, v []float64, x int) []float64 {
+	if d == nil {
+		return v
+	}
+	out := append([]float64(nil), v...)
+	dropOne(d, out, x)
+	return out
 }
 
 // perExampleOutput is BP1 for one example: g = ∇_a C_x and δ^L. For a

@@ -14,6 +14,14 @@ import "gonum.org/v1/gonum/mat"
 //
 // The 1/m of a mean cost is already in δ^L = ∂C/∂Z^L, so no later step
 // divides by m again.
+//
+// With L2 regularization, C = C₀ + (λ/(2N)) Σ_ℓ ‖W^ℓ‖², and with inverted
+// dropout on hidden layer ℓ (mask D^ℓ, m×n_ℓ like A^ℓ, keep probability p):
+//
+//	A^ℓ = (D^ℓ ⊙ f(Z^ℓ)) / p
+//	δ^{ℓ−1} = ((D^{ℓ−1} ⊙ δ^ℓ (W^ℓ)ᵀ) / p) ⊙ f′(Z^{ℓ−1})
+//	∂C/∂W^ℓ = (A^{ℓ−1})ᵀ δ^ℓ + (λ/N) W^ℓ   (A^{ℓ−1} as dropped)
+//	∂C/∂b^ℓ = Σ over rows of δ^ℓ           (no λ: biases are not regularized)
 
 func rowForward(n *Net, X *mat.Dense) (Z, A []*mat.Dense) {
 	L := len(n.Layers)
@@ -25,6 +33,7 @@ func rowForward(n *Net, X *mat.Dense) (Z, A []*mat.Dense) {
 		Z[ℓ].Mul(A[ℓ-1], W)   // Z^ℓ = A^{ℓ−1} W^ℓ
 		addToEachRow(Z[ℓ], b) //       + b^ℓ
 		A[ℓ] = activate(Row, n.Layers[ℓ-1].Act, Z[ℓ])
+		n.Layers[ℓ-1].Drop.drop(A[ℓ]) // dropout: A^ℓ = (D^ℓ ⊙ f(Z^ℓ)) / p
 	}
 	return Z, A
 }
@@ -33,12 +42,15 @@ func rowBackprop(n *Net, X, Y *mat.Dense) *Trace {
 	L := len(n.Layers)
 	Z, A := rowForward(n, X)
 	t := newTrace(n, Z, A)
-	t.Cost = outputCost(n, t.A[L], Y)
+	t.Penalty = n.Penalty(numExamples(n.Convention, X))
+	t.Cost = outputCost(n, t.A[L], Y) + t.Penalty // C = C₀ + (λ/(2N)) Σ‖W‖²
+	decay := n.L2.Coeff(n.Reduction, numExamples(n.Convention, X))
 	t.DA[L], t.Delta[L] = outputLayer(n, t.Z[L], t.A[L], Y)
 	for ℓ := L; ℓ >= 1; ℓ-- {
 		W, δ := n.Layers[ℓ-1].W, t.Delta[ℓ]
 		t.DW[ℓ] = new(mat.Dense)
 		t.DW[ℓ].Mul(t.A[ℓ-1].T(), δ) // ∂C/∂W^ℓ = (A^{ℓ−1})ᵀ δ^ℓ
+		addDecay(t.DW[ℓ], decay, W)  //          + (λ/N) W^ℓ
 		t.DB[ℓ] = sumRows(δ)         // ∂C/∂b^ℓ = Σ_rows δ^ℓ
 		if ℓ == 1 {
 			break
@@ -46,7 +58,8 @@ func rowBackprop(n *Net, X, Y *mat.Dense) *Trace {
 		t.DA[ℓ-1] = new(mat.Dense)
 		t.DA[ℓ-1].Mul(δ, W.T()) // ∂C/∂A^{ℓ−1} = δ^ℓ (W^ℓ)ᵀ
 		t.Delta[ℓ-1] = new(mat.Dense)
-		t.Delta[ℓ-1].MulElem(t.DA[ℓ-1], fprime(n.Layers[ℓ-2].Act, t.Z[ℓ-1])) // ⊙ f′(Z^{ℓ−1})
+		dA := n.Layers[ℓ-2].Drop.dropped(t.DA[ℓ-1])                   // dropout: (D^{ℓ−1} ⊙ ∂C/∂A^{ℓ−1}) / p
+		t.Delta[ℓ-1].MulElem(dA, fprime(n.Layers[ℓ-2].Act, t.Z[ℓ-1])) // ⊙ f′(Z^{ℓ−1})
 	}
 	return t
 }

@@ -45,6 +45,8 @@ func (k Kink) String() string {
 //
 // with every f, f′ and ∂C/∂a in forms that lose no digits where float64's
 // do: σ′(z) = e/(1+e)² for e = e^{−|z|} rather than σ(1 − σ), and so on.
+// A dropout layer's a and f′ are multiplied by D/p (a = D ⊙ f(z)/p), and
+// an L2 term adds (λ/N) W^ℓ to ∂C/∂W^ℓ.
 func Gradient(dst []float64, n *derive.Net, X, Y *mat.Dense, k Kink) []float64 {
 	f := forward(n, X)
 	return f.backward(dst, Y, k)
@@ -179,6 +181,13 @@ func (f *pass) layer(x, ℓ int) {
 	} else {
 		for k := range z {
 			a[k], fp[k] = activate(l.Act, z[k])
+			if l.Drop != nil { // a = D ⊙ f(z)/p, and ∂a/∂z = D ⊙ f′(z)/p
+				d := dd{}
+				if l.Drop.Kept(f.n.Convention, k, x) {
+					d = div(one, fromF(l.Drop.Keep))
+				}
+				a[k], fp[k] = mul(a[k], d), mul(fp[k], d)
+			}
 		}
 	}
 	f.z[x][ℓ], f.a[x][ℓ], f.fp[x][ℓ], f.kink[x][ℓ] = z, a, fp, kink
@@ -327,20 +336,35 @@ func (f *pass) backward(dst []float64, Y *mat.Dense, kink Kink) []float64 {
 	if n.Reduction == derive.Mean {
 		R = div(one, fromF(float64(m)))
 	}
+	var decay dd // λ/N
+	if n.L2.On() {
+		decay = div(fromF(n.L2.Lambda), fromF(float64(n.L2.Divisor(n.Reduction, m))))
+	}
+	// weight is R ∂C₀/∂W + (λ/N) W for the weight from input j to unit k.
+	weight := func(ℓ, j, k int) float64 {
+		out := sizes[ℓ]
+		g := mul(dW[ℓ][j*out+k], R)
+		if n.L2.On() {
+			g = add(g, mulF(decay, f.w[ℓ-1][j*out+k]))
+		}
+		return g.hi
+	}
 	i := 0
 	for ℓ := 1; ℓ <= L; ℓ++ {
 		in, out := sizes[ℓ-1], sizes[ℓ]
 		if n.Convention.ColumnLayout() {
 			for k := 0; k < out; k++ {
 				for j := 0; j < in; j++ {
-					dst[i] = mul(dW[ℓ][j*out+k], R).hi
+					dst[i] = weight(ℓ, j, k)
 					i++
 				}
 			}
 		} else {
-			for j := 0; j < in*out; j++ {
-				dst[i] = mul(dW[ℓ][j], R).hi
-				i++
+			for j := 0; j < in; j++ {
+				for k := 0; k < out; k++ {
+					dst[i] = weight(ℓ, j, k)
+					i++
+				}
 			}
 		}
 		for k := 0; k < out; k++ {

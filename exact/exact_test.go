@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/backproof/backproof/derive"
 	"github.com/backproof/backproof/exact"
 	"github.com/backproof/backproof/problem"
 	"github.com/stretchr/testify/assert"
@@ -110,5 +111,22 @@ func TestGradientsOnKinks(t *testing.T) {
 		}
 		assert.Equal(t, exact.Gradient(nil, p.Net, p.X, p.Y, exact.Right), right, f.Name)
 		assert.NotEqual(t, left, right, f.Name)
+	}
+}
+
+// TestRegularized: with an L2 term and dropout masks, the double-double
+// gradient is float64 backpropagation's (package derive, other code) to
+// rounding, in every convention.
+func TestRegularized(t *testing.T) {
+	for _, c := range derive.Conventions {
+		p, err := problem.Random(problem.Spec{Convention: c, Sizes: []int{4, 5, 3, 2}, Batch: 6,
+			Acts: derive.Acts{derive.Tanh, derive.Sigmoid, derive.Softmax}, Cost: derive.LogLikelihood,
+			Init: derive.NormalScaled, Seed: 5, L2: derive.L2{Lambda: 0.4, N: 3}, Keep: 0.5})
+		require.NoError(t, err)
+		want := p.Net.Backprop(p.X, p.Y).Grad(nil)
+		got := exact.Gradient(nil, p.Net, p.X, p.Y, exact.Left)
+		for i := range want {
+			assert.InDelta(t, want[i], got[i], 1e-13*math.Max(1, math.Abs(want[i])), "%v entry %v", c, p.Net.ParamAt(i))
+		}
 	}
 }

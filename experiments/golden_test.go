@@ -72,6 +72,11 @@ var notResults = fields("Seconds", "SkipTrainingSet")
 var trainingSetOnly = fields("Seconds", "SkipTrainingSet", "TrainCost", "TrainAccuracy", "GradNorm", "GradTotal",
 	"SaturatedFraction", "SaturatedByLayer", "MaxAbsZ", "ExpOverflow", "DistinctPredictions", "OutputSpread")
 
+// addedLater are fields added to the results' types after the record was
+// made, whose zero value means what their absence meant (no L2 term, no
+// dropout): they are hashed only when set, so that the record still holds.
+var addedLater = fields("L2", "Drop", "Penalty")
+
 func fields(names ...string) map[string]bool {
 	m := map[string]bool{}
 	for _, n := range names {
@@ -181,7 +186,7 @@ func walk(h hash.Hash, v reflect.Value, seen map[uintptr]bool, skip map[string]b
 		fmt.Fprint(h, "(", v.NumField())
 		for i := 0; i < v.NumField(); i++ {
 			f := v.Type().Field(i)
-			if skip[f.Name] || strings.HasPrefix(f.Type.String(), "time.") {
+			if skip[f.Name] || strings.HasPrefix(f.Type.String(), "time.") || addedLater[f.Name] && v.Field(i).IsZero() {
 				continue
 			}
 			fmt.Fprint(h, i, f.Type.Kind(), ":")

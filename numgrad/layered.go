@@ -45,6 +45,12 @@ import (
 // arithmetic (derive.Activation.ComplexF, derive.Cost.ComplexValue) from
 // the same cache, and returns Im C / h.
 //
+// An L2 term (λ/(2N)) Σ‖W‖² depends on each weight alone: a weight's
+// points add (λ/(2N))(w + Δ)² to their costs, and C(θ) adds (λ/(2N)) w²
+// (the other weights' terms are the same at every point and are left out
+// of the difference). A dropout layer's units are multiplied by their
+// fixed D/p wherever f(z) is formed, so a dropped unit never moves.
+//
 // When the output layer is a sigmoid and the cost a sum of squares, the
 // last hidden layer's entries (most of a network's) are taken a hidden
 // unit at a time, with every point of the unit's entries at once and the
@@ -285,6 +291,8 @@ type netPass struct {
 	Z, A      [][]float64 // Z^ℓ, A^ℓ: m×n_ℓ; A[0] = X
 	sigmoid   []bool      // sigmoid[ℓ]: layer ℓ is a sigmoid (movedSigmoid)
 	cx        []float64   // C_x at θ
+	drop      [][]float64 // drop[ℓ]: D^ℓ/p, m×n_ℓ, for a dropout layer; nil otherwise
+	decay     float64     // λ/N of an L2 term; 0 without one
 	origin    float64     // C(θ) = R Σ_x C_x
 	offset    []int       // offset[ℓ]: index in θ of layer ℓ's first weight
 	kinked    []bool      // kinked[ℓ]: layer ℓ is relu or leaky-relu
@@ -309,6 +317,7 @@ func newNetPass(n *derive.Net, X, Y *mat.Dense) *netPass {
 	p := &netPass{L: L, m: m, sizes: sizes, cost: n.Cost, R: n.Reduction.Factor(m), col: col,
 		acts: make([]derive.Activation, L+1), W: make([][]float64, L+1), B: make([][]float64, L+1),
 		Z: make([][]float64, L+1), A: make([][]float64, L+1), sigmoid: make([]bool, L+2), cx: make([]float64, m),
+		drop: make([][]float64, L+1), decay: n.L2.Coeff(n.Reduction, m),
 		offset: make([]int, L+2), kinked: make([]bool, L+2), kinkFrom: make([]bool, L+2), pattern: make([]int, L+2)}
 	for ℓ := 1; ℓ <= L; ℓ++ {
 		l := n.Layers[ℓ-1]
@@ -316,6 +325,17 @@ func newNetPass(n *derive.Net, X, Y *mat.Dense) *netPass {
 			panic(fmt.Sprintf("numgrad: softmax on hidden layer %d", ℓ))
 		}
 		p.acts[ℓ], p.kinked[ℓ], p.sigmoid[ℓ] = l.Act, l.Act.Kinked(), l.Act == derive.Sigmoid
+		if l.Drop != nil {
+			// The cached A^ℓ is D ⊙ σ(Z^ℓ)/p, not σ(Z^ℓ): movedSigmoid's
+			// shortcut from it does not hold.
+			p.sigmoid[ℓ] = false
+			p.drop[ℓ] = make([]float64, m*sizes[ℓ])
+			for x := 0; x < m; x++ {
+				for k := 0; k < sizes[ℓ]; k++ {
+					p.drop[ℓ][x*sizes[ℓ]+k] = l.Factor(n.Convention, k, x)
+				}
+			}
+		}
 		p.W[ℓ] = rowLayout(l.W, col)
 		p.B[ℓ] = append([]float64(nil), l.B...)
 		p.offset[ℓ+1] = p.offset[ℓ] + sizes[ℓ-1]*sizes[ℓ] + sizes[ℓ]
@@ -337,6 +357,7 @@ func newNetPass(n *derive.Net, X, Y *mat.Dense) *netPass {
 			z, a := p.Z[ℓ][x*sizes[ℓ]:(x+1)*sizes[ℓ]], p.A[ℓ][x*sizes[ℓ]:(x+1)*sizes[ℓ]]
 			p.affine(z, ℓ, p.A[ℓ-1][x*sizes[ℓ-1]:(x+1)*sizes[ℓ-1]])
 			p.acts[ℓ].Activate(a, z)
+			p.dropout(a, x, ℓ)
 		}
 		p.cx[x] = p.exampleCost(x, p.A[L][x*sizes[L]:(x+1)*sizes[L]])
 	}
@@ -346,6 +367,25 @@ func newNetPass(n *derive.Net, X, Y *mat.Dense) *netPass {
 	}
 	p.origin = p.R * sum
 	return p
+}
+
+// dropout multiplies example x's outputs a of layer ℓ by D^ℓ/p, for a
+// dropout layer: a = (D ⊙ f(z)) / p.
+func (p *netPass) dropout(a []float64, x, ℓ int) {
+	if d := p.drop[ℓ]; d != nil {
+		for u, f := range d[x*len(a) : (x+1)*len(a)] {
+			a[u] *= f
+		}
+	}
+}
+
+// complexDropout is dropout in complex arithmetic.
+func (p *netPass) complexDropout(a []complex128, x, ℓ int) {
+	if d := p.drop[ℓ]; d != nil {
+		for u, f := range d[x*len(a) : (x+1)*len(a)] {
+			a[u] *= complex(f, 0)
+		}
+	}
 }
 
 // A move of a sigmoid unit's pre-activation from z to z + d, with
@@ -522,10 +562,18 @@ func (p *netPass) realEntry(i int, st *stencil, s *scratch, kink *bool) float64 
 			*kink = p.straddles(st, s, x, ℓ, k)
 		}
 	}
+	origin := p.origin
 	for q := range st.points {
 		s.costs[q] *= p.R
 	}
-	return st.combine(s.costs[:len(st.points)], p.origin)
+	if j >= 0 && p.decay != 0 { // the L2 term of this weight
+		for q := range st.points {
+			w := θi + delta[q]
+			s.costs[q] += p.decay / 2 * (w * w)
+		}
+		origin += p.decay / 2 * (θi * θi)
+	}
+	return st.combine(s.costs[:len(st.points)], origin)
 }
 
 // straddles reports whether example x's sign patterns differ between the
@@ -584,6 +632,9 @@ func (p *netPass) pointCost(x, ℓ, k int, z0, dz float64, s *scratch, sig []boo
 		fk = movedSigmoid(p.A[ℓ][x*p.sizes[ℓ]+k], z0, dz)
 	} else if p.acts[ℓ] != derive.Softmax {
 		fk = p.acts[ℓ].F(zk)
+	}
+	if d := p.drop[ℓ]; d != nil {
+		fk *= d[x*p.sizes[ℓ]+k] // (D ⊙ f(z))/p
 	}
 	pos := 0
 	if sig != nil && p.kinked[ℓ] {
@@ -655,6 +706,7 @@ func (p *netPass) pointCost(x, ℓ, k int, z0, dz float64, s *scratch, sig []boo
 			}
 		} else {
 			p.acts[l].Activate(a, z)
+			p.dropout(a, x, l)
 		}
 		first = false
 		if l == p.L {
@@ -683,7 +735,12 @@ func (p *netPass) complexEntry(i int, h float64, s *scratch, kink *bool) float64
 		zk := complex(p.Z[ℓ][x*n+k], h*factor) // z^ℓ_kx + i h ∂z^ℓ_kx/∂θ_i
 		sum += p.complexPointCost(x, ℓ, k, zk, s, kink)
 	}
-	return imag(complex(p.R, 0)*sum) / h
+	c := complex(p.R, 0) * sum
+	if j >= 0 && p.decay != 0 { // the L2 term of this weight, (λ/(2N))(w + ih)²
+		w := complex(p.param(ℓ, k, j), h)
+		c += complex(p.decay/2, 0) * (w * w)
+	}
+	return imag(c) / h
 }
 
 // atKink reports a pre-activation whose real part is exactly at the kink
@@ -717,7 +774,11 @@ func (p *netPass) complexPointCost(x, ℓ, k int, zk complex128, s *scratch, kin
 		}
 		return p.cost.ComplexValue(a, y)
 	}
-	da := p.acts[ℓ].ComplexF(zk) - complex(p.A[ℓ][row+k], 0)
+	fk := p.acts[ℓ].ComplexF(zk)
+	if d := p.drop[ℓ]; d != nil {
+		fk *= complex(d[row+k], 0) // (D ⊙ f(z))/p
+	}
+	da := fk - complex(p.A[ℓ][row+k], 0)
 	if da == 0 {
 		return complex(p.cx[x], 0)
 	}
@@ -739,6 +800,7 @@ func (p *netPass) complexPointCost(x, ℓ, k int, zk complex128, s *scratch, kin
 		}
 		a := s.ac[l]
 		p.acts[l].ComplexActivate(a, z)
+		p.complexDropout(a, x, l)
 		if l == p.L {
 			return p.cost.ComplexValue(a, y)
 		}

@@ -23,9 +23,10 @@ import (
 
 // unitKernel reports whether the entries of layer ℓ's units go through
 // unitEntries: ℓ is the last hidden layer, the output layer is a sigmoid,
-// the cost a sum of squares, and no kink is to be watched.
+// the cost a sum of squares, no kink is to be watched, and neither an L2
+// term nor dropout on layer ℓ adds to the moves (realEntry takes those).
 func (p *netPass) unitKernel(ℓ int, watch bool) bool {
-	return ℓ >= 1 && ℓ == p.L-1 && p.sigmoid[p.L] && !watch &&
+	return ℓ >= 1 && ℓ == p.L-1 && p.sigmoid[p.L] && !watch && p.decay == 0 && p.drop[ℓ] == nil &&
 		(p.cost == derive.Quadratic || p.cost == derive.SumSquares)
 }
 

@@ -233,8 +233,8 @@ func (r *reader) fail(path, format string, args ...any) {
 // FileLimit could hold a million.
 const MaxLayers = 1000
 
-var fields = []string{"convention", "cost", "reduction", "layers", "X", "Y"}
-var layerFields = []string{"activation", "W", "b"}
+var fields = []string{"convention", "cost", "reduction", "lambda", "lambda_n", "layers", "X", "Y"}
+var layerFields = []string{"activation", "W", "b", "keep_prob", "D"}
 
 func (r *reader) object(path string, v any, known []string) map[string]any {
 	obj, ok := v.(map[string]any)
@@ -263,7 +263,7 @@ func (r *reader) problem(top any) *Problem {
 	conv := name[derive.Convention](r, obj, "convention")
 	cost := name[derive.Cost](r, obj, "cost")
 	red := name[derive.Reduction](r, obj, "reduction")
-	net := &derive.Net{Convention: conv, Cost: cost, Reduction: red}
+	net := &derive.Net{Convention: conv, Cost: cost, Reduction: red, L2: r.l2(obj)}
 	layers, ok := obj["layers"].([]any)
 	if !ok {
 		r.fail("layers", "missing or not a list: want a list of layers, each {\"activation\", \"W\", \"b\"}")
@@ -286,10 +286,11 @@ func (r *reader) problem(top any) *Problem {
 		act := name[derive.Activation](r, lo, "activation", path)
 		W := r.matrix(join(path, "W"), lo["W"])
 		b := r.vector(join(path, "b"), lo["b"])
+		drop := r.dropout(path, lo)
 		if r.err != nil {
 			return nil
 		}
-		net.Layers = append(net.Layers, derive.Layer{W: W, B: b, Act: act})
+		net.Layers = append(net.Layers, derive.Layer{W: W, B: b, Act: act, Drop: drop})
 	}
 	X := r.matrix("X", obj["X"])
 	Y := r.matrix("Y", obj["Y"])
@@ -297,11 +298,101 @@ func (r *reader) problem(top any) *Problem {
 		return nil
 	}
 	r.shapes(net, X, Y)
+	r.masks(net, X)
 	r.values(net, Y)
 	if r.err != nil {
 		return nil
 	}
 	return &Problem{Net: net, X: X, Y: Y}
+}
+
+// l2 reads the optional L2 term: "lambda" (λ ≥ 0) and "lambda_n" (N, a
+// whole number ≥ 1; absent, m for a mean cost and 1 for a sum).
+func (r *reader) l2(obj map[string]any) derive.L2 {
+	var l derive.L2
+	if v, ok := obj["lambda"]; ok {
+		l.Lambda = r.number("lambda", v)
+		if l.Lambda < 0 {
+			r.fail("lambda", "λ = %g: want λ ≥ 0 (0 is no L2 term)", l.Lambda)
+		}
+	}
+	if v, ok := obj["lambda_n"]; ok {
+		n := r.number("lambda_n", v)
+		if n < 1 || n != math.Trunc(n) || n > 1e15 {
+			r.fail("lambda_n", "N = %g: want a whole number ≥ 1 that λ is divided by (Nielsen's n, the training set's size; Ng's m, the batch; or 1), or leave it out for m with a mean cost and 1 with a sum", n)
+		}
+		l.N = int(n)
+	}
+	return l
+}
+
+// dropout reads a layer's optional "keep_prob" (p in (0, 1]) and "D" (its
+// mask, 0s and 1s shaped like the layer's A); one needs the other.
+func (r *reader) dropout(path string, lo map[string]any) *derive.Dropout {
+	kv, hasKeep := lo["keep_prob"]
+	dv, hasD := lo["D"]
+	switch {
+	case !hasKeep && !hasD:
+		return nil
+	case !hasKeep:
+		r.fail(join(path, "keep_prob"), "missing: a layer with a dropout mask D needs its keep probability p, with A = (D ⊙ f(Z))/p")
+		return nil
+	case !hasD:
+		r.fail(join(path, "D"), "missing: a layer with keep_prob needs its mask D (0s and 1s shaped like its A), so that the gradient is one function; `backproof check --net … --keep-prob P --save FILE` draws one")
+		return nil
+	}
+	p := r.number(join(path, "keep_prob"), kv)
+	if r.err == nil && !(p > 0 && p <= 1) {
+		r.fail(join(path, "keep_prob"), "p = %g: want a keep probability 0 < p ≤ 1", p)
+	}
+	D := r.matrix(join(path, "D"), dv)
+	if r.err != nil {
+		return nil
+	}
+	rows, cols := D.Dims()
+	for i := 0; i < rows; i++ {
+		for j := 0; j < cols; j++ {
+			if v := D.At(i, j); v != 0 && v != 1 {
+				r.fail(fmt.Sprintf("%s.D[%d][%d]", path, i, j), "%g: a dropout mask holds 0 (dropped) or 1 (kept); the division by p is keep_prob's", v)
+				return nil
+			}
+		}
+	}
+	return &derive.Dropout{Keep: p, Mask: D}
+}
+
+// masks checks that each dropout mask is shaped like its layer's A and
+// that the output layer has none.
+func (r *reader) masks(net *derive.Net, X *mat.Dense) {
+	sizes := net.Sizes()
+	m := numExamples(net.Convention, X)
+	for i, l := range net.Layers {
+		if l.Drop == nil {
+			continue
+		}
+		path := fmt.Sprintf("layers[%d]", i)
+		if i == len(net.Layers)-1 {
+			r.fail(join(path, "D"), "dropout on the output layer: dropout is for hidden layers (the output is compared with Y)")
+			return
+		}
+		wr, wc, layout := m, sizes[i+1], "m×n"
+		if net.Convention.ColumnLayout() {
+			wr, wc, layout = wc, wr, "n×m"
+		}
+		layout += fmt.Sprint(i + 1)
+		if dr, dc := l.Drop.Mask.Dims(); dr != wr || dc != wc {
+			r.fail(join(path, "D"), "D%d is %d×%d but A%d is %s = %d×%d in the %v convention", i+1, dr, dc, i+1, layout, wr, wc, net.Convention)
+			return
+		}
+	}
+}
+
+func numExamples(c derive.Convention, X *mat.Dense) int {
+	r, cols := X.Dims()
+	if c.ColumnLayout() {
+		return cols
+	}
+	return r
 }
 
 // name reads a named value (convention, cost…) through its UnmarshalText,

@@ -3,6 +3,7 @@ package problem
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -22,6 +23,11 @@ type Spec struct {
 	Reduction  derive.Reduction // zero value: mean
 	Init       derive.Init      // zero value: normal (N(0,1), as Nielsen ch. 1)
 	Seed       uint64
+	// L2 is the weight decay term; the zero value is none.
+	L2 derive.L2
+	// Keep is the keep probability p of inverted dropout on every hidden
+	// layer, with masks drawn from Seed after the batch; 0 (or 1) is none.
+	Keep float64
 	// MaxMemory is the most Memory may estimate; 0 means budget.Default.
 	MaxMemory budget.Bytes
 }
@@ -71,6 +77,12 @@ func (s Spec) netSpec() (derive.NetSpec, error) {
 	if s.Batch < 1 {
 		return ns, fmt.Errorf("batch size %d: must be at least 1", s.Batch)
 	}
+	if err := checkL2(s.L2); err != nil {
+		return ns, err
+	}
+	if !(s.Keep >= 0 && s.Keep <= 1) {
+		return ns, fmt.Errorf("keep probability %g: want 0 < p ≤ 1 (the chance that a hidden unit is kept)", s.Keep)
+	}
 	acts := s.Acts
 	if len(acts) == 0 {
 		acts = derive.Acts{derive.Sigmoid}
@@ -116,8 +128,38 @@ func Random(s Spec) (*Problem, error) {
 			Y.Set(k, x, rng.Float64())
 		}
 	}
+	net.L2 = s.L2
+	if s.Keep > 0 && s.Keep < 1 {
+		for ℓ := 1; ℓ < L; ℓ++ {
+			net.Layers[ℓ-1].Drop = &derive.Dropout{Keep: s.Keep, Mask: DrawMask(rng, s.Keep, s.Sizes[ℓ], s.Batch)}
+		}
+	}
 	c := s.Convention
 	return &Problem{Net: net.In(c), X: derive.Batch(X, derive.Column, c), Y: derive.Batch(Y, derive.Column, c)}, nil
+}
+
+// DrawMask draws a dropout mask D for n units and m examples in the column
+// layout (n×m): each entry 1 with probability keep, else 0, as Ng's
+// (np.random.rand(n, m) < keep_prob).
+func DrawMask(rng *rand.Rand, keep float64, n, m int) *mat.Dense {
+	D := mat.NewDense(n, m, nil)
+	for i := range D.RawMatrix().Data {
+		if rng.Float64() < keep {
+			D.RawMatrix().Data[i] = 1
+		}
+	}
+	return D
+}
+
+// checkL2 refuses a λ that is negative or not finite and an N below 0.
+func checkL2(r derive.L2) error {
+	if !(r.Lambda >= 0 && !math.IsInf(r.Lambda, 0)) {
+		return fmt.Errorf("lambda %g: want a finite λ ≥ 0", r.Lambda)
+	}
+	if r.N < 0 {
+		return fmt.Errorf("lambda N %d: want N ≥ 1 (Nielsen's n, Ng's m, or 1), or 0 for the reduction's (m for a mean, 1 for a sum)", r.N)
+	}
+	return nil
 }
 
 // MarshalJSON writes the problem in the problem-file format, so a random
@@ -128,17 +170,26 @@ func (p *Problem) MarshalJSON() ([]byte, error) {
 		Activation derive.Activation `json:"activation"`
 		W          [][]float64       `json:"W"`
 		B          []float64         `json:"b"`
+		Keep       float64           `json:"keep_prob,omitempty"`
+		D          [][]float64       `json:"D,omitempty"`
 	}
 	f := struct {
 		Convention derive.Convention `json:"convention"`
 		Cost       derive.Cost       `json:"cost"`
 		Reduction  derive.Reduction  `json:"reduction"`
+		Lambda     float64           `json:"lambda,omitempty"`
+		LambdaN    int               `json:"lambda_n,omitempty"`
 		Layers     []layer           `json:"layers"`
 		X          [][]float64       `json:"X"`
 		Y          [][]float64       `json:"Y"`
-	}{Convention: p.Net.Convention, Cost: p.Net.Cost, Reduction: p.Net.Reduction, X: Rows(p.X), Y: Rows(p.Y)}
+	}{Convention: p.Net.Convention, Cost: p.Net.Cost, Reduction: p.Net.Reduction, X: Rows(p.X), Y: Rows(p.Y),
+		Lambda: p.Net.L2.Lambda, LambdaN: p.Net.L2.N}
 	for _, l := range p.Net.Layers {
-		f.Layers = append(f.Layers, layer{Activation: l.Act, W: Rows(l.W), B: l.B})
+		ly := layer{Activation: l.Act, W: Rows(l.W), B: l.B}
+		if l.Drop != nil {
+			ly.Keep, ly.D = l.Drop.Keep, Rows(l.Drop.Mask)
+		}
+		f.Layers = append(f.Layers, ly)
 	}
 	return json.Marshal(f)
 }
