@@ -60,7 +60,7 @@ func TestRegularizedTorch(t *testing.T) {
 			}
 			for _, m := range numgrad.Methods {
 				for _, generic := range []bool{false, true} {
-					r, err := backproof.Check(p, &backproof.Settings{Method: m, Generic: generic})
+					r, err := backproof.CheckBackprop(p, &backproof.Settings{Method: m, Generic: generic})
 					require.NoError(t, err)
 					require.True(t, r.Pass(), "%v generic=%v: max rel %g", m, generic, r.Comparison.MaxRel)
 				}

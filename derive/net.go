@@ -146,12 +146,12 @@ func (n *Net) ParamAt(i int) Param {
 type Trace struct {
 	Convention Convention
 	Cost       float64      // C = R · Σ_x C_x + Penalty
-	Penalty    float64      // the L2 term (λ/(2N)) Σ_ℓ ‖W^ℓ‖², 0 without one
 	Z, A       []*mat.Dense // Z^ℓ, A^ℓ
 	DA         []*mat.Dense // ∂C/∂A^ℓ
 	Delta      []*mat.Dense // δ^ℓ = ∂C/∂Z^ℓ
 	DW         []*mat.Dense // ∂C/∂W^ℓ, shaped like W^ℓ
 	DB         [][]float64  // ∂C/∂b^ℓ
+	Penalty    float64      // the L2 term (λ/(2N)) Σ_ℓ ‖W^ℓ‖², 0 without one
 }
 
 // Grad appends the gradient to dst in the order of Net.Params.

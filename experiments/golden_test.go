@@ -72,9 +72,10 @@ var notResults = fields("Seconds", "SkipTrainingSet")
 var trainingSetOnly = fields("Seconds", "SkipTrainingSet", "TrainCost", "TrainAccuracy", "GradNorm", "GradTotal",
 	"SaturatedFraction", "SaturatedByLayer", "MaxAbsZ", "ExpOverflow", "DistinctPredictions", "OutputSpread")
 
-// addedLater are fields added to the results' types after the record was
-// made, whose zero value means what their absence meant (no L2 term, no
-// dropout): they are hashed only when set, so that the record still holds.
+// addedLater are fields added, last in their structs, to the results'
+// types after the record was made, whose zero value means what their
+// absence meant (no L2 term, no dropout): they are hashed only when set,
+// and not counted when not, so that the record still holds.
 var addedLater = fields("L2", "Drop", "Penalty")
 
 func fields(names ...string) map[string]bool {
@@ -183,7 +184,13 @@ func walk(h hash.Hash, v reflect.Value, seen map[uintptr]bool, skip map[string]b
 	case reflect.Struct:
 		// Fields by their place and kind, not their names or their
 		// type's: renaming a type or a field changes no result.
-		fmt.Fprint(h, "(", v.NumField())
+		fields := v.NumField()
+		for i := 0; i < v.NumField(); i++ {
+			if addedLater[v.Type().Field(i).Name] && v.Field(i).IsZero() {
+				fields--
+			}
+		}
+		fmt.Fprint(h, "(", fields)
 		for i := 0; i < v.NumField(); i++ {
 			f := v.Type().Field(i)
 			if skip[f.Name] || strings.HasPrefix(f.Type.String(), "time.") || addedLater[f.Name] && v.Field(i).IsZero() {
