@@ -99,6 +99,8 @@ func sameWithin(got, want *mat.Dense, lp *LearnerParam) bool {
 //
 //	row:     δ^ℓ = (δ^{ℓ+1} (W^{ℓ+1})ᵀ) ⊙ f′(Z^ℓ)
 //	column:  δ^ℓ = ((W^{ℓ+1})ᵀ δ^{ℓ+1}) ⊙ f′(Z^ℓ)
+//
+// with a dropout layer's D^ℓ/p applied before f′.
 func backStep(n *derive.Net, t *derive.Trace, ℓ int, δ *mat.Dense) *mat.Dense {
 	W := n.Layers[ℓ].W
 	var da mat.Dense
@@ -107,17 +109,29 @@ func backStep(n *derive.Net, t *derive.Trace, ℓ int, δ *mat.Dense) *mat.Dense
 	} else {
 		da.Mul(δ, W.T())
 	}
-	act := n.Layers[ℓ-1].Act
-	da.Apply(func(i, j int, g float64) float64 { return g * act.Prime(t.Z[ℓ].At(i, j)) }, &da)
+	act, drop := n.Layers[ℓ-1].Act, n.Layers[ℓ-1].Drop
+	da.Apply(func(i, j int, g float64) float64 {
+		if drop != nil {
+			g = g * drop.Mask.At(i, j) / drop.Keep
+		}
+		return g * act.Prime(t.Z[ℓ].At(i, j))
+	}, &da)
 	return &da
 }
 
 // paramGradients is ∂C/∂W^ℓ and ∂C/∂b^ℓ from δ^ℓ, each in the layout the
 // learner's arrays are judged in (a bias 1×n in the row convention, n×1
-// in the others).
+// in the others), with an L2 term's (λ/N) W^ℓ.
 func paramGradients(n *derive.Net, t *derive.Trace, ℓ int, δ *mat.Dense) (dW, db *mat.Dense) {
 	dW = new(mat.Dense)
 	r, c := δ.Dims()
+	defer func() {
+		if decay := n.L2.Coeff(n.Reduction, exampleCount(n, t)); decay != 0 {
+			var w mat.Dense
+			w.Scale(decay, n.Layers[ℓ-1].W)
+			dW.Add(dW, &w)
+		}
+	}()
 	if n.Convention.ColumnLayout() {
 		dW.Mul(δ, t.A[ℓ-1].T())
 		db = mat.NewDense(r, 1, nil)
@@ -132,6 +146,15 @@ func paramGradients(n *derive.Net, t *derive.Trace, ℓ int, δ *mat.Dense) (dW,
 		db.Set(0, j, mat.Sum(δ.ColView(j)))
 	}
 	return dW, db
+}
+
+// exampleCount is the batch size m of the trace.
+func exampleCount(n *derive.Net, t *derive.Trace) int {
+	r, c := t.A[0].Dims()
+	if n.Convention.ColumnLayout() {
+		return c
+	}
+	return r
 }
 
 // sameCodes reports whether own is not empty and each of its codes is

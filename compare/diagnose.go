@@ -40,11 +40,24 @@ const (
 	MissingFprime      Code = "missing-fprime"       // f′(Z) left out
 	HadamardForSoftmax Code = "hadamard-for-softmax" // a ⊙ (1−a) in place of softmax's Jacobian
 	Scale              Code = "scale"                // c × truth for another constant c
+
+	// The regularization mistakes: in the L2 term's part of ∂C/∂W (or
+	// ∂C/∂b), and in a dropout layer's δ.
+	L2Missing          Code = "l2-missing"                // ∂C₀/∂W without (λ/N) W
+	L2NotDivided       Code = "l2-lambda-not-divided"     // λ W where (λ/N) W belongs
+	L2OverM            Code = "l2-lambda-over-m"          // (λ/m) W where (λ/N) W belongs
+	L2Factor2          Code = "l2-factor-2"               // 2 (λ/N) W
+	BiasRegularized    Code = "bias-regularized"          // ∂C/∂b + (λ/N) b
+	DropoutMaskMissing Code = "dropout-mask-missing"      // δ^ℓ without D^ℓ
+	DropoutKeepMissing Code = "dropout-keep-prob-missing" // δ^ℓ not divided by p: p × truth
+	DropoutWrongMask   Code = "dropout-wrong-mask"        // δ^ℓ with another layer's D
 )
 
 // Codes lists the catalogue in the order Diagnose reports it.
 var Codes = []Code{MissingOneOverM, ExtraOneOverM, MissingFactor2, ExtraFactor2, Sign, Transposed,
-	BiasNotSummed, BiasWrongAxis, FprimeOfA, MissingFprime, HadamardForSoftmax, Scale}
+	BiasNotSummed, BiasWrongAxis, FprimeOfA, MissingFprime, HadamardForSoftmax,
+	L2Missing, L2NotDivided, L2OverM, L2Factor2, BiasRegularized,
+	DropoutMaskMissing, DropoutKeepMissing, DropoutWrongMask, Scale}
 
 // MatchTol is the largest relative error, entry by entry, at which a value
 // is taken to equal the truth or a planted mistake: far above float64
@@ -86,6 +99,90 @@ func Diagnose(got, truth *mat.Dense, ctx Context) []Mistake {
 	}
 	var best [][]Code
 	bestFactor := math.NaN()
+	if terms := ctx.regTerms(truth); terms == nil {
+		best, bestFactor = ctx.search(got, truth, floor)
+	} else {
+		// The L2 term is a sum apart from the data term: each way of
+		// writing it is taken off got, and what is left is explained
+		// against the data term ∂C₀ alone.
+		data := mat.DenseCopyOf(truth)
+		data.Sub(data, terms[0].value)
+		for _, term := range terms {
+			rest := subtractTerm(got, term.value)
+			if rest == nil {
+				if term.code != "" {
+					continue
+				}
+				rest = got // a shape of its own (bias-not-summed): judged whole
+			}
+			var found [][]Code
+			factor := math.NaN()
+			if sameShape(rest, data) && matches(rest, data, floor) {
+				found = [][]Code{nil}
+			} else {
+				found, factor = ctx.search(rest, data, floor)
+			}
+			for _, codes := range found {
+				if term.code != "" {
+					codes = append(append([]Code{}, codes...), term.code)
+				}
+				if len(codes) == 0 {
+					continue
+				}
+				switch {
+				case len(best) == 0 || len(codes) < len(best[0]):
+					best = [][]Code{codes}
+				case len(codes) == len(best[0]):
+					best = append(best, codes)
+				default:
+					continue
+				}
+				if contains(codes, Scale) {
+					bestFactor = factor
+				}
+			}
+		}
+	}
+	found := map[Code]bool{}
+	for _, codes := range best {
+		for _, c := range codes {
+			found[c] = true
+		}
+	}
+	var out []Mistake
+	for _, code := range Codes {
+		if found[code] {
+			m := Mistake{Code: code, Message: ctx.explain(code, bestFactor)}
+			if code == Scale {
+				m.Factor = bestFactor
+			}
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// subtractTerm is got − term, term transposed when got is (nil when
+// neither shape fits: a shape mistake is judged on got whole).
+func subtractTerm(got, term *mat.Dense) *mat.Dense {
+	var out mat.Dense
+	switch {
+	case sameShape(got, term):
+		out.Sub(got, term)
+	case sameShape(got, transpose(term)):
+		out.Sub(got, term.T())
+	default:
+		return nil
+	}
+	return &out
+}
+
+// search returns the simplest lists of codes that reproduce got from
+// truth (planted structural mistakes, transposition, constant factors),
+// and the factor of Scale when one of them is Scale.
+func (ctx Context) search(got, truth *mat.Dense, floor float64) ([][]Code, float64) {
+	var best [][]Code
+	bestFactor := math.NaN()
 	for _, v := range ctx.variants(truth) {
 		if v.code != "" && sameShape(v.value, truth) && matches(v.value, truth, floor) {
 			continue // indistinguishable from the truth: no evidence of this mistake
@@ -113,7 +210,7 @@ func Diagnose(got, truth *mat.Dense, ctx Context) []Mistake {
 			if !ok {
 				continue
 			}
-			for _, codes := range factorCodes(c, ctx.M, cand) {
+			for _, codes := range factorCodes(c, ctx.M, ctx.Keep, cand) {
 				if v.code != "" {
 					codes = append(codes, v.code)
 				}
@@ -134,23 +231,7 @@ func Diagnose(got, truth *mat.Dense, ctx Context) []Mistake {
 			}
 		}
 	}
-	found := map[Code]bool{}
-	for _, codes := range best {
-		for _, c := range codes {
-			found[c] = true
-		}
-	}
-	var out []Mistake
-	for _, code := range Codes {
-		if found[code] {
-			m := Mistake{Code: code, Message: ctx.explain(code, bestFactor)}
-			if code == Scale {
-				m.Factor = bestFactor
-			}
-			out = append(out, m)
-		}
-	}
-	return out
+	return best, bestFactor
 }
 
 // Matches reports whether got equals want entry by entry: a relative error
@@ -223,11 +304,13 @@ func fitFactor(got, cand *mat.Dense, floor float64) (float64, bool) {
 }
 
 // factorCodes names the constant c as the simplest products of the
-// catalogue's factors m, 1/m, 2, 1/2 and −1 that give it: one list of codes
+// catalogue's factors m, 1/m, 2, 1/2, −1 and, for a dropout layer kept
+// with probability keep, keep and keep² (δ not divided by keep_prob, in
+// this layer and the one above): one list of codes
 // per equally simple product, nil codes for c = 1. A c that no product
 // gives is Scale, but only when cand has two or more entries: any two
 // nonzero numbers are proportional, so one entry says nothing.
-func factorCodes(c float64, m int, cand *mat.Dense) [][]Code {
+func factorCodes(c float64, m int, keep float64, cand *mat.Dense) [][]Code {
 	type named struct {
 		f     float64
 		codes []Code
@@ -239,20 +322,26 @@ func factorCodes(c float64, m int, cand *mat.Dense) [][]Code {
 	}
 	twos := []named{{1, nil}, {2, []Code{ExtraFactor2}}, {0.5, []Code{MissingFactor2}}}
 	signs := []named{{1, nil}, {-1, []Code{Sign}}}
+	keeps := []named{{1, nil}}
+	if keep > 0 && keep < 1 {
+		keeps = append(keeps, named{keep, []Code{DropoutKeepMissing}}, named{keep * keep, []Code{DropoutKeepMissing}})
+	}
 	var best [][]Code
 	for _, p := range mPowers {
 		for _, q := range twos {
 			for _, s := range signs {
-				f := p.f * q.f * s.f
-				if RelError(c, f) > MatchTol {
-					continue
-				}
-				codes := append(append(append([]Code{}, p.codes...), q.codes...), s.codes...)
-				switch {
-				case best == nil || len(codes) < len(best[0]):
-					best = [][]Code{codes}
-				case len(codes) == len(best[0]):
-					best = append(best, codes)
+				for _, k := range keeps {
+					f := p.f * q.f * s.f * k.f
+					if RelError(c, f) > MatchTol {
+						continue
+					}
+					codes := append(append(append(append([]Code{}, p.codes...), q.codes...), s.codes...), k.codes...)
+					switch {
+					case best == nil || len(codes) < len(best[0]):
+						best = [][]Code{codes}
+					case len(codes) == len(best[0]):
+						best = append(best, codes)
+					}
 				}
 			}
 		}
@@ -378,6 +467,27 @@ func (c Context) explain(code Code, factor float64) string {
 		return fmt.Sprintf("%s leaves out the activation derivative: δ = ∂C/∂A ⊙ f′(Z); dropping f′ is right only where it cancels (sigmoid output with cross-entropy, softmax with log-likelihood), not for %v with %v", q, c.Act, c.Cost)
 	case HadamardForSoftmax:
 		return fmt.Sprintf("%s uses an elementwise softmax derivative a ⊙ (1 − a): softmax couples the outputs, its Jacobian is diag(a) − a aᵀ, so δ = a ⊙ (g − aᵀg) for g = ∂C/∂A (with log-likelihood δ = a − y)", q)
+	case L2Missing:
+		return fmt.Sprintf("%s leaves out the L2 term's part: C = C₀ + (λ/(2N)) Σ‖W‖² adds (λ/N) W^%d = %s to ∂C/∂W^%d, beside what backpropagation of C₀ gives", q, c.Layer, c.decayWords(), c.Layer)
+	case L2NotDivided:
+		return fmt.Sprintf("%s adds λ W^%d where (λ/N) W^%d belongs: the term is (λ/(2N)) Σ‖W‖² with N = %d, and its derivative keeps the 1/N (λ/m in Ng's course, λ/n in Nielsen's)", q, c.Layer, c.Layer, c.N)
+	case L2OverM:
+		if c.N == 1 {
+			return fmt.Sprintf("%s adds (λ/m) W^%d where λ W^%d belongs: this problem's term is (λ/2) Σ‖W‖² (N = 1, a summed cost), so there is no m to divide by", q, c.Layer, c.Layer)
+		}
+		return fmt.Sprintf("%s adds (λ/m) W^%d with m = %d, the batch, where (λ/N) W^%d belongs with N = %d: Nielsen's λ/(2n) divides by the training set's size n, not the mini-batch's", q, c.Layer, c.M, c.Layer, c.N)
+	case L2Factor2:
+		return fmt.Sprintf("%s adds 2 (λ/N) W^%d: the derivative of (λ/(2N)) ‖W‖² is (λ/N) W, the 2 of d(w²)/dw cancels the ½ (writing (λ/m)·2W differentiates λ‖W‖²/m, not λ‖W‖²/(2m))", q, c.Layer)
+	case BiasRegularized:
+		return fmt.Sprintf("%s adds (λ/N) b^%d: the L2 term sums the weights only, Σ_ℓ ‖W^ℓ‖², so ∂C/∂b is backpropagation's Σ δ alone (Nielsen: regularizing the biases makes little difference, and it is not the convention)", q, c.Layer)
+	case DropoutMaskMissing:
+		return fmt.Sprintf("%s leaves the mask out of the backward pass: A^%d = (D^%d ⊙ f(Z^%d))/p, so ∂C/∂Z^%d = ((D^%d ⊙ ∂C/∂A^%d)/p) ⊙ f′(Z^%d); the dropped units had no effect on C and their δ must be 0 (Ng's dA = dA * D before dividing by keep_prob)",
+			q, c.source(), c.source(), c.source(), c.source(), c.source(), c.source(), c.source())
+	case DropoutKeepMissing:
+		return fmt.Sprintf("%s is not divided by the keep probability p = %g: A^%d = (D^%d ⊙ f(Z^%d))/p carries the 1/p forward, so the backward pass needs (D^%d ⊙ ∂C/∂A^%d)/p too (Ng's dA = dA / keep_prob)",
+			q, c.Keep, c.source(), c.source(), c.source(), c.source(), c.source())
+	case DropoutWrongMask:
+		return fmt.Sprintf("%s applies another layer's mask: layer %d's δ needs layer %d's own D^%d, the one its forward pass used", q, c.source(), c.source(), c.source())
 	case Scale:
 		return fmt.Sprintf("%s is %.6g times the true value: a constant factor that m, 2 and −1 do not explain", q, factor)
 	}

@@ -54,6 +54,19 @@ type Context struct {
 	Delta *mat.Dense        // δ^k = ∂C/∂Z^k
 	Prev  *mat.Dense        // A^{ℓ−1}, for dW^ℓ
 	W     *mat.Dense        // W^{ℓ+1}, for dA^ℓ
+
+	// The L2 term, when the cost has one: Decay = λ/N, and the layer's own
+	// parameters (Own W^ℓ for dW^ℓ, OwnB b^ℓ for db^ℓ, shaped like the
+	// array judged), in which its mistakes are planted. The truth handed
+	// to Diagnose includes Decay·W^ℓ.
+	Lambda, Decay float64
+	N             int // the N of λ/N
+	OwnW, OwnB    *mat.Dense
+	// Dropout of the source layer k: its keep probability (0 for none), its
+	// mask, and the masks of the other dropout layers shaped like it.
+	Keep       float64
+	Mask       *mat.Dense
+	OtherMasks []*mat.Dense
 }
 
 // ContextFor describes quantity q of layer ℓ from t, a forward and backward
@@ -77,12 +90,82 @@ func ContextFor(n *derive.Net, t *derive.Trace, q Quantity, ℓ int) Context {
 	if q == DW && ℓ >= 1 {
 		c.Prev = t.A[ℓ-1]
 	}
+	if n.L2.On() && ℓ >= 1 && ℓ <= L && (q == DW || q == DB) {
+		c.Lambda, c.N, c.Decay = n.L2.Lambda, n.L2.Divisor(n.Reduction, m), n.L2.Coeff(n.Reduction, m)
+		if q == DW {
+			c.OwnW = n.Layers[ℓ-1].W
+		} else if n.Convention.ColumnLayout() {
+			c.OwnB = mat.NewDense(len(n.Layers[ℓ-1].B), 1, append([]float64(nil), n.Layers[ℓ-1].B...))
+		} else {
+			c.OwnB = mat.NewDense(1, len(n.Layers[ℓ-1].B), append([]float64(nil), n.Layers[ℓ-1].B...))
+		}
+	}
 	if k < 1 || k > L {
 		return c
 	}
 	c.Act = n.Layers[k-1].Act
 	c.Z, c.A, c.DA, c.Delta = t.Z[k], t.A[k], t.DA[k], t.Delta[k]
+	if d := n.Layers[k-1].Drop; d != nil {
+		c.Keep, c.Mask = d.Keep, d.Mask
+		for i, l := range n.Layers {
+			if i != k-1 && l.Drop != nil && sameShape(l.Drop.Mask, d.Mask) && !Matches(l.Drop.Mask, d.Mask) {
+				c.OtherMasks = append(c.OtherMasks, l.Drop.Mask)
+			}
+		}
+	}
 	return c
+}
+
+// regTerm is one way of writing the L2 term's part of a gradient.
+type regTerm struct {
+	code  Code // "" for the right one
+	value *mat.Dense
+}
+
+// regTerms lists the L2 term's part of the quantity, right first, then
+// with each mistake of the catalogue planted; nil when the cost has no L2
+// term or the quantity has no part of it.
+//
+//	dW: (λ/N) W right; 0, λ W, (λ/m) W, 2 (λ/N) W
+//	db: 0 right; (λ/N) b
+func (c Context) regTerms(truth *mat.Dense) []regTerm {
+	if c.Decay == 0 {
+		return nil
+	}
+	scaled := func(f float64, M *mat.Dense) *mat.Dense {
+		var out mat.Dense
+		out.Scale(f, M)
+		return &out
+	}
+	r, cols := truth.Dims()
+	zero := mat.NewDense(r, cols, nil)
+	switch {
+	case c.Quantity == DW && c.OwnW != nil && sameShape(c.OwnW, truth):
+		terms := []regTerm{{"", scaled(c.Decay, c.OwnW)}, {L2Missing, zero}}
+		if c.N != 1 {
+			terms = append(terms, regTerm{L2NotDivided, scaled(c.Lambda, c.OwnW)})
+		}
+		if c.N != c.M {
+			terms = append(terms, regTerm{L2OverM, scaled(c.Lambda/float64(c.M), c.OwnW)})
+		}
+		return append(terms, regTerm{L2Factor2, scaled(2*c.Decay, c.OwnW)})
+	case c.Quantity == DB && c.OwnB != nil && sameShape(c.OwnB, truth):
+		return []regTerm{{"", zero}, {BiasRegularized, scaled(c.Decay, c.OwnB)}}
+	}
+	return nil
+}
+
+// decayWords is "(0.7/5) W^2" with the numbers of the context.
+func (c Context) decayWords() string {
+	return fmt.Sprintf("(%g/%d) W^%d", c.Lambda, c.N, c.Layer)
+}
+
+// source is k, the layer whose δ the quantity is built from.
+func (c Context) source() int {
+	if c.Quantity == DA {
+		return c.Layer + 1
+	}
+	return c.Layer
 }
 
 // Example narrows a PerExample context to example x: its columns, with δ
@@ -126,14 +209,57 @@ func (c Context) variants(truth *mat.Dense) []variant {
 	if c.Delta == nil || c.DA == nil || c.Z == nil || c.A == nil {
 		return out
 	}
-	for _, code := range []Code{FprimeOfA, MissingFprime, HadamardForSoftmax} {
+	for _, code := range []Code{FprimeOfA, MissingFprime, HadamardForSoftmax, DropoutMaskMissing} {
 		if δ := c.plant(code); δ != nil {
 			if v := c.fromDelta(δ); v != nil {
 				out = append(out, variant{code, v})
 			}
 		}
 	}
+	for _, D := range c.OtherMasks {
+		for _, with := range c.wrongMasks(D) {
+			if v := c.fromDelta(c.withMask(with, c.Act.Prime, c.Z)); v != nil {
+				out = append(out, variant{DropoutWrongMask, v})
+			}
+		}
+	}
 	return out
+}
+
+// wrongMasks are the masks a learner applies in place of D^k when taking
+// another layer's D: D itself, and for relu and leaky-relu D ⊙ D^k as
+// well, since a relu′ read off the dropped A (Ng's A > 0) keeps D^k's
+// zeros whatever mask multiplies ∂C/∂A.
+func (c Context) wrongMasks(D *mat.Dense) []*mat.Dense {
+	if !c.Act.Kinked() {
+		return []*mat.Dense{D}
+	}
+	var both mat.Dense
+	both.MulElem(D, c.Mask)
+	return []*mat.Dense{D, &both}
+}
+
+// withMask is δ = ((D ⊙ ∂C/∂A)/p) ⊙ f′(at), with D nil for no mask.
+func (c Context) withMask(D *mat.Dense, prime func(float64) float64, at *mat.Dense) *mat.Dense {
+	var δ mat.Dense
+	δ.Apply(func(i, j int, g float64) float64 {
+		if D != nil {
+			g *= D.At(i, j)
+		}
+		return g / c.Keep * prime(at.At(i, j))
+	}, c.DA)
+	return &δ
+}
+
+// dropped is ∂C/∂A with the source layer's mask and 1/p applied, as the
+// backward pass applies them before f′: ∂C/∂A itself without dropout.
+func (c Context) dropped() *mat.Dense {
+	if c.Keep == 0 {
+		return c.DA
+	}
+	var g mat.Dense
+	g.Apply(func(i, j int, v float64) float64 { return v * c.Mask.At(i, j) / c.Keep }, c.DA)
+	return &g
 }
 
 // plant returns δ^k computed with the mistake code:
@@ -150,9 +276,14 @@ func (c Context) plant(code Code) *mat.Dense {
 		if !c.Act.Elementwise() {
 			return nil
 		}
-		δ.Apply(func(i, j int, g float64) float64 { return g * c.Act.Prime(c.A.At(i, j)) }, c.DA)
+		δ.Apply(func(i, j int, g float64) float64 { return g * c.Act.Prime(c.A.At(i, j)) }, c.dropped())
 	case MissingFprime:
-		δ.CloneFrom(c.DA)
+		δ.CloneFrom(c.dropped())
+	case DropoutMaskMissing:
+		if c.Keep == 0 || !c.Act.Elementwise() {
+			return nil
+		}
+		return c.withMask(nil, c.Act.Prime, c.Z)
 	case HadamardForSoftmax:
 		if c.Act != derive.Softmax {
 			return nil
@@ -249,10 +380,20 @@ func (c Context) DeltaWith(ms []Mistake) *mat.Dense {
 	factor := 1.0
 	for _, m := range ms {
 		switch m.Code {
-		case FprimeOfA, MissingFprime, HadamardForSoftmax:
+		case FprimeOfA, MissingFprime, HadamardForSoftmax, DropoutMaskMissing:
 			if δ = c.plant(m.Code); δ == nil {
 				return nil
 			}
+		case DropoutWrongMask:
+			if len(c.OtherMasks) != 1 {
+				return nil
+			}
+			masks := c.wrongMasks(c.OtherMasks[0])
+			δ = c.withMask(masks[len(masks)-1], c.Act.Prime, c.Z)
+		case DropoutKeepMissing:
+			factor *= c.Keep
+		case L2Missing, L2NotDivided, L2OverM, L2Factor2, BiasRegularized:
+			// in the L2 term, not in δ: nothing for the layers below
 		case MissingOneOverM:
 			factor *= float64(c.M)
 		case ExtraOneOverM:

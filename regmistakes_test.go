@@ -1,0 +1,66 @@
+package backproof_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/backproof/backproof"
+	"github.com/backproof/backproof/gradfile"
+	"github.com/backproof/backproof/problem"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestRegularizedMistakes: numpy learners of regularized problems
+// (gradfile/testdata/gen_reg_numpy.py, written in the manner of Ng's
+// backward_propagation_with_regularization and _with_dropout, sharing no
+// code with backproof), right and with each classic mistake planted, are
+// judged and the mistake named on the arrays that carry it; the layers
+// below a dropout mistake of layer 2 inherit it or name it themselves.
+func TestRegularizedMistakes(t *testing.T) {
+	td := filepath.Join("gradfile", "testdata")
+	for _, tc := range []struct {
+		problem, variant string
+		want             map[string][]string // array → codes; arrays not named agree
+	}{
+		{"ng", "right", nil},
+		{"ng", "l2-missing", map[string][]string{"W1": {"l2-missing"}, "W2": {"l2-missing"}, "W3": {"l2-missing"}}},
+		{"ng", "l2-undivided", map[string][]string{"W1": {"l2-lambda-not-divided"}, "W2": {"l2-lambda-not-divided"}, "W3": {"l2-lambda-not-divided"}}},
+		{"ng", "l2-factor-2", map[string][]string{"W1": {"l2-factor-2"}, "W2": {"l2-factor-2"}, "W3": {"l2-factor-2"}}},
+		{"ng", "bias-reg", map[string][]string{"b1": {"bias-regularized"}, "b2": {"bias-regularized"}, "b3": {"bias-regularized"}}},
+		{"ng", "mask-missing", map[string][]string{"W2": {"dropout-mask-missing"}, "b2": {"dropout-mask-missing"}, "W1": {"inherits"}, "b1": {"inherits"}}},
+		{"ng", "keep-missing", map[string][]string{"W2": {"dropout-keep-prob-missing"}, "b2": {"dropout-keep-prob-missing"},
+			"W1": {"dropout-keep-prob-missing"}, "b1": {"dropout-keep-prob-missing"}}},
+		{"ng", "wrong-mask", map[string][]string{"W2": {"dropout-wrong-mask"}, "b2": {"dropout-wrong-mask"}, "W1": {"inherits"}, "b1": {"inherits"}}},
+		{"sum", "right", nil},
+		{"sum", "l2-over-m", map[string][]string{"W1": {"l2-lambda-over-m"}, "W2": {"l2-lambda-over-m"}}},
+	} {
+		t.Run(tc.problem+"/"+tc.variant, func(t *testing.T) {
+			p, err := problem.Load(filepath.Join(td, "regnp-"+tc.problem+"-problem.json"))
+			require.NoError(t, err)
+			g, err := gradfile.Load(filepath.Join(td, "regnp-"+tc.problem+"-"+tc.variant+".npz"), p)
+			require.NoError(t, err)
+			r, err := backproof.CheckGradient(p, g, nil)
+			require.NoError(t, err)
+			require.Equal(t, backproof.Agree, r.Outcome, "backproof's own gradient agrees with finite differences")
+			assert.Equal(t, tc.want == nil, r.Pass())
+			for _, lp := range r.Learner.Params {
+				name := lp.Name + string(rune('0'+lp.Layer))
+				want, wrong := tc.want[name]
+				if !wrong {
+					assert.True(t, lp.Agree, "%s agrees", name)
+					continue
+				}
+				assert.False(t, lp.Agree, "%s differs", name)
+				if want[0] == "inherits" {
+					assert.Equal(t, 2, lp.Inherits, "%s inherits layer 2's mistake", name)
+					continue
+				}
+				assert.Equal(t, want, codes(lp), name)
+				for _, m := range lp.Mistakes {
+					assert.NotEmpty(t, m.Message)
+				}
+			}
+		})
+	}
+}
