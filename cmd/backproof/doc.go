@@ -7,6 +7,7 @@ Backproof checks backpropagation derivations against finite differences.
 	backproof formula FILE [flags]      check a learner's written formulas
 	backproof train [flags]             train on MNIST or a synthetic set
 	backproof curvature [flags]         probe the Hessian at a point
+	backproof web --out DIR             write the page that checks in the browser
 
 Every command shares --net, --act, --cost, --reduction, --convention and
 --init, with the same meanings and defaults (the default init is normal,

@@ -1,0 +1,136 @@
+package bridge_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/backproof/backproof/cli"
+	"github.com/backproof/backproof/web/bridge"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The derivations the page's tests paste: right, without a 1/m, with a
+// syntax error (line 2, column 17: the parenthesis never closes).
+const (
+	right = `# backproof: --convention row --cost quadratic --reduction mean
+dZ2 = (A2 - Y) ⊙ sigmoid'(Z2)
+dW2 = A1ᵀ @ dZ2 / m
+db2 = sum(dZ2, 0) / m
+dZ1 = (dZ2 @ W2^T) * sigmoid'(Z1)
+dW1 = Xᵀ @ dZ1 / m
+db1 = sum(dZ1, 0) / m
+`
+	noMean = `dZ2 = (A2 - Y) * sigmoid'(Z2)
+dW2 = A1.T @ dZ2
+db2 = sum(dZ2, 0) / m
+`
+	syntax = `dZ2 = (A2 - Y) * sigmoid'(Z2)
+dW2 = A1.T @ (dZ2 / m
+`
+)
+
+// cliRun runs `backproof formula FILE ARGS…` in this process, the file
+// holding src, and returns what it prints and its exit status, the file's
+// path in the output replaced by name.
+func cliRun(t *testing.T, name, src string, args []string) bridge.Output {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.WriteFile(file, []byte(src), 0o644))
+	var stdout, stderr bytes.Buffer
+	code := cli.Main(append([]string{"formula", file}, args...), &stdout, &stderr)
+	o := bridge.Output{Exit: code, Stdout: strings.ReplaceAll(stdout.String(), file, name), Stderr: []string{}}
+	for _, l := range strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n") {
+		if l != "" {
+			o.Stderr = append(o.Stderr, strings.ReplaceAll(l, file, name))
+		}
+	}
+	return o
+}
+
+// TestSameAsCLI: for the same derivation and flags, Formula prints what
+// `backproof formula` prints, byte for byte, in JSON and in text, says
+// the same on stderr and ends with the same exit status.
+func TestSameAsCLI(t *testing.T) {
+	cases := []struct {
+		name string
+		src  string
+		args []string
+		exit int
+		// verdict begins so: the last line's word in capitals and, by
+		// hand, what it must name.
+		verdict string
+	}{
+		{"right", right, nil, 0, "PASS: every checked line is correct (6 lines, 4 of them dW or db)"},
+		{"right in flags", right, []string{"--convention", "row", "--act", "sigmoid", "--cost", "quadratic", "--reduction", "mean"}, 0, "PASS"},
+		{"no 1/m", noMean, []string{"--convention", "row", "--act", "sigmoid", "--cost", "quadratic", "--reduction", "mean"}, 1, "FAIL: dW2 (line 2) wrong"},
+		{"no 1/m but sum", noMean, []string{"--reduction", "sum"}, 1, "FAIL: db2 (line 3) wrong"},
+		{"syntax error", syntax, nil, 2, "ERROR: derivation.txt:2:"},
+		{"flags over the header", right, []string{"--reduction", "sum"}, 1, "FAIL"},
+		{"column", "dZ2 = (A2 - Y) ⊙ sigmoid'(Z2) / m\ndW2 = dZ2 @ A1ᵀ\ndb2 = sum(dZ2, axis=1, keepdims=True)\n", []string{"--convention", "column"}, 0, "PASS"},
+		{"softmax", "dZ2 = (A2 - Y) / m\ndW2 = A1ᵀ @ dZ2\n", []string{"--act", "relu,softmax", "--cost", "log-likelihood"}, 0, "PASS"},
+		{"incomplete", "dZ2 = (A2 - Y) * sigmoid'(Z2)\n", nil, 1, "INCOMPLETE, not a pass"},
+		{"nothing", "# a comment\n", nil, 2, "ERROR: derivation.txt: nothing to check"},
+		{"helpers only", "S = A2 - Y\n", nil, 2, "ERROR: derivation.txt: nothing to check"},
+		{"bad flag value", right, []string{"--cost", "hinge"}, 2, "ERROR: invalid argument \"hinge\" for \"--cost\""},
+		{"header flag not allowed", "# backproof: --json\ndW2 = A1ᵀ @ dZ2\n", nil, 2, "ERROR: derivation.txt:1:"},
+		{"unknown name", "dW3 = A2ᵀ @ dZ3\n", []string{"--net", "4,3,2"}, 2, "ERROR: derivation.txt:1:"},
+		{"net and batch", right, []string{"--net", "6,5,4", "--batch", "7", "--seed", "3", "--init", "xavier"}, 0, "PASS"},
+		{"tiny memory", right, []string{"--max-memory", "1KiB"}, 2, "ERROR: "},
+	}
+	for _, c := range cases {
+		for _, asJSON := range []bool{true, false} {
+			args := c.args
+			if asJSON {
+				args = append([]string{"--json"}, args...)
+			}
+			t.Run(c.name+map[bool]string{true: " json", false: " text"}[asJSON], func(t *testing.T) {
+				want := cliRun(t, "derivation.txt", c.src, args)
+				got := bridge.Formula("derivation.txt", c.src, args)
+				assert.Equal(t, want.Exit, got.Exit, "exit status")
+				assert.Equal(t, c.exit, got.Exit, "exit status")
+				assert.Equal(t, want.Stdout, got.Stdout, "stdout")
+				assert.Equal(t, want.Stderr, got.Stderr, "stderr")
+				assert.True(t, strings.HasPrefix(got.Verdict, c.verdict), "verdict %q, want it to begin %q", got.Verdict, c.verdict)
+			})
+		}
+	}
+}
+
+// TestSameAsCLIOnTestdata runs every derivation of formula's testdata
+// through both, with and without --json.
+func TestSameAsCLIOnTestdata(t *testing.T) {
+	files, err := filepath.Glob("../../formula/testdata/*.txt")
+	require.NoError(t, err)
+	py, err := filepath.Glob("../../formula/testdata/*.py")
+	require.NoError(t, err)
+	files = append(files, py...)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		require.NoError(t, err)
+		for _, args := range [][]string{nil, {"--json"}} {
+			name := filepath.Base(f)
+			want := cliRun(t, name, string(src), args)
+			got := bridge.Formula(name, string(src), args)
+			assert.Equal(t, want, bridge.Output{Exit: got.Exit, Stdout: got.Stdout, Stderr: got.Stderr}, "%s %v", name, args)
+			assert.NotEmpty(t, got.Verdict)
+		}
+	}
+}
+
+// TestVerdictWords: the verdict begins with the word a page reader and
+// the tests look for, whatever the outcome.
+func TestVerdictWords(t *testing.T) {
+	for _, src := range []string{right, noMean, syntax, "dZ2 = (A2 - Y) * sigmoid'(Z2)\n", ""} {
+		v := bridge.Formula("derivation.txt", src, nil).Verdict
+		ok := false
+		for _, w := range []string{"PASS: ", "FAIL: ", "INCOMPLETE, ", "CANNOT TELL, ", "ERROR: "} {
+			ok = ok || strings.HasPrefix(v, w)
+		}
+		assert.True(t, ok, "verdict %q", v)
+	}
+}

@@ -1,0 +1,167 @@
+package bridge
+
+import (
+	"encoding"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/backproof/backproof/budget"
+	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/problem"
+	"github.com/spf13/pflag"
+)
+
+// The flags of a random problem, read as the command line reads them: the
+// same names, defaults and parsers (derive's UnmarshalText), so that a
+// value the command line refuses is refused here with the same words. The
+// command line's own flag values live in package cli, which the page
+// cannot carry (it holds the training, the plots and the MNIST reader);
+// TestSameAsCLI runs both on the same inputs and compares their output
+// byte for byte.
+
+// textValue is a pflag.Value for a type that reads and writes itself as text.
+type textValue struct {
+	v interface {
+		encoding.TextMarshaler
+		encoding.TextUnmarshaler
+	}
+	typ string
+}
+
+func (t textValue) Set(s string) error { return t.v.UnmarshalText([]byte(s)) }
+func (t textValue) Type() string       { return t.typ }
+func (t textValue) String() string {
+	b, err := t.v.MarshalText()
+	if err != nil {
+		return fmt.Sprint(t.v)
+	}
+	return string(b)
+}
+
+// sizesValue is --net: layer sizes n₀,n₁,…,n_L.
+type sizesValue []int
+
+func (s *sizesValue) Set(v string) error {
+	var sizes []int
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		n, err := strconv.Atoi(part)
+		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+			return fmt.Errorf("layer size %s is larger than any network could be (at most %d)", part, math.MaxInt)
+		}
+		if err != nil || n < 1 {
+			return fmt.Errorf("want layer sizes as positive whole numbers separated by commas, such as 784,30,10")
+		}
+		sizes = append(sizes, n)
+	}
+	if len(sizes) < 2 {
+		return fmt.Errorf("a network needs at least an input size and an output size, such as 784,10")
+	}
+	if len(sizes)-1 > problem.MaxLayers {
+		return fmt.Errorf("%d layers, more than the %d a network may have here", len(sizes)-1, problem.MaxLayers)
+	}
+	*s = sizes
+	return nil
+}
+
+func (s sizesValue) Type() string { return "sizes" }
+func (s sizesValue) String() string {
+	parts := make([]string, len(s))
+	for i, n := range s {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, ",")
+}
+
+// seedValue is --seed: a whole number from 1 up.
+type seedValue struct{ p *uint64 }
+
+func (s seedValue) Set(v string) error {
+	n, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64)
+	switch {
+	case err != nil:
+		return fmt.Errorf("want a whole number from 1 to %d", uint64(math.MaxUint64))
+	case n == 0:
+		return errors.New("0 is not a seed here: seeds start at 1 (the default), on every command")
+	}
+	*s.p = n
+	return nil
+}
+
+func (s seedValue) Type() string   { return "uint64" }
+func (s seedValue) String() string { return strconv.FormatUint(*s.p, 10) }
+
+// netFlags are the flags of a random problem with their defaults.
+type netFlags struct {
+	fs         *pflag.FlagSet
+	acts       derive.Acts
+	cost       derive.Cost
+	reduction  derive.Reduction
+	convention derive.Convention
+	init       derive.Init
+	maxMemory  budget.Bytes
+	net        sizesValue
+	batch      int
+	seed       uint64
+	json       bool
+}
+
+// newNetFlags declares the flags `backproof formula` and `backproof check`
+// share, with the command line's defaults.
+func newNetFlags(name string) *netFlags {
+	f := &netFlags{fs: pflag.NewFlagSet(name, pflag.ContinueOnError)}
+	f.fs.SetOutput(io.Discard)
+	f.acts = derive.Acts{derive.Sigmoid}
+	f.cost, f.reduction, f.convention, f.init = derive.Quadratic, derive.Mean, derive.Row, derive.Normal
+	f.maxMemory = budget.Default
+	f.net = sizesValue{4, 3, 2}
+	f.seed = 1
+	fs := f.fs
+	fs.Var(&f.net, "net", "")
+	fs.IntVar(&f.batch, "batch", 5, "")
+	fs.Var(textValue{&f.acts, "acts"}, "act", "")
+	fs.Var(textValue{&f.cost, "cost"}, "cost", "")
+	fs.Var(textValue{&f.reduction, "reduction"}, "reduction", "")
+	fs.Var(textValue{&f.convention, "convention"}, "convention", "")
+	fs.Var(textValue{&f.init, "init"}, "init", "")
+	fs.Var(textValue{&f.maxMemory, "bytes"}, "max-memory", "")
+	fs.Var(seedValue{&f.seed}, "seed", "")
+	fs.BoolVar(&f.json, "json", false, "")
+	return f
+}
+
+// parse reads args as the command line does; they are flags only (the
+// derivation is not a file here, so there is no argument).
+func (f *netFlags) parse(args []string) error {
+	if err := f.fs.Parse(args); err != nil {
+		return err
+	}
+	if f.fs.NArg() > 0 {
+		return fmt.Errorf("%q is not a flag: give --name value pairs", f.fs.Arg(0))
+	}
+	return nil
+}
+
+// spec turns the flags into a problem.Spec and validates it, naming the
+// flag that is wrong.
+func (f *netFlags) spec() (problem.Spec, error) {
+	s := problem.Spec{Convention: f.convention, Sizes: f.net, Batch: f.batch, Acts: f.acts, Cost: f.cost,
+		Reduction: f.reduction, Init: f.init, Seed: f.seed, MaxMemory: f.maxMemory}
+	if s.Batch < 1 {
+		return s, fmt.Errorf("--batch %d: the batch size must be at least 1", s.Batch)
+	}
+	if _, err := f.acts.Layers(len(s.Sizes) - 1); err != nil {
+		return s, fmt.Errorf("--act: %v", err)
+	}
+	if err := s.Validate(); err != nil {
+		if errors.Is(err, budget.ErrTooLarge) {
+			return s, fmt.Errorf("--net %s --batch %d: %w", f.net, f.batch, err)
+		}
+		return s, fmt.Errorf("--act %s --cost %s --net %s: %w", f.acts, f.cost, f.net, err)
+	}
+	return s, nil
+}

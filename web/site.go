@@ -1,0 +1,195 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+)
+
+// Module is the module the page is built from.
+const Module = "github.com/backproof/backproof"
+
+// WasmPackage is the package compiled to WebAssembly, the page's checker.
+const WasmPackage = "./web/wasm"
+
+//go:embed static
+var static embed.FS
+
+// BuildFlags are the go build flags of the checker: no paths of this
+// machine in it (-trimpath), no symbol table or debug information (-s
+// -w), and no inlining (-l), which makes the file larger but its gzip
+// some 7 % smaller, and costs the page's checks nothing it can notice.
+var BuildFlags = []string{"-trimpath", "-gcflags=all=-l", "-ldflags=-s -w"}
+
+// Files are the site's files, in the order Build writes them.
+var Files = []string{"index.html", "app.js", "style.css", "sw.js", "wasm_exec.js", "backproof.wasm"}
+
+// Settings say where Build finds the go tool and the module's source.
+// Every zero field has its default.
+type Settings struct {
+	// Go is the go command (default "go", found on PATH).
+	Go string
+	// Source is the folder holding the module's go.mod (default: the
+	// folder above the working directory that holds it, else the one this
+	// file was compiled from).
+	Source string
+}
+
+// Build writes the site into dir, an existing folder: the page's files
+// and the checker, compiled now from the module's source with the go tool
+// for GOOS=js GOARCH=wasm (BuildFlags), and the go tool's own
+// wasm_exec.js, which must match the Go that compiled it.
+func Build(dir string, s *Settings) error {
+	if s == nil {
+		s = &Settings{}
+	}
+	goCmd := s.Go
+	if goCmd == "" {
+		goCmd = "go"
+	}
+	if _, err := exec.LookPath(goCmd); err != nil {
+		return fmt.Errorf("the page's checker is compiled by the go tool, which is not on PATH (%v): install Go from go.dev/dl", err)
+	}
+	src := s.Source
+	if src == "" {
+		var err error
+		if src, err = findSource(); err != nil {
+			return err
+		}
+	}
+	wasm := filepath.Join(dir, "backproof.wasm")
+	build := exec.Command(goCmd, append([]string{"build"}, append(BuildFlags, "-o", wasm, WasmPackage)...)...)
+	build.Dir = src
+	build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("compiling the checker to WebAssembly (GOOS=js GOARCH=wasm go build %s in %s): %v\n%s", WasmPackage, src, err, out)
+	}
+	root, err := exec.Command(goCmd, "env", "GOROOT").Output()
+	if err != nil {
+		return fmt.Errorf("finding wasm_exec.js (go env GOROOT): %v", err)
+	}
+	goroot := strings.TrimSpace(string(root))
+	var glue []byte
+	for _, p := range []string{"lib/wasm/wasm_exec.js", "misc/wasm/wasm_exec.js"} { // Go 1.24 on, and before
+		if glue, err = os.ReadFile(filepath.Join(goroot, p)); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("the go tool's wasm_exec.js is not in %s/lib/wasm: %v", goroot, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "wasm_exec.js"), glue, 0o644); err != nil {
+		return err
+	}
+	// The service worker's cache is named after what it caches, so that
+	// a new build replaces the old one in the browsers that keep it.
+	version, err := fingerprint(dir, glue)
+	if err != nil {
+		return err
+	}
+	for _, name := range []string{"index.html", "app.js", "style.css", "sw.js"} {
+		data, err := static.ReadFile("static/" + name)
+		if err != nil {
+			return err // a file the build embeds: a bug
+		}
+		data = bytes.ReplaceAll(data, []byte("@VERSION@"), []byte(version))
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fingerprint is a short hash of the checker and the page's files.
+func fingerprint(dir string, glue []byte) (string, error) {
+	h := sha256.New()
+	wasm, err := os.ReadFile(filepath.Join(dir, "backproof.wasm"))
+	if err != nil {
+		return "", err
+	}
+	h.Write(wasm)
+	h.Write(glue)
+	err = fs.WalkDir(static, "static", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := static.ReadFile(path)
+		h.Write(data)
+		return err
+	})
+	return hex.EncodeToString(h.Sum(nil))[:12], err
+}
+
+// findSource finds the module's source: the folder above the working
+// directory whose go.mod declares Module, else the one this file was
+// compiled from, if it is still there.
+func findSource() (string, error) {
+	if wd, err := os.Getwd(); err == nil {
+		for d := wd; ; d = filepath.Dir(d) {
+			if isModule(d) {
+				return d, nil
+			}
+			if filepath.Dir(d) == d {
+				break
+			}
+		}
+	}
+	if _, file, _, ok := runtime.Caller(0); ok && filepath.IsAbs(file) {
+		if d := filepath.Dir(filepath.Dir(file)); isModule(d) {
+			return d, nil
+		}
+	}
+	return "", errors.New("the page's checker is compiled from backproof's source, which is not here: run the command in a checkout of " + Module + " (go run ./cmd/backproof web --out DIR)")
+}
+
+func isModule(dir string) bool {
+	data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	if err != nil {
+		return false
+	}
+	first, _, _ := strings.Cut(string(data), "\n")
+	return strings.TrimSpace(first) == "module "+Module
+}
+
+// Size is the site's size in bytes, as files and gzip-compressed (each
+// file at the best compression, as a server that compresses sends it).
+func Size(dir string) (raw, gz int64, err error) {
+	for _, name := range Files {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return 0, 0, err
+		}
+		raw += int64(len(data))
+		var b bytes.Buffer
+		w, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+		w.Write(data)
+		w.Close()
+		gz += int64(b.Len())
+	}
+	return raw, gz, nil
+}
+
+// Handler serves the site in dir as any static file server would, with
+// the .wasm file as application/wasm (which streaming compilation needs)
+// and no caching by the browser beyond the page's own service worker.
+func Handler(dir string) http.Handler {
+	files := http.FileServer(http.Dir(dir))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, ".wasm") {
+			w.Header().Set("Content-Type", "application/wasm")
+		}
+		w.Header().Set("Cache-Control", "no-cache")
+		files.ServeHTTP(w, r)
+	})
+}

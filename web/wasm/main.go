@@ -1,0 +1,43 @@
+//go:build js && wasm
+
+// Command wasm is the page's checker, compiled to WebAssembly: it puts the
+// functions of package bridge on the page as globalThis.backproof and
+// waits. Each takes strings (and bytes as Uint8Array) and returns the
+// bridge's Output as a JSON string.
+package main
+
+import (
+	"encoding/json"
+	"syscall/js"
+
+	"github.com/backproof/backproof/web/bridge"
+)
+
+func main() {
+	api := js.Global().Get("Object").New()
+	api.Set("formula", js.FuncOf(func(_ js.Value, a []js.Value) any {
+		return reply(bridge.Formula(a[0].String(), a[1].String(), strings(a[2])))
+	}))
+	js.Global().Set("backproof", api)
+	if ready := js.Global().Get("backproofReady"); ready.Type() == js.TypeFunction {
+		ready.Invoke()
+	}
+	select {}
+}
+
+// strings reads a JavaScript array of strings.
+func strings(v js.Value) []string {
+	out := make([]string, v.Length())
+	for i := range out {
+		out[i] = v.Index(i).String()
+	}
+	return out
+}
+
+func reply(o bridge.Output) string {
+	raw, err := json.Marshal(o)
+	if err != nil {
+		return `{"exit":3,"verdict":"ERROR: internal error: the reply could not be encoded"}`
+	}
+	return string(raw)
+}
