@@ -101,7 +101,7 @@ func BenchmarkCheckGradientMNIST(b *testing.B) {
 	b.Run("check-gradient", func(b *testing.B) {
 		for b.Loop() {
 			r, err := CheckGradient(p, g, nil)
-			if err != nil || !r.Pass() || r.Exact == nil {
+			if err != nil || !r.Pass() || r.Entries.Exact == nil {
 				b.Fatal("check failed: ", err)
 			}
 		}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/compare"
-	"github.com/backproof/backproof/derive"
 	"github.com/backproof/backproof/numgrad"
 	"github.com/backproof/backproof/problem"
 	"gonum.org/v1/gonum/floats"
@@ -38,11 +37,12 @@ type Settings struct {
 	// numbers to rounding in a small fraction of the time; Generic is
 	// there to compare the two.
 	Generic bool
-	// Directions, when positive, makes the check directional instead of
-	// entry by entry: Directions random unit vectors v (seeded by Seed),
-	// and for each the analytic vᵀ∇C against Method's difference of C
-	// along v (see Directional). The CLI's --method directional is this
-	// with the central difference.
+	// Directions is how many random unit vectors v (seeded by Seed) a
+	// directional check draws, for each the analytic vᵀ∇C against
+	// Method's difference of C along v (see DirectionalResult): in
+	// CheckDirections, where zero means 8, and in CheckGradient, which is
+	// directional when it is positive. The CLI's --method directional is
+	// this with the central difference.
 	Directions int
 	// Seed seeds the directions of a directional check.
 	Seed uint64
@@ -98,78 +98,11 @@ func ComplexFloor(grad []float64) float64 {
 	return math.Max(100*eps*top, math.SmallestNonzeroFloat64)
 }
 
-// floor is the noise floor of method m at step h in an entry-by-entry
-// check: ComplexFloor for the complex step, NoiseFloor otherwise.
-func (r *Report) floor(m numgrad.Method, h float64) float64 {
-	if m == numgrad.ComplexStep {
-		return ComplexFloor(r.Analytic)
-	}
-	return NoiseFloor(r.Value, m, h)
-}
-
-// complexTol is the complex step's tolerance tol, widened where float64
-// itself cannot do better: the complex step rounds as backpropagation
-// does (both compute a − y in float64), so where the exact reference
-// measures backpropagation's relative error at Exact.Rel, they can be
-// asked to agree to ten times that and no better.
-func (r *Report) complexTol(tol float64) float64 {
-	if r.Exact == nil {
-		return tol
-	}
-	return math.Max(tol, 10*r.Exact.Rel)
-}
-
 func (s *Settings) tol() float64 {
 	if s == nil {
 		return 0
 	}
 	return s.Tol
-}
-
-// Report is the result of a check.
-type Report struct {
-	Problem    *problem.Problem
-	Trace      *derive.Trace // every intermediate of the analytic pass
-	Value      float64       // C at the given parameters
-	Method     numgrad.Method
-	Step       float64
-	Analytic   []float64 // in the order of derive.Net.Params
-	Numeric    []float64
-	Comparison *compare.Result
-	Seconds    float64
-	// Generic is set when the numeric gradient came from the generic path.
-	Generic bool
-	// Directional is the result of a directional check; then Numeric is
-	// nil and Comparison compares the directional derivatives, one entry
-	// per direction.
-	Directional *Directional
-	// StepNote says why Step is not the method's default, when backproof
-	// chose it (a directional check without a given step).
-	StepNote string
-	// Outcome is the conclusion: Comparison's when it agrees, else the
-	// Confirmation's.
-	Outcome Outcome
-	// Confirmation is set when Comparison did not agree: the ladder of
-	// steps and the complex step that decided whether the disagreement is
-	// the gradient's or the step's.
-	Confirmation *Confirmation
-	// Learner is set by CheckGradient: the learner's own gradient set
-	// beside backpropagation and finite differences.
-	Learner *LearnerCheck
-	// Exact is the gradient in double-double arithmetic beside float64
-	// backpropagation's, for an entry-by-entry check of a network small
-	// enough (maxExactWork) that needed it: a learner's gradient, a
-	// confirmation, the complex step. nil otherwise.
-	Exact *Exact
-}
-
-// Pass reports whether the analytic gradient agrees with the numerical
-// one: at the chosen step, or, confirmed, at another step or by the
-// complex step.
-//
-// For CheckGradient it also needs the learner's gradient to agree.
-func (r *Report) Pass() bool {
-	return r.Outcome == Agree && (r.Learner == nil || r.Learner.Outcome == Agree)
 }
 
 // ErrNonFinite is returned by CheckBackprop and CheckGradient when the cost at the given parameters
@@ -232,29 +165,30 @@ const maxStep = 1.0
 // CheckBackprop checks backproof's own backpropagation: it computes p's
 // gradient analytically (derive) and by finite differences or the complex
 // step (numgrad, on its layer-aware fast path unless s.Generic), and
-// compares them entry by entry (compare). p is not modified. With
-// s.Directions > 0 the check is directional instead (see Directional).
-func CheckBackprop(p *problem.Problem, s *Settings) (*Report, error) {
-	return check(p, s, false)
+// compares them entry by entry (compare). p is not modified.
+// s.Directions and s.Seed are CheckDirections' and are not read.
+func CheckBackprop(p *problem.Problem, s *Settings) (*EntryResult, error) {
+	set, _, err := settle(p, s)
+	if err != nil {
+		return nil, err
+	}
+	return checkEntries(p, s, set, false), nil
 }
 
-// check is CheckBackprop; withExact asks for the exact reference (Report.Exact)
-// even where the check itself does not need it (a learner's gradient is
-// judged against it). The check needs it only to confirm a disagreement,
-// and for the complex step's tolerance.
-func check(p *problem.Problem, s *Settings, withExact bool) (*Report, error) {
-	start := time.Now()
-	var set Settings
+// settle validates s and fills in its defaults for a check of p: the
+// method's step (autoStep says it was not given) and tolerance. It
+// refuses a cost that is not finite at p's parameters.
+func settle(p *problem.Problem, s *Settings) (set Settings, autoStep bool, err error) {
 	if s != nil {
 		set = *s
 	}
 	if set.Method < 0 || int(set.Method) >= len(numgrad.Methods) {
-		return nil, fmt.Errorf("unknown numerical method %v", set.Method)
+		return set, false, fmt.Errorf("unknown numerical method %v", set.Method)
 	}
 	if err := set.Validate(); err != nil {
-		return nil, err
+		return set, false, err
 	}
-	autoStep := set.Step == 0
+	autoStep = set.Step == 0
 	if autoStep {
 		set.Step = set.Method.DefaultStep()
 	}
@@ -262,18 +196,21 @@ func check(p *problem.Problem, s *Settings, withExact bool) (*Report, error) {
 		set.Tol = DefaultTol(set.Method)
 	}
 	if c := p.Net.Loss(p.X, p.Y); math.IsNaN(c) || math.IsInf(c, 0) {
-		return nil, &ErrNonFinite{Cost: c}
+		return set, false, &ErrNonFinite{Cost: c}
 	}
-	if set.Directions > 0 {
-		r := checkDirectional(p, set, autoStep, start)
-		if withExact {
-			r.Exact = exactReference(p, r.Analytic)
-		}
-		return r, nil
-	}
+	return set, autoStep, nil
+}
+
+// checkEntries is CheckBackprop with the settings s as given and set as
+// settled; withExact asks for the exact reference (Backprop.Exact) even
+// where the check itself does not need it (a learner's gradient is judged
+// against it). The check needs it only to confirm a disagreement, and for
+// the complex step's tolerance.
+func checkEntries(p *problem.Problem, s *Settings, set Settings, withExact bool) *EntryResult {
+	start := time.Now()
 	trace := p.Net.Backprop(p.X, p.Y)
-	r := &Report{Problem: p, Trace: trace, Value: trace.Cost, Method: set.Method, Step: set.Step,
-		Analytic: trace.Grad(nil), Generic: set.Generic}
+	r := &EntryResult{Backprop: Backprop{Problem: p, Trace: trace, Value: trace.Cost, Method: set.Method, Step: set.Step,
+		Analytic: trace.Grad(nil)}, Generic: set.Generic}
 	if withExact || set.Method == numgrad.ComplexStep {
 		r.Exact = exactReference(p, r.Analytic)
 	}
@@ -286,8 +223,7 @@ func check(p *problem.Problem, s *Settings, withExact bool) (*Report, error) {
 	if set.Floor == 0 {
 		set.Floor = r.floor(set.Method, set.Step)
 	}
-	r.Comparison = compare.Gradients(r.Analytic, r.Numeric, p.Net.ParamAt, kink,
-		&set.Criteria)
+	r.Comparison = compare.Gradients(r.Analytic, r.Numeric, p.Net.ParamAt, kink, &set.Criteria)
 	if !r.Comparison.Pass {
 		if r.Exact == nil {
 			r.Exact = exactReference(p, r.Analytic)
@@ -296,7 +232,7 @@ func check(p *problem.Problem, s *Settings, withExact bool) (*Report, error) {
 		if s != nil {
 			set.Floor = s.Floor
 		}
-		r.Confirmation, r.Outcome = confirm(r, set, func(m numgrad.Method, h, tol float64) *compare.Result {
+		r.Confirmation, r.Outcome = confirm(&r.Backprop, set, func(m numgrad.Method, h, tol float64) *compare.Result {
 			numeric, kink := numericGradient(p, θ, m, h, false, set.Progress)
 			floor := set.Floor
 			if floor == 0 {
@@ -307,7 +243,7 @@ func check(p *problem.Problem, s *Settings, withExact bool) (*Report, error) {
 		})
 	}
 	r.Seconds = time.Since(start).Seconds()
-	return r, nil
+	return r
 }
 
 // numericGradient differentiates θ ↦ C(θ) by the chosen method, and returns

@@ -136,7 +136,7 @@ func order(m numgrad.Method) int {
 // makes one comparison, with method m at step h and tolerance tol (entry
 // by entry, or along the directions of a directional check); set.Floor,
 // when not zero, is the floor of every one.
-func confirm(r *Report, set Settings, compareAt func(m numgrad.Method, h, tol float64) *compare.Result) (*Confirmation, Outcome) {
+func confirm(r *Backprop, set Settings, compareAt func(m numgrad.Method, h, tol float64) *compare.Result) (*Confirmation, Outcome) {
 	c := &Confirmation{}
 	trial := func(m numgrad.Method, h, tol float64) *Trial {
 		cmp := compareAt(m, h, tol)

@@ -13,23 +13,6 @@ import (
 	"gonum.org/v1/gonum/floats"
 )
 
-// Directional is the result of a directional check: for each of a few
-// random unit vectors v, the analytic derivative of C along v,
-//
-//	∂C/∂v = vᵀ∇C        (∇C from backpropagation),
-//
-// against the numeric one, the method's one-dimensional difference of
-// t ↦ C(θ + t v) at t = 0 (numgrad.Directional), or Im C(θ + i h v)/h for
-// the complex step (numgrad.ComplexDirectional). This is PyTorch
-// gradcheck's fast mode for a scalar cost: a handful of forward passes
-// instead of two per parameter, so it serves networks with millions of
-// parameters. It cannot say which entry is wrong, only that some are: a
-// wrong ∇C is wrong along almost every direction.
-type Directional struct {
-	Seed       uint64      // the seed of the directions
-	Directions []Direction // one per direction, in the order drawn
-}
-
 // Direction is one direction's comparison: compare's Entry, with Param
 // {Name: "v", Row: k} for the k-th direction, Analytic vᵀ∇C, Numeric the
 // difference of C along v, and Kink set when a relu pre-activation changes
@@ -41,13 +24,38 @@ type Direction = compare.Entry
 // so that seed 1 for the directions is not the problem's seed 1 stream.
 const directionStream = 0xd1ec7105
 
-// checkDirectional is CheckBackprop with set.Directions > 0. A disagreement is
-// confirmed as an entry-by-entry one is: the same directions (drawn again
-// from the seed) over a ladder of steps and by the complex step.
-func checkDirectional(p *problem.Problem, set Settings, autoStep bool, start time.Time) *Report {
+// defaultDirections is how many directions CheckDirections draws when
+// Settings.Directions is zero.
+const defaultDirections = 8
+
+// CheckDirections checks backproof's own backpropagation along
+// s.Directions random unit vectors v, seeded by s.Seed: for each, vᵀ∇C
+// against the method's difference of C along v (see DirectionalResult).
+// This is PyTorch gradcheck's fast mode for a scalar cost: a handful of
+// forward passes instead of two per parameter, so it serves networks with
+// millions of parameters. It cannot say which entry is wrong, only that
+// some are: a wrong ∇C is wrong along almost every direction. p is not
+// modified; s.Generic is CheckBackprop's and is not read.
+func CheckDirections(p *problem.Problem, s *Settings) (*DirectionalResult, error) {
+	set, autoStep, err := settle(p, s)
+	if err != nil {
+		return nil, err
+	}
+	if set.Directions == 0 {
+		set.Directions = defaultDirections
+	}
+	return checkDirections(p, set, autoStep), nil
+}
+
+// checkDirections is CheckDirections with settled settings. A
+// disagreement is confirmed as an entry-by-entry one is: the same
+// directions (drawn again from the seed) over a ladder of steps and by the
+// complex step.
+func checkDirections(p *problem.Problem, set Settings, autoStep bool) *DirectionalResult {
+	start := time.Now()
 	trace := p.Net.Backprop(p.X, p.Y)
-	r := &Report{Problem: p, Trace: trace, Value: trace.Cost, Method: set.Method, Step: set.Step,
-		Analytic: trace.Grad(nil), Directional: &Directional{Seed: set.Seed}}
+	r := &DirectionalResult{Backprop: Backprop{Problem: p, Trace: trace, Value: trace.Cost, Method: set.Method, Step: set.Step,
+		Analytic: trace.Grad(nil)}, Seed: set.Seed}
 	if autoStep {
 		set.Step, r.StepNote = directionalStep(set.Method, r.Value, floats.Norm(r.Analytic, 2), len(r.Analytic), set.Tol)
 		r.Step = set.Step
@@ -62,9 +70,9 @@ func checkDirectional(p *problem.Problem, set Settings, autoStep bool, start tim
 			&compare.Criteria{Floor: floor, Tol: tol, Worst: set.Worst})
 	}
 	r.Comparison = compareAt(set.Method, set.Step, set.Tol)
-	r.Directional.Directions = r.Comparison.Entries()
+	r.Directions = r.Comparison.Entries()
 	if !r.Comparison.Pass {
-		r.Confirmation, r.Outcome = confirm(r, set, compareAt)
+		r.Confirmation, r.Outcome = confirm(&r.Backprop, set, compareAt)
 	}
 	r.Seconds = time.Since(start).Seconds()
 	return r

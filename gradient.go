@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/backproof/backproof/compare"
 	"github.com/backproof/backproof/derive"
@@ -103,37 +104,6 @@ type LearnerEntry struct {
 // NonFinite reports whether the learner's value is NaN or ±Inf.
 func (e LearnerEntry) NonFinite() bool { return math.IsNaN(e.Yours) || math.IsInf(e.Yours, 0) }
 
-// LearnerCheck sets a learner's gradient beside backproof's
-// backpropagation and finite differences.
-type LearnerCheck struct {
-	Source  string
-	Float32 bool
-	// Values is the learner's gradient in the order of derive.Net.Params.
-	// An array of the wrong shape has no entries to set side by side: its
-	// places hold backpropagation's values, so that they add no error to
-	// VsBackprop, and its LearnerParam says what is wrong.
-	Values []float64
-	// VsBackprop compares Values with backproof's backpropagation entry
-	// by entry, and VsNumeric with the finite differences (nil in a
-	// directional check): the per-entry relative errors, for plots. The
-	// judgement is Params', array by array.
-	VsBackprop *compare.Result
-	VsNumeric  *compare.Result
-	Params     []LearnerParam // W¹, b¹, W², b², …
-	// Worst are the entries that differ, worst first (non-finite ones
-	// first, then those of the first wrong layer), at most Settings.Worst:
-	// the one selection the text and JSON reports print.
-	Worst []LearnerEntry
-	// First is the first wrong layer in backward order when the arrays of
-	// layers below it inherit its mistake (their Inherits), else 0.
-	First int
-	// Kinks are the entries on a relu kink, judged against the interval
-	// of their two one-sided values.
-	Kinks   []derive.Param
-	Outcome Outcome
-	Message string // the conclusion in words
-}
-
 // Precision of a learner's gradient, set against backproof's: both are
 // analytic, so only rounding separates them, and rounding is relative to
 // each array's own entries. An entry agrees within the relative tolerance,
@@ -161,13 +131,13 @@ const (
 // learner's mistake.
 var ErrGradient = errors.New("gradient")
 
-// CheckGradient checks a learner's gradient g of problem p. It runs CheckBackprop
-// (backpropagation against finite differences, confirmed), then sets g
-// beside both, array by array and entry by entry, and names the mistake
-// of every array that differs (compare.Diagnose). The report's Learner
-// holds the result, and Pass is true only when backpropagation agrees
-// with finite differences and g agrees with both.
-func CheckGradient(p *problem.Problem, g *Gradient, s *Settings) (*Report, error) {
+// CheckGradient checks a learner's gradient g of problem p. It runs
+// CheckBackprop (backpropagation against finite differences, confirmed),
+// or CheckDirections when s.Directions > 0, then sets g beside both, array
+// by array and entry by entry, and names the mistake of every array that
+// differs (compare.Diagnose). Pass is true only when backpropagation
+// agrees with finite differences and g agrees with both.
+func CheckGradient(p *problem.Problem, g *Gradient, s *Settings) (*GradientResult, error) {
 	if g == nil {
 		return nil, fmt.Errorf("%w: no gradient given", ErrGradient)
 	}
@@ -186,11 +156,23 @@ func CheckGradient(p *problem.Problem, g *Gradient, s *Settings) (*Report, error
 			return nil, fmt.Errorf("%w: db%d is missing", ErrGradient, ℓ)
 		}
 	}
-	r, err := check(p, s, true)
+	start := time.Now()
+	set, autoStep, err := settle(p, s)
 	if err != nil {
 		return nil, err
 	}
-	r.Learner = judge(p, g, r)
+	var r *GradientResult
+	if set.Directions > 0 {
+		d := checkDirections(p, set, autoStep)
+		d.Exact = exactReference(p, d.Analytic)
+		r = judge(p, g, &d.Backprop, nil)
+		r.Directions = d
+	} else {
+		e := checkEntries(p, s, set, true)
+		r = judge(p, g, &e.Backprop, e.Numeric)
+		r.Entries = e
+	}
+	r.Seconds = time.Since(start).Seconds()
 	return r, nil
 }
 
@@ -240,6 +222,3 @@ func flat(m *mat.Dense) []float64 {
 	}
 	return out
 }
-
-// Pass reports whether the learner's gradient agrees (Outcome is Agree).
-func (lc *LearnerCheck) Pass() bool { return lc.Outcome == Agree }

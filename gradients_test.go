@@ -112,39 +112,3 @@ func TestCheckFindsAWrongGradient(t *testing.T) {
 	assert.Equal(t, compare.Wrong, c.Band)
 	assert.InDelta(t, 0.8, c.MaxRel, 1e-7, "m·g against g: |5g−g|/|5g| = 4/5")
 }
-
-func TestJSONContract(t *testing.T) {
-	p, err := problem.Random(problem.Spec{Convention: derive.Column, Sizes: []int{4, 3, 2}, Batch: 5,
-		Acts: []derive.Activation{derive.Tanh, derive.Sigmoid}, Cost: derive.CrossEntropy, Reduction: derive.Sum, Seed: 3})
-	require.NoError(t, err)
-	r, err := CheckBackprop(p, nil)
-	require.NoError(t, err)
-	got, l1 := contractJSON(t, r, 2)
-	assert.Equal(t, "central", got["method"])
-	assert.InDelta(t, 6e-6, got["step"], 0)
-	// dW is laid out like W in the column convention: n1×n0 = 3×4.
-	require.Len(t, l1["dW"], 3)
-	require.Len(t, l1["dW"].([]any)[0], 4)
-	require.Len(t, l1["db"], 3)
-}
-
-// contractJSON marshals a report and checks that it carries every field of
-// docs/contracts.md's `check --json` contract, at the top and in each of its
-// layers. It returns the object and its first layer.
-func contractJSON(t *testing.T, r *Report, layers int) (got, first map[string]any) {
-	t.Helper()
-	raw, err := json.Marshal(r)
-	require.NoError(t, err)
-	require.NoError(t, json.Unmarshal(raw, &got))
-	for _, k := range []string{"value", "method", "step", "layers", "max_rel_error", "pass", "seconds"} {
-		require.Contains(t, got, k)
-	}
-	ls := got["layers"].([]any)
-	require.Len(t, ls, layers)
-	for _, l := range ls {
-		for _, k := range []string{"dW", "db", "dW_numeric", "db_numeric", "max_rel_error"} {
-			require.Contains(t, l.(map[string]any), k, "the contract's fields are kept")
-		}
-	}
-	return got, ls[0].(map[string]any)
-}

@@ -14,6 +14,7 @@ import (
 	"github.com/backproof/backproof/gradfile"
 	"github.com/backproof/backproof/numgrad"
 	"github.com/backproof/backproof/problem"
+	"github.com/backproof/backproof/render"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/mat"
@@ -22,7 +23,7 @@ import (
 // hard checks the learner's gradient hard-NAME-VARIANT.npz of
 // gradfile/testdata (gen_hard.py: numpy backpropagations written by hand,
 // sharing no code with backproof) against the problem hard-NAME-problem.json.
-func hard(t *testing.T, name, variant string) *backproof.Report {
+func hard(t *testing.T, name, variant string) *backproof.GradientResult {
 	t.Helper()
 	td := filepath.Join("gradfile", "testdata")
 	p, err := problem.Load(filepath.Join(td, "hard-"+name+"-problem.json"))
@@ -35,9 +36,9 @@ func hard(t *testing.T, name, variant string) *backproof.Report {
 }
 
 // param returns the learner's array dNAME (W3, b1, …).
-func param(t *testing.T, r *backproof.Report, name string) backproof.LearnerParam {
+func param(t *testing.T, r *backproof.GradientResult, name string) backproof.LearnerParam {
 	t.Helper()
-	for _, lp := range r.Learner.Params {
+	for _, lp := range r.Params {
 		if fmt.Sprintf("%s%d", lp.Name, lp.Layer) == name {
 			return lp
 		}
@@ -61,23 +62,23 @@ func codes(lp backproof.LearnerParam) []string {
 func TestDeepVanishingGradient(t *testing.T) {
 	r := hard(t, "deep", "right")
 	require.Equal(t, backproof.Agree, r.Outcome)
-	assert.True(t, r.Pass(), r.Learner.Message)
+	assert.True(t, r.Pass(), r.Message)
 
 	r = hard(t, "deep", "stops-at-2")
 	assert.False(t, r.Pass())
-	assert.Equal(t, backproof.Disagree, r.Learner.Outcome)
+	assert.Equal(t, backproof.Disagree, r.Outcome)
 	for _, name := range []string{"W1", "b1"} {
 		lp := param(t, r, name)
 		assert.True(t, lp.Judged, name)
 		assert.False(t, lp.Agree, name)
 		assert.Contains(t, lp.Message, "all zeros", name)
 	}
-	for _, lp := range r.Learner.Params[2:] {
+	for _, lp := range r.Params[2:] {
 		assert.True(t, lp.Agree, "d%s%d", lp.Name, lp.Layer)
 	}
 	// Every worst entry is one of layer 1's, and the text and JSON list the same.
-	require.NotEmpty(t, r.Learner.Worst)
-	for _, e := range r.Learner.Worst {
+	require.NotEmpty(t, r.Worst)
+	for _, e := range r.Worst {
 		assert.Equal(t, 1, e.Param.Layer)
 	}
 
@@ -92,7 +93,7 @@ func TestDeepVanishingGradient(t *testing.T) {
 // about 1e-11 of the second's; a δ¹ of the wrong sign is still wrong.
 func TestSaturatedLayerSign(t *testing.T) {
 	r := hard(t, "saturated", "right")
-	assert.True(t, r.Pass(), r.Learner.Message)
+	assert.True(t, r.Pass(), r.Message)
 	r = hard(t, "saturated", "sign")
 	assert.False(t, r.Pass())
 	for _, name := range []string{"W1", "b1"} {
@@ -110,19 +111,19 @@ func TestSaturatedLayerSign(t *testing.T) {
 func TestNonFiniteGradient(t *testing.T) {
 	r := hard(t, "nan", "textbook")
 	assert.False(t, r.Pass())
-	assert.Equal(t, backproof.Disagree, r.Learner.Outcome)
+	assert.Equal(t, backproof.Disagree, r.Outcome)
 	lp := param(t, r, "W1")
 	assert.Equal(t, 12, lp.NaN, "every entry of dW1 depends on example 0's δ²")
 	assert.Contains(t, lp.Message, "δ^L = a − y")
-	require.NotEmpty(t, r.Learner.Worst)
-	assert.True(t, math.IsNaN(r.Learner.Worst[0].Yours))
+	require.NotEmpty(t, r.Worst)
+	assert.True(t, math.IsNaN(r.Worst[0].Yours))
 
 	var text bytes.Buffer
-	r.WriteText(&text)
+	render.WriteGradient(&text, r)
 	assert.Contains(t, text.String(), "WRONG [not finite]")
 	assert.Contains(t, text.String(), "the same cause")
 
-	raw, err := json.Marshal(r)
+	raw, err := render.GradientJSON(r)
 	require.NoError(t, err, "the JSON report is always written")
 	var got struct {
 		Pass    bool `json:"pass"`
@@ -158,8 +159,8 @@ func TestInfiniteEntry(t *testing.T) {
 	assert.Equal(t, 1, lp.Inf)
 	assert.False(t, lp.Agree)
 	assert.True(t, param(t, r, "W1").Agree)
-	assert.True(t, math.IsInf(r.Learner.Worst[0].Yours, -1))
-	_, err = json.Marshal(r)
+	assert.True(t, math.IsInf(r.Worst[0].Yours, -1))
+	_, err = render.GradientJSON(r)
 	require.NoError(t, err)
 }
 
@@ -168,7 +169,7 @@ func TestInfiniteEntry(t *testing.T) {
 func TestWorstIsOneSelection(t *testing.T) {
 	for _, v := range []string{"right", "stops-at-2"} {
 		r := hard(t, "deep", v)
-		raw, err := json.Marshal(r)
+		raw, err := render.GradientJSON(r)
 		require.NoError(t, err)
 		var got struct {
 			Learner struct {
@@ -181,8 +182,8 @@ func TestWorstIsOneSelection(t *testing.T) {
 		}
 		require.NoError(t, json.Unmarshal(raw, &got))
 		var text bytes.Buffer
-		r.WriteText(&text)
-		require.Len(t, got.Learner.Worst, len(r.Learner.Worst), v)
+		render.WriteGradient(&text, r)
+		require.Len(t, got.Learner.Worst, len(r.Worst), v)
 		if v == "right" {
 			assert.Empty(t, got.Learner.Worst)
 			assert.NotContains(t, text.String(), "worst entries of yours")
@@ -224,23 +225,23 @@ func TestFlatBiasIsNeverTransposed(t *testing.T) {
 // wrong.
 func TestFittedOutputs(t *testing.T) {
 	r := hard(t, "fitted", "right")
-	require.NotNil(t, r.Exact)
-	assert.Greater(t, r.Exact.Rel, 1e-8, "float64 loses digits here")
-	assert.True(t, r.Pass(), r.Learner.Message)
-	assert.Contains(t, r.Learner.Message, "float64 backpropagation is good to only about")
-	assert.Contains(t, r.Learner.Message, "Yours is within that")
+	require.NotNil(t, r.Entries.Exact)
+	assert.Greater(t, r.Entries.Exact.Rel, 1e-8, "float64 loses digits here")
+	assert.True(t, r.Pass(), r.Message)
+	assert.Contains(t, r.Message, "float64 backpropagation is good to only about")
+	assert.Contains(t, r.Message, "Yours is within that")
 	// No finite-difference step resolved this; the complex step did.
-	assert.Contains(t, r.Learner.Message, "agrees with the complex step")
-	assert.NotContains(t, r.Learner.Message, "finite differences")
+	assert.Contains(t, r.Message, "agrees with the complex step")
+	assert.NotContains(t, r.Message, "finite differences")
 	var widened bool
-	for _, lp := range r.Learner.Params {
+	for _, lp := range r.Params {
 		widened = widened || lp.Widened
 	}
 	assert.True(t, widened)
 
 	r = hard(t, "fitted", "missing-1m")
 	assert.False(t, r.Pass())
-	for _, lp := range r.Learner.Params {
+	for _, lp := range r.Params {
 		assert.Contains(t, codes(lp), "missing-1/m", "d%s%d", lp.Name, lp.Layer)
 	}
 }
@@ -249,10 +250,10 @@ func TestFittedOutputs(t *testing.T) {
 // class 20 to 30 above the others: δ = a − y cancels the same way.
 func TestNearOneHotSoftmax(t *testing.T) {
 	r := hard(t, "onehot", "right")
-	assert.True(t, r.Pass(), r.Learner.Message)
+	assert.True(t, r.Pass(), r.Message)
 	r = hard(t, "onehot", "missing-1m")
 	assert.False(t, r.Pass())
-	assert.Equal(t, backproof.Disagree, r.Learner.Outcome)
+	assert.Equal(t, backproof.Disagree, r.Outcome)
 }
 
 // TestReluKinkConventions: pre-activations exactly at 0; relu′(0) = 0,
@@ -266,10 +267,10 @@ func TestReluKinkConventions(t *testing.T) {
 		{"prime-half", "between the two slopes"},
 	} {
 		r := hard(t, "kink", c.variant)
-		assert.True(t, r.Pass(), "%s: %s", c.variant, r.Learner.Message)
-		assert.Contains(t, r.Learner.Message, c.follows, c.variant)
+		assert.True(t, r.Pass(), "%s: %s", c.variant, r.Message)
+		assert.Contains(t, r.Message, c.follows, c.variant)
 		kinks := 0
-		for _, lp := range r.Learner.Params {
+		for _, lp := range r.Params {
 			kinks += lp.Kinks
 		}
 		assert.Positive(t, kinks, c.variant)
@@ -318,7 +319,7 @@ func TestInheritedMistakes(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			r := hard(t, c.name, c.variant)
 			assert.False(t, r.Pass())
-			lc := r.Learner
+			lc := r
 			assert.Equal(t, 3, lc.First)
 			for _, name := range []string{"W3", "b3"} {
 				lp := param(t, r, name)
@@ -339,7 +340,7 @@ func TestInheritedMistakes(t *testing.T) {
 			assert.Equal(t, 3, lc.Worst[0].Param.Layer, "layer 3's entries first")
 			assert.Contains(t, lc.Message, "fix layer 3 first")
 			var text bytes.Buffer
-			r.WriteText(&text)
+			render.WriteGradient(&text, r)
 			out := text.String()
 			assert.Contains(t, out, "WRONG [inherits layer 3]")
 			assert.Less(t, strings.Index(out, "  dW3 ["+c.code+"]"), strings.Index(out, "  dW1: inherits"), "layer 3 diagnosed first")
@@ -347,7 +348,7 @@ func TestInheritedMistakes(t *testing.T) {
 	}
 	// A mistake of the learner's own in a lower layer is not inherited.
 	r := hard(t, "deep", "stops-at-2")
-	assert.Zero(t, r.Learner.First)
+	assert.Zero(t, r.First)
 	assert.Zero(t, param(t, r, "W1").Inherits)
 }
 
@@ -370,10 +371,10 @@ func TestUnderflowIsNotJudged(t *testing.T) {
 	assert.False(t, lp.Agree)
 	assert.Contains(t, lp.Reason, "underflow")
 	assert.False(t, r.Pass())
-	assert.Equal(t, backproof.CannotTell, r.Learner.Outcome)
-	assert.Contains(t, r.Learner.Message, "could not be judged")
+	assert.Equal(t, backproof.CannotTell, r.Outcome)
+	assert.Contains(t, r.Message, "could not be judged")
 	var text bytes.Buffer
-	r.WriteText(&text)
+	render.WriteGradient(&text, r)
 	assert.Contains(t, text.String(), "not judged: its entries are at most")
 }
 
@@ -386,6 +387,6 @@ func TestTooLargeForTheExactReference(t *testing.T) {
 	tr := p.Net.Backprop(p.X, p.Y)
 	r, err := backproof.CheckGradient(p, &backproof.Gradient{DW: tr.DW[1:], DB: tr.DB[1:]}, &backproof.Settings{Directions: 2, Seed: 1})
 	require.NoError(t, err)
-	assert.Nil(t, r.Exact)
-	assert.Contains(t, r.Learner.Message, "too large for the exact reference")
+	assert.Nil(t, r.Directions.Exact)
+	assert.Contains(t, r.Message, "too large for the exact reference")
 }

@@ -19,7 +19,7 @@ import (
 // and the line to fix is the first layer's. Those layers' entries are
 // listed first among the worst. It returns the first wrong layer when
 // some array inherits its mistake, else 0.
-func (lc *LearnerCheck) inherit(n *derive.Net, t *derive.Trace, arrays []learnerArray) int {
+func (lc *GradientResult) inherit(n *derive.Net, t *derive.Trace, arrays []learnerArray) int {
 	first := 0
 	for ℓ := len(n.Layers); ℓ >= 1 && first == 0; ℓ-- {
 		for _, lp := range lc.Params[2*(ℓ-1) : 2*ℓ] {

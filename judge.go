@@ -57,10 +57,10 @@ func learnerArrays(n *derive.Net, g *Gradient) []learnerArray {
 
 // judge sets the learner's arrays beside the reference, each array on its
 // own scale, and concludes.
-func judge(p *problem.Problem, g *Gradient, r *Report) *LearnerCheck {
+func judge(p *problem.Problem, g *Gradient, r *Backprop, numeric []float64) *GradientResult {
 	n := p.Net
-	ref := newReference(p, r)
-	lc := &LearnerCheck{Source: g.Source, Float32: g.Float32, Values: make([]float64, 0, len(r.Analytic))}
+	ref := newReference(r)
+	lc := &GradientResult{Source: g.Source, Float32: g.Float32, Values: make([]float64, 0, len(r.Analytic))}
 	tol, floor, tiny := tolFloat64, floorFloat64, tinyFloat64
 	if g.Float32 {
 		tol, floor, tiny = tolFloat32, floorFloat32, tinyFloat32
@@ -80,8 +80,8 @@ func judge(p *problem.Problem, g *Gradient, r *Report) *LearnerCheck {
 	worstN := r.Comparison.Criteria.Worst
 	lc.VsBackprop = compare.Gradients(lc.Values, r.Analytic, n.ParamAt, nil,
 		&compare.Criteria{Floor: 1e-300, Tol: tol, Worst: worstN})
-	if r.Numeric != nil {
-		lc.VsNumeric = compare.Gradients(lc.Values, r.Numeric, n.ParamAt, nil, &r.Comparison.Criteria)
+	if numeric != nil {
+		lc.VsNumeric = compare.Gradients(lc.Values, numeric, n.ParamAt, nil, &r.Comparison.Criteria)
 	}
 	var differ []LearnerEntry
 	for i, a := range arrays {
@@ -102,7 +102,7 @@ func judge(p *problem.Problem, g *Gradient, r *Report) *LearnerCheck {
 			}
 			continue
 		}
-		differ = append(differ, ref.judgeArray(lp, i, a, lc.Values, floor, tiny, n, r.Numeric)...)
+		differ = append(differ, ref.judgeArray(lp, i, a, lc.Values, floor, tiny, n, numeric)...)
 		if !lp.Judged || lp.Agree {
 			continue
 		}
@@ -129,6 +129,7 @@ func judge(p *problem.Problem, g *Gradient, r *Report) *LearnerCheck {
 		}
 	}
 	lc.Worst = selectWorst(differ, worstN)
+	lc.selectArrays()
 	lc.Outcome, lc.Message = lc.conclude(r)
 	lc.Message += lc.inheritWords()
 	lc.Message += float64Words(lc)
@@ -136,11 +137,40 @@ func judge(p *problem.Problem, g *Gradient, r *Report) *LearnerCheck {
 		lc.Message += fmt.Sprintf(" (Your arrays were judged against float64 backpropagation alone: at %d multiply-adds a forward pass the network is too large for the exact reference, whose limit is %d, so a point where float64 itself loses digits, such as outputs that fit their targets, would not be recognised.)",
 			exactWork(p), maxExactWork)
 	}
+	lc.Float64Err = math.NaN()
 	if ref.exact != nil {
 		lc.Message += ref.kinkWords(lc)
 		lc.Kinks = ref.kinkEntries
+		lc.Float64Err = 0
+		for _, lp := range lc.Params {
+			lc.Float64Err = max(lc.Float64Err, lp.Float64Err)
+		}
 	}
 	return lc
+}
+
+// selectArrays makes the selections that the result's readers print: the
+// arrays that are wrong of their own accord and those that inherit a
+// mistake, and the arrays to diagnose, the first wrong layer's first.
+func (lc *GradientResult) selectArrays() {
+	var first, rest []LearnerParam
+	for _, lp := range lc.Params {
+		if !lp.Judged || lp.Agree {
+			continue
+		}
+		name := fmt.Sprintf("d%s%d", lp.Name, lp.Layer)
+		if lp.Inherits > 0 {
+			lc.Inheriting = append(lc.Inheriting, name)
+		} else {
+			lc.Wrong = append(lc.Wrong, name)
+		}
+		if lc.First > 0 && lp.Layer == lc.First {
+			first = append(first, lp)
+		} else {
+			rest = append(rest, lp)
+		}
+	}
+	lc.Diagnosed = append(first, rest...)
 }
 
 // reference is what the learner's gradient is judged against, in the
@@ -155,7 +185,7 @@ type reference struct {
 	kinkLeft, kinkRight, kinkBetween int
 }
 
-func newReference(p *problem.Problem, r *Report) *reference {
+func newReference(r *Backprop) *reference {
 	if r.Exact == nil {
 		return &reference{value: r.Analytic, backprop: r.Analytic}
 	}
@@ -275,7 +305,7 @@ func (ref *reference) noteSlope(y, left, right, within float64) {
 
 // kinkWords says which entries sat on a kink and which slope the
 // learner's numbers there follow; empty without kinks.
-func (ref *reference) kinkWords(lc *LearnerCheck) string {
+func (ref *reference) kinkWords(lc *GradientResult) string {
 	var kinks int
 	for _, lp := range lc.Params {
 		kinks += lp.Kinks
@@ -299,7 +329,7 @@ func (ref *reference) kinkWords(lc *LearnerCheck) string {
 	}
 	var names []string
 	for _, p := range ref.kinkEntries[:min(len(ref.kinkEntries), 6)] {
-		names = append(names, entryWords(p))
+		names = append(names, EntryName(p))
 	}
 	if len(ref.kinkEntries) > 6 {
 		names = append(names, "…")
@@ -311,7 +341,7 @@ func (ref *reference) kinkWords(lc *LearnerCheck) string {
 // float64Words says, where float64 backpropagation itself is good only to
 // a few digits at this point, how good, and that the learner was allowed
 // as much; empty elsewhere.
-func float64Words(lc *LearnerCheck) string {
+func float64Words(lc *GradientResult) string {
 	var worst, yours float64
 	for _, lp := range lc.Params {
 		if lp.Widened {
@@ -374,7 +404,7 @@ func selectWorst(differ []LearnerEntry, k int) []LearnerEntry {
 }
 
 // conclude says what the three values, side by side, let one conclude.
-func (lc *LearnerCheck) conclude(r *Report) (Outcome, string) {
+func (lc *GradientResult) conclude(r *Backprop) (Outcome, string) {
 	var wrong, unjudged []string
 	for _, lp := range lc.Params {
 		switch {
@@ -409,16 +439,16 @@ func (lc *LearnerCheck) conclude(r *Report) (Outcome, string) {
 		return Disagree, fmt.Sprintf("%s, and your gradient differs from both in %d of its %d arrays: your gradient is wrong.%s%s", ref, len(wrong), total, notJudged, precision)
 	case len(wrong) > 0:
 		return Disagree, fmt.Sprintf("your gradient differs from backproof's backpropagation in %d of its %d arrays: your gradient is most likely wrong, but finite differences could not confirm backpropagation here (%s), so this rests on backpropagation alone.%s%s",
-			len(wrong), total, r.confirmationWords(), notJudged, precision)
+			len(wrong), total, r.Unsettled(), notJudged, precision)
 	case r.Outcome == Agree:
 		return CannotTell, fmt.Sprintf("%s, and your gradient agrees with it in the %d arrays that could be judged, but not every array could be:%s Cannot tell.%s",
 			ref, total-len(unjudged), notJudged, precision)
 	}
-	return CannotTell, fmt.Sprintf("your gradient agrees with backproof's backpropagation, but finite differences could not confirm either here (%s): cannot tell.%s%s", r.confirmationWords(), notJudged, precision)
+	return CannotTell, fmt.Sprintf("your gradient agrees with backproof's backpropagation, but finite differences could not confirm either here (%s): cannot tell.%s%s", r.Unsettled(), notJudged, precision)
 }
 
 // maxRel is the largest relative error over the judged arrays.
-func (lc *LearnerCheck) maxRel() float64 {
+func (lc *GradientResult) maxRel() float64 {
 	var m float64
 	for _, lp := range lc.Params {
 		if lp.Judged && lp.ShapeOK {
@@ -436,17 +466,9 @@ func plural(k int, what string) string {
 	return fmt.Sprintf("%d %ss", k, what)
 }
 
-// confirmationWords is why the check's own comparison did not settle.
-func (r *Report) confirmationWords() string {
-	if r.Confirmation != nil {
-		return r.Confirmation.Message
-	}
-	return r.Comparison.Band.Explain(r.Comparison.Criteria.Tol)
-}
-
 // inheritWords names the first wrong layer and the arrays that inherit
 // its mistake; empty when none does.
-func (lc *LearnerCheck) inheritWords() string {
+func (lc *GradientResult) inheritWords() string {
 	if lc.First == 0 {
 		return ""
 	}
@@ -473,4 +495,15 @@ func joinNames(names []string) string {
 		return names[0]
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// EntryName names an entry of the gradient as the worst-entry lists and
+// the messages print it: (layer, W, row, column) for a weight, and
+// (layer, b, unit j) for a bias, which is one number per unit whatever its
+// layout.
+func EntryName(p derive.Param) string {
+	if p.Name == "b" {
+		return fmt.Sprintf("(%d, b, unit %d)", p.Layer, p.Row)
+	}
+	return fmt.Sprintf("(%d, %s, %d, %d)", p.Layer, p.Name, p.Row, p.Col)
 }

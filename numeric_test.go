@@ -144,21 +144,20 @@ func TestDirectionalCheck(t *testing.T) {
 	for _, conv := range derive.Conventions {
 		for _, m := range []numgrad.Method{numgrad.Central, numgrad.FivePoint, numgrad.ComplexStep} {
 			p := randomProblem(t, conv, []int{6, 5, 4, 2}, []derive.Activation{derive.Tanh}, derive.Quadratic, derive.Mean, 3)
-			r, err := CheckBackprop(p, &Settings{Method: m, Directions: 6, Seed: 9})
+			r, err := CheckDirections(p, &Settings{Method: m, Directions: 6, Seed: 9})
 			require.NoError(t, err)
-			require.NotNil(t, r.Directional)
-			require.Len(t, r.Directional.Directions, 6)
+			require.Len(t, r.Directions, 6)
 			assert.True(t, r.Pass(), "%v %v: max rel error %.3g", conv, m, r.Comparison.MaxRel)
-			for _, d := range r.Directional.Directions {
+			for _, d := range r.Directions {
 				// The derivative along a unit v is of the size of ∇C/√N,
 				// here about 1e-2; every method resolves it far better
 				// than its tolerance.
 				assert.LessOrEqual(t, d.AbsErr, 1e-9, "%v %v", conv, m)
 				assert.NotZero(t, d.Analytic)
 			}
-			again, err := CheckBackprop(p, &Settings{Method: m, Directions: 6, Seed: 9})
+			again, err := CheckDirections(p, &Settings{Method: m, Directions: 6, Seed: 9})
 			require.NoError(t, err)
-			assert.Equal(t, r.Directional.Directions[0].Analytic, again.Directional.Directions[0].Analytic, "seeded")
+			assert.Equal(t, r.Directions[0].Analytic, again.Directions[0].Analytic, "seeded")
 		}
 	}
 	spec := problem.Spec{Convention: derive.Row, Sizes: []int{4, 3, 2}, Batch: 5, Acts: []derive.Activation{derive.Sigmoid},
@@ -168,14 +167,14 @@ func TestDirectionalCheck(t *testing.T) {
 	spec.Reduction = derive.Sum
 	sum, err := problem.Random(spec)
 	require.NoError(t, err)
-	rm, err := CheckBackprop(mean, &Settings{Directions: 4, Seed: 2})
+	rm, err := CheckDirections(mean, &Settings{Directions: 4, Seed: 2})
 	require.NoError(t, err)
-	rs, err := CheckBackprop(sum, &Settings{Directions: 4, Seed: 2})
+	rs, err := CheckDirections(sum, &Settings{Directions: 4, Seed: 2})
 	require.NoError(t, err)
 	var wrong, numeric []float64
-	for k := range rm.Directional.Directions {
-		wrong = append(wrong, rs.Directional.Directions[k].Analytic) // the gradient of the summed cost
-		numeric = append(numeric, rm.Directional.Directions[k].Numeric)
+	for k := range rm.Directions {
+		wrong = append(wrong, rs.Directions[k].Analytic) // the gradient of the summed cost
+		numeric = append(numeric, rm.Directions[k].Numeric)
 	}
 	c := compare.Gradients(wrong, numeric, func(k int) derive.Param { return derive.Param{Name: "v", Row: k} }, nil, nil)
 	assert.False(t, c.Pass)
@@ -187,10 +186,10 @@ func TestDirectionalCheck(t *testing.T) {
 // directions are the ones whose error is large.
 func TestDirectionalKinks(t *testing.T) {
 	p := randomProblem(t, derive.Row, []int{4, 8}, []derive.Activation{derive.ReLU}, derive.Quadratic, derive.Sum, 4)
-	r, err := CheckBackprop(p, &Settings{Directions: 16, Step: 0.3, Seed: 1})
+	r, err := CheckDirections(p, &Settings{Directions: 16, Step: 0.3, Seed: 1})
 	require.NoError(t, err)
 	var kinked int
-	for _, d := range r.Directional.Directions {
+	for _, d := range r.Directions {
 		if d.Kink {
 			kinked++
 		} else {
@@ -202,23 +201,6 @@ func TestDirectionalKinks(t *testing.T) {
 	}
 	assert.Positive(t, kinked)
 	assert.Equal(t, kinked, r.Comparison.Kinks)
-}
-
-func TestDirectionalJSON(t *testing.T) {
-	p := randomProblem(t, derive.Column, []int{4, 3, 2}, []derive.Activation{derive.Sigmoid}, derive.Quadratic, derive.Mean, 1)
-	r, err := CheckBackprop(p, &Settings{Directions: 3, Seed: 5})
-	require.NoError(t, err)
-	got, l1 := contractJSON(t, r, 2)
-	assert.Equal(t, "directional", got["method"])
-	assert.Nil(t, l1["dW_numeric"])
-	assert.Nil(t, l1["max_rel_error"])
-	d := got["directional"].(map[string]any)
-	assert.Equal(t, "central", d["stencil"])
-	assert.EqualValues(t, 5, d["seed"])
-	require.Len(t, d["directions"], 3)
-	for _, k := range []string{"analytic", "numeric", "abs_error", "rel_error", "kink"} {
-		require.Contains(t, d["directions"].([]any)[0], k)
-	}
 }
 
 func TestCheckBadSettings(t *testing.T) {

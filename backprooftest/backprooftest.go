@@ -19,6 +19,7 @@ import (
 
 	"github.com/backproof/backproof"
 	"github.com/backproof/backproof/problem"
+	"github.com/backproof/backproof/render"
 )
 
 // CheckGradient checks g, the learner's gradient of problem p, with
@@ -42,6 +43,6 @@ func CheckGradientWith(t testing.TB, p *problem.Problem, g *backproof.Gradient, 
 		return
 	}
 	var report bytes.Buffer
-	r.WriteText(&report)
+	render.WriteGradient(&report, r)
 	t.Errorf("backprooftest: the gradient does not agree\n%s", report.String())
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/backproof/backproof"
 	"github.com/backproof/backproof/budget"
@@ -15,6 +16,7 @@ import (
 	"github.com/backproof/backproof/outfile"
 	"github.com/backproof/backproof/plots"
 	"github.com/backproof/backproof/problem"
+	"github.com/backproof/backproof/render"
 	"github.com/spf13/cobra"
 )
 
@@ -176,11 +178,28 @@ error (a bug: please report it).`,
 			}
 			progress := newEntryProgress(cmd.ErrOrStderr())
 			set.Progress = progress.update()
-			var r *backproof.Report
-			if g != nil {
-				r, err = backproof.CheckGradient(p, g, set)
-			} else {
-				r, err = backproof.CheckBackprop(p, set)
+			// Each kind of check has its result, and its writers.
+			var (
+				pass      bool
+				writeText func(io.Writer)
+				writeJSON func() ([]byte, error)
+			)
+			switch {
+			case g != nil:
+				var r *backproof.GradientResult
+				if r, err = backproof.CheckGradient(p, g, set); err == nil {
+					pass, writeText, writeJSON = r.Pass(), func(w io.Writer) { render.WriteGradient(w, r) }, func() ([]byte, error) { return render.GradientJSON(r) }
+				}
+			case k > 0:
+				var r *backproof.DirectionalResult
+				if r, err = backproof.CheckDirections(p, set); err == nil {
+					pass, writeText, writeJSON = r.Pass(), func(w io.Writer) { render.WriteDirections(w, r) }, func() ([]byte, error) { return render.DirectionsJSON(r) }
+				}
+			default:
+				var r *backproof.EntryResult
+				if r, err = backproof.CheckBackprop(p, set); err == nil {
+					pass, writeText, writeJSON = r.Pass(), func(w io.Writer) { render.WriteEntries(w, r) }, func() ([]byte, error) { return render.EntriesJSON(r) }
+				}
 			}
 			progress.finish()
 			if err != nil {
@@ -213,13 +232,13 @@ error (a bug: please report it).`,
 				return err
 			}
 			if asJSON {
-				raw, err := json.Marshal(r)
+				raw, err := writeJSON()
 				if err != nil {
 					return fmt.Errorf("writing the JSON report: %v", err)
 				}
 				fmt.Fprintln(cmd.OutOrStdout(), string(raw))
 			} else {
-				r.WriteText(cmd.OutOrStdout())
+				writeText(cmd.OutOrStdout())
 			}
 			if saveFile != nil {
 				// Said last, where it is seen; on stderr beside --json,
@@ -230,7 +249,7 @@ error (a bug: please report it).`,
 				}
 				fmt.Fprintf(w, "wrote %s: the problem, to edit and check again (backproof check %s)\n", save, save)
 			}
-			if !r.Pass() {
+			if !pass {
 				return mismatch(nil)
 			}
 			return nil

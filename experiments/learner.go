@@ -9,22 +9,22 @@ import (
 
 // LearnerGradcheck lays out learners' gradients, each checked by
 // backproof.CheckGradient on one problem, as the rows of the gradcheck heat
-// map (plots.Gradcheck): for each report, every layer's ∂C/∂W^ℓ as a matrix
+// map (plots.Gradcheck): for each result, every layer's ∂C/∂W^ℓ as a matrix
 // of the per-entry relative errors of the learner's entries against the
 // finite differences (against backproof's backpropagation in a directional
 // check, which has no per-entry numbers), in W's layout, with the diagnosis
-// codes the report gave that array. names label the rows. An array of the wrong
-// shape has no entries to compare (its report names the mistake): its
-// matrix is all zero and its codes are the report's.
-func LearnerGradcheck(names []string, reps []*backproof.Report) (*Gradcheck, error) {
+// codes the check gave that array. names label the rows. An array of the wrong
+// shape has no entries to compare (its result names the mistake): its
+// matrix is all zero and its codes are the result's.
+func LearnerGradcheck(names []string, reps []*backproof.GradientResult) (*Gradcheck, error) {
 	if len(names) != len(reps) || len(reps) == 0 {
-		return nil, fmt.Errorf("LearnerGradcheck: %d names for %d reports", len(names), len(reps))
+		return nil, fmt.Errorf("LearnerGradcheck: %d names for %d results", len(names), len(reps))
 	}
-	out := &Gradcheck{Problem: reps[0].Problem}
+	out := &Gradcheck{Problem: reps[0].Backprop().Problem}
 	for k, r := range reps {
-		lc := r.Learner
-		if lc == nil || lc.VsBackprop == nil {
-			return nil, fmt.Errorf("LearnerGradcheck: report %q has no learner's gradient: make it with backproof.CheckGradient", names[k])
+		lc := r
+		if lc == nil {
+			return nil, fmt.Errorf("LearnerGradcheck: no result for %q", names[k])
 		}
 		// The heat map's title says "against central differences", and
 		// the report's own heat map compares with them too.
@@ -33,7 +33,7 @@ func LearnerGradcheck(names []string, reps []*backproof.Report) (*Gradcheck, err
 			vs = lc.VsBackprop
 		}
 		row := GradcheckRow{Planted: Planted{Name: names[k]}, MaxRel: vs.MaxRel}
-		for _, l := range r.Problem.Net.Layers {
+		for _, l := range r.Backprop().Problem.Net.Layers {
 			rr, cc := l.W.Dims()
 			row.RelError = append(row.RelError, mat.NewDense(rr, cc, nil))
 			row.Diagnosed = append(row.Diagnosed, nil)

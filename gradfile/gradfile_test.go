@@ -62,8 +62,8 @@ func TestLearnerFiles(t *testing.T) {
 			assert.Equal(t, tc.float32, g.Float32)
 			r, err := backproof.CheckGradient(p, g, nil)
 			require.NoError(t, err)
-			require.Equal(t, backproof.Agree, r.Outcome, "backpropagation agrees with finite differences")
-			lc := r.Learner
+			require.Equal(t, backproof.Agree, r.Backprop().Outcome, "backpropagation agrees with finite differences")
+			lc := r
 			for _, lp := range lc.Params {
 				name := lp.Name + string(rune('0'+lp.Layer))
 				codes, wrong := tc.wrong[name]
@@ -199,7 +199,7 @@ func TestFlatMatrix(t *testing.T) {
 	r, err := backproof.CheckGradient(p, grad, nil)
 	require.NoError(t, err)
 	assert.False(t, r.Pass())
-	lp := r.Learner.Params[2]
+	lp := r.Params[2]
 	require.Equal(t, "W", lp.Name)
 	assert.False(t, lp.ShapeOK)
 	assert.Contains(t, lp.Message, "flat vector of 6 numbers")

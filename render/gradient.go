@@ -1,17 +1,18 @@
-package backproof
+package render
 
 import (
 	"fmt"
 	"io"
+	"strings"
 
+	"github.com/backproof/backproof"
 	"github.com/backproof/backproof/compare"
 )
 
-// writeLearner ends the report of CheckGradient: the learner's arrays
-// beside backpropagation and finite differences, the worst entries with
-// the three values side by side, the diagnosis and the conclusion.
-func (r *Report) writeLearner(w io.Writer) {
-	lc := r.Learner
+// writeLearner ends the text of CheckGradient: the learner's arrays beside
+// backpropagation and finite differences, the worst entries with the
+// three values side by side, the diagnosis and the conclusion.
+func writeLearner(w io.Writer, lc *backproof.GradientResult) {
 	src := lc.Source
 	if src == "" {
 		src = "from Go"
@@ -31,7 +32,7 @@ func (r *Report) writeLearner(w io.Writer) {
 			shape = shapeWords(lp.WantRows, lp.WantCols)
 			errs = fmt.Sprintf("%-25s", fmt.Sprintf("given %d×%d", lp.Rows, lp.Cols))
 		}
-		fmt.Fprintf(w, "%-6d %-6s %-9s %s %s\n", lp.Layer, lp.Name, shape, errs, lp.status())
+		fmt.Fprintf(w, "%-6d %-6s %-9s %s %s\n", lp.Layer, lp.Name, shape, errs, status(lp))
 	}
 	if len(lc.Worst) > 0 {
 		fmt.Fprintf(w, "\nworst entries of yours (layer, param, row, column):\n")
@@ -41,16 +42,13 @@ func (r *Report) writeLearner(w io.Writer) {
 				numeric = fmt.Sprintf("  numeric %+.8e", e.Numeric)
 			}
 			fmt.Fprintf(w, "  %s  yours %+.8e  backprop %+.8e%s  rel %.2e\n",
-				entryWords(e.Param), e.Yours, e.Reference, numeric, e.RelErr)
+				backproof.EntryName(e.Param), e.Yours, e.Reference, numeric, e.RelErr)
 		}
 	}
 	first := true
 	said := map[compare.Code]bool{} // codes explained already: said once, then named
 	saidNonFinite := false
-	for _, lp := range lc.diagnosisOrder() {
-		if lp.Agree || !lp.Judged {
-			continue
-		}
+	for _, lp := range lc.Diagnosed {
 		if first {
 			fmt.Fprintf(w, "\ndiagnosis:\n")
 			first = false
@@ -73,18 +71,18 @@ func (r *Report) writeLearner(w io.Writer) {
 	}
 	fmt.Fprintf(w, "\n%s\n", lc.Message)
 	switch {
-	case r.Pass():
-		fmt.Fprintf(w, "PASS: your gradient is right (%.3g s)\n", r.Seconds)
-	case lc.Outcome == Disagree:
-		fmt.Fprintf(w, "FAIL: %s wrong (%.3g s)\n", lc.wrongList(), r.Seconds)
+	case lc.Pass():
+		fmt.Fprintf(w, "PASS: your gradient is right (%.3g s)\n", lc.Seconds)
+	case lc.Outcome == backproof.Disagree:
+		fmt.Fprintf(w, "FAIL: %s wrong (%.3g s)\n", wrongWords(lc), lc.Seconds)
 	default:
-		fmt.Fprintf(w, "CANNOT TELL (exit status 1) (%.3g s)\n", r.Seconds)
+		fmt.Fprintf(w, "CANNOT TELL (exit status 1) (%.3g s)\n", lc.Seconds)
 	}
 }
 
 // status is an array's word in the table: agrees, WRONG with its codes,
 // or not judged.
-func (lp LearnerParam) status() string {
+func status(lp backproof.LearnerParam) string {
 	switch {
 	case !lp.Judged:
 		return "not judged: " + lp.Reason
@@ -97,7 +95,7 @@ func (lp LearnerParam) status() string {
 	case lp.Inherits > 0:
 		return fmt.Sprintf("WRONG [inherits layer %d]", lp.Inherits)
 	}
-	if codes := lp.codes(); codes != "" {
+	if codes := codes(lp); codes != "" {
 		return "WRONG [" + codes + "]"
 	}
 	return "WRONG"
@@ -109,7 +107,7 @@ func shapeWords(rows, cols int) string {
 }
 
 // codes lists the diagnosis codes of a learner's array.
-func (lp LearnerParam) codes() string {
+func codes(lp backproof.LearnerParam) string {
 	var c []compare.Code
 	for _, m := range lp.Mistakes {
 		c = append(c, m.Code)
@@ -117,42 +115,27 @@ func (lp LearnerParam) codes() string {
 	return compare.Join(c)
 }
 
-// wrongList names the learner's wrong arrays: "dW2 and db2".
-func (lc *LearnerCheck) wrongList() string {
-	var own, inherited []string
-	for _, lp := range lc.Params {
-		switch {
-		case lp.Judged && !lp.Agree && lp.Inherits > 0:
-			inherited = append(inherited, fmt.Sprintf("d%s%d", lp.Name, lp.Layer))
-		case lp.Judged && !lp.Agree:
-			own = append(own, fmt.Sprintf("d%s%d", lp.Name, lp.Layer))
-		}
-	}
+// wrongWords names the learner's wrong arrays: "dW2 and db2 are", with
+// those that inherit a mistake in brackets.
+func wrongWords(lc *backproof.GradientResult) string {
 	verb := map[bool]string{true: " is", false: " are"}
 	out := "nothing"
-	if len(own) > 0 {
-		out = joinNames(own) + verb[len(own) == 1]
+	if len(lc.Wrong) > 0 {
+		out = joinNames(lc.Wrong) + verb[len(lc.Wrong) == 1]
 	}
-	if len(inherited) > 0 {
-		out += fmt.Sprintf(" (%s inherit%s layer %d's mistake)", joinNames(inherited), map[bool]string{true: "s", false: ""}[len(inherited) == 1], lc.First)
+	if len(lc.Inheriting) > 0 {
+		out += fmt.Sprintf(" (%s inherit%s layer %d's mistake)", joinNames(lc.Inheriting), map[bool]string{true: "s", false: ""}[len(lc.Inheriting) == 1], lc.First)
 	}
 	return out
 }
 
-// diagnosisOrder lists the arrays for the diagnosis: the first wrong
-// layer's first when lower layers inherit its mistake, so the line to fix
-// comes first.
-func (lc *LearnerCheck) diagnosisOrder() []LearnerParam {
-	if lc.First == 0 {
-		return lc.Params
+// joinNames is "a", "a and b", "a, b and c".
+func joinNames(names []string) string {
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
 	}
-	var first, rest []LearnerParam
-	for _, lp := range lc.Params {
-		if lp.Layer == lc.First {
-			first = append(first, lp)
-		} else {
-			rest = append(rest, lp)
-		}
-	}
-	return append(first, rest...)
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
