@@ -44,7 +44,7 @@ func TestRegularizedMistakes(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, backproof.Agree, r.Outcome, "backproof's own gradient agrees with finite differences")
 			assert.Equal(t, tc.want == nil, r.Pass())
-			for _, lp := range r.Learner.Params {
+			for _, lp := range r.Params {
 				name := lp.Name + string(rune('0'+lp.Layer))
 				want, wrong := tc.want[name]
 				if !wrong {
