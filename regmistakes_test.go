@@ -42,7 +42,7 @@ func TestRegularizedMistakes(t *testing.T) {
 			require.NoError(t, err)
 			r, err := backproof.CheckGradient(p, g, nil)
 			require.NoError(t, err)
-			require.Equal(t, backproof.Agree, r.Outcome, "backproof's own gradient agrees with finite differences")
+			require.Equal(t, backproof.Agree, r.Backprop().Outcome, "backproof's own gradient agrees with finite differences")
 			assert.Equal(t, tc.want == nil, r.Pass())
 			for _, lp := range r.Params {
 				name := lp.Name + string(rune('0'+lp.Layer))
