@@ -25,7 +25,7 @@ func formulaCommand() *cobra.Command {
 		asJSON      bool
 	)
 	cmd := &cobra.Command{
-		Use:   "formula FILE",
+		Use:   "formula FILE (or - for standard input)",
 		Short: "Check a learner's written backprop formulas, line by line",
 		Long: `formula reads a derivation written as on paper, one statement a line,
 and checks every line against backpropagation on a problem: the shape it
@@ -72,7 +72,7 @@ every such error, each with FILE:LINE:COLUMN.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			file := args[0]
-			src, err := readFormulaFile(file)
+			src, err := readFormulaFile(file, cmd.InOrStdin())
 			if err != nil {
 				return badInput(err)
 			}
@@ -135,16 +135,21 @@ const maxFormulaBytes = 1 << 20
 
 // readFormulaFile reads a formula file, refusing one larger than
 // maxFormulaBytes before reading more than that, or one that is not text.
-func readFormulaFile(file string) (string, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
+// A file named - is standard input, for a paste: pbpaste | backproof formula -.
+func readFormulaFile(file string, stdin io.Reader) (string, error) {
+	var f io.Reader = stdin
+	if file != "-" {
+		o, err := os.Open(file)
+		if err != nil {
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return "", fmt.Errorf("%s: cannot read the formula file: %v", file, err)
 		}
-		return "", fmt.Errorf("%s: cannot read the formula file: %v", file, err)
+		defer o.Close()
+		f = o
 	}
-	defer f.Close()
 	src, err := io.ReadAll(io.LimitReader(f, maxFormulaBytes+1))
 	if err != nil {
 		return "", fmt.Errorf("%s: cannot read the formula file: %v", file, err)

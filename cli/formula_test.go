@@ -323,3 +323,20 @@ func TestFormulaHeaderOverride(t *testing.T) {
 	code, out, errb = run(t, "formula", cr)
 	assert.Equal(t, 0, code, out+errb)
 }
+
+// TestFormulaStdin: a file named - is standard input, so a paste can be
+// piped in; full-width letters (ｄＷ２) are the gradient they spell.
+func TestFormulaStdin(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "paste")
+	require.NoError(t, err)
+	_, err = f.WriteString("ｄＺ２ = (A2 - Y) * A2 * (1 - A2) / m\nｄＷ２ = A1.T @ ｄＺ２\n")
+	require.NoError(t, err)
+	_, err = f.Seek(0, 0)
+	require.NoError(t, err)
+	old := os.Stdin
+	os.Stdin = f
+	defer func() { os.Stdin = old }()
+	code, out, errb := run(t, "formula", "-", "--convention", "row", "--cost", "quadratic", "--reduction", "mean")
+	require.Equal(t, 0, code, errb)
+	assert.Contains(t, out, "pass: every checked line is correct (2 lines, 1 of them dW or db)")
+}

@@ -147,7 +147,7 @@ func lexLine(n int, text []rune) ([]token, []*Error) {
 			for j < len(text) && isIdentPart(text[j]) {
 				j++
 			}
-			t := token{kind: tIdent, text: string(text[i:j]), name: string(text[i:j]), pos: p}
+			t := token{kind: tIdent, text: string(text[i:j]), name: halfWidth(text[i:j]), pos: p}
 			j = superscript(n, text, j, &t, fail)
 			t.text, t.end = string(text[i:j]), j+1
 			toks = append(toks, t)
@@ -515,4 +515,17 @@ func lexCaret(n int, text []rune, i int, toks *[]token, fail func(Pos, string, .
 		}
 	}
 	return j
+}
+
+// halfWidth is a name with its full-width letters, digits and underscore
+// (ｄＷ２, as an East Asian keyboard types them) read as the ASCII ones.
+func halfWidth(name []rune) string {
+	out := make([]rune, len(name))
+	for i, r := range name {
+		if r >= '\uff10' && r <= '\uff5a' && unicode.IsLetter(r-0xfee0) || unicode.IsDigit(r-0xfee0) && r >= '\uff10' && r <= '\uff19' || r == '\uff3f' {
+			r -= 0xfee0
+		}
+		out[i] = r
+	}
+	return string(out)
 }

@@ -153,6 +153,9 @@ func lookalike(name string) (string, bool, bool) {
 			break
 		}
 	}
+	if rest, ok := strings.CutSuffix(n, "grad"); ok && rest != "" && !grad {
+		n, grad = rest, true // W2_grad, as PyTorch's .grad names it
+	}
 	fams := []struct{ prefix, canon string }{{"delta", "dZ"}, {"δ", "dZ"}, {"dz", "dZ"}, {"da", "dA"}, {"dw", "dW"}, {"db", "db"},
 		{"z", "Z"}, {"a", "A"}, {"w", "W"}, {"b", "b"}}
 	for _, f := range fams {

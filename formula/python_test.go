@@ -198,3 +198,17 @@ func TestNgHelpers(t *testing.T) {
 	assert.Equal(t, Failed, rep.Results[2].Status)
 	assert.Contains(t, rep.Results[2].Message, "the assert fails")
 }
+
+// TestGradientSpellings: PyTorch's W2_grad is refused as the gradient it
+// names, never a silent helper; full-width ｄＷ２ is dW2 itself.
+func TestGradientSpellings(t *testing.T) {
+	p := randomProblem(t, row, 5, derive.Sigmoid, derive.Quadratic, derive.Mean)
+	prog, err := Parse("W2_grad = A1.T @ (A2 - Y)")
+	require.NoError(t, err)
+	_, err = Check(prog, p.Net, p.X, p.Y)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "did you mean dW2?")
+	rep := checkText(t, "ｄＷ２ = A1.T @ ((A2 - Y) * A2 * (1 - A2)) / m", p)
+	assert.True(t, rep.Results[0].Checked)
+	assert.Equal(t, Correct, rep.Results[0].Status, rep.Results[0].Message)
+}
