@@ -177,6 +177,8 @@ func (ev *evaluator) eval(e Expr) (Value, error) {
 		return ev.assert(e)
 	case *Update:
 		return ev.update(e)
+	case *LabelName:
+		return e.eval(ev)
 	case *Range:
 		return Value{}, errorf(e.P, KindEval, "range(…) is read only as an index, as in dscores[range(N), y] -= 1")
 	}
@@ -412,6 +414,10 @@ func (ev *evaluator) call(c *Call) (Value, error) {
 			return ev.softmax(c, x, axis), nil
 		}
 		return ev.apply(x, fn(act, c.Prime)), nil
+	case "outer":
+		return ev.outer(c)
+	case "amax", "amin":
+		return ev.extreme(c)
 	case "zeros_like", "ones_like":
 		x, err := ev.eval(c.Args[0])
 		if err != nil {

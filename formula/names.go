@@ -205,7 +205,7 @@ func lookupFunc(name string) (funcInfo, bool) {
 		return funcInfo{1, 1, -1, true}, true
 	case "softmax":
 		return funcInfo{2, 2, 1, true}, true
-	case "sum", "mean":
+	case "sum", "mean", "amax", "amin":
 		return funcInfo{1, 2, 1, false}, true
 	case "where":
 		return funcInfo{3, 3, -1, false}, true
@@ -213,6 +213,8 @@ func lookupFunc(name string) (funcInfo, bool) {
 		return funcInfo{2, 2, -1, false}, true
 	case "zeros_like", "ones_like":
 		return funcInfo{1, 1, -1, false}, true
+	case "outer":
+		return funcInfo{2, 2, -1, false}, true
 	}
 	return funcInfo{}, false
 }

@@ -266,7 +266,7 @@ func TestEveryErrorReported(t *testing.T) {
 		"db2 = sum(dZ2, 0) // m",         // 3 floor division
 		"dZ1 = dZ2 @ W2ᵀ × sigmoid'(Z1)", // 4 ×
 		"for l in range(2):",             // 5 a loop
-		"dW1 = np.outer(X, dZ1)",         // 6 an unknown numpy function
+		"dW1 = np.einsum(X, dZ1)",        // 6 an unknown numpy function
 		`W1 = parameters["W2"]`,          // 7 another dictionary entry
 		"dW1 = X^{2}",                    // 8 a power with ^
 		"dA1 = dZ2 @ W2ᵀ \\cdot 2",       // 9 \cdot
@@ -286,7 +286,7 @@ func TestEveryErrorReported(t *testing.T) {
 		{Pos{3, 19}, "write / to divide, and # (not //) to start a comment"},
 		{Pos{4, 17}, "write @ for the matrix product"},
 		{Pos{5, 1}, "Python's for is not part of the language"},
-		{Pos{6, 10}, "np.outer is not part of the language; for a column a and a row b, a @ b"},
+		{Pos{6, 10}, "np.einsum is not part of the language; write the product with @ and ᵀ"},
 		{Pos{7, 17}, `W1 = parameters["W2"] binds W1 to another entry: the problem gives W1 itself, so delete the line`},
 		{Pos{8, 8}, "for an elementwise square write A1**2"},
 		{Pos{9, 17}, `\cdot is ambiguous`},

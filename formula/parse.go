@@ -843,7 +843,7 @@ func (p *parser) exponent(op token) (int, int, *Error) {
 }
 
 // methods are what can follow a value after a dot, as in numpy.
-const methodList = ".T, .dot(B), .transpose(), .sum(axis=…, keepdims=True), .mean(…), .astype(float), .copy()"
+const methodList = ".T, .dot(B), .transpose(), .sum(axis=…, keepdims=True), .mean(…), .max(…), .min(…), .astype(float), .copy()"
 
 var methodHelp = map[string]string{
 	"reshape": "the shapes are the convention's, so nothing needs reshaping: if a product does not fit, the message says which operand to transpose",
@@ -860,7 +860,7 @@ func (p *parser) method(x Expr) (Expr, *Error) {
 		return nil, errorf(name.pos, KindSyntax, "expected a method after the dot: %s", methodList)
 	}
 	switch name.name {
-	case "dot", "transpose", "sum", "mean", "astype", "copy":
+	case "dot", "transpose", "sum", "mean", "max", "min", "astype", "copy":
 	case "shape":
 		return p.shape(x, name)
 	case "get":
@@ -994,13 +994,16 @@ func (p *parser) reduction(fn token, start Pos, end int, args []Expr, kw []kwArg
 	for _, k := range kw {
 		args = append(args, k.x)
 	}
-	c := &Call{node: node{start, end, depth(args...)}, Fn: fn.name, Args: args}
+	name := fn.name
+	if name == "max" || name == "min" {
+		name = "a" + name // np.max is np.amax; Python's own max is not read
+	}
+	c := &Call{node: node{start, end, depth(args...)}, Fn: name, Args: args}
 	return grow(Expr(c))
 }
 
 // numpyHelp says what to write for numpy functions the language lacks.
 var numpyHelp = map[string]string{
-	"outer":     "for a column a and a row b, a @ b is their outer product",
 	"einsum":    "write the product with @ and ᵀ",
 	"heaviside": "the relu mask is (Z1 > 0)",
 	"array":     "drop it: np.array(dA1, copy=True) is dA1",
@@ -1010,12 +1013,12 @@ var numpyHelp = map[string]string{
 	"sqrt":      "the language has whole powers only (A1**2)",
 }
 
-const numpyList = "np.dot, np.matmul, np.multiply, np.divide, np.add, np.subtract, np.transpose, np.power, np.square, np.sum, np.mean, np.exp, np.log, np.tanh, np.where, np.maximum, np.minimum, np.zeros_like, np.ones_like"
+const numpyList = "np.dot, np.matmul, np.multiply, np.divide, np.add, np.subtract, np.transpose, np.power, np.square, np.sum, np.mean, np.exp, np.log, np.tanh, np.where, np.maximum, np.minimum, np.zeros_like, np.ones_like, np.outer, np.max, np.min"
 
 // numpyCall reads np.NAME(…) (np. is read; fn is the name).
 func (p *parser) numpyCall(np, fn token) (Expr, *Error) {
 	switch fn.name {
-	case "dot", "matmul", "multiply", "divide", "true_divide", "add", "subtract", "transpose", "square", "power", "sum", "mean", "exp", "log", "tanh", "where", "maximum", "minimum", "zeros_like", "ones_like":
+	case "dot", "matmul", "multiply", "divide", "true_divide", "add", "subtract", "transpose", "square", "power", "sum", "mean", "exp", "log", "tanh", "where", "maximum", "minimum", "zeros_like", "ones_like", "outer", "max", "min", "amax", "amin":
 	case "array", "asarray", "copy", "float64", "float32", "int64", "int32":
 	default:
 		help := numpyHelp[fn.name]
@@ -1075,7 +1078,7 @@ func (p *parser) numpyCall(np, fn token) (Expr, *Error) {
 			return nil, errorf(pos, KindSyntax, "%s takes a whole-number power up to %d written as a number, as in %s(A1, 2)", name, maxPower, name)
 		}
 		return grow(Expr(&Pow{node: nd(args[0]), X: args[0], N: n}))
-	case "sum", "mean":
+	case "sum", "mean", "max", "min", "amax", "amin":
 		return p.reduction(fn, start, end, args, kw)
 	}
 	// exp, log, tanh, where, maximum, minimum
@@ -1119,7 +1122,7 @@ func canonLayer(info nameInfo) string {
 // functions that numpy does not have (sigmoid, relu, f, their _prime).
 func ownFunc(name string) bool {
 	switch name {
-	case "exp", "log", "tanh", "sum", "mean", "where", "maximum", "minimum", "zeros_like", "ones_like":
+	case "exp", "log", "tanh", "sum", "mean", "where", "maximum", "minimum", "zeros_like", "ones_like", "outer", "max", "min", "amax", "amin":
 		return false // numpy's own: numpyCall reads them
 	}
 	for _, s := range derivativeSuffixes {

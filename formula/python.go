@@ -2,6 +2,7 @@ package formula
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -281,6 +282,10 @@ func unpack(part []token) (parts [][]token, skip bool, err *Error) {
 		}
 		return nil, true, nil
 	}
+	if len(values) == 1 && len(values[0]) > 2 && values[0][0].kind == tIdent && values[0][1].kind == tLParen && values[0][len(values[0])-1].kind == tRParen {
+		return nil, false, errorf(part[eq].pos, KindSyntax, "%s = %s(…) unpacks the values a function returns, but a def here returns one value: write the function's lines out with the layer's names (dW2 = …, db2 = …, dA1 = …), or give it a def for each value",
+			tokensText(part[:eq]), values[0][0].text)
+	}
 	return nil, false, errorf(part[eq].pos, KindSyntax, "this tuple assignment has %d names on the left and %d values on the right: unpack the problem's names from a cache (Z1, A1, W2 = cache), give one value a name (dW2, db2 = A1.T @ dZ2, np.sum(dZ2, axis=0)), or write one NAME = EXPRESSION a line", len(names), len(values))
 }
 
@@ -526,6 +531,14 @@ func (p *parser) index(name token) (*Update, *Error) {
 		if r1 == r2 {
 			return nil, errorf(lb.pos, KindSyntax, "%s[i, j] = … is read with range(N) over the examples in one index and the labels in the other, as in dscores[range(N), y] -= 1; other indexing is not part of the language", name.text)
 		}
+		// the labels, when they are a name: the problem's, or the
+		// learner's own name for them (Yb, labels) when the paste has none
+		if id, ok := second.(*Ident); ok && r1 {
+			second = &LabelName{Ident: id}
+		}
+		if id, ok := first.(*Ident); ok && r2 {
+			first = &LabelName{Ident: id}
+		}
 		up.Rows, up.Cols = first, second
 	} else {
 		if _, ok := first.(*Range); ok {
@@ -755,4 +768,109 @@ func staged(prog *Program, L int) map[int]int {
 		last[name] = i
 	}
 	return out
+}
+
+// LabelName is a name standing for the labels in an update's index,
+// dscores[range(N), Yb]: a name the file defines, the problem's Y, or,
+// when the paste does not define it, the problem's labels, said in a note.
+type LabelName struct{ *Ident }
+
+func (l *LabelName) eval(ev *evaluator) (Value, error) {
+	name := canonName(l.Name, ev.L)
+	if _, ok := ev.env[name]; ok || classify(l.Name).kind == nkY {
+		return ev.eval(l.Ident)
+	}
+	if _, ok := ev.bad[name]; ok {
+		return ev.eval(l.Ident)
+	}
+	ev.note("%s is not defined in the paste: it is read as the labels of the problem's one-hot Y, the class of each example", l.Name)
+	return ev.eval(&Ident{node: l.node, Name: "Y"})
+}
+
+// outer is numpy's np.outer(a, b): a and b flattened, a's entries down
+// the rows and b's along the columns. Each must be a vector here.
+func (ev *evaluator) outer(c *Call) (Value, error) {
+	var vs [2]Value
+	var dims [2]Dim
+	for k, a := range c.Args {
+		v, err := ev.eval(a)
+		if err != nil {
+			return Value{}, err
+		}
+		switch {
+		case v.S.Scalar:
+			dims[k] = one
+		case v.S.R.N == 1:
+			dims[k] = v.S.C
+		case v.S.C.N == 1:
+			dims[k] = v.S.R
+		default:
+			p, _ := a.Span()
+			return Value{}, errorf(p, KindShape, "np.outer flattens its arguments, and %s is %s, a matrix, whose %d entries would become one axis: pass vectors (a column or a row)", ev.src(a), v.S, v.S.R.N*v.S.C.N)
+		}
+		vs[k] = v
+	}
+	s := Shape{R: dims[0], C: dims[1]}
+	if v, ok := ev.shaped(s); ok {
+		return v, nil
+	}
+	out := mat.NewDense(s.R.N, s.C.N, nil)
+	entry := func(v Value, k int) float64 {
+		if r, _ := v.M.Dims(); r == 1 {
+			return v.M.At(0, k)
+		}
+		return v.M.At(k, 0)
+	}
+	for i := range s.R.N {
+		for j := range s.C.N {
+			out.Set(i, j, entry(vs[0], i)*entry(vs[1], j))
+		}
+	}
+	return Value{M: out, S: s}, nil
+}
+
+// extreme is np.max or np.min over an axis, the dimension kept as sum
+// keeps it: softmax's shift, scores − np.max(scores, axis=1, keepdims=True).
+func (ev *evaluator) extreme(c *Call) (Value, error) {
+	x, err := ev.eval(c.Args[0])
+	if err != nil || x.S.Scalar {
+		return x, err
+	}
+	axis := -1
+	if len(c.Args) == 2 {
+		axis, _ = axisOf(c.Args[1])
+	}
+	s := Shape{R: one, C: one}
+	switch axis {
+	case 0:
+		s.C = x.S.C
+	case 1:
+		s.R = x.S.R
+	}
+	if v, ok := ev.shaped(s); ok {
+		return v, nil
+	}
+	better := func(a, b float64) bool { return a > b || math.IsNaN(a) }
+	if c.Fn == "amin" {
+		better = func(a, b float64) bool { return a < b || math.IsNaN(a) }
+	}
+	out := mat.NewDense(s.R.N, s.C.N, nil)
+	seen := mat.NewDense(s.R.N, s.C.N, nil)
+	r, cols := x.M.Dims()
+	for i := range r {
+		for j := range cols {
+			oi, oj := i, j
+			if axis != 1 {
+				oi = 0
+			}
+			if axis != 0 {
+				oj = 0
+			}
+			if v := x.M.At(i, j); seen.At(oi, oj) == 0 || better(v, out.At(oi, oj)) {
+				out.Set(oi, oj, v)
+				seen.Set(oi, oj, 1)
+			}
+		}
+	}
+	return Value{M: out, S: s}, nil
 }

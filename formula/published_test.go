@@ -1,0 +1,199 @@
+package formula
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/backproof/backproof/problem"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The published-style corpus, testdata/published: backward passes written
+// in the manner of the courses and posts learners paste from (Ng's
+// notebooks, CS231n, Nielsen's book, nnfs, Karpathy, d2l, blog posts),
+// each with the problem it runs on (NAME.json, drawn from its header by
+// -write-problems) and the verdict numpy and torch give it (verdicts.json,
+// written by oracle.py, which runs each paste's function with numpy on
+// that problem and compares every gradient it computes with torch's
+// autograd; it shares no code with this package).
+//
+//	go test ./formula -run TestPublished -args -write-problems
+//	/usr/bin/python3 formula/testdata/published/oracle.py
+
+var writeProblems = flag.Bool("write-problems", false, "draw testdata/published/*.json from the pastes' headers")
+
+const publishedDir = "testdata/published"
+
+// oracleVerdict is one paste's line in verdicts.json.
+type oracleVerdict struct {
+	Verdict    string            `json:"verdict"` // pass, fail, or "" for a paste numpy cannot run
+	Targets    map[string]string `json:"targets"` // canonical name → correct or wrong
+	NumpyError string            `json:"numpy_error"`
+}
+
+// refused are the pastes the checker does not read yet, with what its
+// message says: each names the construct, and says what to write instead.
+var refused = map[string]string{
+	"ng-week4-linear-backward.py": "unpacks the values a function returns, but a def here returns one value",
+	"ng-week4-L-model.py":         "Python's for is not part of the language",
+	"nielsen-network-py.py":       "Python's class is not part of the language",
+	"nnfs-dense-relu.py":          "Python's class is not part of the language",
+	"nnfs-softmax-ce.py":          "Python's if is not part of the language",
+	"d2l-latex.py":                `\partial is not part of the language`,
+	"blog-trask.py":               "nothing to check",
+}
+
+func pastes(t *testing.T) []string {
+	files, err := filepath.Glob(filepath.Join(publishedDir, "*.py"))
+	require.NoError(t, err)
+	var out []string
+	for _, f := range files {
+		if filepath.Base(f) != "oracle.py" {
+			out = append(out, f)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestPublished(t *testing.T) {
+	if *writeProblems {
+		for _, f := range pastes(t) {
+			writeProblem(t, f)
+		}
+	}
+	raw, err := os.ReadFile(filepath.Join(publishedDir, "verdicts.json"))
+	require.NoError(t, err)
+	var oracle map[string]oracleVerdict
+	require.NoError(t, json.Unmarshal(raw, &oracle))
+	files := pastes(t)
+	read, right := 0, 0
+	for _, f := range files {
+		name := filepath.Base(f)
+		t.Run(name, func(t *testing.T) {
+			src, err := os.ReadFile(f)
+			require.NoError(t, err)
+			p, err := problem.Load(strings.TrimSuffix(f, ".py") + ".json")
+			require.NoError(t, err)
+			rep, err := checkPaste(string(src), p)
+			if why, ok := refused[name]; ok {
+				msg := ""
+				if err != nil {
+					msg = err.Error()
+				} else if rep.Checked() == 0 {
+					msg = "nothing to check" // the command's exit status 2
+				} else {
+					require.Equal(t, VerdictCannotTell, rep.Verdict, "%s is read now: take it off the refused list", name)
+					for _, r := range rep.Results {
+						msg += r.Message + "\n"
+					}
+				}
+				assert.Contains(t, msg, why)
+				return
+			}
+			require.NoError(t, err)
+			require.NotEqual(t, VerdictCannotTell, rep.Verdict, "%+v", rep.Results)
+			read++
+			want, ok := oracle[name]
+			require.True(t, ok, "verdicts.json has no %s: run oracle.py", name)
+			ok = assert.Equal(t, want.Verdict, string(rep.Verdict), "numpy error: %s", want.NumpyError)
+			last := map[string]LineResult{}
+			for _, r := range rep.Results {
+				if r.Checked {
+					last[canonName(r.Name, len(p.Net.Layers))] = r
+				}
+			}
+			for target, status := range want.Targets {
+				r, found := last[target]
+				if !assert.True(t, found, "%s computes %s, which no checked line names", name, target) {
+					ok = false
+					continue
+				}
+				ok = assert.Equal(t, status == "correct", r.Status == Correct, "%s (line %d): numpy and torch say %s; backproof: %s", target, r.Line, status, r.Message) && ok
+			}
+			if ok {
+				right++
+			}
+		})
+	}
+	t.Logf("%d of %d published-style pastes read, %d of them judged as numpy and torch judge them", read, len(files), right)
+	assert.Equal(t, len(files)-len(refused), read)
+}
+
+// checkPaste parses and checks a paste on a problem, the error being the
+// refusal when it is not read.
+func checkPaste(src string, p *problem.Problem) (*Result, error) {
+	prog, err := Parse(src)
+	if err != nil {
+		return nil, err
+	}
+	return Check(prog, p.Net, p.X, p.Y)
+}
+
+// writeProblem draws the problem of a paste's header and writes it beside
+// the paste, for oracle.py and this test to share.
+func writeProblem(t *testing.T, f string) {
+	src, err := os.ReadFile(f)
+	require.NoError(t, err)
+	h, err := ReadHeader(string(src))
+	require.NoError(t, err)
+	require.NotNil(t, h, f)
+	s := problem.Spec{Batch: 5, Seed: 1}
+	for _, fl := range h.Flags {
+		v := []byte(fl.Value)
+		switch fl.Name {
+		case "net":
+			s.Sizes = nil
+			for _, n := range strings.Split(fl.Value, ",") {
+				k, err := strconv.Atoi(n)
+				require.NoError(t, err)
+				s.Sizes = append(s.Sizes, k)
+			}
+		case "batch":
+			s.Batch, err = strconv.Atoi(fl.Value)
+		case "act":
+			err = s.Acts.UnmarshalText(v)
+		case "cost":
+			err = s.Cost.UnmarshalText(v)
+		case "reduction":
+			err = s.Reduction.UnmarshalText(v)
+		case "convention":
+			err = s.Convention.UnmarshalText(v)
+		default:
+			t.Fatalf("%s: header flag --%s", f, fl.Name)
+		}
+		require.NoError(t, err, f)
+	}
+	p, err := problem.Random(s)
+	require.NoError(t, err, f)
+	raw, err := json.MarshalIndent(p, "", " ")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(strings.TrimSuffix(f, ".py")+".json", raw, 0o644))
+}
+
+// TestPublishedOracleFresh reruns oracle.py, where numpy and torch are
+// installed, and requires the verdicts it writes to be the committed ones:
+// a paste or a problem edited without rerunning the oracle fails here.
+func TestPublishedOracleFresh(t *testing.T) {
+	py := numpyPython(t)
+	if err := exec.Command(py, "-c", "import torch").Run(); err != nil {
+		t.Skipf("no torch for %s: %v", py, err)
+	}
+	out := filepath.Join(t.TempDir(), "verdicts.json")
+	cmd := exec.Command(py, filepath.Join(publishedDir, "oracle.py"), out)
+	msg, err := cmd.CombinedOutput()
+	require.NoError(t, err, string(msg))
+	fresh, err := os.ReadFile(out)
+	require.NoError(t, err)
+	committed, err := os.ReadFile(filepath.Join(publishedDir, "verdicts.json"))
+	require.NoError(t, err)
+	assert.JSONEq(t, string(committed), string(fresh), "rerun /usr/bin/python3 %s/oracle.py and commit verdicts.json", publishedDir)
+}
