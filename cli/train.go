@@ -32,7 +32,7 @@ type trainFlags struct {
 	data, mnist                        string
 	pixels                             data.Pixels
 	plots                              string // train --plots: the folder for the figures
-	eta, gradTol, lambda               float64
+	eta, gradTol, lambda, keep         float64
 	batch, epochs, trainSize, examples int
 	maxTime                            time.Duration
 	seed                               uint64
@@ -58,6 +58,7 @@ func addTrainFlags(cmd *cobra.Command, f *trainFlags, epochs int) {
 	fs.DurationVar(&f.maxTime, "max-time", 0, "stop after this wall time, such as 90s or 10m (0: no limit)")
 	fs.Float64Var(&f.gradTol, "grad-tol", 0, "stop as converged when ‖∇C‖ over the whole training set is at most this (0: never)")
 	fs.Float64Var(&f.lambda, "lambda", 0, "L2 regularisation λ: (λ/n)·W added to each weight gradient, as in Nielsen's network2")
+	fs.Float64Var(&f.keep, "keep-prob", 0, "inverted dropout on every hidden layer while training, each unit kept with probability p (Nielsen's chapter 3 uses p = 0.5; default: none)")
 	fs.IntVar(&f.trainSize, "train-size", 0, fmt.Sprintf("train on the first N training examples (default: all 50000 of mnist, %d for a synthetic set)", syntheticTrain))
 	fs.Var(textValue{&f.pixels, "pixels"}, "pixels", "mnist pixels: unit (pixel/255, as Nielsen's book) or raw (0–255, the Physics Forums thread's first attempt)")
 	fs.StringVar(&f.mnist, "mnist", "", "folder with the MNIST .gz files, with --data mnist (default: $"+data.EnvMNIST+", else the GoMNIST module)")
@@ -120,7 +121,7 @@ output that cannot be written; 3 internal error (a bug: please report it).`,
 func (f *trainFlags) config(cmd *cobra.Command) (train.Config, error) {
 	cfg := train.Config{Data: f.data, Net: f.net, Act: f.acts, Cost: f.cost, Reduction: f.reduction,
 		Convention: f.convention, Init: f.init, Eta: f.eta, Batch: f.batch, Epochs: f.epochs,
-		MaxTime: f.maxTime, GradTol: f.gradTol, Lambda: f.lambda, TrainSize: f.trainSize,
+		MaxTime: f.maxTime, GradTol: f.gradTol, Lambda: f.lambda, Keep: f.keep, TrainSize: f.trainSize,
 		Seed: f.seed, Curvature: f.curvature, CurvatureExamples: f.examples, MaxMemory: f.maxMemory}
 	if f.data != "mnist" {
 		for _, flag := range []string{"mnist", "pixels"} {
@@ -149,6 +150,8 @@ func (f *trainFlags) config(cmd *cobra.Command) (train.Config, error) {
 		return cfg, fmt.Errorf("--grad-tol %g: want a tolerance ≥ 0", f.gradTol)
 	case !(f.lambda >= 0) || math.IsInf(f.lambda, 0):
 		return cfg, fmt.Errorf("--lambda %g: want λ ≥ 0", f.lambda)
+	case !(f.keep >= 0 && f.keep <= 1):
+		return cfg, fmt.Errorf("--keep-prob %g: want a keep probability 0 < p ≤ 1", f.keep)
 	case f.trainSize < 0:
 		return cfg, fmt.Errorf("--train-size %d: want a positive number of examples", f.trainSize)
 	case f.examples < 0:

@@ -76,7 +76,7 @@ var trainingSetOnly = fields("Seconds", "SkipTrainingSet", "TrainCost", "TrainAc
 // types after the record was made, whose zero value means what their
 // absence meant (no L2 term, no dropout): they are hashed only when set,
 // and not counted when not, so that the record still holds.
-var addedLater = fields("L2", "Drop", "Penalty")
+var addedLater = fields("L2", "Drop", "Penalty", "Keep")
 
 func fields(names ...string) map[string]bool {
 	m := map[string]bool{}

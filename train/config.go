@@ -44,6 +44,12 @@ type Config struct {
 	// Lambda is the L2 parameter λ of Nielsen's network2: (λ/n)·W is added
 	// to each weight gradient, n the training-set size. 0: none.
 	Lambda float64 `json:"lambda"`
+	// Keep is the keep probability p of inverted dropout on every hidden
+	// layer while training, Nielsen's chapter 3 with p = 1/2: each step
+	// draws a mask D for each example of the mini-batch (a stream of Seed
+	// of its own) and uses A^ℓ = (D ⊙ f(Z^ℓ))/p; measuring uses the whole
+	// network. 0 (or 1) means none.
+	Keep float64 `json:"keep_prob,omitempty"`
 
 	// MaxTime stops training when the run (training and measuring) has
 	// lasted this long; 0 means no limit.
@@ -183,6 +189,15 @@ func (c Config) resolve(inputs, classes, examples int) (Config, spec, error) {
 	}
 	if !(c.Lambda >= 0) || math.IsInf(c.Lambda, 0) {
 		return c, sp, fmt.Errorf("lambda %g: want λ ≥ 0", c.Lambda)
+	}
+	if !(c.Keep >= 0 && c.Keep <= 1) {
+		return c, sp, fmt.Errorf("keep probability %g: want 0 < p ≤ 1, the chance that a hidden unit is kept", c.Keep)
+	}
+	if c.Keep == 1 {
+		c.Keep = 0 // every unit kept: no dropout
+	}
+	if c.Keep > 0 && L < 2 {
+		return c, sp, fmt.Errorf("keep probability %g: dropout is on hidden layers, and net %s has none", c.Keep, joinInts(c.Net))
 	}
 	if c.MaxTime < 0 {
 		return c, sp, fmt.Errorf("max time %v: want a duration ≥ 0", c.MaxTime)

@@ -31,6 +31,10 @@ type perExample struct {
 	g, y    []float64 // ∇_a C_x and the one-hot target
 	input   *sparseRows
 	labels  []int
+	// drop is the run's dropout, nil for none; mask[ℓ] holds D/p of the
+	// current example's hidden units.
+	drop *dropout
+	mask [][]float64
 }
 
 // newPerExample is the loop for net on the training examples of set.
@@ -41,7 +45,9 @@ func newPerExample(net *derive.Net, set *data.Set) *perExample {
 		dw: make([]*mat.Dense, L+1), db: make([][]float64, L+1),
 		g: make([]float64, sizes[L]), y: make([]float64, sizes[L]),
 		input: newSparseRows(set.X), labels: set.Labels}
+	p.mask = make([][]float64, L+1)
 	for ℓ := 1; ℓ <= L; ℓ++ {
+		p.mask[ℓ] = make([]float64, sizes[ℓ])
 		p.z[ℓ], p.a[ℓ], p.d[ℓ] = mat.NewVecDense(sizes[ℓ], nil), mat.NewVecDense(sizes[ℓ], nil), mat.NewVecDense(sizes[ℓ], nil)
 		r, c := net.Layers[ℓ-1].W.Dims()
 		p.dw[ℓ] = mat.NewDense(r, c, nil)
@@ -77,6 +83,9 @@ func (p *perExample) gradient(net *derive.Net, idx []int, R float64) (costSum fl
 				zv[k] += b
 			}
 			l.Act.Activate(vec(p.a[ℓ]), zv)
+			if ℓ < L && p.drop != nil { // a = (D ⊙ f(z))/p
+				p.drop.apply(vec(p.a[ℓ]), p.mask[ℓ])
+			}
 		}
 		aL, dL := vec(p.a[L]), vec(p.d[L])
 		costSum += net.Cost.Value(aL, p.y)
@@ -104,6 +113,11 @@ func (p *perExample) gradient(net *derive.Net, idx []int, R float64) (costSum fl
 			// (W^ℓ)ᵀ δ^ℓ, by blas64 directly: W.T() would allocate
 			blas64.Gemv(blas.Trans, 1, net.Layers[ℓ-1].W.RawMatrix(), δ.RawVector(), 0, prev.RawVector())
 			pv := vec(prev)
+			if p.drop != nil { // (D ⊙ (W^ℓ)ᵀ δ^ℓ)/p
+				for j, s := range p.mask[ℓ-1] {
+					pv[j] *= s
+				}
+			}
 			net.Layers[ℓ-2].Act.BackStep(pv, pv, vec(p.z[ℓ-1]), nil) // BP2: ⊙ f′(z^{ℓ−1})
 		}
 	}

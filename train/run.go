@@ -43,13 +43,21 @@ func newTrainer(cfg Config, sp spec, train *data.Set) *trainer {
 	net := derive.NewNet(derive.NetSpec{Convention: sp.conv, Sizes: sp.sizes, Acts: sp.acts, Cost: sp.cost, Reduction: sp.red, Init: sp.init}, rng)
 	t := &trainer{cfg: cfg, sp: sp, net: net, train: train,
 		decay: cfg.Lambda / float64(train.Len())}
+	var drop *dropout
+	if cfg.Keep > 0 {
+		// A third stream draws the masks, example after example and layer
+		// after layer in every convention.
+		drop = &dropout{keep: cfg.Keep, rng: rand.New(rand.NewPCG(cfg.Seed, 2))}
+	}
 	switch {
 	case sp.conv == derive.PerExample:
 		t.pe = newPerExample(net, train)
+		t.pe.drop = drop
 	case cfg.Epochs != NoTraining:
 		// A step never takes more examples than the set has: the buffers
 		// (and Config.Memory, which the budget checks) follow.
 		t.fast = newFastNet(net, train, min(cfg.Batch, train.Len()))
+		t.fast.drop = drop
 	}
 	// The measurements read the step's own parameters in the row and
 	// column conventions, and a copy loaded before each pass otherwise.

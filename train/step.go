@@ -32,6 +32,7 @@ package train
 
 import (
 	"math"
+	"math/rand/v2"
 
 	"github.com/backproof/backproof/data"
 	"github.com/backproof/backproof/derive"
@@ -61,8 +62,12 @@ type fastNet struct {
 	count   [][]int
 	amax    []float64
 	db      [][]float64 // Σ_x δ^ℓ
-	sink    float64     // what sparseRows.touch returns
-	y, g, v []float64   // one example's target, ∂C_x/∂a^L, and −η δ^ℓ
+	// drop is the run's dropout, nil for none; mask[ℓ] holds D/p of each
+	// example's hidden units, laid out as a[ℓ].
+	drop    *dropout
+	mask    [][]float64
+	sink    float64   // what sparseRows.touch returns
+	y, g, v []float64 // one example's target, ∂C_x/∂a^L, and −η δ^ℓ
 }
 
 // layers is a network's parameters as the step and the measurements keep
@@ -130,8 +135,10 @@ func (f *fastNet) grow(m int) {
 	}
 	L := len(f.sizes) - 1
 	f.z, f.a, f.d, f.count = make([][]float64, L+1), make([][]float64, L+1), make([][]float64, L+1), make([][]int, L+1)
+	f.mask = make([][]float64, L+1)
 	for ℓ := 1; ℓ <= L; ℓ++ {
 		f.z[ℓ], f.a[ℓ], f.d[ℓ] = alone[float64](m*f.width[ℓ]), alone[float64](m*f.width[ℓ]), alone[float64](m*f.width[ℓ])
+		f.mask[ℓ] = alone[float64](m * f.width[ℓ])
 		f.count[ℓ] = alone[int](m)
 		if ℓ >= 2 {
 			f.list[ℓ], f.val[ℓ] = alone[int32](m*f.sizes[ℓ-1]), alone[float64](m*f.sizes[ℓ-1])
@@ -244,6 +251,9 @@ func (f *fastNet) forward(r int, R float64) float64 {
 		gather(z, f.w[ℓ], wd, rows, vals) //   + Σ_j a_j W[j,:]
 		a := f.a[ℓ][r*wd:][:n]
 		activate(f.acts[ℓ], a, z[:n])
+		if ℓ < L && f.drop != nil { // a = (D ⊙ f(z))/p
+			f.drop.apply(a, f.mask[ℓ][r*wd:][:n])
+		}
 		if ℓ < L {
 			rows, vals = f.nonzeros(ℓ+1, r, a)
 		}
@@ -302,7 +312,38 @@ func (f *fastNet) backward(m int) {
 			prev := f.d[ℓ-1][r*wp:][:wp]
 			f.backThrough(ℓ, prev, f.d[ℓ][r*wd:][:wd])
 			prev = prev[:np]
+			if f.drop != nil {
+				// (D ⊙ W δ)/p, then f′ from z: the a kept is the dropped one
+				for j, s := range f.mask[ℓ-1][r*wp:][:np] {
+					prev[j] *= s
+				}
+				f.acts[ℓ-1].BackStep(prev, prev, f.z[ℓ-1][r*wp:][:np], nil)
+				continue
+			}
 			backStep(f.acts[ℓ-1], prev, prev, f.z[ℓ-1][r*wp:][:np], f.a[ℓ-1][r*wp:][:np])
+		}
+	}
+}
+
+// dropout is inverted dropout while training: each hidden unit of each
+// example is kept with probability keep, and a kept unit's output divided
+// by keep, so that its expected value is f(z) (Nielsen's chapter 3 halves
+// the outgoing weights at test time instead, the same in expectation).
+type dropout struct {
+	keep float64
+	rng  *rand.Rand
+}
+
+// apply draws a mask for one example's units, keeps D/p in mask, and sets
+// a = (D ⊙ a)/p.
+func (d *dropout) apply(a, mask []float64) {
+	for k := range a {
+		if d.rng.Float64() < d.keep {
+			mask[k] = 1 / d.keep
+			a[k] *= 1 / d.keep
+		} else {
+			mask[k] = 0
+			a[k] = 0
 		}
 	}
 }

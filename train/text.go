@@ -77,6 +77,9 @@ func (t *TextWriter) summary(h *History) {
 	}
 	fmt.Fprintf(w, ", net %s %v, %v cost (%v), %v convention, init %v, η %g, batch %d, λ %g, seed %d\n",
 		commaInts(c.Net), c.Act, c.Cost, c.Reduction, c.Convention, c.Init, c.Eta, c.Batch, c.Lambda, c.Seed)
+	if c.Keep > 0 {
+		fmt.Fprintf(w, "dropout: hidden units kept with probability %g while training, A = (D ⊙ f(Z))/%g; measured with every unit\n", c.Keep, c.Keep)
+	}
 	fmt.Fprintf(w, "sets: train %s, validation %s, test %s; %d steps an epoch\n", h.Sets.Train, dashIfEmpty(h.Sets.Validation), dashIfEmpty(h.Sets.Test), h.StepsPerEpoch)
 	if len(h.Epochs) > 0 {
 		last := h.Epochs[len(h.Epochs)-1]
