@@ -44,12 +44,6 @@ type Config struct {
 	// Lambda is the L2 parameter λ of Nielsen's network2: (λ/n)·W is added
 	// to each weight gradient, n the training-set size. 0: none.
 	Lambda float64 `json:"lambda"`
-	// Keep is the keep probability p of inverted dropout on every hidden
-	// layer while training, Nielsen's chapter 3 with p = 1/2: each step
-	// draws a mask D for each example of the mini-batch (a stream of Seed
-	// of its own) and uses A^ℓ = (D ⊙ f(Z^ℓ))/p; measuring uses the whole
-	// network. 0 (or 1) means none.
-	Keep float64 `json:"keep_prob,omitempty"`
 
 	// MaxTime stops training when the run (training and measuring) has
 	// lasted this long; 0 means no limit.
@@ -86,6 +80,13 @@ type Config struct {
 
 	// MaxMemory is the most Memory may estimate; 0 means budget.Default.
 	MaxMemory budget.Bytes `json:"-"`
+
+	// Keep is the keep probability p of inverted dropout on every hidden
+	// layer while training, Nielsen's chapter 3 with p = 1/2: each step
+	// draws a mask D for each example of the mini-batch (a stream of Seed
+	// of its own) and uses A^ℓ = (D ⊙ f(Z^ℓ))/p; measuring uses the whole
+	// network. 0 (or 1) means none.
+	Keep float64 `json:"keep_prob,omitempty"`
 }
 
 // NoTraining as Config.Epochs measures the starting point (and probes it,
