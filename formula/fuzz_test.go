@@ -21,7 +21,8 @@ import (
 //	go test ./formula -run '^$' -fuzz FuzzFormula -fuzztime 20s
 func FuzzFormula(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.txt"))
-	for _, name := range files {
+	pasted, _ := filepath.Glob(filepath.Join("testdata", "published", "*.py"))
+	for _, name := range append(files, pasted...) {
 		src, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)
@@ -58,6 +59,13 @@ func FuzzFormula(f *testing.F) {
 		"def s(z):\n    \"\"\"doc\n    more\n    \"\"\"\n    return z\nq = s(A1)",
 		"G = X @ X.T\nc = sum(X, 1)\nH = c * c.T\nM = np.maximum(c, c.T) - np.where(c > 0, c.T, 0)",
 		"m = X.shape[0]\nq = A1 ** 0.5\nq = W^{[2]}^{[3]}\nq = (A1)^{[2]}\nq = {A1}\nq = A1 == 0 < 1",
+		// pasted Python: statements over several lines, tuples, dictionaries,
+		// asserts, updates in place, masks and labels
+		"dW2 = np.dot(A1.T,\n   dZ2) + \\\n  0\ngrads = {\"dW1\": dW1,  # c\n  \"db1\": db1}\nq = (A1 +\n",
+		"(Z1, A1,\n W2) = cache\nA_prev, W, b = cache\nh, k = A1, A2\nh, k = k, h\na, b = f(X)\nW2 = parameters.get(\"W2\")\ngrads[\"dW2\"] = cache[\"A1\"].T @ dZ2\nq = p[\"W\" + str(2)]",
+		"m = len(X)\nassert dW2.shape == W2.shape\nassert (A1.shape == (m, 3)), \"msg\"\nassert(A1.shape)\nassert X.shape == (1,)\nq = X.shape",
+		"d = A2\nd[range(m), y] -= 1\nd /= m\nd[Z2 <= 0] = 0\nd[Z2 > 0] = A2[Z2 > 0]\nd[y, range(m)] += 2\nd[range(3), Yb] *= 1\nd[:, 0] = 1\nd[range(m)] = 0\nd @= W2",
+		"q = np.zeros_like(A1) + np.ones_like(A1)\nq = np.outer(A1, X) + np.outer(sum(A1, 0), sum(X, 1))\nq = np.max(A1, axis=1, keepdims=True) - A1.min(0)\nｄＷ２ = A1.T @ A2\nW2_grad = A1",
 	} {
 		f.Add(s)
 	}

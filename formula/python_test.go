@@ -165,7 +165,7 @@ func TestInPlace(t *testing.T) {
 
 // reluSoftmax is a problem with a relu hidden layer and a softmax output
 // under log-likelihood, whose targets are one-hot: the labels y exist.
-func reluSoftmax(t *testing.T, c derive.Convention) *problem.Problem {
+func reluSoftmax(t testing.TB, c derive.Convention) *problem.Problem {
 	t.Helper()
 	p, err := problem.Random(problem.Spec{Convention: c, Sizes: []int{4, 3, 2}, Batch: 5,
 		Acts: []derive.Activation{derive.ReLU, derive.Softmax}, Cost: derive.LogLikelihood, Reduction: derive.Mean, Init: derive.NormalScaled, Seed: 3})
