@@ -181,7 +181,15 @@ func formulaErrors(cmd *cobra.Command, file string, err error) error {
 	for _, l := range lines[:len(lines)-1] {
 		fmt.Fprintf(cmd.ErrOrStderr(), "backproof: %s\n", l)
 	}
-	return badInput(errors.New(lines[len(lines)-1]))
+	last := lines[len(lines)-1]
+	reading := true // say what became of the rest of the file
+	for _, e := range list {
+		reading = reading && (e.Kind == formula.KindSyntax || e.Kind == formula.KindName)
+	}
+	if reading && len(lines) == len(list) {
+		last += fmt.Sprintf(" (the rest of the file was read, and %s: nothing is checked until %s)", map[bool]string{true: "this is its only error", false: "these are all its errors"}[len(list) == 1], map[bool]string{true: "it is fixed", false: "they are"}[len(list) == 1])
+	}
+	return badInput(errors.New(last))
 }
 
 // formulaProblem is the problem the formulas run on: a problem file, or a

@@ -519,7 +519,18 @@ func skipLine(toks []token) (bool, *Error) {
 		return false, errorf(t.pos, KindSyntax, "only numpy is imported here (import numpy as np): the language has no other library")
 	}
 	if pythonWords[t.name] {
-		return false, errorf(t.pos, KindSyntax, "Python's %s is not part of the language: a file is one NAME = EXPRESSION a line, with a line per layer (dZ2, dW2, db2, dZ1, …) instead of a loop", t.name)
+		why := map[string]string{
+			"for":   "a loop over the layers is written out, one line per layer (dZ2, dW2, db2, dZ1, …)",
+			"while": "a loop over the layers is written out, one line per layer (dZ2, dW2, db2, dZ1, …)",
+			"class": "a layer's methods keep their values on self (self.dweights = …), which are not read; write the backward pass as lines with the layer's names (dW1 = np.dot(X.T, dZ1)), at the top level or in a def",
+			"if":    "both branches cannot be followed; keep the branch your problem takes and delete the if line",
+			"elif":  "both branches cannot be followed; keep the branch your problem takes and delete the if line",
+			"else":  "both branches cannot be followed; keep the branch your problem takes and delete the if line",
+		}[t.name]
+		if why == "" {
+			why = "a file is one NAME = EXPRESSION a line, with a line per layer (dZ2, dW2, db2, dZ1, …)"
+		}
+		return false, errorf(t.pos, KindSyntax, "Python's %s is not part of the language: %s", t.name, why)
 	}
 	return false, nil
 }

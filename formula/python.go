@@ -277,7 +277,7 @@ func unpack(part []token) (parts [][]token, skip bool, err *Error) {
 			case nkX, nkY, nkA, nkZ, nkW, nkB:
 				continue
 			}
-			return nil, false, errorf(n.pos, KindSyntax, "%s is unpacked from %s, but the problem does not give a %s: it gives X, Y, A1…, Z1…, W1…, b1… by name, so a line that unpacks only those can stay and any other can go; name the layers (A1, W2, b2) where the course writes A_prev, W, b",
+			return nil, false, errorf(n.pos, KindSyntax, "%s is unpacked from %s, but the problem does not give %s: it gives X, Y, A1…, Z1…, W1…, b1… by name, so a line that unpacks only those can stay and any other can go; name the layers (A1, W2, b2) where the course writes A_prev, W, b",
 				n.text, tokensText(values[0]), n.text)
 		}
 		return nil, true, nil
