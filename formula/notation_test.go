@@ -335,7 +335,7 @@ func TestUnsupportedNamed(t *testing.T) {
 		{"dW2 = A1**0.5", 9, "whole-number power"},
 		{"dW2 += A1", 0, ""},         // dW2 = dW2 + (A1)
 		{"dW2, db2 = A1, A2", 0, ""}, // one statement a name
-		{"dW2, db2 = A1", 1, "the problem does not give a dW2"},
+		{"dW2, db2 = A1", 1, "the problem does not give dW2"},
 		{"dW2, db2 = A1, A2, Z1", 10, "2 names on the left and 3 values"},
 		{"dW2, db2 = A1, dW2", 16, "read on its right, where Python reads its old value"},
 		{"dW2 = A1 == 0", 10, "the comparisons are > < >= <="},
