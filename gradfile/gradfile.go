@@ -63,6 +63,66 @@ func LoadWithin(path string, p *problem.Problem, limit budget.Bytes) (*backproof
 	return g, nil
 }
 
+// Read is LoadWithin on a file's content instead of its path, for a
+// program that holds the bytes and no file system (the page in the
+// browser): name is the file's name, whose extension says its format
+// (.npz or .json), and names it in errors.
+func Read(name string, data []byte, p *problem.Problem, limit budget.Bytes) (*backproof.Gradient, error) {
+	var g *backproof.Gradient
+	var err error
+	switch {
+	case strings.EqualFold(filepath.Ext(name), ".npz"):
+		g, err = readNPZ(name, bytes.NewReader(data), int64(len(data)), p)
+	case strings.EqualFold(filepath.Ext(name), ".json"):
+		most := problem.FileLimit(limit)
+		if budget.Bytes(len(data)) > most {
+			return nil, fmt.Errorf("%s: the file has %v, more than the %v a gradient file may have under the memory limit of %v (as a problem file)",
+				name, budget.Bytes(len(data)), most, most*64)
+		}
+		data, _ = io.ReadAll(problem.SkipBOM(bytes.NewReader(data)))
+		g, err = readJSON(name, data, p)
+	case strings.EqualFold(filepath.Ext(name), ".npy"):
+		return nil, fmt.Errorf("%s: a .npy file holds one array, but a gradient is 2L arrays: save them together with "+
+			"np.savez(\"mine.npz\", dW1=…, db1=…, …), or give every .npy file of the gradient (dW1.npy, db1.npy, …) at once", name)
+	default:
+		return nil, fmt.Errorf("%s: want an .npz archive, a .json file, or .npy files", name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	g.Source = name
+	return g, nil
+}
+
+// ReadArrays is LoadWithin on a folder of .npy files given as their
+// contents by file name (dW1.npy, db1.npy, …); dir names them in errors
+// as the folder would.
+func ReadArrays(dir string, files map[string][]byte, p *problem.Problem) (*backproof.Gradient, error) {
+	var have []string
+	for name := range files {
+		if strings.HasSuffix(name, ".npy") {
+			have = append(have, strings.TrimSuffix(name, ".npy"))
+		}
+	}
+	sort.Strings(have)
+	if err := noExtraLayers(dir, p, have); err != nil {
+		return nil, err
+	}
+	layerOf := layerIndex(p)
+	g, err := assemble(p, dir, func(name string) (*array, error) {
+		data, ok := files[name+".npy"]
+		if !ok {
+			return nil, nil
+		}
+		return readNPY(bytes.NewReader(data), filepath.Join(dir, name+".npy"), limit(p, layerOf[name]))
+	}, have)
+	if err != nil {
+		return nil, err
+	}
+	g.Source = dir
+	return g, nil
+}
+
 // names are the array names of layer ℓ.
 func names(ℓ int) (dw, db string) { return fmt.Sprintf("dW%d", ℓ), fmt.Sprintf("db%d", ℓ) }
 
@@ -271,7 +331,12 @@ func loadNPZ(path string, p *problem.Problem) (*backproof.Gradient, error) {
 	if err != nil {
 		return nil, err
 	}
-	z, err := npz.NewReader(f, info.Size())
+	return readNPZ(path, f, info.Size(), p)
+}
+
+// readNPZ reads the archive r of size bytes, named path in errors.
+func readNPZ(path string, r io.ReaderAt, size int64, p *problem.Problem) (*backproof.Gradient, error) {
+	z, err := npz.NewReader(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("%s: not an .npz archive (np.savez writes one): %v", path, err)
 	}
@@ -402,6 +467,12 @@ func loadJSON(path string, p *problem.Problem, limit budget.Bytes) (*backproof.G
 	if budget.Bytes(len(raw)) > most {
 		return nil, tooLarge("the file is larger")
 	}
+	return readJSON(path, raw, p)
+}
+
+// readJSON reads raw, a JSON gradient file named path in errors, no
+// larger than the limit, its byte order mark skipped.
+func readJSON(path string, raw []byte, p *problem.Problem) (*backproof.Gradient, error) {
 	jr := &jsonReader{file: path, raw: raw, p: p, dec: json.NewDecoder(bytes.NewReader(raw)), arrays: map[string]*array{}}
 	n, err := jr.top()
 	if err != nil {

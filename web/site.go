@@ -20,8 +20,16 @@ import (
 // Module is the module the page is built from.
 const Module = "github.com/backproof/backproof"
 
-// WasmPackage is the package compiled to WebAssembly, the page's checker.
-const WasmPackage = "./web/wasm"
+// Checkers are the page's two WebAssembly files and the packages they are
+// compiled from: the checker of derivations, which the page loads at once,
+// and the checker of arrays, which it loads when it is first used.
+var Checkers = []struct{ File, Package string }{
+	{"backproof.wasm", "./web/wasm"},
+	{"arrays.wasm", "./web/wasm/arrays"},
+}
+
+// FirstLoad are the files the page loads before its first verdict.
+var FirstLoad = []string{"index.html", "app.js", "style.css", "wasm_exec.js", "backproof.wasm"}
 
 //go:embed static
 var static embed.FS
@@ -33,7 +41,7 @@ var static embed.FS
 var BuildFlags = []string{"-trimpath", "-gcflags=all=-l", "-ldflags=-s -w"}
 
 // Files are the site's files, in the order Build writes them.
-var Files = []string{"index.html", "app.js", "style.css", "sw.js", "wasm_exec.js", "backproof.wasm"}
+var Files = []string{"index.html", "app.js", "style.css", "sw.js", "wasm_exec.js", "backproof.wasm", "arrays.wasm"}
 
 // Settings say where Build finds the go tool and the module's source.
 // Every zero field has its default.
@@ -68,12 +76,13 @@ func Build(dir string, s *Settings) error {
 			return err
 		}
 	}
-	wasm := filepath.Join(dir, "backproof.wasm")
-	build := exec.Command(goCmd, append([]string{"build"}, append(BuildFlags, "-o", wasm, WasmPackage)...)...)
-	build.Dir = src
-	build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("compiling the checker to WebAssembly (GOOS=js GOARCH=wasm go build %s in %s): %v\n%s", WasmPackage, src, err, out)
+	for _, c := range Checkers {
+		build := exec.Command(goCmd, append([]string{"build"}, append(BuildFlags, "-o", filepath.Join(dir, c.File), c.Package)...)...)
+		build.Dir = src
+		build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0")
+		if out, err := build.CombinedOutput(); err != nil {
+			return fmt.Errorf("compiling the checker to WebAssembly (GOOS=js GOARCH=wasm go build %s in %s): %v\n%s", c.Package, src, err, out)
+		}
 	}
 	root, err := exec.Command(goCmd, "env", "GOROOT").Output()
 	if err != nil {
@@ -114,13 +123,15 @@ func Build(dir string, s *Settings) error {
 // fingerprint is a short hash of the checker and the page's files.
 func fingerprint(dir string, glue []byte) (string, error) {
 	h := sha256.New()
-	wasm, err := os.ReadFile(filepath.Join(dir, "backproof.wasm"))
-	if err != nil {
-		return "", err
+	for _, c := range Checkers {
+		wasm, err := os.ReadFile(filepath.Join(dir, c.File))
+		if err != nil {
+			return "", err
+		}
+		h.Write(wasm)
 	}
-	h.Write(wasm)
 	h.Write(glue)
-	err = fs.WalkDir(static, "static", func(path string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(static, "static", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -162,10 +173,11 @@ func isModule(dir string) bool {
 	return strings.TrimSpace(first) == "module "+Module
 }
 
-// Size is the site's size in bytes, as files and gzip-compressed (each
-// file at the best compression, as a server that compresses sends it).
-func Size(dir string) (raw, gz int64, err error) {
-	for _, name := range Files {
+// Size is the size in bytes of the files named, in dir, as files and
+// gzip-compressed (each file at the best compression, as a server that
+// compresses sends it).
+func Size(dir string, names []string) (raw, gz int64, err error) {
+	for _, name := range names {
 		data, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			return 0, 0, err

@@ -47,9 +47,18 @@ func (e *exitError) Error() string { return e.err.Error() }
 func badInput(err error) error { return &exitError{ExitBadInput, err} }
 func mismatch() error          { return &exitError{ExitMismatch, nil} }
 
-// run runs a command body and renders its end as the command line does
-// (cli.Main): an error as one line on stderr, a panic as an internal error.
-func run(body func(stdout *bytes.Buffer, say func(string)) (text string, err error)) (o Output) {
+// BadInput ends a command body (Run) with exit status 2 and err's message.
+func BadInput(err error) error { return badInput(err) }
+
+// Mismatch ends a command body (Run) with exit status 1, its report
+// having said why.
+func Mismatch() error { return mismatch() }
+
+// Run runs a command's body and renders its end as the command line does
+// (cli.Main): an error as one line on stderr, a panic as an internal
+// error. The body writes the command's stdout and says lines on stderr;
+// it returns the report's text, whose last line is the verdict.
+func Run(body func(stdout *bytes.Buffer, say func(string)) (text string, err error)) (o Output) {
 	var stdout bytes.Buffer
 	o.Stderr = []string{}
 	say := func(line string) { o.Stderr = append(o.Stderr, "backproof: "+line) }

@@ -134,3 +134,26 @@ func TestVerdictWords(t *testing.T) {
 		assert.True(t, ok, "verdict %q", v)
 	}
 }
+
+// TestProblemSameAsCLI: the problem the page offers for download is the
+// file `backproof check FLAGS --save problem.json` writes.
+func TestProblemSameAsCLI(t *testing.T) {
+	for _, args := range [][]string{
+		nil,
+		{"--net", "4,3,2", "--batch", "5", "--seed", "3"},
+		{"--net", "5,4,3", "--act", "relu,softmax", "--cost", "log-likelihood", "--convention", "column", "--init", "he", "--seed", "7"},
+		{"--convention", "per-example", "--reduction", "sum", "--batch", "3"},
+	} {
+		file := filepath.Join(t.TempDir(), "problem.json")
+		var stdout, stderr bytes.Buffer
+		require.Equal(t, 0, cli.Main(append([]string{"check", "--save", file}, args...), &stdout, &stderr), stderr.String())
+		want, err := os.ReadFile(file)
+		require.NoError(t, err)
+		got := bridge.Problem(args)
+		assert.Equal(t, 0, got.Exit)
+		assert.Equal(t, string(want), got.Stdout, "%v", args)
+	}
+	bad := bridge.Problem([]string{"--net", "4"})
+	assert.Equal(t, 2, bad.Exit)
+	assert.True(t, strings.HasPrefix(bad.Verdict, "ERROR: invalid argument \"4\" for \"--net\""), bad.Verdict)
+}

@@ -19,7 +19,7 @@ import (
 // sigmoid …); a header line in src gives the ones args do not, as on the
 // command line.
 func Formula(name, src string, args []string) Output {
-	return run(func(stdout *bytes.Buffer, say func(string)) (string, error) {
+	return Run(func(stdout *bytes.Buffer, say func(string)) (string, error) {
 		nf := newNetFlags("formula")
 		if err := nf.parse(args); err != nil {
 			return "", badInput(err)

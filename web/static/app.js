@@ -34,8 +34,7 @@ function check() {
   showVerdict(verdict, out.verdict);
   // How many checks the page has shown and how long the last one took:
   // what a test waits for, and what it measures.
-  verdict.dataset.checks = String(Number(verdict.dataset.checks || 0) + 1);
-  verdict.dataset.ms = (performance.now() - start).toFixed(1);
+  count(verdict, start);
   const report = $("report");
   report.replaceChildren();
   const notes = out.stderr.map((l) => l.replace(/^backproof: /, ""));
@@ -149,24 +148,252 @@ $("share").addEventListener("click", async () => {
 
 fromFragment();
 
-// Start the checker; once it is ready, check what is on screen.
-globalThis.backproofReady = check;
-(async () => {
+// start instantiates a checker (a WebAssembly file) in a Go runtime of
+// its own; it announces itself through backproofReady.
+async function start(file) {
   const go = new Go();
+  let result;
   try {
-    let result;
-    try {
-      result = await WebAssembly.instantiateStreaming(fetch("backproof.wasm"), go.importObject);
-    } catch {
-      const bytes = await (await fetch("backproof.wasm")).arrayBuffer();
-      result = await WebAssembly.instantiate(bytes, go.importObject);
-    }
-    go.run(result.instance);
-  } catch (err) {
-    showVerdict($("verdict"), "ERROR: the checker could not start: " + err);
+    result = await WebAssembly.instantiateStreaming(fetch(file), go.importObject);
+  } catch {
+    const bytes = await (await fetch(file)).arrayBuffer();
+    result = await WebAssembly.instantiate(bytes, go.importObject);
   }
-})();
+  go.run(result.instance);
+}
 
-if ("serviceWorker" in navigator && location.protocol.startsWith("http")) {
-  navigator.serviceWorker.register("sw.js").catch(() => {});
+let arraysReady = null;
+let arraysStarted = null;
+globalThis.backproofReady = (which) => {
+  if (which === "formula") check();
+  if (which === "arrays") arraysReady();
+};
+
+// The checker of derivations starts at once; the checker of arrays, a
+// larger file, when it is first needed.
+start("backproof.wasm").catch((err) => showVerdict($("verdict"), "ERROR: the checker could not start: " + err));
+
+function arrays() {
+  if (!arraysStarted) {
+    arraysStarted = new Promise((resolve, reject) => {
+      arraysReady = resolve;
+      start("arrays.wasm").catch(reject);
+    });
+  }
+  return arraysStarted;
+}
+
+// ---- Your arrays ----
+
+let problem = null; // {name, bytes}
+
+function problemArgs() {
+  const out = [];
+  for (const name of ["net", "batch", "seed", ...SETTINGS]) {
+    const v = $(name).value.trim();
+    if (v) out.push("--" + name, v);
+  }
+  return out;
+}
+
+function setProblem(name, bytes, summary) {
+  problem = { name, bytes };
+  $("problem-summary").textContent = summary;
+  $("check-verdict").hidden = true;
+  $("check-command").hidden = true;
+  $("check-report").replaceChildren();
+}
+
+$("make").addEventListener("click", async () => {
+  $("problem-summary").textContent = "loading the checker of arrays…";
+  try {
+    await arrays();
+  } catch (err) {
+    $("problem-summary").textContent = "ERROR: the checker of arrays could not start: " + err;
+    return;
+  }
+  const a = problemArgs();
+  const out = JSON.parse(backproof.problem(a));
+  if (out.exit !== 0) {
+    $("download").hidden = true;
+    problem = null;
+    $("problem-summary").textContent = out.verdict;
+    return;
+  }
+  const bytes = new TextEncoder().encode(out.stdout);
+  const link = $("download");
+  if (link.href) URL.revokeObjectURL(link.href);
+  link.href = URL.createObjectURL(new Blob([bytes], { type: "application/json" }));
+  link.hidden = false;
+  const p = JSON.parse(out.stdout);
+  const sizes = [p.layers[0].W.length, ...p.layers.map((l) => l.b.length)];
+  if (p.convention === "row") sizes[0] = p.X[0].length; else sizes[0] = p.X.length;
+  setProblem("problem.json", bytes,
+    `problem.json: network ${sizes.join(",")}, ${p.convention} convention, ${p.layers.map((l) => l.activation).join(",")}, ${p.cost} cost, ${p.reduction} reduction. ` +
+    `The same file on your computer: ${["backproof check", ...a.map(quote), "--save problem.json"].join(" ")}`);
+});
+
+$("problem-file").addEventListener("change", async (e) => {
+  const f = e.target.files[0];
+  if (!f) return;
+  setProblem(f.name, new Uint8Array(await f.arrayBuffer()), `loaded ${f.name}`);
+  $("download").hidden = true;
+});
+
+async function checkFiles(list) {
+  const given = [...list];
+  if (given.length === 0) return;
+  const verdict = $("check-verdict");
+  verdict.hidden = false;
+  if (!problem) {
+    showVerdict(verdict, "ERROR: make or load a problem first: your gradient is the gradient of a problem");
+    count(verdict);
+    return;
+  }
+  showVerdict(verdict, "loading the checker of arrays…");
+  try {
+    await arrays();
+  } catch (err) {
+    showVerdict(verdict, "ERROR: the checker of arrays could not start: " + err);
+    return;
+  }
+  const files = await Promise.all(given.map(async (f) => ({ name: f.name, data: new Uint8Array(await f.arrayBuffer()) })));
+  const gradient = files.length === 1 ? files[0].name : "gradient";
+  const start = performance.now();
+  const out = JSON.parse(backproof.gradient(problem.name, problem.bytes, files, ["--json"]));
+  showVerdict(verdict, out.verdict);
+  count(verdict, start);
+  $("check-command").hidden = false;
+  $("check-command").textContent = `The same check on your computer: backproof check ${quote(problem.name)} --gradient ${quote(gradient)}` +
+    (files.length > 1 ? " (a folder holding the .npy files)" : "");
+  const report = $("check-report");
+  report.replaceChildren();
+  if (out.exit === 2 || out.exit === 3) {
+    report.append(el("pre", "errors", out.stderr.map((l) => l.replace(/^backproof: /, "")).join("\n")));
+    return;
+  }
+  showCheck(report, JSON.parse(out.stdout), out.heat || []);
+}
+
+// count records a shown check, for tests and for timing.
+function count(node, start) {
+  node.dataset.checks = String(Number(node.dataset.checks || 0) + 1);
+  if (start !== undefined) node.dataset.ms = (performance.now() - start).toFixed(1);
+}
+
+const drop = $("drop");
+drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
+drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+drop.addEventListener("drop", (e) => {
+  e.preventDefault();
+  drop.classList.remove("over");
+  checkFiles(e.dataTransfer.files);
+});
+$("gradient-file").addEventListener("change", (e) => { checkFiles(e.target.files); e.target.value = ""; });
+
+function cell(row, text, cls) {
+  const td = el("td", cls, text);
+  row.append(td);
+  return td;
+}
+
+function table(headers) {
+  const wrap = el("div", "table-wrap");
+  const t = el("table");
+  const head = el("tr");
+  for (const h of headers) head.append(el("th", null, h));
+  t.append(head);
+  wrap.append(t);
+  return [wrap, t];
+}
+
+function num(x) {
+  if (x === null || x === undefined) return "";
+  if (typeof x === "string") return x;
+  return x === 0 ? "0" : x.toExponential(3);
+}
+
+// showCheck draws the check of the learner's gradient (the JSON of
+// backproof check --gradient --json): each array's verdict, the worst
+// entries side by side (yours, backpropagation, finite differences), the
+// diagnosis, and a heat map of every array's relative errors.
+function showCheck(node, r, heat) {
+  const L = r.learner || {};
+  if (L.message) node.append(el("p", "head", L.message));
+  const codes = {};
+  for (const d of r.diagnosis || []) codes[d.layer + d.param] = d.code || "no code";
+  if (L.params) {
+    const [wrap, t] = table(["array", "shape", "max abs err", "max rel err", "status"]);
+    for (const p of L.params) {
+      const row = el("tr");
+      cell(row, `d${p.param}${p.layer}`);
+      const shape = p.shape ? p.shape.join("×") : "";
+      const want = p.want_shape ? p.want_shape.join("×") : "";
+      cell(row, shape === want ? shape : `${shape} (want ${want})`, shape === want ? null : "bad");
+      cell(row, num(p.max_abs_error));
+      cell(row, num(p.max_rel_error));
+      const code = codes[p.layer + p.param];
+      cell(row, p.agree ? "agrees" : "WRONG" + (code ? ` [${code}]` : ""), p.agree ? "ok" : "bad");
+      t.append(row);
+    }
+    node.append(wrap);
+  }
+  if (L.worst && L.worst.length) {
+    node.append(el("p", "head", "Worst entries of yours, side by side (layer, param, row, column):"));
+    const [wrap, t] = table(["entry", "yours", "backprop", "numeric", "rel error"]);
+    for (const w of L.worst) {
+      const row = el("tr");
+      cell(row, w.param === "b" ? `(${w.layer}, b, unit ${w.row})` : `(${w.layer}, W, ${w.row}, ${w.col})`);
+      cell(row, num(w.yours));
+      cell(row, num(w.backprop));
+      cell(row, num(w.numeric));
+      cell(row, num(w.rel_error), w.rel_error > 1e-7 ? "bad" : "ok");
+      t.append(row);
+    }
+    node.append(wrap);
+  }
+  for (const d of r.diagnosis || []) {
+    node.append(el("p", "msg", `d${d.param}${d.layer}${d.code ? " [" + d.code + "]" : ""}: ${d.message}`));
+  }
+  const maps = el("div", "heat");
+  for (const h of heat) {
+    const fig = el("figure");
+    const name = `d${h.param}${h.layer}`;
+    if (!h.rel) {
+      fig.append(el("figcaption", null, `${name}: its shape is not the parameter's, so its entries cannot be set against backpropagation's`));
+      maps.append(fig);
+      continue;
+    }
+    fig.append(drawHeat(h.rel, name));
+    fig.append(el("figcaption", null, `${name}, ${h.rel.length}×${h.rel[0].length}`));
+    maps.append(fig);
+  }
+  if (heat.length) {
+    node.append(el("p", "head", "Where your entries differ from backpropagation: each entry's relative error |a−n| / max(|a|,|n|)."));
+    node.append(maps);
+    node.append(el("p", "legend", "Light: 1e-10 or less (agrees); dark red: 1e-2 or more (wrong); log scale between."));
+  }
+}
+
+// drawHeat draws a matrix of relative errors on a canvas, one square an
+// entry, light where they agree and dark red where they differ.
+function drawHeat(rel, name) {
+  const rows = rel.length, cols = rel[0].length;
+  const cell = Math.max(4, Math.min(24, Math.floor(280 / Math.max(rows, cols))));
+  const c = document.createElement("canvas");
+  c.width = cols * cell;
+  c.height = rows * cell;
+  c.setAttribute("role", "img");
+  const worst = Math.max(...rel.flat());
+  c.setAttribute("aria-label", `${name}: largest relative error ${num(worst)}`);
+  const g = c.getContext("2d");
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      const e = rel[i][j];
+      const v = e > 0 ? Math.min(1, Math.max(0, (Math.log10(e) + 10) / 8)) : 0;
+      g.fillStyle = `rgb(${Math.round(250 - 90 * v)}, ${Math.round(245 - 225 * v)}, ${Math.round(235 - 210 * v)})`;
+      g.fillRect(j * cell, i * cell, cell, cell);
+    }
+  }
+  return c;
 }

@@ -1,6 +1,7 @@
 // The page's service worker: it keeps the page and its checker so that the
-// page opens and checks offline once it has been loaded. The cache is named
-// after the build; a new build replaces it.
+// page opens and checks offline once it has been loaded, and the checker of
+// arrays once it has been used. The cache is named after the build; a new
+// build replaces it.
 const CACHE = "backproof-@VERSION@";
 const FILES = ["./", "index.html", "app.js", "style.css", "wasm_exec.js", "backproof.wasm"];
 
@@ -17,5 +18,8 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("fetch", (event) => {
   if (event.request.method !== "GET") return;
   event.respondWith(caches.open(CACHE).then((c) =>
-    c.match(event.request, { ignoreSearch: true }).then((hit) => hit || fetch(event.request))));
+    c.match(event.request, { ignoreSearch: true }).then((hit) => hit || fetch(event.request).then((res) => {
+      if (res.ok && new URL(event.request.url).origin === location.origin) c.put(event.request, res.clone());
+      return res;
+    }))));
 });

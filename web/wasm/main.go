@@ -1,9 +1,10 @@
 //go:build js && wasm
 
-// Command wasm is the page's checker, compiled to WebAssembly: it puts the
-// functions of package bridge on the page as globalThis.backproof and
-// waits. Each takes strings (and bytes as Uint8Array) and returns the
-// bridge's Output as a JSON string.
+// Command wasm is the page's checker of derivations, compiled to
+// WebAssembly (backproof.wasm): it puts bridge.Formula on the page as
+// globalThis.backproof.formula and waits. It takes strings and returns
+// the bridge's Output as a JSON string. The checker of arrays is another
+// file (web/wasm/arrays), which the page loads only when it is used.
 package main
 
 import (
@@ -14,13 +15,16 @@ import (
 )
 
 func main() {
-	api := js.Global().Get("Object").New()
+	api := js.Global().Get("backproof")
+	if api.Type() != js.TypeObject {
+		api = js.Global().Get("Object").New()
+	}
 	api.Set("formula", js.FuncOf(func(_ js.Value, a []js.Value) any {
 		return reply(bridge.Formula(a[0].String(), a[1].String(), strings(a[2])))
 	}))
 	js.Global().Set("backproof", api)
 	if ready := js.Global().Get("backproofReady"); ready.Type() == js.TypeFunction {
-		ready.Invoke()
+		ready.Invoke("formula")
 	}
 	select {}
 }
@@ -34,7 +38,7 @@ func strings(v js.Value) []string {
 	return out
 }
 
-func reply(o bridge.Output) string {
+func reply(o any) string {
 	raw, err := json.Marshal(o)
 	if err != nil {
 		return `{"exit":3,"verdict":"ERROR: internal error: the reply could not be encoded"}`

@@ -1,0 +1,79 @@
+package gradfile
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/backproof/backproof"
+	"github.com/backproof/backproof/problem"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/mat"
+)
+
+// TestReadSameAsLoad: Read and ReadArrays, given a file's or a folder's
+// bytes, return what Load returns for its path, every array and error.
+func TestReadSameAsLoad(t *testing.T) {
+	problems, err := filepath.Glob("testdata/*-problem.json")
+	require.NoError(t, err)
+	n := 0
+	for _, prob := range problems {
+		p, err := problem.Load(prob)
+		require.NoError(t, err)
+		grads, err := filepath.Glob(strings.TrimSuffix(prob, "problem.json") + "*")
+		require.NoError(t, err)
+		for _, path := range append(grads, "testdata/row-missing-1m.npz") {
+			if path == prob || strings.HasSuffix(path, ".py") {
+				continue
+			}
+			want, wantErr := Load(path, p)
+			info, err := os.Stat(path)
+			require.NoError(t, err)
+			var got = want
+			var gotErr error
+			if info.IsDir() {
+				names, err := filepath.Glob(filepath.Join(path, "*.npy"))
+				require.NoError(t, err)
+				arrays := map[string][]byte{}
+				for _, f := range names {
+					arrays[filepath.Base(f)], err = os.ReadFile(f)
+					require.NoError(t, err)
+				}
+				got, gotErr = ReadArrays(path, arrays, p)
+			} else {
+				data, err := os.ReadFile(path)
+				require.NoError(t, err)
+				got, gotErr = Read(path, data, p, 0)
+			}
+			if wantErr != nil {
+				assert.EqualError(t, gotErr, wantErr.Error(), path)
+				continue
+			}
+			require.NoError(t, gotErr, path)
+			assert.Equal(t, show(want), show(got), path) // as text: NaN is not equal to itself
+			n++
+		}
+	}
+	assert.Greater(t, n, 40)
+
+	_, err = Read("mine.npy", []byte("\x93NUMPY"), nil, 0)
+	assert.ErrorContains(t, err, "mine.npy: a .npy file holds one array")
+	_, err = Read("mine.txt", nil, nil, 0)
+	assert.ErrorContains(t, err, "mine.txt: want an .npz archive, a .json file, or .npy files")
+}
+
+// show prints a gradient whole, NaN as NaN.
+func show(g *backproof.Gradient) string {
+	var b strings.Builder
+	for i := range g.DW {
+		fmt.Fprintf(&b, "dW%d %v\ndb%d %v\n", i+1, mat.Formatted(g.DW[i]), i+1, g.DB[i])
+		if g.DBMatrix[i] != nil {
+			fmt.Fprintf(&b, "db%d matrix %v\n", i+1, mat.Formatted(g.DBMatrix[i]))
+		}
+	}
+	fmt.Fprintf(&b, "source %s float32 %v", g.Source, g.Float32)
+	return b.String()
+}
