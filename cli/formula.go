@@ -187,7 +187,7 @@ func formulaErrors(cmd *cobra.Command, file string, err error) error {
 		reading = reading && (e.Kind == formula.KindSyntax || e.Kind == formula.KindName)
 	}
 	if reading && len(lines) == len(list) {
-		last += fmt.Sprintf(" (the rest of the file was read, and %s: nothing is checked until %s)", map[bool]string{true: "this is its only error", false: "these are all its errors"}[len(list) == 1], map[bool]string{true: "it is fixed", false: "they are"}[len(list) == 1])
+		last += fmt.Sprintf(" (the rest of the file was read, and %s: nothing is checked until %s fixed)", map[bool]string{true: "this is its only error", false: "these are all its errors"}[len(list) == 1], map[bool]string{true: "it is", false: "they are"}[len(list) == 1])
 	}
 	return badInput(errors.New(last))
 }

@@ -180,7 +180,7 @@ func lexLine(n int, text []rune) ([]token, []*Error) {
 			if isIdentStart(at(j)) {
 				fail(Pos{n, j + 1}, "a number runs into the name %q: write 2 * A1 or 2 @ A1, not 2A1", string(at(j)))
 			}
-			v, err := strconv.ParseFloat(string(text[i:j]), 64)
+			v, err := strconv.ParseFloat(halfWidth(text[i:j]), 64)
 			if err != nil {
 				fail(p, "bad number %q", string(text[i:j]))
 			}

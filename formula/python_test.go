@@ -2,6 +2,7 @@ package formula
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/backproof/backproof/problem"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/mat"
 )
 
 // scaffolded is a backward pass as a notebook holds it: a docstring, a
@@ -211,4 +213,49 @@ func TestGradientSpellings(t *testing.T) {
 	rep := checkText(t, "ｄＷ２ = A1.T @ ((A2 - Y) * A2 * (1 - A2)) / m", p)
 	assert.True(t, rep.Results[0].Checked)
 	assert.Equal(t, Correct, rep.Results[0].Status, rep.Results[0].Message)
+}
+
+// TestPastedStatementsMatchPlain: each piece of pasted Python gives, on
+// the same problem, the value of its plain-language equivalent; the last
+// line's value is compared. Where the piece brings something new (a mask,
+// the labels, np.outer) the plain side is an independent formula: where,
+// Y itself, a column times a row.
+func TestPastedStatementsMatchPlain(t *testing.T) {
+	p := randomProblem(t, row, 5, derive.Sigmoid, derive.Quadratic, derive.Mean)
+	ll := reluSoftmax(t, row)
+	pre := preamble + "dZ1 = dA1 * sigmoid'(Z1)\n"
+	for _, tc := range []struct {
+		name, written, plain string
+		p                    *problem.Problem
+	}{
+		{"brackets over lines", "q = np.dot(A1.T,\n           dZ2)", "q = A1ᵀ @ dZ2", p},
+		{"a backslash", "q = A1.T @ \\\n    dZ2", "q = A1ᵀ @ dZ2", p},
+		{"a comment inside brackets", "q = (A1.T  # the input\n     @ dZ2)", "q = A1ᵀ @ dZ2", p},
+		{"parameters[\"W2\"]", "q = parameters[\"W2\"]", "q = W2", p},
+		{".get", "q = parameters.get('W2').T", "q = W2ᵀ", p},
+		{"cache entry", "q = cache[\"A1\"] * 2", "q = A1 * 2", p},
+		{"a cache unpacked", "(Z1, A1,\n W2) = cache\nq = A1", "q = A1", p},
+		{"a tuple of values", "h, q = A1, A2 @ W2.T", "q = A2 @ W2ᵀ", p},
+		{"len", "q = len(X)", "q = m", p},
+		{"+=", "q = A2.copy()\nq += Y", "q = A2 + Y", p},
+		{"-= of an expression", "q = A2.copy()\nq -= Y * 2 + 1", "q = A2 - (Y * 2 + 1)", p},
+		{"*=", "q = A2.copy()\nq *= 1 - A2", "q = A2 * (1 - A2)", p},
+		{"/=", "q = A2.copy()\nq /= m", "q = A2 / m", p},
+		{"a mask set to 0", "q = dA1.copy()\nq[Z1 <= 0] = 0", "q = where(Z1 <= 0, 0, dA1)", p},
+		{"a mask from another array", "q = np.zeros_like(dA1)\nq[Z1 > 0] = dZ1[Z1 > 0]", "q = where(Z1 > 0, dZ1, 0)", p},
+		{"a masked update", "q = dA1.copy()\nq[Z1 > 0] *= 2", "q = where(Z1 > 0, 2 * dA1, dA1)", p},
+		{"the labels", "q = A2.copy()\nq[range(m), y] -= 1", "q = A2 - Y", ll},
+		{"np.arange and a label name", "N = X.shape[0]\nq = A2.copy()\nq[np.arange(N), Yb] -= 1", "q = A2 - Y", ll},
+		{"np.outer", "q = np.outer(sum(A1, 0), sum(A2, 0))", "q = sum(A1, 0)ᵀ @ sum(A2, 0)", p},
+		{"np.ones_like", "q = np.ones_like(A1) * 3", "q = A1 * 0 + 3", p},
+		{"full-width", "ｑ = A1 * ２", "q = A1 * 2", p},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := values(t, pre+tc.written+"\n", tc.p)
+			want := values(t, pre+tc.plain+"\n", tc.p)
+			g, w := got[len(got)-1], want[len(want)-1]
+			require.Equal(t, fmt.Sprint(w.Dims()), fmt.Sprint(g.Dims()))
+			assert.True(t, mat.EqualApprox(g, w, 1e-15), "%s\n%v\n%v", tc.written, mat.Formatted(g), mat.Formatted(w))
+		})
+	}
 }
