@@ -384,7 +384,11 @@ func (ev *evaluator) call(c *Call) (Value, error) {
 		if len(c.Args) == 2 {
 			axis, _ = axisOf(c.Args[1])
 		}
-		return ev.reduce(x, axis, c.Fn == "mean"), nil
+		v := ev.reduce(x, axis, c.Fn == "mean")
+		if c.Flat && axis == 1 && !x.S.Scalar && x.S.R.N > 1 {
+			ev.note("numpy makes %s one-dimensional without keepdims=True: (%d,), which broadcasts as a row, so a bias update b - η·db with b %s×1 would give %s×%s; it is kept %s×1 here, as keepdims=True gives it", ev.src(c), x.S.R.N, x.S.R.Sym, x.S.R.Sym, x.S.R.Sym, x.S.R.Sym)
+		}
+		return v, nil
 	case "softmax":
 		x, err := ev.eval(c.Args[0])
 		if err != nil {

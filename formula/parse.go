@@ -62,6 +62,9 @@ type Call struct {
 	Prime bool
 	Args  []Expr
 	User  bool // a def of the file: Fn is its name as written
+	// Flat marks a sum or mean over an axis written without
+	// keepdims=True, one-dimensional in numpy (it is kept here).
+	Flat bool
 }
 
 // Unary is −X.
@@ -962,6 +965,7 @@ func (p *parser) args(fn, lp token) ([]Expr, []kwArg, int, *Error) {
 				if v.kind != tIdent || (v.name != "True" && v.name != "true") {
 					return nil, nil, 0, errorf(v.pos, KindSyntax, "keepdims can only be True: sum and mean here always keep the dimension")
 				}
+				kw = append(kw, kwArg{k, nil})
 			case "copy", "dtype":
 				// np.array(dA, copy=True), np.sum(x, dtype=np.float64):
 				// every value is a fresh float64 already
@@ -1002,14 +1006,19 @@ func (p *parser) args(fn, lp token) ([]Expr, []kwArg, int, *Error) {
 // reduction builds sum or mean: args[0] is the matrix, then an axis given
 // by position or by name.
 func (p *parser) reduction(fn token, start Pos, end int, args []Expr, kw []kwArg) (Expr, *Error) {
+	flat := true // numpy's keepdims left out
 	for _, k := range kw {
+		if k.x == nil {
+			flat = false
+			continue
+		}
 		args = append(args, k.x)
 	}
 	name := fn.name
 	if name == "max" || name == "min" {
 		name = "a" + name // np.max is np.amax; Python's own max is not read
 	}
-	c := &Call{node: node{start, end, depth(args...)}, Fn: name, Args: args}
+	c := &Call{node: node{start, end, depth(args...)}, Fn: name, Args: args, Flat: flat && len(args) == 2}
 	return grow(Expr(c))
 }
 
@@ -1258,8 +1267,11 @@ func (p *parser) primary() (Expr, *Error) {
 				c.(*Call).Prime = prime
 				x = c
 			} else {
-				if len(kw) > 0 {
-					args = append(args, kw[0].x) // softmax(M, axis=1)
+				for _, k := range kw {
+					if k.x != nil {
+						args = append(args, k.x) // softmax(M, axis=1)
+						break
+					}
 				}
 				if x, err = grow(Expr(&Call{node: node{t.pos, end, depth(args...)}, Fn: fn, Prime: prime, Args: args})); err != nil {
 					return nil, err

@@ -259,3 +259,16 @@ func TestPastedStatementsMatchPlain(t *testing.T) {
 		})
 	}
 }
+
+// TestFlatSumNoted: a sum along the examples' axis without keepdims is
+// one-dimensional in numpy, (n2,), and broadcasts as a row; it is kept
+// n2×1 here, and the line says what numpy would make of it.
+func TestFlatSumNoted(t *testing.T) {
+	p := randomProblem(t, col, 5, derive.Sigmoid, derive.CrossEntropy, derive.Mean)
+	rep := checkText(t, "dZ2 = A2 - Y\ndb2 = np.sum(dZ2, axis=1) / m\ndb2 = dZ2.sum(axis=1, keepdims=True) / m\ndb2 = dZ2.sum(1) / m\n", p)
+	for i, noted := range []bool{false, true, false, true} {
+		r := rep.Results[i]
+		assert.Equal(t, Correct, r.Status, r.Text)
+		assert.Equal(t, noted, strings.Contains(strings.Join(r.Notes, " "), "one-dimensional without keepdims=True: (2,), which broadcasts as a row"), r.Text)
+	}
+}
