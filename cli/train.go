@@ -15,6 +15,7 @@ import (
 
 	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/data"
+	"github.com/backproof/backproof/derive"
 	"github.com/backproof/backproof/outfile"
 	"github.com/backproof/backproof/plots"
 	"github.com/backproof/backproof/train"
@@ -76,7 +77,7 @@ func trainCommand() *cobra.Command {
 synthetic set, in the row, column or per-example convention, and reports per
 epoch: the cost and accuracy on the training, validation and test sets, the
 norm of the training-cost gradient per layer, the fraction of saturated
-sigmoid units (|z| > 5; tanh |z| > 2.5), the largest |z| per layer, and how
+units (` + saturationHelp() + `), the largest |z| per layer, and how
 many classes the net predicts at all. Inside the first epoch it samples the
 validation cost and accuracy after steps 1, 2, 5, 10, … so an early plateau
 shows. Epoch 0 is the untrained net; "seconds" is each epoch's training time
@@ -358,4 +359,16 @@ func (pr *trainProgress) finish() {
 	if pr.bar != nil {
 		pr.bar.Clear()
 	}
+}
+
+// saturationHelp is each saturating activation's threshold at the default
+// --saturation: "sigmoid |z| > 5, tanh |z| > 2.5".
+func saturationHelp() string {
+	var parts []string
+	for _, a := range derive.Activations {
+		if th := a.Saturation(train.DefaultSaturation); th > 0 {
+			parts = append(parts, fmt.Sprintf("%v |z| > %g", a, th))
+		}
+	}
+	return strings.Join(parts, ", ")
 }

@@ -285,7 +285,7 @@ func (c Context) plant(code Code) *mat.Dense {
 		}
 		return c.withMask(nil, c.Act.Prime, c.Z)
 	case HadamardForSoftmax:
-		if c.Act != derive.Softmax {
+		if c.Act.Elementwise() {
 			return nil
 		}
 		δ.Apply(func(i, j int, g float64) float64 { a := c.A.At(i, j); return g * a * (1 - a) }, c.DA)

@@ -26,33 +26,7 @@ import (
 // Re z as Prime does on z, so at an exact kink Re z = 0 the complex step
 // gives Prime's left derivative. Softmax is not elementwise: use
 // ComplexActivate.
-func (a Activation) ComplexF(z complex128) complex128 {
-	switch a {
-	case Sigmoid:
-		return complexSigmoid(z)
-	case Tanh:
-		return complexTanh(z)
-	case ReLU:
-		if real(z) > 0 {
-			return z
-		}
-		return 0
-	case LeakyReLU:
-		if real(z) > 0 {
-			return z
-		}
-		return leakySlope * z
-	case Softplus:
-		// ln(1+e^z) = z + ln(1+e^{−z}), as F does, without overflow.
-		if real(z) > 0 {
-			return z + complexLog1p(cmplx.Exp(-z))
-		}
-		return complexLog1p(cmplx.Exp(z))
-	case Identity:
-		return z
-	}
-	panic("derive: ComplexF of non-elementwise activation " + a.String())
-}
+func (a Activation) ComplexF(z complex128) complex128 { return a.elementwise("ComplexF").complexF(z) }
 
 // complexSigmoid is σ(z) = 1/(1+e^{−z}), or e^z/(1+e^z) for Re z < 0, so
 // that the exponential never overflows.
@@ -91,17 +65,24 @@ func complexLog1p(w complex128) complex128 {
 }
 
 // ComplexActivate sets a = f(z) for one example's pre-activations in
-// complex arithmetic. Softmax subtracts the largest real part, as Activate
-// subtracts max z:
-//
-//	a_k = e^{z_k − max Re z} / Σ_j e^{z_j − max Re z}.
+// complex arithmetic.
 func (act Activation) ComplexActivate(a, z []complex128) {
-	if act != Softmax {
-		for k, zk := range z {
-			a[k] = act.ComplexF(zk)
-		}
+	r := act.row()
+	if r.vector != nil {
+		r.vector.complexActivate(a, z)
 		return
 	}
+	f := r.complexF
+	for k, zk := range z {
+		a[k] = f(zk)
+	}
+}
+
+// complexSoftmax subtracts the largest real part, as softmax subtracts
+// max z:
+//
+//	a_k = e^{z_k − max Re z} / Σ_j e^{z_j − max Re z}.
+func complexSoftmax(a, z []complex128) {
 	top := math.Inf(-1)
 	for _, zk := range z {
 		top = math.Max(top, real(zk))

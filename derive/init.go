@@ -104,8 +104,8 @@ func (s NetSpec) Validate() error {
 		if _, err := a.MarshalText(); err != nil {
 			return err
 		}
-		if a == Softmax && i < L-1 {
-			return fmt.Errorf("softmax on hidden layer %d: softmax is only allowed on the output layer", i+1)
+		if !a.Elementwise() && i < L-1 {
+			return fmt.Errorf("%v on hidden layer %d: %v is only allowed on the output layer", a, i+1, a)
 		}
 	}
 	for _, v := range []interface{ MarshalText() ([]byte, error) }{s.Convention, s.Cost, s.Reduction, s.Init} {
@@ -114,11 +114,11 @@ func (s NetSpec) Validate() error {
 		}
 	}
 	out := s.Acts[L-1]
-	if out == Softmax && s.Sizes[L] < 2 {
+	if !out.Elementwise() && s.Sizes[L] < 2 {
 		return fmt.Errorf("softmax over 1 output: a = e^z/e^z is always 1, so the cost does not depend on the parameters; use sigmoid for one output, or 2 or more outputs")
 	}
-	if (s.Cost == CrossEntropy || s.Cost == LogLikelihood) && out != Sigmoid && out != Softmax {
-		return fmt.Errorf("%v needs outputs in (0,1) to take logarithms: use a sigmoid or softmax output layer, not %v", s.Cost, out)
+	if (s.Cost == CrossEntropy || s.Cost == LogLikelihood) && !out.UnitOutputs() {
+		return fmt.Errorf("%v needs outputs in (0,1) to take logarithms: use %s output layer, not %v", s.Cost, UnitOutputNames(), out)
 	}
 	return nil
 }

@@ -35,41 +35,6 @@ func ParseConvention(s string) (Convention, error) {
 // ColumnLayout reports whether W^ℓ is n_ℓ×n_{ℓ−1} and examples are columns.
 func (c Convention) ColumnLayout() bool { return c != Row }
 
-// Activation is a layer's activation function f.
-type Activation int
-
-const (
-	Sigmoid Activation = iota
-	Tanh
-	ReLU
-	LeakyReLU // slope 0.01 for z < 0
-	Softplus
-	Identity
-	// Softmax is not elementwise: a_k = e^{z_k} / Σ_j e^{z_j} over one
-	// example's outputs. Only allowed on the output layer.
-	Softmax
-)
-
-// Activations lists every activation.
-var Activations = []Activation{Sigmoid, Tanh, ReLU, LeakyReLU, Softplus, Identity, Softmax}
-
-var activationNames = []string{"sigmoid", "tanh", "relu", "leaky-relu", "softplus", "identity", "softmax"}
-
-func (a Activation) String() string { return nameOf(activationNames, int(a), "activation") }
-
-// ParseActivation returns the activation named s.
-func ParseActivation(s string) (Activation, error) {
-	return parseName("activation", Activations, activationNames, s)
-}
-
-// Elementwise reports whether f acts on each z separately, so that f′ is a
-// diagonal Jacobian and the Hadamard form ∇_A C ⊙ f′(Z) is right.
-func (a Activation) Elementwise() bool { return a != Softmax }
-
-// Kinked reports whether f′ jumps at z = 0, where finite differences that
-// straddle the kink disagree with either one-sided derivative.
-func (a Activation) Kinked() bool { return a == ReLU || a == LeakyReLU }
-
 // Cost is the per-example cost C_x, summed over the output units.
 type Cost int
 

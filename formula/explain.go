@@ -30,7 +30,7 @@ func (p *oracle) standard(info nameInfo) string {
 		}
 		return fmt.Sprintf("Z%d = W%d @ %s + b%d: (n%d×n%d) @ (n%d×%s) = n%d×%s, b%d broadcast along the columns", ℓ, ℓ, a(ℓ-1), ℓ, ℓ, ℓ-1, ℓ-1, m, ℓ, m, ℓ)
 	case nkA:
-		if p.acts[ℓ-1] == derive.Softmax {
+		if !p.acts[ℓ-1].Elementwise() {
 			axis := 0
 			if row {
 				axis = 1
@@ -80,7 +80,7 @@ func (p *oracle) standard(info nameInfo) string {
 }
 
 // langName is an activation as the formula language spells it.
-func langName(a derive.Activation) string { return strings.ReplaceAll(a.String(), "-", "_") }
+func langName(a derive.Activation) string { return a.Spellings()[0] }
 
 // reduced appends the mean's 1/m, which per-example targets do not carry.
 func (p *oracle) reduced(s string) string {

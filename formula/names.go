@@ -182,11 +182,19 @@ func lookalike(name string) (string, bool, bool) {
 	return "", false, false
 }
 
-// The functions of the language.
-var activationFuncs = map[string]derive.Activation{
-	"sigmoid": derive.Sigmoid, "σ": derive.Sigmoid, "tanh": derive.Tanh, "relu": derive.ReLU,
-	"leaky_relu": derive.LeakyReLU, "softplus": derive.Softplus, "identity": derive.Identity,
-}
+// The functions of the language: every elementwise activation under each
+// of its spellings.
+var activationFuncs = func() map[string]derive.Activation {
+	m := map[string]derive.Activation{}
+	for _, a := range derive.Activations {
+		if a.Elementwise() {
+			for _, s := range a.Spellings() {
+				m[s] = a
+			}
+		}
+	}
+	return m
+}()
 
 type funcInfo struct {
 	minArgs, maxArgs int
@@ -219,7 +227,15 @@ func lookupFunc(name string) (funcInfo, bool) {
 	return funcInfo{}, false
 }
 
-const funcList = "sigmoid, tanh, relu, leaky_relu, softplus, identity, exp, log (each also with a prime: sigmoid', or sigmoid_prime), f and f' (the layer's own activation; Ng's g), softmax(M, axis), sum(M), sum(M, axis), mean(M), mean(M, axis), where(C, A, B), maximum(A, B), minimum(A, B)"
+var funcList = func() string {
+	var names []string
+	for _, a := range derive.Activations {
+		if a.Elementwise() {
+			names = append(names, a.Spellings()[0])
+		}
+	}
+	return strings.Join(names, ", ") + ", exp, log (each also with a prime: sigmoid', or sigmoid_prime), f and f' (the layer's own activation; Ng's g), softmax(M, axis), sum(M), sum(M, axis), mean(M), mean(M, axis), where(C, A, B), maximum(A, B), minimum(A, B)"
+}()
 
 // funcHelp says what to write for a function the language does not have;
 // ‹A› and ‹B› stand for its arguments as written (in parentheses where

@@ -321,8 +321,8 @@ func newNetPass(n *derive.Net, X, Y *mat.Dense) *netPass {
 		offset: make([]int, L+2), kinked: make([]bool, L+2), kinkFrom: make([]bool, L+2), pattern: make([]int, L+2)}
 	for ℓ := 1; ℓ <= L; ℓ++ {
 		l := n.Layers[ℓ-1]
-		if l.Act == derive.Softmax && ℓ != L {
-			panic(fmt.Sprintf("numgrad: softmax on hidden layer %d", ℓ))
+		if !l.Act.Elementwise() && ℓ != L {
+			panic(fmt.Sprintf("numgrad: %v on hidden layer %d", l.Act, ℓ))
 		}
 		p.acts[ℓ], p.kinked[ℓ], p.sigmoid[ℓ] = l.Act, l.Act.Kinked(), l.Act == derive.Sigmoid
 		if l.Drop != nil {
@@ -630,7 +630,7 @@ func (p *netPass) pointCost(x, ℓ, k int, z0, dz float64, s *scratch, sig []boo
 	fk := 0.0 // f(z^ℓ_k) at the point
 	if p.sigmoid[ℓ] {
 		fk = movedSigmoid(p.A[ℓ][x*p.sizes[ℓ]+k], z0, dz)
-	} else if p.acts[ℓ] != derive.Softmax {
+	} else if p.acts[ℓ].Elementwise() {
 		fk = p.acts[ℓ].F(zk)
 	}
 	if d := p.drop[ℓ]; d != nil {
@@ -645,7 +645,7 @@ func (p *netPass) pointCost(x, ℓ, k int, z0, dz float64, s *scratch, sig []boo
 	row := x * n
 	if ℓ == p.L {
 		a := s.a[ℓ]
-		if p.acts[ℓ] == derive.Softmax {
+		if !p.acts[ℓ].Elementwise() {
 			z := s.z[ℓ]
 			copy(z, p.Z[ℓ][row:row+n])
 			z[k] = zk
@@ -759,7 +759,7 @@ func (p *netPass) complexPointCost(x, ℓ, k int, zk complex128, s *scratch, kin
 	y := p.Y[x*nOut : (x+1)*nOut]
 	if ℓ == p.L {
 		a := s.ac[ℓ]
-		if p.acts[ℓ] == derive.Softmax {
+		if !p.acts[ℓ].Elementwise() {
 			z := s.zc[ℓ]
 			for u, v := range p.Z[ℓ][row : row+n] {
 				z[u] = complex(v, 0)

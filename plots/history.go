@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/backproof/backproof/derive"
@@ -458,11 +459,11 @@ func layerActs(c train.Config, L int) []string {
 }
 
 // saturatingLayers are the layers, numbered from 1, whose activation
-// (acts[ℓ−1]) is sigmoid or tanh, or not known.
+// (acts[ℓ−1]) saturates (sigmoid, tanh), or is not known.
 func saturatingLayers(acts []string) []int {
 	var layers []int
 	for i, a := range acts {
-		if a == "" || a == derive.Sigmoid.String() || a == derive.Tanh.String() {
+		if act, err := derive.ParseActivation(a); a == "" || err == nil && act.Saturation(1) > 0 {
 			layers = append(layers, i+1)
 		}
 	}
@@ -488,16 +489,9 @@ func saturationLabel(c train.Config, acts []string) string {
 		th = train.DefaultSaturation
 	}
 	var parts []string
-	for _, a := range []derive.Activation{derive.Sigmoid, derive.Tanh} {
-		for _, got := range acts {
-			if got == a.String() {
-				limit := th
-				if a == derive.Tanh {
-					limit = th / 2
-				}
-				parts = append(parts, fmt.Sprintf("|z| > %g (%s)", limit, a))
-				break
-			}
+	for _, a := range derive.Activations {
+		if a.Saturation(th) > 0 && slices.Contains(acts, a.String()) {
+			parts = append(parts, fmt.Sprintf("|z| > %g (%s)", a.Saturation(th), a))
 		}
 	}
 	if len(parts) == 0 {

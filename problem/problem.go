@@ -510,11 +510,11 @@ func (r *reader) shapes(net *derive.Net, X, Y *mat.Dense) {
 			r.fail(join(path, "b"), "b%d has %d numbers but W%d (%d×%d) gives layer %d %d units", ℓ, len(l.B), ℓ, wr, wc, ℓ, wOut)
 			return
 		}
-		if l.Act == derive.Softmax && ℓ != len(net.Layers) {
-			r.fail(join(path, "activation"), "softmax is only allowed on the output layer")
+		if !l.Act.Elementwise() && ℓ != len(net.Layers) {
+			r.fail(join(path, "activation"), "%v is only allowed on the output layer", l.Act)
 			return
 		}
-		if l.Act == derive.Softmax && wOut < 2 {
+		if !l.Act.Elementwise() && wOut < 2 {
 			r.fail(join(path, "activation"), "softmax over 1 output: a = e^z/e^z is always 1, so the cost does not depend on the parameters; use sigmoid for one output, or 2 or more outputs")
 			return
 		}
@@ -537,8 +537,8 @@ func (r *reader) values(net *derive.Net, Y *mat.Dense) {
 	L := len(net.Layers) - 1
 	switch net.Cost {
 	case derive.CrossEntropy, derive.LogLikelihood:
-		if out != derive.Sigmoid && out != derive.Softmax {
-			r.fail(fmt.Sprintf("layers[%d].activation", L), "%v needs outputs in (0,1) to take logarithms: use a sigmoid or softmax output layer, not %v", net.Cost, out)
+		if !out.UnitOutputs() {
+			r.fail(fmt.Sprintf("layers[%d].activation", L), "%v needs outputs in (0,1) to take logarithms: use %s output layer, not %v", net.Cost, derive.UnitOutputNames(), out)
 			return
 		}
 		yr, yc := Y.Dims()

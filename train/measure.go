@@ -110,7 +110,7 @@ func newEvaluator(lay *layers, own bool, saturation, decay float64) *evaluator {
 			if ℓ >= 2 {
 				p.list[ℓ], p.val[ℓ] = alone[int32](lay.sizes[ℓ-1]), alone[float64](lay.sizes[ℓ-1])
 			}
-			p.thr[ℓ] = saturationThreshold(lay.acts[ℓ], saturation)
+			p.thr[ℓ] = lay.acts[ℓ].Saturation(saturation)
 		}
 		e.parts[k] = p
 	}
@@ -594,15 +594,3 @@ func (e *evaluator) combine(n int, withGrad bool) *measure {
 // numpyExpOverflow is the z below which exp(−z) exceeds the largest float64,
 // −ln(math.MaxFloat64) = −709.78.
 var numpyExpOverflow = -math.Log(math.MaxFloat64)
-
-// saturationThreshold is the |z| above which a unit of act counts as
-// saturated (Config.Saturation), or 0 for activations that do not saturate.
-func saturationThreshold(act derive.Activation, sigmoid float64) float64 {
-	switch act {
-	case derive.Sigmoid:
-		return sigmoid
-	case derive.Tanh:
-		return sigmoid / 2
-	}
-	return 0
-}

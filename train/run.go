@@ -576,11 +576,8 @@ func (t *trainer) cause(cost float64) string {
 	}
 	var unbounded []string
 	for _, a := range sp.acts {
-		switch a {
-		case derive.ReLU, derive.LeakyReLU, derive.Softplus, derive.Identity:
-			if !slices.Contains(unbounded, a.String()) {
-				unbounded = append(unbounded, a.String())
-			}
+		if !a.Bounded() && !slices.Contains(unbounded, a.String()) {
+			unbounded = append(unbounded, a.String())
 		}
 	}
 	if len(unbounded) > 0 {

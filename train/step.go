@@ -382,22 +382,25 @@ func outputDelta(cost derive.Cost, act derive.Activation, d, g, z, a, y []float6
 }
 
 // backStep sets δ = g ⊙ f′(z) (softmax: J g) for one example, as
-// derive.Activation.BackStep does; for the sigmoid and tanh f′ is computed
-// from a = f(z) — σ′ = a(1−a), tanh′ = 1−a² — the very numbers Prime
-// computes from z, without a second exp.
+// derive.Activation.BackStep does; where f′ is a function of a = f(z)
+// (σ′ = a(1−a), tanh′ = 1−a²) it is computed from a, the very numbers
+// Prime computes from z, without a second exp. The sigmoid, nearly every
+// unit of the book's nets, has its a(1−a) written out, without a call per
+// unit.
 func backStep(act derive.Activation, d, g, z, a []float64) {
-	switch act {
-	case derive.Sigmoid:
+	if act == derive.Sigmoid {
 		for k := range d {
 			d[k] = g[k] * (a[k] * (1 - a[k]))
 		}
-	case derive.Tanh:
-		for k := range d {
-			d[k] = g[k] * (1 - a[k]*a[k])
-		}
-	default:
-		act.BackStep(d, g, z, a)
+		return
 	}
+	if fp := act.PrimeOfOutput(); fp != nil {
+		for k := range d {
+			d[k] = g[k] * fp(a[k])
+		}
+		return
+	}
+	act.BackStep(d, g, z, a)
 }
 
 // boundLimit is how large the bound on |W| may grow before update checks

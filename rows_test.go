@@ -1,0 +1,158 @@
+package backproof
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/backproof/backproof/curvature"
+	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/formula"
+	"github.com/backproof/backproof/numgrad"
+	"github.com/backproof/backproof/problem"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestEveryActivation walks every row of derive's activation table
+// through every consumer, so that a row that lacks a property fails here
+// and not in a learner's hands:
+//
+//   - derive: f′ against a central difference of f (relative 1e-7 away
+//     from kinks), f′ from a against f′ from z, the complex f against f
+//     and f′;
+//   - check: every numerical method, the fast path and the generic one,
+//     on a net with the activation in the hidden layer and (where the
+//     cost allows it) the output layer;
+//   - formula: the backprop written with each of its spellings, primed as
+//     f' and as f_prime, passes the formula check;
+//   - curvature: the Hessian probe is finite;
+//   - docs: the activation is in docs/cli.md's --act help, its formula
+//     spelling in docs/formulas.md and its row in the table of
+//     docs/derivation.md.
+//
+// train's fast path walks every activation in train's own tests
+// (TestFastPathMatchesDerive, TestActivate).
+func TestEveryActivation(t *testing.T) {
+	docs := map[string]string{}
+	for _, f := range []string{"cli.md", "formulas.md", "derivation.md"} {
+		raw, err := os.ReadFile("docs/" + f)
+		require.NoError(t, err)
+		docs[f] = string(raw)
+	}
+	for _, act := range derive.Activations {
+		t.Run(act.String(), func(t *testing.T) {
+			hidden, out := act, act
+			if !act.Elementwise() {
+				hidden = derive.Tanh // softmax is an output layer only
+			}
+			if act.Elementwise() {
+				derivatives(t, act)
+			}
+			for _, m := range numgrad.Methods {
+				for _, generic := range []bool{false, true} {
+					p, err := problem.Random(problem.Spec{Convention: derive.Row, Sizes: []int{3, 4, 2}, Batch: 3,
+						Acts: []derive.Activation{hidden, out}, Cost: derive.Quadratic, Reduction: derive.Mean, Init: derive.NormalScaled, Seed: 11})
+					require.NoError(t, err)
+					r, err := Check(p, &Settings{Method: m, Generic: generic})
+					require.NoError(t, err)
+					assert.True(t, r.Comparison.Pass, "%v generic=%v: max rel error %.3g", m, generic, r.Comparison.MaxRel)
+				}
+			}
+			if act.Elementwise() {
+				p, err := problem.Random(problem.Spec{Convention: derive.Row, Sizes: []int{3, 4, 2}, Batch: 5,
+					Acts: []derive.Activation{act, derive.Sigmoid}, Cost: derive.Quadratic, Reduction: derive.Mean, Init: derive.NormalScaled, Seed: 12})
+				require.NoError(t, err)
+				for _, sp := range act.Spellings() {
+					for _, prime := range []string{sp + "'", sp + "_prime"} {
+						src := strings.NewReplacer("F(", sp+"(", "F'(", prime+"(").Replace(`Z1 = X @ W1 + b1
+A1 = F(Z1)
+Z2 = A1 @ W2 + b2
+A2 = sigmoid(Z2)
+dZ2 = (A2 - Y) * sigmoid'(Z2) / m
+dW2 = A1.T @ dZ2
+db2 = sum(dZ2, 0)
+dA1 = dZ2 @ W2.T
+dZ1 = dA1 * F'(Z1)
+dW1 = X.T @ dZ1
+db1 = sum(dZ1, 0)
+`)
+						prog, err := formula.Parse(src)
+						require.NoError(t, err, src)
+						rep, err := formula.Check(prog, p.Net, p.X, p.Y)
+						require.NoError(t, err)
+						for _, res := range rep.Results {
+							assert.Equal(t, formula.Correct, res.Status, "%s: %s", res.Text, res.Message)
+						}
+					}
+				}
+				assert.True(t, strings.Contains(docs["formulas.md"], "`"+act.Spellings()[0]+" ") || strings.Contains(docs["formulas.md"], " "+act.Spellings()[0]+" "),
+					"docs/formulas.md's table of functions lists %s", act.Spellings()[0])
+			}
+			p, err := problem.Random(problem.Spec{Convention: derive.Column, Sizes: []int{3, 4, 2}, Batch: 4,
+				Acts: []derive.Activation{hidden, out}, Cost: derive.Quadratic, Reduction: derive.Mean, Init: derive.NormalScaled, Seed: 13})
+			require.NoError(t, err)
+			rep := curvature.ProbeNet(p.Net, p.X, p.Y, 0, nil)
+			for _, v := range []float64{rep.LambdaMin, rep.LambdaMax, rep.GradNorm} {
+				assert.False(t, math.IsNaN(v) || math.IsInf(v, 0), "curvature: λ %g … %g, ‖∇‖ %g", rep.LambdaMin, rep.LambdaMax, rep.GradNorm)
+			}
+			assert.Regexp(t, `one per layer \([^)]*\b`+act.String()+`[,)]`, actHelpLine(docs["cli.md"]),
+				"docs/cli.md's --act help names %v", act)
+			row := docsRow(docs["derivation.md"], "| `"+act.String()+"` |")
+			require.NotEmpty(t, row, "docs/derivation.md's table of activations has a row for %v", act)
+			cells := strings.Split(row, " | ")
+			require.Len(t, cells, 6, row)
+			assert.Equal(t, yesNo(act.Kinked()), cells[3], "%v's kink in docs/derivation.md", act)
+			assert.Equal(t, yesNo(act.Bounded()), cells[4], "%v's bound in docs/derivation.md", act)
+			sat := "no"
+			if th := act.Saturation(5); th > 0 {
+				sat = fmt.Sprintf("\\|z\\| > %g", th)
+			}
+			assert.Equal(t, sat, strings.TrimSuffix(cells[5], " |"), "%v's saturation in docs/derivation.md", act)
+		})
+	}
+}
+
+// derivatives checks one elementwise activation's f′, f′ from a and
+// complex f against f, at points away from z = 0 (a kink's place).
+func derivatives(t *testing.T, act derive.Activation) {
+	t.Helper()
+	for _, z := range []float64{-3.1, -1.2, -0.3, 0.45, 1.7, 2.9} {
+		const h = 1e-5
+		central := (act.F(z+h) - act.F(z-h)) / (2 * h)
+		assert.InDelta(t, central, act.Prime(z), 1e-7*max(1, math.Abs(central)), "%v′(%g) against (f(z+h) − f(z−h))/2h", act, z)
+		if fp := act.PrimeOfOutput(); fp != nil {
+			assert.InDelta(t, act.Prime(z), fp(act.F(z)), 1e-15, "%v′ from a = f(%g)", act, z)
+		}
+		c := act.ComplexF(complex(z, 1e-20))
+		assert.InDelta(t, act.F(z), real(c), 1e-15*max(1, math.Abs(act.F(z))), "Re %v(%g + ih)", act, z)
+		assert.InDelta(t, act.Prime(z), imag(c)/1e-20, 1e-15*max(1, math.Abs(act.Prime(z))), "Im %v(%g + ih)/h", act, z)
+	}
+	if th := act.Saturation(5); th > 0 {
+		// Past the threshold f′ is as small, against its largest, as σ′
+		// past 5: σ′(5)/σ′(0) = 0.0266.
+		assert.LessOrEqual(t, act.Prime(th)/act.Prime(0), 0.0267, "%v saturates past |z| = %g", act, th)
+	}
+}
+
+// docsRow is the line of doc that starts with prefix, or "".
+func docsRow(doc, prefix string) string {
+	for _, line := range strings.Split(doc, "\n") {
+		if strings.HasPrefix(line, prefix) {
+			return line
+		}
+	}
+	return ""
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// actHelpLine is docs/cli.md's first line with the --act help.
+func actHelpLine(doc string) string { return docsRow(doc, "| `--act acts` |") }
