@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/backproof/backproof/curvature"
 	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/exact"
 	"github.com/backproof/backproof/formula"
 	"github.com/backproof/backproof/numgrad"
 	"github.com/backproof/backproof/problem"
@@ -28,6 +30,7 @@ import (
 //     cost allows it) the output layer;
 //   - formula: the backprop written with each of its spellings, primed as
 //     f' and as f_prime, passes the formula check;
+//   - exact: the double-double gradient agrees with derive's;
 //   - curvature: the Hessian probe is finite;
 //   - docs: the activation is in docs/cli.md's --act help, its formula
 //     spelling in docs/formulas.md and its row in the table of
@@ -94,6 +97,7 @@ db1 = sum(dZ1, 0)
 			p, err := problem.Random(problem.Spec{Convention: derive.Column, Sizes: []int{3, 4, 2}, Batch: 4,
 				Acts: []derive.Activation{hidden, out}, Cost: derive.Quadratic, Reduction: derive.Mean, Init: derive.NormalScaled, Seed: 13})
 			require.NoError(t, err)
+			exactAgrees(t, p)
 			rep := curvature.ProbeNet(p.Net, p.X, p.Y, 0, nil)
 			for _, v := range []float64{rep.LambdaMin, rep.LambdaMax, rep.GradNorm} {
 				assert.False(t, math.IsNaN(v) || math.IsInf(v, 0), "curvature: λ %g … %g, ‖∇‖ %g", rep.LambdaMin, rep.LambdaMax, rep.GradNorm)
@@ -156,3 +160,109 @@ func yesNo(b bool) string {
 
 // actHelpLine is docs/cli.md's first line with the --act help.
 func actHelpLine(doc string) string { return docsRow(doc, "| `--act acts` |") }
+
+// exactAgrees checks exact's double-double gradient, which has its own
+// f, f′ and ∂C/∂a, against derive's backprop: 1e-12 relative to the
+// largest entry, rounding of float64 backprop on a small net.
+func exactAgrees(t *testing.T, p *problem.Problem) {
+	t.Helper()
+	want := exact.Gradient(nil, p.Net, p.X, p.Y, exact.Left)
+	got := p.Net.Backprop(p.X, p.Y).Grad(nil)
+	top := 0.0
+	for _, v := range want {
+		top = max(top, math.Abs(v))
+	}
+	for i := range want {
+		assert.InDelta(t, want[i], got[i], 1e-12*top, "entry %d (%v)", i, p.Net.ParamAt(i))
+	}
+}
+
+// TestEveryCost walks every row of derive's cost table through every
+// consumer, with every output activation the cost allows:
+//
+//   - derive: ∂C_x/∂a against a central difference of C_x, the complex
+//     C_x against C_x and ∂C_x/∂a, a sum of squares as it says, the
+//     shortcut δ^L = a − y against the output's own f′;
+//   - problem: an output the cost cannot take is refused;
+//   - check: every numerical method, fast path and generic;
+//   - exact: the double-double gradient agrees with derive's;
+//   - docs: the cost is in docs/cli.md's --cost help.
+//
+// formula's explanations walk every cost and output in formula's own
+// tests (TestStandardFormulasPass), train's fast path in train's
+// (TestFastPathMatchesDerive).
+func TestEveryCost(t *testing.T) {
+	raw, err := os.ReadFile("docs/cli.md")
+	require.NoError(t, err)
+	cliDoc := string(raw)
+	for _, cost := range derive.Costs {
+		t.Run(cost.String(), func(t *testing.T) {
+			a := []float64{0.2, 0.7, 0.45}
+			y := []float64{0, 1, 0.3}
+			if cost.OneHot() {
+				y = []float64{0, 1, 0}
+			}
+			g := make([]float64, len(a))
+			cost.Grad(g, a, y)
+			ac := make([]complex128, len(a))
+			var squares float64
+			for k := range a {
+				const h = 1e-6
+				up, down := slices.Clone(a), slices.Clone(a)
+				up[k] += h
+				down[k] -= h
+				central := (cost.Value(up, y) - cost.Value(down, y)) / (2 * h)
+				assert.InDelta(t, central, g[k], 1e-8*max(1, math.Abs(central)), "∂C_x/∂a_%d", k)
+				ac[k] = complex(a[k], 0)
+				squares += (a[k] - y[k]) * (a[k] - y[k])
+			}
+			for k := range a {
+				ac[k] += complex(0, 1e-20)
+				c := cost.ComplexValue(ac, y)
+				ac[k] = complex(a[k], 0)
+				assert.InDelta(t, cost.Value(a, y), real(c), 1e-15, "Re C_x")
+				assert.InDelta(t, g[k], imag(c)/1e-20, 1e-14*max(1, math.Abs(g[k])), "Im C_x(a + ih e_%d)/h", k)
+			}
+			if s := cost.Squares(); s > 0 {
+				assert.InDelta(t, s*squares, cost.Value(a, y), 1e-15, "C_x = %g Σ (a−y)²", s)
+			}
+			formula, _ := cost.GradFormula("A2")
+			assert.Contains(t, formula, "A2", "∂C_x/∂a in the formula language")
+			assert.Contains(t, docsRow(cliDoc, "| `--cost cost` |"), cost.String(), "docs/cli.md's --cost help names %v", cost)
+			outs := 0
+			for _, out := range derive.Activations {
+				spec := derive.NetSpec{Sizes: []int{3, 4, 2}, Acts: []derive.Activation{derive.Tanh, out}, Cost: cost}
+				if cost.UnitOutputs() && !out.UnitOutputs() {
+					require.Error(t, spec.Validate(), "%v refuses a %v output", cost, out)
+					continue
+				}
+				require.NoError(t, spec.Validate())
+				outs++
+				if cost.Shortcut(out) {
+					d, z := make([]float64, len(a)), make([]float64, len(a))
+					for k := range a {
+						z[k] = math.Log(a[k] / (1 - a[k])) // a sigmoid's z for a
+					}
+					out.BackStep(d, g, z, a)
+					for k := range a {
+						assert.InDelta(t, a[k]-y[k], d[k], 1e-15, "δ^L = a − y for %v with %v", out, cost)
+					}
+				}
+				for _, m := range numgrad.Methods {
+					for _, generic := range []bool{false, true} {
+						p, err := problem.Random(problem.Spec{Convention: derive.Row, Sizes: []int{3, 4, 2}, Batch: 3,
+							Acts: []derive.Activation{derive.Tanh, out}, Cost: cost, Reduction: derive.Mean, Init: derive.NormalScaled, Seed: 21})
+						require.NoError(t, err)
+						r, err := Check(p, &Settings{Method: m, Generic: generic})
+						require.NoError(t, err)
+						assert.True(t, r.Comparison.Pass, "%v output, %v generic=%v: max rel error %.3g", out, m, generic, r.Comparison.MaxRel)
+						if m == numgrad.Central && !generic {
+							exactAgrees(t, p)
+						}
+					}
+				}
+			}
+			assert.Positive(t, outs, "some output layer can take %v", cost)
+		})
+	}
+}

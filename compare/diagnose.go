@@ -464,7 +464,7 @@ func (c Context) explain(code Code, factor float64) string {
 	case FprimeOfA:
 		return fmt.Sprintf("%s has f′ evaluated at the activation A instead of at Z: the chain rule needs f′(Z) (for the sigmoid σ′(Z) = A ⊙ (1 − A); writing σ′(A) applies σ twice)", q)
 	case MissingFprime:
-		return fmt.Sprintf("%s leaves out the activation derivative: δ = ∂C/∂A ⊙ f′(Z); dropping f′ is right only where it cancels (sigmoid output with cross-entropy, softmax with log-likelihood), not for %v with %v", q, c.Act, c.Cost)
+		return fmt.Sprintf("%s leaves out the activation derivative: δ = ∂C/∂A ⊙ f′(Z); dropping f′ is right only where it cancels (%s), not for %v with %v", q, derive.Cancellations(), c.Act, c.Cost)
 	case HadamardForSoftmax:
 		return fmt.Sprintf("%s uses an elementwise softmax derivative a ⊙ (1 − a): softmax couples the outputs, its Jacobian is diag(a) − a aᵀ, so δ = a ⊙ (g − aᵀg) for g = ∂C/∂A (with log-likelihood δ = a − y)", q)
 	case L2Missing:

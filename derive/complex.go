@@ -104,27 +104,10 @@ func complexSoftmax(a, z []complex128) {
 //	cross-entropy   −Σ [y ln a + (1−y) ln(1−a)]
 //	log-likelihood  −Σ y ln a
 func (c Cost) ComplexValue(a []complex128, y []float64) complex128 {
+	term := c.row().complexTerm
 	var s complex128
 	for k := range a {
-		yk := y[k]
-		d := a[k] - complex(yk, 0)
-		switch c {
-		case Quadratic:
-			s += d * d / 2
-		case SumSquares:
-			s += d * d
-		case CrossEntropy:
-			if yk != 0 {
-				s -= complex(yk, 0) * cmplx.Log(a[k])
-			}
-			if yk != 1 {
-				s -= complex(1-yk, 0) * cmplx.Log(1-a[k])
-			}
-		case LogLikelihood:
-			if yk != 0 {
-				s -= complex(yk, 0) * cmplx.Log(a[k])
-			}
-		}
+		s += term(a[k], y[k])
 	}
 	return s
 }

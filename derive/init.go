@@ -117,7 +117,7 @@ func (s NetSpec) Validate() error {
 	if !out.Elementwise() && s.Sizes[L] < 2 {
 		return fmt.Errorf("softmax over 1 output: a = e^z/e^z is always 1, so the cost does not depend on the parameters; use sigmoid for one output, or 2 or more outputs")
 	}
-	if (s.Cost == CrossEntropy || s.Cost == LogLikelihood) && !out.UnitOutputs() {
+	if s.Cost.UnitOutputs() && !out.UnitOutputs() {
 		return fmt.Errorf("%v needs outputs in (0,1) to take logarithms: use %s output layer, not %v", s.Cost, UnitOutputNames(), out)
 	}
 	return nil

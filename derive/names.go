@@ -35,28 +35,6 @@ func ParseConvention(s string) (Convention, error) {
 // ColumnLayout reports whether W^ℓ is n_ℓ×n_{ℓ−1} and examples are columns.
 func (c Convention) ColumnLayout() bool { return c != Row }
 
-// Cost is the per-example cost C_x, summed over the output units.
-type Cost int
-
-const (
-	Quadratic     Cost = iota // C_x = ½‖a−y‖²
-	SumSquares                // C_x = ‖a−y‖² (no ½)
-	CrossEntropy              // C_x = −Σ[y ln a + (1−y) ln(1−a)]
-	LogLikelihood             // C_x = −Σ y ln a (with softmax)
-)
-
-// Costs lists every cost.
-var Costs = []Cost{Quadratic, SumSquares, CrossEntropy, LogLikelihood}
-
-var costNames = []string{"quadratic", "sum-squares", "cross-entropy", "log-likelihood"}
-
-func (c Cost) String() string { return nameOf(costNames, int(c), "cost") }
-
-// ParseCost returns the cost named s.
-func ParseCost(s string) (Cost, error) {
-	return parseName("cost", Costs, costNames, s)
-}
-
 // Reduction is R in C = R · Σ_x C_x: where the thread's 1/m belongs.
 type Reduction int
 

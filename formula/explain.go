@@ -90,18 +90,13 @@ func (p *oracle) reduced(s string) string {
 	return s
 }
 
-// costGrads are ∂C_x/∂a for each cost, in the language, for an output
-// layer L: every cost has one, so that every cost and output activation
-// pair has an explanation (a test walks them all).
-var costGrads = map[derive.Cost]func(L int) string{
-	derive.Quadratic:     func(L int) string { return fmt.Sprintf("A%d - Y", L) },
-	derive.SumSquares:    func(L int) string { return fmt.Sprintf("2 * (A%d - Y)", L) },
-	derive.CrossEntropy:  func(L int) string { return fmt.Sprintf("(A%d - Y) / (A%d * (1 - A%d))", L, L, L) },
-	derive.LogLikelihood: func(L int) string { return fmt.Sprintf("-Y / A%d", L) },
+// costGrad is ∂C/∂A^L for the cost, in the language (each cost's row
+// has its ∂C_x/∂a, so that every cost and output activation pair has an
+// explanation: a test walks them all).
+func (p *oracle) costGrad() string {
+	g, _ := p.net.Cost.GradFormula(fmt.Sprintf("A%d", p.L))
+	return p.reduced(g)
 }
-
-// costGrad is ∂C/∂A^L for the cost.
-func (p *oracle) costGrad() string { return p.reduced(costGrads[p.net.Cost](p.L)) }
 
 // outputDelta is δ^L for the cost and the output activation (BP1).
 func (p *oracle) outputDelta() string {
@@ -112,17 +107,17 @@ func (p *oracle) outputDelta() string {
 		bp = " (BP1)"
 	}
 	switch {
-	case (p.net.Cost == derive.CrossEntropy && act == derive.Sigmoid) || (p.net.Cost == derive.LogLikelihood && act == derive.Softmax):
+	case p.net.Cost.CancelsWith(act):
 		return p.reduced(fmt.Sprintf("A%d - Y", L)) + bp + fmt.Sprintf(": f′ cancels for %v with %v", act, p.net.Cost)
-	case act == derive.Softmax:
+	case !act.Elementwise():
 		axis := 0
 		if p.d.conv == rowLayout {
 			axis = 1
 		}
 		return fmt.Sprintf("A%d * (dA%d - sum(A%d * dA%d, %d))%s: softmax's Jacobian applied to dA%d, not a Hadamard product", L, L, L, L, axis, bp, L)
 	}
-	g := costGrads[p.net.Cost](L)
-	if p.net.Cost != derive.CrossEntropy { // a quotient already multiplies left to right
+	g, product := p.net.Cost.GradFormula(fmt.Sprintf("A%d", L))
+	if !product { // a quotient already multiplies left to right
 		g = "(" + g + ")"
 	}
 	return p.reduced(fmt.Sprintf("%s * %s'(Z%d)", g, langName(act), L)) + bp

@@ -27,7 +27,7 @@ import (
 // term nor dropout on layer ℓ adds to the moves (realEntry takes those).
 func (p *netPass) unitKernel(ℓ int, watch bool) bool {
 	return ℓ >= 1 && ℓ == p.L-1 && p.sigmoid[p.L] && !watch && p.decay == 0 && p.drop[ℓ] == nil &&
-		(p.cost == derive.Quadratic || p.cost == derive.SumSquares)
+		p.cost.Squares() > 0
 }
 
 // unitEntry is the index in θ of W^ℓ[k, j] (the column sense), or of the

@@ -535,19 +535,19 @@ func (r *reader) shapes(net *derive.Net, X, Y *mat.Dense) {
 func (r *reader) values(net *derive.Net, Y *mat.Dense) {
 	out := net.Layers[len(net.Layers)-1].Act
 	L := len(net.Layers) - 1
-	switch net.Cost {
-	case derive.CrossEntropy, derive.LogLikelihood:
-		if !out.UnitOutputs() {
-			r.fail(fmt.Sprintf("layers[%d].activation", L), "%v needs outputs in (0,1) to take logarithms: use %s output layer, not %v", net.Cost, derive.UnitOutputNames(), out)
-			return
-		}
-		yr, yc := Y.Dims()
-		for i := 0; i < yr; i++ {
-			for j := 0; j < yc; j++ {
-				if y := Y.At(i, j); y < 0 || y > 1 {
-					r.fail(fmt.Sprintf("Y[%d][%d]", i, j), "%v targets must lie in [0,1], found %g", net.Cost, y)
-					return
-				}
+	if net.Cost.UnitOutputs() && !out.UnitOutputs() {
+		r.fail(fmt.Sprintf("layers[%d].activation", L), "%v needs outputs in (0,1) to take logarithms: use %s output layer, not %v", net.Cost, derive.UnitOutputNames(), out)
+		return
+	}
+	if !net.Cost.UnitTargets() {
+		return
+	}
+	yr, yc := Y.Dims()
+	for i := 0; i < yr; i++ {
+		for j := 0; j < yc; j++ {
+			if y := Y.At(i, j); y < 0 || y > 1 {
+				r.fail(fmt.Sprintf("Y[%d][%d]", i, j), "%v targets must lie in [0,1], found %g", net.Cost, y)
+				return
 			}
 		}
 	}

@@ -120,7 +120,7 @@ func Random(s Spec) (*Problem, error) {
 	out := s.Sizes[L]
 	Y := mat.NewDense(out, s.Batch, nil)
 	for x := 0; x < s.Batch; x++ {
-		if s.Cost == derive.LogLikelihood {
+		if s.Cost.OneHot() {
 			Y.Set(rng.IntN(out), x, 1)
 			continue
 		}

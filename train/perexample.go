@@ -90,7 +90,7 @@ func (p *perExample) gradient(net *derive.Net, idx []int, R float64) (costSum fl
 		aL, dL := vec(p.a[L]), vec(p.d[L])
 		costSum += net.Cost.Value(aL, p.y)
 		out := net.Layers[L-1].Act
-		if net.Cost == derive.CrossEntropy && out == derive.Sigmoid {
+		if net.Cost.Shortcut(out) {
 			for k := range dL {
 				dL[k] = aL[k] - p.y[k] // σ′ cancels: δ = a − y
 			}

@@ -587,7 +587,7 @@ func (t *trainer) cause(cost float64) string {
 		}
 		parts = append(parts, strings.Join(unbounded, " and ")+verb+" unbounded, so once a step overshoots, activations and gradients grow with every layer until they overflow")
 	}
-	if math.IsInf(cost, 1) && (sp.cost == derive.CrossEntropy || sp.cost == derive.LogLikelihood) {
+	if math.IsInf(cost, 1) && sp.cost.UnitOutputs() {
 		parts = append(parts, fmt.Sprintf("the %v cost takes ln of an output that rounded to exactly 0 (or 1): a sigmoid does so in float64 once |z| > 36.7, so the cost is +Inf", sp.cost))
 	}
 	s := parts[0]

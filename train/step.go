@@ -371,7 +371,7 @@ func activate(act derive.Activation, a, z []float64) {
 // using g for ∂C_x/∂a^L: for a sigmoid with cross-entropy δ = a − y, the
 // same number without 0·∞ when the sigmoid saturates.
 func outputDelta(cost derive.Cost, act derive.Activation, d, g, z, a, y []float64) {
-	if cost == derive.CrossEntropy && act == derive.Sigmoid {
+	if cost.Shortcut(act) {
 		for k := range d {
 			d[k] = a[k] - y[k]
 		}

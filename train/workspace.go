@@ -195,7 +195,7 @@ func (w *workspace) outputDelta(net *derive.Net, R float64) {
 	switch {
 	case act.Elementwise():
 		d := raw(D)
-		if net.Cost == derive.CrossEntropy && act == derive.Sigmoid {
+		if net.Cost.Shortcut(act) {
 			a, y := raw(A), raw(w.y)
 			for k := range d {
 				d[k] = a[k] - y[k]
