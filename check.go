@@ -54,20 +54,11 @@ type Settings struct {
 }
 
 // DefaultTol is the relative error each method is trusted to in float64 on
-// smooth functions: central differences reach 1e-7 (docs/contracts.md, and CS231n's
-// "good"); one-sided ones about the square root of machine epsilon; the
-// higher-order stencils and the complex step far better.
-func DefaultTol(m numgrad.Method) float64 {
-	switch m {
-	case numgrad.Forward, numgrad.Backward:
-		return 1e-5
-	case numgrad.FivePoint, numgrad.Richardson:
-		return 1e-9
-	case numgrad.ComplexStep:
-		return 1e-12
-	}
-	return 1e-7
-}
+// smooth functions, its row's numgrad.Method.Tol: central differences
+// reach 1e-7 (docs/contracts.md, and CS231n's "good"); one-sided ones
+// about the square root of machine epsilon; the higher-order stencils and
+// the complex step far better.
+func DefaultTol(m numgrad.Method) float64 { return m.Tol() }
 
 // NoiseFloor is the absolute error finite differences cannot resolve: the
 // rounding error of a difference quotient, about ε·|C|/h, with a margin of
@@ -76,7 +67,7 @@ func DefaultTol(m numgrad.Method) float64 {
 func NoiseFloor(cost float64, m numgrad.Method, h float64) float64 {
 	const eps = 0x1p-52
 	scale := math.Max(1, math.Abs(cost))
-	if m == numgrad.ComplexStep {
+	if m.Complex() {
 		return 100 * eps * scale // no subtraction, no cancellation
 	}
 	return 10 * eps * scale / h

@@ -119,17 +119,6 @@ func ladderSteps(m numgrad.Method, h float64) []float64 {
 	return out
 }
 
-// order is the order p of a method's truncation error C·h^p.
-func order(m numgrad.Method) int {
-	switch m {
-	case numgrad.Forward, numgrad.Backward:
-		return 1
-	case numgrad.FivePoint, numgrad.Richardson:
-		return 4
-	}
-	return 2
-}
-
 // confirm settles a comparison that did not agree (r.Comparison.Pass is
 // false): it repeats the comparison over a ladder of steps and, for a
 // finite difference, by the complex step, and names the cause. compareAt
@@ -174,7 +163,7 @@ func confirm(r *Backprop, set Settings, compareAt func(m numgrad.Method, h, tol 
 	switch {
 	case c.Agreed != nil && set.Method == numgrad.ComplexStep:
 		c.Cause = SmallPersistent
-		if primary.MaxRel > 1e-4 {
+		if primary.MaxRel > compare.UncomfortableRel {
 			c.Cause = Mistake
 		}
 		c.Message = fmt.Sprintf("the complex step disagreed (max relative error %.3g), but central differences agree at h = %.3g (max relative error %.3g): the cost is likely not analytic in θ (abs, max, a branch), where the complex step does not apply; the analytic gradient agrees with central differences",
@@ -185,7 +174,7 @@ func confirm(r *Backprop, set Settings, compareAt func(m numgrad.Method, h, tol 
 		if set.Step > a.Step {
 			c.Cause = StepTooLarge
 			c.Message = fmt.Sprintf("step too large: at h = %.3g the error is truncation, which shrinks like h^%d as the step does; at h = %.3g every judged value agrees (max relative error %.3g). Use h ≈ %.3g (the default for %v is %.3g).",
-				set.Step, order(set.Method), a.Step, a.Comparison.MaxRel, a.Step, set.Method, set.Method.DefaultStep())
+				set.Step, set.Method.Order(), a.Step, a.Comparison.MaxRel, a.Step, set.Method, set.Method.DefaultStep())
 		} else {
 			c.Cause = StepTooSmall
 			c.Message = fmt.Sprintf("step too small: at h = %.3g rounding dominates (at least ε·max(1, |C|)/h = %.2g, more where C sums many terms), and it grows as h shrinks; at h = %.3g every judged value agrees (max relative error %.3g). Use h ≈ %.3g (the default for %v is %.3g).",
@@ -235,13 +224,13 @@ func confirm(r *Backprop, set Settings, compareAt func(m numgrad.Method, h, tol 
 		c.Cause = Unresolved
 		c.Message = fmt.Sprintf("no step from %.3g to %.3g resolves any entry: every one is under the noise floor, so finite differences cannot tell this gradient from noise", steps[len(steps)-1], steps[0])
 		return c, CannotTell
-	case least > 1e-4 && len(resolving) == 1 && !complexResolved:
+	case least > compare.UncomfortableRel && len(resolving) == 1 && !complexResolved:
 		// One step alone cannot tell a mistake from its own truncation
 		// (the largest step) or rounding (the smallest).
 		c.Cause = Unresolved
 		c.Message = fmt.Sprintf("only the step h = %.3g resolves any entry, and there the difference (%.3g) may be the step's own truncation or rounding: no other step or the complex step confirms it, so finite differences cannot tell", resolving[0], least)
 		return c, CannotTell
-	case least > 1e-4:
+	case least > compare.UncomfortableRel:
 		c.Cause = Mistake
 		also := ""
 		if complexResolved {
@@ -251,6 +240,6 @@ func confirm(r *Backprop, set Settings, compareAt func(m numgrad.Method, h, tol 
 		return c, Disagree
 	}
 	c.Cause = SmallPersistent
-	c.Message = fmt.Sprintf("a difference of at least %.3g stays at every step, too small (under 1e-4) to be a mistake in the formulas and too large to call agreement at the tolerance %.3g: typical of rounding inside the cost. Cannot tell.", least, set.Tol)
+	c.Message = fmt.Sprintf("a difference of at least %.3g stays at every step, too small (under %g) to be a mistake in the formulas and too large to call agreement at the tolerance %.3g: typical of rounding inside the cost. Cannot tell.", least, compare.UncomfortableRel, set.Tol)
 	return c, CannotTell
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/backproof/backproof/compare"
 	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/numgrad"
 	"github.com/backproof/backproof/problem"
 	"gonum.org/v1/gonum/mat"
 )
@@ -112,8 +113,8 @@ func (e LearnerEntry) NonFinite() bool { return math.IsNaN(e.Yours) || math.IsIn
 // backpropagation written another way agrees to about 1e-13; the
 // tolerance is that of a central-difference check. float32 keeps about
 // seven digits, and a sum over a batch or a layer loses two or three more.
-const (
-	tolFloat64, floorFloat64 = 1e-7, 1e-9
+var (
+	tolFloat64, floorFloat64 = numgrad.Central.Tol(), 1e-9
 	tolFloat32, floorFloat32 = 1e-4, 1e-5
 )
 

@@ -3,6 +3,7 @@ package backproof
 import (
 	"fmt"
 	"math"
+	"math/cmplx"
 	"os"
 	"slices"
 	"strings"
@@ -59,7 +60,7 @@ func TestEveryActivation(t *testing.T) {
 					p, err := problem.Random(problem.Spec{Convention: derive.Row, Sizes: []int{3, 4, 2}, Batch: 3,
 						Acts: []derive.Activation{hidden, out}, Cost: derive.Quadratic, Reduction: derive.Mean, Init: derive.NormalScaled, Seed: 11})
 					require.NoError(t, err)
-					r, err := Check(p, &Settings{Method: m, Generic: generic})
+					r, err := CheckBackprop(p, &Settings{Method: m, Generic: generic})
 					require.NoError(t, err)
 					assert.True(t, r.Comparison.Pass, "%v generic=%v: max rel error %.3g", m, generic, r.Comparison.MaxRel)
 				}
@@ -253,7 +254,7 @@ func TestEveryCost(t *testing.T) {
 						p, err := problem.Random(problem.Spec{Convention: derive.Row, Sizes: []int{3, 4, 2}, Batch: 3,
 							Acts: []derive.Activation{derive.Tanh, out}, Cost: cost, Reduction: derive.Mean, Init: derive.NormalScaled, Seed: 21})
 						require.NoError(t, err)
-						r, err := Check(p, &Settings{Method: m, Generic: generic})
+						r, err := CheckBackprop(p, &Settings{Method: m, Generic: generic})
 						require.NoError(t, err)
 						assert.True(t, r.Comparison.Pass, "%v output, %v generic=%v: max rel error %.3g", out, m, generic, r.Comparison.MaxRel)
 						if m == numgrad.Central && !generic {
@@ -263,6 +264,81 @@ func TestEveryCost(t *testing.T) {
 				}
 			}
 			assert.Positive(t, outs, "some output layer can take %v", cost)
+		})
+	}
+}
+
+// TestEveryMethod walks every row of numgrad's method table:
+//
+//   - its fd.Formula is a first derivative (Σ c = 0, Σ c·loc = 1) with a
+//     positive default step, or the complex step;
+//   - its order is the slope of its error on e^x at 0.3, which halving h
+//     divides by 2^order (to ±0.3 in the exponent);
+//   - at its default step it estimates the gradient of a smooth f to its
+//     own tolerance;
+//   - the check's default tolerance is the row's, and docs/cli.md's
+//     --method help names it.
+//
+// TestEveryActivation and TestEveryCost run the check by every method.
+func TestEveryMethod(t *testing.T) {
+	raw, err := os.ReadFile("docs/cli.md")
+	require.NoError(t, err)
+	method := docsRow(string(raw), "| `--method string` |")
+	require.NotEmpty(t, method, "docs/cli.md's --method help")
+	x0 := 0.3
+	estimate := func(m numgrad.Method, h float64) float64 {
+		if m.Complex() {
+			return numgrad.ComplexGradient(nil, func(x []complex128) complex128 { return cmplx.Exp(x[0]) }, []float64{x0}, h)[0]
+		}
+		return numgrad.Gradient(nil, func(x []float64) float64 { return math.Exp(x[0]) }, []float64{x0}, &numgrad.Settings{Method: m, Step: h})[0]
+	}
+	for _, m := range numgrad.Methods {
+		t.Run(m.String(), func(t *testing.T) {
+			f := m.Formula()
+			assert.Equal(t, 1, f.Derivative)
+			assert.Positive(t, m.DefaultStep())
+			if !m.Complex() {
+				var sum, moment float64
+				for _, p := range f.Stencil {
+					sum += p.Coeff
+					moment += p.Coeff * p.Loc
+				}
+				assert.InDelta(t, 0, sum, 1e-15, "Σ c")
+				assert.InDelta(t, 1, moment, 1e-15, "Σ c·loc")
+			}
+			h := map[int]float64{1: 1e-3, 2: 1e-2, 4: 1e-1}[m.Order()]
+			require.NotZero(t, h, "order %d", m.Order())
+			e1, e2 := math.Abs(estimate(m, h)-math.Exp(x0)), math.Abs(estimate(m, h/2)-math.Exp(x0))
+			assert.InDelta(t, float64(m.Order()), math.Log2(e1/e2), 0.3, "error %.3g at h = %g, %.3g at h/2", e1, h, e2)
+
+			// f(x) = Σ_i e^{x_i} sin(i + 1 + x_i), whose gradient is known.
+			x := []float64{0.2, -0.7, 1.1}
+			fr := func(x []float64) float64 {
+				var s float64
+				for i, v := range x {
+					s += math.Exp(v) * math.Sin(float64(i+1)+v)
+				}
+				return s
+			}
+			fc := func(x []complex128) complex128 {
+				var s complex128
+				for i, v := range x {
+					s += cmplx.Exp(v) * cmplx.Sin(complex(float64(i+1), 0)+v)
+				}
+				return s
+			}
+			var got []float64
+			if m.Complex() {
+				got = numgrad.ComplexGradient(nil, fc, x, 0)
+			} else {
+				got = numgrad.Gradient(nil, fr, x, &numgrad.Settings{Method: m})
+			}
+			for i, v := range x {
+				want := math.Exp(v) * (math.Sin(float64(i+1)+v) + math.Cos(float64(i+1)+v))
+				assert.LessOrEqual(t, math.Abs(got[i]-want)/math.Abs(want), m.Tol(), "∂f/∂x_%d at the default step", i)
+			}
+			assert.Equal(t, m.Tol(), DefaultTol(m))
+			assert.Contains(t, method, m.String(), "docs/cli.md's --method help names %v", m)
 		})
 	}
 }

@@ -25,15 +25,26 @@ func (v Band) String() string {
 	return bandNames[v]
 }
 
+// The bounds of CS231n's bands of relative error, named once. The first
+// band ends at the method's own tolerance (numgrad.Method.Tol, central
+// differences' 1e-7 by default).
+const (
+	// UncomfortableRel: from here a relative error is "uncomfortable",
+	// probably a mistake rather than rounding, kinks or the step.
+	UncomfortableRel = 1e-4
+	// WrongRel: above this the two gradients disagree.
+	WrongRel = 1e-2
+)
+
 // BandOf reads a maximum relative error against the tolerance tol of
 // the method that produced it.
 func BandOf(maxRel, tol float64) Band {
 	switch {
 	case maxRel <= tol:
 		return Good
-	case maxRel < 1e-4:
+	case maxRel < UncomfortableRel:
 		return KinksOnly
-	case maxRel <= 1e-2:
+	case maxRel <= WrongRel:
 		return Uncomfortable
 	}
 	return Wrong
@@ -46,11 +57,11 @@ func (v Band) Explain(tol float64) string {
 	case Good:
 		return fmt.Sprintf("relative error at most %.3g: the analytic gradient agrees with the numerical one", tol)
 	case KinksOnly:
-		return fmt.Sprintf("relative error between %.3g and 1e-4: acceptable only if kinks (relu at 0) explain it; with smooth activations suspect a small mistake or the step size", tol)
+		return fmt.Sprintf("relative error between %.3g and %g: acceptable only if kinks (relu at 0) explain it; with smooth activations suspect a small mistake or the step size", tol, UncomfortableRel)
 	case Uncomfortable:
-		return "relative error between 1e-4 and 1e-2: uncomfortable, a mistake in the gradient or a poor step size"
+		return fmt.Sprintf("relative error between %g and %g: uncomfortable, a mistake in the gradient or a poor step size", UncomfortableRel, WrongRel)
 	case Wrong:
-		return "relative error above 1e-2: the two gradients disagree"
+		return fmt.Sprintf("relative error above %g: the two gradients disagree", WrongRel)
 	case NoneJudged:
 		return "cannot tell: no entry is large enough for the numerical method to resolve"
 	}

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/numgrad"
 )
 
 // RelError is the one relative error used everywhere in backproof, the
@@ -30,8 +31,8 @@ type Criteria struct {
 	// Zero means 1e-9.
 	Floor float64
 	// Tol is the largest relative error of an agreeing entry above the
-	// floor that still passes. Zero means 1e-7, CS231n's "good" for
-	// central differences in float64.
+	// floor that still passes. Zero means numgrad.Central.Tol(), 1e-7,
+	// CS231n's "good" for central differences in float64.
 	Tol float64
 	// Worst is how many of the worst entries to keep. Zero means 5.
 	Worst int
@@ -46,7 +47,7 @@ func (s *Criteria) withDefaults() Criteria {
 		out.Floor = 1e-9
 	}
 	if out.Tol == 0 {
-		out.Tol = 1e-7
+		out.Tol = numgrad.Central.Tol()
 	}
 	if out.Worst == 0 {
 		out.Worst = 5

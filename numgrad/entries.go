@@ -72,7 +72,7 @@ func (e *Entries) At(dst []float64, entries []int, s *Settings) []float64 {
 				lo := int(t) * chunk
 				hi := min(lo+chunk, len(entries))
 				for k := lo; k < hi; k++ {
-					if m == ComplexStep {
+					if m.Complex() {
 						dst[k] = p.complexEntry(entries[k], h, sc, nil)
 					} else {
 						dst[k] = p.realEntry(entries[k], &st, sc, nil)

@@ -29,11 +29,11 @@ func Gradient(dst []float64, f func(x []float64) float64, x []float64, s *Settin
 		panic("numgrad: slice length mismatch")
 	}
 	m, h, concurrent := s.resolve()
-	if m != Richardson {
+	if !m.Extrapolated() {
 		return fd.Gradient(dst, f, x, formula(m, h, concurrent))
 	}
-	d := fd.Gradient(nil, f, x, formula(Central, h, concurrent))
-	fd.Gradient(dst, f, x, formula(Central, h/2, concurrent))
+	d := fd.Gradient(nil, f, x, formula(m, h, concurrent))
+	fd.Gradient(dst, f, x, formula(m, h/2, concurrent))
 	for i, dh := range d {
 		dst[i] = (4*dst[i] - dh) / 3
 	}
@@ -61,10 +61,10 @@ func Partial(f func([]float64) float64, x []float64, i int, s *Settings) float64
 // for Richardson the extrapolation of two fd.Derivative Central differences.
 func derivative(g func(t float64) float64, s *Settings) float64 {
 	m, h, concurrent := s.resolve()
-	if m != Richardson {
+	if !m.Extrapolated() {
 		return fd.Derivative(g, 0, formula(m, h, concurrent))
 	}
-	d := fd.Derivative(g, 0, formula(Central, h, concurrent))
-	d2 := fd.Derivative(g, 0, formula(Central, h/2, concurrent))
+	d := fd.Derivative(g, 0, formula(m, h, concurrent))
+	d2 := fd.Derivative(g, 0, formula(m, h/2, concurrent))
 	return (4*d2 - d) / 3
 }

@@ -92,7 +92,7 @@ func NetGradientKinks(dst []float64, kinks []bool, n *derive.Net, X, Y *mat.Dens
 	// so the result does not depend on the number of cores.
 	const chunk = 16
 	units, ℓu := 0, p.L-1
-	if m != ComplexStep && p.unitKernel(ℓu, kinks != nil && p.kinkFrom[ℓu]) {
+	if !m.Complex() && p.unitKernel(ℓu, kinks != nil && p.kinkFrom[ℓu]) {
 		units = p.sizes[ℓu]
 	}
 	// rest: the entries outside the units' layer, or all of them.
@@ -151,7 +151,7 @@ func NetGradientKinks(dst []float64, kinks []bool, n *derive.Net, X, Y *mat.Dens
 							kinks[i] = false
 							kink = &kinks[i]
 						}
-						if m == ComplexStep {
+						if m.Complex() {
 							dst[i] = p.complexEntry(i, h, sc, kink)
 						} else {
 							dst[i] = p.realEntry(i, &st, sc, kink)
@@ -174,15 +174,15 @@ func NetGradientKinks(dst []float64, kinks []bool, n *derive.Net, X, Y *mat.Dens
 // resolveNet is resolve for NetGradient, which can also take the complex
 // step: it evaluates the network in complex arithmetic itself.
 func (s *Settings) resolveNet() (m Method, h float64, concurrent bool) {
-	if s != nil && s.Method == ComplexStep {
+	if s != nil && s.Method.Complex() {
 		h = s.Step
 		if h == 0 {
-			h = ComplexStep.DefaultStep()
+			h = s.Method.DefaultStep()
 		}
 		if !(h > 0) {
 			panic("numgrad: step must be positive")
 		}
-		return ComplexStep, h, s.Concurrent
+		return s.Method, h, s.Concurrent
 	}
 	return s.resolve()
 }
@@ -192,7 +192,7 @@ func (s *Settings) resolveNet() (m Method, h float64, concurrent bool) {
 // and how many goroutines share the entries.
 func (s *Settings) planNet() (m Method, h float64, st stencil, workers int) {
 	m, h, concurrent := s.resolveNet()
-	if m != ComplexStep {
+	if !m.Complex() {
 		st = newStencil(m, h)
 	}
 	workers = 1
@@ -234,20 +234,10 @@ func newStencil(m Method, h float64) stencil {
 		}
 		st.parts = append(st.parts, part)
 	}
-	switch m {
-	case Central:
-		add(fd.Central, h)
-	case Forward:
-		add(fd.Forward, h)
-	case Backward:
-		add(fd.Backward, h)
-	case FivePoint:
-		add(fivePoint, h)
-	case Richardson:
-		add(fd.Central, h)
-		add(fd.Central, h/2)
-	default:
-		panic(badMethod(m))
+	f := m.Formula()
+	add(f, h)
+	if m.Extrapolated() {
+		add(f, h/2)
 	}
 	return st
 }

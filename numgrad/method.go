@@ -7,8 +7,12 @@ import (
 	"gonum.org/v1/gonum/diff/fd"
 )
 
-// Method is a way of estimating a first derivative numerically. With step h,
-// the unit vector e_i and f_k = f(x + k h e_i), each method estimates ∂f/∂x_i as
+// Method is a way of estimating a first derivative numerically: one row
+// of methods, which holds its fd.Formula (stencil, derivative, default
+// step), whether it extrapolates or takes the complex step, the order of
+// its truncation error and the tolerance it is trusted to. With step h,
+// the unit vector e_i and f_k = f(x + k h e_i), each method estimates
+// ∂f/∂x_i as
 //
 //	Central      (f_1 − f_−1) / 2h                                  error O(h²)
 //	Forward      (f_1 − f_0) / h                                    error O(h)
@@ -20,7 +24,8 @@ import (
 // Richardson extrapolation cancels the h² term of the Central difference;
 // expanded, it is the FivePoint stencil with step h/2.
 //
-// The names returned by String are the words the CLI and JSON use.
+// The names returned by String are the words the CLI and JSON use. To add
+// a method, add a constant and its row; every consumer reads the row.
 type Method int
 
 const (
@@ -32,27 +37,94 @@ const (
 	ComplexStep // needs f in complex arithmetic: see ComplexGradient, and NetGradient for a network
 )
 
-// Methods lists every method, in the order tables print them.
-var Methods = []Method{Central, Forward, Backward, FivePoint, Richardson, ComplexStep}
+// methodRow is everything about one method.
+type methodRow struct {
+	name string // the CLI's and JSON's word
+	// formula is the stencil as gonum's fd takes it, with Step the default
+	// step (see DefaultStep). Richardson's is Central's, taken at h and
+	// h/2; the complex step has no stencil.
+	formula fd.Formula
+	// extrapolated: the estimate is (4 D(h/2) − D(h)) / 3 of formula's D.
+	extrapolated bool
+	complex      bool // Im f(x + i h e_i) / h: f in complex arithmetic
+	order        int  // truncation error C·h^order
+	// tol is the relative error the method is trusted to in float64 on
+	// smooth functions: central differences reach 1e-7 (CS231n's "good",
+	// the default tolerance of every comparison); one-sided ones about the
+	// square root of machine epsilon; the higher-order stencils and the
+	// complex step far better.
+	tol float64
+}
 
-var methodNames = []string{"central", "forward", "backward", "five-point", "richardson", "complex-step"}
+var methodRows = [...]methodRow{
+	Central:     {name: "central", formula: withStep(fd.Central, 6e-6), order: 2, tol: 1e-7},
+	Forward:     {name: "forward", formula: withStep(fd.Forward, 2e-8), order: 1, tol: 1e-5},
+	Backward:    {name: "backward", formula: withStep(fd.Backward, 2e-8), order: 1, tol: 1e-5},
+	FivePoint:   {name: "five-point", formula: fivePoint, order: 4, tol: 1e-9},
+	Richardson:  {name: "richardson", formula: withStep(fd.Central, 2e-3), extrapolated: true, order: 4, tol: 1e-9},
+	ComplexStep: {name: "complex-step", formula: fd.Formula{Derivative: 1, Step: 1e-20}, complex: true, order: 2, tol: 1e-12},
+}
+
+func withStep(f fd.Formula, h float64) fd.Formula {
+	f.Step = h
+	return f
+}
+
+// Methods lists every method, in the order tables print them.
+var Methods = func() []Method {
+	list := make([]Method, len(methodRows))
+	for i := range list {
+		list[i] = Method(i)
+	}
+	return list
+}()
+
+func (m Method) row() *methodRow {
+	if m < 0 || int(m) >= len(methodRows) {
+		panic(badMethod(m))
+	}
+	return &methodRows[m]
+}
 
 func (m Method) String() string {
-	if m < 0 || int(m) >= len(methodNames) {
+	if m < 0 || int(m) >= len(methodRows) {
 		return fmt.Sprintf("method(%d)", int(m))
 	}
-	return methodNames[m]
+	return methodRows[m].name
 }
 
 // ParseMethod returns the method named s, one of the names String returns.
 func ParseMethod(s string) (Method, error) {
-	for i, n := range methodNames {
-		if s == n {
+	names := make([]string, len(methodRows))
+	for i, r := range methodRows {
+		if s == r.name {
 			return Method(i), nil
 		}
+		names[i] = r.name
 	}
-	return 0, fmt.Errorf("unknown method %q (want one of %s)", s, strings.Join(methodNames, ", "))
+	return 0, fmt.Errorf("unknown method %q (want one of %s)", s, strings.Join(names, ", "))
 }
+
+// Formula is m's stencil as gonum's diff/fd takes it, with Step its
+// default step: Central's for Richardson, which extrapolates two of them,
+// and no stencil for the complex step.
+func (m Method) Formula() fd.Formula { return m.row().formula }
+
+// Complex reports whether m is the complex step, which needs f in complex
+// arithmetic.
+func (m Method) Complex() bool { return m.row().complex }
+
+// Extrapolated reports whether m is (4 D(h/2) − D(h)) / 3 of its
+// Formula's difference D (Richardson).
+func (m Method) Extrapolated() bool { return m.row().extrapolated }
+
+// Order is p in m's truncation error C·h^p.
+func (m Method) Order() int { return m.row().order }
+
+// Tol is the relative error m is trusted to in float64 on smooth
+// functions; Central's 1e-7 is CS231n's "good", the default tolerance of
+// every comparison.
+func (m Method) Tol() float64 { return m.row().tol }
 
 // DefaultStep returns the step h that Settings.Step = 0 stands for.
 //
@@ -77,21 +149,7 @@ func ParseMethod(s string) (Method, error) {
 //
 // The steps are absolute, as in fd. For x or f far from order one, choose
 // Step to match their scale. DefaultStep panics for an unknown method.
-func (m Method) DefaultStep() float64 {
-	switch m {
-	case Central:
-		return 6e-6
-	case Forward, Backward:
-		return 2e-8
-	case FivePoint:
-		return 1e-3
-	case Richardson:
-		return 2e-3
-	case ComplexStep:
-		return 1e-20
-	}
-	panic(badMethod(m))
-}
+func (m Method) DefaultStep() float64 { return m.row().formula.Step }
 
 // Settings chooses how derivatives are estimated. A nil *Settings and zero
 // fields mean the defaults.
@@ -125,7 +183,7 @@ func (s *Settings) resolve() (m Method, h float64, concurrent bool) {
 	if s != nil {
 		m, h, concurrent = s.Method, s.Step, s.Concurrent
 	}
-	if m == ComplexStep {
+	if m.Complex() {
 		panic("numgrad: ComplexStep needs f in complex arithmetic: use ComplexGradient")
 	}
 	if h == 0 {
@@ -137,23 +195,14 @@ func (s *Settings) resolve() (m Method, h float64, concurrent bool) {
 	return m, h, concurrent
 }
 
-// formula returns fd's settings for the stencil of m with step h. Richardson
-// has none of its own: it combines two Central differences.
+// formula returns fd's settings for m's stencil with step h (Central's
+// for Richardson, which combines two).
 func formula(m Method, h float64, concurrent bool) *fd.Settings {
-	s := &fd.Settings{Step: h, Concurrent: concurrent}
-	switch m {
-	case Central, Richardson:
-		s.Formula = fd.Central
-	case Forward:
-		s.Formula = fd.Forward
-	case Backward:
-		s.Formula = fd.Backward
-	case FivePoint:
-		s.Formula = fivePoint
-	default:
+	r := m.row()
+	if r.complex {
 		panic(badMethod(m))
 	}
-	return s
+	return &fd.Settings{Formula: r.formula, Step: h, Concurrent: concurrent}
 }
 
 func badMethod(m Method) string {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/backproof/backproof/experiments"
+	"github.com/backproof/backproof/numgrad"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/palette/moreland"
@@ -83,7 +84,7 @@ func noise(row experiments.GradcheckRow, ℓ, a, b int) bool {
 
 // agreeTol is the relative error below which an entry agrees: backproof's
 // default tolerance, CS231n's "good".
-const agreeTol = 1e-7
+var agreeTol = numgrad.Central.Tol()
 
 // judgedMax is the largest relative error of layer ℓ's entries outside the
 // noise floor; −Inf when every entry is within it.
