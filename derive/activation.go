@@ -20,6 +20,8 @@ const (
 	LeakyReLU // slope 0.01 for z < 0
 	Softplus
 	Identity
+	ELU  // α = 1: z for z > 0, e^z − 1 below
+	GELU // the tanh approximation: ½ z (1 + tanh √(2/π)(z + 0.044715 z³))
 	// Softmax is not elementwise: a_k = e^{z_k} / Σ_j e^{z_j} over one
 	// example's outputs. Only allowed on the output layer.
 	Softmax
@@ -146,6 +148,53 @@ var activationRows = [...]activationRow{
 		primeOfA: func(float64) float64 { return 1 },
 		complexF: func(z complex128) complex128 { return z },
 	},
+	ELU: {
+		// Clevert, Unterthiner and Hochreiter's exponential linear unit
+		// with α = 1, PyTorch's default: f′ = e^z meets 1 at z = 0, so
+		// f′ is continuous there and f has no kink.
+		name: "elu", spellings: []string{"elu"},
+		f: func(z float64) float64 {
+			if z > 0 {
+				return z
+			}
+			return math.Expm1(z)
+		},
+		prime: func(z float64) float64 {
+			if z > 0 {
+				return 1
+			}
+			return math.Exp(z)
+		},
+		complexF: func(z complex128) complex128 {
+			if real(z) > 0 {
+				return z
+			}
+			return complexExpm1(z)
+		},
+	},
+	GELU: {
+		// Hendrycks and Gimpel's Gaussian error linear unit z Φ(z) in its
+		// tanh approximation (GPT-2's and BERT's; PyTorch's
+		// gelu(approximate='tanh')), not the exact erf form: the complex
+		// step needs f analytic in complex arithmetic, and Go has no
+		// complex erf. With 1 + tanh u = 2σ(2u) it is written
+		//
+		//	f(z)  = z σ(2u),  u = √(2/π)(z + 0.044715 z³)
+		//	f′(z) = σ(2u) + z σ(2u) σ(−2u) · 2√(2/π)(1 + 3·0.044715 z²)
+		//
+		// which loses nothing where 1 + tanh u cancels (z ≪ 0), nor where
+		// 1 − σ(2u) would (z ≫ 0).
+		name: "gelu", spellings: []string{"gelu", "gelu_tanh"},
+		f: func(z float64) float64 { return z * sigmoid(2*geluU(z)) },
+		prime: func(z float64) float64 {
+			w := 2 * geluU(z)
+			s := sigmoid(w)
+			return s + z*s*sigmoid(-w)*2*geluC*(1+3*geluK*z*z)
+		},
+		complexF: func(z complex128) complex128 {
+			return z * complexSigmoid(2*complex(geluC, 0)*(z+complex(geluK, 0)*z*z*z))
+		},
+	},
 	Softmax: {
 		name: "softmax", spellings: []string{"softmax"},
 		vector:  &vectorActivation{activate: softmax, backStep: softmaxBack, complexActivate: complexSoftmax},
@@ -233,6 +282,13 @@ func (a Activation) elementwise(what string) *activationRow {
 }
 
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+
+// gelu's constants: u = geluC (z + geluK z³).
+var geluC = math.Sqrt(2 / math.Pi)
+
+const geluK = 0.044715
+
+func geluU(z float64) float64 { return geluC * (z + geluK*z*z*z) }
 
 // Activate sets a = f(z) for one example's pre-activations z.
 func (act Activation) Activate(a, z []float64) {

@@ -53,6 +53,16 @@ func complexTanh(z complex128) complex128 {
 	return complex(math.Copysign(1-e*e, x)/d, 2*e*math.Sin(2*y)/d)
 }
 
+// complexExpm1 is e^z − 1 without losing the real part of a small z to
+// the rounding of e^z: with z = x + iy,
+//
+//	e^z − 1 = (e^x cos y − 1) + i e^x sin y,  e^x cos y − 1 = expm1(x) cos y − 2 sin²(y/2).
+func complexExpm1(z complex128) complex128 {
+	x, y := real(z), imag(z)
+	s := math.Sin(y / 2)
+	return complex(math.Expm1(x)*math.Cos(y)-2*s*s, math.Exp(x)*math.Sin(y))
+}
+
 // complexLog1p is ln(1+w). cmplx.Log(1+w) loses the real part of a small w
 // to the rounding of 1+w; with 1+w = u + iv,
 //

@@ -27,6 +27,30 @@ var primes = map[Activation]func(z float64) float64{
 	LeakyReLU: LeakyReLU.Prime,
 	Softplus:  Sigmoid.F,
 	Identity:  Identity.Prime,
+	ELU: func(z float64) float64 {
+		if z > 0 {
+			return 1
+		}
+		return math.Exp(z) // d(e^z − 1)/dz
+	},
+	// d/dz ½ z (1 + tanh u) = ½ (1 + tanh u) + ½ z sech² u · u′, with
+	// u = √(2/π)(z + 0.044715 z³), ½ (1 + tanh u) = 1/(1 + e^{−2u}) and
+	// sech² u = 4e/(1 + e)² for e = e^{−2|u|}, which keep their digits.
+	GELU: func(z float64) float64 {
+		c := math.Sqrt(2 / math.Pi)
+		u := c * (z + 0.044715*z*z*z)
+		du := c * (1 + 3*0.044715*z*z)
+		var half float64
+		if u < 0 {
+			e := math.Exp(2 * u)
+			half = e / (1 + e)
+		} else {
+			half = 1 / (1 + math.Exp(-2*u))
+		}
+		e := math.Exp(-2 * math.Abs(u))
+		sech2 := 4 * e / ((1 + e) * (1 + e))
+		return half + z/2*sech2*du
+	},
 }
 
 // TestComplexF checks each complex activation against the real one: the

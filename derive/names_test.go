@@ -30,7 +30,7 @@ func TestNamesRoundTrip(t *testing.T) {
 
 	words := map[string][]string{
 		"convention": {"row", "column", "per-example"},
-		"activation": {"sigmoid", "tanh", "relu", "leaky-relu", "softplus", "identity", "softmax"},
+		"activation": {"sigmoid", "tanh", "relu", "leaky-relu", "softplus", "identity", "elu", "gelu", "softmax"},
 		"cost":       {"quadratic", "sum-squares", "cross-entropy", "log-likelihood"},
 		"reduction":  {"sum", "mean"},
 		"init":       {"normal", "normal-scaled", "uniform01", "uniform-half", "uniform-1", "xavier", "he"},

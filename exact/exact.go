@@ -240,12 +240,30 @@ func activate(act derive.Activation, z dd) (a, fp dd) {
 		return a, s
 	case derive.Identity:
 		return z, one
+	case derive.ELU:
+		if z.hi > 0 {
+			return z, one
+		}
+		return expm1(z), exp(z)
+	case derive.GELU:
+		// z σ(2u), u = c(z + k z³), with derive's float64 c and k:
+		// f′ = σ(2u) + z σ′(2u) · 2c(1 + 3k z²).
+		z2 := mul(z, z)
+		u := mulF(add(z, mulF(mul(z2, z), geluK)), geluC)
+		s, sp := activate(derive.Sigmoid, scale2(u, 1))
+		du := mulF(add(one, mulF(mulF(z2, geluK), 3)), 2*geluC)
+		return mul(z, s), add(s, mul(z, mul(sp, du)))
 	}
 	panic("exact: no activation " + act.String())
 }
 
 // leakySlope is leaky-relu's slope for z < 0, derive's float64 0.01.
 const leakySlope = 0.01
+
+// gelu's constants as derive rounds them: u = geluC (z + geluK z³).
+var geluC = math.Sqrt(2 / math.Pi)
+
+const geluK = 0.044715
 
 func absDD(x dd) dd {
 	if x.hi < 0 {
