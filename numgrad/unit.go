@@ -1,10 +1,6 @@
 package numgrad
 
-import (
-	"math"
-
-	"github.com/backproof/backproof/derive"
-)
+import "math"
 
 // The entries of the last hidden layer ℓ = L−1 are most of a network's
 // parameters (the book's W¹ is 23,520 of 23,860), and when the output
@@ -60,7 +56,7 @@ func (p *netPass) unitEntries(dst []float64, ℓ, k int, st *stencil, s *scratch
 		}
 	}
 	clear(acc)
-	half := p.cost == derive.Quadratic
+	scale := p.cost.Squares() // C_x = scale Σ (a−y)²: ½ or 1, and halving is exact
 	W := p.W[p.L][k*nL : (k+1)*nL]
 	var maxW float64
 	for _, v := range W {
@@ -81,10 +77,6 @@ func (p *netPass) unitEntries(dst []float64, ℓ, k int, st *stencil, s *scratch
 		// entry, then the example's cost at all of them.
 		moves := s.da[:entries*np]
 		maxDa := p.hiddenMoves(moves, delta, in, np, ℓ, zk, ak)
-		scale := 1.0
-		if half {
-			scale = 0.5 // Σ e²/2 to the bit: halving is exact
-		}
 		// Every |da·w_u| ≤ maxDa·maxW (rounding is monotone): when that is
 		// at most tinyMove, every output moves by sigmoidMove. A point
 		// where the unit did not move (da = 0) gets Σ_u (a_u − y_u)²·scale,
