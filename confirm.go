@@ -240,6 +240,6 @@ func confirm(r *Backprop, set Settings, compareAt func(m numgrad.Method, h, tol 
 		return c, Disagree
 	}
 	c.Cause = SmallPersistent
-	c.Message = fmt.Sprintf("a difference of at least %.3g stays at every step, too small (under %g) to be a mistake in the formulas and too large to call agreement at the tolerance %.3g: typical of rounding inside the cost. Cannot tell.", least, compare.UncomfortableRel, set.Tol)
+	c.Message = fmt.Sprintf("a difference of at least %.3g stays at every step, too small (under %s) to be a mistake in the formulas and too large to call agreement at the tolerance %.3g: typical of rounding inside the cost. Cannot tell.", least, compare.Sci(compare.UncomfortableRel), set.Tol)
 	return c, CannotTell
 }

@@ -1,6 +1,10 @@
 package compare
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
 
 // Band is the band of CS231n's reading that a maximum relative error falls
 // in, the first ("good") ending at the method's own tolerance, so that the
@@ -36,6 +40,11 @@ const (
 	WrongRel = 1e-2
 )
 
+// Sci writes a power of ten as CS231n's notes do: 1e-4, 1e-2.
+func Sci(x float64) string {
+	return strings.Replace(strconv.FormatFloat(x, 'e', -1, 64), "e-0", "e-", 1)
+}
+
 // BandOf reads a maximum relative error against the tolerance tol of
 // the method that produced it.
 func BandOf(maxRel, tol float64) Band {
@@ -57,11 +66,11 @@ func (v Band) Explain(tol float64) string {
 	case Good:
 		return fmt.Sprintf("relative error at most %.3g: the analytic gradient agrees with the numerical one", tol)
 	case KinksOnly:
-		return fmt.Sprintf("relative error between %.3g and %g: acceptable only if kinks (relu at 0) explain it; with smooth activations suspect a small mistake or the step size", tol, UncomfortableRel)
+		return fmt.Sprintf("relative error between %.3g and %s: acceptable only if kinks (relu at 0) explain it; with smooth activations suspect a small mistake or the step size", tol, Sci(UncomfortableRel))
 	case Uncomfortable:
-		return fmt.Sprintf("relative error between %g and %g: uncomfortable, a mistake in the gradient or a poor step size", UncomfortableRel, WrongRel)
+		return fmt.Sprintf("relative error between %s and %s: uncomfortable, a mistake in the gradient or a poor step size", Sci(UncomfortableRel), Sci(WrongRel))
 	case Wrong:
-		return fmt.Sprintf("relative error above %g: the two gradients disagree", WrongRel)
+		return fmt.Sprintf("relative error above %s: the two gradients disagree", Sci(WrongRel))
 	case NoneJudged:
 		return "cannot tell: no entry is large enough for the numerical method to resolve"
 	}

@@ -114,10 +114,10 @@ func complexSoftmax(a, z []complex128) {
 //	cross-entropy   −Σ [y ln a + (1−y) ln(1−a)]
 //	log-likelihood  −Σ y ln a
 func (c Cost) ComplexValue(a []complex128, y []float64) complex128 {
-	term := c.row().complexTerm
+	add := c.row().complexAdd
 	var s complex128
 	for k := range a {
-		s += term(a[k], y[k])
+		s = add(s, a[k], y[k])
 	}
 	return s
 }

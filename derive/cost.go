@@ -24,13 +24,15 @@ const (
 // output units of a term c(a_k, y_k), so the layout does not matter.
 type costRow struct {
 	name string // the CLI's and JSON's word
-	// term is c(a, y), grad ∂c/∂a and complexTerm c in complex arithmetic
-	// (analytic: (a−y)², not |a−y|²). Terms with y = 0 (or 1−y = 0) are
-	// left out, so 0·ln 0 counts as 0 and a sigmoid saturated at exactly
-	// the right answer gives the gradient 0, not 0/0.
-	term        func(a, y float64) float64
-	grad        func(a, y float64) float64
-	complexTerm func(a complex128, y float64) complex128
+	// add is s + c(a, y), the sum so far plus one output's term, grad is
+	// ∂c/∂a, and complexAdd is add in complex arithmetic (analytic: (a−y)²,
+	// not |a−y|²). Terms with y = 0 (or 1−y = 0) are left out, so 0·ln 0
+	// counts as 0 and a sigmoid saturated at exactly the right answer
+	// gives the gradient 0, not 0/0. (add takes the sum so that
+	// cross-entropy's two logarithms are subtracted from it one at a time.)
+	add        func(s, a, y float64) float64
+	grad       func(a, y float64) float64
+	complexAdd func(s, a complex128, y float64) complex128
 	// gradFormula is ∂C_x/∂a in the formula language, with %[1]s for the
 	// outputs A^L; gradProduct says it is a product or quotient, which
 	// multiplies by f′ left to right without parentheses.
@@ -56,24 +58,23 @@ type costRow struct {
 var costRows = [...]costRow{
 	Quadratic: {
 		name:        "quadratic",
-		term:        func(a, y float64) float64 { d := a - y; return d * d / 2 },
+		add:         func(s, a, y float64) float64 { d := a - y; return s + d*d/2 },
 		grad:        func(a, y float64) float64 { return a - y },
-		complexTerm: func(a complex128, y float64) complex128 { d := a - complex(y, 0); return d * d / 2 },
+		complexAdd:  func(s, a complex128, y float64) complex128 { d := a - complex(y, 0); return s + d*d/2 },
 		gradFormula: "%[1]s - Y",
 		squares:     0.5,
 	},
 	SumSquares: {
 		name:        "sum-squares",
-		term:        func(a, y float64) float64 { d := a - y; return d * d },
+		add:         func(s, a, y float64) float64 { d := a - y; return s + d*d },
 		grad:        func(a, y float64) float64 { return 2 * (a - y) },
-		complexTerm: func(a complex128, y float64) complex128 { d := a - complex(y, 0); return d * d },
+		complexAdd:  func(s, a complex128, y float64) complex128 { d := a - complex(y, 0); return s + d*d },
 		gradFormula: "2 * (%[1]s - Y)",
 		squares:     1,
 	},
 	CrossEntropy: {
 		name: "cross-entropy",
-		term: func(a, y float64) float64 {
-			var s float64
+		add: func(s, a, y float64) float64 {
 			if y != 0 {
 				s -= y * math.Log(a)
 			}
@@ -93,8 +94,7 @@ var costRows = [...]costRow{
 			}
 			return g
 		},
-		complexTerm: func(a complex128, y float64) complex128 {
-			var s complex128
+		complexAdd: func(s, a complex128, y float64) complex128 {
 			if y != 0 {
 				s -= complex(y, 0) * cmplx.Log(a)
 			}
@@ -109,11 +109,11 @@ var costRows = [...]costRow{
 	},
 	LogLikelihood: {
 		name: "log-likelihood",
-		term: func(a, y float64) float64 {
+		add: func(s, a, y float64) float64 {
 			if y != 0 {
-				return -y * math.Log(a)
+				s -= y * math.Log(a)
 			}
-			return 0
+			return s
 		},
 		grad: func(a, y float64) float64 {
 			if y != 0 {
@@ -121,11 +121,11 @@ var costRows = [...]costRow{
 			}
 			return 0
 		},
-		complexTerm: func(a complex128, y float64) complex128 {
+		complexAdd: func(s, a complex128, y float64) complex128 {
 			if y != 0 {
-				return -complex(y, 0) * cmplx.Log(a)
+				s -= complex(y, 0) * cmplx.Log(a)
 			}
-			return 0
+			return s
 		},
 		gradFormula: "-Y / %[1]s",
 		unitOutputs: true, unitTargets: true, oneHot: true,
@@ -227,10 +227,10 @@ func (c Cost) GradFormula(out string) (formula string, product bool) {
 //
 // Terms with y = 0 (or 1−y = 0) are left out, so 0·ln 0 counts as 0.
 func (c Cost) Value(a, y []float64) float64 {
-	term := c.row().term
+	add := c.row().add
 	var s float64
 	for k := range a {
-		s += term(a[k], y[k])
+		s = add(s, a[k], y[k])
 	}
 	return s
 }
