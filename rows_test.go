@@ -34,17 +34,17 @@ import (
 //   - exact: the double-double gradient agrees with derive's;
 //   - curvature: the Hessian probe is finite;
 //   - docs: the activation is in docs/cli.md's --act help, its formula
-//     spelling in docs/formulas.md and its row in the table of
-//     docs/derivation.md.
+//     spelling in docs/formulas.md, its row in the table of
+//     docs/derivation.md, and among the web page's suggestions.
 //
 // train's fast path walks every activation in train's own tests
 // (TestFastPathMatchesDerive, TestActivate).
 func TestEveryActivation(t *testing.T) {
 	docs := map[string]string{}
-	for _, f := range []string{"cli.md", "formulas.md", "derivation.md"} {
-		raw, err := os.ReadFile("docs/" + f)
+	for _, f := range []string{"docs/cli.md", "docs/formulas.md", "docs/derivation.md", "web/static/index.html"} {
+		raw, err := os.ReadFile(f)
 		require.NoError(t, err)
-		docs[f] = string(raw)
+		docs[strings.TrimPrefix(f, "docs/")] = string(raw)
 	}
 	for _, act := range derive.Activations {
 		t.Run(act.String(), func(t *testing.T) {
@@ -105,6 +105,9 @@ db1 = sum(dZ1, 0)
 			}
 			assert.Regexp(t, `one per layer \([^)]*\b`+act.String()+`[,)]`, actHelpLine(docs["cli.md"]),
 				"docs/cli.md's --act help names %v", act)
+			if act.Elementwise() {
+				assert.Contains(t, docs["web/static/index.html"], `<option value="`+act.String()+`">`, "the web page suggests %v", act)
+			}
 			row := docsRow(docs["derivation.md"], "| `"+act.String()+"` |")
 			require.NotEmpty(t, row, "docs/derivation.md's table of activations has a row for %v", act)
 			cells := strings.Split(row, " | ")
