@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/mat"
 )
 
 // torchActivations are f(z) and f′(z) of every elementwise activation by
@@ -88,5 +89,65 @@ func TestELUNearZero(t *testing.T) {
 		want := z + z*z/2 + z*z*z/6
 		assert.InEpsilon(t, want, ELU.F(z), 0x1p-52, "elu(%g)", z)
 		assert.InEpsilon(t, 1+z+z*z/2, ELU.Prime(z), 0x1p-52, "elu′(%g)", z)
+	}
+}
+
+// TestBackpropAgainstTorch: the gradient of a [3, 4, 2] net with an elu
+// or a gelu hidden layer and a sigmoid output (quadratic cost, mean over 5
+// examples) against PyTorch 1.13's autograd at float64
+// (testdata/net_torch.py), in every convention: 1e-13 relative to each
+// array's largest entry, rounding in sums of a few terms.
+func TestBackpropAgainstTorch(t *testing.T) {
+	raw, err := os.ReadFile("testdata/net_torch.json")
+	require.NoError(t, err)
+	var fix map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(raw, &fix))
+	dense := func(key string) *mat.Dense {
+		var rows [][]float64
+		require.NoError(t, json.Unmarshal(fix[key], &rows))
+		m := mat.NewDense(len(rows), len(rows[0]), nil)
+		for i, r := range rows {
+			m.SetRow(i, r)
+		}
+		return m
+	}
+	vec := func(key string) []float64 {
+		var v []float64
+		require.NoError(t, json.Unmarshal(fix[key], &v))
+		return v
+	}
+	for _, act := range []Activation{ELU, GELU} {
+		var want struct {
+			Cost     float64
+			DW1, DW2 [][]float64
+			DB1, DB2 []float64
+		}
+		require.NoError(t, json.Unmarshal(fix[act.String()], &want))
+		row := &Net{Convention: Row, Cost: Quadratic, Reduction: Mean, Layers: []Layer{
+			{W: dense("W1"), B: vec("b1"), Act: act}, {W: dense("W2"), B: vec("b2"), Act: Sigmoid}}}
+		for _, c := range Conventions {
+			n := row.In(c)
+			tr := n.Backprop(Batch(dense("X"), Row, c), Batch(dense("Y"), Row, c))
+			assert.InEpsilon(t, want.Cost, tr.Cost, 1e-14, "%v %v cost", act, c)
+			for ℓ, w := range [][][]float64{want.DW1, want.DW2} {
+				got := Batch(tr.DW[ℓ+1], c, Row)
+				top := 0.0
+				for _, r := range w {
+					for _, v := range r {
+						top = math.Max(top, math.Abs(v))
+					}
+				}
+				for i, r := range w {
+					for j, v := range r {
+						assert.InDelta(t, v, got.At(i, j), 1e-13*top, "%v %v dW%d[%d][%d]", act, c, ℓ+1, i, j)
+					}
+				}
+			}
+			for ℓ, b := range [][]float64{want.DB1, want.DB2} {
+				for k, v := range b {
+					assert.InDelta(t, v, tr.DB[ℓ+1][k], 1e-13*math.Abs(v)+1e-300, "%v %v db%d[%d]", act, c, ℓ+1, k)
+				}
+			}
+		}
 	}
 }
