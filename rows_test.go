@@ -35,13 +35,14 @@ import (
 //   - curvature: the Hessian probe is finite;
 //   - docs: the activation is in docs/cli.md's --act help, its formula
 //     spelling in docs/formulas.md, its row in the table of
-//     docs/derivation.md, and among the web page's suggestions.
+//     docs/derivation.md, its name in docs/contracts.md's list, and among
+//     the web page's suggestions.
 //
 // train's fast path walks every activation in train's own tests
 // (TestFastPathMatchesDerive, TestActivate).
 func TestEveryActivation(t *testing.T) {
 	docs := map[string]string{}
-	for _, f := range []string{"docs/cli.md", "docs/formulas.md", "docs/derivation.md", "web/static/index.html"} {
+	for _, f := range []string{"docs/cli.md", "docs/formulas.md", "docs/derivation.md", "docs/contracts.md", "web/static/index.html"} {
 		raw, err := os.ReadFile(f)
 		require.NoError(t, err)
 		docs[strings.TrimPrefix(f, "docs/")] = string(raw)
@@ -105,6 +106,7 @@ db1 = sum(dZ1, 0)
 			}
 			assert.Regexp(t, `one per layer \([^)]*\b`+act.String()+`[,)]`, actHelpLine(docs["cli.md"]),
 				"docs/cli.md's --act help names %v", act)
+			assert.Contains(t, docs["contracts.md"], "`"+act.String()+"`", "docs/contracts.md's list of activations names %v", act)
 			if act.Elementwise() {
 				assert.Contains(t, docs["web/static/index.html"], `<option value="`+act.String()+`">`, "the web page suggests %v", act)
 			}
@@ -190,7 +192,7 @@ func exactAgrees(t *testing.T, p *problem.Problem) {
 //   - problem: an output the cost cannot take is refused;
 //   - check: every numerical method, fast path and generic;
 //   - exact: the double-double gradient agrees with derive's;
-//   - docs: the cost is in docs/cli.md's --cost help.
+//   - docs: the cost is in docs/cli.md's --cost help and docs/contracts.md.
 //
 // formula's explanations walk every cost and output in formula's own
 // tests (TestStandardFormulasPass), train's fast path in train's
@@ -199,6 +201,9 @@ func TestEveryCost(t *testing.T) {
 	raw, err := os.ReadFile("docs/cli.md")
 	require.NoError(t, err)
 	cliDoc := string(raw)
+	raw, err = os.ReadFile("docs/contracts.md")
+	require.NoError(t, err)
+	contracts := string(raw)
 	for _, cost := range derive.Costs {
 		t.Run(cost.String(), func(t *testing.T) {
 			a := []float64{0.2, 0.7, 0.45}
@@ -233,6 +238,7 @@ func TestEveryCost(t *testing.T) {
 			formula, _ := cost.GradFormula("A2")
 			assert.Contains(t, formula, "A2", "∂C_x/∂a in the formula language")
 			assert.Contains(t, docsRow(cliDoc, "| `--cost cost` |"), cost.String(), "docs/cli.md's --cost help names %v", cost)
+			assert.Contains(t, contracts, "`"+cost.String()+"`", "docs/contracts.md's list of costs names %v", cost)
 			outs := 0
 			for _, out := range derive.Activations {
 				spec := derive.NetSpec{Sizes: []int{3, 4, 2}, Acts: []derive.Activation{derive.Tanh, out}, Cost: cost}
