@@ -80,7 +80,7 @@ type EntryResult struct {
 // floor is the noise floor of method m at step h in an entry-by-entry
 // check: ComplexFloor for the complex step, NoiseFloor otherwise.
 func (r *EntryResult) floor(m numgrad.Method, h float64) float64 {
-	if m == numgrad.ComplexStep {
+	if m.Complex() {
 		return ComplexFloor(r.Analytic)
 	}
 	return NoiseFloor(r.Value, m, h)
