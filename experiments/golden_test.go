@@ -78,6 +78,11 @@ var trainingSetOnly = fields("Seconds", "SkipTrainingSet", "TrainCost", "TrainAc
 // and not counted when not, so that the record still holds.
 var addedLater = fields("L2", "Drop", "Penalty", "Keep")
 
+// settingsAddedLater are settings added last in their structs after the
+// record was made that hold no result (how many cores a run took): they
+// are neither hashed nor counted.
+var settingsAddedLater = fields("Cores")
+
 func fields(names ...string) map[string]bool {
 	m := map[string]bool{}
 	for _, n := range names {
@@ -186,14 +191,14 @@ func walk(h hash.Hash, v reflect.Value, seen map[uintptr]bool, skip map[string]b
 		// type's: renaming a type or a field changes no result.
 		fields := v.NumField()
 		for i := 0; i < v.NumField(); i++ {
-			if addedLater[v.Type().Field(i).Name] && v.Field(i).IsZero() {
+			if name := v.Type().Field(i).Name; addedLater[name] && v.Field(i).IsZero() || settingsAddedLater[name] {
 				fields--
 			}
 		}
 		fmt.Fprint(h, "(", fields)
 		for i := 0; i < v.NumField(); i++ {
 			f := v.Type().Field(i)
-			if skip[f.Name] || strings.HasPrefix(f.Type.String(), "time.") || addedLater[f.Name] && v.Field(i).IsZero() {
+			if skip[f.Name] || strings.HasPrefix(f.Type.String(), "time.") || addedLater[f.Name] && v.Field(i).IsZero() || settingsAddedLater[f.Name] {
 				continue
 			}
 			fmt.Fprint(h, i, f.Type.Kind(), ":")

@@ -2,6 +2,7 @@ package experiments
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 
 	"github.com/backproof/backproof/curvature"
@@ -31,7 +32,12 @@ type Run struct {
 func Sweep(d Sets, cfgs []train.Config, labels []string, progress func(run int, p train.Progress)) ([]Run, error) {
 	runs := make([]Run, len(cfgs))
 	p := newPool()
+	// As many runs at once as cores, each on cores of its own.
+	cores := max(1, runtime.GOMAXPROCS(0)/max(1, min(len(cfgs), workers(0))))
 	for i, cfg := range cfgs {
+		if cfg.Cores == 0 {
+			cfg.Cores = cores
+		}
 		var cb func(train.Progress)
 		if progress != nil {
 			cb = func(p train.Progress) { progress(i, p) }

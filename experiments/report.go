@@ -3,6 +3,7 @@ package experiments
 import (
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -240,7 +241,7 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 		if err != nil && resolveErr == nil {
 			resolveErr = fmt.Errorf("run %q: %v", label, err)
 		}
-		k := configKey(rc)
+		k := configKey(sameStep(rc))
 		if run, ok := byKey[k]; ok {
 			run.trainingSet = run.trainingSet || trainingSet
 			return run
@@ -298,8 +299,12 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 	if resolveErr != nil {
 		return resolveErr
 	}
+	// Two runs at once on two cores: each on a core of its own, so that a
+	// run's measuring does not take turns with the other run's training.
+	cores := max(1, runtime.GOMAXPROCS(0)/workers(s.Workers))
 	for _, run := range runs {
 		run.cfg.SkipTrainingSet = !run.trainingSet
+		run.cfg.Cores = cores
 		run.cost = runCost(run.cfg, n)
 	}
 
@@ -381,7 +386,15 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 	for i, f := range figures {
 		*f.dst = nil
 		for j, run := range slots[i] {
-			*f.dst = append(*f.dst, Run{Label: f.labs[j], History: run.history})
+			h := run.history
+			// A run shared by a config that names the other reduction
+			// (batches of 1) is recorded with the config's own.
+			if red := f.cfgs[j].Reduction; h != nil && h.Config.Reduction != red {
+				c := *h
+				c.Config.Reduction = red
+				h = &c
+			}
+			*f.dst = append(*f.dst, Run{Label: f.labs[j], History: h})
 		}
 	}
 	if len(r.Inits) > 0 {
@@ -409,6 +422,17 @@ func configKey(c train.Config) string {
 		panic("experiments: a train.Config that does not encode: " + err.Error())
 	}
 	return fmt.Sprintf("%s|%d|%d", b, c.MaxTime, c.MaxMemory)
+}
+
+// sameStep is c with what does not change a step made the same: with
+// batches of one example the mean over the batch is the sum (R = 1/m =
+// 1), every step the same to the bit, so the mean at η and the sum at η
+// are one run.
+func sameStep(c train.Config) train.Config {
+	if c.Batch == 1 {
+		c.Reduction = derive.Sum
+	}
+	return c
 }
 
 func withInit(c train.Config, in derive.Init) train.Config {

@@ -87,6 +87,14 @@ type Config struct {
 	// of its own) and uses A^ℓ = (D ⊙ f(Z^ℓ))/p; measuring uses the whole
 	// network. 0 (or 1) means none.
 	Keep float64 `json:"keep_prob,omitempty"`
+
+	// Cores is how many cores the run keeps busy: 0 means every one
+	// (GOMAXPROCS). With 1 the run trains and measures on its own
+	// goroutine alone, each epoch's measuring after the epoch instead of
+	// beside the next one: for runs side by side, one a core, which then
+	// do not take turns on the cores. The numbers are the same for any
+	// value; only the time changes.
+	Cores int `json:"-"`
 }
 
 // NoTraining as Config.Epochs measures the starting point (and probes it,
@@ -202,6 +210,9 @@ func (c Config) resolve(inputs, classes, examples int) (Config, spec, error) {
 	}
 	if c.MaxTime < 0 {
 		return c, sp, fmt.Errorf("max time %v: want a duration ≥ 0", c.MaxTime)
+	}
+	if c.Cores < 0 {
+		return c, sp, fmt.Errorf("cores %d: want 0 (every core) or a number of cores", c.Cores)
 	}
 	if !(c.GradTol >= 0) {
 		return c, sp, fmt.Errorf("grad tol %g: want a tolerance ≥ 0", c.GradTol)

@@ -18,7 +18,6 @@ package train
 
 import (
 	"math"
-	"runtime"
 	"sync"
 
 	"github.com/backproof/backproof/data"
@@ -93,7 +92,8 @@ type evalPart struct {
 	_                  [64]byte
 }
 
-func newEvaluator(lay *layers, own bool, saturation, decay float64) *evaluator {
+// newEvaluator measures with lay's parameters on at most cores cores.
+func newEvaluator(lay *layers, own bool, saturation, decay float64, cores int) *evaluator {
 	e := &evaluator{lay: lay, own: own, saturation: saturation, decay: decay, sparse: map[*data.Set]*sparseRows{}}
 	L := len(lay.sizes) - 1
 	nL := lay.sizes[L]
@@ -115,7 +115,7 @@ func newEvaluator(lay *layers, own bool, saturation, decay float64) *evaluator {
 		e.parts[k] = p
 	}
 	e.m = measure{grad: make([]float64, L), saturatedByLayer: make([]float64, L), maxAbsZ: make([]float64, L)}
-	e.workers = min(runtime.GOMAXPROCS(0), measureParts)
+	e.workers = min(cores, measureParts)
 	return e
 }
 

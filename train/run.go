@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -22,6 +23,7 @@ type trainer struct {
 	net   *derive.Net
 	train *data.Set
 	decay float64 // λ/n
+	cores int     // Config.Cores, 0 resolved to GOMAXPROCS
 	eval  *evaluator
 	// Steps run on fast (row and column) or pe (per-example). fast keeps
 	// its own copy of the parameters; stale says net is behind it.
@@ -42,7 +44,10 @@ func newTrainer(cfg Config, sp spec, train *data.Set) *trainer {
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0))
 	net := derive.NewNet(derive.NetSpec{Convention: sp.conv, Sizes: sp.sizes, Acts: sp.acts, Cost: sp.cost, Reduction: sp.red, Init: sp.init}, rng)
 	t := &trainer{cfg: cfg, sp: sp, net: net, train: train,
-		decay: cfg.Lambda / float64(train.Len())}
+		decay: cfg.Lambda / float64(train.Len()), cores: cfg.Cores}
+	if t.cores == 0 {
+		t.cores = runtime.GOMAXPROCS(0)
+	}
 	var drop *dropout
 	if cfg.Keep > 0 {
 		// A third stream draws the masks, example after example and layer
@@ -62,10 +67,10 @@ func newTrainer(cfg Config, sp spec, train *data.Set) *trainer {
 	// The measurements read the step's own parameters in the row and
 	// column conventions, and a copy loaded before each pass otherwise.
 	if t.fast != nil {
-		t.eval = newEvaluator(&t.fast.layers, false, cfg.Saturation, t.decay)
+		t.eval = newEvaluator(&t.fast.layers, false, cfg.Saturation, t.decay, t.cores)
 		t.eval.setInput(train, t.fast.input)
 	} else {
-		t.eval = newEvaluator(newLayers(net), true, cfg.Saturation, t.decay)
+		t.eval = newEvaluator(newLayers(net), true, cfg.Saturation, t.decay, t.cores)
 		if t.pe != nil {
 			t.eval.setInput(train, t.pe.input)
 		}
@@ -231,8 +236,9 @@ func Run(cfg Config, train, validation, test *data.Set, progress func(Progress))
 	// Epoch k's measuring, a pass over every set, is done on a copy of
 	// its parameters on the other core while epoch k+1 trains, when
 	// nothing in epoch k+1 waits for it (GradTol decides from the
-	// measured gradient whether to train on).
-	if epochs >= 1 && cfg.GradTol == 0 {
+	// measured gradient whether to train on) and the run has another
+	// core (Config.Cores).
+	if epochs >= 1 && cfg.GradTol == 0 && t.cores > 1 {
 		t.behind = newBackground(t, validation, test)
 		t.measureBehind(0, validation, test, func(e *Epoch) { stamp(e, 0, 0) })
 	} else {
@@ -371,7 +377,7 @@ func newBackground(t *trainer, validation, test *data.Set) *background {
 		}
 	}
 	lay := newLayers(t.current())
-	e := newEvaluator(lay, false, t.cfg.Saturation, t.decay)
+	e := newEvaluator(lay, false, t.cfg.Saturation, t.decay, t.cores)
 	e.shared, e.jobs = true, make(chan *evalPart, measureParts)
 	maps.Copy(e.sparse, t.eval.sparse)
 	return &background{eval: e, result: make(chan measured, 1)}

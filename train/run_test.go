@@ -255,6 +255,7 @@ func TestConfigErrors(t *testing.T) {
 		{Config{Eta: -1}, "eta -1"},
 		{Config{Batch: -3}, "batch -3"},
 		{Config{TrainSize: 21}, "train size 21: want 1 to 20"},
+		{Config{Cores: -1}, "cores -1"},
 		{Config{Act: mustActs("relu,relu,softmax")}, "3 activations for 2 layers"},
 		{Config{Reduction: derive.Reduction(2)}, "reduction(2) has no name"},
 		{Config{Convention: derive.Convention(-1)}, "convention(-1) has no name"},
@@ -432,8 +433,10 @@ func smallMNIST(t testing.TB, m int, px data.Pixels) *data.Set {
 // k+1 trains) records exactly what measuring in line does: the same
 // numbers to the last bit, in the same order, reported once each in
 // order. A GradTol too small to stop anything keeps the measuring in line
-// (the next epoch waits for it), so it is the reference. MNIST images
-// take the sparse first layer; blobs in every convention take the rest.
+// (the next epoch waits for it), so it is the reference; so does a run
+// on one core (Cores: 1), which measures each epoch after it, the parts
+// of a set one after another on its own goroutine. MNIST images take the
+// sparse first layer; blobs in every convention take the rest.
 func TestMeasuredBehindAsInLine(t *testing.T) {
 	type run struct {
 		name             string
@@ -459,17 +462,27 @@ func TestMeasuredBehindAsInLine(t *testing.T) {
 		inline.GradTol = 1e-300
 		want, err := Run(inline, r.train, r.val, r.test, nil)
 		require.NoError(t, err)
-		require.Equal(t, MaxEpochs, behind.Stopped, r.name)
-		require.Len(t, behind.Epochs, len(want.Epochs), r.name)
-		for i := range want.Epochs {
-			g, w := behind.Epochs[i], want.Epochs[i]
-			assert.Positive(t, g.Seconds+float64(1-min(i, 1)), "%s epoch %d is timed", r.name, i)
-			g.Seconds, w.Seconds = 0, 0
-			// %v writes every float64 exactly (and NaN, which is not
-			// equal to itself, as NaN).
-			assert.Equal(t, fmt.Sprintf("%v", w), fmt.Sprintf("%v", g), "%s epoch %d", r.name, i)
+		one := r.cfg
+		one.Cores = 1
+		alone, err := Run(one, r.train, r.val, r.test, nil)
+		require.NoError(t, err)
+		for _, got := range []struct {
+			how string
+			h   *History
+		}{{"behind", behind}, {"on one core", alone}} {
+			name := r.name + ", " + got.how
+			require.Equal(t, MaxEpochs, got.h.Stopped, name)
+			require.Len(t, got.h.Epochs, len(want.Epochs), name)
+			for i := range want.Epochs {
+				g, w := got.h.Epochs[i], want.Epochs[i]
+				assert.Positive(t, g.Seconds+float64(1-min(i, 1)), "%s epoch %d is timed", name, i)
+				g.Seconds, w.Seconds = 0, 0
+				// %v writes every float64 exactly (and NaN, which is not
+				// equal to itself, as NaN).
+				assert.Equal(t, fmt.Sprintf("%v", w), fmt.Sprintf("%v", g), "%s epoch %d", name, i)
+			}
+			assert.Equal(t, want.FinalTestAccuracy, got.h.FinalTestAccuracy, name)
 		}
-		assert.Equal(t, want.FinalTestAccuracy, behind.FinalTestAccuracy, r.name)
 		assert.Equal(t, []int{0, 1, 2, 3, 4}[:len(want.Epochs)], order, r.name)
 	}
 }
