@@ -160,3 +160,38 @@ func TestREADMEGo(t *testing.T) {
 	require.Error(t, err, "the test must fail: %s", out)
 	assert.Equal(t, masked(want), masked(string(out)), "README.md's Go example: update it from go test's output")
 }
+
+// The README's regularized example: the numpy learner forgets / keep_prob,
+// and with the line restored passes.
+func TestREADMERegularized(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs python3")
+	}
+	py := "/usr/bin/python3"
+	if err := exec.Command(py, "-c", "import numpy").Run(); err != nil {
+		t.Skipf("%s with numpy: %v", py, err)
+	}
+	r := readme(t)
+	const save = "./backproof check --net 4,5,3 --batch 6 --convention column --lambda 0.7 --keep-prob 0.8 --seed 2 --save reg.json"
+	const check = "./backproof check reg.json --gradient mine_reg.npz"
+	require.True(t, strings.Contains(r, save) && strings.Contains(r, check), "the README's commands")
+	script := readmeBlock(t, r, "where `mine_reg.py` is", "```python\n")
+	wrong := readmeBlock(t, r, "where `mine_reg.py` is", "prints (exit status 1)\n\n```\n")
+
+	t.Chdir(t.TempDir())
+	code, _, errb := run(t, strings.Fields(strings.TrimPrefix(save, "./backproof "))...)
+	require.Equal(t, 0, code, errb)
+	for _, c := range []struct {
+		script string
+		code   int
+	}{{script, 1}, {strings.Replace(script, "* D1                                  # ← forgot / keep_prob", "* D1 / keep_prob", 1), 0}} {
+		require.NoError(t, os.WriteFile("mine_reg.py", []byte(c.script), 0o644))
+		out, err := exec.Command(py, "mine_reg.py").CombinedOutput()
+		require.NoError(t, err, string(out))
+		code, got, _ := run(t, strings.Fields(strings.TrimPrefix(check, "./backproof "))...)
+		assert.Equal(t, c.code, code, got)
+		if c.code == 1 {
+			assert.Equal(t, masked(wrong), masked(got), "README.md's regularized example: update it from the command's output")
+		}
+	}
+}

@@ -484,7 +484,7 @@ func (c Context) explain(code Code, factor float64) string {
 		return fmt.Sprintf("%s leaves the mask out of the backward pass: A^%d = (D^%d ⊙ f(Z^%d))/p, so ∂C/∂Z^%d = ((D^%d ⊙ ∂C/∂A^%d)/p) ⊙ f′(Z^%d); the dropped units had no effect on C and their δ must be 0 (Ng's dA = dA * D before dividing by keep_prob)",
 			q, c.source(), c.source(), c.source(), c.source(), c.source(), c.source(), c.source())
 	case DropoutKeepMissing:
-		return fmt.Sprintf("%s is not divided by the keep probability p = %g: A^%d = (D^%d ⊙ f(Z^%d))/p carries the 1/p forward, so the backward pass needs (D^%d ⊙ ∂C/∂A^%d)/p too (Ng's dA = dA / keep_prob)",
+		return fmt.Sprintf("%s comes from a δ not divided by the keep probability p = %g: A^%d = (D^%d ⊙ f(Z^%d))/p carries the 1/p forward, so the backward pass needs (D^%d ⊙ ∂C/∂A^%d)/p too (Ng's dA = dA / keep_prob)",
 			q, c.Keep, c.source(), c.source(), c.source(), c.source(), c.source())
 	case DropoutWrongMask:
 		return fmt.Sprintf("%s applies another layer's mask: layer %d's δ needs layer %d's own D^%d, the one its forward pass used", q, c.source(), c.source(), c.source())
