@@ -106,7 +106,15 @@ func formulaErrors(say func(string), name string, err error) error {
 	for _, l := range lines[:len(lines)-1] {
 		say(l)
 	}
-	return badInput(errors.New(lines[len(lines)-1]))
+	last := lines[len(lines)-1]
+	reading := true // say what became of the rest of the file
+	for _, e := range list {
+		reading = reading && (e.Kind == formula.KindSyntax || e.Kind == formula.KindName)
+	}
+	if reading && len(lines) == len(list) {
+		last += fmt.Sprintf(" (the rest of the file was read, and %s: nothing is checked until %s)", map[bool]string{true: "this is its only error", false: "these are all its errors"}[len(list) == 1], map[bool]string{true: "it is fixed", false: "they are"}[len(list) == 1])
+	}
+	return badInput(errors.New(last))
 }
 
 // headerFlags are the flags a derivation's header may give.
