@@ -167,29 +167,16 @@ func readFormulaFile(file string, stdin io.Reader) (string, error) {
 }
 
 // formulaErrors prints every error of a formula file, one a line as
-// FILE:LINE:COL: message, and ends with exit status 2.
+// FILE:LINE:COL: message (formula.ErrorLines), and ends with exit status 2.
 func formulaErrors(cmd *cobra.Command, file string, err error) error {
-	var list formula.ErrorList
-	if !errors.As(err, &list) {
-		var fe *formula.Error
-		if !errors.As(err, &fe) {
-			return badInput(fmt.Errorf("%s: %v", file, err))
-		}
-		list = formula.ErrorList{fe}
+	lines, ok := formula.ErrorLines(file, err)
+	if !ok {
+		return badInput(fmt.Errorf("%s: %v", file, err))
 	}
-	lines := list.Lines(file + ":")
 	for _, l := range lines[:len(lines)-1] {
 		fmt.Fprintf(cmd.ErrOrStderr(), "backproof: %s\n", l)
 	}
-	last := lines[len(lines)-1]
-	reading := true // say what became of the rest of the file
-	for _, e := range list {
-		reading = reading && (e.Kind == formula.KindSyntax || e.Kind == formula.KindName)
-	}
-	if reading && len(lines) == len(list) {
-		last += fmt.Sprintf(" (the rest of the file was read, and %s: nothing is checked until %s fixed)", map[bool]string{true: "this is its only error", false: "these are all its errors"}[len(list) == 1], map[bool]string{true: "it is", false: "they are"}[len(list) == 1])
-	}
-	return badInput(errors.New(last))
+	return badInput(errors.New(lines[len(lines)-1]))
 }
 
 // formulaProblem is the problem the formulas run on: a problem file, or a

@@ -92,29 +92,17 @@ func checkText(name, src string) error {
 }
 
 // formulaErrors says every error of a derivation, one a line as
-// NAME:LINE:COL: message, the last one as the command's error.
+// NAME:LINE:COL: message (formula.ErrorLines, as the command line), the
+// last one as the command's error.
 func formulaErrors(say func(string), name string, err error) error {
-	var list formula.ErrorList
-	if !errors.As(err, &list) {
-		var fe *formula.Error
-		if !errors.As(err, &fe) {
-			return badInput(fmt.Errorf("%s: %v", name, err))
-		}
-		list = formula.ErrorList{fe}
+	lines, ok := formula.ErrorLines(name, err)
+	if !ok {
+		return badInput(fmt.Errorf("%s: %v", name, err))
 	}
-	lines := list.Lines(name + ":")
 	for _, l := range lines[:len(lines)-1] {
 		say(l)
 	}
-	last := lines[len(lines)-1]
-	reading := true // say what became of the rest of the file
-	for _, e := range list {
-		reading = reading && (e.Kind == formula.KindSyntax || e.Kind == formula.KindName)
-	}
-	if reading && len(lines) == len(list) {
-		last += fmt.Sprintf(" (the rest of the file was read, and %s: nothing is checked until %s)", map[bool]string{true: "this is its only error", false: "these are all its errors"}[len(list) == 1], map[bool]string{true: "it is fixed", false: "they are"}[len(list) == 1])
-	}
-	return badInput(errors.New(last))
+	return badInput(errors.New(lines[len(lines)-1]))
 }
 
 // headerFlags are the flags a derivation's header may give.
