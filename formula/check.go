@@ -241,7 +241,7 @@ func (c *checker) result(i int, st Stmt, out lineOut, js []judgement) LineResult
 			r.Name, r.Shape, r.Message = assertName, "", out.said
 		}
 		if out.err != nil {
-			r.Status, r.Col, r.Message = errStatus(out.err), out.err.Col, out.err.Msg
+			r.Status, r.Col, r.Message = errStatus(out.err), c.col(st, out.err), out.err.Msg
 		}
 		return r
 	}
@@ -253,7 +253,7 @@ func (c *checker) result(i int, st Stmt, out lineOut, js []judgement) LineResult
 	j := aggregate(js)
 	r.Status, r.Mistakes = j.status, j.mistakes
 	if j.err != nil {
-		r.Col = j.err.Col
+		r.Col = c.col(st, j.err)
 	}
 	if !math.IsNaN(j.rel) && !math.IsInf(j.rel, 0) && j.err == nil && r.Status != ShapeError {
 		rel := j.rel
@@ -557,4 +557,14 @@ func (c *checker) shapeOf(i int) string {
 		return ""
 	}
 	return o.v.S.String()
+}
+
+// col is the column of a line's error on the line where the statement
+// starts, 0 when the error is on a line the statement continues onto.
+func (c *checker) col(st Stmt, e *Error) int {
+	at := c.prog.place(Pos{st.Line, e.Col})
+	if at.Line != st.Line {
+		return 0
+	}
+	return at.Col
 }
