@@ -12,6 +12,7 @@ import (
 	"github.com/backproof/backproof/experiments"
 	"github.com/backproof/backproof/outfile"
 	"github.com/backproof/backproof/plots"
+	"github.com/backproof/backproof/render/report"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -149,7 +150,7 @@ Exit status: 0 written; 2 bad flags, MNIST not found, or --out not writable;
 			draw := experiments.Status{Stage: stages, Stages: stages, Name: fmt.Sprintf("drawing %d figures", figures), Total: float64(figures)}
 			drawStart := time.Now()
 			bar.set(draw)
-			written, err := plots.WriteReport(res, folder.Path(), func(file string) {
+			written, err := report.Write(res, folder.Path(), func(file string) {
 				draw.Done++
 				draw.What = file
 				draw.Left = time.Duration(float64(time.Since(drawStart)) / draw.Done * (draw.Total - draw.Done))

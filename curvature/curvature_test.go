@@ -172,7 +172,7 @@ func TestClassify(t *testing.T) {
 	}
 	assert.Equal(t, "saddle", Saddle.String())
 	assert.Equal(t, "flat", Flat.String())
-	r := &Report{Kind: Saddle, Blocks: []BlockReport{{Name: "layer 1", Kind: Flat}, {Name: "layer 2", Kind: Saddle}}}
+	r := &Result{Kind: Saddle, Blocks: []BlockResult{{Name: "layer 1", Kind: Flat}, {Name: "layer 2", Kind: Saddle}}}
 	assert.Equal(t, "saddle; layer 1 flat, layer 2 saddle", r.Summary())
 	assert.Equal(t, []string{"layer 1"}, r.FlatBlocks())
 }

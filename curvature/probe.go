@@ -74,7 +74,7 @@ func (s Settings) Rule() string {
 //	saddle   λmin < −NegTol·|λmax| and λmin < −FlatTol: some direction goes down
 //	minimum  otherwise: no direction goes down
 //
-// A point where some block is flat is on a plateau for that block (Report.Plateau):
+// A point where some block is flat is on a plateau for that block (Result.Plateau):
 // those parameters cannot learn from there, whatever the other blocks do.
 type Kind int
 
@@ -127,12 +127,12 @@ type Block struct {
 	Offset, Len int
 }
 
-// BlockReport is the gradient and curvature restricted to one block: the
+// BlockResult is the gradient and curvature restricted to one block: the
 // block of the gradient and the extreme eigenvalues of the Hessian's
 // diagonal block for those parameters (which lie inside [λmin, λmax] of the
 // whole Hessian, by Cauchy's interlacing theorem), and the block's Kind by
 // the same Classify as the whole net's.
-type BlockReport struct {
+type BlockResult struct {
 	Name      string  `json:"name"`
 	Params    int     `json:"params"`
 	GradNorm  float64 `json:"grad_norm"`
@@ -141,8 +141,8 @@ type BlockReport struct {
 	Kind      Kind    `json:"kind"`
 }
 
-// Report is the result of a probe.
-type Report struct {
+// Result is what a probe found.
+type Result struct {
 	Kind      Kind      `json:"kind"`   // the whole net's, by Classify
 	Reason    string    `json:"reason"` // which numbers made the kinds, in words
 	GradNorm  float64   `json:"grad_norm"`
@@ -153,7 +153,7 @@ type Report struct {
 	// LambdaMax in the order of θ: the directions of a loss-surface slice.
 	MinVector  []float64     `json:"-"`
 	MaxVector  []float64     `json:"-"`
-	Blocks     []BlockReport `json:"blocks,omitempty"`
+	Blocks     []BlockResult `json:"blocks,omitempty"`
 	Params     int           `json:"params"`
 	Iterations int           `json:"iterations"`
 	Step       float64       `json:"step"`
@@ -161,7 +161,7 @@ type Report struct {
 }
 
 // FlatBlocks names the blocks whose Kind is Flat.
-func (r *Report) FlatBlocks() []string {
+func (r *Result) FlatBlocks() []string {
 	var names []string
 	for _, b := range r.Blocks {
 		if b.Kind == Flat {
@@ -173,11 +173,11 @@ func (r *Report) FlatBlocks() []string {
 
 // Plateau says whether the point is on a plateau: the whole net, or some
 // block of it, is flat, so those parameters cannot learn from here.
-func (r *Report) Plateau() bool { return r.Kind == Flat || len(r.FlatBlocks()) > 0 }
+func (r *Result) Plateau() bool { return r.Kind == Flat || len(r.FlatBlocks()) > 0 }
 
 // Summary is the kinds in a few words, the whole net's first:
 // "saddle; layer 1 flat, layer 2 saddle".
-func (r *Report) Summary() string {
+func (r *Result) Summary() string {
 	s := r.Kind.String()
 	var bs []string
 	for _, b := range r.Blocks {
@@ -193,7 +193,7 @@ func (r *Report) Summary() string {
 // function with gradient grad at θ (Lanczos on HessVec), for the whole
 // parameter vector and for each block, and classifies each by Classify.
 // θ is not changed.
-func Probe(grad func(dst, θ []float64), θ []float64, blocks []Block, s *Settings) *Report {
+func Probe(grad func(dst, θ []float64), θ []float64, blocks []Block, s *Settings) *Result {
 	return probe(grad, θ, blocks, nil, s)
 }
 
@@ -202,7 +202,7 @@ func Probe(grad func(dst, θ []float64), θ []float64, blocks []Block, s *Settin
 // entries in block i (the others may be anything) at every θ that differs
 // from the probed point only inside the block. The Hessian-vector products
 // of the block's Lanczos then come from it, the same numbers for less work.
-func probe(grad func(dst, θ []float64), θ []float64, blocks []Block, blockGrads []func(dst, θ []float64), s *Settings) *Report {
+func probe(grad func(dst, θ []float64), θ []float64, blocks []Block, blockGrads []func(dst, θ []float64), s *Settings) *Result {
 	r := s.resolve()
 	n := len(θ)
 	rng := rand.New(rand.NewPCG(r.Seed, 0))
@@ -210,7 +210,7 @@ func probe(grad func(dst, θ []float64), θ []float64, blocks []Block, blockGrad
 	grad(g, append([]float64(nil), θ...))
 	hv := HessVec(grad, θ, r.Step)
 	spec := Lanczos(hv, n, r.Iterations, rng)
-	rep := &Report{
+	rep := &Result{
 		GradNorm: floats.Norm(g, 2), LambdaMin: spec.Min, LambdaMax: spec.Max, Ritz: spec.Ritz,
 		MinVector: spec.MinVector, MaxVector: spec.MaxVector,
 		Params: n, Iterations: spec.Iterations, Step: r.Step, Thresholds: r,
@@ -228,7 +228,7 @@ func probe(grad func(dst, θ []float64), θ []float64, blocks []Block, blockGrad
 			copy(dst, hvFull[b.Offset:b.Offset+b.Len])
 		}
 		bs := Lanczos(blockHv, b.Len, r.Iterations, rng)
-		br := BlockReport{Name: b.Name, Params: b.Len, GradNorm: floats.Norm(g[b.Offset:b.Offset+b.Len], 2),
+		br := BlockResult{Name: b.Name, Params: b.Len, GradNorm: floats.Norm(g[b.Offset:b.Offset+b.Len], 2),
 			LambdaMin: bs.Min, LambdaMax: bs.Max}
 		br.Kind = Classify(br.GradNorm, br.LambdaMin, br.LambdaMax, &r)
 		rep.Blocks = append(rep.Blocks, br)
@@ -311,7 +311,7 @@ func LayerBlocks(net *derive.Net) []Block {
 // above alone (layerGrad), the same operations on the same numbers as
 // NetGrad's. For Nielsen's [784, 30, 10] net the output layer's products
 // then skip the 784-wide first layer: a third of the probe's work.
-func ProbeNet(net *derive.Net, X, Y *mat.Dense, decay float64, s *Settings) *Report {
+func ProbeNet(net *derive.Net, X, Y *mat.Dense, decay float64, s *Settings) *Result {
 	var blockGrads []func(dst, θ []float64)
 	if c := net.Convention; c == derive.Row || c == derive.Column {
 		_, A := net.Forward(X)

@@ -129,7 +129,7 @@ type Track struct {
 	Name   string
 	Unit   string // what At counts: "epoch" or "step"
 	At     []float64
-	Probes []*curvature.Report
+	Probes []*curvature.Result
 }
 
 // MNISTTrack probes the run base describes after each number of epochs in
@@ -154,7 +154,7 @@ func MNISTTrack(name string, d Sets, base train.Config, checkpoints []int, examp
 			return
 		}
 		tr.At = append(tr.At, float64(cp.Epoch))
-		tr.Probes = append(tr.Probes, cp.Probe(examples).Report)
+		tr.Probes = append(tr.Probes, cp.Probe(examples).Result)
 		if tick != nil {
 			tick()
 		}

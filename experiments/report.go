@@ -289,11 +289,11 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 			checkpoints = append(checkpoints, c)
 		}
 	}
-	probes := make([][]*curvature.Report, len(tracks))
+	probes := make([][]*curvature.Result, len(tracks))
 	for i, t := range tracks {
 		run := find(t.cfg, t.name, false, "curvature runs")
 		run.tracks = append(run.tracks, i)
-		probes[i] = make([]*curvature.Report, len(checkpoints))
+		probes[i] = make([]*curvature.Result, len(checkpoints))
 	}
 
 	if resolveErr != nil {
@@ -360,10 +360,10 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 					}
 					p.add(probeCost(s.ProbeExamples), tm.job("MNIST curvature probes", func() error {
 						c := cp.Probe(s.ProbeExamples)
-						probes[ti][k] = c.Report
+						probes[ti][k] = c.Result
 						tell.did(probeCost(s.ProbeExamples), fmt.Sprintf("curvature: %s, epoch %d", tracks[ti].name, cp.Epoch))
 						if ti == 0 && k == 0 && plateauShared {
-							r.Plateau.Probe = c.Report
+							r.Plateau.Probe = c.Result
 							p.add(sliceCost(s), tm.job("plateau probe and slice", plateauSlice))
 						}
 						return nil

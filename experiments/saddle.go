@@ -103,7 +103,7 @@ type Saddle struct {
 	Point []float64
 	// Probe is the curvature probe there: λmin < 0 with a gradient below
 	// GradTol makes it a saddle of the full parameter space.
-	Probe *curvature.Report
+	Probe *curvature.Result
 	// Symmetric is the run from the symmetric start, which never leaves
 	// the symmetric subspace: it ends on the saddle.
 	Symmetric Trajectory
@@ -118,7 +118,7 @@ type Saddle struct {
 	// never is.
 	Escape int
 	// Minimum is the probe at Nudged's end: the trained minimum.
-	Minimum *curvature.Report
+	Minimum *curvature.Result
 }
 
 // RunSaddle runs the saddle experiment of the report: a [2, H, 2] net of

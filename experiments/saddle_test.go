@@ -170,7 +170,7 @@ func TestUniformPlateau(t *testing.T) {
 		tr.Subset(1000), nil, nil, nil)
 	require.NoError(t, err)
 	require.NotEmpty(t, h.Curvature)
-	got := h.Curvature[0].Report
+	got := h.Curvature[0].Result
 	assert.Equal(t, got.Kind, rep.Kind)
 	assert.InDelta(t, got.GradNorm, rep.GradNorm, 1e-9*got.GradNorm)
 	assert.InEpsilon(t, got.LambdaMin, rep.LambdaMin, 1e-3)

@@ -18,7 +18,7 @@ type Point struct {
 	Net   *derive.Net
 	X, Y  *mat.Dense // laid out for Net's convention
 	Decay float64
-	Probe *curvature.Report // nil until Probe is called
+	Probe *curvature.Result // nil until Probe is called
 }
 
 // Theta is the point's parameters, in the order of derive.Net.Params.
@@ -29,7 +29,7 @@ func (p *Point) Cost() func(θ []float64) float64 { return CostAt(p.Net, p.X, p.
 
 // ProbeWith probes the point (curvature.Probe with each layer a block) with the
 // settings s, keeps the report in p.Probe and returns it.
-func (p *Point) ProbeWith(s *curvature.Settings) *curvature.Report {
+func (p *Point) ProbeWith(s *curvature.Settings) *curvature.Result {
 	p.Probe = curvature.ProbeNet(p.Net, p.X, p.Y, p.Decay, s) // curvature.Probe with CostGrad, faster
 	return p.Probe
 }
@@ -74,7 +74,7 @@ const SliceRise = 1e-3
 type Slice struct {
 	Name                 string
 	Kind                 curvature.Kind
-	Summary              string // the probe's kinds, whole net and blocks (curvature.Report.Summary)
+	Summary              string // the probe's kinds, whole net and blocks (curvature.Result.Summary)
 	GradNorm             float64
 	LambdaMin, LambdaMax float64
 	C0                   float64   // C(θ)
@@ -84,7 +84,7 @@ type Slice struct {
 
 // SliceAt slices the surface of cost at θ along the extreme Ritz vectors of
 // the probe rep, on an n × n grid.
-func SliceAt(name string, cost func([]float64) float64, θ []float64, rep *curvature.Report, n int) Slice {
+func SliceAt(name string, cost func([]float64) float64, θ []float64, rep *curvature.Result, n int) Slice {
 	s := Slice{Name: name, Kind: rep.Kind, Summary: rep.Summary(), GradNorm: rep.GradNorm, LambdaMin: rep.LambdaMin, LambdaMax: rep.LambdaMax, C0: cost(θ)}
 	half := func(λ float64) float64 {
 		r := math.Sqrt(2 * SliceRise / math.Abs(λ))

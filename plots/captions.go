@@ -349,7 +349,7 @@ func BatchCaption(runs []experiments.Run) string {
 		if _, ok := by[kind]; !ok {
 			order = append(order, kind)
 		}
-		by[kind] = append(by[kind], point{m: h.Config.Batch, acc: lastAccuracy(h), steps: h.StepsPerEpoch, diverged: h.Divergence != nil})
+		by[kind] = append(by[kind], point{m: h.Config.Batch, acc: LastAccuracy(h), steps: h.StepsPerEpoch, diverged: h.Divergence != nil})
 	}
 	var b strings.Builder
 	h0 := runs[0].History

@@ -238,18 +238,18 @@ func TestBatchCaption(t *testing.T) {
 }
 
 func TestCurvatureCaption(t *testing.T) {
-	probe := func(flat bool) *curvature.Report {
-		l1 := curvature.BlockReport{Name: "layer 1", GradNorm: 9e-14, LambdaMin: -2e-13, LambdaMax: -2e-19}
+	probe := func(flat bool) *curvature.Result {
+		l1 := curvature.BlockResult{Name: "layer 1", GradNorm: 9e-14, LambdaMin: -2e-13, LambdaMax: -2e-19}
 		if !flat {
 			l1.GradNorm = 1e-4
 		}
 		l1.Kind = curvature.Classify(l1.GradNorm, l1.LambdaMin, l1.LambdaMax, nil)
-		l2 := curvature.BlockReport{Name: "layer 2", GradNorm: 2.8e-5, LambdaMin: -1.5e-4, LambdaMax: -2e-15}
+		l2 := curvature.BlockResult{Name: "layer 2", GradNorm: 2.8e-5, LambdaMin: -1.5e-4, LambdaMax: -2e-15}
 		l2.Kind = curvature.Classify(l2.GradNorm, l2.LambdaMin, l2.LambdaMax, nil)
-		return &curvature.Report{Kind: curvature.Classify(2.8e-5, -1.5e-4, 4e-14, nil), GradNorm: 2.8e-5, LambdaMin: -1.5e-4, LambdaMax: 4e-14,
-			Blocks: []curvature.BlockReport{l1, l2}}
+		return &curvature.Result{Kind: curvature.Classify(2.8e-5, -1.5e-4, 4e-14, nil), GradNorm: 2.8e-5, LambdaMin: -1.5e-4, LambdaMax: 4e-14,
+			Blocks: []curvature.BlockResult{l1, l2}}
 	}
-	tr := &experiments.Track{Name: "MNIST, U[0,1) start", Unit: "epoch", At: []float64{0, 1, 4}, Probes: []*curvature.Report{probe(true), probe(true), probe(true)}}
+	tr := &experiments.Track{Name: "MNIST, U[0,1) start", Unit: "epoch", At: []float64{0, 1, 4}, Probes: []*curvature.Result{probe(true), probe(true), probe(true)}}
 	c := CurvatureCaption([]*experiments.Track{tr})
 	assert.Contains(t, c, "layer 1 alone: flat at epochs 0–4")
 	assert.Contains(t, c, "whole net: saddle at epochs 0–4")

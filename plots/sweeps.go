@@ -289,7 +289,7 @@ func BatchMeanVsSum(runs []experiments.Run) (*plot.Plot, error) {
 			if h.Stopped == train.Diverged {
 				c.end(x, col)
 			}
-			if a := lastAccuracy(h); isFinite(a) {
+			if a := LastAccuracy(h); isFinite(a) {
 				xy = append(xy, plotter.XY{X: x, Y: a})
 			}
 		}
@@ -309,9 +309,9 @@ func batchKind(label string) string {
 	return label
 }
 
-// lastAccuracy is the test (else validation) accuracy of the last recorded
+// LastAccuracy is the test (else validation) accuracy of the last recorded
 // epoch, in percent: for a diverged run the last before it diverged.
-func lastAccuracy(h *train.History) float64 {
+func LastAccuracy(h *train.History) float64 {
 	if len(h.Epochs) == 0 {
 		return math.NaN()
 	}

@@ -129,7 +129,7 @@ type Divergence struct {
 type Curvature struct {
 	Epoch    int `json:"epoch"`
 	Examples int `json:"examples"`
-	*curvature.Report
+	*curvature.Result
 }
 
 // Progress is reported to Run's callback as training goes.

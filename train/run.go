@@ -502,7 +502,7 @@ func (cp *Checkpoint) Probe(examples int) Curvature {
 	x, y := cp.train.Batch(idx)
 	X, Y := derive.Batch(x, derive.Row, c), derive.Batch(y, derive.Row, c)
 	r := curvature.ProbeNet(net, X, Y, cp.decay, &curvature.Settings{Seed: cp.seed})
-	return Curvature{Epoch: cp.Epoch, Examples: k, Report: r}
+	return Curvature{Epoch: cp.Epoch, Examples: k, Result: r}
 }
 
 // divergence says where training blew up and why, from what is NaN or

@@ -347,7 +347,7 @@ func TestCheckpointsAreTheStoppedRuns(t *testing.T) {
 				got := cp.Probe(50)
 				assert.Equal(t, want.Epoch, got.Epoch)
 				assert.Equal(t, want.Examples, got.Examples)
-				assert.Equal(t, *want.Report, *got.Report, "epoch %d", e)
+				assert.Equal(t, *want.Result, *got.Result, "epoch %d", e)
 				if e > 0 {
 					assert.Equal(t, hs.Epochs[e].TrainCost, h.Epochs[e].TrainCost, "epoch %d: the same run", e)
 				}

@@ -97,7 +97,7 @@ func (t *TextWriter) summary(h *History) {
 		}
 	}
 	for _, k := range h.Curvature {
-		fmt.Fprintf(w, "\ncurvature after epoch %d (%d training examples, %d parameters, %d Lanczos steps): %s\n", k.Epoch, k.Examples, k.Params, k.Iterations, headline(k.Report))
+		fmt.Fprintf(w, "\ncurvature after epoch %d (%d training examples, %d parameters, %d Lanczos steps): %s\n", k.Epoch, k.Examples, k.Params, k.Iterations, headline(k.Result))
 		fmt.Fprintf(w, "  %-9s ‖∇‖ %.3e   λmin %.3e   λmax %.3e  %s\n", "whole net", k.GradNorm, k.LambdaMin, k.LambdaMax, k.Kind)
 		for _, b := range k.Blocks {
 			fmt.Fprintf(w, "  %-9s ‖∇‖ %.3e   λmin %.3e   λmax %.3e  %s\n", b.Name, b.GradNorm, b.LambdaMin, b.LambdaMax, b.Kind)
@@ -124,7 +124,7 @@ func (t *TextWriter) summary(h *History) {
 
 // headline is a probe's kinds with the kinds in capitals, to be seen at a
 // glance: "whole net SADDLE; layer 1 FLAT, layer 2 SADDLE".
-func headline(r *curvature.Report) string {
+func headline(r *curvature.Result) string {
 	s := "whole net " + strings.ToUpper(r.Kind.String())
 	for i, b := range r.Blocks {
 		s += map[bool]string{true: "; ", false: ", "}[i == 0] + b.Name + " " + strings.ToUpper(b.Kind.String())

@@ -1,4 +1,4 @@
-package plots
+package report
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/backproof/backproof/plots"
+	"github.com/backproof/backproof/plots/plotstest"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -34,7 +36,7 @@ func TestReportInBrowser(t *testing.T) {
 		t.Skip("no Chromium found on PATH (chromium, chromium-browser, google-chrome): index.html is not checked in a browser; apt-get install chromium")
 	}
 	dir := t.TempDir()
-	_, err := WriteReport(fakeResults(t), dir, nil)
+	_, err := Write(plotstest.Results(t), dir, nil)
 	require.NoError(t, err)
 
 	// Flags for root in a container with no network: no sandbox, no GPU, no
@@ -55,7 +57,7 @@ func TestReportInBrowser(t *testing.T) {
 	url := "file://" + filepath.ToSlash(filepath.Join(dir, "index.html"))
 	title, images, problems := loadPage(t, bctx, url)
 	assert.Contains(t, title, "backproof report")
-	require.Len(t, images, len(ReportFigures))
+	require.Len(t, images, len(plots.ReportFigures))
 	for _, im := range images {
 		assert.True(t, im.Complete, "%s did not finish loading", im.Src)
 		assert.Greater(t, im.Width, 0, "%s did not load (naturalWidth 0)", im.Src)
