@@ -192,7 +192,9 @@ func exactAgrees(t *testing.T, p *problem.Problem) {
 //   - problem: an output the cost cannot take is refused;
 //   - check: every numerical method, fast path and generic;
 //   - exact: the double-double gradient agrees with derive's;
-//   - docs: the cost is in docs/cli.md's --cost help and docs/contracts.md.
+//   - docs: the cost is in docs/cli.md's --cost help and docs/contracts.md,
+//     and its row of docs/derivation.md's table of costs says what the
+//     row does (∇_a C_x, outputs, targets, the cancelling output).
 //
 // formula's explanations walk every cost and output in formula's own
 // tests (TestStandardFormulasPass), train's fast path in train's
@@ -204,6 +206,9 @@ func TestEveryCost(t *testing.T) {
 	raw, err = os.ReadFile("docs/contracts.md")
 	require.NoError(t, err)
 	contracts := string(raw)
+	raw, err = os.ReadFile("docs/derivation.md")
+	require.NoError(t, err)
+	derivation := string(raw)
 	for _, cost := range derive.Costs {
 		t.Run(cost.String(), func(t *testing.T) {
 			a := []float64{0.2, 0.7, 0.45}
@@ -239,6 +244,31 @@ func TestEveryCost(t *testing.T) {
 			assert.Contains(t, formula, "A2", "∂C_x/∂a in the formula language")
 			assert.Contains(t, docsRow(cliDoc, "| `--cost cost` |"), cost.String(), "docs/cli.md's --cost help names %v", cost)
 			assert.Contains(t, contracts, "`"+cost.String()+"`", "docs/contracts.md's list of costs names %v", cost)
+			row := docsRow(derivation, "| `"+cost.String()+"` |")
+			require.NotEmpty(t, row, "docs/derivation.md's table of costs has a row for %v", cost)
+			cells := strings.Split(strings.TrimSuffix(row, " |"), " | ")
+			require.Len(t, cells, 6, row)
+			grad, _ := cost.GradFormula("A")
+			assert.Equal(t, "`"+grad+"`", cells[2], "%v's ∇_a C_x in docs/derivation.md", cost)
+			outputs, targets, cancels := "any", "any", []string{}
+			if cost.UnitOutputs() {
+				outputs = "(0,1)"
+			}
+			if cost.UnitTargets() {
+				targets = "[0,1]"
+			}
+			if cost.OneHot() {
+				targets += ", one-hot"
+			}
+			for _, a := range derive.Activations {
+				if cost.CancelsWith(a) {
+					cancels = append(cancels, a.String())
+				}
+			}
+			if len(cancels) == 0 {
+				cancels = []string{"—"}
+			}
+			assert.Equal(t, []string{outputs, targets, strings.Join(cancels, ", ")}, cells[3:], "%v's outputs, targets and cancelling output in docs/derivation.md", cost)
 			outs := 0
 			for _, out := range derive.Activations {
 				spec := derive.NetSpec{Sizes: []int{3, 4, 2}, Acts: []derive.Activation{derive.Tanh, out}, Cost: cost}
