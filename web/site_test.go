@@ -95,6 +95,28 @@ dZ1 = (dZ2 @ W2ᵀ) ⊙ sigmoid'(Z1)
 dW1 = Xᵀ @ dZ1 / m
 db1 = sum(dZ1, 0) / m
 `
+	// twenty lines: a three-layer network's forward and backward pass.
+	twenty = `# backproof: --convention row --act sigmoid --cost quadratic --reduction mean
+Z1 = X @ W1 + b1
+A1 = sigmoid(Z1)
+Z2 = A1 @ W2 + b2
+A2 = sigmoid(Z2)
+Z3 = A2 @ W3 + b3
+A3 = sigmoid(Z3)
+dA3 = (A3 - Y) / m
+dZ3 = dA3 ⊙ sigmoid'(Z3)
+dW3 = A2ᵀ @ dZ3
+db3 = sum(dZ3, 0)
+dA2 = dZ3 @ W3ᵀ
+dZ2 = dA2 ⊙ sigmoid'(Z2)
+dW2 = A1ᵀ @ dZ2
+db2 = sum(dZ2, 0)
+dA1 = dZ2 @ W2ᵀ
+dZ1 = dA1 ⊙ sigmoid'(Z1)
+dW1 = Xᵀ @ dZ1
+db1 = sum(dZ1, 0)
+norm1 = sum(dW1 * dW1)
+`
 	noMean = `dZ2 = (A2 - Y) * sigmoid'(Z2)
 dW2 = A1.T @ dZ2
 db2 = sum(dZ2, 0) / m
@@ -210,8 +232,9 @@ func (p *page) choose(id, value string) (verdict, report string) {
 // TestPageInBrowser serves the site and uses it as a learner does, in
 // headless Chromium at a phone's width: pastes a right derivation, one
 // without a 1/m and one with a syntax error; makes a problem, loads one
-// and drops numpy's gradients of it; and opens a shared link, reading the
-// verdicts; the console shows no error.
+// and drops numpy's gradients of it; opens a shared link, and opens it
+// again with the server gone, reading the verdicts; the console shows no
+// error.
 func TestPageInBrowser(t *testing.T) {
 	path := browser()
 	if path == "" {
@@ -255,6 +278,14 @@ func TestPageInBrowser(t *testing.T) {
 	assert.True(t, strings.HasPrefix(verdict, "ERROR: derivation.txt:2:"), verdict)
 	assert.Regexp(t, `derivation\.txt:2:\d+: `, report, "the syntax error's line and column")
 	t.Logf("the last check took %s ms in the page", eval[string](p, `document.getElementById("verdict").dataset.ms`))
+
+	p.choose("reduction", "")
+	verdict, _ = p.paste(twenty)
+	assert.Equal(t, "PASS: every checked line is correct (18 lines, 6 of them dW or db)", verdict)
+	first := eval[string](p, `document.getElementById("verdict").dataset.ms`)
+	p.paste(twenty + "\n") // as typing one more key checks it again
+	t.Logf("the check of twenty lines took %s ms in the page, and %s ms the second time", first, eval[string](p, `document.getElementById("verdict").dataset.ms`))
+	p.choose("reduction", "mean")
 
 	// Your arrays: a problem made on the page is a problem file of the
 	// settings chosen (the row convention: X is m×n0).
@@ -315,5 +346,19 @@ func TestPageInBrowser(t *testing.T) {
 	assert.True(t, strings.HasPrefix(verdict, "FAIL: db2 (line 3) wrong"), "with sum, db2's /m is the mistake: %q", verdict)
 	assert.Equal(t, "sum", eval[string](shared, `document.getElementById("reduction").value`))
 	assert.Equal(t, noMean, eval[string](shared, `document.getElementById("code").value`))
+
+	// Offline: once the page has loaded, its service worker serves it,
+	// and it checks, with the server gone.
+	_, err = chromedp.Run(shared.ctx, chromedp.Poll[bool](`navigator.serviceWorker.controller !== null`, chromedp.WithPollingTimeout(30*time.Second)))
+	if err != nil { // the first load is not yet controlled: the next is
+		shared.do(chromedp.Reload())
+		_, err = chromedp.Run(shared.ctx, chromedp.Poll[bool](`navigator.serviceWorker.controller !== null`, chromedp.WithPollingTimeout(30*time.Second)))
+	}
+	state, _ := chromedp.Run(shared.ctx, chromedp.Evaluate[string](`navigator.serviceWorker.getRegistration().then((r) => r ? [r.active && r.active.state, r.installing && "installing", r.waiting && "waiting"].join(" ") : "no registration")`, chromedp.EvalAwaitPromise))
+	require.NoError(t, err, "the service worker controls the page (%s)", state)
+	srv.Close()
+	shared.do(chromedp.Reload())
+	verdict, _ = shared.after(0)
+	assert.True(t, strings.HasPrefix(verdict, "FAIL: db2 (line 3) wrong"), "offline: %q", verdict)
 	assert.Empty(t, stop(), "the console showed errors")
 }

@@ -397,3 +397,8 @@ function drawHeat(rel, name) {
   }
   return c;
 }
+
+// The service worker keeps the page's files for offline use.
+if ("serviceWorker" in navigator && location.protocol.startsWith("http")) {
+  navigator.serviceWorker.register("sw.js").catch(() => {});
+}
