@@ -80,6 +80,12 @@ func TestSameAsCLI(t *testing.T) {
 		{"unknown name", "dW3 = A2ᵀ @ dZ3\n", []string{"--net", "4,3,2"}, 2, "ERROR: derivation.txt:1:"},
 		{"net and batch", right, []string{"--net", "6,5,4", "--batch", "7", "--seed", "3", "--init", "xavier"}, 0, "PASS"},
 		{"tiny memory", right, []string{"--max-memory", "1KiB"}, 2, "ERROR: "},
+		{"batch not a number", right, []string{"--batch", "x"}, 2, "ERROR: invalid argument \"x\" for \"--batch\" flag"},
+		{"batch of 0", right, []string{"--batch", "0"}, 2, "ERROR: --batch 0"},
+		{"no value", right, []string{"--cost"}, 2, "ERROR: flag needs an argument: --cost"},
+		{"unknown flag", right, []string{"--nope", "1"}, 2, "ERROR: unknown flag: --nope"},
+		{"name=value", noMean, []string{"--reduction=sum", "--json=false"}, 1, "FAIL: db2 (line 3) wrong"},
+		{"header's bad value", "# backproof: --cost hinge\ndW2 = A1ᵀ @ dZ2\n", nil, 2, "ERROR: derivation.txt:1:"},
 	}
 	for _, c := range cases {
 		for _, asJSON := range []bool{true, false} {

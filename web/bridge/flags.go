@@ -4,7 +4,6 @@ import (
 	"encoding"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -12,18 +11,128 @@ import (
 	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/derive"
 	"github.com/backproof/backproof/problem"
-	"github.com/spf13/pflag"
 )
 
 // The flags of a random problem, read as the command line reads them: the
 // same names, defaults and parsers (derive's UnmarshalText), so that a
 // value the command line refuses is refused here with the same words. The
 // command line's own flag values live in package cli, which the page
-// cannot carry (it holds the training, the plots and the MNIST reader);
+// cannot carry (it holds the training, the plots and the MNIST reader),
+// and its flag parser is pflag's, which would bring the page time
+// formats, IP addresses and CSV for flags it does not have; FlagSet reads
+// --name value and --name=value as pflag does, with pflag's messages.
 // TestSameAsCLI runs both on the same inputs and compares their output
 // byte for byte.
 
-// textValue is a pflag.Value for a type that reads and writes itself as text.
+// Value is a flag's value, as pflag.Value.
+type Value interface {
+	Set(string) error
+	String() string
+	Type() string
+}
+
+// FlagSet is the flags of a command: --name value, --name=value, and a
+// bool flag alone.
+type FlagSet struct {
+	values  map[string]Value
+	changed map[string]bool
+	args    []string
+}
+
+// NewFlagSet is an empty FlagSet.
+func NewFlagSet() *FlagSet {
+	return &FlagSet{values: map[string]Value{}, changed: map[string]bool{}}
+}
+
+// Var declares the flag name.
+func (f *FlagSet) Var(v Value, name string) { f.values[name] = v }
+
+// Changed tells whether the flag name was set.
+func (f *FlagSet) Changed(name string) bool { return f.changed[name] }
+
+// Lookup is the value of the flag name, nil if there is none.
+func (f *FlagSet) Lookup(name string) Value { return f.values[name] }
+
+// NArg and Arg are the arguments left after the flags.
+func (f *FlagSet) NArg() int        { return len(f.args) }
+func (f *FlagSet) Arg(i int) string { return f.args[i] }
+
+// Set sets the flag name to value, as pflag's FlagSet.Set does.
+func (f *FlagSet) Set(name, value string) error {
+	v, ok := f.values[name]
+	if !ok {
+		return fmt.Errorf("flag %q does not exist", name)
+	}
+	if err := v.Set(value); err != nil {
+		return fmt.Errorf("invalid argument %q for %q flag: %v", value, "--"+name, err)
+	}
+	f.changed[name] = true
+	return nil
+}
+
+// Parse reads args as pflag does: flags until "--" or the first argument
+// that is not one (pflag reads flags after arguments too).
+func (f *FlagSet) Parse(args []string) error {
+	for len(args) > 0 {
+		s := args[0]
+		args = args[1:]
+		if s == "--" {
+			f.args = append(f.args, args...)
+			break
+		}
+		if len(s) < 2 || s[0] != '-' {
+			f.args = append(f.args, s)
+			continue
+		}
+		if s[1] != '-' {
+			return fmt.Errorf("unknown shorthand flag: %q in %s", s[1], s)
+		}
+		name := s[2:]
+		if name == "" || name[0] == '-' || name[0] == '=' {
+			return fmt.Errorf("bad flag syntax: %s", s)
+		}
+		name, value, given := strings.Cut(name, "=")
+		v, ok := f.values[name]
+		switch {
+		case !ok:
+			return fmt.Errorf("unknown flag: --%s", name)
+		case given:
+		case v.Type() == "bool":
+			value = "true"
+		case len(args) > 0:
+			value, args = args[0], args[1:]
+		default:
+			return fmt.Errorf("flag needs an argument: --%s", name)
+		}
+		if err := f.Set(name, value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// intValue and boolValue are pflag's int and bool flags.
+type intValue struct{ p *int }
+
+func (v intValue) Set(s string) error {
+	n, err := strconv.ParseInt(s, 0, 64)
+	*v.p = int(n)
+	return err
+}
+func (v intValue) String() string { return strconv.Itoa(*v.p) }
+func (v intValue) Type() string   { return "int" }
+
+type boolValue struct{ p *bool }
+
+func (v boolValue) Set(s string) error {
+	b, err := strconv.ParseBool(s)
+	*v.p = b
+	return err
+}
+func (v boolValue) String() string { return strconv.FormatBool(*v.p) }
+func (v boolValue) Type() string   { return "bool" }
+
+// textValue is a Value for a type that reads and writes itself as text.
 type textValue struct {
 	v interface {
 		encoding.TextMarshaler
@@ -97,7 +206,7 @@ func (s seedValue) String() string { return strconv.FormatUint(*s.p, 10) }
 
 // netFlags are the flags of a random problem with their defaults.
 type netFlags struct {
-	fs         *pflag.FlagSet
+	fs         *FlagSet
 	acts       derive.Acts
 	cost       derive.Cost
 	reduction  derive.Reduction
@@ -112,25 +221,25 @@ type netFlags struct {
 
 // newNetFlags declares the flags `backproof formula` and `backproof check`
 // share, with the command line's defaults.
-func newNetFlags(name string) *netFlags {
-	f := &netFlags{fs: pflag.NewFlagSet(name, pflag.ContinueOnError)}
-	f.fs.SetOutput(io.Discard)
+func newNetFlags() *netFlags {
+	f := &netFlags{fs: NewFlagSet()}
 	f.acts = derive.Acts{derive.Sigmoid}
 	f.cost, f.reduction, f.convention, f.init = derive.Quadratic, derive.Mean, derive.Row, derive.Normal
 	f.maxMemory = budget.Default
 	f.net = sizesValue{4, 3, 2}
 	f.seed = 1
 	fs := f.fs
-	fs.Var(&f.net, "net", "")
-	fs.IntVar(&f.batch, "batch", 5, "")
-	fs.Var(textValue{&f.acts, "acts"}, "act", "")
-	fs.Var(textValue{&f.cost, "cost"}, "cost", "")
-	fs.Var(textValue{&f.reduction, "reduction"}, "reduction", "")
-	fs.Var(textValue{&f.convention, "convention"}, "convention", "")
-	fs.Var(textValue{&f.init, "init"}, "init", "")
-	fs.Var(textValue{&f.maxMemory, "bytes"}, "max-memory", "")
-	fs.Var(seedValue{&f.seed}, "seed", "")
-	fs.BoolVar(&f.json, "json", false, "")
+	f.batch = 5
+	fs.Var(&f.net, "net")
+	fs.Var(intValue{&f.batch}, "batch")
+	fs.Var(textValue{&f.acts, "acts"}, "act")
+	fs.Var(textValue{&f.cost, "cost"}, "cost")
+	fs.Var(textValue{&f.reduction, "reduction"}, "reduction")
+	fs.Var(textValue{&f.convention, "convention"}, "convention")
+	fs.Var(textValue{&f.init, "init"}, "init")
+	fs.Var(textValue{&f.maxMemory, "bytes"}, "max-memory")
+	fs.Var(seedValue{&f.seed}, "seed")
+	fs.Var(boolValue{&f.json}, "json")
 	return f
 }
 

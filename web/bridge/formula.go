@@ -20,7 +20,7 @@ import (
 // command line.
 func Formula(name, src string, args []string) Output {
 	return Run(func(stdout *bytes.Buffer, say func(string)) (string, error) {
-		nf := newNetFlags("formula")
+		nf := newNetFlags()
 		if err := nf.parse(args); err != nil {
 			return "", badInput(err)
 		}
@@ -133,7 +133,7 @@ func applyHeader(nf *netFlags, say func(string), name string, h *formula.Header)
 	for _, f := range h.Flags {
 		flag := nf.fs.Lookup(f.Name)
 		if given[f.Name] {
-			if given := flag.Value.String(); given != f.Value {
+			if given := flag.String(); given != f.Value {
 				note("--%s %s on the command line overrides the header's --%s %s", f.Name, given, f.Name, f.Value)
 			}
 			continue

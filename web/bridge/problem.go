@@ -13,7 +13,7 @@ import (
 // problem.json.
 func Problem(args []string) Output {
 	return Run(func(stdout *bytes.Buffer, say func(string)) (string, error) {
-		nf := newNetFlags("check")
+		nf := newNetFlags()
 		if err := nf.parse(args); err != nil {
 			return "", badInput(err)
 		}

@@ -10,7 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"strconv"
 	"strings"
 
 	"github.com/backproof/backproof"
@@ -21,7 +21,6 @@ import (
 	"github.com/backproof/backproof/problem"
 	"github.com/backproof/backproof/render"
 	"github.com/backproof/backproof/web/bridge"
-	"github.com/spf13/pflag"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -58,11 +57,11 @@ type Output struct {
 func Check(problemName string, problemData []byte, files []File, args []string) Output {
 	var heat []Heat
 	o := bridge.Run(func(stdout *bytes.Buffer, say func(string)) (string, error) {
-		fs := pflag.NewFlagSet("check", pflag.ContinueOnError)
-		fs.SetOutput(io.Discard)
-		asJSON := fs.Bool("json", false, "")
+		fs := bridge.NewFlagSet()
+		var asJSON bool
+		fs.Var(boolValue{&asJSON}, "json")
 		var limit budget.Bytes = budget.Default
-		fs.Var(bytesValue{&limit}, "max-memory", "")
+		fs.Var(bytesValue{&limit}, "max-memory")
 		if err := fs.Parse(args); err != nil {
 			return "", bridge.BadInput(err)
 		}
@@ -99,7 +98,7 @@ func Check(problemName string, problemData []byte, files []File, args []string) 
 		}
 		var text bytes.Buffer
 		render.WriteGradient(&text, r)
-		if *asJSON {
+		if asJSON {
 			raw, err := render.GradientJSON(r)
 			if err != nil {
 				return "", fmt.Errorf("writing the JSON report: %v", err)
@@ -119,6 +118,17 @@ func Check(problemName string, problemData []byte, files []File, args []string) 
 	})
 	return Output{Output: o, Heat: heat}
 }
+
+// boolValue is --json.
+type boolValue struct{ p *bool }
+
+func (v boolValue) Set(s string) error {
+	b, err := strconv.ParseBool(s)
+	*v.p = b
+	return err
+}
+func (v boolValue) String() string { return strconv.FormatBool(*v.p) }
+func (v boolValue) Type() string   { return "bool" }
 
 // bytesValue is --max-memory, read as the command line reads it.
 type bytesValue struct{ b *budget.Bytes }
