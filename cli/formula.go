@@ -98,9 +98,6 @@ every such error, each with FILE:LINE:COLUMN.`,
 				}
 				return badInput(err)
 			}
-			if p.Net.Regularized() {
-				return badInput(errors.New("formula does not check regularized problems yet (lambda, keep_prob): check them with backproof check, or your gradient with check --gradient"))
-			}
 			rep, err := formula.CheckWithin(prog, p.Net, p.X, p.Y, nf.maxMemory)
 			if err != nil {
 				return formulaErrors(cmd, file, err)
@@ -184,7 +181,7 @@ func formulaErrors(cmd *cobra.Command, file string, err error) error {
 func formulaProblem(cmd *cobra.Command, nf *netFlags, problemFile string, prog *formula.Program) (*problem.Problem, error) {
 	if problemFile != "" {
 		var set []string
-		for _, f := range []string{"net", "batch", "act", "cost", "reduction", "convention", "init", "seed"} {
+		for _, f := range []string{"net", "batch", "act", "cost", "reduction", "convention", "init", "seed", "lambda", "lambda-n", "keep-prob"} {
 			if cmd.Flags().Changed(f) {
 				set = append(set, "--"+f)
 			}
@@ -244,7 +241,7 @@ func distinctSizes(L, m int) string {
 
 // headerFlags are the flags a formula file's header may give: the
 // problem's, none of how the command runs or prints.
-var headerFlags = []string{"net", "batch", "act", "cost", "reduction", "convention", "init", "seed"}
+var headerFlags = []string{"net", "batch", "act", "cost", "reduction", "convention", "init", "seed", "lambda", "lambda-n", "keep-prob"}
 
 // applyHeader sets the flags of a file's header line (# backproof: …)
 // that the command line did not set. A flag given on the command line

@@ -157,7 +157,7 @@ func (c *checker) exec(ev *evaluator, override map[int]*mat.Dense, made []budget
 type judgement struct {
 	status   Status
 	err      *Error
-	matched  int // 1: the truth, 2: the alternative scale (dZ, dA)
+	matched  int // 1: the truth, 2: the alternative scale (dZ, dA), 3: a dropout stage of dA
 	rel      float64
 	mistakes []compare.Mistake
 }
@@ -183,6 +183,11 @@ func (c *checker) judge(i int, out lineOut, x int) judgement {
 	}
 	if alt != nil && compare.Matches(got, alt) {
 		return judgement{status: Correct, matched: 2, rel: compare.MaxRelError(got, alt)}
+	}
+	for _, s := range c.p.dropStages(info, x, truth, alt) {
+		if compare.Matches(got, s) {
+			return judgement{status: Correct, matched: 3, rel: compare.MaxRelError(got, s)}
+		}
 	}
 	return judgement{status: Wrong, rel: compare.MaxRelError(got, truth), mistakes: diagnose()}
 }

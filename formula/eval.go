@@ -107,6 +107,9 @@ func (ev *evaluator) eval(e Expr) (Value, error) {
 			return Value{}, errorf(e.P, KindEval, "%s comes from line %d, which failed", f.name, f.line)
 		}
 		v, ok := ev.env[name]
+		if !ok && regularizationName(e.Name) {
+			return Value{}, errorf(e.P, KindName, "%s is given by a regularized problem, and this one has no such term: lambd and reg need an L2 term (--lambda, or \"lambda\" in the problem file), keep_prob and D1, D2, … dropout on that layer (--keep-prob, or \"keep_prob\" and \"D\")", e.Name)
+		}
 		if !ok {
 			return Value{}, errorf(e.P, KindName, "unknown name %s", e.Name)
 		}

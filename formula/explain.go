@@ -143,6 +143,8 @@ func (c *checker) message(info nameInfo, r LineResult, j judgement, dropped bool
 		for _, m := range r.Mistakes {
 			fmt.Fprintf(&b, " %s.", m.Message)
 		}
+	case r.Status == Correct && j.matched == 3:
+		fmt.Fprintf(&b, "Correct as a stage of dropout's backward pass: this is ∂C/∂%s with layer %d's mask D%d applied (and divided by keep_prob once that line has run), what dZ%d is built from; the mask and the 1/p of the forward pass come back here.", name[1:], info.layer, info.layer, info.layer)
 	case r.Status == Correct && j.matched == 2 && !p.d.perEx:
 		fmt.Fprintf(&b, "Correct in the unreduced scale: this is ∂(Σ_x C_x)/∂%s = m·∂C/∂%s, without the mean's 1/m yet. That is fine as long as dW and db divide by m.", name[1:], name[1:])
 	case r.Status == Correct && j.matched == 2:

@@ -270,7 +270,7 @@ func unpack(part []token) (parts [][]token, skip bool, err *Error) {
 	}
 	if len(values) == 1 && cacheLike(values[0]) {
 		for _, n := range names {
-			if n.name == "_" {
+			if n.name == "_" || regularizationName(n.name) {
 				continue
 			}
 			switch classify(n.name).kind {

@@ -2,6 +2,7 @@ package formula
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -127,6 +128,21 @@ func walk(e Expr, fn func(Expr) error) error {
 	return nil
 }
 
+// regularizationName reports the names a regularized problem gives: λ as
+// Ng's lambd, λ/N as CS231n's reg, the keep probability keep_prob and the
+// dropout masks D1, D2, … of Ng's notebook.
+func regularizationName(name string) bool {
+	switch name {
+	case "lambd", "reg", "keep_prob":
+		return true
+	}
+	if rest, ok := strings.CutPrefix(name, "D"); ok && rest != "" && rest[0] != '0' {
+		_, err := strconv.Atoi(rest)
+		return err == nil
+	}
+	return false
+}
+
 func givenNames(L int) string {
 	return fmt.Sprintf("X (also A0), Y, A1…A%d, Z1…Z%d, W1…W%d, b1…b%d and m", L, L, L, L)
 }
@@ -194,6 +210,8 @@ func checkUse(id *Ident, L int, defined map[string]bool) *Error {
 	switch {
 	case info.kind == nkX || info.kind == nkY || info.kind == nkM:
 		return nil
+	case info.kind == nkHelper && regularizationName(id.Name):
+		return nil // the problem's, when it has the term: looked up when the line runs
 	case info.kind == nkHelper:
 		if want, _, ok := lookalikeIn(id.Name, L); ok {
 			return errorf(id.P, KindName, "unknown name %s: did you mean %s? The problem gives %s; other names must be defined on an earlier line", id.Name, want, givenNames(L))

@@ -1,6 +1,8 @@
 package formula
 
 import (
+	"fmt"
+
 	"github.com/backproof/backproof/compare"
 	"github.com/backproof/backproof/derive"
 	"gonum.org/v1/gonum/mat"
@@ -74,6 +76,14 @@ func (p *oracle) env(x int) map[string]Value {
 		env[nameInfo{nkZ, ℓ}.canonical()] = Value{column(p.t.Z[ℓ], x), d.batch(ℓ)}
 		env[nameInfo{nkW, ℓ}.canonical()] = Value{l.W, d.weight(ℓ)}
 		env[nameInfo{nkB, ℓ}.canonical()] = Value{p.biasMatrix(l.B), d.bias(ℓ)}
+		if l.Drop != nil { // Ng's D1, D2: the layer's mask, shaped like its A
+			env[fmt.Sprintf("D%d", ℓ)] = Value{column(l.Drop.Mask, x), d.batch(ℓ)}
+			env["keep_prob"] = scalar(l.Drop.Keep)
+		}
+	}
+	if r := p.net.L2; r.On() {
+		env["lambd"] = scalar(r.Lambda)                    // Ng's lambd: dW = … + lambd/m * W
+		env["reg"] = scalar(r.Coeff(p.net.Reduction, p.m)) // CS231n's reg: dW += reg * W
 	}
 	return env
 }
@@ -151,6 +161,32 @@ func (p *oracle) truth(info nameInfo, x int) (truth, alt *mat.Dense, ctx compare
 		}
 	}
 	return truth, alt, ctx
+}
+
+// dropStages are the values a dA line of a dropout layer holds on its way
+// to dZ, as Ng's backward_propagation_with_dropout updates it in place:
+// D ⊙ ∂C/∂A (after dA = dA * D) and (D ⊙ ∂C/∂A)/p (after dA = dA /
+// keep_prob, the derivative with respect to f(Z) before the mask), in
+// either scale; none for other lines and layers.
+func (p *oracle) dropStages(info nameInfo, x int, truth, alt *mat.Dense) []*mat.Dense {
+	if info.kind != nkDA || info.layer < 1 || info.layer > p.L {
+		return nil
+	}
+	d := p.net.Layers[info.layer-1].Drop
+	if d == nil {
+		return nil
+	}
+	D := column(d.Mask, x)
+	var out []*mat.Dense
+	for _, base := range []*mat.Dense{truth, alt} {
+		if base == nil {
+			continue
+		}
+		var masked mat.Dense
+		masked.MulElem(base, D)
+		out = append(out, &masked, scaled(1/d.Keep, &masked))
+	}
+	return out
 }
 
 // backToInput is ∂C/∂X, which the trace does not keep: δ¹ (W¹)ᵀ in rows,
