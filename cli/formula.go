@@ -241,7 +241,7 @@ func distinctSizes(L, m int) string {
 
 // headerFlags are the flags a formula file's header may give: the
 // problem's, none of how the command runs or prints.
-var headerFlags = []string{"net", "batch", "act", "cost", "reduction", "convention", "init", "seed", "lambda", "lambda-n", "keep-prob"}
+var headerFlags = []string{"net", "batch", "act", "cost", "reduction", "convention", "init", "seed"}
 
 // applyHeader sets the flags of a file's header line (# backproof: …)
 // that the command line did not set. A flag given on the command line

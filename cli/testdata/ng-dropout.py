@@ -1,8 +1,9 @@
 # backward_propagation_with_dropout, written in the manner of the second
 # course of Andrew Ng's Deep Learning Specialization (week 1): relu, relu,
 # sigmoid, cross-entropy averaged over m, inverted dropout on both hidden
-# layers with the problem's masks D1, D2 and keep_prob.
-# backproof: --net 4,5,3,1 --batch 6 --convention column --act relu,relu,sigmoid --cost cross-entropy --keep-prob 0.8
+# layers with the problem's masks D1, D2 and keep_prob (backproof formula
+# FILE --keep-prob 0.8).
+# backproof: --net 4,5,3,1 --batch 6 --convention column --act relu,relu,sigmoid --cost cross-entropy
 def backward_propagation_with_dropout(X, Y, cache, keep_prob):
     m = X.shape[1]
     (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3) = cache

@@ -1,8 +1,8 @@
 # backward_propagation_with_regularization, written in the manner of the
 # second course of Andrew Ng's Deep Learning Specialization (week 1):
 # a three-layer relu, relu, sigmoid net, cross-entropy averaged over m, and
-# the L2 term lambd/(2m) Σ‖W‖².
-# backproof: --net 4,5,3,1 --batch 6 --convention column --act relu,relu,sigmoid --cost cross-entropy --lambda 0.7
+# the L2 term lambd/(2m) Σ‖W‖² (backproof formula FILE --lambda 0.7).
+# backproof: --net 4,5,3,1 --batch 6 --convention column --act relu,relu,sigmoid --cost cross-entropy
 def backward_propagation_with_regularization(X, Y, cache, lambd):
     m = X.shape[1]
     (Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3) = cache
