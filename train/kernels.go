@@ -24,6 +24,22 @@ import "fmt"
 // loops below in the last bit). Every other machine runs the Go loops,
 // which are the definition.
 
+// Kernels names the loops that gather, scatter and the sigmoid run on
+// this machine: "avx512", "avx2" or "go" (other machines, and the purego
+// build). Each gives the same numbers wherever it runs; two of them agree
+// to rounding, not to the bit (the AVX-512 gather adds a list's even and
+// odd entries apart, and the assembly fuses its multiply-adds), so a
+// record of a run's numbers to the bit holds for one of them.
+func Kernels() string {
+	switch {
+	case use512:
+		return "avx512"
+	case useAsm:
+		return "avx2"
+	}
+	return "go"
+}
+
 // kernelWidth is the number of columns the assembly handles at a time.
 // Widths passed to gather and scatter are multiples of it (the fast path
 // pads its matrices with zero columns).
