@@ -189,8 +189,21 @@ func (d *Def) body(part []token, text []rune, defs map[string]bool) {
 		p := &parser{toks: append(append([]token{}, part[1:len(part)-1]...), part[len(part)-1]), defs: defs}
 		x, err := p.expr(0)
 		if err == nil && p.peek().kind == tComma {
-			d.cannot("line %d: it returns several values (a tuple), and a line takes one", t.pos.Line)
-			return
+			// return dA_prev, dW, db: a tuple, unpacked by the caller
+			elems := []Expr{x}
+			for err == nil && p.peek().kind == tComma {
+				p.next()
+				if p.peek().kind == tEOL {
+					break
+				}
+				x, err = p.expr(0)
+				elems = append(elems, x)
+			}
+			if err == nil {
+				start, _ := elems[0].Span()
+				_, end := elems[len(elems)-1].Span()
+				x, err = grow(Expr(&Tuple{node: node{start, end, depth(elems...)}, Elems: elems}))
+			}
 		}
 		if err == nil && p.peek().kind != tEOL {
 			err = p.unexpected(p.peek())
@@ -275,7 +288,7 @@ func (ev *evaluator) callDef(c *Call) (Value, error) {
 		sub.bad[k] = v
 	}
 	for i, a := range c.Args {
-		v, err := ev.eval(a)
+		v, err := ev.evalAny(a)
 		if err != nil {
 			return Value{}, err
 		}
@@ -297,7 +310,7 @@ func (ev *evaluator) callDef(c *Call) (Value, error) {
 		return errorf(c.P, e.Kind, "in %s, called here, at line %d, column %d: %s", where, e.Line, e.Col, e.Msg)
 	}
 	for _, st := range d.Body {
-		v, err := sub.eval(st.X)
+		v, err := sub.evalAny(st.X)
 		if err != nil {
 			return Value{}, wrap(err)
 		}
@@ -305,7 +318,7 @@ func (ev *evaluator) callDef(c *Call) (Value, error) {
 		sub.env[name] = v
 		delete(sub.bad, name)
 	}
-	v, err := sub.eval(d.Ret)
+	v, err := sub.evalAny(d.Ret)
 	if err != nil {
 		return Value{}, wrap(err)
 	}

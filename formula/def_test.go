@@ -183,7 +183,7 @@ func TestDefCannotTell(t *testing.T) {
 		name, def, call, says string
 	}{
 		{"slicing", "def relu_backward(dA, Z):\n    dZ = np.array(dA, copy=True)\n    dZ[:, 0] = 0\n    return dZ\n", "relu_backward(dA1, Z1)", "line 3"},
-		{"tuple", "def relu_backward(dA, Z):\n    return dA * (Z > 0), Z\n", "relu_backward(dA1, Z1)", "several values"},
+		{"tuple", "def relu_backward(dA, Z):\n    return dA * (Z > 0), Z\n", "relu_backward(dA1, Z1)", "returns 2 values (a tuple), which a line reads only by unpacking them into names (a, b = relu_backward(dA1, Z1))"},
 		{"if", "def relu_backward(dA, Z):\n    if True:\n        return dA\n", "relu_backward(dA1, Z1)", "Python's if"},
 		{"unknown-name", "def relu_backward(dA, cache):\n    return dA * (cache[0] > 0)\n", "relu_backward(dA1, Z1)", "line 2"},
 		{"global-unknown", "def relu_backward(dA):\n    return dA * (Zcache > 0)\n", "relu_backward(dA1)", "Zcache"},
@@ -340,4 +340,43 @@ func TestLambda(t *testing.T) {
 	assert.Contains(t, rep.Results[0].Message, "With the language's sigmoid for your sigmoid (line 1)")
 	rep = checkText(t, "sp = lambda *a: a\ndZ2 = (A2 - Y) * sp(A2)\ndW2 = A1.T @ dZ2", p)
 	assert.Equal(t, StatusCannotTell, rep.Results[0].Status)
+}
+
+// TestDefTuple: a def returning several values, unpacked by the caller
+// as Python unpacks them: each name is judged; a count that does not
+// match stops the file (numpy's ValueError); unpacking an array is
+// "cannot tell".
+func TestDefTuple(t *testing.T) {
+	p := rowProblem(t, derive.ReLU, derive.Sigmoid)
+	def := "def lb(dZ, cache):\n    A_prev, W = cache\n    return dZ @ W.T, A_prev.T @ dZ, np.sum(dZ, axis=0, keepdims=True)\n"
+	head := "dZ2 = (A2 - Y) * sigmoid'(Z2) / m\n"
+	statuses := func(src string) map[string]LineResult {
+		rep := checkText(t, src, p)
+		out := map[string]LineResult{}
+		for _, r := range rep.Results {
+			out[r.Name] = r
+		}
+		return out
+	}
+	got := statuses(def + head + "dA1, dW2, db2 = lb(dZ2, (A1, W2))\n")
+	for _, n := range []string{"dA1", "dW2", "db2"} {
+		assert.Equal(t, Correct, got[n].Status, "%s: %s", n, got[n].Message)
+	}
+	assert.Equal(t, "dW2 = lb(dZ2, (A1, W2)) (value 2 of 3)", got["dW2"].Text)
+	// swapped: each name holds another value
+	got = statuses(def + head + "dW2, dA1, db2 = lb(dZ2, (A1, W2))\n")
+	assert.NotEqual(t, Correct, got["dW2"].Status)
+	assert.Equal(t, Correct, got["db2"].Status)
+	// three values into two names: Python's ValueError
+	got = statuses(def + head + "dA1, dW2 = lb(dZ2, (A1, W2))\n")
+	assert.Equal(t, Failed, got["dW2"].Status)
+	assert.Contains(t, got["dW2"].Message, "holds 3 values and this line unpacks 2 names")
+	// a cache that is one array
+	got = statuses(def + head + "dA1, dW2, db2 = lb(dZ2, A1)\n")
+	assert.Equal(t, StatusCannotTell, got["dW2"].Status)
+	assert.Contains(t, got["dW2"].Message, "line 2 unpacks 2 names from cache, which is one array there")
+	// the tuple itself on a line
+	got = statuses(def + head + "dW2 = lb(dZ2, (A1, W2))\n")
+	assert.Equal(t, StatusCannotTell, got["dW2"].Status)
+	assert.Contains(t, got["dW2"].Message, "lb (your def on line 1) returns 3 values (a tuple)")
 }

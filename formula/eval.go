@@ -11,10 +11,62 @@ import (
 )
 
 // Value is what an expression evaluates to: a matrix and its shape (a
-// scalar is held as a 1×1 matrix with Shape.Scalar set).
+// scalar is held as a 1×1 matrix with Shape.Scalar set), or, with T not
+// nil, a tuple of values: what a def returns as return dA_prev, dW, db,
+// or a cache (A_prev, W, b) passed to one. A tuple lives only in a def's
+// names and is read by unpacking it (Pick).
 type Value struct {
 	M *mat.Dense
 	S Shape
+	T []Value
+}
+
+// evalAny evaluates e as eval does, except that its value may be a tuple:
+// a name holding one, a tuple written out, or a call to a def returning one.
+func (ev *evaluator) evalAny(e Expr) (Value, error) {
+	switch e := e.(type) {
+	case *Paren:
+		return ev.evalAny(e.X)
+	case *Tuple:
+		vs := make([]Value, len(e.Elems))
+		for i, x := range e.Elems {
+			v, err := ev.evalAny(x)
+			if err != nil {
+				return Value{}, err
+			}
+			vs[i] = v
+		}
+		return Value{T: vs}, nil
+	case *Ident:
+		if v, ok := ev.env[canonName(e.Name, ev.L)]; ok && v.T != nil {
+			if _, bad := ev.bad[canonName(e.Name, ev.L)]; !bad {
+				return v, nil
+			}
+		}
+	case *Call:
+		if e.User {
+			return ev.call(e)
+		}
+	case *Pick:
+		// linear_cache, Z = cache in a def: a value that is a tuple again
+		v, err := ev.evalAny(e.X)
+		if err == nil && v.T != nil && len(v.T) == e.N {
+			return v.T[e.K], nil
+		}
+	}
+	return ev.eval(e)
+}
+
+// tupleNames is a, b, c for a tuple of n values.
+func tupleNames(n int) string {
+	names := make([]string, min(n, 4))
+	for i := range names {
+		names[i] = string(rune('a' + i))
+	}
+	if n > 4 {
+		names[3] = "…"
+	}
+	return strings.Join(names, ", ")
 }
 
 func scalar(v float64) Value {
@@ -113,6 +165,9 @@ func (ev *evaluator) eval(e Expr) (Value, error) {
 		if !ok {
 			return Value{}, errorf(e.P, KindName, "unknown name %s", e.Name)
 		}
+		if v.T != nil {
+			return Value{}, errorf(e.P, KindCannotTell, "cannot tell, because %s holds %d values (a tuple), which a line reads only by unpacking it into names (%s = %s) or passing it to your def", e.Name, len(v.T), tupleNames(len(v.T)), e.Name)
+		}
 		return v, nil
 	case *Unary:
 		x, err := ev.eval(e.X)
@@ -175,7 +230,29 @@ func (ev *evaluator) eval(e Expr) (Value, error) {
 		}
 		return ev.elementwise(e, l, r)
 	case *Call:
-		return ev.call(e)
+		v, err := ev.call(e)
+		if err == nil && v.T != nil {
+			d := ev.prog.defFor(e.Fn, e.P.Line)
+			return Value{}, errorf(e.P, KindCannotTell, "cannot tell, because %s (your def on line %d) returns %d values (a tuple), which a line reads only by unpacking them into names (%s = %s)", d.Name, d.Line, len(v.T), tupleNames(len(v.T)), ev.src(e))
+		}
+		return v, err
+	case *Tuple:
+		return Value{}, errorf(e.P, KindCannotTell, "cannot tell, because %s is a tuple of %d values, which the language reads only as what your def takes or returns, or unpacked into names", ev.src(e), len(e.Elems))
+	case *Pick:
+		v, err := ev.evalAny(e.X)
+		if err != nil {
+			return Value{}, err
+		}
+		if v.T == nil {
+			return Value{}, errorf(e.P, KindCannotTell, "cannot tell, because line %d unpacks %d names from %s, which is one array there: numpy would take its rows apart, which the language does not model; unpack a tuple (what a def returns, or a cache passed as (A1, W2, b2))", e.P.Line, e.N, ev.src(e.X))
+		}
+		if len(v.T) != e.N {
+			return Value{}, errorf(e.P, KindEval, "%s holds %d values and this line unpacks %d names: Python stops with ValueError (too many or not enough values to unpack)", ev.src(e.X), len(v.T), e.N)
+		}
+		if v.T[e.K].T != nil {
+			return Value{}, errorf(e.P, KindCannotTell, "cannot tell, because value %d of %s is itself a tuple, which a line cannot hold", e.K+1, ev.src(e.X))
+		}
+		return v.T[e.K], nil
 	case *Assert:
 		return ev.assert(e)
 	case *Update:

@@ -102,6 +102,22 @@ type ShapeOf struct {
 	Axis int
 }
 
+// Tuple is (X, Y, …): Python's tuple, read only as a def's argument or
+// what a def returns (return dA_prev, dW, db), and unpacked by name.
+type Tuple struct {
+	node
+	Elems []Expr
+}
+
+// Pick is the K-th of the N values a tuple holds, one name of Python's
+// unpacking: dA1, dW2, db2 = linear_backward(dZ2, cache) reads as
+// dW2 = Pick{linear_backward(dZ2, cache), 1, 3}.
+type Pick struct {
+	node
+	X    Expr
+	K, N int
+}
+
 // Paren is (X), kept so that a node's span covers its parentheses (and
 // what changes nothing, such as .astype(float)).
 type Paren struct {
@@ -316,7 +332,7 @@ func Parse(src string) (*Program, error) {
 				continue
 			}
 			for _, part := range splitParts(toks) {
-				subs, skip, err := unpack(part)
+				subs, picks, skip, err := unpack(part, true)
 				if err != nil {
 					d.cannot("line %d, column %d: %s", err.Line, err.Col, err.Msg)
 				}
@@ -326,8 +342,13 @@ func Parse(src string) (*Program, error) {
 				if subs == nil {
 					subs = [][]token{part}
 				}
-				for _, sub := range subs {
+				for k, sub := range subs {
+					n := len(d.Body)
 					d.body(sub, text, names)
+					if picks != nil && len(d.Body) > n {
+						st := &d.Body[n]
+						st.X = picked(st.X, picks[k], len(picks))
+					}
 				}
 			}
 			continue
@@ -344,7 +365,7 @@ func Parse(src string) (*Program, error) {
 		}
 	parts:
 		for _, part := range splitParts(toks) {
-			subs, skip, err := unpack(part)
+			subs, picks, skip, err := unpack(part, false)
 			if err != nil {
 				add(err)
 				break
@@ -355,7 +376,7 @@ func Parse(src string) (*Program, error) {
 			if subs == nil {
 				subs = [][]token{part}
 			}
-			for _, sub := range subs {
+			for k, sub := range subs {
 				var st Stmt
 				var err *Error
 				if sub[0].kind == tIdent && sub[0].name == assertName {
@@ -368,13 +389,18 @@ func Parse(src string) (*Program, error) {
 					add(err)
 					break parts
 				}
-				if id, ok := st.X.(*Ident); ok && id.Name == st.Name {
+				if picks != nil {
+					st.X = picked(st.X, picks[k], len(picks))
+				} else if id, ok := st.X.(*Ident); ok && id.Name == st.Name {
 					continue // grads["dW1"] = dW1 names what is there
 				}
 				st.Text = strings.TrimSpace(string(text[sub[0].pos.Col-1 : sub[len(sub)-2].end-1]))
-				if len(subs) > 1 {
+				if len(subs) > 1 || picks != nil {
 					// one name of a tuple: dW2 = its own value
 					st.Text = sub[0].text + " = " + strings.TrimSpace(string(text[sub[2].pos.Col-1:sub[len(sub)-2].end-1]))
+				}
+				if picks != nil {
+					st.Text += fmt.Sprintf(" (value %d of %d)", picks[k]+1, len(picks))
 				}
 				prog.Stmts = append(prog.Stmts, st)
 			}
@@ -1169,6 +1195,9 @@ func (p *parser) primary() (Expr, *Error) {
 			return nil, err
 		}
 		p.open = p.open[:len(p.open)-1]
+		if p.peek().kind == tComma {
+			return p.tuple(t, x)
+		}
 		c := p.next()
 		if c.kind != tRParen {
 			if c.kind == tEOL {
@@ -1315,4 +1344,37 @@ func (p *parser) frac(t token) (Expr, *Error) {
 		parts[k], end = x, c.end
 	}
 	return grow(Expr(&Binary{node: node{t.pos, end, depth(parts[0], parts[1])}, Op: '/', OpPos: t.pos, L: parts[0], R: parts[1]}))
+}
+
+// tuple reads the rest of (X, Y, …) after its first element.
+func (p *parser) tuple(open token, first Expr) (Expr, *Error) {
+	elems := []Expr{first}
+	for p.peek().kind == tComma {
+		p.next()
+		if p.peek().kind == tRParen {
+			break // (a, b,)
+		}
+		p.open = append(p.open, token{text: "", pos: open.pos})
+		x, err := p.expr(0)
+		if err != nil {
+			return nil, err
+		}
+		p.open = p.open[:len(p.open)-1]
+		elems = append(elems, x)
+	}
+	c := p.next()
+	if c.kind != tRParen {
+		if c.kind == tEOL {
+			return nil, errorf(open.pos, KindSyntax, "( is never closed on this line: a statement is one line, so join it with the next")
+		}
+		return nil, p.unexpected(c)
+	}
+	return grow(Expr(&Tuple{node: node{open.pos, c.end, depth(elems...)}, Elems: elems}))
+}
+
+// picked is a statement's value when its name is unpacked from a tuple:
+// the k-th of the n values x holds.
+func picked(x Expr, k, n int) Expr {
+	p, end := x.Span()
+	return &Pick{node: node{p, end, depth(x)}, X: x, K: k, N: n}
 }

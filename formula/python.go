@@ -207,7 +207,12 @@ func unwrap(toks []token) []token {
 // cache, are the problem's own, so the line is skipped; a tuple of
 // values, dW2, db2 = A1.T @ dZ2, np.sum(dZ2, axis=0), becomes one
 // statement a name. ok is false when the statement is no tuple assignment.
-func unpack(part []token) (parts [][]token, skip bool, err *Error) {
+//
+// Names unpacked from one call, dA1, dW2, db2 = linear_backward(dZ2,
+// cache), and, inside a def, from a name (A_prev, W, b = cache), become
+// one statement a name whose value is picked from the tuple: picks[k] is
+// the index part k takes (every part has one then).
+func unpack(part []token, inDef bool) (parts [][]token, picks []int, skip bool, err *Error) {
 	eq := -1
 	depth := 0
 	for i, t := range part {
@@ -223,11 +228,11 @@ func unpack(part []token) (parts [][]token, skip bool, err *Error) {
 		}
 	}
 	if eq < 1 {
-		return nil, false, nil
+		return nil, nil, false, nil
 	}
 	lhs := topLevel(unwrap(part[:eq]))
 	if len(lhs) < 2 {
-		return nil, false, nil
+		return nil, nil, false, nil
 	}
 	if len(lhs[len(lhs)-1]) == 0 {
 		lhs = lhs[:len(lhs)-1] // a, b, = …
@@ -240,7 +245,7 @@ func unpack(part []token) (parts [][]token, skip bool, err *Error) {
 			if len(n) > 0 {
 				p = n[0].pos
 			}
-			return nil, false, errorf(p, KindSyntax, "a tuple assignment here unpacks into plain names (dW2, db2 = …); write one NAME = EXPRESSION a line")
+			return nil, nil, false, errorf(p, KindSyntax, "a tuple assignment here unpacks into plain names (dW2, db2 = …); write one NAME = EXPRESSION a line")
 		}
 		names = append(names, n[0])
 	}
@@ -257,7 +262,7 @@ func unpack(part []token) (parts [][]token, skip bool, err *Error) {
 			for _, t := range v {
 				for _, n := range names[:k] {
 					if t.kind == tIdent && t.name == n.name && t.pos != n.pos {
-						return nil, false, errorf(t.pos, KindSyntax, "%s is assigned on the left of this tuple and read on its right, where Python reads its old value: write the values on lines of their own, one NAME = EXPRESSION a line", t.text)
+						return nil, nil, false, errorf(t.pos, KindSyntax, "%s is assigned on the left of this tuple and read on its right, where Python reads its old value: write the values on lines of their own, one NAME = EXPRESSION a line", t.text)
 					}
 				}
 			}
@@ -266,9 +271,32 @@ func unpack(part []token) (parts [][]token, skip bool, err *Error) {
 			st := append([]token{n, part[eq]}, values[k]...)
 			parts = append(parts, append(st, token{kind: tEOL, pos: end.pos, end: end.end}))
 		}
-		return parts, false, nil
+		return parts, nil, false, nil
+	}
+	pick := func() ([][]token, []int, bool, *Error) {
+		for k, n := range names { // _ too, a name as Python binds it
+			st := append([]token{n, part[eq]}, values[0]...)
+			parts = append(parts, append(st, token{kind: tEOL, pos: end.pos, end: end.end}))
+			picks = append(picks, k)
+		}
+		return parts, picks, false, nil
+	}
+	call := len(values) == 1 && len(values[0]) > 2 && values[0][0].kind == tIdent && values[0][1].kind == tLParen && values[0][len(values[0])-1].kind == tRParen
+	if call && !cacheLike(values[0][:1]) {
+		call = false
 	}
 	if len(values) == 1 && cacheLike(values[0]) {
+		problemNames := true
+		for _, n := range names {
+			switch classify(n.name).kind {
+			case nkX, nkY, nkA, nkZ, nkW, nkB:
+			default:
+				problemNames = problemNames && n.name == "_"
+			}
+		}
+		if inDef && !problemNames {
+			return pick() // A_prev, W, b = cache: the def's own names
+		}
 		for _, n := range names {
 			if n.name == "_" || regularizationName(n.name) {
 				continue
@@ -277,16 +305,15 @@ func unpack(part []token) (parts [][]token, skip bool, err *Error) {
 			case nkX, nkY, nkA, nkZ, nkW, nkB:
 				continue
 			}
-			return nil, false, errorf(n.pos, KindSyntax, "%s is unpacked from %s, but the problem does not give %s: it gives X, Y, A1…, Z1…, W1…, b1… by name, so a line that unpacks only those can stay and any other can go; name the layers (A1, W2, b2) where the course writes A_prev, W, b",
+			return nil, nil, false, errorf(n.pos, KindSyntax, "%s is unpacked from %s, but the problem does not give %s: it gives X, Y, A1…, Z1…, W1…, b1… by name, so a line that unpacks only those can stay and any other can go; name the layers (A1, W2, b2) where the course writes A_prev, W, b",
 				n.text, tokensText(values[0]), n.text)
 		}
-		return nil, true, nil
+		return nil, nil, true, nil
 	}
-	if len(values) == 1 && len(values[0]) > 2 && values[0][0].kind == tIdent && values[0][1].kind == tLParen && values[0][len(values[0])-1].kind == tRParen {
-		return nil, false, errorf(part[eq].pos, KindSyntax, "%s = %s(…) unpacks the values a function returns, but a def here returns one value: write the function's lines out with the layer's names (dW2 = …, db2 = …, dA1 = …), or give it a def for each value",
-			tokensText(part[:eq]), values[0][0].text)
+	if call {
+		return pick() // dA1, dW2, db2 = linear_backward(dZ2, cache)
 	}
-	return nil, false, errorf(part[eq].pos, KindSyntax, "this tuple assignment has %d names on the left and %d values on the right: unpack the problem's names from a cache (Z1, A1, W2 = cache), give one value a name (dW2, db2 = A1.T @ dZ2, np.sum(dZ2, axis=0)), or write one NAME = EXPRESSION a line", len(names), len(values))
+	return nil, nil, false, errorf(part[eq].pos, KindSyntax, "this tuple assignment has %d names on the left and %d values on the right: unpack the problem's names from a cache (Z1, A1, W2 = cache), give one value a name (dW2, db2 = A1.T @ dZ2, np.sum(dZ2, axis=0)), or write one NAME = EXPRESSION a line", len(names), len(values))
 }
 
 // cacheLike reports whether toks are a cache a tuple is unpacked from:

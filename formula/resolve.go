@@ -16,6 +16,7 @@ func resolve(prog *Program, L int) ([][]string, error) {
 	defined := map[string]bool{}
 	uses := make([][]string, len(prog.Stmts))
 	var errs ErrorList
+	reported := map[Error]bool{}
 	for i, st := range prog.Stmts {
 		if err := checkAssign(st, L); err != nil {
 			errs = append(errs, err)
@@ -29,6 +30,9 @@ func resolve(prog *Program, L int) ([][]string, error) {
 				used = append(used, canonName(e.Name, L))
 				if !seen[e.Name] {
 					err = checkUse(e, L, defined)
+					if d := prog.frameParam(e.Name, st.Line); err != nil && d != nil && strings.HasPrefix(err.Msg, "unknown name") {
+						err.Msg = fmt.Sprintf("%s is a parameter of %s (your def on line %d), which the checker reads as a backward pass on the problem: it binds the problem's names (X, Y, A1, W2…), not the others. Write the value in its place, as in linear_backward(dZ2, (A1, W2, b2)) for a cache", e.Name, d.Name, d.Line)
+					}
 				}
 				seen[e.Name] = true
 			case *Call:
@@ -36,7 +40,9 @@ func resolve(prog *Program, L int) ([][]string, error) {
 					err = checkCall(prog, e, L)
 				}
 			}
-			if err != nil {
+			if err != nil && !reported[*err] {
+				// the names of dA1, dW2, db2 = f(…) share one call: said once
+				reported[*err] = true
 				errs = append(errs, err)
 			}
 			return nil
@@ -104,6 +110,14 @@ func walk(e Expr, fn func(Expr) error) error {
 		}
 	case *Range:
 		return walk(e.N, fn)
+	case *Pick:
+		return walk(e.X, fn)
+	case *Tuple:
+		for _, x := range e.Elems {
+			if err := walk(x, fn); err != nil {
+				return err
+			}
+		}
 	case *Assert:
 		for _, x := range append([]Expr{e.X, e.Y}, e.Dims...) {
 			if x == nil {
@@ -313,6 +327,26 @@ func checkCall(prog *Program, c *Call, L int) *Error {
 		}
 		p, _ := c.Args[0].Span()
 		return errorf(p, KindName, "%s needs a layer's Z or A as its argument, such as %s'(Z1): the layer decides which activation %s is (or name it: sigmoid'(…))", name, c.Fn, c.Fn)
+	}
+	return nil
+}
+
+// frameParam is the frame of a backward pass that line is in, when name
+// is one of its parameters.
+func (p *Program) frameParam(name string, line int) *Def {
+	var in *Def
+	for _, d := range p.defs {
+		if d.Line < line && (in == nil || d.Line > in.Line) {
+			in = d
+		}
+	}
+	if in == nil || !in.Frame {
+		return nil
+	}
+	for _, q := range in.Params {
+		if q == name {
+			return in
+		}
 	}
 	return nil
 }

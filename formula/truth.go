@@ -65,19 +65,19 @@ func column(M *mat.Dense, x int) *mat.Dense {
 func (p *oracle) env(x int) map[string]Value {
 	d := p.d
 	env := map[string]Value{
-		"X":  {column(p.t.A[0], x), d.batch(0)},
-		"A0": {column(p.t.A[0], x), d.batch(0)},
-		"Y":  {column(p.y, x), d.batch(p.L)},
+		"X":  {M: column(p.t.A[0], x), S: d.batch(0)},
+		"A0": {M: column(p.t.A[0], x), S: d.batch(0)},
+		"Y":  {M: column(p.y, x), S: d.batch(p.L)},
 		"m":  scalar(float64(p.m)),
 	}
 	for ℓ := 1; ℓ <= p.L; ℓ++ {
 		l := p.net.Layers[ℓ-1]
-		env[nameInfo{nkA, ℓ}.canonical()] = Value{column(p.t.A[ℓ], x), d.batch(ℓ)}
-		env[nameInfo{nkZ, ℓ}.canonical()] = Value{column(p.t.Z[ℓ], x), d.batch(ℓ)}
-		env[nameInfo{nkW, ℓ}.canonical()] = Value{l.W, d.weight(ℓ)}
-		env[nameInfo{nkB, ℓ}.canonical()] = Value{p.biasMatrix(l.B), d.bias(ℓ)}
+		env[nameInfo{nkA, ℓ}.canonical()] = Value{M: column(p.t.A[ℓ], x), S: d.batch(ℓ)}
+		env[nameInfo{nkZ, ℓ}.canonical()] = Value{M: column(p.t.Z[ℓ], x), S: d.batch(ℓ)}
+		env[nameInfo{nkW, ℓ}.canonical()] = Value{M: l.W, S: d.weight(ℓ)}
+		env[nameInfo{nkB, ℓ}.canonical()] = Value{M: p.biasMatrix(l.B), S: d.bias(ℓ)}
 		if l.Drop != nil { // Ng's D1, D2: the layer's mask, shaped like its A
-			env[fmt.Sprintf("D%d", ℓ)] = Value{column(l.Drop.Mask, x), d.batch(ℓ)}
+			env[fmt.Sprintf("D%d", ℓ)] = Value{M: column(l.Drop.Mask, x), S: d.batch(ℓ)}
 			env["keep_prob"] = scalar(l.Drop.Keep)
 		}
 	}
