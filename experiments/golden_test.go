@@ -36,7 +36,7 @@ var updateGolden = flag.Bool("update-golden", false, "rewrite testdata/quick-rep
 //
 // A change meant to change a figure's numbers records them anew, for
 // each kernel set that has a record (the AVX2 one on an AVX-512 machine
-// with use512 set false in train/kernels_amd64.go for the recording):
+// with AVX512 set false in internal/kernel/kernel_amd64.go for the recording):
 //
 //	go test ./experiments -run TestQuickReportGolden -update-golden
 func TestQuickReportGolden(t *testing.T) {

@@ -22,6 +22,7 @@ import (
 
 	"github.com/backproof/backproof/data"
 	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/internal/kernel"
 )
 
 // measureParts is the number of parts a set is cut into: a multiple of the
@@ -252,7 +253,7 @@ func (p *evalPart) run() {
 			n, wd := lay.sizes[ℓ], lay.width[ℓ]
 			z := p.z[ℓ]
 			copy(z, lay.b[ℓ])
-			gather(z, lay.w[ℓ], wd, rows, vals)
+			kernel.Gather(z, lay.w[ℓ], wd, rows, vals)
 			a := p.a[ℓ][:n]
 			activate(lay.acts[ℓ], a, z[:n])
 			p.tally(ℓ, z[:n])
@@ -379,7 +380,7 @@ func (p *evalPart) gradient(i int) {
 			} else {
 				rows, vals = p.list[ℓ][:p.count[ℓ]], p.val[ℓ][:p.count[ℓ]]
 			}
-			scatter(p.gw[ℓ], wd, rows, vals, d)
+			kernel.Scatter(p.gw[ℓ], wd, rows, vals, d)
 			continue
 		}
 		copy(blk.d[ℓ][b*wd:][:wd], d)
@@ -446,7 +447,7 @@ func newGradBlock(lay *layers) *gradBlock {
 
 // flush adds the block's weight gradients to the part's sums, a row at a
 // time: row j of G^ℓ gets Σ_b a^{ℓ−1}_{jb} δ^ℓ_b over the block's examples
-// whose input j is nonzero, in their order. That is a gather (kernels.go)
+// whose input j is nonzero, in their order. That is a gather (internal/kernel)
 // with the row of G^ℓ held in registers and the block's δs read from a
 // buffer that stays in the nearest cache, instead of one scatter per
 // example into all of G^ℓ: each row of G^ℓ is read and written once a
@@ -495,7 +496,7 @@ func (p *evalPart) flush() {
 		d, G := blk.d[ℓ][:blk.n*wd], p.gw[ℓ]
 		for j := range n0 {
 			if s, e := start[j], start[j+1]; e > s {
-				gather(G[j*wd:][:wd], d, wd, blk.rows[s:e], blk.coef[s:e])
+				kernel.Gather(G[j*wd:][:wd], d, wd, blk.rows[s:e], blk.coef[s:e])
 			}
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/backproof/backproof/data"
 	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/internal/kernel"
 	"github.com/stretchr/testify/require"
 )
 
@@ -222,43 +223,6 @@ func TestMeasureAllocatesNothing(t *testing.T) {
 	}
 }
 
-// rowRange against min and max, on lists of every length up to 9 and
-// a long one, in any order.
-func TestRowRange(t *testing.T) {
-	rng := rand.New(rand.NewPCG(14, 14))
-	for n := 1; n <= 9; n++ {
-		for range 20 {
-			rows := make([]int32, n)
-			for i := range rows {
-				rows[i] = int32(rng.IntN(100)) - 20
-			}
-			lo, hi := rowRange(rows)
-			require.Equal(t, minOf(rows), lo)
-			require.Equal(t, maxOf(rows), hi)
-		}
-	}
-}
-
-func minOf(v []int32) int32 {
-	m := v[0]
-	for _, x := range v {
-		if x < m {
-			m = x
-		}
-	}
-	return m
-}
-
-func maxOf(v []int32) int32 {
-	m := v[0]
-	for _, x := range v {
-		if x > m {
-			m = x
-		}
-	}
-	return m
-}
-
 // activate, the fast path's f, against PyTorch's f at float64 for every
 // elementwise activation (../derive/testdata/activations_torch.json, which
 // derive/testdata/activations_torch.py wrote): within 16 ulps of torch's
@@ -303,7 +267,7 @@ func TestActivate(t *testing.T) {
 		act.Activate(want, special)
 		activate(act, got, special)
 		for i := range special {
-			if act == derive.Sigmoid && use512 {
+			if act == derive.Sigmoid && kernel.AVX512 {
 				if math.IsNaN(want[i]) {
 					require.True(t, math.IsNaN(got[i]), "%v(%g)", act, special[i])
 				} else {

@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/backproof/backproof/internal/kernel"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -96,11 +97,11 @@ func maxAbsNaN(m, v float64) float64 {
 // wait, so that the step works on the first example while the others
 // arrive; else by touch.
 func (s *sparseRows) fetch(idx []int) (sink float64) {
-	if !useAsm {
+	if !kernel.Asm {
 		return s.touch(idx)
 	}
 	for _, i := range idx {
-		prefetchRow(s.row(i))
+		kernel.Prefetch(s.row(i))
 	}
 	return 0
 }

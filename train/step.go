@@ -21,7 +21,7 @@ package train
 // is 81% zeros, so the first layer — 23,520 of the 23,820 weights of
 // [784,30,10] — costs a fifth of its dense price, both ways. The training
 // set's nonzero inputs are listed once, before the first step (sparse.go);
-// gather and scatter (kernels.go) are the two loops over them.
+// kernel.Gather and kernel.Scatter (internal/kernel) are the two loops over them.
 //
 // The numbers are the convention's, added in another order: they agree
 // with derive.Backprop to rounding (TestFastPathMatchesDerive). The column
@@ -36,11 +36,12 @@ import (
 
 	"github.com/backproof/backproof/data"
 	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/internal/kernel"
 )
 
 // fastNet is a network as the step keeps it: W^ℓ is n_{ℓ−1}×width[ℓ] in the
 // row layout, row j at w[ℓ][j·width[ℓ]:], and b^ℓ has width[ℓ] entries;
-// width[ℓ] is n_ℓ rounded up to a multiple of kernelWidth, and the extra
+// width[ℓ] is n_ℓ rounded up to a multiple of kernel.Width, and the extra
 // columns are zeros. Slices are indexed by the layer number ℓ; index 0 is
 // unused.
 type fastNet struct {
@@ -92,7 +93,7 @@ func newLayers(net *derive.Net) *layers {
 	l := &layers{sizes: sizes, width: make([]int, L+1), acts: make([]derive.Activation, L+1), cost: net.Cost,
 		w: make([][]float64, L+1), b: make([][]float64, L+1), wt: make([][]float64, L+1)}
 	for ℓ := 1; ℓ <= L; ℓ++ {
-		l.width[ℓ] = (sizes[ℓ] + kernelWidth - 1) / kernelWidth * kernelWidth
+		l.width[ℓ] = (sizes[ℓ] + kernel.Width - 1) / kernel.Width * kernel.Width
 		l.acts[ℓ] = net.Layers[ℓ-1].Act
 		l.w[ℓ] = alone[float64](sizes[ℓ-1] * l.width[ℓ])
 		l.b[ℓ] = alone[float64](l.width[ℓ])
@@ -188,7 +189,7 @@ func (f *layers) transpose() {
 func (f *layers) backThrough(ℓ int, prev, d []float64) {
 	n := f.sizes[ℓ]
 	clear(prev)
-	gather(prev, f.wt[ℓ], f.width[ℓ-1], f.units[:n], d[:n])
+	kernel.Gather(prev, f.wt[ℓ], f.width[ℓ-1], f.units[:n], d[:n])
 }
 
 // copyFrom copies src's parameters in; src has the same sizes.
@@ -247,8 +248,8 @@ func (f *fastNet) forward(r int, R float64) float64 {
 	for ℓ := 1; ℓ <= L; ℓ++ {
 		n, wd := f.sizes[ℓ], f.width[ℓ]
 		z := f.z[ℓ][r*wd:][:wd]
-		copy(z, f.b[ℓ])                   // z = b
-		gather(z, f.w[ℓ], wd, rows, vals) //   + Σ_j a_j W[j,:]
+		copy(z, f.b[ℓ])                          // z = b
+		kernel.Gather(z, f.w[ℓ], wd, rows, vals) //   + Σ_j a_j W[j,:]
 		a := f.a[ℓ][r*wd:][:n]
 		activate(f.acts[ℓ], a, z[:n])
 		if ℓ < L && f.drop != nil { // a = (D ⊙ f(z))/p
@@ -349,19 +350,11 @@ func (d *dropout) apply(a, mask []float64) {
 }
 
 // activate sets a = f(z) for one example, as derive.Activation.Activate
-// does; the sigmoid, nearly every unit of the book's nets, is written out
-// here with derive's very formula 1/(1 + e^{−z}) (the same bits), without
-// a call and a switch per unit.
+// does; the sigmoid, nearly every unit of the book's nets, runs
+// kernel.Sigmoid, without a call and a switch per unit.
 func activate(act derive.Activation, a, z []float64) {
 	if act == derive.Sigmoid {
-		a = a[:len(z)]
-		if use512 {
-			sigmoidAVX512(a, z)
-			return
-		}
-		for k, v := range z {
-			a[k] = 1 / (1 + math.Exp(-v))
-		}
+		kernel.Sigmoid(a, z)
 		return
 	}
 	act.Activate(a, z)
@@ -445,7 +438,7 @@ func (f *fastNet) update(m int, eta, decay float64) (finite bool) {
 				v[k] = -eta * dk
 			}
 			rows, vals := f.inputs(ℓ, r)
-			scatter(W, wd, rows, vals, v)
+			kernel.Scatter(W, wd, rows, vals, v)
 		}
 		amax := f.amax[ℓ]
 		if ℓ == 1 {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/backproof/backproof/data"
 	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/internal/kernel"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/mat"
 )
@@ -75,7 +76,7 @@ func (f *fastNet) gradient(idx []int, R float64, conv derive.Convention) (cost f
 		for r := range idx {
 			d := f.d[ℓ][r*wd:][:wd]
 			rows, vals := f.inputs(ℓ, r)
-			scatter(g, wd, rows, vals, d)
+			kernel.Scatter(g, wd, rows, vals, d)
 			for k := range db[ℓ] {
 				db[ℓ][k] += d[k]
 			}

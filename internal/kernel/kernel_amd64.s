@@ -325,11 +325,11 @@ sigdone:
 	VZEROUPPER
 	RET
 
-// func prefetchRow(col []int32, val []float64)
+// func Prefetch(col []int32, val []float64)
 //
 // PREFETCHT0 for every cache line of col and val: the lines are on their
 // way when the step reaches them, and nothing waits for them here.
-TEXT ·prefetchRow(SB), NOSPLIT, $0-48
+TEXT ·Prefetch(SB), NOSPLIT, $0-48
 	MOVQ col_base+0(FP), SI
 	MOVQ col_len+8(FP), CX
 	LEAQ (SI)(CX*4), DX

@@ -1,17 +1,17 @@
 //go:build !purego
 
-package train
+package kernel
 
 import "golang.org/x/sys/cpu"
 
-// useAsm says whether gather and scatter run assembly: the CPU has AVX2
-// and FMA, and the operating system saves the 256-bit registers. use512
+// Asm says whether gather and scatter run assembly: the CPU has AVX2
+// and FMA, and the operating system saves the 256-bit registers. AVX512
 // says whether that assembly is the AVX-512 one: the CPU has AVX-512F and
 // the operating system also saves the 512-bit registers and the masks.
 // golang.org/x/sys/cpu checks both, the CPU's bits and the OS's.
 var (
-	useAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
-	use512 = useAsm && cpu.X86.HasAVX512F
+	Asm    = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+	AVX512 = Asm && cpu.X86.HasAVX512F
 )
 
 // gather32 is gather for 32 columns: dst[k] += Σ_p coef[p]·w[rows[p]·stride+k],
@@ -19,7 +19,7 @@ var (
 // a row that is not, having changed nothing. With AVX-512 the list's even
 // and odd entries are summed apart and the two sums added at the end.
 func gather32(dst, w []float64, stride int, rows []int32, coef []float64, nrows int) (bad int) {
-	if use512 {
+	if AVX512 {
 		return gather32avx512(dst, w, stride, rows, coef, nrows)
 	}
 	return gather32avx2(dst, w, stride, rows, coef, nrows)
@@ -29,7 +29,7 @@ func gather32(dst, w []float64, stride int, rows []int32, coef []float64, nrows 
 // k < 32, for rows below nrows. It returns −1, or the place in the list of
 // a row that is not, having added the rows before it.
 func scatter32(w []float64, stride int, rows []int32, coef, v []float64, nrows int) (bad int) {
-	if use512 {
+	if AVX512 {
 		return scatter32avx512(w, stride, rows, coef, v, nrows)
 	}
 	return scatter32avx2(w, stride, rows, coef, v, nrows)
@@ -52,7 +52,7 @@ func scatter32avx512(w []float64, stride int, rows []int32, coef, v []float64, n
 //go:noescape
 func sigmoidAVX512(a, z []float64)
 
-// prefetchRow asks for every cache line of col and val, without waiting.
+// Prefetch asks for every cache line of col and val, without waiting.
 //
 //go:noescape
-func prefetchRow(col []int32, val []float64)
+func Prefetch(col []int32, val []float64)
