@@ -1,10 +1,9 @@
-// Package kernel holds the row-layout loops that the fast passes share:
+// Package kernel holds the row-layout loops that train's fast passes share:
 // gather and scatter over a list of rows (a row of A·W with A sparse, and
-// W += aᵀv), the sigmoid σ(z) = 1/(1 + e^{−z}) unit by unit, and the series
-// for σ at a slightly moved point that the finite differences use. Each is
-// tested against what it must equal (the Go loops with math.FMA, math.Exp,
-// the closed form of σ); derive keeps its own readable equations and is the
-// reference every fast pass is compared with.
+// W += aᵀv) and the sigmoid σ(z) = 1/(1 + e^{−z}) unit by unit, in Go and
+// in assembly. Each is tested against what it must equal (the Go loops
+// written with math.FMA, and math.Exp); derive keeps its own readable
+// equations and is the reference every fast pass is compared with.
 package kernel
 
 import (
