@@ -502,6 +502,10 @@ func (ev *evaluator) call(c *Call) (Value, error) {
 		return ev.outer(c)
 	case "amax", "amin":
 		return ev.extreme(c)
+	case "squeeze":
+		return ev.squeeze(c)
+	case "reshape":
+		return ev.reshape(c)
 	case "zeros_like", "ones_like":
 		x, err := ev.eval(c.Args[0])
 		if err != nil {

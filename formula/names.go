@@ -223,6 +223,10 @@ func lookupFunc(name string) (funcInfo, bool) {
 		return funcInfo{1, 1, -1, false}, true
 	case "outer":
 		return funcInfo{2, 2, -1, false}, true
+	case "squeeze":
+		return funcInfo{1, 1, -1, false}, true
+	case "reshape":
+		return funcInfo{2, 3, -1, false}, true
 	}
 	return funcInfo{}, false
 }

@@ -329,7 +329,7 @@ func TestUnsupportedNamed(t *testing.T) {
 		{"dW2 = A1ᵀ @ dZ2 // 2", 17, "// is Python's floor division"},
 		{"// a comment from Go\ndW2 = A1ᵀ @ dZ2", 0, ""},
 		{"dW2 = A1ᵀ @ dZ2 % 2", 17, "write # to start a comment"},
-		{"dW2 = A1.reshape(3, 5)", 10, ".reshape is not part of the language: the shapes are the convention's"},
+		{"dW2 = A1.flatten()", 10, ".flatten is not part of the language: the language keeps every value two-dimensional"},
 		{"dW2 = np.einsum('ij,jk', A1, dZ2)", 10, "np.einsum is not part of the language"},
 		{"dW2 = A1^{-1}", 9, "^ makes no powers"},
 		{"dW2 = A1**0.5", 9, "whole-number power"},

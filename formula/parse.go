@@ -883,10 +883,9 @@ func (p *parser) exponent(op token) (int, int, *Error) {
 }
 
 // methods are what can follow a value after a dot, as in numpy.
-const methodList = ".T, .dot(B), .transpose(), .sum(axis=…, keepdims=True), .mean(…), .max(…), .min(…), .astype(float), .copy()"
+const methodList = ".T, .dot(B), .transpose(), .sum(axis=…, keepdims=True), .mean(…), .max(…), .min(…), .astype(float), .copy(), .squeeze(), .reshape(r, c)"
 
 var methodHelp = map[string]string{
-	"reshape": "the shapes are the convention's, so nothing needs reshaping: if a product does not fit, the message says which operand to transpose",
 	"flatten": "the language keeps every value two-dimensional: write the sum or the product that gives the shape you want",
 	"ravel":   "the language keeps every value two-dimensional: write the sum or the product that gives the shape you want",
 	"item":    "the language has no scalar extraction: sum(M) is already a 1×1 value",
@@ -900,7 +899,7 @@ func (p *parser) method(x Expr) (Expr, *Error) {
 		return nil, errorf(name.pos, KindSyntax, "expected a method after the dot: %s", methodList)
 	}
 	switch name.name {
-	case "dot", "transpose", "sum", "mean", "max", "min", "astype", "copy":
+	case "dot", "transpose", "sum", "mean", "max", "min", "astype", "copy", "squeeze", "reshape":
 	case "shape":
 		return p.shape(x, name)
 	case "get":
@@ -939,6 +938,12 @@ func (p *parser) method(x Expr) (Expr, *Error) {
 		return grow(Expr(&Transpose{node: nd(x), X: x}))
 	case "astype", "copy":
 		return grow(Expr(&Paren{node: nd(x), X: x})) // every value is float64 already
+	case "squeeze", "reshape":
+		if len(kw) > 0 {
+			return nil, errorf(kw[0].name.pos, KindSyntax, ".%s takes no keyword here", name.name)
+		}
+		all := append([]Expr{x}, args...)
+		return grow(Expr(&Call{node: nd(all...), Fn: name.name, Args: all}))
 	}
 	return p.reduction(name, start, end, append([]Expr{x}, args...), kw)
 }
@@ -1055,16 +1060,15 @@ var numpyHelp = map[string]string{
 	"array":     "drop it: np.array(dA1, copy=True) is dA1",
 	"zeros":     "there are no fresh arrays: the relu mask is dA1 * (Z1 > 0) or np.where(Z1 > 0, dA1, 0)",
 	"ones":      "there are no fresh arrays: a number broadcasts, as in 1 - A1",
-	"reshape":   "the shapes are the convention's, so nothing needs reshaping",
 	"sqrt":      "the language has whole powers only (A1**2)",
 }
 
-const numpyList = "np.dot, np.matmul, np.multiply, np.divide, np.add, np.subtract, np.transpose, np.power, np.square, np.sum, np.mean, np.exp, np.log, np.tanh, np.where, np.maximum, np.minimum, np.zeros_like, np.ones_like, np.outer, np.max, np.min"
+const numpyList = "np.dot, np.matmul, np.multiply, np.divide, np.add, np.subtract, np.transpose, np.power, np.square, np.sum, np.mean, np.exp, np.log, np.tanh, np.where, np.maximum, np.minimum, np.zeros_like, np.ones_like, np.outer, np.max, np.min, np.squeeze, np.reshape"
 
 // numpyCall reads np.NAME(…) (np. is read; fn is the name).
 func (p *parser) numpyCall(np, fn token) (Expr, *Error) {
 	switch fn.name {
-	case "dot", "matmul", "multiply", "divide", "true_divide", "add", "subtract", "transpose", "square", "power", "sum", "mean", "exp", "log", "tanh", "where", "maximum", "minimum", "zeros_like", "ones_like", "outer", "max", "min", "amax", "amin":
+	case "dot", "matmul", "multiply", "divide", "true_divide", "add", "subtract", "transpose", "square", "power", "sum", "mean", "exp", "log", "tanh", "where", "maximum", "minimum", "zeros_like", "ones_like", "outer", "max", "min", "amax", "amin", "squeeze", "reshape":
 	case "array", "asarray", "copy", "float64", "float32", "int64", "int32":
 	default:
 		help := numpyHelp[fn.name]

@@ -901,3 +901,118 @@ func (ev *evaluator) extreme(c *Call) (Value, error) {
 	}
 	return Value{M: out, S: s}, nil
 }
+
+// squeeze is numpy's np.squeeze(A), A.squeeze(): a 1×1 array is the
+// number it holds (Ng's cost = np.squeeze(cost)); a row or a column is
+// numpy's one-dimensional (n,), kept here with two axes as a sum without
+// keepdims is: a 1×n row broadcasts as numpy's (n,) does, and an n×1
+// column gets the same note as the sum; any other array is unchanged.
+func (ev *evaluator) squeeze(c *Call) (Value, error) {
+	x, err := ev.eval(c.Args[0])
+	if err != nil || x.S.Scalar {
+		return x, err
+	}
+	switch {
+	case x.S.R.N == 1 && x.S.C.N == 1:
+		if x.M == nil {
+			return scalar(0), nil // shapes only: the number is not needed
+		}
+		return scalar(x.M.At(0, 0)), nil
+	case x.S.C.N == 1:
+		ev.note("numpy makes %s one-dimensional: (%d,), which broadcasts as a row, so a bias update b - η·db with b %s×1 would give %s×%s; it is kept %s×1 here, as the column it squeezes", ev.src(c), x.S.R.N, x.S.R.Sym, x.S.R.Sym, x.S.R.Sym, x.S.R.Sym)
+	}
+	return x, nil
+}
+
+// reshape is numpy's A.reshape(r, c), A.reshape((r, c)), A.reshape(B.shape)
+// and np.reshape(A, (r, c)), one size possibly −1: the entries in numpy's
+// row-major order, laid out r×c. A shape of one size (reshape(-1)) is
+// numpy's one-dimensional array, refused with what to write.
+func (ev *evaluator) reshape(c *Call) (Value, error) {
+	x, err := ev.eval(c.Args[0])
+	if err != nil {
+		return Value{}, err
+	}
+	sizes := c.Args[1:]
+	if len(sizes) == 1 {
+		switch a := unparen(sizes[0]).(type) {
+		case *Tuple:
+			sizes = a.Elems
+		case *ShapeOf:
+			if a.Axis < 0 {
+				s, err := ev.eval(a.X)
+				if err != nil {
+					return Value{}, err
+				}
+				if s.S.Scalar {
+					return Value{}, errorf(a.P, KindEval, "%s is a number: it has no shape to reshape to", ev.src(a.X))
+				}
+				sizes = []Expr{&Num{node: a.node, Val: float64(s.S.R.N)}, &Num{node: a.node, Val: float64(s.S.C.N)}}
+			}
+		}
+	}
+	if len(sizes) != 2 {
+		return Value{}, errorf(c.P, KindCannotTell, "cannot tell, because %s asks for %d size%s, and every value here has two axes (numpy's one-dimensional arrays are not modelled): give two sizes, as in .reshape(-1, 1) for a column", ev.src(c), len(sizes), plural(len(sizes)))
+	}
+	rows, cols := 1, 1
+	if !x.S.Scalar {
+		rows, cols = x.S.R.N, x.S.C.N
+	}
+	var n [2]int
+	infer := -1
+	for i, e := range sizes {
+		v, err := ev.eval(e)
+		if err != nil {
+			return Value{}, err
+		}
+		f := v.M.At(0, 0)
+		if !v.S.Scalar || f != math.Trunc(f) || f < -1 || f == 0 {
+			return Value{}, errorf(c.P, KindEval, "%s: size %s is not a whole number of entries (numpy raises an error)", ev.src(c), ev.src(e))
+		}
+		n[i] = int(f)
+		if n[i] == -1 {
+			if infer >= 0 {
+				return Value{}, errorf(c.P, KindEval, "%s: only one size can be -1 (numpy raises a ValueError)", ev.src(c))
+			}
+			infer = i
+		}
+	}
+	if infer >= 0 {
+		other := n[1-infer]
+		if (rows*cols)%other != 0 {
+			return Value{}, errorf(c.P, KindEval, "cannot reshape %s, %d entries, into %d columns or rows: numpy raises a ValueError", ev.src(c.Args[0]), rows*cols, other)
+		}
+		n[infer] = rows * cols / other
+	}
+	if n[0]*n[1] != rows*cols {
+		return Value{}, errorf(c.P, KindEval, "cannot reshape %s, %d entries (%s), into %d×%d: numpy raises a ValueError", ev.src(c.Args[0]), rows*cols, x.S, n[0], n[1])
+	}
+	if x.S.Scalar {
+		x.S = Shape{R: one, C: one}
+	}
+	if n[0] == rows && n[1] == cols {
+		return x, nil // the shape it has
+	}
+	dim := func(k int) Dim { // a size named as the array's own, else its number
+		switch {
+		case k == 1:
+			return one
+		case k == x.S.R.N:
+			return x.S.R
+		case k == x.S.C.N:
+			return x.S.C
+		}
+		return Dim{fmt.Sprint(k), k}
+	}
+	s := Shape{R: dim(n[0]), C: dim(n[1])}
+	if v, ok := ev.shaped(s); ok {
+		return v, nil
+	}
+	flat := make([]float64, 0, rows*cols)
+	for i := 0; i < rows; i++ {
+		for j := 0; j < cols; j++ {
+			flat = append(flat, x.M.At(i, j))
+		}
+	}
+	return Value{M: mat.NewDense(n[0], n[1], flat), S: s}, nil
+}
