@@ -506,6 +506,8 @@ func (ev *evaluator) call(c *Call) (Value, error) {
 		return ev.squeeze(c)
 	case "reshape":
 		return ev.reshape(c)
+	case "eye":
+		return ev.eye(c)
 	case "zeros_like", "ones_like":
 		x, err := ev.eval(c.Args[0])
 		if err != nil {

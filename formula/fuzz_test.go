@@ -67,7 +67,7 @@ func FuzzFormula(f *testing.F) {
 		"d = A2\nd[range(m), y] -= 1\nd /= m\nd[Z2 <= 0] = 0\nd[Z2 > 0] = A2[Z2 > 0]\nd[y, range(m)] += 2\nd[range(3), Yb] *= 1\nd[:, 0] = 1\nd[range(m)] = 0\nd @= W2",
 		// tuples: a def returning several values, unpacked; caches passed as tuples
 		"def lb(dZ, cache):\n    A_prev, W, b = cache\n    (c, (d, e)) = W\n    return W.T @ dZ, dZ @ A_prev.T, (dZ,)\ndA1, dW2, _ = lb(dZ2, (A1, W2, b2))\na, b = lb(dZ2, ((A1, W2), b2, ()))\nq = lb(dZ2, (A1,))\nq = (A1, W2)\nq, r = (A1, (W2, A1))\nq = lb\nx, y = q",
-		"q = np.squeeze(A1) + A1.squeeze() + np.squeeze(sum(A1))\nq = A1.reshape(-1, 1) + A1.reshape((2, -1)) + np.reshape(A1, X.shape) + A1.reshape(-1) + A1.reshape(0, -1) + A1.reshape(-1, -1) + A1.reshape(7, 1.5)",
+		"q = np.squeeze(A1) + A1.squeeze() + np.squeeze(sum(A1))\nq = A1.reshape(-1, 1) + A1.reshape((2, -1)) + np.reshape(A1, X.shape) + A1.reshape(-1) + A1.reshape(0, -1) + A1.reshape(-1, -1) + A1.reshape(7, 1.5)\nq = np.eye(3) + np.eye(2, 3) @ np.eye(0) + np.eye(1e9) + np.eye(A1)",
 		"q = np.zeros_like(A1) + np.ones_like(A1)\nq = np.outer(A1, X) + np.outer(sum(A1, 0), sum(X, 1))\nq = np.max(A1, axis=1, keepdims=True) - A1.min(0)\nｄＷ２ = A1.T @ A2\nW2_grad = A1",
 	} {
 		f.Add(s)

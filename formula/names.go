@@ -227,6 +227,8 @@ func lookupFunc(name string) (funcInfo, bool) {
 		return funcInfo{1, 1, -1, false}, true
 	case "reshape":
 		return funcInfo{2, 3, -1, false}, true
+	case "eye":
+		return funcInfo{1, 2, -1, false}, true
 	}
 	return funcInfo{}, false
 }

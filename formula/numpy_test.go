@@ -84,6 +84,7 @@ func TestNumpyMeansNumpy(t *testing.T) {
 		"q18 = np.reshape(dZ1, (-1, 5)) + dZ1.reshape(Z1.T.shape)",
 		"q19 = np.squeeze(np.sum(dZ2)) + np.squeeze(db2) + db2.squeeze()",
 		"q20 = np.squeeze(dZ1) + np.squeeze(dW2.sum(axis=1, keepdims=True)).reshape(-1, 1).T",
+		"q21 = np.eye(3) @ dW2 + np.eye(3, 2) - 2 * dW2 @ np.eye(W2.shape[1])",
 		"Z1 = X @ W1 + b1",
 		"A1 = np.maximum(0, Z1)",
 		"Z2 = np.dot(A1, W2) + b2",

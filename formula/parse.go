@@ -1063,12 +1063,12 @@ var numpyHelp = map[string]string{
 	"sqrt":      "the language has whole powers only (A1**2)",
 }
 
-const numpyList = "np.dot, np.matmul, np.multiply, np.divide, np.add, np.subtract, np.transpose, np.power, np.square, np.sum, np.mean, np.exp, np.log, np.tanh, np.where, np.maximum, np.minimum, np.zeros_like, np.ones_like, np.outer, np.max, np.min, np.squeeze, np.reshape"
+const numpyList = "np.dot, np.matmul, np.multiply, np.divide, np.add, np.subtract, np.transpose, np.power, np.square, np.sum, np.mean, np.exp, np.log, np.tanh, np.where, np.maximum, np.minimum, np.zeros_like, np.ones_like, np.outer, np.max, np.min, np.squeeze, np.reshape, np.eye"
 
 // numpyCall reads np.NAME(…) (np. is read; fn is the name).
 func (p *parser) numpyCall(np, fn token) (Expr, *Error) {
 	switch fn.name {
-	case "dot", "matmul", "multiply", "divide", "true_divide", "add", "subtract", "transpose", "square", "power", "sum", "mean", "exp", "log", "tanh", "where", "maximum", "minimum", "zeros_like", "ones_like", "outer", "max", "min", "amax", "amin", "squeeze", "reshape":
+	case "dot", "matmul", "multiply", "divide", "true_divide", "add", "subtract", "transpose", "square", "power", "sum", "mean", "exp", "log", "tanh", "where", "maximum", "minimum", "zeros_like", "ones_like", "outer", "max", "min", "amax", "amin", "squeeze", "reshape", "eye":
 	case "array", "asarray", "copy", "float64", "float32", "int64", "int32":
 	default:
 		help := numpyHelp[fn.name]

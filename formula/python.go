@@ -1016,3 +1016,35 @@ func (ev *evaluator) reshape(c *Call) (Value, error) {
 	}
 	return Value{M: mat.NewDense(n[0], n[1], flat), S: s}, nil
 }
+
+// eye is numpy's np.eye(n) and np.eye(n, k): ones on the diagonal.
+func (ev *evaluator) eye(c *Call) (Value, error) {
+	var n [2]int
+	for i := range n {
+		e := c.Args[min(i, len(c.Args)-1)]
+		v, err := ev.eval(e)
+		if err != nil {
+			return Value{}, err
+		}
+		f := v.M.At(0, 0)
+		if !v.S.Scalar || f != math.Trunc(f) || f < 1 || f > 1<<16 {
+			return Value{}, errorf(c.P, KindEval, "%s: the size %s is not a whole number of rows from 1 up", ev.src(c), ev.src(e))
+		}
+		n[i] = int(f)
+	}
+	dim := func(k int) Dim {
+		if k == 1 {
+			return one
+		}
+		return Dim{fmt.Sprint(k), k}
+	}
+	s := Shape{R: dim(n[0]), C: dim(n[1])}
+	if v, ok := ev.shaped(s); ok {
+		return v, nil
+	}
+	m := mat.NewDense(n[0], n[1], nil)
+	for i := 0; i < min(n[0], n[1]); i++ {
+		m.Set(i, i, 1)
+	}
+	return Value{M: m, S: s}, nil
+}
