@@ -192,19 +192,11 @@ func formulaProblem(cmd *cobra.Command, nf *netFlags, problemFile string, prog *
 		return problem.LoadWithin(problemFile, nf.maxMemory)
 	}
 	if !cmd.Flags().Changed("net") {
-		if err := prog.TooManyLayers(nf.batch); err != nil {
+		sizes, err := prog.Sizes(nf.batch, len(nf.acts))
+		if err != nil {
 			return nil, err
 		}
-		L, _, _ := prog.MaxLayer()
-		if L < 1 {
-			L = 2
-		}
-		// one activation a layer decides the depth; two are hidden,output
-		// for any depth the file names
-		if len(nf.acts) > 2 || (len(nf.acts) == 2 && L < 2) {
-			L = len(nf.acts)
-		}
-		if err := nf.net.Set(distinctSizes(L, nf.batch)); err != nil {
+		if err := nf.net.Set(sizes); err != nil {
 			return nil, err
 		}
 	}
@@ -213,30 +205,6 @@ func formulaProblem(cmd *cobra.Command, nf *netFlags, problemFile string, prog *
 		return nil, err
 	}
 	return problem.Random(spec)
-}
-
-// distinctSizes are layer sizes n0…nL that differ from each other and from
-// the batch size m, so that every shape mistake shows, growing towards the
-// input: 4,3,2 for two layers and the default batch of 5.
-func distinctSizes(L, m int) string {
-	used := map[int]bool{m: true, 1: true}
-	pick := func(n int) int {
-		for used[n] {
-			n++
-		}
-		used[n] = true
-		return n
-	}
-	out := pick(2)
-	sizes := make([]string, L+1)
-	next := 3
-	for i := L - 1; i >= 0; i-- {
-		n := pick(next)
-		next = n + 1
-		sizes[i] = fmt.Sprint(n)
-	}
-	sizes[L] = fmt.Sprint(out)
-	return strings.Join(sizes, ",")
 }
 
 // headerFlags are the flags a formula file's header may give: the

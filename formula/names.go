@@ -344,3 +344,43 @@ func bytesText(b float64) string {
 	}
 	return fmt.Sprintf("%.0f KiB", b/(1<<10))
 }
+
+// Sizes are the layer sizes n0,…,nL of the network a derivation is checked
+// on when no --net is given, for a batch of m and acts activations named:
+// as many layers as the derivation names (two when it names none), or one
+// a layer when more than two activations are given (two are
+// hidden,output, for any depth). The sizes differ from each other and from
+// m, so that every shape mistake shows, growing towards the input: 4,3,2
+// for two layers and the default batch of 5. Both the command line and the
+// page in the browser draw their networks with it, so that the two check
+// the same problem.
+func (p *Program) Sizes(m, acts int) (string, *Error) {
+	if err := p.TooManyLayers(m); err != nil {
+		return "", err
+	}
+	L, _, _ := p.MaxLayer()
+	if L < 1 {
+		L = 2
+	}
+	if acts > 2 || (acts == 2 && L < 2) {
+		L = acts
+	}
+	used := map[int]bool{m: true, 1: true}
+	pick := func(n int) int {
+		for used[n] {
+			n++
+		}
+		used[n] = true
+		return n
+	}
+	out := pick(2)
+	sizes := make([]string, L+1)
+	next := 3
+	for i := L - 1; i >= 0; i-- {
+		n := pick(next)
+		next = n + 1
+		sizes[i] = strconv.Itoa(n)
+	}
+	sizes[L] = strconv.Itoa(out)
+	return strings.Join(sizes, ","), nil
+}

@@ -151,7 +151,7 @@ func sweepSetup(runs []experiments.Run) string {
 	c := h.Config
 	return fmt.Sprintf("Nielsen's %v sigmoid net, %v cost %s over mini-batches of %d, %s on %s",
 		c.Net, c.Cost, map[bool]string{true: "averaged", false: "summed"}[c.Reduction.String() == "mean"], c.Batch,
-		plural(c.Epochs, "epoch"), h.Sets.Train)
+		Plural(c.Epochs, "epoch"), h.Sets.Train)
 }
 
 // InitLossCaption is the caption of InitLoss, from its runs.
@@ -355,7 +355,7 @@ func BatchCaption(runs []experiments.Run) string {
 	h0 := runs[0].History
 	fmt.Fprintf(&b, "Test accuracy after the last epoch against the mini-batch size m (Nielsen's %v sigmoid net, %v cost, %s on %s) "+
 		"for the cost averaged over the batch (mean, C = (1/m)Σ_x C_x, Nielsen's η/m) and summed (sum, C = Σ_x C_x), both at η = %g",
-		h0.Config.Net, h0.Config.Cost, plural(h0.Config.Epochs, "epoch"), h0.Sets.Train, eta)
+		h0.Config.Net, h0.Config.Cost, Plural(h0.Config.Epochs, "epoch"), h0.Sets.Train, eta)
 	if _, ok := by["sum at η/m"]; ok {
 		b.WriteString(", and the sum at η/m (dotted), whose steps are the mean's at η")
 	}
@@ -366,7 +366,7 @@ func BatchCaption(runs []experiments.Run) string {
 		fmt.Fprintf(&b, "The mean goes from %s at m = %d to %s at m = %d", pct(first.acc), first.m, pct(last.acc), last.m)
 		if last.acc < first.acc && last.steps < first.steps {
 			fmt.Fprintf(&b, ": the epochs are fixed, so a larger batch takes fewer steps (%s an epoch at m = %d, %s at m = %d)",
-				thousands(first.steps), first.m, thousands(last.steps), last.m)
+				Thousands(first.steps), first.m, Thousands(last.steps), last.m)
 		}
 		b.WriteString(". ")
 	}

@@ -57,7 +57,10 @@ type Settings struct {
 // Build writes the site into dir, an existing folder: the page's files
 // and the checker, compiled now from the module's source with the go tool
 // for GOOS=js GOARCH=wasm (BuildFlags), and the go tool's own
-// wasm_exec.js, which must match the Go that compiled it.
+// wasm_exec.js, which must match the Go that compiled it. Its writes are
+// plain because dir is a folder of backproof's own, staged beside the
+// user's --out and swapped in whole or removed (outfile.Folder): no file
+// a user owns is ever written in place.
 func Build(dir string, s *Settings) error {
 	if s == nil {
 		s = &Settings{}

@@ -55,7 +55,7 @@ func settingsLines(r *experiments.Results, seconds float64) []string {
 	s := r.Settings
 	size := "all 50,000 training images"
 	if s.TrainSize > 0 {
-		size = fmt.Sprintf("the first %s training images (a subset: the full report uses all 50,000)", thousands(s.TrainSize))
+		size = fmt.Sprintf("the first %s training images (a subset: the full report uses all 50,000)", plots.Thousands(s.TrainSize))
 	}
 	name := s.Name
 	if name == "quick" {
@@ -64,7 +64,7 @@ func settingsLines(r *experiments.Results, seconds float64) []string {
 	sad := r.Saddle
 	lines := []string{
 		"Variant: " + name + ".",
-		fmt.Sprintf("MNIST runs: Nielsen's [784, 30, 10] sigmoid net, quadratic cost averaged over mini-batches of 10, η = 3, N(0,1) init unless a figure varies it; %s on %s; accuracy on the 10,000 test images.", plural(s.Epochs, "epoch"), size),
+		fmt.Sprintf("MNIST runs: Nielsen's [784, 30, 10] sigmoid net, quadratic cost averaged over mini-batches of 10, η = 3, N(0,1) init unless a figure varies it; %s on %s; accuracy on the 10,000 test images.", plots.Plural(s.Epochs, "epoch"), size),
 		fmt.Sprintf("Seeds: %d for every MNIST run, problem and probe; %d for the XOR saddle.", s.Seed, sad.Settings.Seed),
 		fmt.Sprintf("Curvature probes: Lanczos, 30 iterations, on the first %d training images; MNIST probes after epochs %v.", s.ProbeExamples, s.Checkpoints),
 		fmt.Sprintf("The symmetric XOR point: %s, λmin = %.3g with ‖∇C‖ = %.2g (tolerance %g), λmax = %.3g; the nudged run escapes at step %d.",
@@ -143,21 +143,4 @@ figcaption { margin-top: 0.5rem; }
 	}
 	b.WriteString("</body>\n</html>\n")
 	return b.String()
-}
-
-// plural writes n things: "1 epoch", "4 epochs", as the captions do.
-func plural(n int, thing string) string {
-	if n == 1 {
-		return "1 " + thing
-	}
-	return fmt.Sprintf("%d %ss", n, thing)
-}
-
-// thousands writes n with commas, as the captions do: 10,000.
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }

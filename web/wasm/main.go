@@ -8,10 +8,10 @@
 package main
 
 import (
-	"encoding/json"
 	"syscall/js"
 
 	"github.com/backproof/backproof/web/bridge"
+	"github.com/backproof/backproof/web/wasm/glue"
 )
 
 func main() {
@@ -20,28 +20,11 @@ func main() {
 		api = js.Global().Get("Object").New()
 	}
 	api.Set("formula", js.FuncOf(func(_ js.Value, a []js.Value) any {
-		return reply(bridge.Formula(a[0].String(), a[1].String(), strings(a[2])))
+		return glue.Reply(bridge.Formula(a[0].String(), a[1].String(), glue.Strings(a[2])))
 	}))
 	js.Global().Set("backproof", api)
 	if ready := js.Global().Get("backproofReady"); ready.Type() == js.TypeFunction {
 		ready.Invoke("formula")
 	}
 	select {}
-}
-
-// strings reads a JavaScript array of strings.
-func strings(v js.Value) []string {
-	out := make([]string, v.Length())
-	for i := range out {
-		out[i] = v.Index(i).String()
-	}
-	return out
-}
-
-func reply(o any) string {
-	raw, err := json.Marshal(o)
-	if err != nil {
-		return `{"exit":3,"verdict":"ERROR: internal error: the reply could not be encoded"}`
-	}
-	return string(raw)
 }
