@@ -3,6 +3,7 @@ package backproof
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/backproof/backproof/compare"
 	"github.com/backproof/backproof/derive"
@@ -18,8 +19,10 @@ import (
 // array's own tolerance, inherits the mistake: it is not one of its own,
 // and the line to fix is the first layer's. Those layers' entries are
 // listed first among the worst. It returns the first wrong layer when
-// some array inherits its mistake, else 0.
-func (lc *GradientResult) inherit(n *derive.Net, t *derive.Trace, arrays []learnerArray) int {
+// some array inherits its mistake, else 0, and a sentence for the
+// conclusion when a lower dropout layer forgot its own 1/p as well as
+// inheriting the first wrong layer's (keepBoth), else "".
+func (lc *GradientResult) inherit(n *derive.Net, t *derive.Trace, arrays []learnerArray) (int, string) {
 	first := 0
 	for ℓ := len(n.Layers); ℓ >= 1 && first == 0; ℓ-- {
 		for _, lp := range lc.Params[2*(ℓ-1) : 2*ℓ] {
@@ -29,7 +32,7 @@ func (lc *GradientResult) inherit(n *derive.Net, t *derive.Trace, arrays []learn
 		}
 	}
 	if first <= 1 {
-		return 0
+		return 0, ""
 	}
 	w, b := lc.Params[2*(first-1)], lc.Params[2*(first-1)+1]
 	ms := w.Mistakes
@@ -38,9 +41,10 @@ func (lc *GradientResult) inherit(n *derive.Net, t *derive.Trace, arrays []learn
 	}
 	δ := compare.ContextFor(n, t, compare.DW, first).DeltaWith(ms)
 	if δ == nil {
-		return 0
+		return 0, ""
 	}
 	inherited := false
+	var both string
 	for ℓ := first - 1; ℓ >= 1; ℓ-- {
 		δ = backStep(n, t, ℓ, δ)
 		dW, db := paramGradients(n, t, ℓ, δ)
@@ -52,10 +56,13 @@ func (lc *GradientResult) inherit(n *derive.Net, t *derive.Trace, arrays []learn
 				continue
 			}
 			if !sameWithin(arrays[2*(ℓ-1)+k].got, want, lp) {
+				if both == "" {
+					both = keepBoth(n, t, ℓ, δ, k, arrays[2*(ℓ-1)+k].got, lp, first, ms)
+				}
 				all = false
 				continue
 			}
-			if lp.Agree || sameCodes(lp.Mistakes, ms) {
+			if lp.Agree || sameCodes(lp.Mistakes, ms) && !ownLine(ms) {
 				// The mistake does not reach this array, or the array's own
 				// diagnosis already names it (a missing 1/m is m times
 				// every array below): nothing to add.
@@ -71,9 +78,42 @@ func (lc *GradientResult) inherit(n *derive.Net, t *derive.Trace, arrays []learn
 		}
 	}
 	if !inherited {
-		return 0
+		return 0, both
 	}
-	return first
+	return first, both
+}
+
+// ownLine reports whether ms holds a mistake that lives in one layer's
+// own line of the backward pass, not in a factor of the cost: the 1/p of
+// dropout is written once per dropout layer (Ng's dA2 = dA2 / keep_prob).
+// A lower dropout layer whose arrays are p times the truth, which its own
+// diagnosis would call dropout-keep-prob-missing, inherits the factor when
+// correct backpropagation from the wrong δ gives them. A missing 1/m, a
+// factor 2 or a sign belongs to the cost, and is named on every array it
+// reaches.
+func ownLine(ms []compare.Mistake) bool {
+	return slices.ContainsFunc(ms, func(m compare.Mistake) bool { return m.Code == compare.DropoutKeepMissing })
+}
+
+// keepBoth is the conclusion's sentence when the first wrong layer's
+// mistake is a missing 1/p and the lower dropout layer ℓ forgot its own
+// 1/p as well: its array k (0 dW, 1 db) got, which its diagnosis calls
+// dropout-keep-prob-missing, is then what correct backpropagation gives
+// from the wrong δ^ℓ (δ) times ℓ's own p, the product of both factors
+// (p² when the layers share p). It returns "" otherwise.
+func keepBoth(n *derive.Net, t *derive.Trace, ℓ int, δ *mat.Dense, k int, got *mat.Dense, lp *LearnerParam, first int, ms []compare.Mistake) string {
+	drop, above := n.Layers[ℓ-1].Drop, n.Layers[first-1].Drop
+	if drop == nil || above == nil || !ownLine(ms) || !ownLine(lp.Mistakes) {
+		return ""
+	}
+	var own mat.Dense
+	own.Scale(drop.Keep, δ)
+	dW, db := paramGradients(n, t, ℓ, &own)
+	if !sameWithin(got, []*mat.Dense{dW, db}[k], lp) {
+		return ""
+	}
+	return fmt.Sprintf(" Layer %d forgot its own 1/p as well: its δ^%d is %.4g times the truth, %g inherited from layer %d's δ^%d, which lacks its 1/p, times its own %g; both layers' dA = dA / keep_prob lines are missing.",
+		ℓ, ℓ, drop.Keep*above.Keep, above.Keep, first, first, drop.Keep)
 }
 
 // sameWithin reports whether the learner's array got equals want entry by

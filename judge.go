@@ -123,7 +123,8 @@ func judge(p *problem.Problem, g *Gradient, r *Backprop, numeric []float64) *Gra
 			}
 		}
 	}
-	if lc.First = lc.inherit(n, r.Trace, arrays); lc.First > 0 {
+	first, both := lc.inherit(n, r.Trace, arrays)
+	if lc.First = first; lc.First > 0 {
 		for i := range differ {
 			differ[i].First = differ[i].Param.Layer == lc.First
 		}
@@ -131,7 +132,7 @@ func judge(p *problem.Problem, g *Gradient, r *Backprop, numeric []float64) *Gra
 	lc.Worst = selectWorst(differ, worstN)
 	lc.selectArrays()
 	lc.Outcome, lc.Message = lc.conclude(r)
-	lc.Message += lc.inheritWords()
+	lc.Message += lc.inheritWords() + both
 	lc.Message += float64Words(lc)
 	if ref.exact == nil {
 		lc.Message += fmt.Sprintf(" (Your arrays were judged against float64 backpropagation alone: at %d multiply-adds a forward pass the network is too large for the exact reference, whose limit is %d, so a point where float64 itself loses digits, such as outputs that fit their targets, would not be recognised.)",
