@@ -38,6 +38,10 @@ func Check(prog *Program, net *derive.Net, X, Y *mat.Dense) (*Result, error) {
 // G = X @ Xᵀ with a batch of 50,000 is 20 GB, whatever the gradient's size.
 func CheckWithin(prog *Program, net *derive.Net, X, Y *mat.Dense, limit budget.Bytes) (*Result, error) {
 	p := newOracle(net, X, Y)
+	prog, err := prog.atDepth(p.L)
+	if err != nil {
+		return nil, err
+	}
 	uses, err := resolve(prog, p.L)
 	if err != nil {
 		return nil, prog.placeErr(err)
@@ -105,7 +109,7 @@ func (c *checker) exec(ev *evaluator, override map[int]*mat.Dense, made []budget
 	}
 	arrays := aliases{}
 	for i, st := range c.prog.Stmts {
-		ev.notes, ev.said = nil, ""
+		ev.notes, ev.said = append([]string(nil), st.Notes...), ""
 		count = 0
 		steps := 0
 		ev.steps = &steps

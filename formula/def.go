@@ -87,7 +87,9 @@ func readDef(toks []token, line, indent int) (d *Def, inline []token, ok bool) {
 			d.cannot("line %d: its parameter %s is not a plain name (*args, **kwargs and the like are outside the language)", line, describe(t))
 			return d, nil, true
 		}
-		d.Params = append(d.Params, t.name)
+		if !(t.name == "self" && i == 3) { // a method's self: the class is not read
+			d.Params = append(d.Params, t.name)
+		}
 		i++
 		// an annotation or a default, up to the next comma at this depth
 		deflt, depth := false, 0
@@ -167,12 +169,29 @@ func assignsTarget(toks []token) bool {
 			(toks[from+4].kind == tAssign || toks[from+4].kind == tAug) && classify(strings.Trim(toks[from+2].text, `"'`)).target() {
 			return true // grads["dW1"] = …
 		}
+		if from+3 < len(toks) && toks[from].kind == tIdent && toks[from+1].kind == tLBrack && lhsEnd(toks[from:]) > 0 {
+			key := toks[from+2]
+			if gradientList(toks[from].name) {
+				return true // nabla_w[-l] = …: the gradients' list of a layer loop
+			}
+			if key.kind == tString && toks[from+3].kind == tOp && toks[from+3].op == '+' && classify(strings.Trim(key.text, `"'`)+"1").target() {
+				return true // grads["dW" + str(l + 1)] = …
+			}
+		}
 		for from < len(toks) && toks[from].kind != tSemi {
 			from++
 		}
 		from++
 	}
 	return false
+}
+
+// gradientList reports whether a name is a list of a layer loop's
+// gradients, one entry a layer: Nielsen's nabla_w and nabla_b, grads_w.
+func gradientList(name string) bool {
+	n := strings.ToLower(name)
+	want, grad, ok := lookalike(name)
+	return ok && grad && strings.HasSuffix(want, "ℓ") && (strings.HasPrefix(n, "nabla") || strings.HasPrefix(n, "grad"))
 }
 
 // body reads one part of a function's body — NAME = EXPR or return EXPR —

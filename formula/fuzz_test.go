@@ -68,6 +68,9 @@ func FuzzFormula(f *testing.F) {
 		// tuples: a def returning several values, unpacked; caches passed as tuples
 		"def lb(dZ, cache):\n    A_prev, W, b = cache\n    (c, (d, e)) = W\n    return W.T @ dZ, dZ @ A_prev.T, (dZ,)\ndA1, dW2, _ = lb(dZ2, (A1, W2, b2))\na, b = lb(dZ2, ((A1, W2), b2, ()))\nq = lb(dZ2, (A1,))\nq = (A1, W2)\nq, r = (A1, (W2, A1))\nq = lb\nx, y = q",
 		"q = np.squeeze(A1) + A1.squeeze() + np.squeeze(sum(A1))\nq = A1.reshape(-1, 1) + A1.reshape((2, -1)) + np.reshape(A1, X.shape) + A1.reshape(-1) + A1.reshape(0, -1) + A1.reshape(-1, -1) + A1.reshape(7, 1.5)\nq = np.eye(3) + np.eye(2, 3) @ np.eye(0) + np.eye(1e9) + np.eye(A1)",
+		// layer loops: Ng's keys built from pieces over caches, Nielsen's lists
+		"L = len(caches)\nfor l in reversed(range(L - 1)):\n    current_cache = caches[l]\n    (lc, ac) = current_cache\n    A_prev, W, b = lc\n    dZ = grads[\"dA\" + str(l + 1)] * (ac > 0)\n    grads[\"dW\" + str(l + 1)] = dZ @ A_prev.T\n    grads[\"dA\" + str(l)], q = W.T @ dZ, 1\nfor l in range(-3, 99, 0):\n  q = caches[l]",
+		"class N(object):\n    def backprop(self, x, y):\n        nabla_w = [np.zeros(w.shape) for w in self.weights]\n        acts = [x]\n        zs = []\n        for b, w in zip(self.biases, self.weights):\n            zs.append(np.dot(w, acts[-1]) + b)\n            acts.append(sigmoid(zs[-1]))\n        delta = acts[-1] - y\n        for l in range(1, self.num_layers):\n            nabla_w[-l] = np.dot(delta, acts[-l-1].T)\n            for k in enumerate(zs):\n                delta = self.f(delta[k], zs[len(zs) + l * 2 - 9])\n        return nabla_w\n    def f(self, a, b): return a",
 		"q = np.zeros_like(A1) + np.ones_like(A1)\nq = np.outer(A1, X) + np.outer(sum(A1, 0), sum(X, 1))\nq = np.max(A1, axis=1, keepdims=True) - A1.min(0)\nｄＷ２ = A1.T @ A2\nW2_grad = A1",
 	} {
 		f.Add(s)

@@ -285,7 +285,7 @@ func TestEveryErrorReported(t *testing.T) {
 		{Pos{2, 9}, "Python indexing and slicing are not part of the language"},
 		{Pos{3, 19}, "write / to divide, and # (not //) to start a comment"},
 		{Pos{4, 17}, "write @ for the matrix product"},
-		{Pos{5, 1}, "Python's for is not part of the language"},
+		{Pos{5, 1}, "this loop has no body on the lines below it"},
 		{Pos{6, 10}, "np.einsum is not part of the language; write the product with @ and ᵀ"},
 		{Pos{7, 17}, `W1 = parameters["W2"] binds W1 to another entry: the problem gives W1 itself, so delete the line`},
 		{Pos{8, 8}, "for an elementwise square write A1**2"},
@@ -354,7 +354,7 @@ func TestUnsupportedNamed(t *testing.T) {
 		{"dW2 = np.dot(A1.T,\n  dZ2", 7, "np.dot( is never closed on this line"},
 		{"assert dW2 > 0", 1, "an assert is read when it claims a shape"},
 		{"dW2 = A1.shape", 0, ""}, // refused when it runs
-		{`dW2 = p["W" + str(2)]`, 9, "a key built from pieces"},
+		{`dW2 = p["W" + str(k)]`, 9, "a key built from pieces"},
 		{"dW2 = ᵀA1", 7, "a transpose follows what it transposes"},
 		{"dZ1 = g^{[2]'}(Z^{[1]})", 16, "g^{[2]'} is layer 2's activation, but Z1 belongs to layer 1"},
 		{"dZ1 = dA1 & (Z1 > 0)", 11, "a mask is a comparison"},

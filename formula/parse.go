@@ -145,6 +145,13 @@ type Stmt struct {
 	// InPlace marks an update of the array itself (+=, dZ1[Z1 <= 0] = 0),
 	// which numpy makes to every name bound to that array.
 	InPlace bool
+	// Running marks a line of a layer loop, or of the frame around one:
+	// its unnumbered names (dZ, delta, dA_prev) hold one layer after
+	// another, and are helpers; the loop's checked names carry the layer.
+	Running bool
+	// Notes are what reading the line's Python took (a cache read as the
+	// course lays it out), said with the line's own notes.
+	Notes []string
 }
 
 // Program is a parsed formula file.
@@ -156,6 +163,14 @@ type Program struct {
 	// starts on line i+1: lines[i] holds it joined, and positions in it
 	// are placed back in the file by place.
 	joined []*logical
+	// The lines outside the learner's helper defs (the top level and the
+	// frames of pasted backward passes), as lexed: Stmts are built from
+	// them for a network of depth layers, since a layer loop unrolls on
+	// the problem's depth (see loop.go).
+	src      []srcLine
+	defNames map[string]bool
+	depth    int
+	loops    bool // some line is a loop or reads the network's structure: Stmts depend on the depth
 }
 
 // Source returns the text of e as the learner wrote it.
@@ -353,59 +368,13 @@ func Parse(src string) (*Program, error) {
 			}
 			continue
 		}
-		if len(l.errs) > 0 {
-			add(l.errs[:min(len(l.errs), 5)]...)
-			continue
-		}
-		if skip, err := skipLine(toks); skip || err != nil {
-			if err != nil {
-				add(err)
-			}
-			continue
-		}
-	parts:
-		for _, part := range splitParts(toks) {
-			subs, picks, skip, err := unpack(part, false)
-			if err != nil {
-				add(err)
-				break
-			}
-			if skip {
-				continue
-			}
-			if subs == nil {
-				subs = [][]token{part}
-			}
-			for k, sub := range subs {
-				var st Stmt
-				var err *Error
-				if sub[0].kind == tIdent && sub[0].name == assertName {
-					st, err = assertion(sub, names)
-				} else {
-					p := &parser{toks: sub, defs: names}
-					st, err = p.statement()
-				}
-				if err != nil {
-					add(err)
-					break parts
-				}
-				if picks != nil {
-					st.X = picked(st.X, picks[k], len(picks))
-				} else if id, ok := st.X.(*Ident); ok && id.Name == st.Name {
-					continue // grads["dW1"] = dW1 names what is there
-				}
-				st.Text = strings.TrimSpace(string(text[sub[0].pos.Col-1 : sub[len(sub)-2].end-1]))
-				if len(subs) > 1 || picks != nil {
-					// one name of a tuple: dW2 = its own value
-					st.Text = sub[0].text + " = " + strings.TrimSpace(string(text[sub[2].pos.Col-1:sub[len(sub)-2].end-1]))
-				}
-				if picks != nil {
-					st.Text += fmt.Sprintf(" (value %d of %d)", picks[k]+1, len(picks))
-				}
-				prog.Stmts = append(prog.Stmts, st)
-			}
-		}
+		prog.src = append(prog.src, srcLine{i: i, toks: toks, errs: l.errs, indent: l.indent, frame: o})
 	}
+	prog.defNames = names
+	prog.depth = provisionalDepth(src)
+	stmts, buildErrs := prog.build(prog.depth)
+	prog.Stmts = stmts
+	add(buildErrs...)
 	for _, d := range prog.defs {
 		d.finish()
 	}

@@ -3,6 +3,7 @@ package formula
 import (
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -43,8 +44,6 @@ type oracleVerdict struct {
 // message says: each names the construct, and says what to write instead.
 var refused = map[string]string{
 	"ng-week4-linear-backward.py": "cache2 is a parameter of backward (your def on line 15)",
-	"ng-week4-L-model.py":         "Python's for is not part of the language",
-	"nielsen-network-py.py":       "Python's class is not part of the language",
 	"nnfs-dense-relu.py":          "Python's class is not part of the language",
 	"nnfs-softmax-ce.py":          "Python's if is not part of the language",
 	"d2l-latex.py":                `\partial is not part of the language`,
@@ -126,6 +125,29 @@ func TestPublished(t *testing.T) {
 	}
 	t.Logf("%d of %d published-style pastes read, %d of them judged as numpy and torch judge them", read, len(files), right)
 	assert.Equal(t, len(files)-len(refused), read)
+	// the counts docs/formulas.md and the README give are these
+	pass := 0
+	for name, v := range oracle {
+		if _, no := refused[name]; !no && v.Verdict == "pass" {
+			pass++
+		}
+	}
+	n, r := len(files), len(files)-len(refused)
+	docs, err := os.ReadFile(filepath.Join("..", "docs", "formulas.md"))
+	require.NoError(t, err)
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	require.NoError(t, err)
+	flat := func(b []byte) string { return strings.Join(strings.Fields(string(b)), " ") }
+	for _, want := range []string{
+		fmt.Sprintf("holds %d backward passes", n),
+		fmt.Sprintf("%d of the %d are read, and all %d are judged as numpy and torch judge them (%d pass; %d fail", r, n, r, pass, r-pass),
+		fmt.Sprintf("%d are refused, each by name", len(refused)),
+	} {
+		assert.Contains(t, flat(docs), want, "docs/formulas.md")
+	}
+	for _, want := range []string{fmt.Sprintf("holds %d backward passes", n), fmt.Sprintf("%d are read", r), fmt.Sprintf("the other %d", len(refused))} {
+		assert.Contains(t, flat(readme), want, "README.md")
+	}
 }
 
 // checkPaste parses and checks a paste on a problem, the error being the

@@ -165,6 +165,14 @@ func targetNames(L int) string {
 	return fmt.Sprintf("dZ1…dZ%d (also delta or δ), dA0…dA%d, dW1…dW%d, db1…db%d", L, L, L, L)
 }
 
+// unnumbered reports whether a name that looks like a gradient names no
+// layer (dZ, delta, dA_prev): in a layer loop it holds one layer after
+// another.
+func unnumbered(name string) bool {
+	want, _, ok := lookalike(name)
+	return ok && strings.HasSuffix(want, "ℓ")
+}
+
 // lookalikeIn is lookalike in a network of L layers: a name without a
 // layer number means one of a range ("dW1 or dW2", "dA0…dA3").
 func lookalikeIn(name string, L int) (string, bool, bool) {
@@ -253,7 +261,7 @@ func checkAssign(st Stmt, L int) *Error {
 	info := classify(st.Name).in(L)
 	switch {
 	case info.kind == nkHelper:
-		if want, grad, ok := lookalikeIn(st.Name, L); ok && grad {
+		if want, grad, ok := lookalikeIn(st.Name, L); ok && grad && !(st.Running && unnumbered(st.Name)) {
 			// A helper that looks like a gradient would pass unchecked.
 			return errorf(st.NamePos, KindName, "%s looks like a gradient, but only the names %s are checked: did you mean %s? (A helper must not look like a gradient: name it h or tmp.)",
 				st.Name, targetNames(L), want)

@@ -105,10 +105,19 @@ def canonical(name, L):
     return "%s%d" % (family, layer)
 
 
+GRADIENT_LIST = re.compile(r"^(nabla|grad|grads|d)_?(w|b)$", re.IGNORECASE)
+
+
 def held(local, L):
-    """The gradients a function's locals hold: names and dict entries."""
+    """The gradients a function's locals hold: names, dict entries, and the
+    lists of a layer loop (Nielsen's nabla_w: entry k is layer k+1's dW)."""
     out = {}
     for k, v in local.items():
+        g = GRADIENT_LIST.match(k)
+        if g and isinstance(v, list) and len(v) == L:
+            for i, vv in enumerate(v):
+                out["%s%d" % ({"w": "dW", "b": "db"}[g.group(2).lower()], i + 1)] = vv
+            continue
         t = canonical(k, L)
         if t and isinstance(v, (np.ndarray, float, np.floating)):
             out[t] = v
