@@ -38,3 +38,32 @@ func BenchmarkNetGradientDense(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkNetGradientMoved is the central numeric gradient of networks
+// whose entries go through pointCost's σ series instead of unitEntries:
+// the book's [784, 30, 10] with cross-entropy (the output layer's moved σ,
+// the innermost loop), and [784, 30, 30, 10] with the quadratic cost (the
+// first layer's entries move a whole sigmoid layer), serial.
+func BenchmarkNetGradientMoved(b *testing.B) {
+	for _, c := range []struct {
+		name  string
+		sizes []int
+		cost  derive.Cost
+	}{
+		{"784-30-10-cross-entropy", []int{784, 30, 10}, derive.CrossEntropy},
+		{"784-30-30-10-quadratic", []int{784, 30, 30, 10}, derive.Quadratic},
+	} {
+		p, err := problem.Random(problem.Spec{Convention: derive.Row, Sizes: c.sizes, Batch: 10,
+			Acts: []derive.Activation{derive.Sigmoid}, Cost: c.cost, Reduction: derive.Mean,
+			Init: derive.Normal, Seed: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		dst := make([]float64, p.Net.NumParams())
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				NetGradient(dst, p.Net, p.X, p.Y, nil)
+			}
+		})
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/internal/kernel"
 	"gonum.org/v1/gonum/diff/fd"
 	"gonum.org/v1/gonum/mat"
 )
@@ -378,30 +379,13 @@ func (p *netPass) complexDropout(a []complex128, x, ℓ int) {
 	}
 }
 
-// A move of a sigmoid unit's pre-activation from z to z + d, with
-// a = σ(z) = 1/(1 + e^{−z}) cached, changes its output to
-//
-//	σ(z + d) = 1 / (1 + e^{−z} e^{−d}) = a / (1 + t),   t = (1 − a)(e^{−d} − 1),
-//
-// since e^{−z} = (1 − a)/a. The moves of a finite difference are tiny (|d|
-// ≈ h·|a|·|w|, about 1e-6), and for |d| ≤ smallMove both e^{−d} − 1 and
-// 1/(1 + t) are their series to the fourth power, whose first omitted
-// terms (d⁵/120 and t⁵, |t| ≤ |d|) are below 1e-18 relative, far under the
-// rounding of a float64: σ at the moved point to rounding, without an exp
-// or a division. Nothing here uses σ′ or any derivative the check is
-// checking: it is the value of σ at the moved point computed another way,
-// so the finite differences stay independent of backpropagation. A network
-// of sigmoids then costs a few multiply-adds per unit and point (the
-// book's net spent four fifths of its time in math.Exp); larger moves, as
-// with --step 0.1 or the five-point stencil's step, take exp.
-const smallMove = 0x1p-12
-
-// movedSigmoid is σ(z + d) from a = σ(z) (see smallMove).
+// movedSigmoid is σ(z + d) from a = σ(z): by the series of
+// kernel.MovedSigmoid for |d| ≤ kernel.SmallMove (no exp, no division),
+// else by derive's formula. Nothing here uses σ′: the finite differences
+// stay independent of backpropagation.
 func movedSigmoid(a, z, d float64) float64 {
-	if d <= smallMove && d >= -smallMove {
-		m := d * (-1 + d*(1.0/2+d*(-1.0/6+d*(1.0/24)))) // e^{−d} − 1
-		t := (1 - a) * m
-		return a * (1 - t*(1-t*(1-t*(1-t)))) // a / (1 + t)
+	if d <= kernel.SmallMove && d >= -kernel.SmallMove {
+		return kernel.MovedSigmoid(a, d)
 	}
 	return 1 / (1 + math.Exp(-(z + d)))
 }
@@ -659,16 +643,15 @@ func (p *netPass) pointCost(x, ℓ, k int, z0, dz float64, s *scratch, sig []boo
 	w := p.W[l][k*nl : (k+1)*nl]
 	if l == p.L && p.sigmoid[l] {
 		// A sigmoid output layer: its outputs come from the moves da·w[u]
-		// alone (movedSigmoid, written out: this loop is the book net's
+		// alone (movedSigmoid with its branch in the loop, so that the
+		// series, inlined, costs no call: this loop is the book net's
 		// innermost), and its moved z is not needed.
 		a, a0, z0 := s.a[l], p.A[l][x*nl:(x+1)*nl], p.Z[l][x*nl:(x+1)*nl]
 		a, w, z0 = a[:len(a0)], w[:len(a0)], z0[:len(a0)]
 		for u, au := range a0 {
 			d := da * w[u]
-			if d <= smallMove && d >= -smallMove {
-				m := d * (-1 + d*(1.0/2+d*(-1.0/6+d*(1.0/24))))
-				t := (1 - au) * m
-				a[u] = au * (1 - t*(1-t*(1-t*(1-t))))
+			if d <= kernel.SmallMove && d >= -kernel.SmallMove {
+				a[u] = kernel.MovedSigmoid(au, d)
 			} else {
 				a[u] = 1 / (1 + math.Exp(-(z0[u] + d)))
 			}

@@ -70,7 +70,7 @@ output:
 //
 // pairs ≥ 1. Each block is two entries' two points: Y0 = dz =
 // delta[4p:4p+4] · (in[2p], in[2p], in[2p+1], in[2p+1]), then
-// sigmoidMove(a, c, dz) operation by operation; Y9 and Y8 keep the
+// kernel.SigmoidMove(a, c, dz) operation by operation; Y9 and Y8 keep the
 // largest |dz| and |move| of each lane.
 TEXT ·movesPairsAVX2(SB), NOSPLIT, $0-64
 	MOVQ moves+0(FP), DI

@@ -7,13 +7,14 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/backproof/backproof/internal/kernel"
 	"github.com/stretchr/testify/require"
 )
 
 // Each assembly kernel this CPU can run, called directly (movedSquares
 // takes only the widest), against the Go loop: the same operations in the
 // same order, so the same numbers to the bit. movesPairs against
-// sigmoidMove the same way, and its maxima against the largest |dz| and
+// kernel.SigmoidMove the same way, and its maxima against the largest |dz| and
 // |move|.
 func TestKernelsAgainstGo(t *testing.T) {
 	if !useAVX2 {
@@ -56,7 +57,7 @@ func TestKernelsAgainstGo(t *testing.T) {
 	var wantDz, wantMove float64
 	for i := range moves {
 		dz := delta[i] * in[i/2]
-		move := sigmoidMove(a[0], c[0], dz)
+		move := kernel.SigmoidMove(a[0], c[0], dz)
 		require.Equal(t, move, moves[i], "move %d", i)
 		wantDz, wantMove = math.Max(wantDz, math.Abs(dz)), math.Max(wantMove, math.Abs(move))
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/internal/kernel"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -38,7 +39,7 @@ func TestMovedSquares(t *testing.T) {
 			}
 			da := make([]float64, n)
 			for i := range da {
-				da[i] = (2*rng.Float64() - 1) * tinyMove / maxW // every |da·w| ≤ tinyMove
+				da[i] = (2*rng.Float64() - 1) * kernel.TinyMove / maxW // every |da·w| ≤ kernel.TinyMove
 			}
 			da[0] = 0 // a point where the unit does not move
 			for _, scale := range []float64{0.5, 1} {

@@ -1,6 +1,10 @@
 package numgrad
 
-import "math"
+import (
+	"math"
+
+	"github.com/backproof/backproof/internal/kernel"
+)
 
 // The entries of the last hidden layer ℓ = L−1 are most of a network's
 // parameters (the book's W¹ is 23,520 of 23,860), and when the output
@@ -78,10 +82,10 @@ func (p *netPass) unitEntries(dst []float64, ℓ, k int, st *stencil, s *scratch
 		moves := s.da[:entries*np]
 		maxDa := p.hiddenMoves(moves, delta, in, np, ℓ, zk, ak)
 		// Every |da·w_u| ≤ maxDa·maxW (rounding is monotone): when that is
-		// at most tinyMove, every output moves by sigmoidMove. A point
+		// at most kernel.TinyMove, every output moves by kernel.SigmoidMove. A point
 		// where the unit did not move (da = 0) gets Σ_u (a_u − y_u)²·scale,
 		// which is C_x at θ to the bit.
-		if maxDa*maxW <= tinyMove {
+		if maxDa*maxW <= kernel.TinyMove {
 			movedSquares(acc, moves, w, a0, c0, r0, scale)
 			continue
 		}
@@ -124,13 +128,13 @@ func (p *netPass) unitEntries(dst []float64, ℓ, k int, st *stencil, s *scratch
 // times the entry's input in[j] (1 for the bias, entry len(in)), and
 // returns the largest |move|. For the central difference of a sigmoid
 // unit, whole pairs of weights go to movesPairs (assembly on amd64, the
-// same operations as sigmoidMove), unless some |dz| there is above
-// tinyMove; the Go loop does the rest.
+// same operations as kernel.SigmoidMove), unless some |dz| there is above
+// kernel.TinyMove; the Go loop does the rest.
 func (p *netPass) hiddenMoves(moves, delta, in []float64, np, ℓ int, zk, ak float64) (maxDa float64) {
 	ck := 1 - ak
 	done := 0 // entries done
 	if p.sigmoid[ℓ] && np == 2 {
-		if pairs, maxDz, maxMove := movesPairs(moves, delta, in, ak, ck); maxDz <= tinyMove {
+		if pairs, maxDz, maxMove := movesPairs(moves, delta, in, ak, ck); maxDz <= kernel.TinyMove {
 			done, maxDa = 2*pairs, maxMove
 		}
 	}
@@ -149,8 +153,8 @@ func (p *netPass) hiddenMoves(moves, delta, in []float64, np, ℓ int, zk, ak fl
 				if dz != 0 {
 					da = act.F(zk+dz) - ak
 				}
-			case dz <= tinyMove && dz >= -tinyMove:
-				da = sigmoidMove(ak, ck, dz) // 0 for dz = 0
+			case dz <= kernel.TinyMove && dz >= -kernel.TinyMove:
+				da = kernel.SigmoidMove(ak, ck, dz) // 0 for dz = 0
 			default:
 				da = movedSigmoid(ak, zk, dz) - ak
 			}
@@ -161,31 +165,4 @@ func (p *netPass) hiddenMoves(moves, delta, in []float64, np, ℓ int, zk, ak fl
 		}
 	}
 	return maxDa
-}
-
-// A move of a sigmoid unit's pre-activation from z to z + d changes its
-// output by
-//
-//	σ(z + d) − σ(z) = a / (1 + t) − a = −a·t / (1 + t),   t = (1 − a)(e^{−d} − 1)
-//
-// (see smallMove), and a sum of squares needs only that move: the output's
-// error is (a − y) + the move. For |d| ≤ tinyMove, e^{−d} − 1 is its
-// series to d³ and t/(1 + t) to t³, t − t² + t³: the first omitted terms
-// change the move by |d|³/24 and t³ of itself, and so the output by at
-// most 2⁻⁵⁶·a, an eighth of a unit in the last place of a. Like movedSigmoid it is the
-// value of σ at the moved point, by the series of e^{−d} and 1/(1 + t):
-// no derivative of σ, nothing from backpropagation. It costs eight
-// operations (three of them fused multiply-adds) against movedSigmoid's
-// eighteen.
-const tinyMove = 0x1p-14
-
-// sigmoidMove is σ(z + d) − σ(z) from a = σ(z) and c = 1 − a, for
-// |d| ≤ tinyMove.
-//
-// Three of its multiply-adds are fused (math.FMA), as the assembly that
-// does the same for many points at once fuses them.
-func sigmoidMove(a, c, d float64) float64 {
-	m := d * math.FMA(d, math.FMA(-d, 1.0/6, 1.0/2), -1) // e^{−d} − 1 = d·(−1 + d·(1/2 − d/6))
-	t := c * m
-	return a * t * math.FMA(t, 1-t, -1) // −a·t/(1 + t) = a·t·(−1 + t·(1 − t))
 }

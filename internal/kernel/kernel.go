@@ -1,9 +1,11 @@
 // Package kernel holds the row-layout loops that train's fast passes share:
 // gather and scatter over a list of rows (a row of A·W with A sparse, and
 // W += aᵀv) and the sigmoid σ(z) = 1/(1 + e^{−z}) unit by unit, in Go and
-// in assembly. Each is tested against what it must equal (the Go loops
-// written with math.FMA, and math.Exp); derive keeps its own readable
-// equations and is the reference every fast pass is compared with.
+// in assembly; and numgrad's series for σ at a moved point (moved.go).
+// Each is tested against what it must equal (the Go loops written with
+// math.FMA, math.Exp, a closed form); derive keeps its own readable
+// equations and is the reference every fast pass is compared with
+// (internal/forwardtest).
 package kernel
 
 import (
