@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/big"
 	"strconv"
 	"strings"
 	"unicode"
@@ -165,19 +164,76 @@ func Parse(s string) (Bytes, error) {
 	default:
 		return 0, fmt.Errorf("unknown unit %q (want an amount such as 4GiB, 512MiB or 1000000)", t[i:])
 	}
-	x, ok := new(big.Rat).SetString(num)
-	if !ok || strings.ContainsAny(num, "/") || x.Sign() <= 0 {
+	whole, ok := wholeBytes(num, shift)
+	if !ok {
 		return 0, fmt.Errorf("want a positive amount such as 4GiB, 512MiB or 1000000, not %q", s)
 	}
-	x.Mul(x, new(big.Rat).SetInt(new(big.Int).Lsh(big.NewInt(1), uint(shift))))
-	whole := new(big.Int).Quo(x.Num(), x.Denom()) // rounded down: both are positive
-	if whole.Sign() == 0 {
+	if whole == "" {
 		return 0, fmt.Errorf("%q is less than one byte; want an amount such as 4GiB, 512MiB or 1000000", s)
 	}
-	if !whole.IsInt64() {
-		return Huge, nil
+	n, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil {
+		return Huge, nil // more digits than an int64 holds
 	}
-	return Bytes(whole.Int64()), nil
+	return Bytes(n), nil
+}
+
+// wholeBytes is the decimal number num (digits, an optional point and
+// exponent: 1.5, 1e9, 2.5e-3) times 2^shift, rounded down, as digits with
+// no leading zero ("" for 0), computed exactly on decimal digits rather
+// than in a float64 (2⁵³+1 stays itself) and without math/big, which
+// would add 50 KB compressed to the page in the browser. ok is false when
+// num is not such a number or is not positive.
+func wholeBytes(num string, shift int) (whole string, ok bool) {
+	mant, exp, _ := strings.Cut(strings.ReplaceAll(num, "E", "e"), "e")
+	mant = strings.TrimPrefix(mant, "+")
+	intPart, frac, _ := strings.Cut(mant, ".")
+	digits := intPart + frac
+	e := 0
+	if exp != "" {
+		x, err := strconv.Atoi(exp)
+		if err != nil && !errors.Is(err, strconv.ErrRange) {
+			return "", false
+		}
+		e = x
+	}
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return "", false
+	}
+	digits = strings.TrimLeft(digits, "0")
+	if digits == "" {
+		return "", false // zero
+	}
+	// The number is digits·10^point, its integer part point+len(digits)
+	// digits long: past 40 digits it is beyond 2⁶³ (Huge); below −25
+	// it stays under one byte even times 2⁶⁰.
+	point := e - len(frac)
+	size := point + len(digits)
+	switch {
+	case e > 1<<30 || size > 40:
+		return strings.Repeat("9", 41), true
+	case e < -(1<<30) || size < -25:
+		return "", true
+	}
+	d := []byte(digits)
+	if point > 0 {
+		d = append(d, strings.Repeat("0", point)...)
+		point = 0
+	}
+	for range shift { // d·2, in decimal
+		carry := byte(0)
+		for i := len(d) - 1; i >= 0; i-- {
+			v := (d[i]-'0')*2 + carry
+			d[i], carry = '0'+v%10, v/10
+		}
+		if carry > 0 {
+			d = append([]byte{'1'}, d...)
+		}
+	}
+	if -point >= len(d) {
+		return "", true
+	}
+	return strings.TrimLeft(string(d[:len(d)+point]), "0"), true
 }
 
 // MarshalText writes b as String does when exact, else in bytes, so that

@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
+	"math/rand/v2"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -96,4 +99,60 @@ func TestCheck(t *testing.T) {
 	assert.True(t, errors.Is(fmt.Errorf("--net: %w", err), ErrTooLarge), "through wrapping")
 	assert.Equal(t, "a check of [100000000 2] needs about 4 GiB of memory, more than the limit of 4 GiB", err.Error())
 	assert.Contains(t, Check("x", Huge, 1<<20).Error(), "needs more than 8 EiB of memory, far more than the limit of 1 MiB")
+}
+
+// TestParseAsBigRat: Parse reads a decimal amount exactly, as math/big's
+// rational numbers do (the oracle: the number as a fraction, times the
+// unit, rounded down), over tricky spellings and random ones.
+func TestParseAsBigRat(t *testing.T) {
+	oracle := func(num string, shift uint) (Bytes, bool) {
+		x, ok := new(big.Rat).SetString(num)
+		if !ok || x.Sign() <= 0 {
+			return 0, false
+		}
+		x.Mul(x, new(big.Rat).SetInt(new(big.Int).Lsh(big.NewInt(1), shift)))
+		whole := new(big.Int).Quo(x.Num(), x.Denom())
+		if !whole.IsInt64() {
+			return Huge, true
+		}
+		return Bytes(whole.Int64()), true
+	}
+	nums := []string{"1", "+1", "1.", ".5", "0.5", "00012.50", "1e9", "1E9", "1e+9", "1e-9", "12.5e-1", "9223372036854775807",
+		"9223372036854775808", "9223372036854775806.9", "1e18", "1e19", "0.0000000000000000000001", "123456789e-9",
+		"4.000000000000000000000000001", "1e40", "1e-40", "1e999999999999", "1e-999999999999", "0.1e1", "7.99"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		n := strconv.FormatUint(rng.Uint64()>>rng.UintN(64), 10)
+		if p := rng.IntN(len(n) + 1); rng.IntN(2) == 0 {
+			n = n[:p] + "." + n[p:]
+		}
+		if rng.IntN(3) == 0 {
+			n += "e" + strconv.Itoa(rng.IntN(50)-25)
+		}
+		nums = append(nums, n)
+	}
+	for _, num := range nums {
+		for _, unit := range []struct {
+			name  string
+			shift uint
+		}{{"", 0}, {"K", 10}, {"MiB", 20}, {"E", 60}} {
+			in := num + unit.name
+			want, ok := oracle(num, unit.shift)
+			if num == "1e999999999999" { // beyond big.Rat's exponents; beyond 8 EiB
+				want, ok = Huge, true
+			}
+			got, err := Parse(in)
+			if ok && want == 0 {
+				assert.ErrorContains(t, err, "less than one byte", in)
+				continue
+			}
+			if !ok {
+				assert.Error(t, err, in)
+				continue
+			}
+			if assert.NoError(t, err, in) {
+				assert.Equal(t, want, got, in)
+			}
+		}
+	}
 }
