@@ -1,3 +1,5 @@
+//go:build !js
+
 package problem
 
 import (
@@ -14,6 +16,9 @@ import (
 // checked against s.MaxMemory before anything large is read; the network
 // must take the images' pixels as inputs and give one output per class
 // (784 and 10 for MNIST), else the error says which end does not fit.
+//
+// It is left out of the page in the browser (GOOS=js), which has no MNIST
+// files to read.
 func MNISTBatch(s Spec, dir string) (*Problem, error) {
 	p, err := Random(s)
 	if err != nil {
