@@ -5,17 +5,18 @@ package gradfile
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
-	"codeberg.org/sbinet/npyio/npy"
-	"codeberg.org/sbinet/npyio/npz"
 	"github.com/backproof/backproof"
 	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/problem"
@@ -202,24 +203,15 @@ func readNPY(r io.Reader, where string, max int) (a *array, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a numpy array: %v", where, err)
 	}
-	// npyio slices the header by the positions of its keys without
-	// checking them; npyHeader has, and a header it still cannot read is
-	// the file's fault, not a crash.
-	defer func() {
-		if p := recover(); p != nil {
-			a, err = nil, fmt.Errorf("%s: not a numpy array: a header npyio cannot read (%v)", where, p)
-		}
-	}()
-	rd, err := npy.NewReader(io.MultiReader(bytes.NewReader(header), r))
+	h, err := parseHeader(header)
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a numpy array: %v", where, err)
 	}
-	h := rd.Header.Descr
-	if len(h.Shape) > 2 {
-		return nil, fmt.Errorf("%s: an array of %d dimensions %v; a gradient array has two (dW: like W) or one or two (db)", where, len(h.Shape), h.Shape)
+	if len(h.shape) > 2 {
+		return nil, fmt.Errorf("%s: an array of %d dimensions %v; a gradient array has two (dW: like W) or one or two (db)", where, len(h.shape), h.shape)
 	}
 	n := 1
-	for _, d := range h.Shape {
+	for _, d := range h.shape {
 		if d < 0 || n > max || d > max {
 			n = max + 1
 			break
@@ -227,30 +219,26 @@ func readNPY(r io.Reader, where string, max int) (a *array, err error) {
 		n *= d
 	}
 	if n > max {
-		return nil, fmt.Errorf("%s: shape %v is far larger than any gradient array of this network (at most %d entries are read)", where, h.Shape, max)
+		return nil, fmt.Errorf("%s: shape %v is far larger than any gradient array of this network (at most %d entries are read)", where, h.shape, max)
 	}
-	a = &array{shape: append([]int(nil), h.Shape...)}
-	switch strings.Trim(h.Type, "'\"<>|=") {
-	case "f8":
-		if err := rd.Read(&a.data); err != nil {
-			return nil, fmt.Errorf("%s: %v", where, err)
-		}
-	case "f4":
-		var f []float32
-		if err := rd.Read(&f); err != nil {
-			return nil, fmt.Errorf("%s: %v", where, err)
-		}
-		a.data, a.float32 = make([]float64, len(f)), true
-		for i, v := range f {
-			a.data[i] = float64(v)
-		}
-	default:
-		return nil, fmt.Errorf("%s: numbers of type %q; a gradient is float64 or float32 (np.float64, np.float32)", where, h.Type)
+	a = &array{shape: h.shape, float32: h.size == 4}
+	if h.size == 0 {
+		return nil, fmt.Errorf("%s: numbers of type %q; a gradient is float64 or float32 (np.float64, np.float32)", where, h.descr)
 	}
-	if len(a.data) != n {
-		return nil, fmt.Errorf("%s: %d numbers for shape %v: the file is truncated", where, len(a.data), h.Shape)
+	raw := make([]byte, n*h.size)
+	if got, err := io.ReadFull(r, raw); err != nil {
+		return nil, fmt.Errorf("%s: %d numbers for shape %v: the file is truncated", where, got/h.size, h.shape)
 	}
-	if h.Fortran && len(a.shape) == 2 {
+	a.data = make([]float64, n)
+	for i := range a.data {
+		b := raw[i*h.size : (i+1)*h.size]
+		if h.size == 8 {
+			a.data[i] = math.Float64frombits(h.order.Uint64(b))
+		} else {
+			a.data[i] = float64(math.Float32frombits(h.order.Uint32(b)))
+		}
+	}
+	if h.fortran && len(a.shape) == 2 {
 		// Column-major on disk: transpose into rows.
 		rows, cols := a.shape[0], a.shape[1]
 		t := make([]float64, n)
@@ -262,6 +250,73 @@ func readNPY(r io.Reader, where string, max int) (a *array, err error) {
 		a.data = t
 	}
 	return a, nil
+}
+
+// npyDescr is what an .npy header says of its numbers.
+type npyDescr struct {
+	descr   string           // numpy's, such as "<f8"
+	size    int              // 8 for float64, 4 for float32, 0 for any other type
+	order   binary.ByteOrder // of each number
+	fortran bool             // column-major
+	shape   []int
+}
+
+// parseHeader reads the preamble and header npyHeader returned, whose keys
+// it has found in numpy's order: {'descr': '<f8', 'fortran_order': False,
+// 'shape': (3, 4), }.
+func parseHeader(header []byte) (npyDescr, error) {
+	var h npyDescr
+	text := string(header)
+	value := func(key string) string {
+		i := strings.Index(text, "'"+key+"': ")
+		v := text[i+len(key)+4:]
+		end := strings.IndexAny(v, ",)")
+		if strings.HasPrefix(v, "(") {
+			end = strings.IndexByte(v, ')') + 1
+		}
+		if end <= 0 {
+			return ""
+		}
+		return v[:end]
+	}
+	descr := value("descr")
+	if len(descr) < 2 || descr[0] != '\'' || descr[len(descr)-1] != '\'' {
+		return h, fmt.Errorf("its type is %s, not a quoted numpy type such as '<f8'", descr)
+	}
+	h.descr = descr[1 : len(descr)-1]
+	h.order = binary.LittleEndian
+	switch strings.TrimLeft(h.descr, "<>|=") {
+	case "f8":
+		h.size = 8
+	case "f4":
+		h.size = 4
+	}
+	if strings.HasPrefix(h.descr, ">") {
+		h.order = binary.BigEndian
+	}
+	switch value("fortran_order") {
+	case "True":
+		h.fortran = true
+	case "False":
+	default:
+		return h, fmt.Errorf("its fortran_order is %s, not True or False", value("fortran_order"))
+	}
+	shape := value("shape")
+	if !strings.HasPrefix(shape, "(") || !strings.HasSuffix(shape, ")") {
+		return h, fmt.Errorf("its shape is %s, not a tuple such as (3, 4)", shape)
+	}
+	h.shape = []int{}
+	for _, d := range strings.Split(strings.TrimSuffix(shape[1:len(shape)-1], ","), ",") {
+		if d = strings.TrimSpace(d); d == "" && len(h.shape) == 0 && strings.TrimSpace(shape) == "()" {
+			break
+		}
+		n, err := strconv.Atoi(strings.TrimSuffix(d, "L"))
+		if err != nil || n < 0 {
+			return h, fmt.Errorf("its shape is %s, not a tuple of sizes such as (3, 4)", shape)
+		}
+		h.shape = append(h.shape, n)
+	}
+	return h, nil
 }
 
 // assemble builds the Gradient from the arrays of every layer; get
@@ -336,17 +391,18 @@ func loadNPZ(path string, p *problem.Problem) (*backproof.Gradient, error) {
 
 // readNPZ reads the archive r of size bytes, named path in errors.
 func readNPZ(path string, r io.ReaderAt, size int64, p *problem.Problem) (*backproof.Gradient, error) {
-	z, err := npz.NewReader(r, size)
+	z, err := zipFiles(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("%s: not an .npz archive (np.savez writes one): %v", path, err)
 	}
 	var have []string
 	keys := map[string]string{}
-	for _, k := range z.Keys() {
+	for k := range z {
 		name := strings.TrimSuffix(k, ".npy")
 		have = append(have, name)
 		keys[name] = k
 	}
+	sort.Strings(have)
 	if err := noExtraLayers(path, p, have); err != nil {
 		return nil, err
 	}
@@ -356,11 +412,10 @@ func readNPZ(path string, r io.ReaderAt, size int64, p *problem.Problem) (*backp
 		if !ok {
 			return nil, nil
 		}
-		rc, err := z.Open(k)
+		rc, err := z[k].open(r, size)
 		if err != nil {
 			return nil, fmt.Errorf("%s: array %s: %v", path, name, err)
 		}
-		defer rc.Close()
 		return readNPY(rc, path+": array "+name, limit(p, layerOf[name]))
 	}, have)
 }
@@ -407,9 +462,14 @@ func loadFolder(dir string, p *problem.Problem) (*backproof.Gradient, error) {
 func noExtraLayers(file string, p *problem.Problem, have []string) error {
 	L := len(p.Net.Layers)
 	for _, name := range have {
-		var kind string
-		var ℓ int
-		if n, err := fmt.Sscanf(name, "d%1s%d", &kind, &ℓ); err != nil || n != 2 || (kind != "W" && kind != "b") || fmt.Sprintf("d%s%d", kind, ℓ) != name {
+		// dW or db and a layer's number as %d writes it (not fmt.Sscanf,
+		// whose scanner is 40 KB of the page in the browser).
+		rest, ok := strings.CutPrefix(name, "dW")
+		if !ok {
+			rest, ok = strings.CutPrefix(name, "db")
+		}
+		ℓ, err := strconv.Atoi(rest)
+		if !ok || err != nil || strconv.Itoa(ℓ) != rest {
 			continue
 		}
 		if ℓ < 1 || ℓ > L {

@@ -207,11 +207,10 @@ func TestFlatMatrix(t *testing.T) {
 }
 
 // TestBadNPYHeaders: .npy headers np.save never writes are refused with
-// what is wrong, before npyio reads them (it slices a header by its keys
-// without checking, and allocates whatever length a version 2 header
-// announces): no newline, a 4 GB header, keys out of numpy's order, a cut
-// header, another magic string, an unknown version. FuzzLoad found the
-// first.
+// what is wrong, before anything is allocated (a version 2 header
+// announces its length in 4 bytes): no newline, a 4 GB header, keys out
+// of numpy's order, a cut header, another magic string, an unknown
+// version. FuzzLoad found the first.
 func TestBadNPYHeaders(t *testing.T) {
 	p, err := problem.Load(filepath.Join("testdata", "row-problem.json"))
 	require.NoError(t, err)

@@ -77,3 +77,44 @@ func show(g *backproof.Gradient) string {
 	fmt.Fprintf(&b, "source %s float32 %v", g.Source, g.Float32)
 	return b.String()
 }
+
+// TestNPZForms: the arrays of row-right.npz, saved again by numpy with
+// np.savez_compressed, dW1 big-endian and dW2 in column-major order
+// (testdata/gen_npz_forms.py), read as the same numbers, bit for bit.
+func TestNPZForms(t *testing.T) {
+	p, err := problem.Load("testdata/row-problem.json")
+	require.NoError(t, err)
+	want, err := Load("testdata/row-right.npz", p)
+	require.NoError(t, err)
+	got, err := Load("testdata/row-right-compressed.npz", p)
+	require.NoError(t, err)
+	for ℓ := range want.DW {
+		assert.Equal(t, want.DW[ℓ].RawMatrix(), got.DW[ℓ].RawMatrix(), "dW%d", ℓ+1)
+		assert.Equal(t, want.DB[ℓ], got.DB[ℓ], "db%d", ℓ+1)
+		if want.DBMatrix[ℓ] != nil {
+			assert.Equal(t, want.DBMatrix[ℓ].RawMatrix(), got.DBMatrix[ℓ].RawMatrix(), "db%d", ℓ+1)
+		}
+	}
+}
+
+// TestNPZDamaged: an .npz cut short at every length, or with any one byte
+// changed, is read or refused with an error, never a crash.
+func TestNPZDamaged(t *testing.T) {
+	p, err := problem.Load("testdata/row-problem.json")
+	require.NoError(t, err)
+	for _, name := range []string{"testdata/row-right.npz", "testdata/row-right-compressed.npz"} {
+		data, err := os.ReadFile(name)
+		require.NoError(t, err)
+		for n := range len(data) {
+			_, err := Read("cut.npz", data[:n], p, 0)
+			assert.Error(t, err, "%s cut at %d bytes", name, n)
+		}
+		for i := range data {
+			for _, b := range []byte{0x00, 0xff, data[i] ^ 0x01} {
+				d := append([]byte(nil), data...)
+				d[i] = b
+				assert.NotPanics(t, func() { Read("changed.npz", d, p, 0) }, "%s with byte %d = %#x", name, i, b)
+			}
+		}
+	}
+}
