@@ -32,7 +32,7 @@ page checks a pasted derivation as backproof formula does, line by line, as
 you type; its URL fragment holds the check, so the address is a link to it.
 
 The checker is compiled now, from this checkout's source, by the go tool
-(GOOS=js GOARCH=wasm go build ./web/wasm ./web/wasm/arrays): the first run takes a minute,
+(GOOS=js GOARCH=wasm go build ./web/wasm): the first run takes a minute,
 later ones reuse the go tool's cache. --serve ADDR serves the site at ADDR
 (such as localhost:8080) until interrupted; without --out it serves a
 temporary copy.`,
@@ -69,18 +69,14 @@ temporary copy.`,
 			if err != nil {
 				return internal(err)
 			}
-			_, first, err := web.Size(folder.Path(), web.FirstLoad)
-			if err != nil {
-				return internal(err)
-			}
 			site := folder.Path()
 			if out != "" {
 				if err := commit(tx); err != nil {
 					return err
 				}
 				site = out
-				fmt.Fprintf(cmd.OutOrStdout(), "wrote %s and its %d other files: %.1f MB, %.2f MB gzip-compressed, of which a page that checks derivations loads %.2f MB\n",
-					filepath.Join(out, "index.html"), len(web.Files)-1, float64(raw)/1e6, float64(gz)/1e6, float64(first)/1e6)
+				fmt.Fprintf(cmd.OutOrStdout(), "wrote %s and its %d other files: %.1f MB, %.2f MB gzip-compressed\n",
+					filepath.Join(out, "index.html"), len(web.Files)-1, float64(raw)/1e6, float64(gz)/1e6)
 			}
 			if ln == nil {
 				return nil

@@ -20,7 +20,7 @@ func TestWebWrites(t *testing.T) {
 	for range 2 {
 		code, stdout, stderr := run(t, "web", "--out", out)
 		require.Equal(t, 0, code, stderr)
-		assert.Contains(t, stdout, "wrote "+filepath.Join(out, "index.html")+" and its 6 other files")
+		assert.Contains(t, stdout, "wrote "+filepath.Join(out, "index.html")+" and its 5 other files")
 		assert.Contains(t, stdout, "gzip-compressed")
 		for _, f := range web.Files {
 			info, err := os.Stat(filepath.Join(out, f))

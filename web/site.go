@@ -20,16 +20,9 @@ import (
 // Module is the module the page is built from.
 const Module = "github.com/backproof/backproof"
 
-// Checkers are the page's two WebAssembly files and the packages they are
-// compiled from: the checker of derivations, which the page loads at once,
-// and the checker of arrays, which it loads when it is first used.
-var Checkers = []struct{ File, Package string }{
-	{"backproof.wasm", "./web/wasm"},
-	{"arrays.wasm", "./web/wasm/arrays"},
-}
-
-// FirstLoad are the files the page loads before its first verdict.
-var FirstLoad = []string{"index.html", "app.js", "style.css", "wasm_exec.js", "backproof.wasm"}
+// Checker is the page's WebAssembly file, the checker of derivations and
+// of arrays, and the package it is compiled from.
+var Checker = struct{ File, Package string }{"backproof.wasm", "./web/wasm"}
 
 //go:embed static
 var static embed.FS
@@ -41,7 +34,7 @@ var static embed.FS
 var BuildFlags = []string{"-trimpath", "-gcflags=all=-l", "-ldflags=-s -w"}
 
 // Files are the site's files, in the order Build writes them.
-var Files = []string{"index.html", "app.js", "style.css", "sw.js", "wasm_exec.js", "backproof.wasm", "arrays.wasm"}
+var Files = []string{"index.html", "app.js", "style.css", "sw.js", "wasm_exec.js", "backproof.wasm"}
 
 // Settings say where Build finds the go tool and the module's source.
 // Every zero field has its default.
@@ -79,13 +72,11 @@ func Build(dir string, s *Settings) error {
 			return err
 		}
 	}
-	for _, c := range Checkers {
-		build := exec.Command(goCmd, append([]string{"build"}, append(BuildFlags, "-o", filepath.Join(dir, c.File), c.Package)...)...)
-		build.Dir = src
-		build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0")
-		if out, err := build.CombinedOutput(); err != nil {
-			return fmt.Errorf("compiling the checker to WebAssembly (GOOS=js GOARCH=wasm go build %s in %s): %v\n%s", c.Package, src, err, out)
-		}
+	build := exec.Command(goCmd, append([]string{"build"}, append(BuildFlags, "-o", filepath.Join(dir, Checker.File), Checker.Package)...)...)
+	build.Dir = src
+	build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("compiling the checker to WebAssembly (GOOS=js GOARCH=wasm go build %s in %s): %v\n%s", Checker.Package, src, err, out)
 	}
 	root, err := exec.Command(goCmd, "env", "GOROOT").Output()
 	if err != nil {
@@ -126,15 +117,13 @@ func Build(dir string, s *Settings) error {
 // fingerprint is a short hash of the checker and the page's files.
 func fingerprint(dir string, glue []byte) (string, error) {
 	h := sha256.New()
-	for _, c := range Checkers {
-		wasm, err := os.ReadFile(filepath.Join(dir, c.File))
-		if err != nil {
-			return "", err
-		}
-		h.Write(wasm)
+	wasm, err := os.ReadFile(filepath.Join(dir, Checker.File))
+	if err != nil {
+		return "", err
 	}
+	h.Write(wasm)
 	h.Write(glue)
-	err := fs.WalkDir(static, "static", func(path string, d fs.DirEntry, err error) error {
+	err = fs.WalkDir(static, "static", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}

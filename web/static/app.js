@@ -162,25 +162,18 @@ async function start(file) {
   go.run(result.instance);
 }
 
-let arraysReady = null;
-let arraysStarted = null;
-globalThis.backproofReady = (which) => {
-  if (which === "formula") check();
-  if (which === "arrays") arraysReady();
-};
+// The checker starts at once, and checks what the page holds as soon as
+// it has started; checker() waits for it.
+let started;
+const ready = new Promise((resolve) => { started = resolve; });
+globalThis.backproofReady = () => { started(); check(); };
+const failed = start("backproof.wasm").then(() => new Promise(() => {}), (err) => {
+  showVerdict($("verdict"), "ERROR: the checker could not start: " + err);
+  throw err;
+});
 
-// The checker of derivations starts at once; the checker of arrays, a
-// larger file, when it is first needed.
-start("backproof.wasm").catch((err) => showVerdict($("verdict"), "ERROR: the checker could not start: " + err));
-
-function arrays() {
-  if (!arraysStarted) {
-    arraysStarted = new Promise((resolve, reject) => {
-      arraysReady = resolve;
-      start("arrays.wasm").catch(reject);
-    });
-  }
-  return arraysStarted;
+function checker() {
+  return Promise.race([ready, failed]);
 }
 
 // ---- Your arrays ----
@@ -205,11 +198,11 @@ function setProblem(name, bytes, summary) {
 }
 
 $("make").addEventListener("click", async () => {
-  $("problem-summary").textContent = "loading the checker of arrays…";
+  $("problem-summary").textContent = "waiting for the checker to start…";
   try {
-    await arrays();
+    await checker();
   } catch (err) {
-    $("problem-summary").textContent = "ERROR: the checker of arrays could not start: " + err;
+    $("problem-summary").textContent = "ERROR: the checker could not start: " + err;
     return;
   }
   const a = problemArgs();
@@ -250,11 +243,11 @@ async function checkFiles(list) {
     count(verdict);
     return;
   }
-  showVerdict(verdict, "loading the checker of arrays…");
+  showVerdict(verdict, "waiting for the checker to start…");
   try {
-    await arrays();
+    await checker();
   } catch (err) {
-    showVerdict(verdict, "ERROR: the checker of arrays could not start: " + err);
+    showVerdict(verdict, "ERROR: the checker could not start: " + err);
     return;
   }
   const files = await Promise.all(given.map(async (f) => ({ name: f.name, data: new Uint8Array(await f.arrayBuffer()) })));

@@ -1,7 +1,6 @@
 // The page's service worker: it keeps the page and its checker so that the
-// page opens and checks offline once it has been loaded, and the checker of
-// arrays once it has been used. The cache is named after the build; a new
-// build replaces it.
+// page opens and checks offline once it has been loaded. The cache is
+// named after the build; a new build replaces it.
 const CACHE = "backproof-@VERSION@";
 const FILES = ["./", "index.html", "app.js", "style.css", "wasm_exec.js", "backproof.wasm"];
 

@@ -1,8 +1,9 @@
 // Package arrays is what the page computes with a learner's arrays: the
 // check of `backproof check PROBLEM --gradient G` on the bytes of the
 // files, and where the learner's entries differ. It is apart from package
-// bridge so that the page's checker of derivations, which does not need
-// it, does not carry it.
+// bridge because it carries backproof's whole check of a gradient (finite
+// differences, the double-double reference, the numpy reader), which
+// bridge's tests and a check of a derivation do not need.
 package arrays
 
 import (
