@@ -324,7 +324,7 @@ func TestPageInBrowser(t *testing.T) {
 	assert.Contains(t, report, "WRONG [missing-1/m]")
 	assert.Regexp(t, `entry\tyours\tbackprop\tnumeric\trel error\n\(\d, [Wb], `, report, "the worst entries, yours beside backpropagation's and the numeric")
 	assert.Equal(t, 4, eval[int](p, `document.querySelectorAll("#check-report canvas").length`), "a heat map for each array")
-	t.Logf("the wrong gradient's check took %s ms in the page, the checker of arrays started", eval[string](p, `document.getElementById("check-verdict").dataset.ms`))
+	t.Logf("the wrong gradient's check took %s ms in the page, the first check of arrays", eval[string](p, `document.getElementById("check-verdict").dataset.ms`))
 
 	n = eval[int](p, `Number(document.getElementById("check-verdict").dataset.checks || 0)`)
 	p.do(chromedp.SetUploadFiles(chromedp.ID("gradient-file"), []string{filepath.Join(testdata, "row-right.npz")}))
