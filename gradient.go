@@ -50,11 +50,12 @@ type LearnerParam struct {
 	// their relative error (those above the array's floor). Both are zero
 	// when the shape is wrong.
 	MaxAbs, MaxRel float64
-	// Judged is false when the array could not be judged at all; Reason
-	// then says why, and the array keeps the verdict from "right".
-	Judged bool
-	Reason string
-	Agree  bool
+	// Judged is false when the array could not be judged at all;
+	// Unjudged then says why, and the array keeps the verdict from
+	// "right".
+	Judged   bool
+	Unjudged Unjudged
+	Agree    bool
 	// Tol and Floor are what the array was judged to: an entry agrees
 	// when |yours − reference| ≤ max(Tol·|reference|, Floor), Floor being
 	// a fraction of this array's own largest entry.
@@ -80,9 +81,17 @@ type LearnerParam struct {
 	// Mistakes are the catalogue's explanations of a disagreement
 	// (compare.Diagnose), empty when none reproduces it.
 	Mistakes []compare.Mistake
-	// Message explains a disagreement that no code names, such as a shape
-	// that no mistake of the catalogue produces.
-	Message string
+	// Finding is what the judgement found where no mistake of the
+	// catalogue names the disagreement, such as a shape that none
+	// produces; render words it from the fields it names.
+	Finding Finding
+	// ShapeRule is compare's rule for the parameter's shape (Misshaped).
+	ShapeRule string
+	// Flat is what a flat vector holds read back into the matrix's shape
+	// (Flattened).
+	Flat *FlatReading
+	// Largest is backpropagation's largest |entry| in the array (AllZeros).
+	Largest float64
 }
 
 // LearnerEntry is one entry of the learner's gradient set beside
@@ -105,26 +114,29 @@ type LearnerEntry struct {
 // NonFinite reports whether the learner's value is NaN or ±Inf.
 func (e LearnerEntry) NonFinite() bool { return math.IsNaN(e.Yours) || math.IsInf(e.Yours, 0) }
 
-// Precision of a learner's gradient, set against backproof's: both are
-// analytic, so only rounding separates them, and rounding is relative to
-// each array's own entries. An entry agrees within the relative tolerance,
-// or within the floor, a fraction of the largest entry of its own array,
-// under which a difference is rounding in a sum whose terms cancel. A
-// backpropagation written another way agrees to about 1e-13; the
-// tolerance is that of a central-difference check. float32 keeps about
-// seven digits, and a sum over a batch or a layer loses two or three more.
-var (
-	tolFloat64, floorFloat64 = numgrad.Central.Tol(), 1e-9
-	tolFloat32, floorFloat32 = 1e-4, 1e-5
-)
+// Precision is how closely a learner's arrays are judged at one
+// floating-point width. Both gradients are analytic, so only rounding
+// separates them, and rounding is relative to each array's own entries.
+// An entry agrees within the relative tolerance Tol, or within Floor, a
+// fraction of the largest entry of its own array, under which a
+// difference is rounding in a sum whose terms cancel. Below Tiny an
+// array's entries have lost digits to underflow.
+type Precision struct {
+	Bits             int
+	Tol, Floor, Tiny float64
+}
 
-// Below these sizes an array's entries have lost digits to underflow:
-// float64's smallest normal number is 2.2e-308, float32's 1.2e-38, and a
-// few orders of magnitude above them a product of two entries already
-// underflows.
-const (
-	tinyFloat64 = 1e-290
-	tinyFloat32 = 1e-30
+var (
+	// Float64Precision: a backpropagation written another way agrees to
+	// about 1e-13, and the tolerance is that of a central-difference
+	// check. float64's smallest normal number is 2.2e-308, and a few
+	// orders of magnitude above it a product of two entries already
+	// underflows.
+	Float64Precision = Precision{Bits: 64, Tol: numgrad.Central.Tol(), Floor: 1e-9, Tiny: 1e-290}
+	// Float32Precision: float32 keeps about seven digits, and a sum over
+	// a batch or a layer loses two or three more; its smallest normal
+	// number is 1.2e-38.
+	Float32Precision = Precision{Bits: 32, Tol: 1e-4, Floor: 1e-5, Tiny: 1e-30}
 )
 
 // ErrGradient is wrapped by the errors of CheckGradient for a gradient
@@ -193,25 +205,20 @@ func (g *Gradient) bias(ℓ int) *mat.Dense {
 	return nil
 }
 
-// flatMessage explains a matrix given as a flat vector of the right
-// length: the forum thread's question whether the gradient is a matrix or
-// a vector. The numbers are read back row by row (numpy's ravel) and
-// judged as the matrix they would be.
-func flatMessage(lp *LearnerParam, got, truth *mat.Dense, ctx compare.Context) string {
+// flatReading reads back a matrix given as a flat vector of the right
+// length, row by row (numpy's ravel), and judges it as the matrix it
+// would be: the forum thread's question whether the gradient is a matrix
+// or a vector.
+func flatReading(lp *LearnerParam, got, truth *mat.Dense, ctx compare.Context) *FlatReading {
 	shaped := mat.NewDense(lp.WantRows, lp.WantCols, flat(got))
-	head := fmt.Sprintf("d%s%d is a flat vector of %d numbers, but ∂C/∂%s%d is a matrix shaped like %s%d, %d×%d, one entry per weight (the thread's question: the gradient is a matrix)",
-		lp.Name, lp.Layer, lp.Rows*lp.Cols, lp.Name, lp.Layer, lp.Name, lp.Layer, lp.WantRows, lp.WantCols)
 	if compare.Matches(shaped, truth) {
-		return head + "; read row by row into that shape, its numbers are right: keep the matrix instead of flattening it"
+		return &FlatReading{Right: true}
 	}
-	if ms := compare.Diagnose(shaped, truth, ctx); len(ms) > 0 {
-		var codes []compare.Code
-		for _, m := range ms {
-			codes = append(codes, m.Code)
-		}
-		return head + "; read row by row into that shape, it would still be wrong: " + compare.Join(codes)
+	f := &FlatReading{}
+	for _, m := range compare.Diagnose(shaped, truth, ctx) {
+		f.Mistakes = append(f.Mistakes, m.Code)
 	}
-	return head + "; read row by row into that shape, its numbers are not right either"
+	return f
 }
 
 // flat lists a matrix row by row, the order of derive.Net.Params.

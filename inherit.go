@@ -1,7 +1,6 @@
 package backproof
 
 import (
-	"fmt"
 	"math"
 	"slices"
 
@@ -19,10 +18,10 @@ import (
 // array's own tolerance, inherits the mistake: it is not one of its own,
 // and the line to fix is the first layer's. Those layers' entries are
 // listed first among the worst. It returns the first wrong layer when
-// some array inherits its mistake, else 0, and a sentence for the
-// conclusion when a lower dropout layer forgot its own 1/p as well as
-// inheriting the first wrong layer's (keepBoth), else "".
-func (lc *GradientResult) inherit(n *derive.Net, t *derive.Trace, arrays []learnerArray) (int, string) {
+// some array inherits its mistake, else 0, and, when a lower dropout layer
+// forgot its own 1/p as well as inheriting the first wrong layer's
+// (keepBoth), which layer and by what factors, else nil.
+func (lc *GradientResult) inherit(n *derive.Net, t *derive.Trace, arrays []learnerArray) (int, *BothKeeps) {
 	first := 0
 	for ℓ := len(n.Layers); ℓ >= 1 && first == 0; ℓ-- {
 		for _, lp := range lc.Params[2*(ℓ-1) : 2*ℓ] {
@@ -32,7 +31,7 @@ func (lc *GradientResult) inherit(n *derive.Net, t *derive.Trace, arrays []learn
 		}
 	}
 	if first <= 1 {
-		return 0, ""
+		return 0, nil
 	}
 	w, b := lc.Params[2*(first-1)], lc.Params[2*(first-1)+1]
 	ms := w.Mistakes
@@ -41,10 +40,10 @@ func (lc *GradientResult) inherit(n *derive.Net, t *derive.Trace, arrays []learn
 	}
 	δ := compare.ContextFor(n, t, compare.DW, first).DeltaWith(ms)
 	if δ == nil {
-		return 0, ""
+		return 0, nil
 	}
 	inherited := false
-	var both string
+	var both *BothKeeps
 	for ℓ := first - 1; ℓ >= 1; ℓ-- {
 		δ = backStep(n, t, ℓ, δ)
 		dW, db := paramGradients(n, t, ℓ, δ)
@@ -56,7 +55,7 @@ func (lc *GradientResult) inherit(n *derive.Net, t *derive.Trace, arrays []learn
 				continue
 			}
 			if !sameWithin(arrays[2*(ℓ-1)+k].got, want, lp) {
-				if both == "" {
+				if both == nil {
 					both = keepBoth(n, t, ℓ, δ, k, arrays[2*(ℓ-1)+k].got, lp, first, ms)
 				}
 				all = false
@@ -68,9 +67,7 @@ func (lc *GradientResult) inherit(n *derive.Net, t *derive.Trace, arrays []learn
 				// every array below): nothing to add.
 				continue
 			}
-			lp.Inherits, lp.Mistakes = first, nil
-			lp.Message = fmt.Sprintf("inherits layer %d's mistake: d%s%d is what correct backpropagation gives from your δ^%d, so its own line is right; fix layer %d's line first",
-				first, lp.Name, lp.Layer, first, first)
+			lp.Inherits, lp.Mistakes, lp.Finding = first, nil, Inherited
 			inherited = true
 		}
 		if !all {
@@ -95,25 +92,24 @@ func ownLine(ms []compare.Mistake) bool {
 	return slices.ContainsFunc(ms, func(m compare.Mistake) bool { return m.Code == compare.DropoutKeepMissing })
 }
 
-// keepBoth is the conclusion's sentence when the first wrong layer's
+// keepBoth is the conclusion's finding when the first wrong layer's
 // mistake is a missing 1/p and the lower dropout layer ℓ forgot its own
 // 1/p as well: its array k (0 dW, 1 db) got, which its diagnosis calls
 // dropout-keep-prob-missing, is then what correct backpropagation gives
 // from the wrong δ^ℓ (δ) times ℓ's own p, the product of both factors
-// (p² when the layers share p). It returns "" otherwise.
-func keepBoth(n *derive.Net, t *derive.Trace, ℓ int, δ *mat.Dense, k int, got *mat.Dense, lp *LearnerParam, first int, ms []compare.Mistake) string {
+// (p² when the layers share p). It returns nil otherwise.
+func keepBoth(n *derive.Net, t *derive.Trace, ℓ int, δ *mat.Dense, k int, got *mat.Dense, lp *LearnerParam, first int, ms []compare.Mistake) *BothKeeps {
 	drop, above := n.Layers[ℓ-1].Drop, n.Layers[first-1].Drop
 	if drop == nil || above == nil || !ownLine(ms) || !ownLine(lp.Mistakes) {
-		return ""
+		return nil
 	}
 	var own mat.Dense
 	own.Scale(drop.Keep, δ)
 	dW, db := paramGradients(n, t, ℓ, &own)
 	if !sameWithin(got, []*mat.Dense{dW, db}[k], lp) {
-		return ""
+		return nil
 	}
-	return fmt.Sprintf(" Layer %d forgot its own 1/p as well: its δ^%d is %.4g times the truth, %g inherited from layer %d's δ^%d, which lacks its 1/p, times its own %g; both layers' dA = dA / keep_prob lines are missing.",
-		ℓ, ℓ, drop.Keep*above.Keep, above.Keep, first, first, drop.Keep)
+	return &BothKeeps{Layer: ℓ, First: first, Own: drop.Keep, Above: above.Keep}
 }
 
 // sameWithin reports whether the learner's array got equals want entry by

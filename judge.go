@@ -4,11 +4,9 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strings"
 
 	"github.com/backproof/backproof/compare"
 	"github.com/backproof/backproof/derive"
-	"github.com/backproof/backproof/numgrad"
 	"github.com/backproof/backproof/problem"
 	"gonum.org/v1/gonum/mat"
 )
@@ -60,11 +58,9 @@ func learnerArrays(n *derive.Net, g *Gradient) []learnerArray {
 func judge(p *problem.Problem, g *Gradient, r *Backprop, numeric []float64) *GradientResult {
 	n := p.Net
 	ref := newReference(r)
-	lc := &GradientResult{Source: g.Source, Float32: g.Float32, Values: make([]float64, 0, len(r.Analytic))}
-	tol, floor, tiny := tolFloat64, floorFloat64, tinyFloat64
-	if g.Float32 {
-		tol, floor, tiny = tolFloat32, floorFloat32, tinyFloat32
-	}
+	lc := &GradientResult{Source: g.Source, Float32: g.Float32, Values: make([]float64, 0, len(r.Analytic)), Cost: n.Cost}
+	prec := lc.Precision()
+	tol := prec.Tol
 	arrays := learnerArrays(n, g)
 	for _, a := range arrays {
 		gr, gc := a.got.Dims()
@@ -94,32 +90,28 @@ func judge(p *problem.Problem, g *Gradient, r *Backprop, numeric []float64) *Gra
 			switch {
 			case len(lp.Mistakes) > 0:
 			case (lp.Rows == 1 || lp.Cols == 1) && lp.Rows*lp.Cols == lp.WantRows*lp.WantCols && lp.WantRows > 1 && lp.WantCols > 1:
-				lp.Message = flatMessage(lp, a.got, truth, ctx)
+				lp.Finding, lp.Flat = Flattened, flatReading(lp, a.got, truth, ctx)
 			default:
-				lp.Message = fmt.Sprintf("d%s%d is %d×%d, but ∂C/∂%s%d has the shape of %s%d, %d×%d: %s; no mistake of the catalogue gives a %d×%d array",
-					lp.Name, lp.Layer, lp.Rows, lp.Cols, lp.Name, lp.Layer, lp.Name, lp.Layer, lp.WantRows, lp.WantCols,
-					ctx.ShapeRule(), lp.Rows, lp.Cols)
+				lp.Finding, lp.ShapeRule = Misshaped, ctx.ShapeRule()
 			}
 			continue
 		}
-		differ = append(differ, ref.judgeArray(lp, i, a, lc.Values, floor, tiny, n, numeric)...)
+		differ = append(differ, ref.judgeArray(lp, i, a, lc.Values, prec, n, numeric)...)
 		if !lp.Judged || lp.Agree {
 			continue
 		}
 		switch {
 		case lp.NaN+lp.Inf > 0:
-			lp.Message = nonFiniteMessage(lp, n)
+			lp.Finding = NotFinite
 		default:
 			if lp.Widened {
 				ctx.Floor = lp.Floor / lp.Scale // the rounding float64 carries here
 			}
 			lp.Mistakes = compare.Diagnose(a.got, truth, ctx)
 			if len(lp.Mistakes) == 0 && largestEntry(a.got) == 0 {
-				lp.Message = fmt.Sprintf("d%s%d is all zeros, but backpropagation's is not (its largest entry is %.3g): a loop over the layers that stops before layer %d, or an array never filled",
-					lp.Name, lp.Layer, largestEntry(truth), lp.Layer)
+				lp.Finding, lp.Largest = AllZeros, largestEntry(truth)
 			} else if len(lp.Mistakes) == 0 {
-				lp.Message = fmt.Sprintf("d%s%d differs from backpropagation (max relative error %.3g) in a way no classic mistake reproduces: compare its worst entries with your code",
-					lp.Name, lp.Layer, lp.MaxRel)
+				lp.Finding = Unexplained
 			}
 		}
 	}
@@ -131,16 +123,16 @@ func judge(p *problem.Problem, g *Gradient, r *Backprop, numeric []float64) *Gra
 	}
 	lc.Worst = selectWorst(differ, worstN)
 	lc.selectArrays()
-	lc.Outcome, lc.Message = lc.conclude(r)
-	lc.Message += lc.inheritWords() + both
-	lc.Message += float64Words(lc)
+	lc.BothKeeps = both
+	lc.Conclusion = lc.conclude(r)
+	lc.Outcome = lc.Conclusion.Outcome()
 	if ref.exact == nil {
-		lc.Message += fmt.Sprintf(" (Your arrays were judged against float64 backpropagation alone: at %d multiply-adds a forward pass the network is too large for the exact reference, whose limit is %d, so a point where float64 itself loses digits, such as outputs that fit their targets, would not be recognised.)",
-			exactWork(p), maxExactWork)
+		lc.NoExact = &ExactLimit{Work: exactWork(p), Limit: maxExactWork}
 	}
 	lc.Float64Err = math.NaN()
 	if ref.exact != nil {
-		lc.Message += ref.kinkWords(lc)
+		lc.KinkSlopes = KinkSlopes{Left: ref.kinkLeft, Right: ref.kinkRight, Between: ref.kinkBetween}
+		lc.OnKink = ref.exact.OnKink
 		lc.Kinks = ref.kinkEntries
 		lc.Float64Err = 0
 		for _, lp := range lc.Params {
@@ -195,16 +187,15 @@ func newReference(r *Backprop) *reference {
 
 // judgeArray judges the learner's array a (the idx-th: W¹, b¹, W², …),
 // entry by entry, against the reference on the array's own scale, and
-// returns its entries that differ. floor is the fraction of the array's
-// largest reference entry under which a difference is rounding, tiny the
-// size under which its entries have lost digits to underflow.
+// returns its entries that differ, judged to the precision prec.
 //
 // With the exact reference, the floor is at least ten times the error
 // float64 backpropagation makes in this array at this point: where a − y
 // cancels, no float64 computation can do better, the learner's included.
 // An entry on a relu kink is judged against the interval between its
 // left-slope and right-slope values, both valid.
-func (ref *reference) judgeArray(lp *LearnerParam, idx int, a learnerArray, values []float64, floor, tiny float64, n *derive.Net, numeric []float64) []LearnerEntry {
+func (ref *reference) judgeArray(lp *LearnerParam, idx int, a learnerArray, values []float64, prec Precision, n *derive.Net, numeric []float64) []LearnerEntry {
+	floor, tiny := prec.Floor, prec.Tiny
 	size := a.rows * a.cols
 	yours, want := values[a.off:a.off+size], ref.value[a.off:a.off+size]
 	var top, topYours float64
@@ -238,19 +229,13 @@ func (ref *reference) judgeArray(lp *LearnerParam, idx int, a learnerArray, valu
 	lp.Judged = true
 	switch {
 	case !finite:
-		lp.Judged = false
-		lp.Reason = "backproof's own backpropagation is not finite here"
+		lp.Judged, lp.Unjudged = false, BackpropNotFinite
 		return nil
 	case lp.NaN+lp.Inf == 0 && top == 0 && topYours == 0:
 		lp.Agree = true // exactly zero, as it should be (a unit that never fires)
 		return nil
 	case lp.NaN+lp.Inf == 0 && top < tiny && topYours < tiny:
-		lp.Judged = false
-		bits := 64
-		if tiny == tinyFloat32 {
-			bits = 32
-		}
-		lp.Reason = fmt.Sprintf("its entries are at most %.2g, so small that float%d has lost digits to underflow", top, bits)
+		lp.Judged, lp.Unjudged = false, Underflow
 		return nil
 	}
 	var out []LearnerEntry
@@ -304,83 +289,6 @@ func (ref *reference) noteSlope(y, left, right, within float64) {
 	}
 }
 
-// kinkWords says which entries sat on a kink and which slope the
-// learner's numbers there follow; empty without kinks.
-func (ref *reference) kinkWords(lc *GradientResult) string {
-	var kinks int
-	for _, lp := range lc.Params {
-		kinks += lp.Kinks
-	}
-	if kinks == 0 {
-		return ""
-	}
-	var follows string
-	switch {
-	case ref.kinkLeft+ref.kinkRight+ref.kinkBetween == 0:
-		follows = "none of yours lies between the two"
-	case ref.kinkRight == 0 && ref.kinkBetween == 0:
-		follows = "yours follow the left slope there (relu′(0) = 0, as backproof takes it)"
-	case ref.kinkLeft == 0 && ref.kinkBetween == 0:
-		follows = "yours follow the right slope there (relu′(0) = 1)"
-	case ref.kinkBetween > 0 && ref.kinkLeft == 0 && ref.kinkRight == 0:
-		follows = "yours lie between the two slopes' values there (relu′(0) strictly between the slopes, a subgradient too)"
-	default:
-		follows = fmt.Sprintf("yours follow the left slope in %d of them, the right in %d and lie between in %d",
-			ref.kinkLeft, ref.kinkRight, ref.kinkBetween)
-	}
-	var names []string
-	for _, p := range ref.kinkEntries[:min(len(ref.kinkEntries), 6)] {
-		names = append(names, EntryName(p))
-	}
-	if len(ref.kinkEntries) > 6 {
-		names = append(names, "…")
-	}
-	return fmt.Sprintf(" %d entries of the gradient sit on a relu kink, %s (%d pre-activations within float64's rounding of 0, where relu′ does not exist): each was judged against the interval between its values with the left slope (relu′(0) = 0) and the right slope (relu′(0) = 1), both valid; %s.",
-		kinks, strings.Join(names, ", "), ref.exact.OnKink, follows)
-}
-
-// float64Words says, where float64 backpropagation itself is good only to
-// a few digits at this point, how good, and that the learner was allowed
-// as much; empty elsewhere.
-func float64Words(lc *GradientResult) string {
-	var worst, yours float64
-	for _, lp := range lc.Params {
-		if lp.Widened {
-			worst = math.Max(worst, lp.Float64Err)
-			if lp.Judged && lp.ShapeOK && lp.NaN+lp.Inf == 0 && lp.Scale > 0 {
-				yours = math.Max(yours, lp.MaxAbs/lp.Scale)
-			}
-		}
-	}
-	if worst == 0 {
-		return ""
-	}
-	within := fmt.Sprintf("Yours is within that (%.1g), and was allowed ten times as much.", yours)
-	if yours > 10*worst {
-		within = fmt.Sprintf("Yours differs by %.1g, more than ten times that.", yours)
-	}
-	return fmt.Sprintf(" At this point float64 backpropagation is good to only about %.1g of each array's largest entry (backproof's own, set beside the gradient computed in double-double arithmetic): outputs that nearly equal their targets make a − y cancel. %s",
-		worst, within)
-}
-
-// nonFiniteMessage says what a NaN or an infinity in the learner's array
-// means.
-func nonFiniteMessage(lp *LearnerParam, n *derive.Net) string {
-	var what []string
-	if lp.NaN > 0 {
-		what = append(what, fmt.Sprintf("%d NaN", lp.NaN))
-	}
-	if lp.Inf > 0 {
-		what = append(what, fmt.Sprintf("%d infinite", lp.Inf))
-	}
-	msg := fmt.Sprintf("d%s%d has %s of its %d entries: a gradient of a finite cost is finite, so this is a mistake in the arithmetic, not rounding",
-		lp.Name, lp.Layer, strings.Join(what, " and "), lp.Rows*lp.Cols)
-	if n.Cost == derive.CrossEntropy {
-		return msg + "; the textbook δ = (a − y) / (a(1 − a)) · σ′(z) gives 0/0 where a sigmoid output saturates to exactly 0 or 1: with a sigmoid output and cross-entropy write δ^L = a − y, where the a(1 − a) cancels"
-	}
-	return msg + ": look for a division by a number that can be 0 (a, 1 − a, a sum) or an exp of a large number"
-}
-
 // selectWorst orders the entries that differ, the non-finite ones first,
 // then those of the first wrong layer, then by relative and absolute
 // error, and keeps k of them.
@@ -405,97 +313,27 @@ func selectWorst(differ []LearnerEntry, k int) []LearnerEntry {
 }
 
 // conclude says what the three values, side by side, let one conclude.
-func (lc *GradientResult) conclude(r *Backprop) (Outcome, string) {
-	var wrong, unjudged []string
+func (lc *GradientResult) conclude(r *Backprop) Conclusion {
+	var wrong, unjudged int
 	for _, lp := range lc.Params {
 		switch {
 		case !lp.Judged:
-			unjudged = append(unjudged, fmt.Sprintf("d%s%d (%s)", lp.Name, lp.Layer, lp.Reason))
+			unjudged++
 		case !lp.Agree:
-			wrong = append(wrong, fmt.Sprintf("d%s%d", lp.Name, lp.Layer))
+			wrong++
 		}
 	}
-	precision := ""
-	if lc.Float32 {
-		precision = fmt.Sprintf(" Your arrays are float32, which keeps about 7 significant digits: each is judged to a relative %.0e (and entries under %.0e of its largest to an absolute error), so a mistake smaller than that cannot be seen; save float64 arrays to judge to %.0e.",
-			tolFloat32, floorFloat32, tolFloat64)
-	}
-	notJudged := ""
-	if len(unjudged) > 0 {
-		notJudged = fmt.Sprintf(" %s could not be judged: %s.", plural(len(unjudged), "array"), strings.Join(unjudged, "; "))
-	}
-	ref := "backproof's backpropagation agrees with finite differences"
-	if cf := r.Confirmation; cf != nil && r.Outcome == Agree && cf.Agreed != nil {
-		if cf.Agreed.Method == numgrad.ComplexStep {
-			ref = fmt.Sprintf("backproof's backpropagation agrees with the complex step (%s)", cf.Cause)
-		} else {
-			ref = fmt.Sprintf("backproof's backpropagation agrees with %v differences at h = %.3g (%s)", cf.Agreed.Method, cf.Agreed.Step, cf.Cause)
-		}
-	}
-	total := len(lc.Params)
 	switch {
-	case r.Outcome == Agree && len(wrong) == 0 && len(unjudged) == 0:
-		return Agree, fmt.Sprintf("%s, and your gradient agrees with both, each array on its own scale (max relative error %.3g against backpropagation): your gradient is right.%s", ref, lc.maxRel(), precision)
-	case r.Outcome == Agree && len(wrong) > 0:
-		return Disagree, fmt.Sprintf("%s, and your gradient differs from both in %d of its %d arrays: your gradient is wrong.%s%s", ref, len(wrong), total, notJudged, precision)
-	case len(wrong) > 0:
-		return Disagree, fmt.Sprintf("your gradient differs from backproof's backpropagation in %d of its %d arrays: your gradient is most likely wrong, but finite differences could not confirm backpropagation here (%s), so this rests on backpropagation alone.%s%s",
-			len(wrong), total, r.Unsettled(), notJudged, precision)
+	case r.Outcome == Agree && wrong == 0 && unjudged == 0:
+		return Right
+	case r.Outcome == Agree && wrong > 0:
+		return Wrong
+	case wrong > 0:
+		return WrongUnconfirmed
 	case r.Outcome == Agree:
-		return CannotTell, fmt.Sprintf("%s, and your gradient agrees with it in the %d arrays that could be judged, but not every array could be:%s Cannot tell.%s",
-			ref, total-len(unjudged), notJudged, precision)
+		return PartlyJudged
 	}
-	return CannotTell, fmt.Sprintf("your gradient agrees with backproof's backpropagation, but finite differences could not confirm either here (%s): cannot tell.%s%s", r.Unsettled(), notJudged, precision)
-}
-
-// maxRel is the largest relative error over the judged arrays.
-func (lc *GradientResult) maxRel() float64 {
-	var m float64
-	for _, lp := range lc.Params {
-		if lp.Judged && lp.ShapeOK {
-			m = math.Max(m, lp.MaxRel)
-		}
-	}
-	return m
-}
-
-// plural is "1 array" or "3 arrays".
-func plural(k int, what string) string {
-	if k == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", k, what)
-}
-
-// inheritWords names the first wrong layer and the arrays that inherit
-// its mistake; empty when none does.
-func (lc *GradientResult) inheritWords() string {
-	if lc.First == 0 {
-		return ""
-	}
-	var names []string
-	for _, lp := range lc.Params {
-		if lp.Inherits > 0 {
-			names = append(names, fmt.Sprintf("d%s%d", lp.Name, lp.Layer))
-		}
-	}
-	verb := "differ"
-	if len(names) == 1 {
-		verb = "differs"
-	}
-	return fmt.Sprintf(" Layer %d is the first wrong layer in backward order: %s %s only because δ^%d does (planted in backproof's backpropagation, its mistake gives exactly your numbers there), so fix layer %d first.",
-		lc.First, joinNames(names), verb, lc.First, lc.First)
-}
-
-// joinNames is "a", "a and b", "a, b and c".
-func joinNames(names []string) string {
-	switch len(names) {
-	case 0:
-		return ""
-	case 1:
-		return names[0]
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	return Unconfirmed
 }
 
 // EntryName names an entry of the gradient as the worst-entry lists and
@@ -509,7 +347,7 @@ func EntryName(p derive.Param) string {
 	return fmt.Sprintf("(%d, %s, %d, %d)", p.Layer, p.Name, p.Row, p.Col)
 }
 
-// largestEntry is max |m_ij|: the "largest entry" the message names (the
+// largestEntry is max |m_ij|: the "largest entry" the words name (the
 // matrix norm mat.Norm(m, ∞) is the largest row sum, and keeps gonum's
 // LAPACK norms, 23 KB compressed, in the page in the browser).
 func largestEntry(m *mat.Dense) float64 {

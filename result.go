@@ -145,13 +145,114 @@ type GradientResult struct {
 	// Kinks are the entries on a relu kink, judged against the interval
 	// of their two one-sided values.
 	Kinks []derive.Param
+	// KinkSlopes counts which slope the learner's entries on a kink
+	// follow, and OnKink the pre-activations within float64's rounding
+	// of 0 (Exact.OnKink).
+	KinkSlopes KinkSlopes
+	OnKink     int
 	// Float64Err is how far float64 backpropagation is from the exact
 	// gradient here, relative to each array's largest entry, the largest
 	// over the arrays; NaN without the exact reference.
 	Float64Err float64
-	Outcome    Outcome
-	Message    string // the conclusion in words
+	// NoExact is set when the network was too large for the exact
+	// reference: the arrays were judged against float64 backpropagation
+	// alone.
+	NoExact *ExactLimit
+	// BothKeeps is set when a lower dropout layer forgot its own 1/p as
+	// well as inheriting the first wrong layer's missing one.
+	BothKeeps *BothKeeps
+	// Cost is the problem's cost, which the words for a NaN name.
+	Cost       derive.Cost
+	Conclusion Conclusion
+	Outcome    Outcome // the Conclusion's
 	Seconds    float64
+}
+
+// Precision is the precision the learner's arrays were judged to.
+func (g *GradientResult) Precision() Precision {
+	if g.Float32 {
+		return Float32Precision
+	}
+	return Float64Precision
+}
+
+// Conclusion is what the learner's arrays, backpropagation and the
+// numerical method side by side let one conclude; package render words
+// it.
+type Conclusion int
+
+const (
+	// Right: backpropagation is confirmed and every array agrees with it.
+	Right Conclusion = iota
+	// Wrong: backpropagation is confirmed and some array differs.
+	Wrong
+	// WrongUnconfirmed: some array differs from backpropagation, which
+	// finite differences could not confirm here.
+	WrongUnconfirmed
+	// PartlyJudged: backpropagation is confirmed, the arrays that could be
+	// judged agree, some could not be.
+	PartlyJudged
+	// Unconfirmed: the arrays agree with backpropagation, which finite
+	// differences could not confirm here.
+	Unconfirmed
+)
+
+// Outcome is the conclusion's outcome.
+func (c Conclusion) Outcome() Outcome {
+	switch c {
+	case Right:
+		return Agree
+	case Wrong, WrongUnconfirmed:
+		return Disagree
+	}
+	return CannotTell
+}
+
+// Finding is what the judgement found in one of the learner's arrays when
+// no mistake of compare's catalogue names the disagreement.
+type Finding int
+
+const (
+	NoFinding   Finding = iota // agrees, not judged, or named by its Mistakes
+	Misshaped                  // another shape, which no mistake of the catalogue gives
+	Flattened                  // the matrix's entries as a flat vector (LearnerParam.Flat)
+	NotFinite                  // NaN or infinite entries (LearnerParam.NaN, Inf)
+	AllZeros                   // all zeros where backpropagation's is not (LearnerParam.Largest)
+	Unexplained                // differs in a way no mistake of the catalogue reproduces
+	Inherited                  // differs only because layer LearnerParam.Inherits' δ does
+)
+
+// Unjudged is why an array could not be judged.
+type Unjudged int
+
+const (
+	JudgedArray       Unjudged = iota // it was judged
+	BackpropNotFinite                 // backproof's own backpropagation is not finite here
+	Underflow                         // its entries (at most LearnerParam.Scale) have lost digits to underflow
+)
+
+// FlatReading is a flat vector read back row by row into the matrix's
+// shape: right, or wrong by Mistakes (none named: not right either).
+type FlatReading struct {
+	Right    bool
+	Mistakes []compare.Code
+}
+
+// KinkSlopes counts the learner's entries on a relu kink by the slope
+// they follow: the left one (relu′(0) = 0), the right one (relu′(0) = 1),
+// or between the two.
+type KinkSlopes struct{ Left, Right, Between int }
+
+// ExactLimit is the work of the exact reference for a network, m·Σ
+// n_{ℓ−1}·n_ℓ multiply-adds a forward pass, and the largest it takes.
+type ExactLimit struct{ Work, Limit int }
+
+// BothKeeps is a lower dropout layer Layer that forgot its own 1/p (its
+// keep probability Own) as well as inheriting layer First's missing 1/p
+// (First's keep probability Above): its δ is Own·Above times the truth.
+type BothKeeps struct {
+	Layer, First int
+	Own, Above   float64
 }
 
 // Backprop is the check of backproof's own backpropagation that the

@@ -8,6 +8,7 @@ import (
 
 	"github.com/backproof/backproof"
 	"github.com/backproof/backproof/problem"
+	"github.com/backproof/backproof/render"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -81,7 +82,7 @@ func TestLearnerFiles(t *testing.T) {
 			}
 			assert.Equal(t, tc.wrong == nil, r.Pass())
 			if tc.float32 {
-				assert.Contains(t, lc.Message, "float32")
+				assert.Contains(t, render.Conclusion(lc), "float32")
 			}
 		})
 	}
@@ -202,8 +203,8 @@ func TestFlatMatrix(t *testing.T) {
 	lp := r.Params[2]
 	require.Equal(t, "W", lp.Name)
 	assert.False(t, lp.ShapeOK)
-	assert.Contains(t, lp.Message, "flat vector of 6 numbers")
-	assert.Contains(t, lp.Message, "its numbers are right")
+	assert.Contains(t, render.Finding(r, lp), "flat vector of 6 numbers")
+	assert.Contains(t, render.Finding(r, lp), "its numbers are right")
 }
 
 // TestBadNPYHeaders: .npy headers np.save never writes are refused with

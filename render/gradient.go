@@ -32,7 +32,7 @@ func writeLearner(w io.Writer, lc *backproof.GradientResult) {
 			shape = shapeWords(lp.WantRows, lp.WantCols)
 			errs = fmt.Sprintf("%-25s", fmt.Sprintf("given %d×%d", lp.Rows, lp.Cols))
 		}
-		fmt.Fprintf(w, "%-6d %-6s %-9s %s %s\n", lp.Layer, lp.Name, shape, errs, status(lp))
+		fmt.Fprintf(w, "%-6d %-6s %-9s %s %s\n", lp.Layer, lp.Name, shape, errs, status(lc, lp))
 	}
 	if len(lc.Worst) > 0 {
 		fmt.Fprintf(w, "\nworst entries of yours (layer, param, row, column):\n")
@@ -57,7 +57,7 @@ func writeLearner(w io.Writer, lc *backproof.GradientResult) {
 		case lp.NaN+lp.Inf > 0 && saidNonFinite:
 			fmt.Fprintf(w, "  d%s%d: %d of its %d entries are not finite: the same cause.\n", lp.Name, lp.Layer, lp.NaN+lp.Inf, lp.Rows*lp.Cols)
 		case len(lp.Mistakes) == 0:
-			fmt.Fprintf(w, "  d%s%d: %s.\n", lp.Name, lp.Layer, lp.Message)
+			fmt.Fprintf(w, "  d%s%d: %s.\n", lp.Name, lp.Layer, Finding(lc, lp))
 			saidNonFinite = saidNonFinite || lp.NaN+lp.Inf > 0
 		}
 		for _, m := range lp.Mistakes {
@@ -69,7 +69,7 @@ func writeLearner(w io.Writer, lc *backproof.GradientResult) {
 			fmt.Fprintf(w, "  d%s%d [%s]: %s.\n", lp.Name, lp.Layer, m.Code, m.Message)
 		}
 	}
-	fmt.Fprintf(w, "\n%s\n", lc.Message)
+	fmt.Fprintf(w, "\n%s\n", Conclusion(lc))
 	switch {
 	case lc.Pass():
 		fmt.Fprintf(w, "PASS: your gradient is right (%.3g s)\n", lc.Seconds)
@@ -82,10 +82,10 @@ func writeLearner(w io.Writer, lc *backproof.GradientResult) {
 
 // status is an array's word in the table: agrees, WRONG with its codes,
 // or not judged.
-func status(lp backproof.LearnerParam) string {
+func status(lc *backproof.GradientResult, lp backproof.LearnerParam) string {
 	switch {
 	case !lp.Judged:
-		return "not judged: " + lp.Reason
+		return "not judged: " + NotJudged(lc, lp)
 	case lp.Agree && lp.Kinks > 0:
 		return fmt.Sprintf("agrees (%d on a relu kink)", lp.Kinks)
 	case lp.Agree:

@@ -292,10 +292,10 @@ func addLearner(lc *backproof.GradientResult, out *jsonReport) {
 	src := lc.Source
 	out.GradientSource = &src
 	out.Diagnosis = []jsonDiagnosis{}
-	jl := &jsonLearner{Outcome: lc.Outcome.String(), Float32: lc.Float32, Message: lc.Message, Worst: []jsonLearnerEntry{}}
+	jl := &jsonLearner{Outcome: lc.Outcome.String(), Float32: lc.Float32, Message: Conclusion(lc), Worst: []jsonLearnerEntry{}}
 	for _, lp := range lc.Params {
 		p := jsonLearnerParam{Layer: lp.Layer, Param: lp.Name, Shape: [2]int{lp.Rows, lp.Cols},
-			WantShape: [2]int{lp.WantRows, lp.WantCols}, Agree: lp.Agree, Judged: lp.Judged, Reason: lp.Reason, NaN: lp.NaN, Inf: lp.Inf,
+			WantShape: [2]int{lp.WantRows, lp.WantCols}, Agree: lp.Agree, Judged: lp.Judged, Reason: NotJudged(lc, lp), NaN: lp.NaN, Inf: lp.Inf,
 			Kinks: lp.Kinks, Inherits: lp.Inherits}
 		if lp.ShapeOK && lp.Judged {
 			p.MaxAbsError, p.MaxRelError = finite(lp.MaxAbs), finite(lp.MaxRel)
@@ -306,7 +306,7 @@ func addLearner(lc *backproof.GradientResult, out *jsonReport) {
 			continue
 		}
 		if len(lp.Mistakes) == 0 {
-			out.Diagnosis = append(out.Diagnosis, jsonDiagnosis{Layer: lp.Layer, Param: lp.Name, Message: lp.Message, Inherits: lp.Inherits})
+			out.Diagnosis = append(out.Diagnosis, jsonDiagnosis{Layer: lp.Layer, Param: lp.Name, Message: Finding(lc, lp), Inherits: lp.Inherits})
 		}
 		for _, m := range lp.Mistakes {
 			code := string(m.Code)
