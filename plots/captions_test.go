@@ -2,6 +2,7 @@ package plots
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/plot/vg"
 )
 
 func compareCode(s string) compare.Code { return compare.Code(s) }
@@ -288,4 +290,27 @@ func TestLossSurfaceCaption(t *testing.T) {
 	s := quad("bowl", 2e-3, 8e-3)
 	s.Delta[0][0] = -1e-6
 	assert.NotContains(t, LossSurfaceCaption([]experiments.Slice{s}), "a bowl")
+}
+
+// Every method of numgrad has a row in methodStyles, and no two rows draw
+// the same line: a new method is one row there, and without it this
+// fails (StepSizePlot refuses to draw a method it has no style for).
+func TestEveryMethodStyled(t *testing.T) {
+	type look struct {
+		color  color.RGBA
+		dashes string
+		width  vg.Length
+	}
+	seen := map[look]numgrad.Method{}
+	for _, m := range numgrad.Methods {
+		st, ok := methodStyles[m]
+		require.True(t, ok, "no line style for %v", m)
+		l := look{st.color, fmt.Sprint(st.dashes), st.width}
+		other, dup := seen[l]
+		assert.False(t, dup, "%v is drawn as %v is", m, other)
+		seen[l] = m
+	}
+	assert.Len(t, methodStyles, len(numgrad.Methods), "a style for a method numgrad does not have")
+	_, err := StepSizePlot([]experiments.StepCurve{{Method: numgrad.Method(len(numgrad.Methods)), Steps: []float64{1e-3}, Errors: []float64{1e-6}}}, "")
+	assert.Error(t, err, "a method without a style is refused, not drawn in another's")
 }

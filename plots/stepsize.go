@@ -1,9 +1,11 @@
 package plots
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 
 	"github.com/backproof/backproof/experiments"
 	"github.com/backproof/backproof/numgrad"
@@ -29,17 +31,30 @@ func StepSize(curves []experiments.StepCurve, subtitle string) ([]byte, error) {
 	return SideLegend(pl, figureWidth+1.5*vg.Inch, panelHeight, 2.2*vg.Inch)
 }
 
-// styles are the methods' colours and dashes, in the order of numgrad.Methods.
-var styles = []struct {
+// methodStyle is how a method's line is drawn: its colour and dashes, its
+// width, and its layer (lower layers are drawn first, beneath). Pairs
+// that can coincide (forward and backward, five-point and Richardson,
+// the complex step and central on the right) share a colour and are
+// drawn wide and solid beneath, thin and dashed on top, so both show.
+type methodStyle struct {
 	color  color.RGBA
 	dashes []vg.Length
-}{
-	{color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff}, nil},                                     // central
-	{color.RGBA{R: 0xff, G: 0x7f, B: 0x0e, A: 0xff}, nil},                                     // forward
-	{color.RGBA{R: 0xff, G: 0x7f, B: 0x0e, A: 0xff}, []vg.Length{vg.Points(4), vg.Points(2)}}, // backward
-	{color.RGBA{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff}, nil},                                     // five-point
-	{color.RGBA{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff}, []vg.Length{vg.Points(4), vg.Points(2)}}, // richardson
-	{color.RGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff}, nil},                                     // complex-step
+	width  vg.Length
+	layer  int
+}
+
+var pairDashes = []vg.Length{vg.Points(4), vg.Points(2)}
+
+// methodStyles is one row per method of numgrad (TestEveryMethodStyled).
+// The complex step lies beneath everything: on the right its truncation
+// error h²|f‴|/6 is central's. Central, backproof's default, lies on top.
+var methodStyles = map[numgrad.Method]methodStyle{
+	numgrad.Central:     {color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff}, nil, vg.Points(2), 1},
+	numgrad.Forward:     {color.RGBA{R: 0xff, G: 0x7f, B: 0x0e, A: 0xff}, nil, vg.Points(3.5), 0},
+	numgrad.Backward:    {color.RGBA{R: 0xff, G: 0x7f, B: 0x0e, A: 0xff}, pairDashes, vg.Points(1.5), 0},
+	numgrad.FivePoint:   {color.RGBA{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff}, nil, vg.Points(3.5), 0},
+	numgrad.Richardson:  {color.RGBA{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff}, pairDashes, vg.Points(1.5), 0},
+	numgrad.ComplexStep: {color.RGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff}, nil, vg.Points(4), -1},
 }
 
 // StepSizePlot lays out curves as the step-size figure, titled with subtitle.
@@ -65,22 +80,12 @@ func StepSizePlot(curves []experiments.StepCurve, subtitle string) (*plot.Plot, 
 	pl.Add(plotter.NewGrid())
 	// StepSize draws the legend beside the data, where it hides nothing.
 	pl.Legend.ThumbnailWidth = vg.Points(24)
-	// The complex step is drawn first: on the right its truncation error
-	// h²|f‴|/6 is central's. Central, backproof's default, is drawn last,
-	// on top of every other line.
-	order := make([]experiments.StepCurve, 0, len(curves))
-	var central []experiments.StepCurve
-	for _, c := range curves {
-		switch c.Method {
-		case numgrad.ComplexStep:
-			order = append([]experiments.StepCurve{c}, order...)
-		case numgrad.Central:
-			central = append(central, c)
-		default:
-			order = append(order, c)
-		}
-	}
-	order = append(order, central...)
+	// The lines are drawn layer by layer (methodStyles), each layer's in
+	// the curves' order.
+	order := slices.Clone(curves)
+	slices.SortStableFunc(order, func(a, b experiments.StepCurve) int {
+		return cmp.Compare(methodStyles[a.Method].layer, methodStyles[b.Method].layer)
+	})
 	lines := map[numgrad.Method]*plotter.Line{}
 	for _, c := range order {
 		xy := make(plotter.XYs, len(c.Steps))
@@ -91,20 +96,11 @@ func StepSizePlot(curves []experiments.StepCurve, subtitle string) (*plot.Plot, 
 		if err != nil {
 			return nil, err
 		}
-		st := styles[int(c.Method)%len(styles)]
-		// Pairs that can coincide (forward and backward, five-point and
-		// Richardson, complex step and central on the right) are drawn
-		// wide and solid beneath, thin and dashed on top, so both show.
-		width := vg.Points(1.5)
-		switch c.Method {
-		case numgrad.Central:
-			width = vg.Points(2)
-		case numgrad.Forward, numgrad.FivePoint:
-			width = vg.Points(3.5)
-		case numgrad.ComplexStep:
-			width = vg.Points(4)
+		st, ok := methodStyles[c.Method]
+		if !ok {
+			return nil, fmt.Errorf("plots: no line style for the method %v", c.Method)
 		}
-		line.Color, line.Dashes, line.Width = st.color, st.dashes, width
+		line.Color, line.Dashes, line.Width = st.color, st.dashes, st.width
 		pl.Add(line)
 		lines[c.Method] = line
 		dot, err := plotter.NewScatter(defaultPoint(c))
