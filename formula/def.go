@@ -30,6 +30,86 @@ type Def struct {
 	// statement outside the language, a tuple returned): every line that
 	// calls it is "cannot tell", never a mistake.
 	Problem string
+	ifs     []ifBlock // while reading: the ifs open at this point
+	retLine int       // the line of the return
+}
+
+// cond is one condition of an if in a def's body: parameter Param equal
+// to the string Val (or not, for the branches after it).
+type cond struct {
+	Param, Val string
+	Eq         bool
+}
+
+// ifBlock is an if … elif … else chain being read: the conditions of the
+// branches before the current one, which must all be false, and the
+// current branch's own.
+type ifBlock struct {
+	indent int
+	prev   []cond
+	cur    *cond // nil for else
+}
+
+// guard is the conditions a line under the open ifs runs on.
+func (d *Def) guard() []cond {
+	var g []cond
+	for _, b := range d.ifs {
+		for _, c := range b.prev {
+			g = append(g, cond{c.Param, c.Val, false})
+		}
+		if b.cur != nil {
+			g = append(g, *b.cur)
+		}
+	}
+	return g
+}
+
+// branch reads a line of a def's body as an if on a parameter, as Ng's
+// linear_activation_backward branches on activation == "relu": if, elif
+// and else lines open a branch and report true. Any line closes the
+// branches it is not indented under.
+func (d *Def) branch(toks []token, indent int) bool {
+	t := toks[0]
+	kw := ""
+	if t.kind == tIdent && (t.name == "if" || t.name == "elif" || t.name == "else") {
+		kw = t.name
+	}
+	for len(d.ifs) > 0 {
+		top := d.ifs[len(d.ifs)-1]
+		if indent > top.indent || (indent == top.indent && (kw == "elif" || kw == "else")) {
+			break
+		}
+		d.ifs = d.ifs[:len(d.ifs)-1]
+	}
+	if kw == "" {
+		return false
+	}
+	refuse := func() bool {
+		d.cannot("line %d: its %s is read when it compares a parameter with a string, as in if activation == \"relu\": (with elif and else), its body on the lines below", t.pos.Line, kw)
+		return true
+	}
+	if toks[len(toks)-2].kind != tColon {
+		return refuse()
+	}
+	var c *cond
+	if kw != "else" {
+		body := toks[1 : len(toks)-2]
+		if len(body) != 3 || body[0].kind != tIdent || body[1].kind != tEq || body[2].kind != tString {
+			return refuse()
+		}
+		c = &cond{Param: body[0].name, Val: strings.Trim(strings.TrimLeft(body[2].text, "rRbBuU"), `"'`), Eq: true}
+	}
+	if kw == "if" {
+		d.ifs = append(d.ifs, ifBlock{indent: indent, cur: c})
+		return true
+	}
+	if len(d.ifs) == 0 || d.ifs[len(d.ifs)-1].indent != indent || d.ifs[len(d.ifs)-1].cur == nil {
+		return refuse() // an elif or else without its if
+	}
+	top := &d.ifs[len(d.ifs)-1]
+	top.prev = append(top.prev, *top.cur)
+	top.cur = c
+	return true
 }
 
 // Defs are the functions the file defines, in the order written.
@@ -306,14 +386,41 @@ func (ev *evaluator) callDef(c *Call) (Value, error) {
 	for k, v := range ev.topBad() {
 		sub.bad[k] = v
 	}
+	var bound map[string]bool // by keyword: which parameters are given
+	if c.Keys != nil {
+		bound = map[string]bool{}
+	}
 	for i, a := range c.Args {
 		v, err := ev.evalAny(a)
 		if err != nil {
 			return Value{}, err
 		}
-		name := canonName(d.Params[i], ev.L)
+		param := d.Params[min(i, len(d.Params)-1)]
+		if bound != nil {
+			if c.Keys[i] != "" {
+				param = ""
+				for _, q := range d.Params {
+					if q == c.Keys[i] {
+						param = q
+					}
+				}
+				if param == "" {
+					return Value{}, errorf(c.P, KindEval, "%s has no parameter %s: Python stops with a TypeError", where, c.Keys[i])
+				}
+			}
+			if bound[param] {
+				return Value{}, errorf(c.P, KindEval, "%s gets %s twice: Python stops with a TypeError", where, param)
+			}
+			bound[param] = true
+		}
+		name := canonName(param, ev.L)
 		sub.env[name] = v
 		delete(sub.bad, name)
+	}
+	for _, q := range d.Params[:d.minArgs] {
+		if bound != nil && !bound[q] {
+			return Value{}, errorf(c.P, KindEval, "%s is called without %s: Python stops with a TypeError", where, q)
+		}
 	}
 	wrap := func(err error) error {
 		e, ok := err.(*Error)
@@ -329,6 +436,11 @@ func (ev *evaluator) callDef(c *Call) (Value, error) {
 		return errorf(c.P, e.Kind, "in %s, called here, at line %d, column %d: %s", where, e.Line, e.Col, e.Msg)
 	}
 	for _, st := range d.Body {
+		if run, err := sub.holds(st.Guard, where); err != nil {
+			return Value{}, wrap(err)
+		} else if !run {
+			continue
+		}
 		v, err := sub.evalAny(st.X)
 		if err != nil {
 			return Value{}, wrap(err)
@@ -345,6 +457,21 @@ func (ev *evaluator) callDef(c *Call) (Value, error) {
 		ev.note("in %s: %s", where, n)
 	}
 	return v, nil
+}
+
+// holds reports whether a body line's if conditions hold for this call.
+func (ev *evaluator) holds(g []cond, where string) (bool, error) {
+	for _, c := range g {
+		v, ok := ev.env[canonName(c.Param, ev.L)]
+		text, isStr := v.str()
+		if !ok || !isStr {
+			return false, errorf(Pos{}, KindCannotTell, "cannot tell, because %s tests %s == \"%s\", and %s is not a string in this call: pass the string, as in activation=\"relu\"", where, c.Param, c.Val, c.Param)
+		}
+		if (text == c.Val) != c.Eq {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // topBad is the failed names a def's body sees: the file's, not a

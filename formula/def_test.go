@@ -184,7 +184,7 @@ func TestDefCannotTell(t *testing.T) {
 	}{
 		{"slicing", "def relu_backward(dA, Z):\n    dZ = np.array(dA, copy=True)\n    dZ[:, 0] = 0\n    return dZ\n", "relu_backward(dA1, Z1)", "line 3"},
 		{"tuple", "def relu_backward(dA, Z):\n    return dA * (Z > 0), Z\n", "relu_backward(dA1, Z1)", "returns 2 values (a tuple), which a line reads only by unpacking them into names (a, b = relu_backward(dA1, Z1))"},
-		{"if", "def relu_backward(dA, Z):\n    if True:\n        return dA\n", "relu_backward(dA1, Z1)", "Python's if"},
+		{"if", "def relu_backward(dA, Z):\n    if True:\n        return dA\n", "relu_backward(dA1, Z1)", "its if is read when it compares a parameter with a string"},
 		{"unknown-name", "def relu_backward(dA, cache):\n    return dA * (cache[0] > 0)\n", "relu_backward(dA1, Z1)", "line 2"},
 		{"global-unknown", "def relu_backward(dA):\n    return dA * (Zcache > 0)\n", "relu_backward(dA1)", "Zcache"},
 		{"no-return", "def relu_backward(dA, Z):\n    dZ = dA * (Z > 0)\n", "relu_backward(dA1, Z1)", "no return"},
@@ -379,4 +379,50 @@ func TestDefTuple(t *testing.T) {
 	got = statuses(def + head + "dW2 = lb(dZ2, (A1, W2))\n")
 	assert.Equal(t, StatusCannotTell, got["dW2"].Status)
 	assert.Contains(t, got["dW2"].Message, "lb (your def on line 1) returns 3 values (a tuple)")
+}
+
+// TestDefBranchesOnString: Ng's layer step branches on the activation it
+// is passed as a string, by position or by keyword; each call runs the
+// branch its string picks (the wrong pick is a wrong line), and a call
+// Python would stop on is said as Python says it.
+func TestDefBranchesOnString(t *testing.T) {
+	p := randomProblem(t, derive.Column, 5, derive.Sigmoid, derive.CrossEntropy, derive.Mean)
+	step := `def step(dA, Z, activation):
+    if activation == "relu":
+        dZ = dA * (Z > 0)
+    elif activation == 'sigmoid':
+        s = 1 / (1 + np.exp(-Z))
+        dZ = dA * s * (1 - s)
+    else:
+        dZ = dA * 0
+    return dZ
+
+dA2 = -(Y / A2 - (1 - Y) / (1 - A2))
+`
+	for _, tc := range []struct {
+		call string
+		want Status
+		says string
+	}{
+		{`dZ2 = step(dA2, Z2, "sigmoid")`, Correct, ""},
+		{`dZ2 = step(dA2, Z2, activation="sigmoid")`, Correct, ""},
+		{`dZ2 = step(dA2, activation = "sigmoid", Z=Z2)`, Correct, ""},
+		{`dZ2 = step(dA2, Z2, "relu")`, Wrong, ""},
+		{`dZ2 = step(dA2, Z2, "tanh")`, Wrong, ""}, // the else: zeros
+		{`dZ2 = step(dA2, Z2, A2)`, StatusCannotTell, "activation is not a string in this call"},
+		{`dZ2 = step(dA2, Z2, act="sigmoid")`, Failed, "has no parameter act"},
+		{`dZ2 = step(dA2, Z2, Z="sigmoid")`, Failed, "gets Z twice"},
+	} {
+		t.Run(tc.call, func(t *testing.T) {
+			rep := checkText(t, step+tc.call+"\ndW2 = dZ2 @ A1.T / m\n", p)
+			var r LineResult
+			for _, x := range rep.Results {
+				if x.Name == "dZ2" {
+					r = x
+				}
+			}
+			assert.Equal(t, tc.want, r.Status, r.Message)
+			assert.Contains(t, r.Message, tc.says)
+		})
+	}
 }

@@ -21,12 +21,30 @@ type Value struct {
 	T []Value
 }
 
+// strDim marks a Value holding a string passed to a def (what its if
+// tests): the string is S.R.Sym, and S.R.N, never a size, is strDim.
+// Strings take no field of their own, so that every Value stays as small
+// as it was: a def's call copies the file's names.
+const strDim = -1
+
+func strValue(s string) Value { return Value{S: Shape{R: Dim{Sym: s, N: strDim}}} }
+
+// str is the string v holds, ok false when it holds none.
+func (v Value) str() (string, bool) {
+	if v.M == nil && v.T == nil && v.S.R.N == strDim && !v.S.Scalar {
+		return v.S.R.Sym, true
+	}
+	return "", false
+}
+
 // evalAny evaluates e as eval does, except that its value may be a tuple:
 // a name holding one, a tuple written out, or a call to a def returning one.
 func (ev *evaluator) evalAny(e Expr) (Value, error) {
 	switch e := e.(type) {
 	case *Paren:
 		return ev.evalAny(e.X)
+	case *Str:
+		return strValue(e.Val), nil
 	case *Tuple:
 		vs := make([]Value, len(e.Elems))
 		for i, x := range e.Elems {
@@ -38,7 +56,7 @@ func (ev *evaluator) evalAny(e Expr) (Value, error) {
 		}
 		return Value{T: vs}, nil
 	case *Ident:
-		if v, ok := ev.env[canonName(e.Name, ev.L)]; ok && v.T != nil {
+		if v, ok := ev.env[canonName(e.Name, ev.L)]; ok && (v.T != nil || v.S.R.N == strDim) {
 			if _, bad := ev.bad[canonName(e.Name, ev.L)]; !bad {
 				return v, nil
 			}
@@ -165,6 +183,9 @@ func (ev *evaluator) eval(e Expr) (Value, error) {
 		if !ok {
 			return Value{}, errorf(e.P, KindName, "unknown name %s", e.Name)
 		}
+		if text, ok := v.str(); ok {
+			return Value{}, errorf(e.P, KindCannotTell, "cannot tell, because %s is the string \"%s\", which the language reads only in an if of your def (if %s == \"relu\":)", e.Name, text, e.Name)
+		}
 		if v.T != nil {
 			return Value{}, errorf(e.P, KindCannotTell, "cannot tell, because %s holds %d values (a tuple), which a line reads only by unpacking it into names (%s = %s) or passing it to your def", e.Name, len(v.T), tupleNames(len(v.T)), e.Name)
 		}
@@ -236,6 +257,8 @@ func (ev *evaluator) eval(e Expr) (Value, error) {
 			return Value{}, errorf(e.P, KindCannotTell, "cannot tell, because %s (your def on line %d) returns %d values (a tuple), which a line reads only by unpacking them into names (%s = %s)", d.Name, d.Line, len(v.T), tupleNames(len(v.T)), ev.src(e))
 		}
 		return v, err
+	case *Str:
+		return Value{}, errorf(e.P, KindCannotTell, "cannot tell, because %s is a string, which the language reads only as what your def takes (activation=\"relu\")", ev.src(e))
 	case *Tuple:
 		return Value{}, errorf(e.P, KindCannotTell, "cannot tell, because %s is a tuple of %d values, which the language reads only as what your def takes or returns, or unpacked into names", ev.src(e), len(e.Elems))
 	case *Pick:

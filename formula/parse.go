@@ -62,9 +62,19 @@ type Call struct {
 	Prime bool
 	Args  []Expr
 	User  bool // a def of the file: Fn is its name as written
+	// Keys, for a call to a def, name the arguments passed by keyword
+	// (activation="relu"): Keys[i] is Args[i]'s parameter, "" by position.
+	Keys []string
 	// Flat marks a sum or mean over an axis written without
 	// keepdims=True, one-dimensional in numpy (it is kept here).
 	Flat bool
+}
+
+// Str is a string literal, read only as an argument to the learner's def
+// (linear_activation_backward(dA, cache, activation="relu")).
+type Str struct {
+	node
+	Val string
 }
 
 // Unary is −X.
@@ -149,6 +159,9 @@ type Stmt struct {
 	// its unnumbered names (dZ, delta, dA_prev) hold one layer after
 	// another, and are helpers; the loop's checked names carry the layer.
 	Running bool
+	// Guard, in a def's body, is the if the line is under: it runs only
+	// when every condition holds for the call's arguments.
+	Guard []cond
 	// Notes are what reading the line's Python took (a cache read as the
 	// course lays it out), said with the line's own notes.
 	Notes []string
@@ -346,6 +359,11 @@ func Parse(src string) (*Program, error) {
 				d.cannot("line %d, column %d: %s", l.errs[0].Line, l.errs[0].Col, l.errs[0].Msg)
 				continue
 			}
+			if _, isDef := defAt[i]; !isDef && d.branch(toks, l.indent) {
+				continue
+			}
+			guard := d.guard()
+			from := len(d.Body)
 			for _, part := range splitParts(toks) {
 				subs, picks, skip, err := unpack(part, true)
 				if err != nil {
@@ -365,6 +383,15 @@ func Parse(src string) (*Program, error) {
 						st.X = picked(st.X, picks[k], len(picks))
 					}
 				}
+			}
+			for k := from; k < len(d.Body); k++ {
+				d.Body[k].Guard = guard
+			}
+			if guard != nil && d.Ret != nil && d.retLine == 0 {
+				d.cannot("line %d: it returns inside an if, which the checker cannot follow: return once, after the if", i+1)
+			}
+			if d.Ret != nil && d.retLine == 0 {
+				d.retLine = i + 1
 			}
 			continue
 		}
@@ -535,6 +562,7 @@ func skipLine(toks []token) (bool, *Error) {
 
 type parser struct {
 	defs  map[string]bool // the names of the file's defs: a call to one is the learner's function
+	user  int             // inside the arguments of a call to one: a string is an argument
 	toks  []token
 	i     int
 	depth int
@@ -950,7 +978,16 @@ func (p *parser) args(fn, lp token) ([]Expr, []kwArg, int, *Error) {
 		return nil, nil, r.end, nil
 	}
 	for {
-		if p.peek().kind == tIdent && p.peekAt(1).kind == tAssign {
+		if p.peek().kind == tIdent && p.peekAt(1).kind == tAssign && p.defs[fn.name] && fn.name == fn.text && p.user > 0 {
+			// a keyword argument of the learner's def: activation="relu"
+			k := p.next()
+			p.next()
+			x, err := p.expr(0)
+			if err != nil {
+				return nil, nil, 0, err
+			}
+			kw = append(kw, kwArg{k, x})
+		} else if p.peek().kind == tIdent && p.peekAt(1).kind == tAssign {
 			k := p.next()
 			p.next()
 			switch k.name {
@@ -982,7 +1019,7 @@ func (p *parser) args(fn, lp token) ([]Expr, []kwArg, int, *Error) {
 			}
 		} else {
 			if len(kw) > 0 {
-				return nil, nil, 0, errorf(p.peek().pos, KindSyntax, "a positional argument after axis=")
+				return nil, nil, 0, errorf(p.peek().pos, KindSyntax, "a positional argument after %s=", kw[len(kw)-1].name.name)
 			}
 			x, err := p.expr(0)
 			if err != nil {
@@ -1161,6 +1198,11 @@ func (p *parser) primary() (Expr, *Error) {
 	switch t.kind {
 	case tNumber:
 		return &Num{node: node{t.pos, t.end, 1}, Val: t.num}, nil
+	case tString:
+		if p.user > 0 && len(p.open) > 0 && p.defs[p.open[len(p.open)-1].name] {
+			return &Str{node: node{t.pos, t.end, 1}, Val: strings.Trim(strings.TrimLeft(t.text, "rRbBuU"), `"'`)}, nil
+		}
+		return nil, p.unexpected(t)
 	case tLParen:
 		p.open = append(p.open, token{text: "", pos: t.pos})
 		x, err := p.expr(0)
@@ -1217,14 +1259,20 @@ func (p *parser) primary() (Expr, *Error) {
 			// the learner's own function, whatever the language's of
 			// that name would be (def sigmoid_prime(a): …)
 			lp := p.next()
+			p.user++
 			args, kw, end, err := p.args(t, lp)
+			p.user--
 			if err != nil {
 				return nil, err
 			}
+			var keys []string
 			if len(kw) > 0 {
-				return nil, errorf(kw[0].name.pos, KindSyntax, "%s is your def: pass its arguments by position", t.name)
+				keys = make([]string, len(args))
+				for _, k := range kw {
+					args, keys = append(args, k.x), append(keys, k.name.name)
+				}
 			}
-			return grow(Expr(&Call{node: node{t.pos, end, depth(args...)}, Fn: t.name, Args: args, User: true}))
+			return grow(Expr(&Call{node: node{t.pos, end, depth(args...)}, Fn: t.name, Args: args, User: true, Keys: keys}))
 		}
 		prime := t.supPrime
 		if p.peek().kind == tPrime && p.peekAt(1).kind == tLParen {

@@ -45,7 +45,7 @@ type oracleVerdict struct {
 var refused = map[string]string{
 	"ng-week4-linear-backward.py": "cache2 is a parameter of backward (your def on line 15)",
 	"nnfs-dense-relu.py":          "Python's class is not part of the language",
-	"nnfs-softmax-ce.py":          "Python's if is not part of the language",
+	"nnfs-softmax-ce.py":          "its if is read when it compares a parameter with a string",
 	"d2l-latex.py":                `\partial is not part of the language`,
 	"blog-trask.py":               "nothing to check",
 }

@@ -277,6 +277,12 @@ func checkAssign(st Stmt, L int) *Error {
 			return nil // Ng's m = X.shape[1]: checked when it runs
 		}
 		return errorf(st.NamePos, KindName, "m is given by the problem (the batch size) and cannot be assigned: delete this line (m = X.shape[…] in numpy)")
+	case info.kind == nkY || info.kind == nkX:
+		if c, ok := unparen(st.X).(*Call); ok && c.Fn == "reshape" && !c.User {
+			if id, ok := unparen(c.Args[0]).(*Ident); ok && classify(id.Name).kind == info.kind {
+				return nil // Ng's Y = Y.reshape(AL.shape): run as numpy runs it
+			}
+		}
 	}
 	return errorf(st.NamePos, KindName, "%s is given by the problem and cannot be assigned (forward-pass lines Zℓ = …, Aℓ = … are checked, but the input, the targets and the parameters are the problem's: delete this line); the names checked against the truth are %s, any other name is a helper", st.Name, targetNames(L))
 }
