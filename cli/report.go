@@ -61,6 +61,8 @@ a fixed set of experiments and writes into --out:
                             the XOR saddle, U[0,1) with its flat layer 1, N(0,1)
   loss-surface.png          the cost around a saddle, a plateau and a minimum
   saddle-escape.png         a run that sits on a saddle and leaves it
+  regularization.png        a gradient with an L2 term and dropout, correct
+                            and with the L2 term, a mask or a 1/p left out
 
 By default the report is quick: 4 epochs on the first 10,000 training images,
 under a minute on two cores (about 10 seconds when nothing else runs).

@@ -120,6 +120,11 @@ type GradcheckRow struct {
 	MaxRel   float64
 	// Diagnosed is what compare.Diagnose says of each layer's ∂C/∂W^ℓ.
 	Diagnosed [][]string
+	// Inherits[ℓ−1] is the layer whose mistake layer ℓ's ∂C/∂W^ℓ
+	// inherits (backproof.LearnerParam.Inherits), 0 when its difference,
+	// if any, is its own; nil when the rows were not checked as a
+	// learner's (RunGradcheck).
+	Inherits []int
 }
 
 // Gradcheck is the heat-map experiment: one problem, its numeric gradient
@@ -185,8 +190,45 @@ func Describe(p *problem.Problem) string {
 	for _, l := range p.Net.Layers {
 		acts = append(acts, l.Act.String())
 	}
-	return fmt.Sprintf("net %v %v, %v cost, %v over a batch of %d, %v convention",
+	s := fmt.Sprintf("net %v %v, %v cost, %v over a batch of %d, %v convention",
 		p.Net.Sizes(), joinWords(acts), p.Net.Cost, p.Net.Reduction, p.Batch(), p.Net.Convention)
+	if p.Net.L2.On() {
+		s += fmt.Sprintf(", λ = %g over N = %d", p.Net.L2.Lambda, p.Net.L2.Divisor(p.Net.Reduction, p.Batch()))
+	}
+	var drop []string
+	keep := 0.0
+	for i, l := range p.Net.Layers {
+		if l.Drop != nil {
+			drop = append(drop, fmt.Sprint(i+1))
+			keep = l.Drop.Keep
+		}
+	}
+	if len(drop) > 0 {
+		s += fmt.Sprintf(", dropout p = %g on %s %s", keep, plural(len(drop), "layer"), andWords(drop))
+	}
+	return s
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+// andWords is "a", "a and b", "a, b and c".
+func andWords(w []string) string {
+	if len(w) < 2 {
+		return joinWords(w)
+	}
+	out := ""
+	for i, s := range w[:len(w)-1] {
+		if i > 0 {
+			out += ", "
+		}
+		out += s
+	}
+	return out + " and " + w[len(w)-1]
 }
 
 // joinWords writes one word once when all are the same, else all with

@@ -13,7 +13,8 @@ import (
 // of the per-entry relative errors of the learner's entries against the
 // finite differences (against backproof's backpropagation in a directional
 // check, which has no per-entry numbers), in W's layout, with the diagnosis
-// codes the check gave that array. names label the rows. An array of the wrong
+// codes the check gave that array and the layer whose mistake it inherits,
+// if any. names label the rows. An array of the wrong
 // shape has no entries to compare (its result names the mistake): its
 // matrix is all zero and its codes are the result's.
 func LearnerGradcheck(names []string, reps []*backproof.GradientResult) (*Gradcheck, error) {
@@ -32,21 +33,25 @@ func LearnerGradcheck(names []string, reps []*backproof.GradientResult) (*Gradch
 		if vs == nil {
 			vs = lc.VsBackprop
 		}
-		row := GradcheckRow{Planted: Planted{Name: names[k]}, MaxRel: vs.MaxRel}
+		row := GradcheckRow{Planted: Planted{Name: names[k]}, MaxRel: vs.MaxRel, Floor: vs.Criteria.Floor}
 		for _, l := range r.Backprop().Problem.Net.Layers {
 			rr, cc := l.W.Dims()
 			row.RelError = append(row.RelError, mat.NewDense(rr, cc, nil))
+			row.AbsError = append(row.AbsError, mat.NewDense(rr, cc, nil))
 			row.Diagnosed = append(row.Diagnosed, nil)
+			row.Inherits = append(row.Inherits, 0)
 		}
 		for _, e := range vs.Entries() {
 			if e.Param.Name == "W" {
 				row.RelError[e.Param.Layer-1].Set(e.Param.Row, e.Param.Col, e.RelErr)
+				row.AbsError[e.Param.Layer-1].Set(e.Param.Row, e.Param.Col, e.AbsErr)
 			}
 		}
 		for _, lp := range lc.Params {
 			if lp.Name != "W" {
 				continue
 			}
+			row.Inherits[lp.Layer-1] = lp.Inherits
 			for _, m := range lp.Mistakes {
 				row.Diagnosed[lp.Layer-1] = append(row.Diagnosed[lp.Layer-1], string(m.Code))
 			}

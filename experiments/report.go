@@ -76,6 +76,10 @@ type Results struct {
 	// times, added up over the workers (on two cores they add up to about
 	// twice Seconds).
 	Parts []Part
+	// Regularization is the regularized problem's check (RunRegcheck on
+	// RegcheckSpec): learners' gradients with L2 and dropout mistakes
+	// planted, judged by backproof.CheckGradient. No training.
+	Regularization *Gradcheck
 }
 
 // Part is one part of the report's experiments and the time its jobs took.
@@ -148,7 +152,12 @@ func runSmall(r *Results, s ReportSettings, tell *tracker) error {
 		if r.Gradcheck, err = RunGradcheck(spec); err != nil {
 			return err
 		}
-		tell.did(0.5, "gradient check with planted mistakes")
+		rspec := RegcheckSpec
+		rspec.Seed = s.Seed
+		if r.Regularization, err = RunRegcheck(rspec); err != nil {
+			return err
+		}
+		tell.did(0.5, "gradient checks with planted mistakes")
 		r.StepProblem, err = problem.Random(problem.Spec{Convention: derive.Row, Sizes: []int{6, 5, 4}, Batch: 7,
 			Acts: []derive.Activation{derive.Tanh, derive.Sigmoid}, Cost: derive.Quadratic, Reduction: derive.Mean,
 			Init: derive.NormalScaled, Seed: s.Seed})

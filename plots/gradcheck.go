@@ -67,8 +67,10 @@ func Gradcheck(g *experiments.Gradcheck) ([]byte, error) {
 	}
 	bar := colorBar(errorColors(), errLow, errHigh, fmt.Sprintf("relative error (log10): pale agrees to 1e-12, black is wrong in the first digit;\nan entry agrees up to the tolerance %s; grey: within the noise floor, |a − n| ≤ %s", num(agreeTol), num(g.Rows[0].Floor)), decadesTicks{})
 
+	// 3.75 inches a layer, so that a panel's title fits it.
+	width := max(7.5, 3.75*float64(len(g.Rows[0].RelError)))
 	return titledGrid("Relative error of each entry of ∂C/∂W against central differences\n"+experiments.Describe(g.Problem),
-		rows, bar, 7.5*vg.Inch, 11*vg.Inch)
+		rows, bar, vg.Length(width)*vg.Inch, 11*vg.Inch)
 }
 
 // errorColors is the heat map's colour map: ExtendedBlackBody reversed,
@@ -103,12 +105,15 @@ func judgedMax(row experiments.GradcheckRow, ℓ int) float64 {
 }
 
 // gradcheckStatus is what a planted gradient's layer is, as its panel's
-// title and the caption both say it: agrees, the mistakes backproof's
-// catalogue names, or wrong with no classic mistake reproducing it.
+// title and the caption both say it: agrees, inherits a mistake of the
+// layer above, the mistakes backproof's catalogue names, or wrong with no
+// classic mistake reproducing it.
 func gradcheckStatus(row experiments.GradcheckRow, ℓ int) string {
 	switch {
 	case judgedMax(row, ℓ) <= agreeTol:
 		return "agrees"
+	case ℓ < len(row.Inherits) && row.Inherits[ℓ] > 0:
+		return fmt.Sprintf("inherits layer %d's mistake", row.Inherits[ℓ])
 	case len(row.Diagnosed[ℓ]) > 0:
 		return "diagnosed: " + strings.Join(row.Diagnosed[ℓ], ", ")
 	}

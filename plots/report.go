@@ -79,6 +79,9 @@ var ReportFigures = []ReportFigure{
 	{File: "saddle-escape.png", Title: "Sitting on a saddle, and leaving it",
 		Caption: func(r *experiments.Results) string { return SaddleEscapeCaption(r.Saddle) },
 		Draw:    func(r *experiments.Results) ([]byte, error) { return SaddleEscape(r.Saddle) }},
+	{File: "regularization.png", Title: "Is my regularized gradient right? The L2 term and dropout, entry by entry",
+		Caption: func(r *experiments.Results) string { return RegularizationCaption(r.Regularization) },
+		Draw:    func(r *experiments.Results) ([]byte, error) { return Gradcheck(r.Regularization) }},
 }
 
 // Sources names the report's sources at their first mention.

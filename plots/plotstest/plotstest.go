@@ -79,6 +79,10 @@ func Results(t testing.TB) *experiments.Results {
 		g.Rows = append(g.Rows, row)
 	}
 	r.Gradcheck = g
+	// The regularized problem's check is milliseconds: computed, not made
+	// by hand.
+	r.Regularization, err = experiments.RunRegcheck(experiments.RegcheckSpec)
+	require.NoError(t, err)
 
 	lp, err := problem.Random(experiments.LayoutsSpec)
 	require.NoError(t, err)
