@@ -33,13 +33,15 @@ type RegPlanted struct {
 // of Ng's specialization warns of (backward_propagation_with_dropout's
 // dA2 = dA2 * D2, dA2 = dA2 / keep_prob).
 var RegPlantings = []RegPlanted{
-	{Name: "correct", Build: func(n *derive.Net, t *derive.Trace) *backproof.Gradient { return rowBackward(n, t, 0, true, true, true) }},
-	{Name: "L2 term missing", Code: compare.L2Missing,
-		Build: func(n *derive.Net, t *derive.Trace) *backproof.Gradient { return rowBackward(n, t, 0, true, true, false) }},
-	{Name: "mask D² missing", Code: compare.DropoutMaskMissing,
-		Build: func(n *derive.Net, t *derive.Trace) *backproof.Gradient { return rowBackward(n, t, 2, false, true, true) }},
-	{Name: "1/p missing on layer 2", Code: compare.DropoutKeepMissing,
-		Build: func(n *derive.Net, t *derive.Trace) *backproof.Gradient { return rowBackward(n, t, 2, true, false, true) }},
+	{Name: "correct", Build: backward(0, true, true, true)},
+	{Name: "L2 term missing", Code: compare.L2Missing, Build: backward(0, true, true, false)},
+	{Name: "mask D² missing", Code: compare.DropoutMaskMissing, Build: backward(2, false, true, true)},
+	{Name: "1/p missing on layer 2", Code: compare.DropoutKeepMissing, Build: backward(2, true, false, true)},
+}
+
+// backward is rowBackward with the mistake fixed, as a RegPlanted.Build.
+func backward(at int, mask, keep, l2 bool) func(*derive.Net, *derive.Trace) *backproof.Gradient {
+	return func(n *derive.Net, t *derive.Trace) *backproof.Gradient { return rowBackward(n, t, at, mask, keep, l2) }
 }
 
 // rowBackward is a learner's backpropagation in the row convention, written
