@@ -33,6 +33,17 @@ dW2 = A1.T @ (dZ2 / m
 `
 )
 
+// Ng's regularized backward passes, with λ and p on the command line.
+var ngRegularization, ngDropout = readFile("../../cli/testdata/ng-regularization.py"), readFile("../../cli/testdata/ng-dropout.py")
+
+func readFile(path string) string {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		panic(err)
+	}
+	return string(raw)
+}
+
 // cliRun runs `backproof formula FILE ARGS…` in this process, the file
 // holding src, and returns what it prints and its exit status, the file's
 // path in the output replaced by name.
@@ -86,6 +97,20 @@ func TestSameAsCLI(t *testing.T) {
 		{"unknown flag", right, []string{"--nope", "1"}, 2, "ERROR: unknown flag: --nope"},
 		{"name=value", noMean, []string{"--reduction=sum", "--json=false"}, 1, "FAIL: db2 (line 3) wrong"},
 		{"header's bad value", "# backproof: --cost hinge\ndW2 = A1ᵀ @ dZ2\n", nil, 2, "ERROR: derivation.txt:1:"},
+		// Regularization on the command line, as the page gives it:
+		// Ng's functions of cli/testdata, right with their λ and p.
+		{"L2", ngRegularization, []string{"--lambda", "0.7"}, 0, "PASS: every checked line is correct (11 lines, 6 of them dW or db)"},
+		{"L2 without λ", ngRegularization, nil, 1, "FAIL"},
+		{"L2 over N", ngRegularization, []string{"--lambda=0.7", "--lambda-n", "3"}, 1, "FAIL"},
+		{"dropout", ngDropout, []string{"--keep-prob", "0.8"}, 0, "PASS: every checked line is correct (15 lines, 6 of them dW or db)"},
+		{"λ not a number", ngRegularization, []string{"--lambda", "x"}, 2, "ERROR: invalid argument \"x\" for \"--lambda\" flag"},
+		{"λ negative", ngRegularization, []string{"--lambda", "-1"}, 2, "ERROR: --lambda -1: want a finite λ ≥ 0"},
+		{"λ infinite", ngRegularization, []string{"--lambda", "+Inf"}, 2, "ERROR: --lambda +Inf"},
+		{"N negative", ngRegularization, []string{"--lambda", "1", "--lambda-n", "-3"}, 2, "ERROR: --lambda-n -3"},
+		{"N not whole", ngRegularization, []string{"--lambda-n", "2.5"}, 2, "ERROR: invalid argument \"2.5\" for \"--lambda-n\" flag"},
+		{"p above 1", ngDropout, []string{"--keep-prob", "1.5"}, 2, "ERROR: --keep-prob 1.5: want a keep probability 0 < p ≤ 1"},
+		{"p with no hidden layer", right, []string{"--keep-prob", "0.5", "--net", "4,2"}, 2, "ERROR: --keep-prob 0.5 --net 4,2: dropout is on hidden layers"},
+		{"λ in the header", "# backproof: --lambda 0.7\ndW2 = A1ᵀ @ dZ2\n", nil, 2, "ERROR: derivation.txt:1:"},
 	}
 	for _, c := range cases {
 		for _, asJSON := range []bool{true, false} {
@@ -149,6 +174,8 @@ func TestProblemSameAsCLI(t *testing.T) {
 		{"--net", "4,3,2", "--batch", "5", "--seed", "3"},
 		{"--net", "5,4,3", "--act", "relu,softmax", "--cost", "log-likelihood", "--convention", "column", "--init", "he", "--seed", "7"},
 		{"--convention", "per-example", "--reduction", "sum", "--batch", "3"},
+		{"--net", "4,5,3", "--batch", "6", "--convention", "column", "--lambda", "0.7", "--keep-prob", "0.8", "--seed", "2"},
+		{"--lambda", "0.1", "--lambda-n", "50000"},
 	} {
 		file := filepath.Join(t.TempDir(), "problem.json")
 		var stdout, stderr bytes.Buffer

@@ -122,6 +122,17 @@ func (v intValue) Set(s string) error {
 func (v intValue) String() string { return strconv.Itoa(*v.p) }
 func (v intValue) Type() string   { return "int" }
 
+// floatValue is pflag's float64 flag.
+type floatValue struct{ p *float64 }
+
+func (v floatValue) Set(s string) error {
+	f, err := strconv.ParseFloat(s, 64)
+	*v.p = f
+	return err
+}
+func (v floatValue) String() string { return strconv.FormatFloat(*v.p, 'g', -1, 64) }
+func (v floatValue) Type() string   { return "float64" }
+
 type boolValue struct{ p *bool }
 
 func (v boolValue) Set(s string) error {
@@ -216,6 +227,9 @@ type netFlags struct {
 	net        sizesValue
 	batch      int
 	seed       uint64
+	lambda     float64
+	lambdaN    int
+	keep       float64
 	json       bool
 }
 
@@ -239,6 +253,9 @@ func newNetFlags() *netFlags {
 	fs.Var(textValue{&f.init, "init"}, "init")
 	fs.Var(textValue{&f.maxMemory, "bytes"}, "max-memory")
 	fs.Var(seedValue{&f.seed}, "seed")
+	fs.Var(floatValue{&f.lambda}, "lambda")
+	fs.Var(intValue{&f.lambdaN}, "lambda-n")
+	fs.Var(floatValue{&f.keep}, "keep-prob")
 	fs.Var(boolValue{&f.json}, "json")
 	return f
 }
@@ -259,7 +276,18 @@ func (f *netFlags) parse(args []string) error {
 // flag that is wrong.
 func (f *netFlags) spec() (problem.Spec, error) {
 	s := problem.Spec{Convention: f.convention, Sizes: f.net, Batch: f.batch, Acts: f.acts, Cost: f.cost,
-		Reduction: f.reduction, Init: f.init, Seed: f.seed, MaxMemory: f.maxMemory}
+		Reduction: f.reduction, Init: f.init, Seed: f.seed, MaxMemory: f.maxMemory,
+		L2: derive.L2{Lambda: f.lambda, N: f.lambdaN}, Keep: f.keep}
+	switch {
+	case !(f.lambda >= 0) || math.IsInf(f.lambda, 0):
+		return s, fmt.Errorf("--lambda %g: want a finite λ ≥ 0", f.lambda)
+	case f.lambdaN < 0:
+		return s, fmt.Errorf("--lambda-n %d: want N ≥ 1 (Nielsen's n, Ng's m, or 1)", f.lambdaN)
+	case !(f.keep >= 0 && f.keep <= 1):
+		return s, fmt.Errorf("--keep-prob %g: want a keep probability 0 < p ≤ 1", f.keep)
+	case f.keep > 0 && f.keep < 1 && len(s.Sizes) < 3:
+		return s, fmt.Errorf("--keep-prob %g --net %s: dropout is on hidden layers, and this network has none", f.keep, f.net)
+	}
 	if s.Batch < 1 {
 		return s, fmt.Errorf("--batch %d: the batch size must be at least 1", s.Batch)
 	}
