@@ -6,7 +6,7 @@
 
 const $ = (id) => document.getElementById(id);
 const FILE = "derivation.txt";
-const SETTINGS = ["convention", "act", "cost", "reduction"];
+const SETTINGS = ["convention", "act", "cost", "reduction", "lambda", "lambda-n", "keep-prob"];
 
 // args are the command line's flags for the settings chosen; an empty
 // field is a flag not given, which the paste's header or the default fills.
@@ -32,18 +32,20 @@ function check() {
   const out = JSON.parse(backproof.formula(FILE, $("code").value, ["--json", ...a]));
   const verdict = $("verdict");
   showVerdict(verdict, out.verdict);
-  // How many checks the page has shown and how long the last one took:
-  // what a test waits for, and what it measures.
-  count(verdict, start);
   const report = $("report");
   report.replaceChildren();
   const notes = out.stderr.map((l) => l.replace(/^backproof: /, ""));
   if (out.exit === 2 || out.exit === 3) {
-    const pre = el("pre", "errors", notes.join("\n"));
-    report.append(pre);
-    return;
+    report.append(el("pre", "errors", notes.join("\n")));
+  } else {
+    showReport(report, JSON.parse(out.stdout), notes);
   }
-  showReport(report, JSON.parse(out.stdout), notes);
+  // How many checks the page has shown and how long the last one took,
+  // drawn: what a test waits for, and what it measures; and the time
+  // from the keystroke, which holds the pause after it and any check
+  // still running.
+  count(verdict, start);
+  if (inputAt) verdict.dataset.fromInput = (performance.now() - inputAt).toFixed(1);
 }
 
 function el(tag, cls, text) {
@@ -125,7 +127,10 @@ function fromFragment() {
 }
 
 let timer = 0;
+let inputAt = 0;
 function changed() {
+  typed = true;
+  inputAt = performance.now();
   history.replaceState(null, "", toFragment());
   clearTimeout(timer);
   timer = setTimeout(check, 60);
@@ -166,7 +171,45 @@ async function start(file) {
 // it has started; checker() waits for it.
 let started;
 const ready = new Promise((resolve) => { started = resolve; });
-globalThis.backproofReady = () => { started(); check(); };
+globalThis.backproofReady = () => { started(); check(); setTimeout(warm, 0); };
+
+// warm runs the checker on derivations of its own right after it has
+// started, before the learner types: the first runs of WebAssembly code
+// are its slowest (the browser compiles it quickly first, and optimizes
+// what runs hot), and the heap grows to its size, so that the first check
+// a learner sees is not the one that pays for that. One derivation at a
+// time, yielding between them; it stops as soon as the learner types, and
+// draws each report where nobody sees it, to warm the page's script too.
+const WARM = [
+  `# backproof: --convention row --act sigmoid --cost quadratic --reduction mean
+Z1 = X @ W1 + b1
+A1 = sigmoid(Z1)
+Z2 = A1 @ W2 + b2
+A2 = sigmoid(Z2)
+dZ2 = (A2 - Y) * A2 * (1 - A2) / m
+dW2 = A1.T @ dZ2
+db2 = np.sum(dZ2, axis=0)
+dA1 = dZ2 @ W2.T
+dZ1 = dA1 * sigmoid'(Z1)
+dW1 = X.T @ dZ1
+db1 = np.sum(dZ1, axis=0, keepdims=True)`,
+  `# backproof: --convention column --act relu,softmax --cost log-likelihood --reduction sum
+\delta^2 = a^2 - y
+\frac{\partial C}{\partial W^2} = \delta^2 (a^1)^T
+\delta^1 = (W^2)^T \delta^2 \odot \sigma'(z^1)
+dW1 = dZ1 @ X.T`,
+  `dZ2 = (A2 - Y) * sigmoid'(Z2)
+dW2 = A1.T @ (dZ2 / m`,
+];
+const WARM_RUNS = 2 * WARM.length;
+let typed = false;
+function warm(i = 0) {
+  if (typed || i >= WARM_RUNS) return;
+  const out = JSON.parse(backproof.formula(FILE, WARM[i % WARM.length], ["--json"]));
+  if (out.exit === 0 || out.exit === 1) showReport(document.createElement("div"), JSON.parse(out.stdout), []);
+  $("verdict").dataset.warm = String(i + 1);
+  setTimeout(() => warm(i + 1), 0);
+}
 const failed = start("backproof.wasm").then(() => new Promise(() => {}), (err) => {
   showVerdict($("verdict"), "ERROR: the checker could not start: " + err);
   throw err;
