@@ -88,9 +88,18 @@ type Confirmation struct {
 	Complex *Trial  // the complex step, when it was asked (nil otherwise)
 	// Agreed is the trial that agreed and settled the outcome, nil when
 	// none did.
-	Agreed  *Trial
-	Cause   Cause
-	Message string // the cause in words, with the step to use
+	Agreed *Trial
+	Cause  Cause
+	// Method, Step and Tol are the check's own, whose disagreement the
+	// confirmation settles.
+	Method    numgrad.Method
+	Step, Tol float64
+	// When no trial agreed: Least is the least difference over the
+	// comparisons that judged some entry (+Inf when none did), and
+	// Resolving the steps at which some entry was judged, the check's own
+	// first.
+	Least     float64
+	Resolving []float64
 }
 
 // ladderSteps are the steps a confirmation tries besides h: h·10^k for
@@ -126,7 +135,7 @@ func ladderSteps(m numgrad.Method, h float64) []float64 {
 // by entry, or along the directions of a directional check); set.Floor,
 // when not zero, is the floor of every one.
 func confirm(r *Backprop, set Settings, compareAt func(m numgrad.Method, h, tol float64) *compare.Result) (*Confirmation, Outcome) {
-	c := &Confirmation{}
+	c := &Confirmation{Method: set.Method, Step: set.Step, Tol: set.Tol}
 	trial := func(m numgrad.Method, h, tol float64) *Trial {
 		cmp := compareAt(m, h, tol)
 		cmp.Forget() // the summary and the worst entries tell the trial; a trial per step of every entry would not fit a big network
@@ -166,29 +175,17 @@ func confirm(r *Backprop, set Settings, compareAt func(m numgrad.Method, h, tol 
 		if primary.MaxRel > compare.UncomfortableRel {
 			c.Cause = Mistake
 		}
-		c.Message = fmt.Sprintf("the complex step disagreed (max relative error %.3g), but central differences agree at h = %.3g (max relative error %.3g): the cost is likely not analytic in θ (abs, max, a branch), where the complex step does not apply; the analytic gradient agrees with central differences",
-			primary.MaxRel, c.Agreed.Step, c.Agreed.Comparison.MaxRel)
 		return c, Agree
 	case c.Agreed != nil:
 		a := c.Agreed
+		c.Cause = StepTooSmall
 		if set.Step > a.Step {
 			c.Cause = StepTooLarge
-			c.Message = fmt.Sprintf("step too large: at h = %.3g the error is truncation, which shrinks like h^%d as the step does; at h = %.3g every judged value agrees (max relative error %.3g). Use h ≈ %.3g (the default for %v is %.3g).",
-				set.Step, set.Method.Order(), a.Step, a.Comparison.MaxRel, a.Step, set.Method, set.Method.DefaultStep())
-		} else {
-			c.Cause = StepTooSmall
-			c.Message = fmt.Sprintf("step too small: at h = %.3g rounding dominates (at least ε·max(1, |C|)/h = %.2g, more where C sums many terms), and it grows as h shrinks; at h = %.3g every judged value agrees (max relative error %.3g). Use h ≈ %.3g (the default for %v is %.3g).",
-				set.Step, 2.2e-16*math.Max(1, math.Abs(r.Value))/set.Step, a.Step, a.Comparison.MaxRel, a.Step, set.Method, set.Method.DefaultStep())
 		}
 		return c, Agree
 	case c.Complex != nil && c.Complex.Comparison.Pass:
 		c.Cause = CostRounding
 		c.Agreed = c.Complex
-		c.Message = fmt.Sprintf("no step from %.3g to %.3g resolves every entry: the cost's own rounding is larger than the change a step makes (a saturated unit computes 1 − a with few digits left). The complex step, which subtracts nothing, agrees to a relative %.3g.",
-			steps[len(steps)-1], steps[0], c.Complex.Comparison.MaxRel)
-		if tol := c.Complex.Comparison.Criteria.Tol; tol > DefaultTol(numgrad.ComplexStep) && r.Exact != nil {
-			c.Message += fmt.Sprintf(" It was asked to agree to %.1g, ten times float64 backpropagation's own error here (measured against the gradient in double-double arithmetic): where a − y cancels no float64 computation does better, the complex step's included.", tol)
-		}
 		return c, Agree
 	}
 	// Nothing agrees. A mistake in the formulas shows at every step and in
@@ -219,27 +216,20 @@ func confirm(r *Backprop, set Settings, compareAt func(m numgrad.Method, h, tol 
 		}
 	}
 	complexResolved := c.Complex != nil && c.Complex.Comparison.Judged > 0
+	c.Least, c.Resolving = least, resolving
 	switch {
 	case !resolved:
 		c.Cause = Unresolved
-		c.Message = fmt.Sprintf("no step from %.3g to %.3g resolves any entry: every one is under the noise floor, so finite differences cannot tell this gradient from noise", steps[len(steps)-1], steps[0])
 		return c, CannotTell
 	case least > compare.UncomfortableRel && len(resolving) == 1 && !complexResolved:
 		// One step alone cannot tell a mistake from its own truncation
 		// (the largest step) or rounding (the smallest).
 		c.Cause = Unresolved
-		c.Message = fmt.Sprintf("only the step h = %.3g resolves any entry, and there the difference (%.3g) may be the step's own truncation or rounding: no other step or the complex step confirms it, so finite differences cannot tell", resolving[0], least)
 		return c, CannotTell
 	case least > compare.UncomfortableRel:
 		c.Cause = Mistake
-		also := ""
-		if complexResolved {
-			also = fmt.Sprintf(" and the complex step, which has no cancellation, differs by %.3g", c.Complex.Comparison.MaxRel)
-		}
-		c.Message = fmt.Sprintf("the difference is not the step's: it stays above a relative %.3g at every step from %.3g to %.3g%s; the analytic gradient is wrong", least, steps[len(steps)-1], steps[0], also)
 		return c, Disagree
 	}
 	c.Cause = SmallPersistent
-	c.Message = fmt.Sprintf("a difference of at least %.3g stays at every step, too small (under %s) to be a mistake in the formulas and too large to call agreement at the tolerance %.3g: typical of rounding inside the cost. Cannot tell.", least, compare.Sci(compare.UncomfortableRel), set.Tol)
 	return c, CannotTell
 }

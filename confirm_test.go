@@ -54,7 +54,7 @@ func TestStepTooLargeIsNotABug(t *testing.T) {
 	ratio := trial(t, r.Confirmation, 0.01).MaxRel / trial(t, r.Confirmation, 0.001).MaxRel
 	assert.InDelta(t, 100, ratio, 30)
 	assert.Less(t, r.Confirmation.Agreed.Step, 0.1)
-	assert.Contains(t, r.Confirmation.Message, "step too large")
+	assert.Equal(t, 0.1, r.Confirmation.Step, "the step it found too large")
 }
 
 func TestStepTooSmallIsNotAPass(t *testing.T) {
@@ -165,21 +165,23 @@ func TestDirectionalStepChosen(t *testing.T) {
 	assert.LessOrEqual(t, r.Step, 100*numgrad.Central.DefaultStep())
 	assert.Nil(t, r.Confirmation, "no ladder needed")
 	assert.True(t, r.Comparison.Pass)
-	assert.Contains(t, r.StepNote, "not the default 6e-06")
+	require.NotNil(t, r.Raised)
+	assert.Equal(t, 6e-6, r.Raised.Default)
 
 	small, err := CheckDirections(smallProblem(t), &Settings{Directions: 8, Seed: 1})
 	require.NoError(t, err)
 	assert.Equal(t, numgrad.Central.DefaultStep(), small.Step)
-	assert.Empty(t, small.StepNote)
+	assert.Nil(t, small.Raised)
 
 	given, err := CheckDirections(book, &Settings{Directions: 8, Seed: 1, Step: 6e-6})
 	require.NoError(t, err)
 	assert.Equal(t, 6e-6, given.Step)
-	assert.Empty(t, given.StepNote)
+	assert.Nil(t, given.Raised)
 
-	h, note := directionalStep(numgrad.Central, 1, 1, 1_000_000, 1e-7)
+	h, raised := directionalStep(numgrad.Central, 1, 1, 1_000_000, 1e-7)
 	assert.Equal(t, 6e-5, h)
-	assert.Contains(t, note, "= 0.0008")
+	require.NotNil(t, raised)
+	assert.InDelta(t, 0.0008, raised.Typical, 0.00005, "‖∇C‖·√(2/(πP)) = √(2/π)/1000")
 	h, _ = directionalStep(numgrad.FivePoint, 1, 1, 1_000_000, 1e-9)
 	assert.Equal(t, numgrad.FivePoint.DefaultStep(), h, "other methods keep their steps")
 }
@@ -216,8 +218,9 @@ func TestConfirmWording(t *testing.T) {
 	})
 	assert.Equal(t, CannotTell, out)
 	assert.Equal(t, SmallPersistent, c.Cause)
-	assert.Contains(t, c.Message, "at least 3e-06")
-	assert.NotContains(t, c.Message, "at least 0 ")
+	// The least difference is the ladder's, not the 0 of the comparison
+	// that judged nothing.
+	assert.InDelta(t, 3e-6, c.Least, 5e-10, "3e-06 to the three digits the words print")
 
 	c, out = confirm(r, set, func(m numgrad.Method, h, tol float64) *compare.Result {
 		if m != numgrad.ComplexStep && h >= 0.005 {
@@ -225,6 +228,7 @@ func TestConfirmWording(t *testing.T) {
 		}
 		return unresolved()
 	})
-	assert.Equal(t, CannotTell, out, c.Message)
-	assert.Contains(t, c.Message, "only the step h = 0.006 resolves any entry")
+	assert.Equal(t, CannotTell, out)
+	assert.Equal(t, Unresolved, c.Cause)
+	assert.Equal(t, []float64{0.006}, c.Resolving, "only the step h = 0.006 resolves any entry")
 }

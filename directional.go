@@ -1,7 +1,6 @@
 package backproof
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -57,7 +56,7 @@ func checkDirections(p *problem.Problem, set Settings, autoStep bool) *Direction
 	r := &DirectionalResult{Backprop: Backprop{Problem: p, Trace: trace, Value: trace.Cost, Method: set.Method, Step: set.Step,
 		Analytic: trace.Grad(nil)}, Seed: set.Seed}
 	if autoStep {
-		set.Step, r.StepNote = directionalStep(set.Method, r.Value, floats.Norm(r.Analytic, 2), len(r.Analytic), set.Tol)
+		set.Step, r.Raised = directionalStep(set.Method, r.Value, floats.Norm(r.Analytic, 2), len(r.Analytic), set.Tol)
 		r.Step = set.Step
 	}
 	θ := p.Net.Params(nil)
@@ -79,7 +78,7 @@ func checkDirections(p *problem.Problem, set Settings, autoStep bool) *Direction
 }
 
 // directionalStep is the step of a central directional check for which
-// none was given, and a sentence saying why when it is not the default.
+// none was given, and why when it is not the default.
 // Along a random unit direction v of P parameters the gradient shrinks:
 // v's entries are about ±1/√P, so |vᵀ∇C| is typically ‖∇C‖·√(2/(πP)),
 // 1/150 of ‖∇C‖ for Nielsen's network and 1/1,250 at a million
@@ -90,10 +89,10 @@ func checkDirections(p *problem.Problem, set Settings, autoStep bool) *Direction
 // truncation error h²|C‴|/6 is still about 1e-8 of C‴'s size), until
 // the typical derivative along v is at least twice floor/tol. Other
 // methods keep their steps (the confirmation still tries others).
-func directionalStep(m numgrad.Method, cost, gradNorm float64, P int, tol float64) (float64, string) {
+func directionalStep(m numgrad.Method, cost, gradNorm float64, P int, tol float64) (float64, *StepRaise) {
 	h := m.DefaultStep()
 	if m != numgrad.Central || P == 0 {
-		return h, ""
+		return h, nil
 	}
 	typical := gradNorm * math.Sqrt(2/(math.Pi*float64(P)))
 	step := h
@@ -104,10 +103,9 @@ func directionalStep(m numgrad.Method, cost, gradNorm float64, P int, tol float6
 		step *= 10
 	}
 	if step == h {
-		return h, ""
+		return h, nil
 	}
-	return step, fmt.Sprintf("h = %.3g, not the default %.3g: along a random unit direction of %d parameters the derivative is about ‖∇C‖·√(2/(πP)) = %.2g, under what the default step resolves (noise floor / tolerance = %.2g)",
-		step, h, P, typical, NoiseFloor(cost, m, h)/tol)
+	return step, &StepRaise{Default: h, Typical: typical, Resolves: NoiseFloor(cost, m, h) / tol, Params: P}
 }
 
 // directionalComparison compares, along each of K random unit directions

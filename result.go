@@ -47,15 +47,6 @@ type Backprop struct {
 // step.
 func (b *Backprop) Pass() bool { return b.Outcome == Agree }
 
-// Unsettled says why the comparison at the chosen step did not settle the
-// outcome: the confirmation's conclusion, or the band's reading.
-func (b *Backprop) Unsettled() string {
-	if b.Confirmation != nil {
-		return b.Confirmation.Message
-	}
-	return b.Comparison.Band.Explain(b.Comparison.Criteria.Tol)
-}
-
 // complexTol is the complex step's tolerance tol, widened where float64
 // itself cannot do better: the complex step rounds as backpropagation
 // does (both compute a − y in float64), so where the exact reference
@@ -99,9 +90,18 @@ type DirectionalResult struct {
 	Backprop
 	Seed       uint64      // the seed of the directions
 	Directions []Direction // one per direction, in the order drawn
-	// StepNote says why Step is not the method's default, when backproof
-	// chose it (no step was given).
-	StepNote string
+	// Raised is set when backproof chose a step larger than the method's
+	// default (no step was given), and says why.
+	Raised *StepRaise
+}
+
+// StepRaise is why a directional check took a step larger than the
+// method's Default: along a random unit direction of Params parameters
+// the derivative is typically ‖∇C‖·√(2/(πP)) = Typical, under Resolves,
+// the noise floor over the tolerance at the default step.
+type StepRaise struct {
+	Default, Typical, Resolves float64
+	Params                     int
 }
 
 // GradientResult is the result of CheckGradient: a learner's gradient set

@@ -69,12 +69,12 @@ func conclusion(lc *backproof.GradientResult) string {
 		return fmt.Sprintf("%s, and your gradient differs from both in %d of its %d arrays: your gradient is wrong.%s%s", ref, len(wrong), total, notJudged, precision)
 	case backproof.WrongUnconfirmed:
 		return fmt.Sprintf("your gradient differs from backproof's backpropagation in %d of its %d arrays: your gradient is most likely wrong, but finite differences could not confirm backpropagation here (%s), so this rests on backpropagation alone.%s%s",
-			len(wrong), total, r.Unsettled(), notJudged, precision)
+			len(wrong), total, Unsettled(r), notJudged, precision)
 	case backproof.PartlyJudged:
 		return fmt.Sprintf("%s, and your gradient agrees with it in the %d arrays that could be judged, but not every array could be:%s Cannot tell.%s",
 			ref, total-len(unjudged), notJudged, precision)
 	}
-	return fmt.Sprintf("your gradient agrees with backproof's backpropagation, but finite differences could not confirm either here (%s): cannot tell.%s%s", r.Unsettled(), notJudged, precision)
+	return fmt.Sprintf("your gradient agrees with backproof's backpropagation, but finite differences could not confirm either here (%s): cannot tell.%s%s", Unsettled(r), notJudged, precision)
 }
 
 // maxRel is the largest relative error over the judged arrays.
@@ -242,4 +242,64 @@ func NotJudged(lc *backproof.GradientResult, lp backproof.LearnerParam) string {
 		return fmt.Sprintf("its entries are at most %.2g, so small that float%d has lost digits to underflow", lp.Scale, lc.Precision().Bits)
 	}
 	return ""
+}
+
+// Confirmation words what the confirmation of r found (r.Confirmation must
+// be set): the cause of the disagreement, with the step to use.
+func Confirmation(r *backproof.Backprop) string {
+	c := r.Confirmation
+	lo, hi := c.Ladder[len(c.Ladder)-1].Step, c.Ladder[0].Step // the ladder is largest step first
+	if a := c.Agreed; a != nil && c.Method == numgrad.ComplexStep {
+		return fmt.Sprintf("the complex step disagreed (max relative error %.3g), but central differences agree at h = %.3g (max relative error %.3g): the cost is likely not analytic in θ (abs, max, a branch), where the complex step does not apply; the analytic gradient agrees with central differences",
+			r.Comparison.MaxRel, a.Step, a.Comparison.MaxRel)
+	}
+	switch c.Cause {
+	case backproof.StepTooLarge:
+		a := c.Agreed
+		return fmt.Sprintf("step too large: at h = %.3g the error is truncation, which shrinks like h^%d as the step does; at h = %.3g every judged value agrees (max relative error %.3g). Use h ≈ %.3g (the default for %v is %.3g).",
+			c.Step, c.Method.Order(), a.Step, a.Comparison.MaxRel, a.Step, c.Method, c.Method.DefaultStep())
+	case backproof.StepTooSmall:
+		a := c.Agreed
+		return fmt.Sprintf("step too small: at h = %.3g rounding dominates (at least ε·max(1, |C|)/h = %.2g, more where C sums many terms), and it grows as h shrinks; at h = %.3g every judged value agrees (max relative error %.3g). Use h ≈ %.3g (the default for %v is %.3g).",
+			c.Step, 2.2e-16*math.Max(1, math.Abs(r.Value))/c.Step, a.Step, a.Comparison.MaxRel, a.Step, c.Method, c.Method.DefaultStep())
+	case backproof.CostRounding:
+		msg := fmt.Sprintf("no step from %.3g to %.3g resolves every entry: the cost's own rounding is larger than the change a step makes (a saturated unit computes 1 − a with few digits left). The complex step, which subtracts nothing, agrees to a relative %.3g.",
+			lo, hi, c.Complex.Comparison.MaxRel)
+		if tol := c.Complex.Comparison.Criteria.Tol; tol > backproof.DefaultTol(numgrad.ComplexStep) && r.Exact != nil {
+			msg += fmt.Sprintf(" It was asked to agree to %.1g, ten times float64 backpropagation's own error here (measured against the gradient in double-double arithmetic): where a − y cancels no float64 computation does better, the complex step's included.", tol)
+		}
+		return msg
+	case backproof.Unresolved:
+		if len(c.Resolving) == 0 {
+			return fmt.Sprintf("no step from %.3g to %.3g resolves any entry: every one is under the noise floor, so finite differences cannot tell this gradient from noise", lo, hi)
+		}
+		return fmt.Sprintf("only the step h = %.3g resolves any entry, and there the difference (%.3g) may be the step's own truncation or rounding: no other step or the complex step confirms it, so finite differences cannot tell", c.Resolving[0], c.Least)
+	case backproof.Mistake:
+		also := ""
+		if c.Complex != nil && c.Complex.Comparison.Judged > 0 {
+			also = fmt.Sprintf(" and the complex step, which has no cancellation, differs by %.3g", c.Complex.Comparison.MaxRel)
+		}
+		return fmt.Sprintf("the difference is not the step's: it stays above a relative %.3g at every step from %.3g to %.3g%s; the analytic gradient is wrong", c.Least, lo, hi, also)
+	}
+	return fmt.Sprintf("a difference of at least %.3g stays at every step, too small (under %s) to be a mistake in the formulas and too large to call agreement at the tolerance %.3g: typical of rounding inside the cost. Cannot tell.", c.Least, compare.Sci(compare.UncomfortableRel), c.Tol)
+}
+
+// StepNote says why a directional check took the step it did, when
+// backproof raised it from the default (r.Raised); empty otherwise.
+func StepNote(r *backproof.DirectionalResult) string {
+	s := r.Raised
+	if s == nil {
+		return ""
+	}
+	return fmt.Sprintf("h = %.3g, not the default %.3g: along a random unit direction of %d parameters the derivative is about ‖∇C‖·√(2/(πP)) = %.2g, under what the default step resolves (noise floor / tolerance = %.2g)",
+		r.Step, s.Default, s.Params, s.Typical, s.Resolves)
+}
+
+// Unsettled says why the comparison of r at its step did not settle the
+// outcome: the confirmation's conclusion, or the band's reading.
+func Unsettled(r *backproof.Backprop) string {
+	if r.Confirmation != nil {
+		return Confirmation(r)
+	}
+	return r.Comparison.Band.Explain(r.Comparison.Criteria.Tol)
 }

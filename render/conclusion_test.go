@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/backproof/backproof"
+	"github.com/backproof/backproof/compare"
+	"github.com/backproof/backproof/numgrad"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -43,12 +45,31 @@ func TestEveryFindingWorded(t *testing.T) {
 		if c.Outcome() != backproof.Agree {
 			r.Outcome = backproof.CannotTell
 		}
-		r.Confirmation = &backproof.Confirmation{Message: "the ladder's words"}
+		r.Confirmation = &backproof.Confirmation{Cause: backproof.Unresolved, Ladder: []backproof.Trial{{Step: 0.1}, {Step: 1e-5}}}
 		lc := &backproof.GradientResult{Entries: r, Conclusion: c, NoExact: &backproof.ExactLimit{Work: 9, Limit: 8}}
 		words := conclusion(lc)
 		assert.NotEmpty(t, words, "conclusion %d", c)
 		assert.False(t, said[words], "conclusion %d", c)
 		said[words] = true
 		assert.Contains(t, Conclusion(lc), "too large for the exact reference", fmt.Sprint(c))
+	}
+}
+
+// Every cause of a confirmation has its own words, from its data.
+func TestEveryCauseWorded(t *testing.T) {
+	trial := func(h float64) backproof.Trial {
+		return backproof.Trial{Method: numgrad.Central, Step: h, Comparison: &compare.Result{MaxRel: 1e-9, Judged: 3}}
+	}
+	said := map[string]backproof.Cause{}
+	for c := backproof.Mistake; c <= backproof.Unresolved; c++ {
+		agreed, complexTrial := trial(1e-3), trial(1e-20)
+		cf := &backproof.Confirmation{Cause: c, Method: numgrad.Central, Step: 1e-6, Tol: 1e-7, Least: 2e-4, Resolving: []float64{0.1},
+			Ladder: []backproof.Trial{trial(0.1), trial(1e-3), trial(1e-9)}, Agreed: &agreed, Complex: &complexTrial}
+		r := &backproof.Backprop{Comparison: &compare.Result{}, Confirmation: cf}
+		words := Confirmation(r)
+		assert.NotEmpty(t, words, "cause %v", c)
+		other, dup := said[words]
+		assert.False(t, dup, "cause %v has the words of %v", c, other)
+		said[words] = c
 	}
 }

@@ -273,7 +273,7 @@ func directionsJSON(r *backproof.DirectionalResult, pass bool, seconds float64) 
 // addConfirmation adds the confirmation to the JSON object.
 func addConfirmation(r *backproof.Backprop, out *jsonReport) {
 	if cf := r.Confirmation; cf != nil {
-		jc := &jsonConfirmation{Cause: cf.Cause.String(), Message: cf.Message}
+		jc := &jsonConfirmation{Cause: cf.Cause.String(), Message: Confirmation(r)}
 		trials := append([]backproof.Trial(nil), cf.Ladder...)
 		if cf.Complex != nil {
 			trials = append(trials, *cf.Complex)

@@ -137,8 +137,8 @@ func writeVerdict(w io.Writer, r *backproof.Backprop, directional bool, lc *back
 	} else if c.Kinks > 0 {
 		fmt.Fprintf(w, "%d entries straddle a relu kink and are not judged: finite differences there average two slopes.\n", c.Kinks)
 	}
-	if cf := r.Confirmation; cf != nil {
-		writeConfirmation(w, cf)
+	if r.Confirmation != nil {
+		writeConfirmation(w, r)
 	}
 	if lc != nil {
 		writeLearner(w, lc)
@@ -160,7 +160,7 @@ func writeVerdict(w io.Writer, r *backproof.Backprop, directional bool, lc *back
 			fmt.Fprintf(w, "CANNOT TELL (exit status 1): the evidence above does not decide (%.3g s)\n", r.Seconds)
 			return
 		}
-		fmt.Fprintf(w, "CANNOT TELL (exit status 1): %s (%.3g s)\n", r.Unsettled(), r.Seconds)
+		fmt.Fprintf(w, "CANNOT TELL (exit status 1): %s (%.3g s)\n", Unsettled(r), r.Seconds)
 	}
 }
 
@@ -174,7 +174,8 @@ func trialName(t *backproof.Trial) string {
 
 // writeConfirmation prints the ladder of steps and the complex step that
 // settled a comparison that did not agree.
-func writeConfirmation(w io.Writer, cf *backproof.Confirmation) {
+func writeConfirmation(w io.Writer, r *backproof.Backprop) {
+	cf := r.Confirmation
 	fmt.Fprintf(w, "\nconfirmation: before calling the difference the gradient's, the same check at other steps%s:\n",
 		map[bool]string{true: " and by the complex step", false: ""}[cf.Complex != nil])
 	fmt.Fprintf(w, "  %-34s %-12s %-12s %s\n", "method", "max rel err", "judged", "agrees")
@@ -186,7 +187,7 @@ func writeConfirmation(w io.Writer, cf *backproof.Confirmation) {
 		tc := t.Comparison
 		fmt.Fprintf(w, "  %-34s %-12s %-12d %v\n", trialName(&t), relWords(tc.MaxRel, tc.Judged), tc.Judged, tc.Pass)
 	}
-	fmt.Fprintf(w, "  → %s\n", cf.Message)
+	fmt.Fprintf(w, "  → %s\n", Confirmation(r))
 }
 
 // writeDirections prints a directional check, one line per direction, and
@@ -200,8 +201,8 @@ func writeDirections(w io.Writer, r *backproof.DirectionalResult, lc *backproof.
 	fmt.Fprintf(w, "directional check: %d random unit directions v (seed %d) over all %d parameters;\n",
 		len(r.Directions), r.Seed, len(r.Analytic))
 	fmt.Fprintf(w, "  vᵀ∇C from backpropagation against %s along v.\n", what)
-	if r.StepNote != "" {
-		fmt.Fprintf(w, "  The step: %s.\n", r.StepNote)
+	if r.Raised != nil {
+		fmt.Fprintf(w, "  The step: %s.\n", StepNote(r))
 	}
 	fmt.Fprintf(w, "  Differences under %.2g agree (the noise floor). It shows whether ∇C is right, not which entry is wrong.\n\n", c.Criteria.Floor)
 	fmt.Fprintf(w, "%-4s %-22s %-22s %-11s %s\n", "v", "analytic vᵀ∇C", "numeric ∂C/∂v", "abs err", "rel err")
