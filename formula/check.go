@@ -61,6 +61,9 @@ func CheckWithin(prog *Program, net *derive.Net, X, Y *mat.Dense, limit budget.B
 	if err := c.within(limit); err != nil {
 		return nil, prog.placeErr(err)
 	}
+	if err := c.place(); err != nil {
+		return nil, prog.placeErr(err)
+	}
 	return c.check(), nil
 }
 
@@ -74,6 +77,8 @@ type checker struct {
 	// (dZ1 = np.zeros_like(Z1), then dZ1[Z1 > 0] = …): line i is a stage,
 	// not a claim, and is judged there.
 	staged map[int]int
+	// notes are what placing a name without a layer said, by line
+	notes map[int][]string
 	// probe, for tests, is called before line i runs (steps 0) and after
 	// it, with the nodes it evaluated.
 	probe func(i, steps int)
@@ -234,7 +239,7 @@ func (c *checker) check() *Result {
 // result aggregates a line's judgements over the examples.
 func (c *checker) result(i int, st Stmt, out lineOut, js []judgement) LineResult {
 	info := c.info[i]
-	r := LineResult{Line: st.Line, Name: st.Name, Text: st.Text, Checked: info.checked(), Diagnosis: []compare.Code{}, Notes: out.notes, kind: info.kind}
+	r := LineResult{Line: st.Line, Name: st.Name, Text: st.Text, Checked: info.checked(), Diagnosis: []compare.Code{}, Notes: append(append([]string(nil), c.notes[i]...), out.notes...), kind: info.kind}
 	if out.err == nil {
 		r.Shape = out.v.S.String()
 	}

@@ -246,8 +246,11 @@ func assignsTarget(toks []token) bool {
 			return true
 		}
 		if from+4 < len(toks) && toks[from].kind == tIdent && toks[from+1].kind == tLBrack && toks[from+2].kind == tString && toks[from+3].kind == tRBrack &&
-			(toks[from+4].kind == tAssign || toks[from+4].kind == tAug) && classify(strings.Trim(toks[from+2].text, `"'`)).target() {
-			return true // grads["dW1"] = …
+			(toks[from+4].kind == tAssign || toks[from+4].kind == tAug) {
+			key := classify(strings.Trim(toks[from+2].text, `"'`))
+			if key.target() || ((key.kind == nkW || key.kind == nkB) && strings.Contains(strings.ToLower(toks[from].name), "grad")) {
+				return true // grads["dW1"] = …, CS231n's grads['W1'] = …
+			}
 		}
 		if from+3 < len(toks) && toks[from].kind == tIdent && toks[from+1].kind == tLBrack && lhsEnd(toks[from:]) > 0 {
 			key := toks[from+2]

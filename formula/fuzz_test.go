@@ -73,6 +73,8 @@ func FuzzFormula(f *testing.F) {
 		"class N(object):\n    def backprop(self, x, y):\n        nabla_w = [np.zeros(w.shape) for w in self.weights]\n        acts = [x]\n        zs = []\n        for b, w in zip(self.biases, self.weights):\n            zs.append(np.dot(w, acts[-1]) + b)\n            acts.append(sigmoid(zs[-1]))\n        delta = acts[-1] - y\n        for l in range(1, self.num_layers):\n            nabla_w[-l] = np.dot(delta, acts[-l-1].T)\n            for k in enumerate(zs):\n                delta = self.f(delta[k], zs[len(zs) + l * 2 - 9])\n        return nabla_w\n    def f(self, a, b): return a",
 		// a def branching on a string, called by position and by keyword
 		"def st(dA, Z, activation='relu'):\n    if activation == \"relu\":\n        dZ = dA * (Z > 0)\n    elif activation == 'x':\n        if activation == \"y\":\n            dZ = dA\n    else:\n        return dA\n    return dZ\nY = Y.reshape(A2.shape)\ndZ2 = st(A2, Z2, \"x\") + st(A2, activation=\"relu\", Z=Z2) + st(A2, Z2, Z=1, q=\"\")\nq = \"relu\"\nelse:\n  q = st(A1, \"s\")",
+		// names without a layer, placed by value or shape, or refused
+		"N, D = X.shape\nh = np.maximum(0, X @ W1 + b1)\nsc = h @ W2 + b2\ndsc = sc - Y\ndh = dsc @ W2.T\ndh[h <= 0] = 0\ndW = X.T @ dh\ndb = sum(dh, 0)\ndelta = A1\ndA = 1\ngrads['W1'] = dW\ngrads['b9'] = db\nN, D, E = X.shape\ndZ = np.eye(3)",
 		"q = np.zeros_like(A1) + np.ones_like(A1)\nq = np.outer(A1, X) + np.outer(sum(A1, 0), sum(X, 1))\nq = np.max(A1, axis=1, keepdims=True) - A1.min(0)\nｄＷ２ = A1.T @ A2\nW2_grad = A1",
 	} {
 		f.Add(s)

@@ -172,6 +172,9 @@ func (p *Program) buildLine(stmts []Stmt, em emitted, add func(...*Error)) []Stm
 			if len(subs) > 1 || picks != nil {
 				// one name of a tuple: dW2 = its own value
 				st.Text = sub[0].text + " = " + sliceText(text, sub[2].pos.Col-1, sub[len(sub)-2].end-1)
+				if v := sub[2 : len(sub)-1]; len(v) > 1 && v[len(v)-1].pos == v[len(v)-2].pos && v[len(v)-1].kind == tRBrack {
+					st.Text = sub[0].text + " = " + tokensText(v) // N, D = X.shape: N = X.shape[0]
+				}
 			}
 			if em.text != "" {
 				st.Text = em.text

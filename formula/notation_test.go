@@ -390,7 +390,7 @@ func TestGradientLookalikes(t *testing.T) {
 	assert.False(t, rep.Pass)
 	for _, tc := range []struct{ name, means string }{
 		{"grad_W2", "dW2"}, {"dW_2", "dW2"}, {"dC_dW2", "dW2"}, {"nabla_w2", "dW2"}, {"dW02", "dW2"},
-		{"delta_2", "dZ2"}, {"grad_b1", "db1"}, {"dZ_1", "dZ1"}, {"dW", "dW1 or dW2 (name the layer)"}, {"dA_prev", "one of dA0…dA2 (name the layer)"}, {"delta", "dZ1 or dZ2 (name the layer)"},
+		{"delta_2", "dZ2"}, {"grad_b1", "db1"}, {"dZ_1", "dZ1"}, {"dA_prev", "one of dA0…dA2 (name the layer)"}, {"delta", "dZ1 or dZ2 (name the layer)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			prog, err := Parse(preamble + tc.name + " = A1.T @ dZ2 * 3\n")
@@ -402,6 +402,13 @@ func TestGradientLookalikes(t *testing.T) {
 			assert.Contains(t, fe.Msg, "did you mean "+tc.means+"?", fe.Msg)
 		})
 	}
+	// a dW without its layer is placed by its shape, n1×n2 (W2's), and judged
+	rep = checkText(t, preamble+"dW = A1.T @ dZ2 * 3\n", p)
+	last = rep.Results[len(rep.Results)-1]
+	assert.True(t, last.Checked)
+	assert.Equal(t, Wrong, last.Status)
+	assert.Equal(t, []compare.Code{compare.Scale}, last.Diagnosis)
+	assert.Contains(t, last.Notes[0], "dW is checked as dW2: placed by its shape")
 	// a helper that does not look like a gradient stays a helper
 	rep = checkText(t, preamble+"h = A1.T @ dZ2\ndW2 = h\n", p)
 	assert.False(t, rep.Results[2].Checked)

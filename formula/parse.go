@@ -606,6 +606,10 @@ func (p *parser) statement() (Stmt, *Error) {
 		if !nameLike(key.name) {
 			return Stmt{}, errorf(key.pos, KindSyntax, "%s[%s] = … names no gradient: write the name itself, as in grads[\"dW2\"] = … or dW2 = …", name.text, key.text)
 		}
+		if k := classify(key.name).kind; (k == nkW || k == nkB) && strings.Contains(strings.ToLower(name.name), "grad") {
+			// CS231n's grads['W2'] = …: the gradient of the parameter it names
+			key.name = "d" + key.name
+		}
 		name = key
 	}
 	var up *Update

@@ -273,6 +273,16 @@ func unpack(part []token, inDef bool) (parts [][]token, picks []int, skip bool, 
 		}
 		return parts, nil, false, nil
 	}
+	if v := values; len(v) == 1 && len(v[0]) == 3 && v[0][0].kind == tIdent && v[0][1].kind == tDot && v[0][2].name == "shape" && len(names) == 2 {
+		// N, D = X.shape: each name one size, as numpy's shape tuple holds them
+		for k, n := range names {
+			at := v[0][2]
+			idx := []token{{kind: tLBrack, text: "[", pos: at.pos, end: at.end}, {kind: tNumber, text: fmt.Sprint(k), num: float64(k), pos: at.pos, end: at.end}, {kind: tRBrack, text: "]", pos: at.pos, end: at.end}}
+			st := append(append([]token{n, part[eq]}, v[0]...), idx...)
+			parts = append(parts, append(st, token{kind: tEOL, pos: end.pos, end: end.end}))
+		}
+		return parts, nil, false, nil
+	}
 	pick := func() ([][]token, []int, bool, *Error) {
 		for k, n := range names { // _ too, a name as Python binds it
 			st := append([]token{n, part[eq]}, values[0]...)

@@ -261,7 +261,8 @@ func checkAssign(st Stmt, L int) *Error {
 	info := classify(st.Name).in(L)
 	switch {
 	case info.kind == nkHelper:
-		if want, grad, ok := lookalikeIn(st.Name, L); ok && grad && !(st.Running && unnumbered(st.Name)) {
+		if want, grad, ok := lookalikeIn(st.Name, L); ok && grad && !unnumbered(st.Name) {
+			// (one without its layer is placed when the file runs, or refused there)
 			// A helper that looks like a gradient would pass unchecked.
 			return errorf(st.NamePos, KindName, "%s looks like a gradient, but only the names %s are checked: did you mean %s? (A helper must not look like a gradient: name it h or tmp.)",
 				st.Name, targetNames(L), want)

@@ -124,6 +124,8 @@ def held(local, L):
         if isinstance(v, dict):
             for kk, vv in v.items():
                 t = canonical(str(kk), L)
+                if t is None and "grad" in k.lower() and re.match(r"^[Wb]\d+$", str(kk)):
+                    t = canonical("d" + str(kk), L)  # CS231n's grads['W2'] is dW2
                 if t and isinstance(vv, (np.ndarray, float, np.floating)):
                     out[t] = vv
     return out
