@@ -1,6 +1,7 @@
 package gradfile
 
 import (
+	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -117,4 +118,42 @@ func TestNPZDamaged(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestNPZZip64: row-right.npz with its directory found through zip64's
+// end record and locator, as a zip writer puts them for an archive too
+// large for the classic fields (which then hold all ones), reads as the
+// same arrays. The records are written here as the zip format (APPNOTE
+// 4.3.14 to 4.3.16) lays them out.
+func TestNPZZip64(t *testing.T) {
+	p, err := problem.Load("testdata/row-problem.json")
+	require.NoError(t, err)
+	want, err := Load("testdata/row-right.npz", p)
+	require.NoError(t, err)
+	data, err := os.ReadFile("testdata/row-right.npz")
+	require.NoError(t, err)
+	end := data[len(data)-22:]
+	require.Equal(t, []byte("PK\x05\x06"), end[:4], "no comment after the end record")
+	le := binary.LittleEndian
+	at := uint64(len(data) - 22)
+	z := append([]byte(nil), data[:at]...)
+	z = le.AppendUint32(z, 0x06064b50)
+	z = le.AppendUint64(z, 44)
+	z = le.AppendUint16(z, 45)
+	z = le.AppendUint16(z, 45)
+	z = le.AppendUint32(z, 0)
+	z = le.AppendUint32(z, 0)
+	z = le.AppendUint64(z, uint64(le.Uint16(end[8:])))
+	z = le.AppendUint64(z, uint64(le.Uint16(end[10:])))
+	z = le.AppendUint64(z, uint64(le.Uint32(end[12:])))
+	z = le.AppendUint64(z, uint64(le.Uint32(end[16:])))
+	z = le.AppendUint32(z, 0x07064b50)
+	z = le.AppendUint32(z, 0)
+	z = le.AppendUint64(z, at)
+	z = le.AppendUint32(z, 1)
+	z = append(z, end[:8]...)
+	z = append(z, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0)
+	got, err := Read("testdata/row-right.npz", z, p, 0)
+	require.NoError(t, err)
+	assert.Equal(t, show(want), show(got))
 }
