@@ -30,12 +30,20 @@ type Settings struct {
 	// complex step); Worst, how many of the worst entries the result
 	// keeps, zero meaning 5.
 	compare.Criteria
+	// The fields above serve every check. An entry-by-entry check
+	// (CheckBackprop, and CheckGradient without Directions) also reads
+	// Generic, a directional one (CheckDirections, and CheckGradient with
+	// Directions) Directions and Seed. They stay in one Settings because
+	// CheckGradient runs either kind; Validate refuses Generic with
+	// Directions, which no check could honour.
+
 	// Generic computes the numeric gradient by the generic path:
 	// numgrad.Gradient (ComplexGradient for the complex step) of
 	// θ ↦ C(θ), the whole network recomputed at every point. The default
 	// is numgrad.NetGradient's layer-aware fast path, which gives the same
 	// numbers to rounding in a small fraction of the time; Generic is
-	// there to compare the two.
+	// there to compare the two. A directional check has no fast path to
+	// compare with: CheckDirections refuses Generic.
 	Generic bool
 	// Directions is how many random unit vectors v (seeded by Seed) a
 	// directional check draws, for each the analytic vᵀ∇C against
@@ -130,6 +138,10 @@ func (s *Settings) Validate() error {
 		return &SettingsError{"floor", fmt.Sprintf("%g: want a finite absolute error ≥ 0 (0 takes the estimate ε·|C|/h)", s.Floor)}
 	case s.Worst < 0:
 		return &SettingsError{"worst", fmt.Sprintf("%d: want how many of the worst entries to show, 0 or more", s.Worst)}
+	case s.Directions < 0:
+		return &SettingsError{"directions", fmt.Sprintf("%d: want how many random directions to draw, 0 or more", s.Directions)}
+	case s.Generic && s.Directions > 0:
+		return &SettingsError{"generic", "applies to entry-by-entry checks, not to a directional check"}
 	}
 	return nil
 }

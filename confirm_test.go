@@ -133,6 +133,19 @@ func TestSettingsAreValidated(t *testing.T) {
 		_, err := CheckBackprop(p, &s)
 		assert.Error(t, err, "%+v", s)
 	}
+	// The settings of one kind of check given to the other: Generic with
+	// Directions (CheckGradient could honour neither), Generic to
+	// CheckDirections, a negative count of directions.
+	var se *SettingsError
+	_, err := CheckBackprop(p, &Settings{Generic: true, Directions: 4})
+	require.True(t, errors.As(err, &se), "%v", err)
+	assert.Equal(t, "generic", se.Field)
+	_, err = CheckDirections(p, &Settings{Generic: true})
+	require.True(t, errors.As(err, &se), "%v", err)
+	assert.Equal(t, "generic", se.Field)
+	_, err = CheckDirections(p, &Settings{Directions: -1})
+	require.True(t, errors.As(err, &se), "%v", err)
+	assert.Equal(t, "directions", se.Field)
 }
 
 // TestDirectionalStepTooLarge: a directional check at a step far too large

@@ -34,8 +34,12 @@ const defaultDirections = 8
 // forward passes instead of two per parameter, so it serves networks with
 // millions of parameters. It cannot say which entry is wrong, only that
 // some are: a wrong ∇C is wrong along almost every direction. p is not
-// modified; s.Generic is CheckBackprop's and is not read.
+// modified. It refuses s.Generic, as Validate does with Directions: the
+// directional check has no fast path for a generic one to be compared with.
 func CheckDirections(p *problem.Problem, s *Settings) (*DirectionalResult, error) {
+	if s != nil && s.Generic {
+		return nil, &SettingsError{"generic", "applies to entry-by-entry checks, not to a directional check"}
+	}
 	set, autoStep, err := settle(p, s)
 	if err != nil {
 		return nil, err

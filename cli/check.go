@@ -111,9 +111,6 @@ error (a bug: please report it).`,
 			} else if m, err = numgrad.ParseMethod(method); err != nil {
 				return badInput(fmt.Errorf("--method: %v, directional", err))
 			}
-			if generic && k > 0 {
-				return badInput(errors.New("--generic applies to entry-by-entry checks, not to --method directional"))
-			}
 			// The settings are validated where they are used (backproof.CheckBackprop);
 			// here, before any work, with the flag's name.
 			set := &backproof.Settings{Method: m, Step: step, Criteria: compare.Criteria{Tol: tol, Worst: worst},
