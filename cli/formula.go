@@ -50,7 +50,9 @@ the --net, --batch, --act, --cost, --reduction, --convention, --init and
   # backproof: --convention row --cost sum-squares --reduction sum
 whose flags the command line's override (stderr says which) (without --net, with as many layers as the
 formulas name and sizes that differ from each other and from the batch,
-so that every shape mistake shows).
+so that every shape mistake shows). Without --act, the activations of a
+pasted forward pass (np.tanh, np.maximum(0, ·), 1/(1+np.exp(-·)), the
+softmax) are used when it shows every layer's, and stderr says so.
 
 It reads the code as learners paste it: numpy (np.dot(W2.T, dZ2),
 dZ2.sum(axis=0, keepdims=True), 1./m, (Z1 > 0), a pasted function), LaTeX and
@@ -190,6 +192,16 @@ func formulaProblem(cmd *cobra.Command, nf *netFlags, problemFile string, prog *
 			return nil, fmt.Errorf("--problem gives the network and the batch; drop %s", strings.Join(set, ", "))
 		}
 		return problem.LoadWithin(problemFile, nf.maxMemory)
+	}
+	layers := 0
+	if cmd.Flags().Changed("net") {
+		layers = len(nf.net) - 1
+	}
+	if use, note := prog.ForwardNote(nf.acts, cmd.Flags().Changed("act"), layers); note != "" {
+		fmt.Fprintf(cmd.ErrOrStderr(), "backproof: %s\n", note)
+		if use != nil {
+			nf.acts = use
+		}
 	}
 	if !cmd.Flags().Changed("net") {
 		sizes, err := prog.Sizes(nf.batch, len(nf.acts))

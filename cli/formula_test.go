@@ -340,3 +340,34 @@ func TestFormulaStdin(t *testing.T) {
 	require.Equal(t, 0, code, errb)
 	assert.Contains(t, out, "pass: every checked line is correct (2 lines, 1 of them dW or db)")
 }
+
+// TestFormulaForwardActivations: without --act, the activations of the
+// pasted forward pass are used, and stderr says so; with --act, the flag
+// wins, and stderr says where the paste differs.
+func TestFormulaForwardActivations(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "cs231n.py")
+	src := `def backward(X, y, W1, b1, W2, b2):
+    N = X.shape[0]
+    hidden = np.maximum(0, np.dot(X, W1) + b1)
+    scores = np.dot(hidden, W2) + b2
+    probs = np.exp(scores) / np.sum(np.exp(scores), axis=1, keepdims=True)
+    dscores = probs.copy()
+    dscores[range(N), y] -= 1
+    dscores /= N
+    dW2 = np.dot(hidden.T, dscores)
+    db2 = np.sum(dscores, axis=0, keepdims=True)
+    dhidden = np.dot(dscores, W2.T)
+    dhidden[hidden <= 0] = 0
+    dW1 = np.dot(X.T, dhidden)
+    db1 = np.sum(dhidden, axis=0, keepdims=True)
+`
+	require.NoError(t, os.WriteFile(f, []byte(src), 0o644))
+	code, out, errb := run(t, "formula", f, "--convention", "row", "--cost", "log-likelihood")
+	assert.Equal(t, 0, code, out)
+	assert.Equal(t, "backproof: activations read from your forward pass: relu, softmax (lines 3, 5)\n", errb)
+	assert.Contains(t, out, "row convention, relu,softmax layers")
+	code, out, errb = run(t, "formula", f, "--convention", "row", "--cost", "log-likelihood", "--act", "tanh,softmax")
+	assert.Equal(t, 1, code, out)
+	assert.Equal(t, "backproof: your forward pass applies relu on layer 1 (line 3), but --act gives tanh: the flag is used\n", errb)
+}

@@ -132,3 +132,64 @@ func TestLayerLoopRefusals(t *testing.T) {
 		})
 	}
 }
+
+// TestForwardActivations: the activations a pasted forward pass applies
+// are read layer by layer, and wherever they are read they are the ones
+// the paste's own header names (its author's setting, which the oracle
+// runs the paste in).
+func TestForwardActivations(t *testing.T) {
+	read := map[string]bool{}
+	for _, f := range pastes(t) {
+		src, err := os.ReadFile(f)
+		require.NoError(t, err)
+		prog, err := Parse(string(src))
+		if err != nil {
+			continue // refused: nothing to read
+		}
+		acts, lines, ok := prog.ForwardActivations()
+		if !ok {
+			continue
+		}
+		h, err := ReadHeader(string(src))
+		require.NoError(t, err)
+		var want derive.Acts
+		net := 0
+		for _, fl := range h.Flags {
+			switch fl.Name {
+			case "act":
+				want, err = derive.ParseActs(fl.Value)
+				require.NoError(t, err)
+			case "net":
+				net = strings.Count(fl.Value, ",")
+			}
+		}
+		if len(want) == 1 {
+			for len(want) < net {
+				want = append(want, want[0])
+			}
+		}
+		name := filepath.Base(f)
+		read[name] = true
+		if len(acts) == net {
+			assert.Equal(t, want, acts, "%s (lines %v)", name, lines)
+		}
+	}
+	for _, name := range []string{"cs231n-two-layer.py", "cs231n-grads-dict.py", "karpathy-manual.py", "nielsen-network-py.py"} {
+		assert.True(t, read[name], "%s: its forward pass is not read", name)
+	}
+	// the flags win, and a disagreement is said; agreement says nothing
+	src, err := os.ReadFile(filepath.Join(publishedDir, "cs231n-two-layer.py"))
+	require.NoError(t, err)
+	prog, err := Parse(string(src))
+	require.NoError(t, err)
+	use, note := prog.ForwardNote(derive.Acts{derive.Sigmoid}, false, 0)
+	assert.Equal(t, derive.Acts{derive.ReLU, derive.Softmax}, use)
+	assert.Equal(t, "activations read from your forward pass: relu, softmax (lines 11, 16)", note)
+	use, note = prog.ForwardNote(derive.Acts{derive.Tanh, derive.Softmax}, true, 0)
+	assert.Nil(t, use)
+	assert.Equal(t, "your forward pass applies relu on layer 1 (line 11), but --act gives tanh: the flag is used", note)
+	_, note = prog.ForwardNote(derive.Acts{derive.ReLU, derive.Softmax}, true, 0)
+	assert.Empty(t, note)
+	_, note = prog.ForwardNote(derive.Acts{derive.Sigmoid}, false, 3) // a three-layer --net: not one a layer
+	assert.Empty(t, note)
+}

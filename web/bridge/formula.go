@@ -41,6 +41,16 @@ func Formula(name, src string, args []string) Output {
 		if len(prog.Stmts) == 0 {
 			return "", badInput(fmt.Errorf("%s: nothing to check: the file has no statement; write one NAME = EXPRESSION a line, such as dW2 = A1ᵀ @ dZ2 (see docs/formulas.md)", name))
 		}
+		layers := 0
+		if nf.fs.Changed("net") {
+			layers = len(nf.net) - 1
+		}
+		if use, note := prog.ForwardNote(nf.acts, nf.fs.Changed("act"), layers); note != "" {
+			say(note) // as the command line says it
+			if use != nil {
+				nf.acts = use
+			}
+		}
 		p, err := formulaProblem(nf, prog)
 		if err != nil {
 			var fe *formula.Error
