@@ -34,9 +34,15 @@ func Sweep(d Sets, cfgs []train.Config, labels []string, progress func(run int, 
 	p := newPool()
 	// As many runs at once as cores, each on cores of its own.
 	cores := max(1, runtime.GOMAXPROCS(0)/max(1, min(len(cfgs), workers(0))))
+	// The runs share one list of the sets' nonzero inputs (train.Inputs),
+	// which lives as long as the sweep.
+	inputs := train.NewInputs()
 	for i, cfg := range cfgs {
 		if cfg.Cores == 0 {
 			cfg.Cores = cores
+		}
+		if cfg.Inputs == nil {
+			cfg.Inputs = inputs
 		}
 		var cb func(train.Progress)
 		if progress != nil {

@@ -310,10 +310,15 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 	}
 	// Two runs at once on two cores: each on a core of its own, so that a
 	// run's measuring does not take turns with the other run's training.
+	// The runs read one list of the sets' nonzero inputs, made by the first
+	// run that needs it: d's sets do not change while the report runs, and
+	// the list goes when it ends.
 	cores := max(1, runtime.GOMAXPROCS(0)/workers(s.Workers))
+	inputs := train.NewInputs()
 	for _, run := range runs {
 		run.cfg.SkipTrainingSet = !run.trainingSet
 		run.cfg.Cores = cores
+		run.cfg.Inputs = inputs
 		run.cost = runCost(run.cfg, n)
 	}
 

@@ -95,6 +95,13 @@ type Config struct {
 	// do not take turns on the cores. The numbers are the same for any
 	// value; only the time changes.
 	Cores int `json:"-"`
+
+	// Inputs, if not nil, lists the nonzero inputs of the sets the run
+	// trains and measures on, shared with every other run given the same
+	// Inputs instead of listed again by each (see Inputs: the sets must not
+	// change while it is in use). Not a setting: the numbers are the same
+	// with or without it, and History.Config does not keep it.
+	Inputs *Inputs `json:"-"`
 }
 
 // NoTraining as Config.Epochs measures the starting point (and probes it,

@@ -53,6 +53,7 @@ type evaluator struct {
 	saturation float64 // Config.Saturation
 	decay      float64 // λ/n
 	sparse     map[*data.Set]*sparseRows
+	inputs     *Inputs // where a set's sparse rows come from (nil: built here)
 	parts      [measureParts]*evalPart
 	jobs       chan *evalPart
 	done       sync.WaitGroup
@@ -148,11 +149,12 @@ func (e *evaluator) close() {
 	}
 }
 
-// input returns set's sparse rows, built the first time.
+// input returns set's sparse rows, built (or taken from the run's Inputs)
+// the first time.
 func (e *evaluator) input(set *data.Set) *sparseRows {
 	in := e.sparse[set]
 	if in == nil {
-		in = newSparseRows(set.X)
+		in = e.inputs.rows(set)
 		e.sparse[set] = in
 	}
 	return in

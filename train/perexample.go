@@ -39,12 +39,17 @@ type perExample struct {
 
 // newPerExample is the loop for net on the training examples of set.
 func newPerExample(net *derive.Net, set *data.Set) *perExample {
+	return newPerExampleOn(net, set, newSparseRows(set.X))
+}
+
+// newPerExampleOn is newPerExample on input, the nonzeros of set's inputs.
+func newPerExampleOn(net *derive.Net, set *data.Set, input *sparseRows) *perExample {
 	sizes := net.Sizes()
 	L := len(sizes) - 1
 	p := &perExample{z: make([]*mat.VecDense, L+1), a: make([]*mat.VecDense, L+1), d: make([]*mat.VecDense, L+1),
 		dw: make([]*mat.Dense, L+1), db: make([][]float64, L+1),
 		g: make([]float64, sizes[L]), y: make([]float64, sizes[L]),
-		input: newSparseRows(set.X), labels: set.Labels}
+		input: input, labels: set.Labels}
 	p.mask = make([][]float64, L+1)
 	for ℓ := 1; ℓ <= L; ℓ++ {
 		p.mask[ℓ] = make([]float64, sizes[ℓ])

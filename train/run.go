@@ -37,6 +37,13 @@ type trainer struct {
 }
 
 func newTrainer(cfg Config, sp spec, train *data.Set) *trainer {
+	return newTrainerOn(cfg, sp, train, nil)
+}
+
+// newTrainerOn is newTrainer with input, the nonzeros of train's inputs
+// (from Config.Inputs); nil lists them here when a step needs them, and
+// the measuring when it first measures the training set.
+func newTrainerOn(cfg Config, sp spec, train *data.Set, input *sparseRows) *trainer {
 	// One seed, two streams: stream 0 draws the parameters, stream 1
 	// shuffles. derive.NewNet draws in the column layout and transposes
 	// for Row, so every convention starts from the same numbers and sees
@@ -54,26 +61,30 @@ func newTrainer(cfg Config, sp spec, train *data.Set) *trainer {
 		// after layer in every convention.
 		drop = &dropout{keep: cfg.Keep, rng: rand.New(rand.NewPCG(cfg.Seed, 2))}
 	}
+	steps := sp.conv == derive.PerExample || cfg.Epochs != NoTraining
+	if input == nil && steps {
+		input = newSparseRows(train.X)
+	}
 	switch {
 	case sp.conv == derive.PerExample:
-		t.pe = newPerExample(net, train)
+		t.pe = newPerExampleOn(net, train, input)
 		t.pe.drop = drop
 	case cfg.Epochs != NoTraining:
 		// A step never takes more examples than the set has: the buffers
 		// (and Config.Memory, which the budget checks) follow.
-		t.fast = newFastNet(net, train, min(cfg.Batch, train.Len()))
+		t.fast = newFastNetOn(net, train, input, min(cfg.Batch, train.Len()))
 		t.fast.drop = drop
 	}
 	// The measurements read the step's own parameters in the row and
 	// column conventions, and a copy loaded before each pass otherwise.
 	if t.fast != nil {
 		t.eval = newEvaluator(&t.fast.layers, false, cfg.Saturation, t.decay, t.cores)
-		t.eval.setInput(train, t.fast.input)
 	} else {
 		t.eval = newEvaluator(newLayers(net), true, cfg.Saturation, t.decay, t.cores)
-		if t.pe != nil {
-			t.eval.setInput(train, t.pe.input)
-		}
+	}
+	t.eval.inputs = cfg.Inputs
+	if input != nil {
+		t.eval.setInput(train, input)
 	}
 	return t
 }
@@ -158,13 +169,20 @@ func Run(cfg Config, train, validation, test *data.Set, progress func(Progress))
 				s.Name, c, s.Classes, train.Name, inputs, train.Classes)
 		}
 	}
+	full := train
 	if cfg.TrainSize > 0 && cfg.TrainSize < train.Len() {
 		train = train.Subset(cfg.TrainSize)
 	}
 	start := time.Now()
-	t := newTrainer(cfg, sp, train)
+	var input *sparseRows
+	if cfg.Inputs != nil {
+		// The subset's rows are the first rows of the set's.
+		input = cfg.Inputs.rows(full).prefix(train.Len())
+	}
+	t := newTrainerOn(cfg, sp, train, input)
 	defer t.close()
 	h := &History{Config: cfg, Sets: SetNames{Train: train.Name}}
+	h.Config.Inputs = nil // a cache, not a setting; kept, it would keep the lists alive
 	if validation != nil {
 		h.Sets.Validation = validation.Name
 	}
@@ -378,6 +396,7 @@ func newBackground(t *trainer, validation, test *data.Set) *background {
 	}
 	lay := newLayers(t.current())
 	e := newEvaluator(lay, false, t.cfg.Saturation, t.decay, t.cores)
+	e.inputs = t.eval.inputs
 	e.shared, e.jobs = true, make(chan *evalPart, measureParts)
 	maps.Copy(e.sparse, t.eval.sparse)
 	return &background{eval: e, result: make(chan measured, 1)}

@@ -114,9 +114,14 @@ func newLayers(net *derive.Net) *layers {
 // newFastNet holds net's parameters in the row layout, for steps on the
 // training examples of set, m at a time (more allocate once).
 func newFastNet(net *derive.Net, set *data.Set, m int) *fastNet {
+	return newFastNetOn(net, set, newSparseRows(set.X), m)
+}
+
+// newFastNetOn is newFastNet on input, the nonzeros of set's inputs.
+func newFastNetOn(net *derive.Net, set *data.Set, input *sparseRows, m int) *fastNet {
 	sizes := net.Sizes()
 	L := len(sizes) - 1
-	f := &fastNet{layers: *newLayers(net), wmax: alone[float64](L + 1), input: newSparseRows(set.X), labels: set.Labels,
+	f := &fastNet{layers: *newLayers(net), wmax: alone[float64](L + 1), input: input, labels: set.Labels,
 		list: make([][]int32, L+1), val: make([][]float64, L+1), amax: alone[float64](L + 1), db: make([][]float64, L+1)}
 	maxWidth := 0
 	for ℓ := 1; ℓ <= L; ℓ++ {

@@ -7,7 +7,10 @@
 // --epochs 30` runs it). MNIST loading and the figures are left out: see
 // bench/report.sh for the commands whole.
 //
-//	go run ./bench/reportparts [-quick]
+//	go run ./bench/reportparts [-quick] [-cpuprofile file]
+//
+// -cpuprofile writes a CPU profile of the report's experiments alone (not
+// the chapter 1 runs) for go tool pprof.
 package main
 
 import (
@@ -15,6 +18,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/backproof/backproof/data"
@@ -24,6 +28,7 @@ import (
 
 func main() {
 	quick := flag.Bool("quick", false, "time the quick report instead of the full one")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the report's experiments to this file")
 	flag.Parse()
 	dir, err := data.MNISTDir()
 	if err != nil {
@@ -45,12 +50,24 @@ func main() {
 	if *quick {
 		s = experiments.QuickReport()
 	}
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err)
+		}
+	}
 	start := time.Now()
 	r, err := experiments.RunReport(experiments.Sets{Train: tr, Validation: va, Test: te}, s, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
 	wall := time.Since(start).Seconds()
+	if *profile != "" {
+		pprof.StopCPUProfile()
+	}
 	after := chapter1()
 	one := min(before, after)
 	w := os.Stdout
