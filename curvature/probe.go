@@ -329,7 +329,7 @@ func ProbeNet(net *derive.Net, X, Y *mat.Dense, decay float64, s *Settings) *Res
 // entries of the layers below ℓ are left as they are.
 func layerGrad(net *derive.Net, ℓ int, below, Y *mat.Dense, decay float64) func(dst, θ []float64) {
 	work := net.In(net.Convention)
-	top := &derive.Net{Convention: work.Convention, Layers: work.Layers[ℓ-1:], Cost: work.Cost, Reduction: work.Reduction}
+	top := &derive.Net{Convention: work.Convention, Layers: work.Layers[ℓ-1:], Cost: work.Cost, Reduction: work.Reduction, Cores: work.Cores}
 	off := 0
 	for _, l := range work.Layers[:ℓ-1] {
 		r, c := l.W.Dims()

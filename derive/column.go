@@ -30,7 +30,7 @@ func columnForward(n *Net, X *mat.Dense) (Z, A []*mat.Dense) {
 	for ℓ := 1; ℓ <= L; ℓ++ {
 		W, b := n.Layers[ℓ-1].W, n.Layers[ℓ-1].B
 		Z[ℓ] = new(mat.Dense)
-		Z[ℓ].Mul(W, A[ℓ-1])      // Z^ℓ = W^ℓ A^{ℓ−1}
+		n.mul(Z[ℓ], W, A[ℓ-1])   // Z^ℓ = W^ℓ A^{ℓ−1}
 		addToEachColumn(Z[ℓ], b) //       + b^ℓ
 		A[ℓ] = activate(Column, n.Layers[ℓ-1].Act, Z[ℓ])
 		n.Layers[ℓ-1].Drop.drop(A[ℓ]) // dropout: A^ℓ = (D^ℓ ⊙ f(Z^ℓ)) / p
@@ -49,14 +49,14 @@ func columnBackprop(n *Net, X, Y *mat.Dense) *Trace {
 	for ℓ := L; ℓ >= 1; ℓ-- {
 		W, δ := n.Layers[ℓ-1].W, t.Delta[ℓ]
 		t.DW[ℓ] = new(mat.Dense)
-		t.DW[ℓ].Mul(δ, t.A[ℓ-1].T()) // ∂C/∂W^ℓ = δ^ℓ (A^{ℓ−1})ᵀ
-		addDecay(t.DW[ℓ], decay, W)  //          + (λ/N) W^ℓ
-		t.DB[ℓ] = sumColumns(δ)      // ∂C/∂b^ℓ = Σ_columns δ^ℓ
+		n.mul(t.DW[ℓ], δ, t.A[ℓ-1].T()) // ∂C/∂W^ℓ = δ^ℓ (A^{ℓ−1})ᵀ
+		addDecay(t.DW[ℓ], decay, W)     //          + (λ/N) W^ℓ
+		t.DB[ℓ] = sumColumns(δ)         // ∂C/∂b^ℓ = Σ_columns δ^ℓ
 		if ℓ == 1 {
 			break
 		}
 		t.DA[ℓ-1] = new(mat.Dense)
-		t.DA[ℓ-1].Mul(W.T(), δ) // ∂C/∂A^{ℓ−1} = (W^ℓ)ᵀ δ^ℓ
+		n.mul(t.DA[ℓ-1], W.T(), δ) // ∂C/∂A^{ℓ−1} = (W^ℓ)ᵀ δ^ℓ
 		t.Delta[ℓ-1] = new(mat.Dense)
 		dA := n.Layers[ℓ-2].Drop.dropped(t.DA[ℓ-1])                   // dropout: (D^{ℓ−1} ⊙ ∂C/∂A^{ℓ−1}) / p
 		t.Delta[ℓ-1].MulElem(dA, fprime(n.Layers[ℓ-2].Act, t.Z[ℓ-1])) // ⊙ f′(Z^{ℓ−1})

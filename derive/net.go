@@ -27,6 +27,12 @@ type Net struct {
 	Reduction  Reduction
 	// L2 is the weight decay term of the cost; the zero value is none.
 	L2 L2
+	// Cores is how many cores the batch's products of matrices may keep
+	// busy: 1 one, for a net evaluated beside other work (the report's
+	// curvature probes, two at a time on two cores); any other value
+	// every one, as gonum computes a large product. The numbers are the
+	// same either way.
+	Cores int
 }
 
 // Sizes returns n₀, n₁, …, n_L.
@@ -51,7 +57,7 @@ func (n *Net) Sizes() []int {
 // masks. Column and per-example share their layout, so only the name
 // changes between them.
 func (n *Net) In(c Convention) *Net {
-	out := &Net{Convention: c, Cost: n.Cost, Reduction: n.Reduction, L2: n.L2, Layers: make([]Layer, len(n.Layers))}
+	out := &Net{Convention: c, Cost: n.Cost, Reduction: n.Reduction, L2: n.L2, Cores: n.Cores, Layers: make([]Layer, len(n.Layers))}
 	for i, l := range n.Layers {
 		out.Layers[i] = Layer{W: Batch(l.W, n.Convention, c), B: append([]float64(nil), l.B...), Act: l.Act}
 		if l.Drop != nil {

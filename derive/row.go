@@ -30,8 +30,8 @@ func rowForward(n *Net, X *mat.Dense) (Z, A []*mat.Dense) {
 	for ℓ := 1; ℓ <= L; ℓ++ {
 		W, b := n.Layers[ℓ-1].W, n.Layers[ℓ-1].B
 		Z[ℓ] = new(mat.Dense)
-		Z[ℓ].Mul(A[ℓ-1], W)   // Z^ℓ = A^{ℓ−1} W^ℓ
-		addToEachRow(Z[ℓ], b) //       + b^ℓ
+		n.mul(Z[ℓ], A[ℓ-1], W) // Z^ℓ = A^{ℓ−1} W^ℓ
+		addToEachRow(Z[ℓ], b)  //       + b^ℓ
 		A[ℓ] = activate(Row, n.Layers[ℓ-1].Act, Z[ℓ])
 		n.Layers[ℓ-1].Drop.drop(A[ℓ]) // dropout: A^ℓ = (D^ℓ ⊙ f(Z^ℓ)) / p
 	}
@@ -49,14 +49,14 @@ func rowBackprop(n *Net, X, Y *mat.Dense) *Trace {
 	for ℓ := L; ℓ >= 1; ℓ-- {
 		W, δ := n.Layers[ℓ-1].W, t.Delta[ℓ]
 		t.DW[ℓ] = new(mat.Dense)
-		t.DW[ℓ].Mul(t.A[ℓ-1].T(), δ) // ∂C/∂W^ℓ = (A^{ℓ−1})ᵀ δ^ℓ
-		addDecay(t.DW[ℓ], decay, W)  //          + (λ/N) W^ℓ
-		t.DB[ℓ] = sumRows(δ)         // ∂C/∂b^ℓ = Σ_rows δ^ℓ
+		n.mul(t.DW[ℓ], t.A[ℓ-1].T(), δ) // ∂C/∂W^ℓ = (A^{ℓ−1})ᵀ δ^ℓ
+		addDecay(t.DW[ℓ], decay, W)     //          + (λ/N) W^ℓ
+		t.DB[ℓ] = sumRows(δ)            // ∂C/∂b^ℓ = Σ_rows δ^ℓ
 		if ℓ == 1 {
 			break
 		}
 		t.DA[ℓ-1] = new(mat.Dense)
-		t.DA[ℓ-1].Mul(δ, W.T()) // ∂C/∂A^{ℓ−1} = δ^ℓ (W^ℓ)ᵀ
+		n.mul(t.DA[ℓ-1], δ, W.T()) // ∂C/∂A^{ℓ−1} = δ^ℓ (W^ℓ)ᵀ
 		t.Delta[ℓ-1] = new(mat.Dense)
 		dA := n.Layers[ℓ-2].Drop.dropped(t.DA[ℓ-1])                   // dropout: (D^{ℓ−1} ⊙ ∂C/∂A^{ℓ−1}) / p
 		t.Delta[ℓ-1].MulElem(dA, fprime(n.Layers[ℓ-2].Act, t.Z[ℓ-1])) // ⊙ f′(Z^{ℓ−1})

@@ -326,6 +326,9 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 	// the same net on the same examples (UniformPlateau): its probe is
 	// that track's probe at epoch 0 when the track has one there.
 	r.Plateau = UniformPlateau(d.Train, s.ProbeExamples, s.Seed)
+	// Its probe and slice run beside a training run, as the tracks'
+	// probes do (their runs' Cores), on a core of their own.
+	r.Plateau.Net.Cores = cores
 	plateauShared := len(checkpoints) > 0 && checkpoints[0] == 0 && s.ProbeExamples <= n && base.Lambda == 0
 	plateauSlice := func() error {
 		r.Slices[1] = SliceAt("MNIST, U[0,1) start", r.Plateau.Cost(), r.Plateau.Theta(), r.Plateau.Probe, s.SliceGrid)

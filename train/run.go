@@ -489,11 +489,12 @@ type Checkpoint struct {
 	train *data.Set // the run's training set (after TrainSize)
 	decay float64   // λ/n
 	seed  uint64
+	cores int // the run's Config.Cores: 1 probes on one core
 }
 
 // checkpoint copies the current parameters.
 func (t *trainer) checkpoint(epoch int) *Checkpoint {
-	return &Checkpoint{Epoch: epoch, Net: t.current().In(t.net.Convention), train: t.train, decay: t.decay, seed: t.cfg.Seed}
+	return &Checkpoint{Epoch: epoch, Net: t.current().In(t.net.Convention), train: t.train, decay: t.decay, seed: t.cfg.Seed, cores: t.cfg.Cores}
 }
 
 // Probe measures the curvature of the training cost (mean over the first
@@ -503,6 +504,8 @@ func (t *trainer) checkpoint(epoch int) *Checkpoint {
 // The per-example convention is probed in the column layout, which holds
 // the same numbers and is faster. It reads only the checkpoint and the
 // training set, so it may run on another goroutine while training goes on.
+// A run on one core (Config.Cores 1) probes on one core (derive.Net.Cores),
+// with the same numbers.
 func (cp *Checkpoint) Probe(examples int) Curvature {
 	if examples <= 0 {
 		examples = DefaultCurvatureExamples
@@ -513,6 +516,9 @@ func (cp *Checkpoint) Probe(examples int) Curvature {
 	}
 	net := cp.Net.In(c)
 	net.Reduction = derive.Mean
+	if cp.cores == 1 {
+		net.Cores = 1
+	}
 	k := min(examples, cp.train.Len())
 	idx := make([]int, k)
 	for i := range idx {
