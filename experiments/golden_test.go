@@ -89,9 +89,10 @@ var trainingSetOnly = fields("Seconds", "SkipTrainingSet", "TrainCost", "TrainAc
 var addedLater = fields("L2", "Drop", "Penalty", "Keep", "Inherits")
 
 // settingsAddedLater are settings added last in their structs after the
-// record was made that hold no result (how many cores a run took, the
-// shared lists of its inputs): they are neither hashed nor counted.
-var settingsAddedLater = fields("Cores", "Inputs")
+// record was made that hold no result (how many cores a run or a net's
+// products took, the shared lists of its inputs, whether the training
+// set's gradient was measured): they are neither hashed nor counted.
+var settingsAddedLater = fields("Cores", "Inputs", "SkipTrainingGradient")
 
 func fields(names ...string) map[string]bool {
 	m := map[string]bool{}

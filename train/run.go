@@ -345,14 +345,18 @@ func (t *trainer) measureEpoch(e *evaluator, epoch int, validation, test *data.S
 		t.measureOthers(&ep, measureSet, validation, test)
 		return ep
 	}
-	tr := measureSet(t.train, true)
+	withGrad := !t.cfg.SkipTrainingGradient
+	tr := measureSet(t.train, withGrad)
 	ep := Epoch{Epoch: epoch,
 		TrainCost: Float(tr.cost), TrainAccuracy: Float(tr.accuracy),
 		ValidationCost: Float(math.NaN()), ValidationAccuracy: Float(math.NaN()),
 		TestCost: Float(math.NaN()), TestAccuracy: Float(math.NaN()),
-		GradNorm: floats(tr.grad), GradTotal: Float(tr.gradTotal),
+		GradTotal:         nan,
 		SaturatedFraction: Float(tr.saturated), SaturatedByLayer: floats(tr.saturatedByLayer),
 		MaxAbsZ: floats(tr.maxAbsZ), ExpOverflow: tr.expOverflow, DistinctPredictions: tr.distinct, OutputSpread: Float(tr.outputSpread)}
+	if withGrad {
+		ep.GradNorm, ep.GradTotal = floats(tr.grad), Float(tr.gradTotal)
+	}
 	t.measureOthers(&ep, measureSet, validation, test)
 	return ep
 }
