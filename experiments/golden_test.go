@@ -32,7 +32,8 @@ var updateGolden = flag.Bool("update-golden", false, "rewrite testdata/quick-rep
 // Times (fields named Seconds) are left out, and so are the settings:
 // neither is a result; so are the training-set numbers of the
 // sum-against-mean figure's runs, which that figure does not read and the
-// report does not measure (trainingSetOnly).
+// report does not measure (trainingSetOnly), and the training set's
+// gradient of the η sweep's runs (trainingGradient).
 //
 // A change meant to change a figure's numbers records them anew, for
 // each kernel set that has a record (the AVX2 one on an AVX-512 machine
@@ -82,6 +83,12 @@ var notResults = fields("Seconds", "SkipTrainingSet")
 var trainingSetOnly = fields("Seconds", "SkipTrainingSet", "TrainCost", "TrainAccuracy", "GradNorm", "GradTotal",
 	"SaturatedFraction", "SaturatedByLayer", "MaxAbsZ", "ExpOverflow", "DistinctPredictions", "OutputSpread")
 
+// trainingGradient is the gradient a run measures on its training set.
+// The η sweep's figure and caption read the training cost and the classes
+// predicted, not the gradient, so its runs measure the training set
+// without it: it is not compared for them.
+var trainingGradient = fields("Seconds", "SkipTrainingSet", "GradNorm", "GradTotal")
+
 // addedLater are fields added, last in their structs, to the results'
 // types after the record was made, whose zero value means what their
 // absence meant (no L2 term, no dropout): they are hashed only when set,
@@ -120,8 +127,11 @@ func resultHashes(r *Results) map[string]string {
 		}
 		fv := v.Field(i)
 		skip := notResults
-		if f.Name == "Batches" {
+		switch f.Name {
+		case "Batches":
 			skip = trainingSetOnly
+		case "Etas":
+			skip = trainingGradient
 		}
 		if fv.Kind() == reflect.Slice {
 			for j := 0; j < fv.Len(); j++ {
