@@ -85,8 +85,11 @@ func runCost(cfg train.Config, n int) float64 {
 		steps = 0.8
 	}
 	measure := 1.0
-	if cfg.SkipTrainingSet {
+	switch {
+	case cfg.SkipTrainingSet:
 		measure = 0.1
+	case cfg.SkipTrainingGradient:
+		measure = 0.6
 	}
 	return float64(max(cfg.Epochs, 1)) * float64(n) / 50000 * (steps + measure) / 2
 }

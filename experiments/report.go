@@ -212,13 +212,23 @@ type mnistRun struct {
 	label   string  // what the progress calls it
 	cost    float64 // in units of one chapter-1 epoch
 	history *train.History
-	// trainingSet: some figure reads what the run measures on the
+	// reads is the most any figure that shows the run reads of its
 	// training set.
-	trainingSet bool
-	part        string // the first figure's that names it, for Results.Parts
+	reads reads
+	part  string // the first figure's that names it, for Results.Parts
 	// tracks are the curvature tracks that probe this run.
 	tracks []int
 }
+
+// reads is what a figure reads of a run's training set, the least first:
+// the run measures what the figures that show it read.
+type reads int
+
+const (
+	testSetOnly     reads = iota // test accuracies alone
+	forwardPassOnly              // the training cost, accuracy and classes, not the gradient
+	everything                   // the gradient too
+)
 
 // trackSpec is one MNIST curvature track: its name and run.
 type trackSpec struct {
@@ -244,7 +254,7 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 	var runs []*mnistRun
 	byKey := map[string]*mnistRun{}
 	var resolveErr error
-	find := func(cfg train.Config, label string, trainingSet bool, part string) *mnistRun {
+	find := func(cfg train.Config, label string, rd reads, part string) *mnistRun {
 		// Configs that resolve alike are one run: η = 3 is the default η.
 		rc, err := cfg.Resolved(d.Train)
 		if err != nil && resolveErr == nil {
@@ -252,40 +262,42 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 		}
 		k := configKey(sameStep(rc))
 		if run, ok := byKey[k]; ok {
-			run.trainingSet = run.trainingSet || trainingSet
+			run.reads = max(run.reads, rd)
 			return run
 		}
-		run := &mnistRun{cfg: cfg, label: label, trainingSet: trainingSet, part: part}
+		run := &mnistRun{cfg: cfg, label: label, reads: rd, part: part}
 		byKey[k] = run
 		runs = append(runs, run)
 		return run
 	}
-	// trainingSet says whether a figure reads the numbers measured on the
+	// reads says what a figure reads of the numbers measured on the
 	// training set (cost, gradient, saturation, classes predicted): the
 	// sum-against-mean figure reads test accuracies alone, so its runs skip
 	// that measuring, which costs about what the training does. The η
 	// sweep's caption reads the training cost of a too-small η and the
-	// classes a too-large one predicts, so its runs measure it. A run that
-	// another figure shares measures everything.
+	// classes a too-large one predicts, not the gradient, so its runs
+	// measure the training set by the forward pass alone, without the
+	// backward pass and the sum of the gradient. A run that another figure
+	// shares measures what each reads.
 	type figure struct {
-		dst         *[]Run
-		what        string
-		cfgs        []train.Config
-		labs        []string
-		trainingSet bool
-		part        string
+		dst   *[]Run
+		what  string
+		cfgs  []train.Config
+		labs  []string
+		reads reads
+		part  string
 	}
 	var figures []figure
 	cfgs, labels := InitConfigs(base, ReportInits)
-	figures = append(figures, figure{&r.Inits, "inits", cfgs, labels, true, "init runs"})
+	figures = append(figures, figure{&r.Inits, "inits", cfgs, labels, everything, "init runs"})
 	cfgs, labels = EtaConfigs(base, s.Etas)
-	figures = append(figures, figure{&r.Etas, "η sweep", cfgs, labels, true, "η sweep runs"})
+	figures = append(figures, figure{&r.Etas, "η sweep", cfgs, labels, forwardPassOnly, "η sweep runs"})
 	cfgs, labels = BatchConfigs(base, s.Batches)
-	figures = append(figures, figure{&r.Batches, "sum against mean", cfgs, labels, false, "sum-against-mean runs"})
+	figures = append(figures, figure{&r.Batches, "sum against mean", cfgs, labels, testSetOnly, "sum-against-mean runs"})
 	slots := make([][]*mnistRun, len(figures))
 	for i, f := range figures {
 		for j, cfg := range f.cfgs {
-			slots[i] = append(slots[i], find(cfg, f.what+": "+f.labs[j], f.trainingSet, f.part))
+			slots[i] = append(slots[i], find(cfg, f.what+": "+f.labs[j], f.reads, f.part))
 		}
 	}
 	tracks := []trackSpec{
@@ -300,7 +312,7 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 	}
 	probes := make([][]*curvature.Result, len(tracks))
 	for i, t := range tracks {
-		run := find(t.cfg, t.name, false, "curvature runs")
+		run := find(t.cfg, t.name, testSetOnly, "curvature runs")
 		run.tracks = append(run.tracks, i)
 		probes[i] = make([]*curvature.Result, len(checkpoints))
 	}
@@ -316,7 +328,8 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 	cores := max(1, runtime.GOMAXPROCS(0)/workers(s.Workers))
 	inputs := train.NewInputs()
 	for _, run := range runs {
-		run.cfg.SkipTrainingSet = !run.trainingSet
+		run.cfg.SkipTrainingSet = run.reads == testSetOnly
+		run.cfg.SkipTrainingGradient = run.reads == forwardPassOnly
 		run.cfg.Cores = cores
 		run.cfg.Inputs = inputs
 		run.cost = runCost(run.cfg, n)
