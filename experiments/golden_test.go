@@ -97,9 +97,10 @@ var addedLater = fields("L2", "Drop", "Penalty", "Keep", "Inherits")
 
 // settingsAddedLater are settings added last in their structs after the
 // record was made that hold no result (how many cores a run or a net's
-// products took, the shared lists of its inputs, whether the training
-// set's gradient was measured): they are neither hashed nor counted.
-var settingsAddedLater = fields("Cores", "Inputs", "SkipTrainingGradient")
+// products took, the shared lists of its inputs, whether and when the
+// training set and its gradient were measured): they are neither hashed
+// nor counted.
+var settingsAddedLater = fields("Cores", "Inputs", "SkipTrainingGradient", "TrainingSetAtEnds")
 
 func fields(names ...string) map[string]bool {
 	m := map[string]bool{}

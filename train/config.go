@@ -109,6 +109,14 @@ type Config struct {
 	// classes predicted are measured; GradNorm is empty and GradTotal NaN.
 	// Not with GradTol, which stops on that gradient.
 	SkipTrainingGradient bool `json:"skip_training_gradient,omitempty"`
+	// TrainingSetAtEnds measures the training set at the run's two ends
+	// alone: before training and at the last epoch recorded (the last
+	// before a divergence or MaxTime, if one stops the run). The epochs
+	// between record NaN (and empty lists) for its numbers, as with
+	// SkipTrainingSet, and are measured on the validation and test sets.
+	// For a sweep whose figure reads where each run starts and ends on the
+	// training set. Not with GradTol.
+	TrainingSetAtEnds bool `json:"training_set_at_ends,omitempty"`
 }
 
 // NoTraining as Config.Epochs measures the starting point (and probes it,
@@ -236,6 +244,9 @@ func (c Config) resolve(inputs, classes, examples int) (Config, spec, error) {
 	}
 	if c.SkipTrainingGradient && c.GradTol > 0 {
 		return c, sp, fmt.Errorf("grad tol %g: it stops on the training set's gradient, which skip training gradient leaves unmeasured", c.GradTol)
+	}
+	if c.TrainingSetAtEnds && c.GradTol > 0 {
+		return c, sp, fmt.Errorf("grad tol %g: it stops on the training set's gradient after any epoch, which training set at ends measures at the ends alone", c.GradTol)
 	}
 	if c.TrainSize < 0 || c.TrainSize > examples {
 		return c, sp, fmt.Errorf("train size %d: want 1 to %d, the size of the training set (or 0 for all)", c.TrainSize, examples)

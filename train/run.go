@@ -34,6 +34,9 @@ type trainer struct {
 	// k+1 trains (see Run); nil without training, or when the next
 	// epoch waits for the measuring (GradTol).
 	behind *background
+	// kept are the parameters of the last epoch recorded, for the
+	// training set's measuring at the end (Config.TrainingSetAtEnds).
+	kept []float64
 }
 
 func newTrainer(cfg Config, sp spec, train *data.Set) *trainer {
@@ -233,6 +236,7 @@ func Run(cfg Config, train, validation, test *data.Set, progress func(Progress))
 	}
 	record := func(epoch int, seconds float64, stepsDone int) *Epoch {
 		collect(true)
+		t.keep()
 		e := t.measureEpoch(t.eval, epoch, validation, test)
 		stamp(&e, seconds, stepsDone)
 		return add(e)
@@ -328,6 +332,7 @@ epochs:
 		}
 	}
 	collect(true)
+	t.measureEnd(&h.Epochs[len(h.Epochs)-1])
 	if h.Stopped != Diverged && epochs > 0 {
 		probe(h.Epochs[len(h.Epochs)-1].Epoch)
 	}
@@ -335,30 +340,60 @@ epochs:
 	return h, nil
 }
 
-// measureEpoch measures the parameters of e on every set.
+// measureEpoch measures the parameters of e on every set: on the
+// training set unless the run skips it there (Config.SkipTrainingSet, and
+// the epochs after the first with TrainingSetAtEnds, whose last one
+// measureEnd measures).
 func (t *trainer) measureEpoch(e *evaluator, epoch int, validation, test *data.Set) Epoch {
 	measureSet := func(set *data.Set, withGrad bool) *measure { return e.measureSet(t.net, set, withGrad, 0) }
 	nan := Float(math.NaN())
-	if t.cfg.SkipTrainingSet {
-		ep := Epoch{Epoch: epoch, TrainCost: nan, TrainAccuracy: nan, ValidationCost: nan, ValidationAccuracy: nan,
-			TestCost: nan, TestAccuracy: nan, GradTotal: nan, SaturatedFraction: nan, OutputSpread: nan}
-		t.measureOthers(&ep, measureSet, validation, test)
-		return ep
-	}
-	withGrad := !t.cfg.SkipTrainingGradient
-	tr := measureSet(t.train, withGrad)
-	ep := Epoch{Epoch: epoch,
-		TrainCost: Float(tr.cost), TrainAccuracy: Float(tr.accuracy),
-		ValidationCost: Float(math.NaN()), ValidationAccuracy: Float(math.NaN()),
-		TestCost: Float(math.NaN()), TestAccuracy: Float(math.NaN()),
-		GradTotal:         nan,
-		SaturatedFraction: Float(tr.saturated), SaturatedByLayer: floats(tr.saturatedByLayer),
-		MaxAbsZ: floats(tr.maxAbsZ), ExpOverflow: tr.expOverflow, DistinctPredictions: tr.distinct, OutputSpread: Float(tr.outputSpread)}
-	if withGrad {
-		ep.GradNorm, ep.GradTotal = floats(tr.grad), Float(tr.gradTotal)
+	ep := Epoch{Epoch: epoch, TrainCost: nan, TrainAccuracy: nan, ValidationCost: nan, ValidationAccuracy: nan,
+		TestCost: nan, TestAccuracy: nan, GradTotal: nan, SaturatedFraction: nan, OutputSpread: nan}
+	if !t.cfg.SkipTrainingSet && (epoch == 0 || !t.cfg.TrainingSetAtEnds) {
+		t.measureTraining(&ep, e, t.net)
 	}
 	t.measureOthers(&ep, measureSet, validation, test)
 	return ep
+}
+
+// measureTraining measures the training set at net's parameters (loaded
+// by e if it keeps its own) into ep; without its gradient with
+// Config.SkipTrainingGradient.
+func (t *trainer) measureTraining(ep *Epoch, e *evaluator, net *derive.Net) {
+	withGrad := !t.cfg.SkipTrainingGradient
+	tr := e.measureSet(net, t.train, withGrad, 0)
+	ep.TrainCost, ep.TrainAccuracy = Float(tr.cost), Float(tr.accuracy)
+	ep.SaturatedFraction, ep.SaturatedByLayer = Float(tr.saturated), floats(tr.saturatedByLayer)
+	ep.MaxAbsZ, ep.ExpOverflow = floats(tr.maxAbsZ), tr.expOverflow
+	ep.DistinctPredictions, ep.OutputSpread = tr.distinct, Float(tr.outputSpread)
+	if withGrad {
+		ep.GradNorm, ep.GradTotal = floats(tr.grad), Float(tr.gradTotal)
+	}
+}
+
+// keep copies the parameters of the epoch about to be recorded, which may
+// be the last (Config.TrainingSetAtEnds).
+func (t *trainer) keep() {
+	if t.cfg.TrainingSetAtEnds && !t.cfg.SkipTrainingSet {
+		t.kept = t.current().Params(t.kept[:0])
+	}
+}
+
+// measureEnd measures the training set at the last epoch recorded, last,
+// from the parameters kept when it was recorded, when the run measures
+// the training set at its ends alone and has not measured it there (the
+// first epoch it measured as it went).
+func (t *trainer) measureEnd(last *Epoch) {
+	if !t.cfg.TrainingSetAtEnds || t.cfg.SkipTrainingSet || last.Epoch == 0 {
+		return
+	}
+	net := t.net.In(t.net.Convention)
+	net.SetParams(t.kept)
+	e := newEvaluator(newLayers(net), true, t.cfg.Saturation, t.decay, t.cores)
+	e.inputs = t.eval.inputs
+	maps.Copy(e.sparse, t.eval.sparse)
+	defer e.close()
+	t.measureTraining(last, e, net)
 }
 
 // measureOthers measures the validation and test sets (either may be nil).
@@ -410,6 +445,7 @@ func newBackground(t *trainer, validation, test *data.Set) *background {
 // collect returns the result. stamp fills in the epoch's training time.
 func (t *trainer) measureBehind(epoch int, validation, test *data.Set, stamp func(*Epoch)) {
 	b := t.behind
+	t.keep()
 	if t.fast != nil {
 		b.eval.lay.copyFrom(&t.fast.layers)
 	} else {
