@@ -32,8 +32,9 @@ var updateGolden = flag.Bool("update-golden", false, "rewrite testdata/quick-rep
 // Times (fields named Seconds) are left out, and so are the settings:
 // neither is a result; so are the training-set numbers of the
 // sum-against-mean figure's runs, which that figure does not read and the
-// report does not measure (trainingSetOnly), and the training set's
-// gradient of the η sweep's runs (trainingGradient).
+// report does not measure (trainingSetOnly), and of the η sweep's runs
+// all but their first and last epochs' training cost, accuracy, units and
+// classes (etaEnds).
 //
 // A change meant to change a figure's numbers records them anew, for
 // each kernel set that has a record (the AVX2 one on an AVX-512 machine
@@ -84,10 +85,25 @@ var trainingSetOnly = fields("Seconds", "SkipTrainingSet", "TrainCost", "TrainAc
 	"SaturatedFraction", "SaturatedByLayer", "MaxAbsZ", "ExpOverflow", "DistinctPredictions", "OutputSpread")
 
 // trainingGradient is the gradient a run measures on its training set.
-// The η sweep's figure and caption read the training cost and the classes
-// predicted, not the gradient, so its runs measure the training set
-// without it: it is not compared for them.
+// The η sweep's figure and caption read the training cost where each run
+// starts and ends and the classes it predicts at the end, not the
+// gradient, so its runs measure the training set at their first and last
+// epochs alone, without the gradient: the η sweep's runs are compared
+// without their training-set numbers (trainingSetOnly), and their first
+// and last epochs apart with them but the gradient (etaEnds).
 var trainingGradient = fields("Seconds", "SkipTrainingSet", "GradNorm", "GradTotal")
+
+// etaEnds hashes the first and last epochs of each of the η sweep's
+// runs, all but the gradient and the times, as "Etas[i].ends".
+func etaEnds(r *Results, out map[string]string) {
+	for i, run := range r.Etas {
+		var ends []train.Epoch
+		if h := run.History; h != nil && len(h.Epochs) > 0 {
+			ends = []train.Epoch{h.Epochs[0], h.Epochs[len(h.Epochs)-1]}
+		}
+		out[fmt.Sprintf("Etas[%d].ends", i)] = hashValue(reflect.ValueOf(ends), trainingGradient)
+	}
+}
 
 // addedLater are fields added, last in their structs, to the results'
 // types after the record was made, whose zero value means what their
@@ -132,7 +148,7 @@ func resultHashes(r *Results) map[string]string {
 		case "Batches":
 			skip = trainingSetOnly
 		case "Etas":
-			skip = trainingGradient
+			skip = trainingSetOnly
 		}
 		if fv.Kind() == reflect.Slice {
 			for j := 0; j < fv.Len(); j++ {
@@ -143,6 +159,7 @@ func resultHashes(r *Results) map[string]string {
 		}
 		out[f.Name] = hashValue(fv, skip)
 	}
+	etaEnds(r, out)
 	return out
 }
 
