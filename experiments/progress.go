@@ -88,6 +88,8 @@ func runCost(cfg train.Config, n int) float64 {
 	switch {
 	case cfg.SkipTrainingSet:
 		measure = 0.1
+	case cfg.TrainingSetAtEnds:
+		measure = 0.15
 	case cfg.SkipTrainingGradient:
 		measure = 0.6
 	}

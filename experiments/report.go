@@ -225,9 +225,11 @@ type mnistRun struct {
 type reads int
 
 const (
-	testSetOnly     reads = iota // test accuracies alone
-	forwardPassOnly              // the training cost, accuracy and classes, not the gradient
-	everything                   // the gradient too
+	testSetOnly reads = iota // test accuracies alone
+	// the training cost, accuracy and classes where the run starts and
+	// ends, not the gradient
+	ends
+	everything // every epoch's, with the gradient
 )
 
 // trackSpec is one MNIST curvature track: its name and run.
@@ -274,11 +276,11 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 	// training set (cost, gradient, saturation, classes predicted): the
 	// sum-against-mean figure reads test accuracies alone, so its runs skip
 	// that measuring, which costs about what the training does. The η
-	// sweep's caption reads the training cost of a too-small η and the
-	// classes a too-large one predicts, not the gradient, so its runs
-	// measure the training set by the forward pass alone, without the
-	// backward pass and the sum of the gradient. A run that another figure
-	// shares measures what each reads.
+	// sweep's caption reads where a too-small η's training cost starts and
+	// ends and the classes a too-large one predicts at the end, so its runs
+	// measure the training set at their two ends alone, by the forward
+	// pass, without the backward pass and the sum of the gradient. A run
+	// that another figure shares measures what each reads.
 	type figure struct {
 		dst   *[]Run
 		what  string
@@ -291,7 +293,7 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 	cfgs, labels := InitConfigs(base, ReportInits)
 	figures = append(figures, figure{&r.Inits, "inits", cfgs, labels, everything, "init runs"})
 	cfgs, labels = EtaConfigs(base, s.Etas)
-	figures = append(figures, figure{&r.Etas, "η sweep", cfgs, labels, forwardPassOnly, "η sweep runs"})
+	figures = append(figures, figure{&r.Etas, "η sweep", cfgs, labels, ends, "η sweep runs"})
 	cfgs, labels = BatchConfigs(base, s.Batches)
 	figures = append(figures, figure{&r.Batches, "sum against mean", cfgs, labels, testSetOnly, "sum-against-mean runs"})
 	slots := make([][]*mnistRun, len(figures))
@@ -329,7 +331,8 @@ func runMNIST(r *Results, d Sets, s ReportSettings, tell *tracker) error {
 	inputs := train.NewInputs()
 	for _, run := range runs {
 		run.cfg.SkipTrainingSet = run.reads == testSetOnly
-		run.cfg.SkipTrainingGradient = run.reads == forwardPassOnly
+		run.cfg.SkipTrainingGradient = run.reads == ends
+		run.cfg.TrainingSetAtEnds = run.reads == ends
 		run.cfg.Cores = cores
 		run.cfg.Inputs = inputs
 		run.cost = runCost(run.cfg, n)
