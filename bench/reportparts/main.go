@@ -1,16 +1,20 @@
 // Command reportparts times the report's experiments part by part against
 // the chapter 1 run, in one process, and prints a Markdown table: each
 // part's jobs' seconds (added up over the workers, so that the parts add
-// up to about twice the wall time on two cores) and what each costs
-// against one chapter 1 run (train.Run with Nielsen's settings, 30 epochs,
+// up to about twice the wall time on two cores), what each costs against
+// one chapter 1 run (train.Run with Nielsen's settings, 30 epochs,
 // measured on the training, validation and test sets, as `backproof train
-// --epochs 30` runs it). MNIST loading and the figures are left out: see
-// bench/report.sh for the commands whole.
+// --epochs 30` runs it) and its share; then the experiments' wall and CPU
+// time (user and system, both cores) against the chapter 1 run's. MNIST
+// loading and the figures are left out: see bench/report.sh for the
+// commands whole.
 //
 //	go run ./bench/reportparts [-quick] [-cpuprofile file]
 //
 // -cpuprofile writes a CPU profile of the report's experiments alone (not
-// the chapter 1 runs) for go tool pprof.
+// the chapter 1 runs) for go tool pprof; each sample is labelled with its
+// part, so that `go tool pprof -tags file` gives each part's CPU time,
+// which on a busy machine says more than the wall times.
 package main
 
 import (
@@ -19,6 +23,7 @@ import (
 	"log"
 	"os"
 	"runtime/pprof"
+	"syscall"
 	"time"
 
 	"github.com/backproof/backproof/data"
@@ -38,14 +43,14 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	chapter1 := func() float64 {
-		start := time.Now()
+	chapter1 := func() (wall, cpu float64) {
+		start, cpu0 := time.Now(), cpuSeconds()
 		if _, err := train.Run(train.Config{Data: "mnist", Epochs: 30}, tr, va, te, nil); err != nil {
 			log.Fatal(err)
 		}
-		return time.Since(start).Seconds()
+		return time.Since(start).Seconds(), cpuSeconds() - cpu0
 	}
-	before := chapter1()
+	before, beforeCPU := chapter1()
 	s := experiments.FullReport()
 	if *quick {
 		s = experiments.QuickReport()
@@ -59,28 +64,41 @@ func main() {
 			log.Fatal(err)
 		}
 	}
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuSeconds()
 	r, err := experiments.RunReport(experiments.Sets{Train: tr, Validation: va, Test: te}, s, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	wall := time.Since(start).Seconds()
+	wall, cpu := time.Since(start).Seconds(), cpuSeconds()-cpu0
 	if *profile != "" {
 		pprof.StopCPUProfile()
 	}
-	after := chapter1()
-	one := min(before, after)
+	after, afterCPU := chapter1()
+	one, oneCPU := min(before, after), min(beforeCPU, afterCPU)
 	w := os.Stdout
-	fmt.Fprintf(w, "chapter 1 run: %.2f s before, %.2f s after; the smaller is one run below\n\n", before, after)
-	fmt.Fprintf(w, "| %s report, part | jobs | seconds | chapter 1 runs |\n|---|---:|---:|---:|\n", s.Name)
+	fmt.Fprintf(w, "chapter 1 run: %.2f s before, %.2f s after (CPU %.2f s, %.2f s); the smaller is one run below\n\n",
+		before, after, beforeCPU, afterCPU)
+	fmt.Fprintf(w, "| %s report, part | jobs | seconds | chapter 1 runs | share |\n|---|---:|---:|---:|---:|\n", s.Name)
 	sum := 0.0
+	for _, p := range r.Parts {
+		sum += p.Seconds
+	}
 	for _, p := range r.Parts {
 		if p.Jobs == 0 {
 			continue
 		}
-		sum += p.Seconds
-		fmt.Fprintf(w, "| %s | %d | %.1f | %.2f |\n", p.Name, p.Jobs, p.Seconds, p.Seconds/one)
+		fmt.Fprintf(w, "| %s | %d | %.1f | %.2f | %.1f%% |\n", p.Name, p.Jobs, p.Seconds, p.Seconds/one, 100*p.Seconds/sum)
 	}
-	fmt.Fprintf(w, "| all parts, added up over the workers | | %.1f | %.2f |\n", sum, sum/one)
-	fmt.Fprintf(w, "| the experiments, wall time | | %.1f | %.2f |\n", wall, wall/one)
+	fmt.Fprintf(w, "| all parts, added up over the workers | | %.1f | %.2f | |\n", sum, sum/one)
+	fmt.Fprintf(w, "| the experiments, wall time | | %.1f | %.2f | |\n", wall, wall/one)
+	fmt.Fprintf(w, "| the experiments, CPU time (both cores) against the run's CPU time | | %.1f | %.2f | |\n", cpu, cpu/oneCPU)
+}
+
+// cpuSeconds is the process's user and system CPU time so far.
+func cpuSeconds() float64 {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		log.Fatal(err)
+	}
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano()).Seconds()
 }
