@@ -76,7 +76,7 @@ type Results struct {
 	Seconds     float64  // the experiments' wall time
 	// Parts are where the experiments' time went: each part's jobs' wall
 	// times, added up over the workers (on two cores they add up to about
-	// twice Seconds).
+	// twice Seconds), and their CPU times.
 	Parts []Part
 	// Regularization is the regularized problem's check (RunRegcheck on
 	// RegcheckSpec): learners' gradients with L2 and dropout mistakes
@@ -89,6 +89,11 @@ type Part struct {
 	Name    string
 	Jobs    int
 	Seconds float64
+	// CPUSeconds is the CPU time of the jobs' own goroutines (each job
+	// runs on one thread of its own), which on a machine busy with other
+	// work is what the part cost where Seconds also counts the waiting;
+	// NaN where the system does not say.
+	CPUSeconds float64
 }
 
 // timer adds up the jobs' times by part; safe for concurrent use.
@@ -103,9 +108,15 @@ type timer struct {
 // a busy machine.
 func (t *timer) job(name string, run func() error) func() error {
 	return func() error {
-		start := time.Now()
+		// The job keeps its thread, so that the thread's CPU time is the
+		// job's (its runs and probes keep to one goroutine: Config.Cores,
+		// derive.Net.Cores).
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		start, cpu := time.Now(), threadCPU()
 		var err error
 		pprof.Do(context.Background(), pprof.Labels("part", name), func(context.Context) { err = run() })
+		cpu = threadCPU() - cpu
 		t.mu.Lock()
 		defer t.mu.Unlock()
 		k := slices.IndexFunc(*t.parts, func(p Part) bool { return p.Name == name })
@@ -115,6 +126,7 @@ func (t *timer) job(name string, run func() error) func() error {
 		}
 		(*t.parts)[k].Jobs++
 		(*t.parts)[k].Seconds += time.Since(start).Seconds()
+		(*t.parts)[k].CPUSeconds += cpu
 		return err
 	}
 }
