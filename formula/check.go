@@ -121,6 +121,7 @@ func (c *checker) exec(ev *evaluator, override map[int]*mat.Dense, made []budget
 		if c.probe != nil {
 			c.probe(i, 0)
 		}
+		ev.mutated = nil
 		v, err := ev.eval(st.X)
 		if c.probe != nil {
 			c.probe(i, steps)
@@ -143,6 +144,12 @@ func (c *checker) exec(ev *evaluator, override map[int]*mat.Dense, made []budget
 			}
 			v = Value{M: o, S: c.p.wantShape(c.info[i])}
 		} else {
+			for n, m := range ev.mutated { // a def changed the array passed to it
+				if n != name {
+					ev.env[n] = m
+					delete(ev.bad, n)
+				}
+			}
 			shared := arrays.bind(st, name, c.p.L)
 			if len(shared) > 0 {
 				ev.note("numpy changes %s too, since %s is the same array (bound by a plain =): the lines after this one read the changed %s, as numpy's would; bind a copy (%s = %s.copy()) to keep them apart",

@@ -389,6 +389,17 @@ func (ev *evaluator) callDef(c *Call) (Value, error) {
 	for k, v := range ev.topBad() {
 		sub.bad[k] = v
 	}
+	// numpy's aliasing through the parameters: an update in place of a
+	// parameter (or a name bound to it by a plain =) changes the caller's
+	// array, passed by name
+	var origin, same map[string]string // parameter → the caller's name; body name → its parameter
+	var changed map[string]Value
+	for _, st := range d.Body {
+		if st.InPlace {
+			origin, same, changed = map[string]string{}, map[string]string{}, map[string]Value{}
+			break
+		}
+	}
 	var bound map[string]bool // by keyword: which parameters are given
 	if c.Keys != nil {
 		bound = map[string]bool{}
@@ -419,6 +430,9 @@ func (ev *evaluator) callDef(c *Call) (Value, error) {
 		name := canonName(param, ev.L)
 		sub.env[name] = v
 		delete(sub.bad, name)
+		if id, ok := a.(*Ident); ok && origin != nil && v.T == nil { // dA1.copy() passes a new array
+			origin[name], same[name] = canonName(id.Name, ev.L), name
+		}
 	}
 	for _, q := range d.Params[:d.minArgs] {
 		if bound != nil && !bound[q] {
@@ -451,15 +465,82 @@ func (ev *evaluator) callDef(c *Call) (Value, error) {
 		name := canonName(st.Name, ev.L)
 		sub.env[name] = v
 		delete(sub.bad, name)
+		if same != nil {
+			switch x := st.X.(type) { // (a .copy() is a Paren: a new array)
+			case *Ident:
+				if p, ok := same[canonName(x.Name, ev.L)]; ok && !st.InPlace {
+					same[name] = p // dZ = dA: the same array
+					break
+				}
+				if !st.InPlace {
+					delete(same, name)
+				}
+			default:
+				if !st.InPlace {
+					delete(same, name)
+				}
+			}
+			if p, ok := same[name]; ok && st.InPlace {
+				changed[p] = v
+			}
+		}
+		changed = sub.nested(changed, same)
 	}
 	v, err := sub.evalAny(d.Ret)
 	if err != nil {
 		return Value{}, wrap(err)
 	}
+	changed = sub.nested(changed, same)
+	for p, v := range changed {
+		caller := ""
+		if origin != nil {
+			caller = origin[p]
+		}
+		if caller == "" { // a parameter passed by position, changed by a def it called
+			for i, a := range c.Args {
+				if id, ok := a.(*Ident); ok && i < len(d.Params) && (c.Keys == nil || c.Keys[i] == "") && canonName(d.Params[i], ev.L) == p {
+					caller = canonName(id.Name, ev.L)
+				}
+			}
+		}
+		if caller != "" {
+			ev.mutate(caller, v, fmt.Sprintf("numpy changes %s too: %s updates its parameter %s in place, and %s is the array passed to it; the lines after this one read the changed %s, as numpy's would (pass %s.copy() to keep it)", caller, where, p, caller, caller, caller))
+		}
+	}
 	for _, n := range sub.notes {
 		ev.note("in %s: %s", where, n)
 	}
 	return v, nil
+}
+
+// nested applies what the defs a body line called changed in place to
+// this call's names, adding each to changed under the parameter it is
+// (or is bound to).
+func (ev *evaluator) nested(changed map[string]Value, same map[string]string) map[string]Value {
+	for n, m := range ev.mutated {
+		ev.env[n] = m
+		p := n
+		if same != nil {
+			if q, ok := same[n]; ok {
+				p = q
+			}
+		}
+		if changed == nil {
+			changed = map[string]Value{}
+		}
+		changed[p] = m
+	}
+	ev.mutated = nil
+	return changed
+}
+
+// mutate records that this line changes the caller's name in place.
+func (ev *evaluator) mutate(name string, v Value, note string) {
+	if ev.mutated == nil {
+		ev.mutated = map[string]Value{}
+	}
+	ev.mutated[name] = v
+	ev.note("%s", note)
 }
 
 // holds reports whether a body line's if conditions hold for this call.

@@ -426,3 +426,35 @@ dA2 = -(Y / A2 - (1 - Y) / (1 - A2))
 		})
 	}
 }
+
+// TestDefChangesCallersArray: a def that updates its parameter in place
+// changes the array the caller passed, as numpy does: the caller's later
+// lines read the changed array (db1 summed from the masked dA1 is the
+// true db1), and the line says so; with a copy in the def they do not
+// (the same db1 is then the sum of the unmasked dA1, which is wrong).
+func TestDefChangesCallersArray(t *testing.T) {
+	p := reluSoftmax(t, col)
+	body := "dZ2 = (A2 - Y) / m\ndA1 = W2.T @ dZ2\ndZ1 = step(dA1, Z1)\ndb1 = np.sum(dA1, axis=1, keepdims=True)\ndW1 = dZ1 @ X.T\n"
+	rep := checkText(t, "def step(dA, Z):\n    dA[Z <= 0] = 0\n    return dA\n"+strings.Replace(body, "step(dA1, Z1)", "step(dA1.copy(), Z1)", 1), p)
+	assert.Equal(t, Wrong, rep.Results[3].Status, "a copy passed: dA1 is not changed") // db1
+	for _, tc := range []struct {
+		def  string
+		db1  Status
+		note bool
+	}{
+		{"def step(dA, Z):\n    dA[Z <= 0] = 0\n    return dA\n", Correct, true},
+		{"def step(dA, Z):\n    dZ = dA\n    dZ[Z <= 0] = 0\n    return dZ\n", Correct, true},
+		{"def step(dA, Z):\n    dZ = dA.copy()\n    dZ[Z <= 0] = 0\n    return dZ\n", Wrong, false},
+		{"def inner(d, Z):\n    d *= (Z > 0)\n    return d\ndef step(dA, Z):\n    return inner(dA, Z)\n", Correct, true},
+	} {
+		rep := checkText(t, tc.def+body, p)
+		byName := map[string]LineResult{}
+		for _, r := range rep.Results {
+			byName[r.Name] = r
+		}
+		assert.Equal(t, Correct, byName["dZ1"].Status, tc.def)
+		assert.Equal(t, tc.db1, byName["db1"].Status, "%s%s", tc.def, byName["db1"].Message)
+		said := strings.Contains(strings.Join(byName["dZ1"].Notes, "\n"), "numpy changes dA1 too")
+		assert.Equal(t, tc.note, said, "%s%v", tc.def, byName["dZ1"].Notes)
+	}
+}

@@ -126,6 +126,9 @@ type evaluator struct {
 	// builtin, when not nil, is a def named as one of the language's
 	// functions (sigmoid_prime) whose calls run the language's instead.
 	builtin *Def
+	// mutated are the names this line's calls changed in place through a
+	// def's parameters, with their new values.
+	mutated map[string]Value
 }
 
 // maxSteps bounds the nodes one line evaluates: no line as written comes

@@ -75,6 +75,8 @@ func FuzzFormula(f *testing.F) {
 		"def st(dA, Z, activation='relu'):\n    if activation == \"relu\":\n        dZ = dA * (Z > 0)\n    elif activation == 'x':\n        if activation == \"y\":\n            dZ = dA\n    else:\n        return dA\n    return dZ\nY = Y.reshape(A2.shape)\ndZ2 = st(A2, Z2, \"x\") + st(A2, activation=\"relu\", Z=Z2) + st(A2, Z2, Z=1, q=\"\")\nq = \"relu\"\nelse:\n  q = st(A1, \"s\")",
 		// names without a layer, placed by value or shape, or refused
 		"N, D = X.shape\nh = np.maximum(0, X @ W1 + b1)\nsc = h @ W2 + b2\ndsc = sc - Y\ndh = dsc @ W2.T\ndh[h <= 0] = 0\ndW = X.T @ dh\ndb = sum(dh, 0)\ndelta = A1\ndA = 1\ngrads['W1'] = dW\ngrads['b9'] = db\nN, D, E = X.shape\ndZ = np.eye(3)",
+		// a def changing its caller's array in place, directly, by an alias, through another def
+		"def a(d, Z):\n    d[Z <= 0] = 0\n    return d\ndef b(d, Z):\n    e = d\n    e *= 2\n    return a(e, Z)\ndef c(d):\n    d /= 2\n    return c(d)\nq = b(A1, Z1) + a(A1.copy(), Z1) + b(d=A1, Z=Z1)\nr = c(A1)\nA1 = a(A1, Z1)",
 		"q = np.zeros_like(A1) + np.ones_like(A1)\nq = np.outer(A1, X) + np.outer(sum(A1, 0), sum(X, 1))\nq = np.max(A1, axis=1, keepdims=True) - A1.min(0)\nｄＷ２ = A1.T @ A2\nW2_grad = A1",
 	} {
 		f.Add(s)
