@@ -499,13 +499,7 @@ func GradcheckCaption(g *experiments.Gradcheck) string {
 		"against central differences (log10 scale; below 1e-12 drawn as 1e-12): pale agrees, black is wrong in the first digit. "+
 		"An entry whose absolute error is within the noise floor (%s) is grey: its relative error says nothing. ", num(floor))
 	for _, row := range g.Rows {
-		var errs []float64
-		var status []string
-		for ℓ := range row.RelError {
-			errs = append(errs, judgedMax(row, ℓ))
-			status = append(status, fmt.Sprintf("W%s %s", sup(ℓ+1), gradcheckStatus(row, ℓ)))
-		}
-		fmt.Fprintf(&b, "%s: largest errors %s; %s", strings.ToUpper(row.Name[:1])+row.Name[1:], span(errs), strings.Join(status, ", "))
+		errs := rowHead(&b, row)
 		switch {
 		case row.Code == "":
 			if _, hi := minMax(errs); hi <= agreeTol {
@@ -526,6 +520,21 @@ func GradcheckCaption(g *experiments.Gradcheck) string {
 		b.WriteString(". ")
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// rowHead writes a heat map row's opening, its largest judged error per
+// layer and each layer's status, and returns those errors for the
+// sentence that follows. The first figure and the regularization figure
+// open their rows alike.
+func rowHead(b *strings.Builder, row experiments.GradcheckRow) []float64 {
+	var errs []float64
+	var status []string
+	for ℓ := range row.RelError {
+		errs = append(errs, judgedMax(row, ℓ))
+		status = append(status, fmt.Sprintf("W%s %s", sup(ℓ+1), gradcheckStatus(row, ℓ)))
+	}
+	fmt.Fprintf(b, "%s: largest errors %s; %s", strings.ToUpper(row.Name[:1])+row.Name[1:], span(errs), strings.Join(status, ", "))
+	return errs
 }
 
 // uniformError is the smallest and largest judged relative error over

@@ -46,13 +46,7 @@ func RegularizationCaption(g *experiments.Gradcheck) string {
 	}
 	b.WriteString(". Each row is a learner's gradient, checked as backproof check --gradient checks one, each entry of ∂C/∂W coloured by its relative error against central differences. ")
 	for _, row := range g.Rows {
-		var errs []float64
-		var status []string
-		for ℓ := range row.RelError {
-			errs = append(errs, judgedMax(row, ℓ))
-			status = append(status, fmt.Sprintf("W%s %s", sup(ℓ+1), gradcheckStatus(row, ℓ)))
-		}
-		fmt.Fprintf(&b, "%s: largest errors %s; %s", strings.ToUpper(row.Name[:1])+row.Name[1:], span(errs), strings.Join(status, ", "))
+		errs := rowHead(&b, row)
 		switch row.Code {
 		case "":
 			if _, hi := minMax(errs); hi <= agreeTol {
