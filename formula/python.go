@@ -975,7 +975,10 @@ func (ev *evaluator) reshape(c *Call) (Value, error) {
 		if err != nil {
 			return Value{}, err
 		}
-		f := v.M.At(0, 0)
+		f := math.NaN() // a matrix is no size (and in shapes alone it holds no number)
+		if v.S.Scalar {
+			f = v.M.At(0, 0)
+		}
 		if !v.S.Scalar || f != math.Trunc(f) || f < -1 || f == 0 {
 			return Value{}, errorf(c.P, KindEval, "%s: size %s is not a whole number of entries (numpy raises an error)", ev.src(c), ev.src(e))
 		}
@@ -1036,7 +1039,10 @@ func (ev *evaluator) eye(c *Call) (Value, error) {
 		if err != nil {
 			return Value{}, err
 		}
-		f := v.M.At(0, 0)
+		f := math.NaN()
+		if v.S.Scalar {
+			f = v.M.At(0, 0)
+		}
 		if !v.S.Scalar || f != math.Trunc(f) || f < 1 || f > 1<<16 {
 			return Value{}, errorf(c.P, KindEval, "%s: the size %s is not a whole number of rows from 1 up", ev.src(c), ev.src(e))
 		}
