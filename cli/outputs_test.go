@@ -453,19 +453,23 @@ func TestCheckInterrupted(t *testing.T) {
 	var errb bytes.Buffer
 	cmd.Stderr = &errb
 	require.NoError(t, cmd.Start())
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
 	// Once both outputs are staged (old.json and two temporary files),
-	// the check is under way.
-	staged := false
-	for range 1000 {
-		if entries, _ := os.ReadDir(dir); len(entries) == 3 {
-			staged = true
-			break
+	// the check is under way. No deadline of its own: on a loaded machine
+	// the child may take long to get there, and the test's timeout
+	// bounds the wait; a child that exits first fails the test.
+	for staged := false; !staged; {
+		select {
+		case err := <-exited:
+			t.Fatalf("the child exited (%v) before staging its outputs:\n%s", err, errb.String())
+		case <-time.After(10 * time.Millisecond):
+			entries, _ := os.ReadDir(dir)
+			staged = len(entries) == 3
 		}
-		time.Sleep(10 * time.Millisecond)
 	}
-	require.True(t, staged, "the child staged its outputs")
 	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
-	err := cmd.Wait()
+	err := <-exited
 	rest := errb.String()
 	var ee *exec.ExitError
 	require.ErrorAs(t, err, &ee)
