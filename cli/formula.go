@@ -11,9 +11,11 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/backproof/backproof/derive"
 	"github.com/backproof/backproof/formula"
 	"github.com/backproof/backproof/problem"
 	"github.com/spf13/cobra"
+	"gonum.org/v1/gonum/mat"
 )
 
 func init() { commands = append(commands, formulaCommand) }
@@ -52,7 +54,9 @@ whose flags the command line's override (stderr says which) (without --net, with
 formulas name and sizes that differ from each other and from the batch,
 so that every shape mistake shows). Without --act, the activations of a
 pasted forward pass (np.tanh, np.maximum(0, ·), 1/(1+np.exp(-·)), the
-softmax) are used when it shows every layer's, and stderr says so.
+softmax) are used when it shows every layer's, and stderr says so;
+without --cost, the cost a pasted line computes (cost = -np.sum(…)/m)
+is used when its value is one cost's, summed or averaged, alone.
 
 It reads the code as learners paste it: numpy (np.dot(W2.T, dZ2),
 dZ2.sum(axis=0, keepdims=True), 1./m, (Z1 > 0), a pasted function), LaTeX and
@@ -211,6 +215,24 @@ func formulaProblem(cmd *cobra.Command, nf *netFlags, problemFile string, prog *
 		if err := nf.net.Set(sizes); err != nil {
 			return nil, err
 		}
+	}
+	draw := func(c derive.Cost) (*derive.Net, *mat.Dense, *mat.Dense, bool) {
+		f := *nf
+		f.cost = c
+		spec, err := f.spec()
+		if err != nil {
+			return nil, nil, nil, false
+		}
+		p, err := problem.Random(spec)
+		if err != nil {
+			return nil, nil, nil, false
+		}
+		return p.Net, p.X, p.Y, true
+	}
+	var note string
+	nf.cost, nf.reduction, note = prog.CostNote(nf.cost, nf.reduction, cmd.Flags().Changed("cost"), cmd.Flags().Changed("reduction"), nf.maxMemory, draw)
+	if note != "" {
+		fmt.Fprintf(cmd.ErrOrStderr(), "backproof: %s\n", note)
 	}
 	spec, err := nf.spec()
 	if err != nil {

@@ -371,3 +371,41 @@ func TestFormulaForwardActivations(t *testing.T) {
 	assert.Equal(t, 1, code, out)
 	assert.Equal(t, "backproof: your forward pass applies relu on layer 1 (line 3), but --act gives tanh: the flag is used\n", errb)
 }
+
+// TestFormulaCostRead: without --cost, the cost a pasted line computes is
+// used when its value is one cost's alone, and stderr says so; a flag
+// wins, and stderr says where the paste differs; a line that is no
+// cost's changes nothing, and stderr says how to give the cost.
+func TestFormulaCostRead(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "ng.py")
+	src := `def model(X, Y, W1, b1, W2, b2):
+    m = X.shape[1]
+    Z1 = np.dot(W1, X) + b1
+    A1 = np.tanh(Z1)
+    Z2 = np.dot(W2, A1) + b2
+    A2 = 1/(1+np.exp(-Z2))
+    cost = -np.sum(Y*np.log(A2) + (1-Y)*np.log(1-A2))/m
+    dZ2 = A2 - Y
+    dW2 = (1 / m) * np.dot(dZ2, A1.T)
+    db2 = (1 / m) * np.sum(dZ2, axis=1, keepdims=True)
+`
+	require.NoError(t, os.WriteFile(f, []byte(src), 0o644))
+	code, out, errb := run(t, "formula", f, "--convention", "column")
+	assert.Equal(t, 0, code, out)
+	assert.Equal(t, "backproof: activations read from your forward pass: tanh, sigmoid (lines 4, 6)\n"+
+		"backproof: cost read from your forward pass: cross-entropy, mean (line 7)\n", errb)
+	assert.Contains(t, out, "column convention, tanh,sigmoid layers, cross-entropy cost, mean reduction")
+	code, out, errb = run(t, "formula", f, "--convention", "column", "--act", "tanh,sigmoid", "--cost", "quadratic", "--reduction", "sum")
+	assert.Equal(t, 1, code, out)
+	assert.Equal(t, "backproof: your forward pass computes the cross-entropy cost, mean (line 7), but --cost gives quadratic and --reduction gives sum: the flags are used\n", errb)
+	code, out, errb = run(t, "formula", f, "--convention", "column", "--act", "tanh,sigmoid", "--cost", "cross-entropy", "--reduction", "sum")
+	assert.Equal(t, 1, code, out)
+	assert.Equal(t, "backproof: your forward pass computes the cross-entropy cost, mean (line 7), but --reduction gives sum: the flag is used\n", errb)
+	// the mean of the errors is no cost: nothing read
+	require.NoError(t, os.WriteFile(f, []byte(strings.Replace(src, "-np.sum(Y*np.log(A2) + (1-Y)*np.log(1-A2))/m", "np.sum(A2 - Y)/m", 1)), 0o644))
+	code, out, errb = run(t, "formula", f, "--convention", "column", "--act", "tanh,sigmoid")
+	assert.Equal(t, 1, code, out)
+	assert.Equal(t, "backproof: the cost on line 7 of your forward pass could not be placed (its value is no cost's, summed or averaged): the cost used is quadratic, mean; give it with --cost and --reduction, or in the header (# backproof: --cost NAME --reduction sum)\n", errb)
+	assert.Contains(t, out, "quadratic cost, mean reduction")
+}

@@ -12,9 +12,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/backproof/backproof/derive"
 	"github.com/backproof/backproof/problem"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/mat"
 )
 
 // The published-style corpus, testdata/published: backward passes written
@@ -163,14 +165,27 @@ func checkPaste(src string, p *problem.Problem) (*Result, error) {
 // writeProblem draws the problem of a paste's header and writes it beside
 // the paste, for oracle.py and this test to share.
 func writeProblem(t *testing.T, f string) {
+	p, err := problem.Random(pasteSpec(t, f))
+	require.NoError(t, err, f)
+	raw, err := json.MarshalIndent(p, "", " ")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(strings.TrimSuffix(f, ".py")+".json", raw, 0o644))
+}
+
+// pasteSpec is the problem a paste's header gives, with the cost and the
+// reduction it does not give read from the paste's cost line, as the
+// command reads them (Program.CostNote).
+func pasteSpec(t *testing.T, f string) problem.Spec {
 	src, err := os.ReadFile(f)
 	require.NoError(t, err)
 	h, err := ReadHeader(string(src))
 	require.NoError(t, err)
 	require.NotNil(t, h, f)
 	s := problem.Spec{Batch: 5, Seed: 1}
+	given := map[string]bool{}
 	for _, fl := range h.Flags {
 		v := []byte(fl.Value)
+		given[fl.Name] = true
 		switch fl.Name {
 		case "net":
 			s.Sizes = nil
@@ -194,11 +209,44 @@ func writeProblem(t *testing.T, f string) {
 		}
 		require.NoError(t, err, f)
 	}
-	p, err := problem.Random(s)
-	require.NoError(t, err, f)
-	raw, err := json.MarshalIndent(p, "", " ")
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(strings.TrimSuffix(f, ".py")+".json", raw, 0o644))
+	prog, err := Parse(string(src))
+	if err != nil {
+		return s // refused: nothing to read
+	}
+	draw := func(c derive.Cost) (*derive.Net, *mat.Dense, *mat.Dense, bool) {
+		d := s
+		d.Cost = c
+		if d.Validate() != nil {
+			return nil, nil, nil, false
+		}
+		p, err := problem.Random(d)
+		if err != nil {
+			return nil, nil, nil, false
+		}
+		return p.Net, p.X, p.Y, true
+	}
+	s.Cost, s.Reduction, _ = prog.CostNote(s.Cost, s.Reduction, given["cost"], given["reduction"], 0, draw)
+	return s
+}
+
+// TestPublishedCostRead: a paste whose header gives no cost (or no
+// reduction) runs on the one its cost line is read as, so that its
+// verdict (numpy's and torch's, on that problem) holds only if the cost
+// is read; the header's flags win.
+func TestPublishedCostRead(t *testing.T) {
+	read := map[string]string{}
+	for _, f := range pastes(t) {
+		s := pasteSpec(t, f)
+		p, err := problem.Load(strings.TrimSuffix(f, ".py") + ".json")
+		require.NoError(t, err)
+		name := filepath.Base(f)
+		assert.Equal(t, s.Cost, p.Net.Cost, "%s: rerun go test -run TestPublished -write-problems and oracle.py", name)
+		assert.Equal(t, s.Reduction, p.Net.Reduction, "%s: rerun go test -run TestPublished -write-problems and oracle.py", name)
+		read[name] = fmt.Sprintf("%s, %s", p.Net.Cost, p.Net.Reduction)
+	}
+	// the two whose headers give neither: read from their cost lines
+	assert.Equal(t, "cross-entropy, mean", read["ng-planar-cost-read.py"])
+	assert.Equal(t, "log-likelihood, sum", read["blog-softmax-loss-sum.py"])
 }
 
 // TestPublishedOracleFresh reruns oracle.py, where numpy and torch are

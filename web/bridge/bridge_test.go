@@ -65,6 +65,14 @@ func cliRun(t *testing.T, name, src string, args []string) bridge.Output {
 // TestSameAsCLI: for the same derivation and flags, Formula prints what
 // `backproof formula` prints, byte for byte, in JSON and in text, says
 // the same on stderr and ends with the same exit status.
+// costLine computes the cross-entropy, averaged, and the output's error
+// that it gives with a sigmoid (no header: the cost is read).
+const costLine = `cost = -np.sum(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)) / m
+dZ2 = (A2 - Y) / m
+dW2 = A1ᵀ @ dZ2
+db2 = sum(dZ2, axis=0, keepdims=True)
+`
+
 func TestSameAsCLI(t *testing.T) {
 	cases := []struct {
 		name string
@@ -111,6 +119,10 @@ func TestSameAsCLI(t *testing.T) {
 		{"p above 1", ngDropout, []string{"--keep-prob", "1.5"}, 2, "ERROR: --keep-prob 1.5: want a keep probability 0 < p ≤ 1"},
 		{"p with no hidden layer", right, []string{"--keep-prob", "0.5", "--net", "4,2"}, 2, "ERROR: --keep-prob 0.5 --net 4,2: dropout is on hidden layers"},
 		{"λ in the header", "# backproof: --lambda 0.7\ndW2 = A1ᵀ @ dZ2\n", nil, 2, "ERROR: derivation.txt:1:"},
+		// the cost read from a cost line, as the command line reads it
+		{"cost read", costLine, nil, 0, "PASS"},
+		{"cost flag over the cost line", costLine, []string{"--cost", "quadratic"}, 1, "FAIL"},
+		{"cost line not placed", costLine + "loss = np.sum(A2 - Y) / m\n", nil, 1, "FAIL"},
 	}
 	for _, c := range cases {
 		for _, asJSON := range []bool{true, false} {

@@ -9,8 +9,10 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/backproof/backproof/derive"
 	"github.com/backproof/backproof/formula"
 	"github.com/backproof/backproof/problem"
+	"gonum.org/v1/gonum/mat"
 )
 
 // Formula is `backproof formula NAME ARGS…` on the derivation src: the
@@ -51,7 +53,7 @@ func Formula(name, src string, args []string) Output {
 				nf.acts = use
 			}
 		}
-		p, err := formulaProblem(nf, prog)
+		p, err := formulaProblem(nf, prog, say)
 		if err != nil {
 			var fe *formula.Error
 			if errors.As(err, &fe) {
@@ -158,7 +160,7 @@ func applyHeader(nf *netFlags, say func(string), name string, h *formula.Header)
 // formulaProblem is the random problem the flags describe; without --net,
 // as many layers as the derivation names, in sizes that differ from each
 // other and from the batch.
-func formulaProblem(nf *netFlags, prog *formula.Program) (*problem.Problem, error) {
+func formulaProblem(nf *netFlags, prog *formula.Program, say func(string)) (*problem.Problem, error) {
 	if !nf.fs.Changed("net") {
 		sizes, err := prog.Sizes(nf.batch, len(nf.acts))
 		if err != nil {
@@ -167,6 +169,24 @@ func formulaProblem(nf *netFlags, prog *formula.Program) (*problem.Problem, erro
 		if err := nf.net.Set(sizes); err != nil {
 			return nil, err
 		}
+	}
+	draw := func(c derive.Cost) (*derive.Net, *mat.Dense, *mat.Dense, bool) {
+		f := *nf
+		f.cost = c
+		spec, err := f.spec()
+		if err != nil {
+			return nil, nil, nil, false
+		}
+		p, err := problem.Random(spec)
+		if err != nil {
+			return nil, nil, nil, false
+		}
+		return p.Net, p.X, p.Y, true
+	}
+	var note string
+	nf.cost, nf.reduction, note = prog.CostNote(nf.cost, nf.reduction, nf.fs.Changed("cost"), nf.fs.Changed("reduction"), nf.maxMemory, draw)
+	if note != "" {
+		say(note) // as the command line says it
 	}
 	spec, err := nf.spec()
 	if err != nil {

@@ -1,0 +1,245 @@
+package formula
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/backproof/backproof/budget"
+	"github.com/backproof/backproof/derive"
+	"gonum.org/v1/gonum/mat"
+)
+
+// CostRead is a cost and a reduction whose value a pasted cost line has.
+type CostRead struct {
+	Cost      derive.Cost
+	Reduction derive.Reduction
+}
+
+// costTol is how close, relatively, a cost line's value must be to a
+// cost's to be read as it: the same number up to rounding.
+const costTol = 1e-9
+
+// ReadCost runs the program once on the problem (net, X, Y) and places
+// its cost line by value: the last line that binds a number made from the
+// targets (Y or y, through the helpers it reads), or the last such line
+// that cannot be evaluated when none can. line is that line (0 when there
+// is none, or the convention is per-example, where a line
+// holds one example's cost); evaluated is false when that line cannot be
+// evaluated on this problem, or is not one finite number; reads are the costs and reductions of
+// derive's table whose value on the problem it equals, to costTol, with
+// the problem's L2 term or without it. Nothing is guessed from names. A
+// file whose lines would need more memory than limit is not run (Check
+// refuses it).
+func (p *Program) ReadCost(net *derive.Net, X, Y *mat.Dense, limit budget.Bytes) (reads []CostRead, line int, evaluated bool) {
+	if net.Convention == derive.PerExample {
+		return nil, 0, false
+	}
+	o := newOracle(net, X, Y)
+	prog, err := p.atDepth(o.L)
+	if err != nil {
+		return nil, 0, false
+	}
+	uses, err := resolve(prog, o.L)
+	if err != nil {
+		return nil, 0, false
+	}
+	c := &checker{prog: prog, p: o, uses: uses}
+	for _, st := range prog.Stmts {
+		info := classify(st.Name).in(o.L)
+		if _, ok := st.X.(*Assert); ok {
+			info = nameInfo{kind: nkAssert}
+		}
+		c.info = append(c.info, info)
+	}
+	c.staged = staged(prog, o.L)
+	for i := range c.staged {
+		c.info[i] = nameInfo{kind: nkHelper}
+	}
+	defs := map[string]Expr{}
+	var cands []int // the helpers made from the targets
+	for i, st := range prog.Stmts {
+		if c.info[i].kind == nkHelper && !st.Running && readsTargets(st.X, defs, 0) {
+			cands = append(cands, i)
+		}
+		if c.info[i].kind == nkHelper {
+			defs[st.Name] = st.X
+		}
+	}
+	if len(cands) == 0 || c.within(limit) != nil { // the check refuses a file too large to run
+		return nil, 0, false
+	}
+	outs := c.run(-1, nil)
+	last, failed := -1, -1
+	for _, i := range cands {
+		o := outs[i]
+		if o.err != nil || o.v.M == nil {
+			failed = i
+			continue
+		}
+		if r, c := o.v.M.Dims(); r == 1 && c == 1 { // a number, or np.sum's 1×1
+			last = i
+		}
+	}
+	if last < 0 {
+		if failed >= 0 { // perhaps the cost, which cannot be evaluated here
+			return nil, prog.Stmts[failed].Line, false
+		}
+		return nil, 0, false
+	}
+	out := outs[last]
+	line = prog.Stmts[last].Line
+	v := out.v.M.At(0, 0)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil, line, false
+	}
+	for _, cost := range derive.Costs {
+		for _, red := range []derive.Reduction{derive.Sum, derive.Mean} {
+			n := *net
+			n.Cost, n.Reduction = cost, red
+			with := n.Loss(X, Y)
+			without := with - n.Penalty(o.m)
+			if sameNumber(v, with) || sameNumber(v, without) {
+				reads = append(reads, CostRead{cost, red})
+			}
+		}
+	}
+	return reads, line, true
+}
+
+// sameNumber reports whether a and b are the same number to costTol.
+func sameNumber(a, b float64) bool {
+	return math.Abs(a-b) <= costTol*math.Max(math.Abs(a), math.Abs(b))
+}
+
+// readsTargets reports whether e reads Y or y, through the helpers in defs.
+func readsTargets(e Expr, defs map[string]Expr, depth int) bool {
+	if depth > 16 {
+		return false
+	}
+	found := false
+	_ = walk(e, func(x Expr) error {
+		id, ok := x.(*Ident)
+		if !ok || found {
+			return nil
+		}
+		if id.Name == "Y" || id.Name == "y" {
+			found = true
+		} else if d, ok := defs[id.Name]; ok && classify(id.Name).kind == nkHelper {
+			found = readsTargets(d, defs, depth+1)
+		}
+		return nil
+	})
+	return found
+}
+
+// CostNote is what the command does with the cost line of a pasted
+// forward pass (ReadCost). draw is the problem the command would check on
+// with cost c, its other settings the command's own (ok false when c does
+// not fit them); cost and red are the command's, costGiven and redGiven
+// whether the flags or the header give them. The line runs on the
+// problem of every cost (their targets differ: one-hot, in [0,1]), and a
+// cost and reduction are its when its value is theirs on every problem
+// it could be evaluated on (one output's log-likelihood with targets of
+// ones is also its cross-entropy: the other problems tell them apart).
+// When one cost and reduction alone are, that cost is used unless given, and that reduction unless given, and
+// note says so; a given one that differs is kept, and note says where
+// the paste differs. A line that matches no cost, or several, changes
+// nothing, and note says it could not be placed and how to give the
+// cost. No cost line: nothing, and no note. The command line and the
+// page both call it, so that the two agree.
+func (p *Program) CostNote(cost derive.Cost, red derive.Reduction, costGiven, redGiven bool, limit budget.Bytes,
+	draw func(c derive.Cost) (net *derive.Net, X, Y *mat.Dense, ok bool)) (useCost derive.Cost, useRed derive.Reduction, note string) {
+	useCost, useRed = cost, red
+	if !p.costCandidate() {
+		return cost, red, "" // no line made from the targets: no problem drawn
+	}
+	var matched []CostRead // the reads of every problem the line was evaluated on
+	line, runs := 0, 0
+	for _, c := range derive.Costs {
+		net, X, Y, ok := draw(c)
+		if !ok {
+			continue
+		}
+		reads, l, evaluated := p.ReadCost(net, X, Y, limit)
+		if l == 0 {
+			return cost, red, "" // no cost line: nothing to read
+		}
+		line = l
+		if !evaluated {
+			continue // (CS231n's y on targets that are not one-hot)
+		}
+		if runs == 0 {
+			matched = reads
+		} else {
+			matched = slices.DeleteFunc(matched, func(r CostRead) bool { return !slices.Contains(reads, r) })
+		}
+		runs++
+	}
+	if line == 0 {
+		return cost, red, ""
+	}
+	if len(matched) != 1 {
+		why := "its value is no cost's, summed or averaged"
+		if runs == 0 {
+			why = "it cannot be evaluated on the problem"
+		}
+		if len(matched) > 1 {
+			var names []string
+			for _, r := range matched {
+				names = append(names, fmt.Sprintf("%s (%s)", r.Cost, r.Reduction))
+			}
+			why = "its value is that of " + joinOr(names)
+		}
+		if costGiven {
+			return cost, red, fmt.Sprintf("the cost on line %d of your forward pass could not be placed (%s): --cost %s is used", line, why, cost)
+		}
+		return cost, red, fmt.Sprintf("the cost on line %d of your forward pass could not be placed (%s): the cost used is %s, %s; give it with --cost and --reduction, or in the header (# backproof: --cost NAME --reduction sum)", line, why, cost, red)
+	}
+	m := matched[0]
+	var said, differ []string
+	if costGiven {
+		if m.Cost != cost {
+			differ = append(differ, fmt.Sprintf("--cost gives %s", cost))
+		}
+	} else {
+		useCost = m.Cost
+		said = append(said, m.Cost.String())
+	}
+	if redGiven {
+		if m.Reduction != red {
+			differ = append(differ, fmt.Sprintf("--reduction gives %s", red))
+		}
+	} else {
+		useRed = m.Reduction
+		said = append(said, m.Reduction.String())
+	}
+	switch {
+	case len(differ) > 0:
+		return useCost, useRed, fmt.Sprintf("your forward pass computes the %s cost, %s (line %d), but %s: the flag%s used", m.Cost, m.Reduction, line, strings.Join(differ, " and "), map[bool]string{true: "s are", false: " is"}[len(differ) > 1])
+	case len(said) == 2:
+		return useCost, useRed, fmt.Sprintf("cost read from your forward pass: %s, %s (line %d)", m.Cost, m.Reduction, line)
+	case len(said) == 1 && !costGiven:
+		return useCost, useRed, fmt.Sprintf("cost read from your forward pass: %s (line %d)", m.Cost, line)
+	case len(said) == 1:
+		return useCost, useRed, fmt.Sprintf("reduction read from your forward pass: %s (line %d)", m.Reduction, line)
+	}
+	return useCost, useRed, ""
+}
+
+// costCandidate reports whether a helper line of the file as written reads
+// the targets: the file may have a cost line.
+func (p *Program) costCandidate() bool {
+	defs := map[string]Expr{}
+	for _, st := range p.Stmts {
+		if classify(st.Name).kind != nkHelper {
+			continue
+		}
+		if !st.Running && readsTargets(st.X, defs, 0) {
+			return true
+		}
+		defs[st.Name] = st.X
+	}
+	return false
+}
