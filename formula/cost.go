@@ -57,14 +57,15 @@ func (p *Program) ReadCost(net *derive.Net, X, Y *mat.Dense, limit budget.Bytes)
 	for i := range c.staged {
 		c.info[i] = nameInfo{kind: nkHelper}
 	}
-	defs := map[string]Expr{}
-	var cands []int // the helpers made from the targets
+	made := map[string]bool{} // the helpers made from the targets so far
+	var cands []int
 	for i, st := range prog.Stmts {
-		if c.info[i].kind == nkHelper && !st.Running && readsTargets(st.X, defs, 0) {
-			cands = append(cands, i)
+		if c.info[i].kind != nkHelper {
+			continue
 		}
-		if c.info[i].kind == nkHelper {
-			defs[st.Name] = st.X
+		made[st.Name] = readsTargets(st.X, made)
+		if made[st.Name] && !st.Running {
+			cands = append(cands, i)
 		}
 	}
 	if len(cands) == 0 || c.within(limit) != nil { // the check refuses a file too large to run
@@ -113,21 +114,12 @@ func sameNumber(a, b float64) bool {
 	return math.Abs(a-b) <= costTol*math.Max(math.Abs(a), math.Abs(b))
 }
 
-// readsTargets reports whether e reads Y or y, through the helpers in defs.
-func readsTargets(e Expr, defs map[string]Expr, depth int) bool {
-	if depth > 16 {
-		return false
-	}
+// readsTargets reports whether e reads Y or y, or a helper made from them.
+func readsTargets(e Expr, made map[string]bool) bool {
 	found := false
 	_ = walk(e, func(x Expr) error {
-		id, ok := x.(*Ident)
-		if !ok || found {
-			return nil
-		}
-		if id.Name == "Y" || id.Name == "y" {
+		if id, ok := x.(*Ident); ok && (id.Name == "Y" || id.Name == "y" || made[id.Name]) {
 			found = true
-		} else if d, ok := defs[id.Name]; ok && classify(id.Name).kind == nkHelper {
-			found = readsTargets(d, defs, depth+1)
 		}
 		return nil
 	})
@@ -231,15 +223,15 @@ func (p *Program) CostNote(cost derive.Cost, red derive.Reduction, costGiven, re
 // costCandidate reports whether a helper line of the file as written reads
 // the targets: the file may have a cost line.
 func (p *Program) costCandidate() bool {
-	defs := map[string]Expr{}
+	made := map[string]bool{}
 	for _, st := range p.Stmts {
 		if classify(st.Name).kind != nkHelper {
 			continue
 		}
-		if !st.Running && readsTargets(st.X, defs, 0) {
+		made[st.Name] = readsTargets(st.X, made)
+		if made[st.Name] && !st.Running {
 			return true
 		}
-		defs[st.Name] = st.X
 	}
 	return false
 }
