@@ -326,6 +326,8 @@ func TestUnsupportedNamed(t *testing.T) {
 		says string
 	}{
 		{"dZ1 = dA1[Z1 <= 0]", 10, "Python indexing and slicing are not part of the language"},
+		{"L = -np.log(probs[range(N), y])", 18, "delete it, or write it with the one-hot Y, as in -np.sum(Y * np.log(probs)) / N"},
+		{"L = -np.log(probs[np.arange(N), y])", 18, "the loss line is not needed to check the gradient"},
 		{"dW2 = A1ᵀ @ dZ2 // 2", 17, "// is Python's floor division"},
 		{"// a comment from Go\ndW2 = A1ᵀ @ dZ2", 0, ""},
 		{"dW2 = A1ᵀ @ dZ2 % 2", 17, "write # to start a comment"},

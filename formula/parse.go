@@ -682,6 +682,11 @@ func (p *parser) unexpected(t token) *Error {
 		if n := p.peekAt(1); p.peek().pos == t.pos && n.kind == tString {
 			return p.unexpected(n)
 		}
+		if n := p.peekAt(1); p.peek().pos == t.pos && n.kind == tIdent && (n.text == "range" || n.text == "np" && p.peekAt(3).text == "arange") {
+			// CS231n's loss line, probs[range(N), y]: a learner pastes it
+			// with the backward pass, which does not need it.
+			return errorf(t.pos, KindSyntax, "each example's entry picked by its label (probs[range(N), y]) is read only in the update dscores[range(N), y] -= 1: the loss line is not needed to check the gradient, so delete it, or write it with the one-hot Y, as in -np.sum(Y * np.log(probs)) / N, and the cost is read from it")
+		}
 		return errorf(t.pos, KindSyntax, "Python indexing and slicing are not part of the language: layers are numbered in the names (A1, W2, dZ2, or Ng's W^{[2]}), and the relu mask is written dA1 * (Z1 > 0) or np.where(Z1 > 0, dA1, 0)")
 	case tLBrace, tRBrace:
 		return errorf(t.pos, KindSyntax, "braces group only in LaTeX's \\frac{a}{b} and superscripts (W^{[2]}, A1^{T}): use ( ) to group")
