@@ -178,15 +178,12 @@ func readDef(toks []token, line, indent int) (d *Def, inline []token, ok bool) {
 			if depth == 0 && (k == tComma || k == tRParen) {
 				break
 			}
+			depth += k.nesting()
 			switch k {
 			case tAssign:
 				if depth == 0 {
 					deflt = true
 				}
-			case tLParen, tLBrack, tLBrace:
-				depth++
-			case tRParen, tRBrack, tRBrace:
-				depth--
 			}
 		}
 		if !deflt {

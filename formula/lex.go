@@ -529,3 +529,17 @@ func halfWidth(name []rune) string {
 	}
 	return string(out)
 }
+
+// nesting is how a token of kind k changes the bracket depth: +1 for an
+// opening bracket of any kind, −1 for a closing one, 0 otherwise. The
+// Python reader asks it wherever it looks for what is outside brackets
+// (a top-level =, comma or colon).
+func (k tokKind) nesting() int {
+	switch k {
+	case tLParen, tLBrack, tLBrace:
+		return 1
+	case tRParen, tRBrack, tRBrace:
+		return -1
+	}
+	return 0
+}

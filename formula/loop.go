@@ -448,14 +448,9 @@ func (u *unroller) iterable(toks []token, at Pos) ([][]token, string, *Error) {
 func closes(toks []token, open int) int {
 	depth := 0
 	for i := open; i < len(toks); i++ {
-		switch toks[i].kind {
-		case tLParen, tLBrack, tLBrace:
-			depth++
-		case tRParen, tRBrack, tRBrace:
-			depth--
-			if depth == 0 {
-				return i
-			}
+		step := toks[i].kind.nesting()
+		if depth += step; step < 0 && depth == 0 {
+			return i
 		}
 	}
 	return -1
@@ -670,11 +665,8 @@ func (u *unroller) say(l *pyList) {
 func lhsEnd(toks []token) int {
 	depth := 0
 	for i, t := range toks {
+		depth += t.kind.nesting()
 		switch t.kind {
-		case tLParen, tLBrack, tLBrace:
-			depth++
-		case tRParen, tRBrack, tRBrace:
-			depth--
 		case tAssign, tAug:
 			if depth == 0 {
 				return i
@@ -703,12 +695,7 @@ func (u *unroller) rewrite(toks []token, env map[string][]token) ([]token, *Erro
 	var out []token
 	depth := 0
 	for i, t := range toks {
-		switch t.kind {
-		case tLParen, tLBrack, tLBrace:
-			depth++
-		case tRParen, tRBrack, tRBrace:
-			depth--
-		}
+		depth += t.kind.nesting()
 		sub := t.kind == tIdent && !(i > 0 && toks[i-1].kind == tDot)
 		if sub && i+1 < len(toks) && toks[i+1].kind == tAssign && (depth > 0 || i == 0) {
 			sub = false // a keyword argument, or the name assigned

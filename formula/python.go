@@ -95,12 +95,7 @@ func continues(n int, text []rune) (int, bool) {
 	toks, errs := lexLine(n, text)
 	depth := 0
 	for _, t := range toks {
-		switch t.kind {
-		case tLParen, tLBrack, tLBrace:
-			depth++
-		case tRParen, tRBrack, tRBrace:
-			depth--
-		}
+		depth += t.kind.nesting()
 	}
 	back := false
 	for _, e := range errs {
@@ -167,11 +162,8 @@ func topLevel(toks []token) [][]token {
 	var out [][]token
 	depth, from := 0, 0
 	for i, t := range toks {
+		depth += t.kind.nesting()
 		switch t.kind {
-		case tLParen, tLBrack, tLBrace:
-			depth++
-		case tRParen, tRBrack, tRBrace:
-			depth--
 		case tComma:
 			if depth == 0 {
 				out = append(out, toks[from:i])
@@ -189,12 +181,7 @@ func unwrap(toks []token) []token {
 	}
 	depth := 0
 	for i, t := range toks {
-		switch t.kind {
-		case tLParen, tLBrack, tLBrace:
-			depth++
-		case tRParen, tRBrack, tRBrace:
-			depth--
-		}
+		depth += t.kind.nesting()
 		if depth == 0 && i < len(toks)-1 {
 			return toks // (a) + (b)
 		}
@@ -216,11 +203,8 @@ func unpack(part []token, inDef bool) (parts [][]token, picks []int, skip bool, 
 	eq := -1
 	depth := 0
 	for i, t := range part {
+		depth += t.kind.nesting()
 		switch t.kind {
-		case tLParen, tLBrack, tLBrace:
-			depth++
-		case tRParen, tRBrack, tRBrace:
-			depth--
 		case tAssign:
 			if depth == 0 && eq < 0 {
 				eq = i
