@@ -15,7 +15,6 @@ import (
 	"github.com/backproof/backproof/formula"
 	"github.com/backproof/backproof/problem"
 	"github.com/spf13/cobra"
-	"gonum.org/v1/gonum/mat"
 )
 
 func init() { commands = append(commands, formulaCommand) }
@@ -216,19 +215,11 @@ func formulaProblem(cmd *cobra.Command, nf *netFlags, problemFile string, prog *
 			return nil, err
 		}
 	}
-	draw := func(c derive.Cost) (*derive.Net, *mat.Dense, *mat.Dense, bool) {
+	draw := problem.Drawer(func(c derive.Cost) (problem.Spec, error) {
 		f := *nf
 		f.cost = c
-		spec, err := f.spec()
-		if err != nil {
-			return nil, nil, nil, false
-		}
-		p, err := problem.Random(spec)
-		if err != nil {
-			return nil, nil, nil, false
-		}
-		return p.Net, p.X, p.Y, true
-	}
+		return f.spec()
+	})
 	var note string
 	nf.cost, nf.reduction, note = prog.CostNote(nf.cost, nf.reduction, cmd.Flags().Changed("cost"), cmd.Flags().Changed("reduction"), nf.maxMemory, draw)
 	if note != "" {

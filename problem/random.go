@@ -98,6 +98,24 @@ func (s Spec) netSpec() (derive.NetSpec, error) {
 	return ns, budget.Check(what, s.Memory(), s.MaxMemory)
 }
 
+// Drawer is formula's CostNote draw from a function that makes a spec for
+// each cost: the command line and the page each make theirs from their
+// flags, validated as for the command, and both draw the problem the same
+// way. A cost whose spec is refused, or cannot be drawn, gives false.
+func Drawer(spec func(derive.Cost) (Spec, error)) func(derive.Cost) (*derive.Net, *mat.Dense, *mat.Dense, bool) {
+	return func(c derive.Cost) (*derive.Net, *mat.Dense, *mat.Dense, bool) {
+		s, err := spec(c)
+		if err != nil {
+			return nil, nil, nil, false
+		}
+		p, err := Random(s)
+		if err != nil {
+			return nil, nil, nil, false
+		}
+		return p.Net, p.X, p.Y, true
+	}
+}
+
 // Random draws a problem: parameters from Spec.Init, inputs from N(0,1),
 // targets to suit the cost (one-hot for log-likelihood, uniform on [0,1)
 // otherwise). Draws are made in the column layout and transposed for the

@@ -20,16 +20,19 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"log"
 	"os"
+	"os/signal"
 	"runtime/pprof"
 	"syscall"
 	"time"
 
 	"github.com/backproof/backproof/data"
 	"github.com/backproof/backproof/experiments"
+	"github.com/backproof/backproof/outfile"
 	"github.com/backproof/backproof/train"
 )
 
@@ -37,18 +40,45 @@ func main() {
 	quick := flag.Bool("quick", false, "time the quick report instead of the full one")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the report's experiments to this file")
 	flag.Parse()
+	// The profile is a file the user names: it is reserved before the
+	// minutes of work (a folder that cannot take it fails now), written
+	// beside its target and renamed over it at the end, so that a failed
+	// or interrupted run leaves an older profile as it was.
+	tx := outfile.Begin()
+	var out *outfile.File
+	if *profile != "" {
+		var err error
+		if out, err = tx.File(*profile); err != nil {
+			log.Fatal(err)
+		}
+	}
+	fatal := func(err error) {
+		tx.Abort()
+		log.Fatal(err)
+	}
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	go func() {
+		s := <-sigs
+		outfile.AbortAll()
+		code := 130
+		if sig, ok := s.(syscall.Signal); ok {
+			code = 128 + int(sig)
+		}
+		os.Exit(code)
+	}()
 	dir, err := data.MNISTDir()
 	if err != nil {
-		log.Fatal(err)
+		fatal(err)
 	}
 	tr, va, te, err := data.LoadMNIST(dir, data.Unit)
 	if err != nil {
-		log.Fatal(err)
+		fatal(err)
 	}
 	chapter1 := func() (wall, cpu float64) {
 		start, cpu0 := time.Now(), cpuSeconds()
 		if _, err := train.Run(train.Config{Data: "mnist", Epochs: 30}, tr, va, te, nil); err != nil {
-			log.Fatal(err)
+			fatal(err)
 		}
 		return time.Since(start).Seconds(), cpuSeconds() - cpu0
 	}
@@ -57,23 +87,23 @@ func main() {
 	if *quick {
 		s = experiments.QuickReport()
 	}
-	if *profile != "" {
-		f, err := os.Create(*profile)
-		if err != nil {
-			log.Fatal(err)
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			log.Fatal(err)
+	var prof bytes.Buffer
+	if out != nil {
+		if err := pprof.StartCPUProfile(&prof); err != nil {
+			fatal(err)
 		}
 	}
 	start, cpu0 := time.Now(), cpuSeconds()
 	r, err := experiments.RunReport(experiments.Sets{Train: tr, Validation: va, Test: te}, s, nil)
 	if err != nil {
-		log.Fatal(err)
+		fatal(err)
 	}
 	wall, cpu := time.Since(start).Seconds(), cpuSeconds()-cpu0
-	if *profile != "" {
+	if out != nil {
 		pprof.StopCPUProfile()
+		if err := out.Write(prof.Bytes()); err != nil {
+			fatal(err)
+		}
 	}
 	after, afterCPU := chapter1()
 	one, oneCPU := min(before, after), min(beforeCPU, afterCPU)
@@ -97,12 +127,16 @@ func main() {
 	fmt.Fprintf(w, "| all parts, added up over the workers | | %.1f | %.1f | %.2f | |\n", sum, sumCPU, sumCPU/oneCPU)
 	fmt.Fprintf(w, "| the experiments (the process: both cores) | | %.1f | %.1f | %.2f | |\n", wall, cpu, cpu/oneCPU)
 	fmt.Fprintf(w, "\nthe experiments' wall time against the chapter 1 run's: %.2f\n", wall/one)
+	if err := tx.Commit(); err != nil {
+		log.Fatal(err)
+	}
 }
 
 // cpuSeconds is the process's user and system CPU time so far.
 func cpuSeconds() float64 {
 	var u syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		outfile.AbortAll() // nothing staged is left behind
 		log.Fatal(err)
 	}
 	return time.Duration(u.Utime.Nano() + u.Stime.Nano()).Seconds()

@@ -12,7 +12,6 @@ import (
 	"github.com/backproof/backproof/derive"
 	"github.com/backproof/backproof/formula"
 	"github.com/backproof/backproof/problem"
-	"gonum.org/v1/gonum/mat"
 )
 
 // Formula is `backproof formula NAME ARGS…` on the derivation src: the
@@ -170,19 +169,11 @@ func formulaProblem(nf *netFlags, prog *formula.Program, say func(string)) (*pro
 			return nil, err
 		}
 	}
-	draw := func(c derive.Cost) (*derive.Net, *mat.Dense, *mat.Dense, bool) {
+	draw := problem.Drawer(func(c derive.Cost) (problem.Spec, error) {
 		f := *nf
 		f.cost = c
-		spec, err := f.spec()
-		if err != nil {
-			return nil, nil, nil, false
-		}
-		p, err := problem.Random(spec)
-		if err != nil {
-			return nil, nil, nil, false
-		}
-		return p.Net, p.X, p.Y, true
-	}
+		return f.spec()
+	})
 	var note string
 	nf.cost, nf.reduction, note = prog.CostNote(nf.cost, nf.reduction, nf.fs.Changed("cost"), nf.fs.Changed("reduction"), nf.maxMemory, draw)
 	if note != "" {
