@@ -3,13 +3,13 @@
 package backproof
 
 import (
-	"fmt"
 	"math"
 	"time"
 	"unsafe"
 
 	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/compare"
+	"github.com/backproof/backproof/internal/printf"
 	"github.com/backproof/backproof/numgrad"
 	"github.com/backproof/backproof/problem"
 	"gonum.org/v1/gonum/floats"
@@ -111,7 +111,7 @@ type ErrNonFinite struct {
 }
 
 func (e *ErrNonFinite) Error() string {
-	return fmt.Sprintf("the cost C is %v at the given parameters, so no gradient can be compared there: "+
+	return printf.Sprintf("the cost C is %v at the given parameters, so no gradient can be compared there: "+
 		"a log of 0 in cross-entropy or log-likelihood (a saturated output: scale the inputs or the initial weights down), "+
 		"or an overflow in the forward pass", e.Cost)
 }
@@ -129,17 +129,17 @@ func (e *SettingsError) Error() string { return e.Field + " " + e.Problem }
 func (s *Settings) Validate() error {
 	switch {
 	case !(s.Step >= 0 && s.Step <= maxStep):
-		return &SettingsError{"step", fmt.Sprintf("%g: want a step h with 0 < h ≤ %g (0 takes the method's default, %g for %v)",
+		return &SettingsError{"step", printf.Sprintf("%g: want a step h with 0 < h ≤ %g (0 takes the method's default, %g for %v)",
 			s.Step, maxStep, s.Method.DefaultStep(), s.Method)}
 	case !(s.Tol >= 0 && s.Tol < 1):
-		return &SettingsError{"tol", fmt.Sprintf("%g: want a relative error 0 < tol < 1 (0 takes the method's default, %g for %v)",
+		return &SettingsError{"tol", printf.Sprintf("%g: want a relative error 0 < tol < 1 (0 takes the method's default, %g for %v)",
 			s.Tol, DefaultTol(s.Method), s.Method)}
 	case !(s.Floor >= 0 && !math.IsInf(s.Floor, 0)):
-		return &SettingsError{"floor", fmt.Sprintf("%g: want a finite absolute error ≥ 0 (0 takes the estimate ε·|C|/h)", s.Floor)}
+		return &SettingsError{"floor", printf.Sprintf("%g: want a finite absolute error ≥ 0 (0 takes the estimate ε·|C|/h)", s.Floor)}
 	case s.Worst < 0:
-		return &SettingsError{"worst", fmt.Sprintf("%d: want how many of the worst entries to show, 0 or more", s.Worst)}
+		return &SettingsError{"worst", printf.Sprintf("%d: want how many of the worst entries to show, 0 or more", s.Worst)}
 	case s.Directions < 0:
-		return &SettingsError{"directions", fmt.Sprintf("%d: want how many random directions to draw, 0 or more", s.Directions)}
+		return &SettingsError{"directions", printf.Sprintf("%d: want how many random directions to draw, 0 or more", s.Directions)}
 	case s.Generic && s.Directions > 0:
 		return &SettingsError{"generic", "applies to entry-by-entry checks, not to a directional check"}
 	}
@@ -186,7 +186,7 @@ func settle(p *problem.Problem, s *Settings) (set Settings, autoStep bool, err e
 		set = *s
 	}
 	if set.Method < 0 || int(set.Method) >= len(numgrad.Methods) {
-		return set, false, fmt.Errorf("unknown numerical method %v", set.Method)
+		return set, false, printf.Errorf("unknown numerical method %v", set.Method)
 	}
 	if err := set.Validate(); err != nil {
 		return set, false, err

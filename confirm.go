@@ -1,12 +1,12 @@
 package backproof
 
 import (
-	"fmt"
 	"math"
 	"sort"
 	"strconv"
 
 	"github.com/backproof/backproof/compare"
+	"github.com/backproof/backproof/internal/printf"
 	"github.com/backproof/backproof/numgrad"
 )
 
@@ -29,7 +29,7 @@ var outcomeNames = []string{"agree", "disagree", "cannot-tell"}
 
 func (o Outcome) String() string {
 	if o < 0 || int(o) >= len(outcomeNames) {
-		return fmt.Sprintf("outcome(%d)", int(o))
+		return printf.Sprintf("outcome(%d)", int(o))
 	}
 	return outcomeNames[o]
 }
@@ -65,7 +65,7 @@ var causeNames = []string{"mistake", "step-too-large", "step-too-small", "cost-r
 
 func (c Cause) String() string {
 	if c < 0 || int(c) >= len(causeNames) {
-		return fmt.Sprintf("cause(%d)", int(c))
+		return printf.Sprintf("cause(%d)", int(c))
 	}
 	return causeNames[c]
 }

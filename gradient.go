@@ -2,12 +2,12 @@ package backproof
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"time"
 
 	"github.com/backproof/backproof/compare"
 	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/internal/printf"
 	"github.com/backproof/backproof/numgrad"
 	"github.com/backproof/backproof/problem"
 	"gonum.org/v1/gonum/mat"
@@ -152,21 +152,21 @@ var ErrGradient = errors.New("gradient")
 // agrees with finite differences and g agrees with both.
 func CheckGradient(p *problem.Problem, g *Gradient, s *Settings) (*GradientResult, error) {
 	if g == nil {
-		return nil, fmt.Errorf("%w: no gradient given", ErrGradient)
+		return nil, printf.Errorf("%w: no gradient given", ErrGradient)
 	}
 	L := len(p.Net.Layers)
 	if len(g.DW) != L {
-		return nil, fmt.Errorf("%w: %d dW arrays for a network of %d layers: give dW1 … dW%d", ErrGradient, len(g.DW), L, L)
+		return nil, printf.Errorf("%w: %d dW arrays for a network of %d layers: give dW1 … dW%d", ErrGradient, len(g.DW), L, L)
 	}
 	if len(g.DB) != L && len(g.DBMatrix) != L {
-		return nil, fmt.Errorf("%w: %d db arrays for a network of %d layers: give db1 … db%d", ErrGradient, max(len(g.DB), len(g.DBMatrix)), L, L)
+		return nil, printf.Errorf("%w: %d db arrays for a network of %d layers: give db1 … db%d", ErrGradient, max(len(g.DB), len(g.DBMatrix)), L, L)
 	}
 	for ℓ := 1; ℓ <= L; ℓ++ {
 		if g.DW[ℓ-1] == nil {
-			return nil, fmt.Errorf("%w: dW%d is missing", ErrGradient, ℓ)
+			return nil, printf.Errorf("%w: dW%d is missing", ErrGradient, ℓ)
 		}
 		if g.bias(ℓ) == nil {
-			return nil, fmt.Errorf("%w: db%d is missing", ErrGradient, ℓ)
+			return nil, printf.Errorf("%w: db%d is missing", ErrGradient, ℓ)
 		}
 	}
 	start := time.Now()

@@ -1,12 +1,12 @@
 package backproof
 
 import (
-	"fmt"
 	"math"
 	"sort"
 
 	"github.com/backproof/backproof/compare"
 	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/internal/printf"
 	"github.com/backproof/backproof/problem"
 	"gonum.org/v1/gonum/mat"
 )
@@ -151,7 +151,7 @@ func (lc *GradientResult) selectArrays() {
 		if !lp.Judged || lp.Agree {
 			continue
 		}
-		name := fmt.Sprintf("d%s%d", lp.Name, lp.Layer)
+		name := printf.Sprintf("d%s%d", lp.Name, lp.Layer)
 		if lp.Inherits > 0 {
 			lc.Inheriting = append(lc.Inheriting, name)
 		} else {
@@ -342,9 +342,9 @@ func (lc *GradientResult) conclude(r *Backprop) Conclusion {
 // layout.
 func EntryName(p derive.Param) string {
 	if p.Name == "b" {
-		return fmt.Sprintf("(%d, b, unit %d)", p.Layer, p.Row)
+		return printf.Sprintf("(%d, b, unit %d)", p.Layer, p.Row)
 	}
-	return fmt.Sprintf("(%d, %s, %d, %d)", p.Layer, p.Name, p.Row, p.Col)
+	return printf.Sprintf("(%d, %s, %d, %d)", p.Layer, p.Name, p.Row, p.Col)
 }
 
 // largestEntry is max |m_ij|: the "largest entry" the words name (the

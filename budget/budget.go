@@ -4,11 +4,12 @@ package budget
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/backproof/backproof/internal/printf"
 )
 
 // Bytes is an amount of memory. Arithmetic on Bytes saturates at Huge
@@ -129,7 +130,7 @@ func (b Bytes) String() string {
 			return strconv.FormatFloat(float64(b)/float64(u.bytes), 'g', 3, 64) + " " + u.name
 		}
 	}
-	return fmt.Sprintf("%d B", int64(b))
+	return printf.Sprintf("%d B", int64(b))
 }
 
 // Parse reads an amount such as "4GiB", "512 MiB", "1.5G", "100M", "1EiB"
@@ -162,14 +163,14 @@ func Parse(s string) (Bytes, error) {
 	case "E":
 		shift = 60
 	default:
-		return 0, fmt.Errorf("unknown unit %q (want an amount such as 4GiB, 512MiB or 1000000)", t[i:])
+		return 0, printf.Errorf("unknown unit %q (want an amount such as 4GiB, 512MiB or 1000000)", t[i:])
 	}
 	whole, ok := wholeBytes(num, shift)
 	if !ok {
-		return 0, fmt.Errorf("want a positive amount such as 4GiB, 512MiB or 1000000, not %q", s)
+		return 0, printf.Errorf("want a positive amount such as 4GiB, 512MiB or 1000000, not %q", s)
 	}
 	if whole == "" {
-		return 0, fmt.Errorf("%q is less than one byte; want an amount such as 4GiB, 512MiB or 1000000", s)
+		return 0, printf.Errorf("%q is less than one byte; want an amount such as 4GiB, 512MiB or 1000000", s)
 	}
 	n, err := strconv.ParseInt(whole, 10, 64)
 	if err != nil {
@@ -263,9 +264,9 @@ type Error struct {
 
 func (e *Error) Error() string {
 	if e.Need >= Huge {
-		return fmt.Sprintf("%s needs more than 8 EiB of memory, far more than the limit of %v", e.What, e.Limit)
+		return printf.Sprintf("%s needs more than 8 EiB of memory, far more than the limit of %v", e.What, e.Limit)
 	}
-	return fmt.Sprintf("%s needs about %v of memory, more than the limit of %v", e.What, e.Need, e.Limit)
+	return printf.Sprintf("%s needs about %v of memory, more than the limit of %v", e.What, e.Need, e.Limit)
 }
 
 // ErrTooLarge matches every *Error with errors.Is.

@@ -1,9 +1,10 @@
 package compare
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/backproof/backproof/internal/printf"
 )
 
 // Band is the band of CS231n's reading that a maximum relative error falls
@@ -24,7 +25,7 @@ var bandNames = []string{"good", "acceptable-only-with-kinks", "uncomfortable", 
 
 func (v Band) String() string {
 	if v < 0 || int(v) >= len(bandNames) {
-		return fmt.Sprintf("band(%d)", int(v))
+		return printf.Sprintf("band(%d)", int(v))
 	}
 	return bandNames[v]
 }
@@ -64,13 +65,13 @@ func BandOf(maxRel, tol float64) Band {
 func (v Band) Explain(tol float64) string {
 	switch v {
 	case Good:
-		return fmt.Sprintf("relative error at most %.3g: the analytic gradient agrees with the numerical one", tol)
+		return printf.Sprintf("relative error at most %.3g: the analytic gradient agrees with the numerical one", tol)
 	case KinksOnly:
-		return fmt.Sprintf("relative error between %.3g and %s: acceptable only if kinks (relu at 0) explain it; with smooth activations suspect a small mistake or the step size", tol, Sci(UncomfortableRel))
+		return printf.Sprintf("relative error between %.3g and %s: acceptable only if kinks (relu at 0) explain it; with smooth activations suspect a small mistake or the step size", tol, Sci(UncomfortableRel))
 	case Uncomfortable:
-		return fmt.Sprintf("relative error between %s and %s: uncomfortable, a mistake in the gradient or a poor step size", Sci(UncomfortableRel), Sci(WrongRel))
+		return printf.Sprintf("relative error between %s and %s: uncomfortable, a mistake in the gradient or a poor step size", Sci(UncomfortableRel), Sci(WrongRel))
 	case Wrong:
-		return fmt.Sprintf("relative error above %s: the two gradients disagree", Sci(WrongRel))
+		return printf.Sprintf("relative error above %s: the two gradients disagree", Sci(WrongRel))
 	case NoneJudged:
 		return "cannot tell: no entry is large enough for the numerical method to resolve"
 	}

@@ -1,11 +1,11 @@
 package compare
 
 import (
-	"fmt"
 	"math"
 	"strings"
 
 	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/internal/printf"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -438,58 +438,58 @@ func (c Context) explain(code Code, factor float64) string {
 	switch code {
 	case MissingOneOverM:
 		if c.Reduction == derive.Sum {
-			return fmt.Sprintf("%s is m = %d times too large; with a summed cost (C = Σ_x C_x) there is no 1/m to forget, so a sum over the batch was taken twice", q, c.M)
+			return printf.Sprintf("%s is m = %d times too large; with a summed cost (C = Σ_x C_x) there is no 1/m to forget, so a sum over the batch was taken twice", q, c.M)
 		}
-		return fmt.Sprintf("%s is m = %d times the true value: the cost is a mean, C = (1/m) Σ_x C_x, and the gradient was summed over the batch without the 1/m (the \"1/m term\" of post #3); absorbing it into the learning rate only works with a rate m times smaller (post #31)", q, c.M)
+		return printf.Sprintf("%s is m = %d times the true value: the cost is a mean, C = (1/m) Σ_x C_x, and the gradient was summed over the batch without the 1/m (the \"1/m term\" of post #3); absorbing it into the learning rate only works with a rate m times smaller (post #31)", q, c.M)
 	case ExtraOneOverM:
 		if c.Convention == derive.PerExample {
-			return fmt.Sprintf("%s is the true value divided by m = %d: in the per-example form each example's own gradient ∂C_x carries no 1/m; the reduction belongs to the update, η/m Σ_x (Nielsen's update_mini_batch)", q, c.M)
+			return printf.Sprintf("%s is the true value divided by m = %d: in the per-example form each example's own gradient ∂C_x carries no 1/m; the reduction belongs to the update, η/m Σ_x (Nielsen's update_mini_batch)", q, c.M)
 		}
 		if c.Reduction == derive.Sum {
-			return fmt.Sprintf("%s is the true value divided by m = %d: the cost is a sum, C = Σ_x C_x, so the gradient has no 1/m (\"the cost function does not have to be a mean\", post #28)", q, c.M)
+			return printf.Sprintf("%s is the true value divided by m = %d: the cost is a sum, C = Σ_x C_x, so the gradient has no 1/m (\"the cost function does not have to be a mean\", post #28)", q, c.M)
 		}
-		return fmt.Sprintf("%s is the true value divided by m = %d: the 1/m of the mean cost was applied twice, once in δ and again in ∂C/∂W or ∂C/∂b", q, c.M)
+		return printf.Sprintf("%s is the true value divided by m = %d: the 1/m of the mean cost was applied twice, once in δ and again in ∂C/∂W or ∂C/∂b", q, c.M)
 	case MissingFactor2:
-		return fmt.Sprintf("%s is half the true value: the sum of squares Σ‖a − y‖² (no ½) has gradient 2(a − y); a − y is the gradient of the quadratic cost ½Σ‖a − y‖²", q)
+		return printf.Sprintf("%s is half the true value: the sum of squares Σ‖a − y‖² (no ½) has gradient 2(a − y); a − y is the gradient of the quadratic cost ½Σ‖a − y‖²", q)
 	case ExtraFactor2:
-		return fmt.Sprintf("%s is twice the true value: the quadratic cost ½Σ‖a − y‖² has gradient a − y, the 2 of d(a − y)²/da cancels the ½", q)
+		return printf.Sprintf("%s is twice the true value: the quadratic cost ½Σ‖a − y‖² has gradient a − y, the 2 of d(a − y)²/da cancels the ½", q)
 	case Sign:
-		return fmt.Sprintf("%s has the wrong sign: a − y and y − a swapped, or the minus of gradient descent folded into the gradient; a network updated with it climbs the cost", q)
+		return printf.Sprintf("%s has the wrong sign: a − y and y − a swapped, or the minus of gradient descent folded into the gradient; a network updated with it climbs the cost", q)
 	case Transposed:
-		return fmt.Sprintf("%s is the transpose of the true value, the other convention's layout: %s (posts #7–#9 and #27: Nielsen's Wᵀδ and the thread's δWᵀ are transposes of each other)", q, c.layoutRule())
+		return printf.Sprintf("%s is the transpose of the true value, the other convention's layout: %s (posts #7–#9 and #27: Nielsen's Wᵀδ and the thread's δWᵀ are transposes of each other)", q, c.layoutRule())
 	case BiasNotSummed:
-		return fmt.Sprintf("%s is δ with one row or column per example, not summed: the bias is shared by every example, so ∂C/∂b = Σ over the batch of δ, one number per unit (post #7's ∇_β C = ∇_z C holds for one example only)", q)
+		return printf.Sprintf("%s is δ with one row or column per example, not summed: the bias is shared by every example, so ∂C/∂b = Σ over the batch of δ, one number per unit (post #7's ∇_β C = ∇_z C holds for one example only)", q)
 	case BiasWrongAxis:
-		return fmt.Sprintf("%s sums δ over the wrong axis: %s", q, c.axisRule())
+		return printf.Sprintf("%s sums δ over the wrong axis: %s", q, c.axisRule())
 	case FprimeOfA:
-		return fmt.Sprintf("%s has f′ evaluated at the activation A instead of at Z: the chain rule needs f′(Z) (for the sigmoid σ′(Z) = A ⊙ (1 − A); writing σ′(A) applies σ twice)", q)
+		return printf.Sprintf("%s has f′ evaluated at the activation A instead of at Z: the chain rule needs f′(Z) (for the sigmoid σ′(Z) = A ⊙ (1 − A); writing σ′(A) applies σ twice)", q)
 	case MissingFprime:
-		return fmt.Sprintf("%s leaves out the activation derivative: δ = ∂C/∂A ⊙ f′(Z); dropping f′ is right only where it cancels (%s), not for %v with %v", q, derive.Cancellations(), c.Act, c.Cost)
+		return printf.Sprintf("%s leaves out the activation derivative: δ = ∂C/∂A ⊙ f′(Z); dropping f′ is right only where it cancels (%s), not for %v with %v", q, derive.Cancellations(), c.Act, c.Cost)
 	case HadamardForSoftmax:
-		return fmt.Sprintf("%s uses an elementwise softmax derivative a ⊙ (1 − a): softmax couples the outputs, its Jacobian is diag(a) − a aᵀ, so δ = a ⊙ (g − aᵀg) for g = ∂C/∂A (with log-likelihood δ = a − y)", q)
+		return printf.Sprintf("%s uses an elementwise softmax derivative a ⊙ (1 − a): softmax couples the outputs, its Jacobian is diag(a) − a aᵀ, so δ = a ⊙ (g − aᵀg) for g = ∂C/∂A (with log-likelihood δ = a − y)", q)
 	case L2Missing:
-		return fmt.Sprintf("%s leaves out the L2 term's part: C = C₀ + (λ/(2N)) Σ‖W‖² adds (λ/N) W^%d = %s to ∂C/∂W^%d, beside what backpropagation of C₀ gives", q, c.Layer, c.decayWords(), c.Layer)
+		return printf.Sprintf("%s leaves out the L2 term's part: C = C₀ + (λ/(2N)) Σ‖W‖² adds (λ/N) W^%d = %s to ∂C/∂W^%d, beside what backpropagation of C₀ gives", q, c.Layer, c.decayWords(), c.Layer)
 	case L2NotDivided:
-		return fmt.Sprintf("%s adds λ W^%d where (λ/N) W^%d belongs: the term is (λ/(2N)) Σ‖W‖² with N = %d, and its derivative keeps the 1/N (λ/m in Ng's course, λ/n in Nielsen's)", q, c.Layer, c.Layer, c.N)
+		return printf.Sprintf("%s adds λ W^%d where (λ/N) W^%d belongs: the term is (λ/(2N)) Σ‖W‖² with N = %d, and its derivative keeps the 1/N (λ/m in Ng's course, λ/n in Nielsen's)", q, c.Layer, c.Layer, c.N)
 	case L2OverM:
 		if c.N == 1 {
-			return fmt.Sprintf("%s adds (λ/m) W^%d where λ W^%d belongs: this problem's term is (λ/2) Σ‖W‖² (N = 1, a summed cost), so there is no m to divide by", q, c.Layer, c.Layer)
+			return printf.Sprintf("%s adds (λ/m) W^%d where λ W^%d belongs: this problem's term is (λ/2) Σ‖W‖² (N = 1, a summed cost), so there is no m to divide by", q, c.Layer, c.Layer)
 		}
-		return fmt.Sprintf("%s adds (λ/m) W^%d with m = %d, the batch, where (λ/N) W^%d belongs with N = %d: Nielsen's λ/(2n) divides by the training set's size n, not the mini-batch's", q, c.Layer, c.M, c.Layer, c.N)
+		return printf.Sprintf("%s adds (λ/m) W^%d with m = %d, the batch, where (λ/N) W^%d belongs with N = %d: Nielsen's λ/(2n) divides by the training set's size n, not the mini-batch's", q, c.Layer, c.M, c.Layer, c.N)
 	case L2Factor2:
-		return fmt.Sprintf("%s adds 2 (λ/N) W^%d: the derivative of (λ/(2N)) ‖W‖² is (λ/N) W, the 2 of d(w²)/dw cancels the ½ (writing (λ/m)·2W differentiates λ‖W‖²/m, not λ‖W‖²/(2m))", q, c.Layer)
+		return printf.Sprintf("%s adds 2 (λ/N) W^%d: the derivative of (λ/(2N)) ‖W‖² is (λ/N) W, the 2 of d(w²)/dw cancels the ½ (writing (λ/m)·2W differentiates λ‖W‖²/m, not λ‖W‖²/(2m))", q, c.Layer)
 	case BiasRegularized:
-		return fmt.Sprintf("%s adds (λ/N) b^%d: the L2 term sums the weights only, Σ_ℓ ‖W^ℓ‖², so ∂C/∂b is backpropagation's Σ δ alone (Nielsen: regularizing the biases makes little difference, and it is not the convention)", q, c.Layer)
+		return printf.Sprintf("%s adds (λ/N) b^%d: the L2 term sums the weights only, Σ_ℓ ‖W^ℓ‖², so ∂C/∂b is backpropagation's Σ δ alone (Nielsen: regularizing the biases makes little difference, and it is not the convention)", q, c.Layer)
 	case DropoutMaskMissing:
-		return fmt.Sprintf("%s leaves the mask out of the backward pass: A^%d = (D^%d ⊙ f(Z^%d))/p, so ∂C/∂Z^%d = ((D^%d ⊙ ∂C/∂A^%d)/p) ⊙ f′(Z^%d); the dropped units had no effect on C and their δ must be 0 (Ng's dA = dA * D before dividing by keep_prob)",
+		return printf.Sprintf("%s leaves the mask out of the backward pass: A^%d = (D^%d ⊙ f(Z^%d))/p, so ∂C/∂Z^%d = ((D^%d ⊙ ∂C/∂A^%d)/p) ⊙ f′(Z^%d); the dropped units had no effect on C and their δ must be 0 (Ng's dA = dA * D before dividing by keep_prob)",
 			q, c.source(), c.source(), c.source(), c.source(), c.source(), c.source(), c.source())
 	case DropoutKeepMissing:
-		return fmt.Sprintf("%s comes from a δ not divided by the keep probability p = %g: A^%d = (D^%d ⊙ f(Z^%d))/p carries the 1/p forward, so the backward pass needs (D^%d ⊙ ∂C/∂A^%d)/p too (Ng's dA = dA / keep_prob)",
+		return printf.Sprintf("%s comes from a δ not divided by the keep probability p = %g: A^%d = (D^%d ⊙ f(Z^%d))/p carries the 1/p forward, so the backward pass needs (D^%d ⊙ ∂C/∂A^%d)/p too (Ng's dA = dA / keep_prob)",
 			q, c.Keep, c.source(), c.source(), c.source(), c.source(), c.source())
 	case DropoutWrongMask:
-		return fmt.Sprintf("%s applies another layer's mask: layer %d's δ needs layer %d's own D^%d, the one its forward pass used", q, c.source(), c.source(), c.source())
+		return printf.Sprintf("%s applies another layer's mask: layer %d's δ needs layer %d's own D^%d, the one its forward pass used", q, c.source(), c.source(), c.source())
 	case Scale:
-		return fmt.Sprintf("%s is %.6g times the true value: a constant factor that m, 2 and −1 do not explain", q, factor)
+		return printf.Sprintf("%s is %.6g times the true value: a constant factor that m, 2 and −1 do not explain", q, factor)
 	}
 	return ""
 }

@@ -1,10 +1,10 @@
 package compare
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/internal/printf"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -22,7 +22,7 @@ var quantityNames = []string{"dZ", "dA", "dW", "db"}
 
 func (q Quantity) String() string {
 	if q < 0 || int(q) >= len(quantityNames) {
-		return fmt.Sprintf("quantity(%d)", int(q))
+		return printf.Sprintf("quantity(%d)", int(q))
 	}
 	return quantityNames[q]
 }
@@ -157,7 +157,7 @@ func (c Context) regTerms(truth *mat.Dense) []regTerm {
 
 // decayWords is "(0.7/5) W^2" with the numbers of the context.
 func (c Context) decayWords() string {
-	return fmt.Sprintf("(%g/%d) W^%d", c.Lambda, c.N, c.Layer)
+	return printf.Sprintf("(%g/%d) W^%d", c.Lambda, c.N, c.Layer)
 }
 
 // source is k, the layer whose δ the quantity is built from.
@@ -191,7 +191,7 @@ func (c Context) name() string {
 	if c.Layer == 0 && c.Quantity == DZ && c.Delta == nil {
 		return "the value"
 	}
-	return fmt.Sprintf("%v%d", c.Quantity, c.Layer)
+	return printf.Sprintf("%v%d", c.Quantity, c.Layer)
 }
 
 type variant struct {

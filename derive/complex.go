@@ -1,10 +1,10 @@
 package derive
 
 import (
-	"fmt"
 	"math"
 	"math/cmplx"
 
+	"github.com/backproof/backproof/internal/printf"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -131,7 +131,7 @@ func (c Cost) ComplexValue(a []complex128, y []float64) complex128 {
 // give the same numbers.
 func (n *Net) ComplexForward(θ []complex128, X *mat.Dense) (Z, A [][]complex128) {
 	if len(θ) != n.NumParams() {
-		panic(fmt.Sprintf("derive: ComplexForward with %d values for %d parameters", len(θ), n.NumParams()))
+		panic(printf.Sprintf("derive: ComplexForward with %d values for %d parameters", len(θ), n.NumParams()))
 	}
 	sizes := n.Sizes()
 	L := len(n.Layers)

@@ -1,10 +1,11 @@
 package derive
 
 import (
-	"fmt"
 	"math"
 	"math/cmplx"
 	"strings"
+
+	"github.com/backproof/backproof/internal/printf"
 )
 
 // Cost is the per-example cost C_x, summed over the output units: one row
@@ -200,7 +201,7 @@ func Cancellations() string {
 	var pairs []string
 	for _, c := range Costs {
 		for _, a := range c.row().cancels {
-			pairs = append(pairs, fmt.Sprintf("%v output with %v", a, c))
+			pairs = append(pairs, printf.Sprintf("%v output with %v", a, c))
 		}
 	}
 	return strings.Join(pairs, ", ")
@@ -215,7 +216,7 @@ func (c Cost) Squares() float64 { return c.row().squares }
 // by f′ left to right without parentheses.
 func (c Cost) GradFormula(out string) (formula string, product bool) {
 	r := c.row()
-	return fmt.Sprintf(r.gradFormula, out), r.gradProduct
+	return printf.Sprintf(r.gradFormula, out), r.gradProduct
 }
 
 // Value is C_x = Σ_k c(a_k, y_k) over the given outputs a and targets y.

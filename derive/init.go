@@ -1,10 +1,10 @@
 package derive
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 
+	"github.com/backproof/backproof/internal/printf"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -89,23 +89,23 @@ type NetSpec struct {
 // Errors name the layer; callers add the flag or file.
 func (s NetSpec) Validate() error {
 	if len(s.Sizes) < 2 {
-		return fmt.Errorf("a network needs at least an input and an output size, got %d size(s)", len(s.Sizes))
+		return printf.Errorf("a network needs at least an input and an output size, got %d size(s)", len(s.Sizes))
 	}
 	for i, n := range s.Sizes {
 		if n < 1 {
-			return fmt.Errorf("layer size n%d = %d: every size must be at least 1", i, n)
+			return printf.Errorf("layer size n%d = %d: every size must be at least 1", i, n)
 		}
 	}
 	L := len(s.Sizes) - 1
 	if len(s.Acts) != L {
-		return fmt.Errorf("%d activations for %d layers: want one per layer", len(s.Acts), L)
+		return printf.Errorf("%d activations for %d layers: want one per layer", len(s.Acts), L)
 	}
 	for i, a := range s.Acts {
 		if _, err := a.MarshalText(); err != nil {
 			return err
 		}
 		if !a.Elementwise() && i < L-1 {
-			return fmt.Errorf("%v on hidden layer %d: %v is only allowed on the output layer", a, i+1, a)
+			return printf.Errorf("%v on hidden layer %d: %v is only allowed on the output layer", a, i+1, a)
 		}
 	}
 	for _, v := range []interface{ MarshalText() ([]byte, error) }{s.Convention, s.Cost, s.Reduction, s.Init} {
@@ -115,10 +115,10 @@ func (s NetSpec) Validate() error {
 	}
 	out := s.Acts[L-1]
 	if !out.Elementwise() && s.Sizes[L] < 2 {
-		return fmt.Errorf("softmax over 1 output: a = e^z/e^z is always 1, so the cost does not depend on the parameters; use sigmoid for one output, or 2 or more outputs")
+		return printf.Errorf("softmax over 1 output: a = e^z/e^z is always 1, so the cost does not depend on the parameters; use sigmoid for one output, or 2 or more outputs")
 	}
 	if s.Cost.UnitOutputs() && !out.UnitOutputs() {
-		return fmt.Errorf("%v needs outputs in (0,1) to take logarithms: use %s output layer, not %v", s.Cost, UnitOutputNames(), out)
+		return printf.Errorf("%v needs outputs in (0,1) to take logarithms: use %s output layer, not %v", s.Cost, UnitOutputNames(), out)
 	}
 	return nil
 }

@@ -1,8 +1,9 @@
 package derive
 
 import (
-	"fmt"
 	"strings"
+
+	"github.com/backproof/backproof/internal/printf"
 )
 
 // Convention is a layout of the batch and the parameters (docs/conventions.md).
@@ -67,7 +68,7 @@ func (r Reduction) Factor(m int) float64 {
 
 func nameOf(names []string, i int, kind string) string {
 	if i < 0 || i >= len(names) {
-		return fmt.Sprintf("%s(%d)", kind, i)
+		return printf.Sprintf("%s(%d)", kind, i)
 	}
 	return names[i]
 }
@@ -82,14 +83,14 @@ func parseName[T ~int](kind string, list []T, names []string, s string) (T, erro
 		}
 		want[i] = names[v]
 	}
-	return 0, fmt.Errorf("unknown %s %q (want one of %s)", kind, s, strings.Join(want, ", "))
+	return 0, printf.Errorf("unknown %s %q (want one of %s)", kind, s, strings.Join(want, ", "))
 }
 
 // marshalName is MarshalText for every named type: a value outside its
 // list has no name, and writing "cost(7)" into a file would only fail later.
 func marshalName[T ~int](kind string, list []T, names []string, v T) ([]byte, error) {
 	if int(v) < 0 || int(v) >= len(names) {
-		return nil, fmt.Errorf("derive: %s(%d) has no name", kind, int(v))
+		return nil, printf.Errorf("derive: %s(%d) has no name", kind, int(v))
 	}
 	return []byte(names[v]), nil
 }
@@ -201,7 +202,7 @@ func (a Acts) Layers(L int) ([]Activation, error) {
 	out := make([]Activation, 0, max(L, 0))
 	switch {
 	case L < 1:
-		return nil, fmt.Errorf("a network needs at least one layer, got %d", L)
+		return nil, printf.Errorf("a network needs at least one layer, got %d", L)
 	case len(a) == 1:
 		for range L {
 			out = append(out, a[0])
@@ -214,7 +215,7 @@ func (a Acts) Layers(L int) ([]Activation, error) {
 		}
 		out = append(out, a[1])
 	default:
-		return nil, fmt.Errorf("%d activations for %d layers (%s): give one name for every layer, two for hidden,output, or one per layer",
+		return nil, printf.Errorf("%d activations for %d layers (%s): give one name for every layer, two for hidden,output, or one per layer",
 			len(a), L, a.String())
 	}
 	return out, nil

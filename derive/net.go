@@ -1,9 +1,9 @@
 package derive
 
 import (
-	"fmt"
 	"slices"
 
+	"github.com/backproof/backproof/internal/printf"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -103,7 +103,7 @@ func (n *Net) Params(dst []float64) []float64 {
 // SetParams copies θ, in the order of Params, into the parameters.
 func (n *Net) SetParams(θ []float64) {
 	if len(θ) != n.NumParams() {
-		panic(fmt.Sprintf("derive: SetParams with %d values for %d parameters", len(θ), n.NumParams()))
+		panic(printf.Sprintf("derive: SetParams with %d values for %d parameters", len(θ), n.NumParams()))
 	}
 	for _, l := range n.Layers {
 		r, c := l.W.Dims()
@@ -124,9 +124,9 @@ type Param struct {
 
 func (p Param) String() string {
 	if p.Name == "b" {
-		return fmt.Sprintf("b%d[%d]", p.Layer, p.Row)
+		return printf.Sprintf("b%d[%d]", p.Layer, p.Row)
 	}
-	return fmt.Sprintf("W%d[%d,%d]", p.Layer, p.Row, p.Col)
+	return printf.Sprintf("W%d[%d,%d]", p.Layer, p.Row, p.Col)
 }
 
 // ParamAt names the i-th entry of Params.
@@ -142,7 +142,7 @@ func (n *Net) ParamAt(i int) Param {
 		}
 		i -= len(l.B)
 	}
-	panic(fmt.Sprintf("derive: parameter index %d out of range", i))
+	panic(printf.Sprintf("derive: parameter index %d out of range", i))
 }
 
 // Trace keeps every intermediate of one forward and backward pass, for
@@ -211,7 +211,7 @@ func (n *Net) mustFit(X, Y *mat.Dense) {
 		in, m, out, my = xr, xc, yr, yc
 	}
 	if in != sizes[0] || out != sizes[len(sizes)-1] || m != my {
-		panic(fmt.Sprintf("derive: batch X %d×%d, Y %d×%d does not fit a %v network in the %v convention", xr, xc, yr, yc, sizes, n.Convention))
+		panic(printf.Sprintf("derive: batch X %d×%d, Y %d×%d does not fit a %v network in the %v convention", xr, xc, yr, yc, sizes, n.Convention))
 	}
 	for i, l := range n.Layers {
 		r, c := l.W.Dims()
@@ -220,17 +220,17 @@ func (n *Net) mustFit(X, Y *mat.Dense) {
 			out = c
 		}
 		if len(l.B) != out {
-			panic(fmt.Sprintf("derive: layer %d has %d biases for %d units", i+1, len(l.B), out))
+			panic(printf.Sprintf("derive: layer %d has %d biases for %d units", i+1, len(l.B), out))
 		}
 		in := r
 		if n.Convention.ColumnLayout() {
 			in = c
 		}
 		if in != sizes[i] {
-			panic(fmt.Sprintf("derive: W%d does not chain onto layer %d's %d units", i+1, i, sizes[i]))
+			panic(printf.Sprintf("derive: W%d does not chain onto layer %d's %d units", i+1, i, sizes[i]))
 		}
 		if l.Act == Softmax && i != len(n.Layers)-1 {
-			panic(fmt.Sprintf("derive: softmax on hidden layer %d", i+1))
+			panic(printf.Sprintf("derive: softmax on hidden layer %d", i+1))
 		}
 	}
 	n.checkDropout(m)

@@ -1,9 +1,9 @@
 package derive
 
 import (
-	"fmt"
 	"strings"
 
+	"github.com/backproof/backproof/internal/printf"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -53,14 +53,14 @@ func (r L2) Term(red Reduction, m int) string {
 		return ""
 	}
 	N := r.Divisor(red, m)
-	why := fmt.Sprintf("N = %d as given", N)
+	why := printf.Sprintf("N = %d as given", N)
 	switch {
 	case r.N == 0 && red == Mean:
-		why = fmt.Sprintf("N = m = %d, the default for a mean cost", N)
+		why = printf.Sprintf("N = m = %d, the default for a mean cost", N)
 	case r.N == 0:
 		why = "N = 1, the default for a summed cost"
 	}
-	return fmt.Sprintf("+ (%g/(2·%d)) Σ_ℓ ‖W^ℓ‖² over the weights only (λ = %g, %s)", r.Lambda, N, r.Lambda, why)
+	return printf.Sprintf("+ (%g/(2·%d)) Σ_ℓ ‖W^ℓ‖² over the weights only (λ = %g, %s)", r.Lambda, N, r.Lambda, why)
 }
 
 // Regularization describes n's L2 term and dropout layers on a batch of m
@@ -76,15 +76,15 @@ func (n *Net) Regularization(m int) string {
 	var keep []string
 	for i, l := range n.Layers {
 		if l.Drop != nil {
-			layers = append(layers, fmt.Sprint(i+1))
+			layers = append(layers, printf.Sprint(i+1))
 			if !keeps[l.Drop.Keep] {
 				keeps[l.Drop.Keep] = true
-				keep = append(keep, fmt.Sprintf("%g", l.Drop.Keep))
+				keep = append(keep, printf.Sprintf("%g", l.Drop.Keep))
 			}
 		}
 	}
 	if len(layers) > 0 {
-		parts = append(parts, fmt.Sprintf("inverted dropout A^ℓ = (D^ℓ ⊙ f(Z^ℓ))/p with the masks D^ℓ fixed, p = %s on %s",
+		parts = append(parts, printf.Sprintf("inverted dropout A^ℓ = (D^ℓ ⊙ f(Z^ℓ))/p with the masks D^ℓ fixed, p = %s on %s",
 			strings.Join(keep, ", "), plural("layer", layers)))
 	}
 	return strings.Join(parts, "; ")
@@ -206,7 +206,7 @@ func (n *Net) checkDropout(m int) {
 			panic("derive: dropout on the output layer")
 		}
 		if !(d.Keep > 0 && d.Keep <= 1) {
-			panic(fmt.Sprintf("derive: layer %d keeps with probability %g", i+1, d.Keep))
+			panic(printf.Sprintf("derive: layer %d keeps with probability %g", i+1, d.Keep))
 		}
 		r, c := d.Mask.Dims()
 		wr, wc := m, sizes[i+1]
@@ -214,7 +214,7 @@ func (n *Net) checkDropout(m int) {
 			wr, wc = wc, wr
 		}
 		if r != wr || c != wc {
-			panic(fmt.Sprintf("derive: layer %d's mask is %d×%d, A%d is %d×%d", i+1, r, c, i+1, wr, wc))
+			panic(printf.Sprintf("derive: layer %d's mask is %d×%d, A%d is %d×%d", i+1, r, c, i+1, wr, wc))
 		}
 	}
 }

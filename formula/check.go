@@ -1,7 +1,6 @@
 package formula
 
 import (
-	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -9,6 +8,7 @@ import (
 	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/compare"
 	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/internal/printf"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -253,10 +253,10 @@ func (c *checker) result(i int, st Stmt, out lineOut, js []judgement) LineResult
 	if !info.checked() {
 		r.Status = Correct
 		if info.kind == nkM && out.err == nil && len(out.notes) == 0 {
-			r.Message = fmt.Sprintf("m = %g, the batch size", out.v.M.At(0, 0))
+			r.Message = printf.Sprintf("m = %g, the batch size", out.v.M.At(0, 0))
 		}
 		if j, ok := c.staged[i]; ok && out.err == nil {
-			r.Message = fmt.Sprintf("a first stage of %s, shape %s: line %d updates it in place, and is judged", st.Name, r.Shape, j)
+			r.Message = printf.Sprintf("a first stage of %s, shape %s: line %d updates it in place, and is judged", st.Name, r.Shape, j)
 		}
 		if info.kind == nkAssert {
 			r.Name, r.Shape, r.Message = assertName, "", out.said
@@ -392,7 +392,7 @@ func (c *checker) inherited(rep *Result, xs []int) {
 		}
 		var names []string
 		for _, d := range deps {
-			names = append(names, fmt.Sprintf("%s (line %d)", c.prog.Stmts[d].Name, c.prog.Stmts[d].Line))
+			names = append(names, printf.Sprintf("%s (line %d)", c.prog.Stmts[d].Name, c.prog.Stmts[d].Line))
 		}
 		with := "the true " + strings.Join(names, " and ")
 		r := &rep.Results[i]
@@ -400,7 +400,7 @@ func (c *checker) inherited(rep *Result, xs []int) {
 		for k := range attempts[i] {
 			a := &attempts[i][k]
 			if a.ok {
-				r.Message += fmt.Sprintf(" This line's own formula is right: with %s%s it gives the true %s, so the error comes from %s.",
+				r.Message += printf.Sprintf(" This line's own formula is right: with %s%s it gives the true %s, so the error comes from %s.",
 					with, a.name, c.info[i].canonical(), map[bool]string{true: "those lines", false: "that line"}[len(names) > 1])
 				own = nil
 				break
@@ -412,7 +412,7 @@ func (c *checker) inherited(rep *Result, xs []int) {
 		if own == nil {
 			continue
 		}
-		r.Message += fmt.Sprintf(" Given %s%s, this line is still wrong by itself:", with, own.name)
+		r.Message += printf.Sprintf(" Given %s%s, this line is still wrong by itself:", with, own.name)
 		for _, m := range own.mistakes {
 			r.Message += " " + m.Message + "."
 		}
@@ -499,11 +499,11 @@ func shapeCoincidence(info nameInfo, got, want Shape) []string {
 		if d[0].Sym == d[1].Sym {
 			continue
 		}
-		eq := fmt.Sprintf("%s = %s = %d", d[0].Sym, d[1].Sym, d[0].N)
+		eq := printf.Sprintf("%s = %s = %d", d[0].Sym, d[1].Sym, d[0].N)
 		if d[0].Sym == "1" || d[1].Sym == "1" {
-			eq = fmt.Sprintf("%s%s = 1", strings.TrimPrefix(d[0].Sym, "1"), strings.TrimPrefix(d[1].Sym, "1"))
+			eq = printf.Sprintf("%s%s = 1", strings.TrimPrefix(d[0].Sym, "1"), strings.TrimPrefix(d[1].Sym, "1"))
 		}
-		notes = append(notes, fmt.Sprintf("%s has the shape %s only because %s here; the target is %s, so with other sizes this line has the wrong shape",
+		notes = append(notes, printf.Sprintf("%s has the shape %s only because %s here; the target is %s, so with other sizes this line has the wrong shape",
 			info.canonical(), got.Sym(), eq, want.Sym()))
 	}
 	return notes
@@ -559,15 +559,15 @@ func (c *checker) within(limit budget.Bytes) error {
 		limit = budget.Default
 	}
 	st := c.prog.Stmts[worst]
-	what := fmt.Sprintf("%s: its matrices take about %v", st.Text, made[worst])
+	what := printf.Sprintf("%s: its matrices take about %v", st.Text, made[worst])
 	if made[worst] >= budget.Huge {
-		what = fmt.Sprintf("%s: its matrices take more than 8 EiB", st.Text)
+		what = printf.Sprintf("%s: its matrices take more than 8 EiB", st.Text)
 	}
 	if v := c.shapeOf(worst); v != "" {
-		what += fmt.Sprintf(" (%s is %s)", canonName(st.Name, c.p.L), v)
+		what += printf.Sprintf(" (%s is %s)", canonName(st.Name, c.p.L), v)
 	}
 	return &Error{Pos: Pos{st.Line, 1}, Kind: KindMemory,
-		Msg: fmt.Sprintf("%s, and checking the file needs about %v in all, more than the limit of %v: write the line without so large a matrix, use a smaller --batch, or raise --max-memory", what, need, limit)}
+		Msg: printf.Sprintf("%s, and checking the file needs about %v in all, more than the limit of %v: write the line without so large a matrix, use a smaller --batch, or raise --max-memory", what, need, limit)}
 }
 
 // shapeOf is line i's shape from shapes alone, "" when it fails.

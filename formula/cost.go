@@ -1,13 +1,13 @@
 package formula
 
 import (
-	"fmt"
 	"math"
 	"slices"
 	"strings"
 
 	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/internal/printf"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -180,20 +180,20 @@ func (p *Program) CostNote(cost derive.Cost, red derive.Reduction, costGiven, re
 		if len(matched) > 1 {
 			var names []string
 			for _, r := range matched {
-				names = append(names, fmt.Sprintf("%s (%s)", r.Cost, r.Reduction))
+				names = append(names, printf.Sprintf("%s (%s)", r.Cost, r.Reduction))
 			}
 			why = "its value is that of " + joinOr(names)
 		}
 		if costGiven {
-			return cost, red, fmt.Sprintf("the cost on line %d of your forward pass could not be placed (%s): --cost %s is used", line, why, cost)
+			return cost, red, printf.Sprintf("the cost on line %d of your forward pass could not be placed (%s): --cost %s is used", line, why, cost)
 		}
-		return cost, red, fmt.Sprintf("the cost on line %d of your forward pass could not be placed (%s): the cost used is %s, %s; give it with --cost and --reduction, or in the header (# backproof: --cost NAME --reduction sum)", line, why, cost, red)
+		return cost, red, printf.Sprintf("the cost on line %d of your forward pass could not be placed (%s): the cost used is %s, %s; give it with --cost and --reduction, or in the header (# backproof: --cost NAME --reduction sum)", line, why, cost, red)
 	}
 	m := matched[0]
 	var said, differ []string
 	if costGiven {
 		if m.Cost != cost {
-			differ = append(differ, fmt.Sprintf("--cost gives %s", cost))
+			differ = append(differ, printf.Sprintf("--cost gives %s", cost))
 		}
 	} else {
 		useCost = m.Cost
@@ -201,7 +201,7 @@ func (p *Program) CostNote(cost derive.Cost, red derive.Reduction, costGiven, re
 	}
 	if redGiven {
 		if m.Reduction != red {
-			differ = append(differ, fmt.Sprintf("--reduction gives %s", red))
+			differ = append(differ, printf.Sprintf("--reduction gives %s", red))
 		}
 	} else {
 		useRed = m.Reduction
@@ -209,13 +209,13 @@ func (p *Program) CostNote(cost derive.Cost, red derive.Reduction, costGiven, re
 	}
 	switch {
 	case len(differ) > 0:
-		return useCost, useRed, fmt.Sprintf("your forward pass computes the %s cost, %s (line %d), but %s: the flag%s used", m.Cost, m.Reduction, line, strings.Join(differ, " and "), map[bool]string{true: "s are", false: " is"}[len(differ) > 1])
+		return useCost, useRed, printf.Sprintf("your forward pass computes the %s cost, %s (line %d), but %s: the flag%s used", m.Cost, m.Reduction, line, strings.Join(differ, " and "), map[bool]string{true: "s are", false: " is"}[len(differ) > 1])
 	case len(said) == 2:
-		return useCost, useRed, fmt.Sprintf("cost read from your forward pass: %s, %s (line %d)", m.Cost, m.Reduction, line)
+		return useCost, useRed, printf.Sprintf("cost read from your forward pass: %s, %s (line %d)", m.Cost, m.Reduction, line)
 	case len(said) == 1 && !costGiven:
-		return useCost, useRed, fmt.Sprintf("cost read from your forward pass: %s (line %d)", m.Cost, line)
+		return useCost, useRed, printf.Sprintf("cost read from your forward pass: %s (line %d)", m.Cost, line)
 	case len(said) == 1:
-		return useCost, useRed, fmt.Sprintf("reduction read from your forward pass: %s (line %d)", m.Reduction, line)
+		return useCost, useRed, printf.Sprintf("reduction read from your forward pass: %s (line %d)", m.Reduction, line)
 	}
 	return useCost, useRed, ""
 }

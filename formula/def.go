@@ -1,10 +1,10 @@
 package formula
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/backproof/backproof/budget"
+	"github.com/backproof/backproof/internal/printf"
 )
 
 // Def is a function the learner defined in the file (def NAME(params): …
@@ -140,7 +140,7 @@ func (p *Program) defFor(name string, line int) *Def {
 // cannot records the first reason a def cannot be evaluated.
 func (d *Def) cannot(format string, args ...any) {
 	if d.Problem == "" {
-		d.Problem = fmt.Sprintf(format, args...)
+		d.Problem = printf.Sprintf(format, args...)
 	}
 }
 
@@ -356,16 +356,16 @@ func (ev *evaluator) callDef(c *Call) (Value, error) {
 	if fn, prime, ok := builtinFor(d.Name); ok && ev.builtin == d && len(c.Args) == 1 {
 		return ev.call(&Call{node: c.node, Fn: fn, Prime: prime, Args: c.Args})
 	}
-	where := fmt.Sprintf("%s (your def on line %d)", d.Name, d.Line)
+	where := printf.Sprintf("%s (your def on line %d)", d.Name, d.Line)
 	switch {
 	case d.Frame:
 		return Value{}, errorf(c.P, KindCannotTell, "cannot tell, because %s is the frame of a backward pass: its lines are checked one by one, and a call to it is not evaluated", where)
 	case d.Problem != "":
 		return Value{}, errorf(c.P, KindCannotTell, "cannot tell, because %s cannot be evaluated: %s", where, d.Problem)
 	case len(c.Args) < d.minArgs || len(c.Args) > len(d.Params):
-		want := fmt.Sprint(len(d.Params))
+		want := printf.Sprint(len(d.Params))
 		if d.minArgs < len(d.Params) {
-			want = fmt.Sprintf("%d to %d", d.minArgs, len(d.Params))
+			want = printf.Sprintf("%d to %d", d.minArgs, len(d.Params))
 		}
 		return Value{}, errorf(c.P, KindEval, "%s takes %s argument%s (%s), and this call gives %d", where, want, plural(len(d.Params)), strings.Join(d.Params, ", "), len(c.Args))
 	case ev.calls >= maxCallDepth:
@@ -501,7 +501,7 @@ func (ev *evaluator) callDef(c *Call) (Value, error) {
 			}
 		}
 		if caller != "" {
-			ev.mutate(caller, v, fmt.Sprintf("numpy changes %s too: %s updates its parameter %s in place, and %s is the array passed to it; the lines after this one read the changed %s, as numpy's would (pass %s.copy() to keep it)", caller, where, p, caller, caller, caller))
+			ev.mutate(caller, v, printf.Sprintf("numpy changes %s too: %s updates its parameter %s in place, and %s is the array passed to it; the lines after this one read the changed %s, as numpy's would (pass %s.copy() to keep it)", caller, where, p, caller, caller, caller))
 		}
 	}
 	for _, n := range sub.notes {
@@ -628,7 +628,7 @@ func (c *checker) blameDefs(rep *Result, xs []int) {
 		}
 		for _, i := range wrong {
 			if aggregate(js[i]).status == Correct {
-				blamed[i] = append(blamed[i], fmt.Sprintf("%s for your %s (line %d)", fn, d.Name, d.Line))
+				blamed[i] = append(blamed[i], printf.Sprintf("%s for your %s (line %d)", fn, d.Name, d.Line))
 				derivative[i] = derivative[i] || prime
 			}
 		}
@@ -641,7 +641,7 @@ func (c *checker) blameDefs(rep *Result, xs []int) {
 			// right and called with the wrong argument
 			where = "the mistake is in your def or in what the line passes it (the language's derivative takes Z)"
 		}
-		r.Message += fmt.Sprintf(" With the language's %s, this line gives the true %s: %s.", joinAnd2(names), c.info[i].canonical(), where)
+		r.Message += printf.Sprintf(" With the language's %s, this line gives the true %s: %s.", joinAnd2(names), c.info[i].canonical(), where)
 	}
 }
 

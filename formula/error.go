@@ -1,16 +1,15 @@
 package formula
 
 import (
-	"fmt"
-
 	"github.com/backproof/backproof/budget"
+	"github.com/backproof/backproof/internal/printf"
 )
 
 // Pos is a place in a formula file: line and column from 1, the column
 // counted in characters (runes), not bytes.
 type Pos struct{ Line, Col int }
 
-func (p Pos) String() string { return fmt.Sprintf("%d:%d", p.Line, p.Col) }
+func (p Pos) String() string { return printf.Sprintf("%d:%d", p.Line, p.Col) }
 
 // Kind sorts the errors a formula can have.
 type Kind int
@@ -43,11 +42,11 @@ type Error struct {
 	Msg  string
 }
 
-func (e *Error) Error() string { return fmt.Sprintf("%d:%d: %s", e.Line, e.Col, e.Msg) }
+func (e *Error) Error() string { return printf.Sprintf("%d:%d: %s", e.Line, e.Col, e.Msg) }
 
 // Is makes errors.Is(err, budget.ErrTooLarge) true for a KindMemory error.
 func (e *Error) Is(target error) bool { return e.Kind == KindMemory && target == budget.ErrTooLarge }
 
 func errorf(p Pos, k Kind, format string, args ...any) *Error {
-	return &Error{Pos: p, Kind: k, Msg: fmt.Sprintf(format, args...)}
+	return &Error{Pos: p, Kind: k, Msg: printf.Sprintf(format, args...)}
 }

@@ -1,12 +1,12 @@
 package formula
 
 import (
-	"fmt"
 	"math"
 	"strings"
 
 	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/internal/printf"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -147,7 +147,7 @@ func (ev *evaluator) shaped(s Shape) (Value, bool) {
 }
 
 func (ev *evaluator) note(format string, args ...any) {
-	s := fmt.Sprintf(format, args...)
+	s := printf.Sprintf(format, args...)
 	for _, n := range ev.notes {
 		if n == s {
 			return
@@ -302,17 +302,17 @@ func (ev *evaluator) matmul(e *Binary, l, r Value) (Value, error) {
 		return Value{}, errorf(e.OpPos, KindShape, "@ multiplies two matrices, but %s is a number: scale with * or /", ev.src(s))
 	}
 	if l.S.C.N != r.S.R.N {
-		msg := fmt.Sprintf("%s @ %s cannot multiply: %s is %s and %s is %s, so the inner dimensions %s and %s differ (the left operand's columns must match the right operand's rows)",
+		msg := printf.Sprintf("%s @ %s cannot multiply: %s is %s and %s is %s, so the inner dimensions %s and %s differ (the left operand's columns must match the right operand's rows)",
 			ev.src(e.L), ev.src(e.R), ev.src(e.L), l.S, ev.src(e.R), r.S, l.S.C.Full(), r.S.R.Full())
 		var fits []string
 		if l.S.R.N == r.S.R.N {
-			fits = append(fits, fmt.Sprintf("(%s)ᵀ @ %s would be %s×%s", ev.src(e.L), ev.src(e.R), l.S.C.Sym, r.S.C.Sym))
+			fits = append(fits, printf.Sprintf("(%s)ᵀ @ %s would be %s×%s", ev.src(e.L), ev.src(e.R), l.S.C.Sym, r.S.C.Sym))
 		}
 		if l.S.C.N == r.S.C.N {
-			fits = append(fits, fmt.Sprintf("%s @ (%s)ᵀ would be %s×%s", ev.src(e.L), ev.src(e.R), l.S.R.Sym, r.S.R.Sym))
+			fits = append(fits, printf.Sprintf("%s @ (%s)ᵀ would be %s×%s", ev.src(e.L), ev.src(e.R), l.S.R.Sym, r.S.R.Sym))
 		}
 		if r.S.C.N == l.S.R.N {
-			fits = append(fits, fmt.Sprintf("%s @ %s would be %s×%s", ev.src(e.R), ev.src(e.L), r.S.R.Sym, l.S.C.Sym))
+			fits = append(fits, printf.Sprintf("%s @ %s would be %s×%s", ev.src(e.R), ev.src(e.L), r.S.R.Sym, l.S.C.Sym))
 		}
 		if len(fits) > 0 {
 			msg += "; " + joinOr(fits)
@@ -435,10 +435,10 @@ func (ev *evaluator) broadcastError(e *Binary, l, r Value, axis string) error {
 	if axis == "columns" {
 		ld, rd = l.S.C, r.S.C
 	}
-	msg := fmt.Sprintf("%s %s %s cannot be computed elementwise: %s is %s and %s is %s, and their %s, %s and %s, differ with neither being 1 (numpy broadcasts only equal sizes or a size 1)",
+	msg := printf.Sprintf("%s %s %s cannot be computed elementwise: %s is %s and %s is %s, and their %s, %s and %s, differ with neither being 1 (numpy broadcasts only equal sizes or a size 1)",
 		ev.src(e.L), opNames[e.Op], ev.src(e.R), ev.src(e.L), l.S, ev.src(e.R), r.S, axis, ld.Full(), rd.Full())
 	if e.Op == '*' && l.S.C.N == r.S.R.N {
-		msg += fmt.Sprintf("; if the matrix product was meant, write %s @ %s", ev.src(e.L), ev.src(e.R))
+		msg += printf.Sprintf("; if the matrix product was meant, write %s @ %s", ev.src(e.L), ev.src(e.R))
 	}
 	if l.S.T().Same(r.S) {
 		msg += "; the shapes are each other's transpose: one of the operands is in the other convention's layout"

@@ -2,7 +2,8 @@ package formula
 
 import (
 	"errors"
-	"fmt"
+
+	"github.com/backproof/backproof/internal/printf"
 )
 
 // ErrorLines are the lines that tell a user the errors of the formula file
@@ -25,7 +26,7 @@ func ErrorLines(file string, err error) (lines []string, ok bool) {
 		reading = reading && (e.Kind == KindSyntax || e.Kind == KindName)
 	}
 	if reading && len(lines) == len(list) {
-		lines[len(lines)-1] += fmt.Sprintf(" (the rest of the file was read, and %s: nothing is checked until %s fixed)",
+		lines[len(lines)-1] += printf.Sprintf(" (the rest of the file was read, and %s: nothing is checked until %s fixed)",
 			map[bool]string{true: "this is its only error", false: "these are all its errors"}[len(list) == 1],
 			map[bool]string{true: "it is", false: "they are"}[len(list) == 1])
 	}

@@ -1,10 +1,11 @@
 package formula
 
 import (
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/backproof/backproof/internal/printf"
 )
 
 // Layer loops, as courses publish them: Ng's
@@ -106,7 +107,7 @@ func (p *Program) build(L int) ([]Stmt, ErrorList) {
 	reported := map[string]bool{}
 	add := func(es ...*Error) {
 		for _, e := range es {
-			k := fmt.Sprintf("%d:%d:%s", e.Line, e.Col, e.Msg)
+			k := printf.Sprintf("%d:%d:%s", e.Line, e.Col, e.Msg)
 			if !reported[k] {
 				reported[k] = true
 				errs = append(errs, e)
@@ -180,7 +181,7 @@ func (p *Program) buildLine(stmts []Stmt, em emitted, add func(...*Error)) []Stm
 				st.Text = em.text
 			}
 			if picks != nil {
-				st.Text += fmt.Sprintf(" (value %d of %d)", picks[k]+1, len(picks))
+				st.Text += printf.Sprintf(" (value %d of %d)", picks[k]+1, len(picks))
 			}
 			if em.iter != "" {
 				st.Text += " (" + em.iter + ")"
@@ -334,7 +335,7 @@ func (u *unroller) loop(ln srcLine, body []srcLine, env map[string][]token, iter
 		}
 		label := strings.Join(desc, ", ")
 		if len(vars) > 1 || len(parts[0]) != 1 || parts[0][0].kind != tNumber {
-			label = fmt.Sprintf("iteration %d of %d: %s", n+1, len(values), label)
+			label = printf.Sprintf("iteration %d of %d: %s", n+1, len(values), label)
 		}
 		if iter != "" {
 			label = iter + ", " + label
@@ -618,26 +619,26 @@ func (u *unroller) given(key string, at token, end int) *pyList {
 	var l *pyList
 	switch key {
 	case "self.weights", "weights":
-		l = &pyList{name: key, given: fmt.Sprintf("%s is read as the network's weights, [W1, …, W%d] (%s[0] is W1)", key, u.L, key)}
+		l = &pyList{name: key, given: printf.Sprintf("%s is read as the network's weights, [W1, …, W%d] (%s[0] is W1)", key, u.L, key)}
 		for k := 1; k <= u.L; k++ {
-			l.elems = append(l.elems, []token{identTok(fmt.Sprintf("W%d", k), at, end)})
+			l.elems = append(l.elems, []token{identTok(printf.Sprintf("W%d", k), at, end)})
 		}
 	case "self.biases", "biases":
-		l = &pyList{name: key, given: fmt.Sprintf("%s is read as the network's biases, [b1, …, b%d]", key, u.L)}
+		l = &pyList{name: key, given: printf.Sprintf("%s is read as the network's biases, [b1, …, b%d]", key, u.L)}
 		for k := 1; k <= u.L; k++ {
-			l.elems = append(l.elems, []token{identTok(fmt.Sprintf("b%d", k), at, end)})
+			l.elems = append(l.elems, []token{identTok(printf.Sprintf("b%d", k), at, end)})
 		}
 	case "caches":
-		l = &pyList{name: key, given: fmt.Sprintf("caches is read as the course's L_model_forward keeps it: caches[l] = ((A_l, W_{l+1}, b_{l+1}), Z_{l+1}), layer l+1's linear cache and activation cache, for l from 0 to %d (A_0 is X)", u.L-1)}
+		l = &pyList{name: key, given: printf.Sprintf("caches is read as the course's L_model_forward keeps it: caches[l] = ((A_l, W_{l+1}, b_{l+1}), Z_{l+1}), layer l+1's linear cache and activation cache, for l from 0 to %d (A_0 is X)", u.L-1)}
 		for k := 1; k <= u.L; k++ {
-			prev := fmt.Sprintf("A%d", k-1)
+			prev := printf.Sprintf("A%d", k-1)
 			if k == 1 {
 				prev = "X"
 			}
 			p := func(kind tokKind, s string) token { return token{kind: kind, text: s, pos: at.pos, end: end} }
 			l.elems = append(l.elems, []token{p(tLParen, "("), p(tLParen, "("), identTok(prev, at, end), p(tComma, ","),
-				identTok(fmt.Sprintf("W%d", k), at, end), p(tComma, ","), identTok(fmt.Sprintf("b%d", k), at, end), p(tRParen, ")"),
-				p(tComma, ","), identTok(fmt.Sprintf("Z%d", k), at, end), p(tRParen, ")")})
+				identTok(printf.Sprintf("W%d", k), at, end), p(tComma, ","), identTok(printf.Sprintf("b%d", k), at, end), p(tRParen, ")"),
+				p(tComma, ","), identTok(printf.Sprintf("Z%d", k), at, end), p(tRParen, ")")})
 		}
 	default:
 		return nil
@@ -836,7 +837,7 @@ func (u *unroller) statement(em emitted) bool {
 			if !ok {
 				return false
 			}
-			name := fmt.Sprintf("%s[%d]", toks[0].name, len(l.elems))
+			name := printf.Sprintf("%s[%d]", toks[0].name, len(l.elems))
 			line := append([]token{identTok(name, toks[0], toks[0].end), {kind: tAssign, text: "=", pos: toks[1].pos, end: toks[1].end}}, toks[4:len(toks)-2]...)
 			line = append(line, toks[len(toks)-1])
 			l.elems = append(l.elems, []token{identTok(name, toks[0], toks[len(toks)-2].end)})
@@ -871,7 +872,7 @@ func (u *unroller) statement(em emitted) bool {
 		src := sliceText(u.prog.lines[em.src.i], toks[0].pos.Col-1, toks[len(toks)-2].end-1)
 		for k, n := range names {
 			one := emitted{src: em.src, iter: em.iter, running: em.running, first: em.first && k == 0,
-				text: fmt.Sprintf("%s → %s = %s", src, n.text, tokensText(values[k]))}
+				text: printf.Sprintf("%s → %s = %s", src, n.text, tokensText(values[k]))}
 			one.toks = append(append([]token{n, toks[eq]}, values[k]...), toks[len(toks)-1])
 			if !u.statement(one) {
 				one.notes, u.pending = u.pending, nil
@@ -895,7 +896,7 @@ func (u *unroller) statement(em emitted) bool {
 			// the gradients' list, one entry a layer: nabla_w[-1] is dW of the last layer
 			l.grad = strings.TrimSuffix(want, "ℓ")
 			for k := 1; k <= u.L; k++ {
-				l.elems = append(l.elems, []token{identTok(fmt.Sprintf("%s%d", l.grad, k), name, name.end)})
+				l.elems = append(l.elems, []token{identTok(printf.Sprintf("%s%d", l.grad, k), name, name.end)})
 			}
 			u.lists[name.name] = l
 			u.structural = true
@@ -917,7 +918,7 @@ func (u *unroller) statement(em emitted) bool {
 					l.elems = append(l.elems, e) // a name the problem gives: it never changes
 					continue
 				}
-				fresh := fmt.Sprintf("%s[%d]", name.name, k)
+				fresh := printf.Sprintf("%s[%d]", name.name, k)
 				line := append([]token{identTok(fresh, name, name.end), toks[eq]}, e...)
 				line = append(line, toks[len(toks)-1])
 				u.out = append(u.out, emitted{src: em.src, toks: line, iter: em.iter, running: em.running, text: fresh + " = " + tokensText(e), first: em.first})

@@ -1,12 +1,12 @@
 package formula
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
 
 	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/internal/printf"
 )
 
 // What a name in a formula refers to.
@@ -328,7 +328,7 @@ func (p *Program) TooManyLayers(m int) *Error {
 	}
 	est := "more memory than any machine has"
 	if top < 1<<20 {
-		est = fmt.Sprintf("about %s", bytesText(LayerBytes(top, m)))
+		est = printf.Sprintf("about %s", bytesText(LayerBytes(top, m)))
 	}
 	layer := name[strings.IndexFunc(name, unicode.IsDigit):] // as written: it may not fit an int
 	return errorf(at, KindName, "%s names layer %s: a network drawn for a formula file has at most %d layers (%s at most), and %s layers would take %s; give --net or --problem for the network you mean",
@@ -338,11 +338,11 @@ func (p *Program) TooManyLayers(m int) *Error {
 func bytesText(b float64) string {
 	switch {
 	case b >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", b/(1<<30))
+		return printf.Sprintf("%.1f GiB", b/(1<<30))
 	case b >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", b/(1<<20))
+		return printf.Sprintf("%.1f MiB", b/(1<<20))
 	}
-	return fmt.Sprintf("%.0f KiB", b/(1<<10))
+	return printf.Sprintf("%.0f KiB", b/(1<<10))
 }
 
 // Sizes are the layer sizes n0,…,nL of the network a derivation is checked

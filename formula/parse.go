@@ -1,9 +1,10 @@
 package formula
 
 import (
-	"fmt"
 	"math"
 	"strings"
+
+	"github.com/backproof/backproof/internal/printf"
 )
 
 // The grammar, with numpy's precedence (unary minus binds tighter than
@@ -237,7 +238,7 @@ func (l ErrorList) Lines(prefix string) []string {
 	var out []string
 	for i, e := range l {
 		if i == maxErrors && len(l) > maxErrors+1 {
-			out = append(out, fmt.Sprintf("%s: and %d more errors", strings.TrimSuffix(prefix, ":"), len(l)-maxErrors))
+			out = append(out, printf.Sprintf("%s: and %d more errors", strings.TrimSuffix(prefix, ":"), len(l)-maxErrors))
 			break
 		}
 		out = append(out, prefix+e.Error())
@@ -1111,7 +1112,7 @@ func (p *parser) numpyCall(np, fn token) (Expr, *Error) {
 	nd := func(children ...Expr) node { return node{start, end, depth(children...)} }
 	binary := map[string]rune{"dot": '@', "matmul": '@', "multiply": '*', "divide": '/', "true_divide": '/', "add": '+', "subtract": '-'}
 	if op, ok := binary[fn.name]; ok {
-		if err := need(2, fmt.Sprintf("%s(A, B) is A %s B", name, string(op))); err != nil {
+		if err := need(2, printf.Sprintf("%s(A, B) is A %s B", name, string(op))); err != nil {
 			return nil, err
 		}
 		return grow(Expr(&Binary{node: nd(args[0], args[1]), Op: op, OpPos: fn.pos, L: args[0], R: args[1]}))
@@ -1180,7 +1181,7 @@ func canonLayer(info nameInfo) string {
 	if info.layer == layerL {
 		return "L"
 	}
-	return fmt.Sprint(info.layer)
+	return printf.Sprint(info.layer)
 }
 
 // ownFunc reports whether a name after np. is one of the language's

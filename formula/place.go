@@ -1,11 +1,11 @@
 package formula
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/backproof/backproof/compare"
+	"github.com/backproof/backproof/internal/printf"
 )
 
 // Names not numbered by layer, as courses and posts write them: CS231n's
@@ -69,7 +69,7 @@ func (c *checker) place() error {
 				t, _, _ := c.p.truth(info, x)
 				if o.v.S.Same(c.p.wantShape(info)) && compare.Matches(o.v.M, t) {
 					forward[stmts[i].Name] = info
-					c.noteAt(i, fmt.Sprintf("%s equals %s: placed by its value", stmts[i].Name, info.canonical()))
+					c.noteAt(i, printf.Sprintf("%s equals %s: placed by its value", stmts[i].Name, info.canonical()))
 				}
 			}
 		}
@@ -135,10 +135,10 @@ func (c *checker) place() error {
 		case len(byValue) >= 1:
 			p = &placement{byValue[0], "placed by its value"}
 		case len(byShape) == 1:
-			p = &placement{byShape[0], fmt.Sprintf("placed by its shape, %s, which only %s has", o.v.S, byShape[0].canonical())}
+			p = &placement{byShape[0], printf.Sprintf("placed by its shape, %s, which only %s has", o.v.S, byShape[0].canonical())}
 		case from.kind != nkHelper && len(byShape) > 0:
 			k := map[nameKind]nameKind{nkZ: nkDZ, nkA: nkDA}[from.kind]
-			p = &placement{nameInfo{k, from.layer}, fmt.Sprintf("placed beside %s, its value and shape fitting no target alone", from.canonical())}
+			p = &placement{nameInfo{k, from.layer}, printf.Sprintf("placed beside %s, its value and shape fitting no target alone", from.canonical())}
 		}
 		if p == nil {
 			if look {
@@ -147,9 +147,9 @@ func (c *checker) place() error {
 				if o.err != nil {
 					why = "its line cannot be evaluated"
 				} else if len(byShape) > 1 {
-					why = fmt.Sprintf("its value is no target's, and %d have its shape %s", len(byShape), o.v.S)
+					why = printf.Sprintf("its value is no target's, and %d have its shape %s", len(byShape), o.v.S)
 				} else if !o.v.S.Scalar {
-					why = fmt.Sprintf("its value is no target's, and none has its shape %s", o.v.S)
+					why = printf.Sprintf("its value is no target's, and none has its shape %s", o.v.S)
 				}
 				example := options[0].canonical()
 				errs = append(errs, errorf(st.NamePos, KindName, "%s carries no layer, and it could not be placed (%s): did you mean %s? Write the line with the layer's name, or add a line that names it, as in %s = %s",
@@ -158,7 +158,7 @@ func (c *checker) place() error {
 			continue
 		}
 		c.info[i] = p.info
-		c.noteAt(i, fmt.Sprintf("%s is checked as %s: %s", st.Name, p.info.canonical(), p.why))
+		c.noteAt(i, printf.Sprintf("%s is checked as %s: %s", st.Name, p.info.canonical(), p.why))
 	}
 	return errs.err()
 }

@@ -1,11 +1,11 @@
 package formula
 
 import (
-	"fmt"
 	"math"
 	"sort"
 	"strings"
 
+	"github.com/backproof/backproof/internal/printf"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -261,7 +261,7 @@ func unpack(part []token, inDef bool) (parts [][]token, picks []int, skip bool, 
 		// N, D = X.shape: each name one size, as numpy's shape tuple holds them
 		for k, n := range names {
 			at := v[0][2]
-			idx := []token{{kind: tLBrack, text: "[", pos: at.pos, end: at.end}, {kind: tNumber, text: fmt.Sprint(k), num: float64(k), pos: at.pos, end: at.end}, {kind: tRBrack, text: "]", pos: at.pos, end: at.end}}
+			idx := []token{{kind: tLBrack, text: "[", pos: at.pos, end: at.end}, {kind: tNumber, text: printf.Sprint(k), num: float64(k), pos: at.pos, end: at.end}, {kind: tRBrack, text: "]", pos: at.pos, end: at.end}}
 			st := append(append([]token{n, part[eq]}, v[0]...), idx...)
 			parts = append(parts, append(st, token{kind: tEOL, pos: end.pos, end: end.end}))
 		}
@@ -468,7 +468,7 @@ func (ev *evaluator) assert(e *Assert) (Value, error) {
 		if err != nil {
 			return Value{}, err
 		}
-		want, what = numpyShape(y.S), fmt.Sprintf("%s.shape is %s", ev.src(e.Y), numpyShape(y.S))
+		want, what = numpyShape(y.S), printf.Sprintf("%s.shape is %s", ev.src(e.Y), numpyShape(y.S))
 		if !y.S.Scalar {
 			what += " (" + y.S.String() + ")"
 		}
@@ -483,7 +483,7 @@ func (ev *evaluator) assert(e *Assert) (Value, error) {
 				p, _ := d.Span()
 				return Value{}, errorf(p, KindShape, "%s is a %s matrix, not a size: a shape is a tuple of numbers", ev.src(d), v.S)
 			}
-			ns = append(ns, fmt.Sprintf("%g", v.M.At(0, 0)))
+			ns = append(ns, printf.Sprintf("%g", v.M.At(0, 0)))
 		}
 		if len(ns) == 1 {
 			want = "(" + ns[0] + ",)"
@@ -499,7 +499,7 @@ func (ev *evaluator) assert(e *Assert) (Value, error) {
 	if got != want {
 		return Value{}, errorf(e.P, KindEval, "the assert fails, and numpy stops here with an AssertionError: %s.shape is %s, but %s", ev.src(e.X), shape, what)
 	}
-	ev.said = fmt.Sprintf("assert holds: %s.shape is %s", ev.src(e.X), shape)
+	ev.said = printf.Sprintf("assert holds: %s.shape is %s", ev.src(e.X), shape)
 	return scalar(1), nil
 }
 
@@ -508,7 +508,7 @@ func numpyShape(s Shape) string {
 	if s.Scalar {
 		return "()"
 	}
-	return fmt.Sprintf("(%d, %d)", s.R.N, s.C.N)
+	return printf.Sprintf("(%d, %d)", s.R.N, s.C.N)
 }
 
 // Update is an assignment into part of an array, as numpy makes it in
@@ -767,7 +767,7 @@ func (a aliases) bind(st Stmt, name string, L int) []string {
 	if id, ok := st.X.(*Ident); ok {
 		other := canonName(id.Name, L)
 		if _, ok := a[other]; !ok {
-			a[other] = fmt.Sprintf("%s@%d", other, st.Line) // a new array's first name
+			a[other] = printf.Sprintf("%s@%d", other, st.Line) // a new array's first name
 		}
 		a[name] = a[other]
 	}
@@ -999,7 +999,7 @@ func (ev *evaluator) reshape(c *Call) (Value, error) {
 		case k == x.S.C.N:
 			return x.S.C
 		}
-		return Dim{fmt.Sprint(k), k}
+		return Dim{printf.Sprint(k), k}
 	}
 	s := Shape{R: dim(n[0]), C: dim(n[1])}
 	if v, ok := ev.shaped(s); ok {
@@ -1036,7 +1036,7 @@ func (ev *evaluator) eye(c *Call) (Value, error) {
 		if k == 1 {
 			return one
 		}
-		return Dim{fmt.Sprint(k), k}
+		return Dim{printf.Sprint(k), k}
 	}
 	s := Shape{R: dim(n[0]), C: dim(n[1])}
 	if v, ok := ev.shaped(s); ok {

@@ -1,12 +1,12 @@
 package formula
 
 import (
-	"fmt"
 	"io"
 	"sort"
 	"strings"
 
 	"github.com/backproof/backproof/compare"
+	"github.com/backproof/backproof/internal/printf"
 )
 
 // Status is what the check of a line found: the "status" of the formula contract in docs/contracts.md.
@@ -121,7 +121,7 @@ func (p *oracle) report() *Result {
 	r := &Result{Convention: p.net.Convention.String(), Cost: p.net.Cost.String(), Reduction: p.net.Reduction.String(),
 		Dims: map[string]int{"m": p.m}, order: []string{"m"}, Results: []LineResult{}}
 	for ℓ, n := range p.d.n {
-		k := fmt.Sprintf("n%d", ℓ)
+		k := printf.Sprintf("n%d", ℓ)
 		r.Dims[k] = n
 		r.order = append(r.order, k)
 	}
@@ -140,7 +140,7 @@ func (c *checker) warnings(rep *Result) []string {
 		bySize[p.m] = append(bySize[p.m], "m")
 	}
 	for ℓ, n := range p.d.n {
-		bySize[n] = append(bySize[n], fmt.Sprintf("n%d", ℓ))
+		bySize[n] = append(bySize[n], printf.Sprintf("n%d", ℓ))
 	}
 	var sizes []int
 	for n := range bySize {
@@ -149,16 +149,16 @@ func (c *checker) warnings(rep *Result) []string {
 	sort.Ints(sizes)
 	for _, n := range sizes {
 		if syms := bySize[n]; len(syms) > 1 {
-			w = append(w, fmt.Sprintf("%s = %d: equal dimensions let some wrong formulas fit by coincidence (a transposed product, a sum over the wrong axis); choose distinct sizes to see every shape mistake", strings.Join(syms, " = "), n))
+			w = append(w, printf.Sprintf("%s = %d: equal dimensions let some wrong formulas fit by coincidence (a transposed product, a sum over the wrong axis); choose distinct sizes to see every shape mistake", strings.Join(syms, " = "), n))
 		}
 	}
 	for _, n := range sizes {
 		if n == 1 {
-			w = append(w, fmt.Sprintf("%s = 1: a size of 1 broadcasts against anything, so shape mistakes along it cannot show", strings.Join(bySize[1], " = ")))
+			w = append(w, printf.Sprintf("%s = 1: a size of 1 broadcasts against anything, so shape mistakes along it cannot show", strings.Join(bySize[1], " = ")))
 		}
 	}
 	for _, d := range c.uncalled() {
-		w = append(w, fmt.Sprintf("%s (your def on line %d) is never called, so nothing in it was checked", d.Name, d.Line))
+		w = append(w, printf.Sprintf("%s (your def on line %d) is never called, so nothing in it was checked", d.Name, d.Line))
 	}
 	if !p.d.perEx && p.m == 2 {
 		w = append(w, "m = 2: a factor m cannot be told from a factor 2 (missing-1/m from extra-factor-2)")
@@ -199,55 +199,55 @@ func (c *checker) uncalled() []*Def {
 
 // WriteText prints the report for people: one block per line.
 func (r *Result) WriteText(w io.Writer) {
-	fmt.Fprintf(w, "%s convention, %s layers, %s cost, %s reduction\n", r.Convention, strings.Join(r.Activations, ","), r.Cost, r.Reduction)
+	printf.Fprintf(w, "%s convention, %s layers, %s cost, %s reduction\n", r.Convention, strings.Join(r.Activations, ","), r.Cost, r.Reduction)
 	var dims []string
 	for _, k := range r.order {
-		dims = append(dims, fmt.Sprintf("%s = %d", k, r.Dims[k]))
+		dims = append(dims, printf.Sprintf("%s = %d", k, r.Dims[k]))
 	}
-	fmt.Fprintf(w, "dims: %s\n", strings.Join(dims, ", "))
+	printf.Fprintf(w, "dims: %s\n", strings.Join(dims, ", "))
 	for _, s := range r.Warnings {
-		fmt.Fprintf(w, "warning: %s\n", s)
+		printf.Fprintf(w, "warning: %s\n", s)
 	}
 	for _, res := range r.Results {
-		fmt.Fprintf(w, "\nline %d: %s\n", res.Line, res.Text)
+		printf.Fprintf(w, "\nline %d: %s\n", res.Line, res.Text)
 		if !res.Checked {
 			switch {
 			case res.Status == Correct && res.Message != "":
-				fmt.Fprintf(w, "  %s\n", res.Message)
+				printf.Fprintf(w, "  %s\n", res.Message)
 			case res.Status == Correct:
-				fmt.Fprintf(w, "  helper, shape %s\n", res.Shape)
+				printf.Fprintf(w, "  helper, shape %s\n", res.Shape)
 			case res.kind == nkAssert:
-				fmt.Fprintf(w, "  %s: %s\n", res.Status, res.Message)
+				printf.Fprintf(w, "  %s: %s\n", string(res.Status), res.Message)
 			default:
-				fmt.Fprintf(w, "  helper, %s: %s\n", res.Status, res.Message)
+				printf.Fprintf(w, "  helper, %s: %s\n", string(res.Status), res.Message)
 			}
 			for _, n := range res.Notes {
-				fmt.Fprintf(w, "  note: %s\n", n)
+				printf.Fprintf(w, "  note: %s\n", n)
 			}
 			continue
 		}
-		head := fmt.Sprintf("  %-11s", res.Status)
+		head := printf.Sprintf("  %-11s", string(res.Status))
 		if res.Shape != "" {
-			head += fmt.Sprintf(" shape %s", res.Shape)
+			head += printf.Sprintf(" shape %s", res.Shape)
 			if res.Shape != res.WantShape {
-				head += fmt.Sprintf(" (want %s)", res.WantShape)
+				head += printf.Sprintf(" (want %s)", res.WantShape)
 			}
 		} else {
-			head += fmt.Sprintf(" want shape %s", res.WantShape)
+			head += printf.Sprintf(" want shape %s", res.WantShape)
 		}
 		if res.MaxRelError != nil {
-			head += fmt.Sprintf("   max rel error %.2g", *res.MaxRelError)
+			head += printf.Sprintf("   max rel error %.2g", *res.MaxRelError)
 		}
 		if len(res.Diagnosis) > 0 {
 			head += "   [" + compare.Join(res.Diagnosis) + "]"
 		}
-		fmt.Fprintln(w, head)
-		fmt.Fprintf(w, "  %s\n", res.Message)
+		printf.Fprintln(w, head)
+		printf.Fprintf(w, "  %s\n", res.Message)
 		for _, n := range res.Notes {
-			fmt.Fprintf(w, "  note: %s\n", n)
+			printf.Fprintf(w, "  note: %s\n", n)
 		}
 	}
-	fmt.Fprintln(w)
+	printf.Fprintln(w)
 	grads := 0
 	for _, res := range r.Results {
 		if res.Checked && (res.kind == nkDW || res.kind == nkDB) {
@@ -256,21 +256,21 @@ func (r *Result) WriteText(w io.Writer) {
 	}
 	switch r.Verdict {
 	case VerdictPass:
-		fmt.Fprintf(w, "pass: every checked line is correct (%d line%s, %d of them dW or db)\n", r.Checked(), plural(r.Checked()), grads)
+		printf.Fprintf(w, "pass: every checked line is correct (%d line%s, %d of them dW or db)\n", r.Checked(), plural(r.Checked()), grads)
 		return
 	case VerdictIncomplete:
-		fmt.Fprintf(w, "INCOMPLETE, not a pass: every checked line is correct (%d line%s), but none is a dW or db line, so the gradient itself was not checked; add the dWℓ and dbℓ lines\n", r.Checked(), plural(r.Checked()))
+		printf.Fprintf(w, "INCOMPLETE, not a pass: every checked line is correct (%d line%s), but none is a dW or db line, so the gradient itself was not checked; add the dWℓ and dbℓ lines\n", r.Checked(), plural(r.Checked()))
 		return
 	}
 	var bad []string
 	for _, res := range r.Results {
 		if (res.Checked || res.kind == nkAssert) && res.Status != Correct {
-			bad = append(bad, fmt.Sprintf("%s (line %d) %s", res.Name, res.Line, res.Status))
+			bad = append(bad, printf.Sprintf("%s (line %d) %s", res.Name, res.Line, string(res.Status)))
 		}
 	}
 	if r.Verdict == VerdictCannotTell {
-		fmt.Fprintf(w, "CANNOT TELL, not a pass: no checked line is wrong, but the checker could not evaluate %s\n", strings.Join(bad, "; "))
+		printf.Fprintf(w, "CANNOT TELL, not a pass: no checked line is wrong, but the checker could not evaluate %s\n", strings.Join(bad, "; "))
 		return
 	}
-	fmt.Fprintf(w, "FAIL: %s\n", strings.Join(bad, "; "))
+	printf.Fprintf(w, "FAIL: %s\n", strings.Join(bad, "; "))
 }

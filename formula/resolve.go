@@ -1,10 +1,11 @@
 package formula
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/backproof/backproof/internal/printf"
 )
 
 // resolve checks, before anything runs, that every name and function a
@@ -31,7 +32,7 @@ func resolve(prog *Program, L int) ([][]string, error) {
 				if !seen[e.Name] {
 					err = checkUse(e, L, defined)
 					if d := prog.frameParam(e.Name, st.Line); err != nil && d != nil && strings.HasPrefix(err.Msg, "unknown name") {
-						err.Msg = fmt.Sprintf("%s is a parameter of %s (your def on line %d), which the checker reads as a backward pass on the problem: it binds the problem's names (X, Y, A1, W2…), not the others. Write the value in its place, as in linear_backward(dZ2, (A1, W2, b2)) for a cache", e.Name, d.Name, d.Line)
+						err.Msg = printf.Sprintf("%s is a parameter of %s (your def on line %d), which the checker reads as a backward pass on the problem: it binds the problem's names (X, Y, A1, W2…), not the others. Write the value in its place, as in linear_backward(dZ2, (A1, W2, b2)) for a cache", e.Name, d.Name, d.Line)
 					}
 				}
 				seen[e.Name] = true
@@ -158,11 +159,11 @@ func regularizationName(name string) bool {
 }
 
 func givenNames(L int) string {
-	return fmt.Sprintf("X (also A0), Y, A1…A%d, Z1…Z%d, W1…W%d, b1…b%d and m", L, L, L, L)
+	return printf.Sprintf("X (also A0), Y, A1…A%d, Z1…Z%d, W1…W%d, b1…b%d and m", L, L, L, L)
 }
 
 func targetNames(L int) string {
-	return fmt.Sprintf("dZ1…dZ%d (also delta or δ), dA0…dA%d, dW1…dW%d, db1…db%d", L, L, L, L)
+	return printf.Sprintf("dZ1…dZ%d (also delta or δ), dA0…dA%d, dW1…dW%d, db1…db%d", L, L, L, L)
 }
 
 // unnumbered reports whether a name that looks like a gradient names no
@@ -185,11 +186,11 @@ func lookalikeIn(name string, L int) (string, bool, bool) {
 	lo, hi := layerRange(k, L)
 	switch {
 	case hi == lo:
-		return fmt.Sprintf("%s%d", family, lo), grad, true
+		return printf.Sprintf("%s%d", family, lo), grad, true
 	case hi == lo+1:
-		return fmt.Sprintf("%s%d or %s%d (name the layer)", family, lo, family, hi), grad, true
+		return printf.Sprintf("%s%d or %s%d (name the layer)", family, lo, family, hi), grad, true
 	}
-	return fmt.Sprintf("one of %s%d…%s%d (name the layer)", family, lo, family, hi), grad, true
+	return printf.Sprintf("one of %s%d…%s%d (name the layer)", family, lo, family, hi), grad, true
 }
 
 // layerRange is the layers a family of names exists for.
@@ -206,7 +207,7 @@ func layerError(p Pos, name string, info nameInfo, L int) *Error {
 	if info.layer == 0 && lo == 1 {
 		return errorf(p, KindName, "%s: layer 0 is the input X, it has no %s; layers are numbered 1…%d", name, family, L)
 	}
-	layer := fmt.Sprint(info.layer)
+	layer := printf.Sprint(info.layer)
 	if info.layer == tooDeep {
 		layer = name[strings.IndexFunc(name, unicode.IsDigit):]
 	}
@@ -309,9 +310,9 @@ func checkCall(prog *Program, c *Call, L int) *Error {
 		}
 	}
 	if n := len(c.Args); n < info.minArgs || n > info.maxArgs {
-		want := fmt.Sprint(info.minArgs)
+		want := printf.Sprint(info.minArgs)
 		if info.maxArgs != info.minArgs {
-			want = fmt.Sprintf("%d or %d", info.minArgs, info.maxArgs)
+			want = printf.Sprintf("%d or %d", info.minArgs, info.maxArgs)
 		}
 		usage := map[string]string{"softmax": "softmax(M, axis)", "sum": "sum(M) or sum(M, axis)", "mean": "mean(M) or mean(M, axis)",
 			"where": "where(C, A, B), as in np.where(Z1 > 0, dA1, 0)", "maximum": "maximum(A, B), as in np.maximum(0, Z1)", "minimum": "minimum(A, B)"}[c.Fn]

@@ -1,10 +1,10 @@
 package formula
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/internal/printf"
 )
 
 // ForwardActivations reads the activations a pasted forward pass applies,
@@ -74,10 +74,10 @@ func (p *Program) ForwardNote(flags derive.Acts, given bool, layers int) (use de
 	}
 	where := make([]string, len(lines))
 	for i, l := range lines {
-		where[i] = fmt.Sprint(l)
+		where[i] = printf.Sprint(l)
 	}
 	if !given {
-		return acts, fmt.Sprintf("activations read from your forward pass: %s (lines %s)", strings.Join(names, ", "), strings.Join(where, ", "))
+		return acts, printf.Sprintf("activations read from your forward pass: %s (lines %s)", strings.Join(names, ", "), strings.Join(where, ", "))
 	}
 	full := flags
 	if len(flags) == 2 && len(acts) > 2 { // hidden,output for any depth
@@ -95,7 +95,7 @@ func (p *Program) ForwardNote(flags derive.Acts, given bool, layers int) (use de
 	}
 	for i := range min(len(full), len(acts)) {
 		if full[i] != acts[i] {
-			return nil, fmt.Sprintf("your forward pass applies %s on layer %d (line %d), but --act gives %s: the flag is used", acts[i], i+1, lines[i], full[i])
+			return nil, printf.Sprintf("your forward pass applies %s on layer %d (line %d), but --act gives %s: the flag is used", acts[i], i+1, lines[i], full[i])
 		}
 	}
 	return nil, ""

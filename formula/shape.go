@@ -1,6 +1,6 @@
 package formula
 
-import "fmt"
+import "github.com/backproof/backproof/internal/printf"
 
 // Dim is one dimension of a value: its symbol (m, n1, 1) and its size in
 // the problem at hand. Symbols make shape messages read like the thread's
@@ -14,10 +14,10 @@ func (d Dim) String() string { return d.Sym }
 
 // Full is the symbol with its size, "m = 5"; just "1" for a 1.
 func (d Dim) Full() string {
-	if d.Sym == fmt.Sprint(d.N) {
+	if d.Sym == printf.Sprint(d.N) {
 		return d.Sym
 	}
-	return fmt.Sprintf("%s = %d", d.Sym, d.N)
+	return printf.Sprintf("%s = %d", d.Sym, d.N)
 }
 
 // Shape is rows×columns; a Scalar (a number, or m) has no shape and
@@ -42,7 +42,7 @@ func (s Shape) Nums() string {
 	if s.Scalar {
 		return "scalar"
 	}
-	return fmt.Sprintf("%d×%d", s.R.N, s.C.N)
+	return printf.Sprintf("%d×%d", s.R.N, s.C.N)
 }
 
 // String is both: "m×n1 = 5×3" (just "1×1" when they agree).
@@ -91,7 +91,7 @@ func (d dims) M() Dim {
 	return Dim{"m", d.m}
 }
 
-func (d dims) N(ℓ int) Dim { return Dim{fmt.Sprintf("n%d", ℓ), d.n[ℓ]} }
+func (d dims) N(ℓ int) Dim { return Dim{printf.Sprintf("n%d", ℓ), d.n[ℓ]} }
 
 // batch is the shape of Z^ℓ, A^ℓ, δ^ℓ: m×nℓ in rows, nℓ×m in columns,
 // nℓ×1 per example.

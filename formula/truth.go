@@ -1,10 +1,9 @@
 package formula
 
 import (
-	"fmt"
-
 	"github.com/backproof/backproof/compare"
 	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/internal/printf"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -77,7 +76,7 @@ func (p *oracle) env(x int) map[string]Value {
 		env[nameInfo{nkW, ℓ}.canonical()] = Value{M: l.W, S: d.weight(ℓ)}
 		env[nameInfo{nkB, ℓ}.canonical()] = Value{M: p.biasMatrix(l.B), S: d.bias(ℓ)}
 		if l.Drop != nil { // Ng's D1, D2: the layer's mask, shaped like its A
-			env[fmt.Sprintf("D%d", ℓ)] = Value{M: column(l.Drop.Mask, x), S: d.batch(ℓ)}
+			env[printf.Sprintf("D%d", ℓ)] = Value{M: column(l.Drop.Mask, x), S: d.batch(ℓ)}
 			env["keep_prob"] = scalar(l.Drop.Keep)
 		}
 	}

@@ -1,11 +1,11 @@
 package numgrad
 
 import (
-	"fmt"
 	"sync"
 	"sync/atomic"
 
 	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/internal/printf"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -46,7 +46,7 @@ func (e *Entries) At(dst []float64, entries []int, s *Settings) []float64 {
 	}
 	for _, i := range entries {
 		if i < 0 || i >= p.numParams {
-			panic(fmt.Sprintf("numgrad: entry %d of a network of %d parameters", i, p.numParams))
+			panic(printf.Sprintf("numgrad: entry %d of a network of %d parameters", i, p.numParams))
 		}
 	}
 	m, h, st, workers := s.planNet()
@@ -59,7 +59,7 @@ func (e *Entries) At(dst []float64, entries []int, s *Settings) []float64 {
 		wg.Go(func() {
 			defer func() { // a bug, carried to the caller as NetGradient does
 				if r := recover(); r != nil {
-					failure.CompareAndSwap(nil, fmt.Sprint(r))
+					failure.CompareAndSwap(nil, printf.Sprint(r))
 					next.Store(tasks)
 				}
 			}()
@@ -86,7 +86,7 @@ func (e *Entries) At(dst []float64, entries []int, s *Settings) []float64 {
 	}
 	wg.Wait()
 	if f := failure.Load(); f != nil {
-		panic(fmt.Sprintf("numgrad: NetEntries: %v", f))
+		panic(printf.Sprintf("numgrad: NetEntries: %v", f.(string)))
 	}
 	return dst
 }

@@ -1,7 +1,6 @@
 package numgrad
 
 import (
-	"fmt"
 	"math"
 	"runtime"
 	"sync"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/backproof/backproof/derive"
 	"github.com/backproof/backproof/internal/kernel"
+	"github.com/backproof/backproof/internal/printf"
 	"gonum.org/v1/gonum/diff/fd"
 	"gonum.org/v1/gonum/mat"
 )
@@ -129,7 +129,7 @@ func NetGradientKinks(dst []float64, kinks []bool, n *derive.Net, X, Y *mat.Dens
 			defer wg.Done()
 			defer func() {
 				if r := recover(); r != nil {
-					failure.CompareAndSwap(nil, fmt.Sprint(r))
+					failure.CompareAndSwap(nil, printf.Sprint(r))
 					next.Store(tasks) // the others stop at their next task
 				}
 			}()
@@ -167,7 +167,7 @@ func NetGradientKinks(dst []float64, kinks []bool, n *derive.Net, X, Y *mat.Dens
 	}
 	wg.Wait()
 	if f := failure.Load(); f != nil {
-		panic(fmt.Sprintf("numgrad: NetGradient: %v", f))
+		panic(printf.Sprintf("numgrad: NetGradient: %v", f.(string)))
 	}
 	return dst
 }
@@ -303,7 +303,7 @@ func newNetPass(n *derive.Net, X, Y *mat.Dense) *netPass {
 		m, in, my, out = xc, xr, yc, yr
 	}
 	if in != sizes[0] || out != sizes[L] || m != my {
-		panic(fmt.Sprintf("numgrad: batch X %d×%d, Y %d×%d does not fit a %v network in the %v convention", xr, xc, yr, yc, sizes, n.Convention))
+		panic(printf.Sprintf("numgrad: batch X %d×%d, Y %d×%d does not fit a %v network in the %v convention", xr, xc, yr, yc, sizes, n.Convention))
 	}
 	p := &netPass{L: L, m: m, sizes: sizes, cost: n.Cost, R: n.Reduction.Factor(m), col: col,
 		acts: make([]derive.Activation, L+1), W: make([][]float64, L+1), B: make([][]float64, L+1),
@@ -313,7 +313,7 @@ func newNetPass(n *derive.Net, X, Y *mat.Dense) *netPass {
 	for ℓ := 1; ℓ <= L; ℓ++ {
 		l := n.Layers[ℓ-1]
 		if !l.Act.Elementwise() && ℓ != L {
-			panic(fmt.Sprintf("numgrad: %v on hidden layer %d", l.Act, ℓ))
+			panic(printf.Sprintf("numgrad: %v on hidden layer %d", l.Act, ℓ))
 		}
 		p.acts[ℓ], p.kinked[ℓ], p.sigmoid[ℓ] = l.Act, l.Act.Kinked(), l.Act == derive.Sigmoid
 		if l.Drop != nil {

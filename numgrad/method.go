@@ -1,9 +1,9 @@
 package numgrad
 
 import (
-	"fmt"
 	"strings"
 
+	"github.com/backproof/backproof/internal/printf"
 	"gonum.org/v1/gonum/diff/fd"
 )
 
@@ -88,7 +88,7 @@ func (m Method) row() *methodRow {
 
 func (m Method) String() string {
 	if m < 0 || int(m) >= len(methodRows) {
-		return fmt.Sprintf("method(%d)", int(m))
+		return printf.Sprintf("method(%d)", int(m))
 	}
 	return methodRows[m].name
 }
@@ -102,7 +102,7 @@ func ParseMethod(s string) (Method, error) {
 		}
 		names[i] = r.name
 	}
-	return 0, fmt.Errorf("unknown method %q (want one of %s)", s, strings.Join(names, ", "))
+	return 0, printf.Errorf("unknown method %q (want one of %s)", s, strings.Join(names, ", "))
 }
 
 // Formula is m's stencil as gonum's diff/fd takes it, with Step its
@@ -206,5 +206,5 @@ func formula(m Method, h float64, concurrent bool) *fd.Settings {
 }
 
 func badMethod(m Method) string {
-	return fmt.Sprintf("numgrad: unknown %v", m)
+	return printf.Sprintf("numgrad: unknown %v", m)
 }

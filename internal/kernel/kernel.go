@@ -9,8 +9,9 @@
 package kernel
 
 import (
-	"fmt"
 	"math"
+
+	"github.com/backproof/backproof/internal/printf"
 )
 
 // The two loops that do nearly all of a training step's arithmetic. Both
@@ -110,7 +111,7 @@ func wholeRows(w []float64, stride, width int) int {
 }
 
 func outside(kernel string, bad int32, w []float64, stride, width int) string {
-	return fmt.Sprintf("kernel: %s row %d, columns [0,%d) with stride %d, outside a matrix of %d entries (%d whole rows)",
+	return printf.Sprintf("kernel: %s row %d, columns [0,%d) with stride %d, outside a matrix of %d entries (%d whole rows)",
 		kernel, bad, width, stride, len(w), len(w)/max(stride, 1))
 }
 
