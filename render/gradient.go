@@ -1,12 +1,12 @@
 package render
 
 import (
-	"fmt"
 	"io"
 	"strings"
 
 	"github.com/backproof/backproof"
 	"github.com/backproof/backproof/compare"
+	"github.com/backproof/backproof/internal/printf"
 )
 
 // writeLearner ends the text of CheckGradient: the learner's arrays beside
@@ -17,31 +17,31 @@ func writeLearner(w io.Writer, lc *backproof.GradientResult) {
 	if src == "" {
 		src = "from Go"
 	}
-	fmt.Fprintf(w, "\nyour gradient (%s) against backproof's backpropagation (relative error: |a−n| / max(|a|,|n|)):\n", src)
-	fmt.Fprintf(w, "%-6s %-6s %-9s %-12s %-12s %s\n", "layer", "param", "shape", "max abs err", "max rel err", "status")
+	printf.Fprintf(w, "\nyour gradient (%s) against backproof's backpropagation (relative error: |a−n| / max(|a|,|n|)):\n", src)
+	printf.Fprintf(w, "%-6s %-6s %-9s %-12s %-12s %s\n", "layer", "param", "shape", "max abs err", "max rel err", "status")
 	for _, lp := range lc.Params {
 		shape := shapeWords(lp.Rows, lp.Cols)
-		errs := fmt.Sprintf("%-12.3g %-12.3g", lp.MaxAbs, lp.MaxRel)
+		errs := printf.Sprintf("%-12.3g %-12.3g", lp.MaxAbs, lp.MaxRel)
 		switch {
 		case !lp.Judged:
-			errs = fmt.Sprintf("%-12s %-12s", "-", "-")
+			errs = printf.Sprintf("%-12s %-12s", "-", "-")
 		case lp.NaN+lp.Inf > 0:
-			errs = fmt.Sprintf("%-25s", fmt.Sprintf("%d not finite", lp.NaN+lp.Inf))
+			errs = printf.Sprintf("%-25s", printf.Sprintf("%d not finite", lp.NaN+lp.Inf))
 		}
 		if !lp.ShapeOK {
 			shape = shapeWords(lp.WantRows, lp.WantCols)
-			errs = fmt.Sprintf("%-25s", fmt.Sprintf("given %d×%d", lp.Rows, lp.Cols))
+			errs = printf.Sprintf("%-25s", printf.Sprintf("given %d×%d", lp.Rows, lp.Cols))
 		}
-		fmt.Fprintf(w, "%-6d %-6s %-9s %s %s\n", lp.Layer, lp.Name, shape, errs, status(lc, lp))
+		printf.Fprintf(w, "%-6d %-6s %-9s %s %s\n", lp.Layer, lp.Name, shape, errs, status(lc, lp))
 	}
 	if len(lc.Worst) > 0 {
-		fmt.Fprintf(w, "\nworst entries of yours (layer, param, row, column):\n")
+		printf.Fprintf(w, "\nworst entries of yours (layer, param, row, column):\n")
 		for _, e := range lc.Worst {
 			numeric := ""
 			if e.HasNumeric {
-				numeric = fmt.Sprintf("  numeric %+.8e", e.Numeric)
+				numeric = printf.Sprintf("  numeric %+.8e", e.Numeric)
 			}
-			fmt.Fprintf(w, "  %s  yours %+.8e  backprop %+.8e%s  rel %.2e\n",
+			printf.Fprintf(w, "  %s  yours %+.8e  backprop %+.8e%s  rel %.2e\n",
 				backproof.EntryName(e.Param), e.Yours, e.Reference, numeric, e.RelErr)
 		}
 	}
@@ -50,33 +50,33 @@ func writeLearner(w io.Writer, lc *backproof.GradientResult) {
 	saidNonFinite := false
 	for _, lp := range lc.Diagnosed {
 		if first {
-			fmt.Fprintf(w, "\ndiagnosis:\n")
+			printf.Fprintf(w, "\ndiagnosis:\n")
 			first = false
 		}
 		switch {
 		case lp.NaN+lp.Inf > 0 && saidNonFinite:
-			fmt.Fprintf(w, "  d%s%d: %d of its %d entries are not finite: the same cause.\n", lp.Name, lp.Layer, lp.NaN+lp.Inf, lp.Rows*lp.Cols)
+			printf.Fprintf(w, "  d%s%d: %d of its %d entries are not finite: the same cause.\n", lp.Name, lp.Layer, lp.NaN+lp.Inf, lp.Rows*lp.Cols)
 		case len(lp.Mistakes) == 0:
-			fmt.Fprintf(w, "  d%s%d: %s.\n", lp.Name, lp.Layer, Finding(lc, lp))
+			printf.Fprintf(w, "  d%s%d: %s.\n", lp.Name, lp.Layer, Finding(lc, lp))
 			saidNonFinite = saidNonFinite || lp.NaN+lp.Inf > 0
 		}
 		for _, m := range lp.Mistakes {
 			if said[m.Code] && m.Code != "scale" {
-				fmt.Fprintf(w, "  d%s%d [%s]: the same mistake.\n", lp.Name, lp.Layer, m.Code)
+				printf.Fprintf(w, "  d%s%d [%s]: the same mistake.\n", lp.Name, lp.Layer, m.Code)
 				continue
 			}
 			said[m.Code] = true
-			fmt.Fprintf(w, "  d%s%d [%s]: %s.\n", lp.Name, lp.Layer, m.Code, m.Message)
+			printf.Fprintf(w, "  d%s%d [%s]: %s.\n", lp.Name, lp.Layer, m.Code, m.Message)
 		}
 	}
-	fmt.Fprintf(w, "\n%s\n", Conclusion(lc))
+	printf.Fprintf(w, "\n%s\n", Conclusion(lc))
 	switch {
 	case lc.Pass():
-		fmt.Fprintf(w, "PASS: your gradient is right (%.3g s)\n", lc.Seconds)
+		printf.Fprintf(w, "PASS: your gradient is right (%.3g s)\n", lc.Seconds)
 	case lc.Outcome == backproof.Disagree:
-		fmt.Fprintf(w, "FAIL: %s wrong (%.3g s)\n", wrongWords(lc), lc.Seconds)
+		printf.Fprintf(w, "FAIL: %s wrong (%.3g s)\n", wrongWords(lc), lc.Seconds)
 	default:
-		fmt.Fprintf(w, "CANNOT TELL (exit status 1) (%.3g s)\n", lc.Seconds)
+		printf.Fprintf(w, "CANNOT TELL (exit status 1) (%.3g s)\n", lc.Seconds)
 	}
 }
 
@@ -87,13 +87,13 @@ func status(lc *backproof.GradientResult, lp backproof.LearnerParam) string {
 	case !lp.Judged:
 		return "not judged: " + NotJudged(lc, lp)
 	case lp.Agree && lp.Kinks > 0:
-		return fmt.Sprintf("agrees (%d on a relu kink)", lp.Kinks)
+		return printf.Sprintf("agrees (%d on a relu kink)", lp.Kinks)
 	case lp.Agree:
 		return "agrees"
 	case lp.NaN+lp.Inf > 0:
 		return "WRONG [not finite]"
 	case lp.Inherits > 0:
-		return fmt.Sprintf("WRONG [inherits layer %d]", lp.Inherits)
+		return printf.Sprintf("WRONG [inherits layer %d]", lp.Inherits)
 	}
 	if codes := codes(lp); codes != "" {
 		return "WRONG [" + codes + "]"
@@ -103,7 +103,7 @@ func status(lc *backproof.GradientResult, lp backproof.LearnerParam) string {
 
 // shapeWords is a parameter's shape as the tables print it.
 func shapeWords(rows, cols int) string {
-	return fmt.Sprintf("%d×%d", rows, cols)
+	return printf.Sprintf("%d×%d", rows, cols)
 }
 
 // codes lists the diagnosis codes of a learner's array.
@@ -124,7 +124,7 @@ func wrongWords(lc *backproof.GradientResult) string {
 		out = joinNames(lc.Wrong) + verb[len(lc.Wrong) == 1]
 	}
 	if len(lc.Inheriting) > 0 {
-		out += fmt.Sprintf(" (%s inherit%s layer %d's mistake)", joinNames(lc.Inheriting), map[bool]string{true: "s", false: ""}[len(lc.Inheriting) == 1], lc.First)
+		out += printf.Sprintf(" (%s inherit%s layer %d's mistake)", joinNames(lc.Inheriting), map[bool]string{true: "s", false: ""}[len(lc.Inheriting) == 1], lc.First)
 	}
 	return out
 }

@@ -260,7 +260,7 @@ func (c *checker) check() int {
 				args := call.Args[min(pf.args, len(call.Args)):]
 				if pf.format < 0 {
 					for i, a := range args {
-						cc.arg(a, 'v', "")
+						cc.arg(a, 'v', Sprintf("operand %d", i+1))
 						if len(args) > 1 && isNamedString(p.TypesInfo.TypeOf(a)) {
 							cc.fail("operand %d of a print with several: fmt counts a named string type as a string when it puts spaces, this package does not; convert it", i+1)
 						}
@@ -269,8 +269,8 @@ func (c *checker) check() int {
 				}
 				tv := p.TypesInfo.Types[call.Args[pf.format]]
 				if tv.Value == nil || tv.Value.Kind() != constant.String {
-					for _, a := range args { // the format is only known at run time
-						cc.arg(a, 0, "")
+					for i, a := range args { // the format is only known at run time
+						cc.arg(a, 0, Sprintf("operand %d", i+1))
 					}
 					return true
 				}

@@ -9,10 +9,10 @@ package bridge
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/backproof/backproof/budget"
+	"github.com/backproof/backproof/internal/printf"
 )
 
 // Exit statuses, the command line's.
@@ -64,7 +64,7 @@ func Run(body func(stdout *bytes.Buffer, say func(string)) (text string, err err
 	say := func(line string) { o.Stderr = append(o.Stderr, "backproof: "+line) }
 	defer func() {
 		if r := recover(); r != nil {
-			say(fmt.Sprintf("internal error: %v (a bug, whatever the input: please report it with the command line)", r))
+			say(printf.Sprintf("internal error: %v (a bug, whatever the input: please report it with the command line)", r))
 			o.Exit, o.Stdout, o.Verdict = ExitInternal, stdout.String(), "ERROR: "+strings.TrimPrefix(o.Stderr[len(o.Stderr)-1], "backproof: ")
 		}
 	}()
@@ -107,7 +107,7 @@ func headline(text string) string {
 // withHint adds to an error over the memory limit how to raise it.
 func withHint(err error) error {
 	if errors.Is(err, budget.ErrTooLarge) {
-		return fmt.Errorf("%w; raise the limit with --max-memory if the machine has the memory", err)
+		return printf.Errorf("%w; raise the limit with --max-memory if the machine has the memory", err)
 	}
 	return err
 }

@@ -3,13 +3,13 @@ package bridge
 import (
 	"encoding"
 	"errors"
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
 
 	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/internal/printf"
 	"github.com/backproof/backproof/problem"
 )
 
@@ -61,10 +61,10 @@ func (f *FlagSet) Arg(i int) string { return f.args[i] }
 func (f *FlagSet) Set(name, value string) error {
 	v, ok := f.values[name]
 	if !ok {
-		return fmt.Errorf("flag %q does not exist", name)
+		return printf.Errorf("flag %q does not exist", name)
 	}
 	if err := v.Set(value); err != nil {
-		return fmt.Errorf("invalid argument %q for %q flag: %v", value, "--"+name, err)
+		return printf.Errorf("invalid argument %q for %q flag: %v", value, "--"+name, err)
 	}
 	f.changed[name] = true
 	return nil
@@ -85,24 +85,24 @@ func (f *FlagSet) Parse(args []string) error {
 			continue
 		}
 		if s[1] != '-' {
-			return fmt.Errorf("unknown shorthand flag: %q in %s", s[1], s)
+			return printf.Errorf("unknown shorthand flag: %q in %s", s[1], s)
 		}
 		name := s[2:]
 		if name == "" || name[0] == '-' || name[0] == '=' {
-			return fmt.Errorf("bad flag syntax: %s", s)
+			return printf.Errorf("bad flag syntax: %s", s)
 		}
 		name, value, given := strings.Cut(name, "=")
 		v, ok := f.values[name]
 		switch {
 		case !ok:
-			return fmt.Errorf("unknown flag: --%s", name)
+			return printf.Errorf("unknown flag: --%s", name)
 		case given:
 		case v.Type() == "bool":
 			value = "true"
 		case len(args) > 0:
 			value, args = args[0], args[1:]
 		default:
-			return fmt.Errorf("flag needs an argument: --%s", name)
+			return printf.Errorf("flag needs an argument: --%s", name)
 		}
 		if err := f.Set(name, value); err != nil {
 			return err
@@ -148,6 +148,7 @@ type textValue struct {
 	v interface {
 		encoding.TextMarshaler
 		encoding.TextUnmarshaler
+		String() string
 	}
 	typ string
 }
@@ -157,7 +158,7 @@ func (t textValue) Type() string       { return t.typ }
 func (t textValue) String() string {
 	b, err := t.v.MarshalText()
 	if err != nil {
-		return fmt.Sprint(t.v)
+		return t.v.String()
 	}
 	return string(b)
 }
@@ -171,18 +172,18 @@ func (s *sizesValue) Set(v string) error {
 		part = strings.TrimSpace(part)
 		n, err := strconv.Atoi(part)
 		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-			return fmt.Errorf("layer size %s is larger than any network could be (at most %d)", part, math.MaxInt)
+			return printf.Errorf("layer size %s is larger than any network could be (at most %d)", part, math.MaxInt)
 		}
 		if err != nil || n < 1 {
-			return fmt.Errorf("want layer sizes as positive whole numbers separated by commas, such as 784,30,10")
+			return printf.Errorf("want layer sizes as positive whole numbers separated by commas, such as 784,30,10")
 		}
 		sizes = append(sizes, n)
 	}
 	if len(sizes) < 2 {
-		return fmt.Errorf("a network needs at least an input size and an output size, such as 784,10")
+		return printf.Errorf("a network needs at least an input size and an output size, such as 784,10")
 	}
 	if len(sizes)-1 > problem.MaxLayers {
-		return fmt.Errorf("%d layers, more than the %d a network may have here", len(sizes)-1, problem.MaxLayers)
+		return printf.Errorf("%d layers, more than the %d a network may have here", len(sizes)-1, problem.MaxLayers)
 	}
 	*s = sizes
 	return nil
@@ -204,7 +205,7 @@ func (s seedValue) Set(v string) error {
 	n, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64)
 	switch {
 	case err != nil:
-		return fmt.Errorf("want a whole number from 1 to %d", uint64(math.MaxUint64))
+		return printf.Errorf("want a whole number from 1 to %d", uint64(math.MaxUint64))
 	case n == 0:
 		return errors.New("0 is not a seed here: seeds start at 1 (the default), on every command")
 	}
@@ -267,7 +268,7 @@ func (f *netFlags) parse(args []string) error {
 		return err
 	}
 	if f.fs.NArg() > 0 {
-		return fmt.Errorf("%q is not a flag: give --name value pairs", f.fs.Arg(0))
+		return printf.Errorf("%q is not a flag: give --name value pairs", f.fs.Arg(0))
 	}
 	return nil
 }
@@ -280,25 +281,25 @@ func (f *netFlags) spec() (problem.Spec, error) {
 		L2: derive.L2{Lambda: f.lambda, N: f.lambdaN}, Keep: f.keep}
 	switch {
 	case !(f.lambda >= 0) || math.IsInf(f.lambda, 0):
-		return s, fmt.Errorf("--lambda %g: want a finite λ ≥ 0", f.lambda)
+		return s, printf.Errorf("--lambda %g: want a finite λ ≥ 0", f.lambda)
 	case f.lambdaN < 0:
-		return s, fmt.Errorf("--lambda-n %d: want N ≥ 1 (Nielsen's n, Ng's m, or 1)", f.lambdaN)
+		return s, printf.Errorf("--lambda-n %d: want N ≥ 1 (Nielsen's n, Ng's m, or 1)", f.lambdaN)
 	case !(f.keep >= 0 && f.keep <= 1):
-		return s, fmt.Errorf("--keep-prob %g: want a keep probability 0 < p ≤ 1", f.keep)
+		return s, printf.Errorf("--keep-prob %g: want a keep probability 0 < p ≤ 1", f.keep)
 	case f.keep > 0 && f.keep < 1 && len(s.Sizes) < 3:
-		return s, fmt.Errorf("--keep-prob %g --net %s: dropout is on hidden layers, and this network has none", f.keep, f.net)
+		return s, printf.Errorf("--keep-prob %g --net %s: dropout is on hidden layers, and this network has none", f.keep, f.net)
 	}
 	if s.Batch < 1 {
-		return s, fmt.Errorf("--batch %d: the batch size must be at least 1", s.Batch)
+		return s, printf.Errorf("--batch %d: the batch size must be at least 1", s.Batch)
 	}
 	if _, err := f.acts.Layers(len(s.Sizes) - 1); err != nil {
-		return s, fmt.Errorf("--act: %v", err)
+		return s, printf.Errorf("--act: %v", err)
 	}
 	if err := s.Validate(); err != nil {
 		if errors.Is(err, budget.ErrTooLarge) {
-			return s, fmt.Errorf("--net %s --batch %d: %w", f.net, f.batch, err)
+			return s, printf.Errorf("--net %s --batch %d: %w", f.net, f.batch, err)
 		}
-		return s, fmt.Errorf("--act %s --cost %s --net %s: %w", f.acts, f.cost, f.net, err)
+		return s, printf.Errorf("--act %s --cost %s --net %s: %w", f.acts, f.cost, f.net, err)
 	}
 	return s, nil
 }

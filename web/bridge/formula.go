@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/backproof/backproof/derive"
 	"github.com/backproof/backproof/formula"
+	"github.com/backproof/backproof/internal/printf"
 	"github.com/backproof/backproof/problem"
 )
 
@@ -40,7 +40,7 @@ func Formula(name, src string, args []string) Output {
 			return "", badInput(err)
 		}
 		if len(prog.Stmts) == 0 {
-			return "", badInput(fmt.Errorf("%s: nothing to check: the file has no statement; write one NAME = EXPRESSION a line, such as dW2 = A1ᵀ @ dZ2 (see docs/formulas.md)", name))
+			return "", badInput(printf.Errorf("%s: nothing to check: the file has no statement; write one NAME = EXPRESSION a line, such as dW2 = A1ᵀ @ dZ2 (see docs/formulas.md)", name))
 		}
 		layers := 0
 		if nf.fs.Changed("net") {
@@ -65,7 +65,7 @@ func Formula(name, src string, args []string) Output {
 			return "", formulaErrors(say, name, err)
 		}
 		if rep.Checked() == 0 {
-			return "", badInput(fmt.Errorf("%s: nothing to check: no line is named dZℓ, dAℓ, dWℓ or dbℓ, and helper lines alone are not checked", name))
+			return "", badInput(printf.Errorf("%s: nothing to check: no line is named dZℓ, dAℓ, dWℓ or dbℓ, and helper lines alone are not checked", name))
 		}
 		var text bytes.Buffer
 		rep.WriteText(&text)
@@ -93,11 +93,11 @@ const maxFormulaBytes = 1 << 20
 func checkText(name, src string) error {
 	switch {
 	case len(src) > maxFormulaBytes:
-		return fmt.Errorf("%s: the formula file is larger than 1 MiB, the limit: a derivation is a few lines, so this is not one", name)
+		return printf.Errorf("%s: the formula file is larger than 1 MiB, the limit: a derivation is a few lines, so this is not one", name)
 	case !utf8.ValidString(src):
-		return fmt.Errorf("%s: the formula file is not UTF-8 text", name)
+		return printf.Errorf("%s: the formula file is not UTF-8 text", name)
 	case strings.IndexByte(src, 0) >= 0:
-		return fmt.Errorf("%s: the formula file holds NUL bytes: it is not text", name)
+		return printf.Errorf("%s: the formula file holds NUL bytes: it is not text", name)
 	}
 	return nil
 }
@@ -108,7 +108,7 @@ func checkText(name, src string) error {
 func formulaErrors(say func(string), name string, err error) error {
 	lines, ok := formula.ErrorLines(name, err)
 	if !ok {
-		return badInput(fmt.Errorf("%s: %v", name, err))
+		return badInput(printf.Errorf("%s: %v", name, err))
 	}
 	for _, l := range lines[:len(lines)-1] {
 		say(l)
@@ -126,15 +126,15 @@ func applyHeader(nf *netFlags, say func(string), name string, h *formula.Header)
 		return nil
 	}
 	note := func(format string, args ...any) {
-		say(fmt.Sprintf("%s:%d: %s", name, h.Line, fmt.Sprintf(format, args...)))
+		say(printf.Sprintf("%s:%d: %s", name, h.Line, printf.Sprintf(format, args...)))
 	}
 	for _, f := range h.Flags {
 		if !slices.Contains(headerFlags, f.Name) {
-			return fmt.Errorf("%s:%d:%d: --%s cannot be given in the header: a header gives the problem (--%s); give --%s on the command line",
+			return printf.Errorf("%s:%d:%d: --%s cannot be given in the header: a header gives the problem (--%s); give --%s on the command line",
 				name, h.Line, f.Col, f.Name, strings.Join(headerFlags, ", --"), f.Name)
 		}
 		if f.Bare {
-			return fmt.Errorf("%s:%d:%d: --%s in the header has no value: write --%s VALUE", name, h.Line, f.Col, f.Name, f.Name)
+			return printf.Errorf("%s:%d:%d: --%s in the header has no value: write --%s VALUE", name, h.Line, f.Col, f.Name, f.Name)
 		}
 	}
 	given := map[string]bool{}
@@ -150,7 +150,7 @@ func applyHeader(nf *netFlags, say func(string), name string, h *formula.Header)
 			continue
 		}
 		if err := nf.fs.Set(f.Name, f.Value); err != nil {
-			return fmt.Errorf("%s:%d:%d: the header's --%s %s: %v", name, h.Line, f.Col, f.Name, f.Value, err)
+			return printf.Errorf("%s:%d:%d: the header's --%s %s: %v", name, h.Line, f.Col, f.Name, f.Value, err)
 		}
 	}
 	return nil

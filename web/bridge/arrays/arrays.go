@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -18,6 +17,7 @@ import (
 	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/compare"
 	"github.com/backproof/backproof/gradfile"
+	"github.com/backproof/backproof/internal/printf"
 	"github.com/backproof/backproof/numgrad"
 	"github.com/backproof/backproof/problem"
 	"github.com/backproof/backproof/render"
@@ -67,7 +67,7 @@ func Check(problemName string, problemData []byte, files []File, args []string) 
 			return "", bridge.BadInput(err)
 		}
 		if fs.NArg() > 0 {
-			return "", bridge.BadInput(fmt.Errorf("%q is not a flag: give --name value pairs", fs.Arg(0)))
+			return "", bridge.BadInput(printf.Errorf("%q is not a flag: give --name value pairs", fs.Arg(0)))
 		}
 		m, err := numgrad.ParseMethod("central")
 		if err != nil {
@@ -81,19 +81,19 @@ func Check(problemName string, problemData []byte, files []File, args []string) 
 		if err != nil {
 			return "", bridge.BadInput(err)
 		}
-		what := fmt.Sprintf("a check of %d parameters", p.Net.NumParams())
+		what := printf.Sprintf("a check of %d parameters", p.Net.NumParams())
 		if err := budget.Check(what, p.Memory().Plus(backproof.Memory(p, set)), limit); err != nil {
 			return "", bridge.BadInput(err)
 		}
 		g, err := readGradient(files, p, limit)
 		if err != nil {
-			return "", bridge.BadInput(fmt.Errorf("--gradient: %v", err))
+			return "", bridge.BadInput(printf.Errorf("--gradient: %v", err))
 		}
 		r, err := backproof.CheckGradient(p, g, set)
 		if err != nil {
 			var nonFinite *backproof.ErrNonFinite
 			if errors.As(err, &nonFinite) {
-				err = fmt.Errorf("%s: %w", problemName, err)
+				err = printf.Errorf("%s: %w", problemName, err)
 			}
 			return "", bridge.BadInput(err)
 		}
@@ -102,7 +102,7 @@ func Check(problemName string, problemData []byte, files []File, args []string) 
 		if asJSON {
 			raw, err := render.GradientJSON(r)
 			if err != nil {
-				return "", fmt.Errorf("writing the JSON report: %v", err)
+				return "", printf.Errorf("writing the JSON report: %v", err)
 			}
 			stdout.Write(raw)
 			stdout.WriteByte('\n')
@@ -145,14 +145,14 @@ func (v bytesValue) String() string {
 func parseProblem(name string, data []byte, limit budget.Bytes) (*problem.Problem, error) {
 	most := problem.FileLimit(limit)
 	if budget.Bytes(len(data)) > most {
-		return nil, &problem.Error{File: name, Msg: fmt.Sprintf("the file has %v, more than the %v a problem file may have under the memory limit of %v",
+		return nil, &problem.Error{File: name, Msg: printf.Sprintf("the file has %v, more than the %v a problem file may have under the memory limit of %v",
 			budget.Bytes(len(data)), most, most*64)}
 	}
 	p, err := problem.Parse(name, data)
 	if err != nil {
 		return nil, err
 	}
-	if err := budget.Check(fmt.Sprintf("checking the problem in %s (layer sizes %s, a batch of %d)", name, sizes(p), p.Batch()),
+	if err := budget.Check(printf.Sprintf("checking the problem in %s (layer sizes %s, a batch of %d)", name, sizes(p), p.Batch()),
 		p.Memory(), limit); err != nil {
 		return nil, err
 	}
@@ -162,7 +162,7 @@ func parseProblem(name string, data []byte, limit budget.Bytes) (*problem.Proble
 func sizes(p *problem.Problem) string {
 	s := make([]string, 0, len(p.Net.Layers)+1)
 	for _, n := range p.Net.Sizes() {
-		s = append(s, fmt.Sprint(n))
+		s = append(s, printf.Sprint(n))
 	}
 	return strings.Join(s, ",")
 }
@@ -179,7 +179,7 @@ func readGradient(files []File, p *problem.Problem, limit budget.Bytes) (*backpr
 	arrays := map[string][]byte{}
 	for _, f := range files {
 		if !strings.HasSuffix(f.Name, ".npy") {
-			return nil, fmt.Errorf("%s: with several files, each is one array, dW1.npy, db1.npy, …; give an .npz or .json file alone", f.Name)
+			return nil, printf.Errorf("%s: with several files, each is one array, dW1.npy, db1.npy, …; give an .npz or .json file alone", f.Name)
 		}
 		arrays[f.Name] = f.Data
 	}
