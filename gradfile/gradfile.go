@@ -6,7 +6,6 @@ package gradfile
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/backproof/backproof"
 	"github.com/backproof/backproof/budget"
+	"github.com/backproof/backproof/internal/jsonio"
 	"github.com/backproof/backproof/problem"
 	"gonum.org/v1/gonum/mat"
 )
@@ -533,7 +533,7 @@ func loadJSON(path string, p *problem.Problem, limit budget.Bytes) (*backproof.G
 // readJSON reads raw, a JSON gradient file named path in errors, no
 // larger than the limit, its byte order mark skipped.
 func readJSON(path string, raw []byte, p *problem.Problem) (*backproof.Gradient, error) {
-	jr := &jsonReader{file: path, raw: raw, p: p, dec: json.NewDecoder(bytes.NewReader(raw)), arrays: map[string]*array{}}
+	jr := &jsonReader{file: path, raw: raw, p: p, dec: jsonio.NewBytes(raw), arrays: map[string]*array{}}
 	n, err := jr.top()
 	if err != nil {
 		return nil, err
@@ -552,7 +552,7 @@ type jsonReader struct {
 	file   string
 	raw    []byte
 	p      *problem.Problem
-	dec    *json.Decoder
+	dec    *jsonio.Reader
 	arrays map[string]*array
 	have   []string
 }
@@ -562,27 +562,21 @@ func (r *jsonReader) fail(path, format string, args ...any) error {
 	return fmt.Errorf("%s: %s: %s", r.file, path, fmt.Sprintf(format, args...))
 }
 
-// syntax places a decoder's error by line and column.
+// syntax places the reader's error by line and column.
 func (r *jsonReader) syntax(err error) error {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return fmt.Errorf("%s: truncated JSON: the file ends before the object is closed; %s", r.file, jsonShape)
-	}
-	// The decoder counts a syntax error's offset from the value it was
-	// reading; scanning the whole file finds the same error and places it.
-	var whole json.RawMessage
-	if werr := json.Unmarshal(r.raw, &whole); werr != nil {
-		err = werr
 	}
 	return fmt.Errorf("%s: %v; %s", r.file, jsonError(r.raw, err), jsonShape)
 }
 
 // delim reads the next token and wants it to be d; what names the value.
-func (r *jsonReader) delim(d json.Delim, path, what string) error {
-	tok, err := r.dec.Token()
+func (r *jsonReader) delim(d jsonio.Kind, path, what string) error {
+	tok, err := r.dec.Next()
 	if err != nil {
 		return r.syntax(err)
 	}
-	if tok != d {
+	if tok.Kind != d {
 		return r.fail(path, "want %s, found %s", what, tokenKind(tok))
 	}
 	return nil
@@ -590,7 +584,7 @@ func (r *jsonReader) delim(d json.Delim, path, what string) error {
 
 // top reads the whole file and returns how many layers it has.
 func (r *jsonReader) top() (int, error) {
-	if err := r.delim('{', "the top level", `an object {"layers": […]}`); err != nil {
+	if err := r.delim(jsonio.BeginObject, "the top level", `an object {"layers": […]}`); err != nil {
 		return 0, err
 	}
 	layers := -1
@@ -598,7 +592,7 @@ func (r *jsonReader) top() (int, error) {
 		if _, err := r.key("", map[string]bool{"layers": layers >= 0}, "layers"); err != nil {
 			return 0, err
 		}
-		if err := r.delim('[', "layers", `a list of layers, each {"dW": …, "db": …}`); err != nil {
+		if err := r.delim(jsonio.BeginArray, "layers", `a list of layers, each {"dW": …, "db": …}`); err != nil {
 			return 0, err
 		}
 		layers = 0
@@ -611,20 +605,19 @@ func (r *jsonReader) top() (int, error) {
 				return 0, err
 			}
 		}
-		if _, err := r.dec.Token(); err != nil { // ']'
+		if _, err := r.dec.Next(); err != nil { // ']'
 			return 0, r.syntax(err)
 		}
 	}
-	if _, err := r.dec.Token(); err != nil { // '}'
+	if _, err := r.dec.Next(); err != nil { // '}'
 		return 0, r.syntax(err)
 	}
 	if layers < 0 {
 		return 0, r.fail("layers", "missing; %s", jsonShape)
 	}
-	end := int(r.dec.InputOffset())
-	if _, err := r.dec.Token(); err != io.EOF {
-		rest := bytes.TrimLeft(r.raw[end:], " \t\r\n")
-		line, col := position(r.raw, len(r.raw)-len(rest))
+	var se *jsonio.SyntaxError
+	if err := r.dec.End(); errors.As(err, &se) {
+		line, col := position(r.raw, se.Offset)
 		return 0, fmt.Errorf("%s: line %d:%d: extra data after the JSON object: a file holds one gradient", r.file, line, col)
 	}
 	return layers, nil
@@ -632,11 +625,11 @@ func (r *jsonReader) top() (int, error) {
 
 // key reads an object's next key, refusing one already seen or not known.
 func (r *jsonReader) key(within string, seen map[string]bool, known ...string) (string, error) {
-	tok, err := r.dec.Token()
+	tok, err := r.dec.Next()
 	if err != nil {
 		return "", r.syntax(err)
 	}
-	key, _ := tok.(string)
+	key := tok.Text
 	path := key
 	if within != "" {
 		path = within + "." + key
@@ -654,7 +647,7 @@ func (r *jsonReader) key(within string, seen map[string]bool, known ...string) (
 // layer reads layers[i], {"dW": …, "db": …}.
 func (r *jsonReader) layer(i int) error {
 	path := fmt.Sprintf("layers[%d]", i)
-	if err := r.delim('{', path, `an object {"dW": …, "db": …}`); err != nil {
+	if err := r.delim(jsonio.BeginObject, path, `an object {"dW": …, "db": …}`); err != nil {
 		return err
 	}
 	seen := map[string]bool{"dW": false, "db": false}
@@ -663,17 +656,24 @@ func (r *jsonReader) layer(i int) error {
 		if err != nil {
 			return err
 		}
-		var raw json.RawMessage
-		if err := r.dec.Decode(&raw); err != nil {
+		start, err := r.dec.Next()
+		if err != nil {
 			return r.syntax(err)
 		}
 		kp := path + "." + key
-		if string(raw) == "null" {
+		if start.Kind == jsonio.Null {
 			return r.fail(kp, "null: give the array, or leave the key out and the file will be refused as incomplete")
 		}
 		dw, db := names(i + 1)
 		name := map[string]string{"dW": dw, "db": db}[key]
-		a, err := jsonArray(raw, limit(r.p, i+1))
+		for depth := depthOf(start); depth > 0; { // to the value's end
+			tok, err := r.dec.Next()
+			if err != nil {
+				return r.syntax(err)
+			}
+			depth += depthOf(tok)
+		}
+		a, err := jsonArray(r.raw[start.Offset:r.dec.Offset()], limit(r.p, i+1))
 		if err != nil {
 			var ae *arrayError
 			if errors.As(err, &ae) {
@@ -684,25 +684,24 @@ func (r *jsonReader) layer(i int) error {
 		r.arrays[name] = a
 		r.have = append(r.have, name)
 	}
-	if _, err := r.dec.Token(); err != nil { // '}'
+	if _, err := r.dec.Next(); err != nil { // '}'
 		return r.syntax(err)
 	}
 	return nil
 }
 
 // tokenKind names a JSON token for an error message.
-func tokenKind(tok json.Token) string {
-	switch t := tok.(type) {
-	case json.Delim:
-		if t == '{' || t == '}' {
-			return "an object"
-		}
+func tokenKind(tok jsonio.Token) string {
+	switch tok.Kind {
+	case jsonio.BeginObject, jsonio.EndObject:
+		return "an object"
+	case jsonio.BeginArray, jsonio.EndArray:
 		return "a list"
-	case string:
-		return fmt.Sprintf("the string %q", t)
-	case nil:
+	case jsonio.String:
+		return fmt.Sprintf("the string %q", tok.Text)
+	case jsonio.Null:
 		return "null"
-	case bool:
+	case jsonio.True, jsonio.False:
 		return "a boolean"
 	}
 	return "a number"
@@ -714,52 +713,90 @@ type arrayError struct{ at, msg string }
 
 func (e *arrayError) Error() string { return e.at + ": " + e.msg }
 
-// jsonArray reads a list of numbers or a list of equally long lists, of at
-// most max numbers. null is refused where encoding/json would read it as 0.
-func jsonArray(raw json.RawMessage, max int) (*array, error) {
-	// Every number but the last is followed by a comma: a bound on the
-	// count before anything is decoded.
+// jsonArray reads raw, one JSON value: a list of numbers or a list of
+// equally long lists, of at most max numbers. null is refused where a
+// number or a row belongs.
+func jsonArray(raw []byte, max int) (*array, error) {
 	// Every number but the last is followed by a comma, and so is every
 	// row but the last: r×c numbers have r·c − 1 commas. A bound on the
 	// count, before anything is decoded.
 	if n := bytes.Count(raw, []byte(",")) + 1; n > max {
 		return nil, fmt.Errorf("%d numbers, far more than any gradient array of this layer (at most %d are read)", n, max)
 	}
-	var v []float64
-	if err := json.Unmarshal(raw, &v); err == nil {
-		if bytes.Contains(raw, []byte("null")) {
-			var ptrs []*float64
-			if json.Unmarshal(raw, &ptrs) == nil {
-				for i, x := range ptrs {
-					if x == nil {
-						return nil, &arrayError{fmt.Sprintf("[%d]", i), "null where a number belongs (JSON's null is no number; a NaN in numpy is written as null by some writers)"}
-					}
-				}
+	var toks []jsonio.Token
+	for dec := jsonio.NewBytes(raw); ; {
+		tok, err := dec.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err // the caller has read raw: not reached
+		}
+		toks = append(toks, tok)
+	}
+	start := toks[0]
+	wrong := errors.New("want a list of numbers or a list of rows of numbers")
+	if start.Kind != jsonio.BeginArray {
+		return nil, wrong
+	}
+	body := toks[1 : len(toks)-1]
+	rows := false
+	for _, t := range body {
+		rows = rows || t.Kind == jsonio.BeginArray
+	}
+	if !rows { // [x, y, …]
+		v := make([]float64, 0, len(body))
+		firstNull := -1
+		for i, t := range body {
+			x, ok := numberOf(t)
+			if !ok {
+				return nil, wrong
 			}
+			if t.Kind == jsonio.Null && firstNull < 0 {
+				firstNull = i
+			}
+			v = append(v, x)
+		}
+		if firstNull >= 0 {
+			return nil, &arrayError{fmt.Sprintf("[%d]", firstNull), "null where a number belongs (JSON's null is no number; a NaN in numpy is written as null by some writers)"}
 		}
 		return &array{data: v, shape: []int{len(v)}}, nil
 	}
-	var rows [][]float64
-	if err := json.Unmarshal(raw, &rows); err != nil {
-		return nil, errors.New("want a list of numbers or a list of rows of numbers")
-	}
-	if bytes.Contains(raw, []byte("null")) {
-		var ptrs [][]*float64
-		if json.Unmarshal(raw, &ptrs) == nil {
-			for i, row := range ptrs {
-				if row == nil {
-					return nil, &arrayError{fmt.Sprintf("[%d]", i), "null where a row of numbers belongs"}
-				}
-				for j, x := range row {
-					if x == nil {
-						return nil, &arrayError{fmt.Sprintf("[%d][%d]", i, j), "null where a number belongs (JSON's null is no number; a NaN in numpy is written as null by some writers)"}
-					}
-				}
-			}
+	// [[x, …], …]: each row a list of numbers, or null.
+	var grid [][]float64
+	var nulls []string // where null stands, in order
+	for i := 0; i < len(body); i++ {
+		switch body[i].Kind {
+		case jsonio.Null:
+			nulls = append(nulls, fmt.Sprintf("[%d]", len(grid)))
+			grid = append(grid, nil)
+			continue
+		case jsonio.BeginArray:
+		default:
+			return nil, wrong
 		}
+		row := []float64{}
+		for i++; body[i].Kind != jsonio.EndArray; i++ {
+			x, ok := numberOf(body[i])
+			if !ok {
+				return nil, wrong
+			}
+			if body[i].Kind == jsonio.Null {
+				nulls = append(nulls, fmt.Sprintf("[%d][%d]", len(grid), len(row)))
+			}
+			row = append(row, x)
+		}
+		grid = append(grid, row)
 	}
-	a := &array{shape: []int{len(rows), 0}}
-	for i, r := range rows {
+	if len(nulls) > 0 {
+		msg := "null where a number belongs (JSON's null is no number; a NaN in numpy is written as null by some writers)"
+		if !strings.Contains(nulls[0], "][") {
+			msg = "null where a row of numbers belongs"
+		}
+		return nil, &arrayError{nulls[0], msg}
+	}
+	a := &array{shape: []int{len(grid), 0}}
+	for i, r := range grid {
 		if i == 0 {
 			a.shape[1] = len(r)
 		}
@@ -771,6 +808,31 @@ func jsonArray(raw json.RawMessage, max int) (*array, error) {
 	return a, nil
 }
 
+// depthOf is how a token changes the nesting: +1 opening, −1 closing.
+func depthOf(t jsonio.Token) int {
+	switch t.Kind {
+	case jsonio.BeginArray, jsonio.BeginObject:
+		return 1
+	case jsonio.EndArray, jsonio.EndObject:
+		return -1
+	}
+	return 0
+}
+
+// numberOf reads a number token as a float64 (null as 0, for the caller
+// to refuse); false for any other token and for a number beyond float64,
+// as encoding/json refuses to decode one into a float64.
+func numberOf(t jsonio.Token) (float64, bool) {
+	switch t.Kind {
+	case jsonio.Null:
+		return 0, true
+	case jsonio.Number:
+		x, err := strconv.ParseFloat(t.Text, 64)
+		return x, err == nil
+	}
+	return 0, false
+}
+
 // position turns a byte offset into a 1-based line and column.
 func position(raw []byte, off int) (line, col int) {
 	off = min(off, len(raw))
@@ -780,11 +842,9 @@ func position(raw []byte, off int) (line, col int) {
 
 // jsonError adds the line and column to a JSON syntax error.
 func jsonError(raw []byte, err error) error {
-	var se *json.SyntaxError
+	var se *jsonio.SyntaxError
 	if errors.As(err, &se) {
-		// The error comes after Offset bytes: the byte at fault is the
-		// last of them.
-		line, col := position(raw, max(int(se.Offset)-1, 0))
+		line, col := position(raw, se.Offset)
 		return fmt.Errorf("line %d:%d: %v", line, col, err)
 	}
 	return err

@@ -2,10 +2,12 @@ package problem
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
+
+	"github.com/backproof/backproof/internal/jsonio"
 )
 
 // maxDepth bounds the nesting of a problem file. The deepest value a
@@ -14,150 +16,160 @@ import (
 // decoder's recursion short.
 const maxDepth = 16
 
-// tree decodes one JSON value into the shapes encoding/json gives an any
-// (map[string]any, []any, json.Number, string, bool, nil), token by token,
-// so that a key that appears twice in one object is an error naming its
-// path instead of the last one silently winning.
+// number is a JSON number as it is written, parsed where its path is known.
+type number string
+
+// tree decodes one JSON value into map[string]any, []any, number, string,
+// bool and nil, token by token, so that a key that appears twice in one
+// object is an error naming its path instead of the last one silently
+// winning.
 type tree struct {
-	dec *json.Decoder
+	r *jsonio.Reader
 }
 
-// errDuplicate and errDepth carry a JSON path; syntax errors from the
-// decoder pass through unchanged, to be placed by line and column.
+// pathError is a fault at a JSON path; syntax errors from the reader pass
+// through unchanged, to be placed by line and column.
 type pathError struct {
 	path, msg string
 }
 
 func (e *pathError) Error() string { return e.path + ": " + e.msg }
 
-func (t *tree) value(path string, depth int) (any, error) {
-	tok, err := t.dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	d, ok := tok.(json.Delim)
-	if !ok {
-		return tok, nil
-	}
-	if depth >= maxDepth {
-		return nil, &pathError{pathOrTop(path), fmt.Sprintf("nested more than %d deep: a problem file's deepest value is a matrix entry such as layers[0].W[0][0]", maxDepth)}
-	}
-	switch d {
-	case '{':
-		obj := map[string]any{}
-		for t.dec.More() {
-			tok, err := t.dec.Token()
-			if err != nil {
-				return nil, err
-			}
-			key, ok := tok.(string)
-			if !ok { // the decoder reports a non-string key as a syntax error first
-				return nil, fmt.Errorf("object key %v is not a string", tok)
-			}
-			kp := join(path, key)
-			if _, dup := obj[key]; dup {
-				return nil, &pathError{kp, fmt.Sprintf("duplicate key %q: each field may appear once in an object (JSON readers disagree on which copy wins)", key)}
-			}
-			v, err := t.value(kp, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			obj[key] = v
+// errTooDeep is a value nested deeper than maxDepth, named by the caller.
+var errTooDeep = errors.New("nested more than " + strconv.Itoa(maxDepth) + " deep: a problem file's deepest value is a matrix entry such as layers[0].W[0][0]")
+
+// value decodes the value that begins with tok, at path and depth.
+func (t *tree) value(tok jsonio.Token, path string, depth int) (any, error) {
+	switch tok.Kind {
+	case jsonio.BeginObject, jsonio.BeginArray:
+		if depth >= maxDepth {
+			return nil, &pathError{pathOrTop(path), errTooDeep.Error()}
 		}
-		_, err := t.dec.Token() // '}'
+	}
+	switch tok.Kind {
+	case jsonio.BeginObject:
+		obj := map[string]any{}
+		for t.r.More() {
+			k, err := t.r.Next()
+			if err != nil {
+				return nil, err
+			}
+			kp := join(path, k.Text)
+			if _, dup := obj[k.Text]; dup {
+				return nil, &pathError{kp, fmt.Sprintf("duplicate key %q: each field may appear once in an object (JSON readers disagree on which copy wins)", k.Text)}
+			}
+			v, err := t.next(kp, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			obj[k.Text] = v
+		}
+		_, err := t.r.Next() // '}'
 		return obj, err
-	case '[':
+	case jsonio.BeginArray:
 		list := []any{}
-		for i := 0; t.dec.More(); i++ {
+		for i := 0; t.r.More(); i++ {
 			v, err := t.element(fmt.Sprintf("%s[%d]", path, i), depth+1)
 			if err != nil {
 				return nil, err
 			}
 			list = append(list, v)
 		}
-		_, err := t.dec.Token() // ']'
+		_, err := t.r.Next() // ']'
 		return list, err
 	}
-	return nil, fmt.Errorf("unexpected %v", d)
+	return scalar(tok), nil
+}
+
+// next decodes the next value, at path and depth.
+func (t *tree) next(path string, depth int) (any, error) {
+	tok, err := t.r.Next()
+	if err != nil {
+		return nil, err
+	}
+	return t.value(tok, path, depth)
 }
 
 // element decodes one array element at path and depth. An object is
 // walked key by key, for its duplicate keys (layers[i] is an object in a
-// list); anything else is decoded whole by encoding/json, four times as
-// fast as token by token on a matrix of numbers, and its nesting checked
-// after. An object nested inside such an element is not searched for
-// duplicate keys: no problem file has one there, and the reader refuses
-// it as a value of the wrong kind.
+// list); anything else is decoded whole, and a nesting too deep anywhere
+// in it is named by the element's path. An object nested inside such an
+// element is not searched for duplicate keys: no problem file has one
+// there, and the reader refuses it as a value of the wrong kind.
 func (t *tree) element(path string, depth int) (any, error) {
-	switch t.peek() {
-	case '{':
-		return t.value(path, depth)
-	case 0: // nothing buffered to look at: read the element whole first
-		var raw json.RawMessage
-		if err := t.dec.Decode(&raw); err != nil {
-			return nil, err
-		}
-		if len(raw) > 0 && raw[0] == '{' {
-			dec := json.NewDecoder(bytes.NewReader(raw))
-			dec.UseNumber()
-			return (&tree{dec: dec}).value(path, depth)
-		}
-		return decodeWithin(json.NewDecoder(bytes.NewReader(raw)), path, depth)
-	}
-	return decodeWithin(t.dec, path, depth)
-}
-
-// decodeWithin decodes the next value of dec and checks that it nests no
-// deeper than maxDepth from depth.
-func decodeWithin(dec *json.Decoder, path string, depth int) (any, error) {
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
+	tok, err := t.r.Next()
+	if err != nil {
 		return nil, err
 	}
-	if depth+nesting(v) > maxDepth {
-		return nil, &pathError{path, fmt.Sprintf("nested more than %d deep: a problem file's deepest value is a matrix entry such as layers[0].W[0][0]", maxDepth)}
+	if tok.Kind == jsonio.BeginObject {
+		return t.value(tok, path, depth)
 	}
-	return v, nil
+	v, err := t.plain(tok, depth)
+	if err == errTooDeep {
+		return nil, &pathError{path, err.Error()}
+	}
+	return v, err
 }
 
-// peek returns the first byte of the next value in what the decoder has
-// buffered, past spaces and the comma between elements; 0 when the buffer
-// ends first.
-func (t *tree) peek() byte {
-	var b [1]byte
-	r := t.dec.Buffered()
-	for {
-		if n, _ := r.Read(b[:]); n == 0 {
-			return 0
+// plain decodes the value that begins with tok, a later key of an object
+// replacing an earlier one; errTooDeep when it nests too deep.
+func (t *tree) plain(tok jsonio.Token, depth int) (any, error) {
+	switch tok.Kind {
+	case jsonio.BeginObject, jsonio.BeginArray:
+		if depth >= maxDepth {
+			return nil, errTooDeep
 		}
-		switch b[0] {
-		case ' ', '\t', '\n', '\r', ',':
-			continue
-		}
-		return b[0]
 	}
-}
-
-// nesting is how deeply lists and objects nest in a decoded value.
-func nesting(v any) int {
-	most := 0
-	switch x := v.(type) {
-	case []any:
-		for _, e := range x {
-			most = max(most, nesting(e))
-			if most > maxDepth {
-				break
+	switch tok.Kind {
+	case jsonio.BeginObject:
+		obj := map[string]any{}
+		for t.r.More() {
+			k, err := t.r.Next()
+			if err != nil {
+				return nil, err
+			}
+			v, err := t.r.Next()
+			if err != nil {
+				return nil, err
+			}
+			if obj[k.Text], err = t.plain(v, depth+1); err != nil {
+				return nil, err
 			}
 		}
-	case map[string]any:
-		for _, e := range x {
-			most = max(most, nesting(e))
+		_, err := t.r.Next() // '}'
+		return obj, err
+	case jsonio.BeginArray:
+		list := []any{}
+		for t.r.More() {
+			v, err := t.r.Next()
+			if err != nil {
+				return nil, err
+			}
+			e, err := t.plain(v, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			list = append(list, e)
 		}
-	default:
-		return 0
+		_, err := t.r.Next() // ']'
+		return list, err
 	}
-	return most + 1
+	return scalar(tok), nil
+}
+
+// scalar is a string, number, boolean or null token's value.
+func scalar(tok jsonio.Token) any {
+	switch tok.Kind {
+	case jsonio.String:
+		return tok.Text
+	case jsonio.Number:
+		return number(tok.Text)
+	case jsonio.True:
+		return true
+	case jsonio.False:
+		return false
+	}
+	return nil
 }
 
 func pathOrTop(path string) string {
@@ -168,19 +180,18 @@ func pathOrTop(path string) string {
 }
 
 // decode reads one JSON value from r and checks that nothing but space
-// follows it. seen returns the bytes read so far, for line and column.
-func decode(name string, r io.Reader, seen func() []byte) (any, error) {
-	dec := json.NewDecoder(r)
-	dec.UseNumber()
-	t := &tree{dec: dec}
-	top, err := t.value("", 0)
-	if err == io.EOF && len(bytes.TrimSpace(seen())) == 0 {
+// follows it; a syntax error is placed by line and column.
+func decode(name string, r io.Reader) (any, error) {
+	jr := jsonio.NewReader(r)
+	t := &tree{r: jr}
+	top, err := t.next("", 0)
+	if err == io.EOF && len(bytes.TrimSpace(jr.Seen())) == 0 {
 		return nil, &Error{File: name, Msg: "empty file: want a JSON object (see docs/conventions.md)"}
 	}
 	if err == nil {
-		end := dec.InputOffset()
-		if _, err := dec.Token(); err != io.EOF {
-			line, col := position(seen(), int(end))
+		end := jr.Offset()
+		if jr.End() != nil {
+			line, col := position(jr.Seen(), end)
 			return nil, &Error{File: name, Line: line, Col: col, Msg: "extra data after the JSON object"}
 		}
 	}
@@ -194,5 +205,5 @@ func decode(name string, r io.Reader, seen func() []byte) (any, error) {
 	case errors.As(err, &pe):
 		return nil, &Error{File: name, Path: pe.path, Msg: pe.msg}
 	}
-	return nil, syntaxError(name, seen(), err)
+	return nil, syntaxError(name, jr.Seen(), err)
 }

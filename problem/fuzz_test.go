@@ -1,6 +1,7 @@
 package problem
 
 import (
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -60,6 +61,9 @@ func FuzzParse(f *testing.F) {
 		p.Net.Backprop(p.X, p.Y) // panics if the accepted shapes do not chain
 		raw, err := p.MarshalJSON()
 		require.NoError(t, err)
+		want, err := json.Marshal(p.file())
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(raw), "written as encoding/json writes it")
 		q, err := Parse("again.json", raw)
 		require.NoError(t, err, "a problem written out reads back")
 		assert.Equal(t, p.Net.Params(nil), q.Net.Params(nil))

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/internal/jsonio"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -95,11 +95,10 @@ func LoadWithin(path string, limit budget.Bytes) (*Problem, error) {
 	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && budget.Bytes(fi.Size()) > most {
 		return nil, tooLarge(fmt.Sprintf("the file has %v", budget.Bytes(fi.Size())))
 	}
-	// The bytes read are kept to place a syntax error by line and column;
-	// the limit bounds them as it bounds the decoder.
-	var seen bytes.Buffer
+	// The reader keeps the bytes read, to place a syntax error by line and
+	// column; the limit bounds them.
 	lr := &io.LimitedReader{R: f, N: int64(most) + 1}
-	top, err := decode(path, io.TeeReader(SkipBOM(lr), &seen), seen.Bytes)
+	top, err := decode(path, SkipBOM(lr))
 	if lr.N <= 0 {
 		return nil, tooLarge("the file is larger")
 	}
@@ -156,7 +155,7 @@ func unwrapPath(err error) error {
 // Parse validates a problem file's contents; name is used in errors.
 func Parse(name string, data []byte) (*Problem, error) {
 	data = bytes.TrimPrefix(data, bom)
-	top, err := decode(name, bytes.NewReader(data), func() []byte { return data })
+	top, err := decode(name, bytes.NewReader(data))
 	if err != nil {
 		return nil, err
 	}
@@ -173,30 +172,16 @@ func build(name string, top any) (*Problem, error) {
 }
 
 func syntaxError(name string, data []byte, err error) error {
-	var se *json.SyntaxError
+	var se *jsonio.SyntaxError
 	switch {
 	case errors.As(err, &se):
-		// A decoder reading value by value counts a syntax error's offset
-		// from the start of the value it was reading; scanning the bytes
-		// read so far from the start finds the same error and places it in
-		// the file.
-		var raw json.RawMessage
-		var whole *json.SyntaxError
-		// (An error at the last byte read, "{x", is placed too; an
-		// input cut short is not an error of its last byte.)
-		if errors.As(json.Unmarshal(data, &raw), &whole) && whole.Offset <= int64(len(data)) &&
-			whole.Error() != "unexpected end of JSON input" {
-			se = whole
-		}
-		// The error occurred after reading Offset bytes: the byte at
-		// fault is the last of them.
-		line, col := position(data, max(int(se.Offset)-1, 0))
+		line, col := position(data, se.Offset)
 		msg := "invalid JSON: " + se.Error()
 		if bytes.Contains(data, []byte("NaN")) || bytes.Contains(data, []byte("Infinity")) {
 			msg += " (JSON has no NaN or Infinity; every number must be finite)"
 		}
 		return &Error{File: name, Line: line, Col: col, Msg: msg}
-	case errors.Is(err, io.EOF) || strings.Contains(err.Error(), "unexpected EOF"):
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
 		line, col := position(data, len(data))
 		return &Error{File: name, Line: line, Col: col, Msg: "truncated JSON: the file ends before the object is closed"}
 	}
@@ -421,7 +406,7 @@ func name[T any, PT interface {
 }
 
 func (r *reader) number(path string, v any) float64 {
-	n, ok := v.(json.Number)
+	n, ok := v.(number)
 	if !ok {
 		r.fail(path, "want a number, found %s", kind(v))
 		return 0
@@ -566,7 +551,7 @@ func kind(v any) string {
 		return "nothing"
 	case string:
 		return "a string"
-	case json.Number:
+	case number:
 		return "a number"
 	case bool:
 		return "a boolean"

@@ -1,7 +1,7 @@
 package problem
 
 import (
-	"encoding/json"
+	"encoding"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/derive"
+	"github.com/backproof/backproof/internal/jsonio"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -181,35 +182,106 @@ func checkL2(r derive.L2) error {
 }
 
 // MarshalJSON writes the problem in the problem-file format, so a random
-// problem can be saved, edited and checked again. The names are written by
-// the named types' MarshalText, the inverse of what the reader parses.
+// problem can be saved, edited and checked again: the fields in the order
+// of problemFile's tags (its test writes a problemFile with encoding/json
+// and compares), the names written by the named types' MarshalText, the
+// inverse of what the reader parses.
 func (p *Problem) MarshalJSON() ([]byte, error) {
-	type layer struct {
-		Activation derive.Activation `json:"activation"`
-		W          [][]float64       `json:"W"`
-		B          []float64         `json:"b"`
-		Keep       float64           `json:"keep_prob,omitempty"`
-		D          [][]float64       `json:"D,omitempty"`
-	}
-	f := struct {
-		Convention derive.Convention `json:"convention"`
-		Cost       derive.Cost       `json:"cost"`
-		Reduction  derive.Reduction  `json:"reduction"`
-		Lambda     float64           `json:"lambda,omitempty"`
-		LambdaN    int               `json:"lambda_n,omitempty"`
-		Layers     []layer           `json:"layers"`
-		X          [][]float64       `json:"X"`
-		Y          [][]float64       `json:"Y"`
-	}{Convention: p.Net.Convention, Cost: p.Net.Cost, Reduction: p.Net.Reduction, X: Rows(p.X), Y: Rows(p.Y),
+	var w jsonio.Writer
+	f := p.file()
+	f.write(&w)
+	return w.Bytes()
+}
+
+// problemLayer and problemFile are the problem-file format.
+type problemLayer struct {
+	Activation derive.Activation `json:"activation"`
+	W          [][]float64       `json:"W"`
+	B          []float64         `json:"b"`
+	Keep       float64           `json:"keep_prob,omitempty"`
+	D          [][]float64       `json:"D,omitempty"`
+}
+
+type problemFile struct {
+	Convention derive.Convention `json:"convention"`
+	Cost       derive.Cost       `json:"cost"`
+	Reduction  derive.Reduction  `json:"reduction"`
+	Lambda     float64           `json:"lambda,omitempty"`
+	LambdaN    int               `json:"lambda_n,omitempty"`
+	Layers     []problemLayer    `json:"layers"`
+	X          [][]float64       `json:"X"`
+	Y          [][]float64       `json:"Y"`
+}
+
+func (p *Problem) file() problemFile {
+	f := problemFile{Convention: p.Net.Convention, Cost: p.Net.Cost, Reduction: p.Net.Reduction, X: Rows(p.X), Y: Rows(p.Y),
 		Lambda: p.Net.L2.Lambda, LambdaN: p.Net.L2.N}
 	for _, l := range p.Net.Layers {
-		ly := layer{Activation: l.Act, W: Rows(l.W), B: l.B}
+		ly := problemLayer{Activation: l.Act, W: Rows(l.W), B: l.B}
 		if l.Drop != nil {
 			ly.Keep, ly.D = l.Drop.Keep, Rows(l.Drop.Mask)
 		}
 		f.Layers = append(f.Layers, ly)
 	}
-	return json.Marshal(f)
+	return f
+}
+
+func (f *problemFile) write(w *jsonio.Writer) {
+	w.BeginObject()
+	w.Key("convention")
+	text(w, f.Convention)
+	w.Key("cost")
+	text(w, f.Cost)
+	w.Key("reduction")
+	text(w, f.Reduction)
+	if f.Lambda != 0 {
+		w.Key("lambda")
+		w.Float(f.Lambda)
+	}
+	if f.LambdaN != 0 {
+		w.Key("lambda_n")
+		w.Int(f.LambdaN)
+	}
+	w.Key("layers")
+	if f.Layers == nil {
+		w.Null()
+	} else {
+		w.BeginArray()
+		for _, l := range f.Layers {
+			w.BeginObject()
+			w.Key("activation")
+			text(w, l.Activation)
+			w.Key("W")
+			w.Rows(l.W)
+			w.Key("b")
+			w.Floats(l.B)
+			if l.Keep != 0 {
+				w.Key("keep_prob")
+				w.Float(l.Keep)
+			}
+			if len(l.D) > 0 {
+				w.Key("D")
+				w.Rows(l.D)
+			}
+			w.EndObject()
+		}
+		w.EndArray()
+	}
+	w.Key("X")
+	w.Rows(f.X)
+	w.Key("Y")
+	w.Rows(f.Y)
+	w.EndObject()
+}
+
+// text writes a name by its MarshalText, as encoding/json writes it.
+func text(w *jsonio.Writer, v encoding.TextMarshaler) {
+	b, err := v.MarshalText()
+	if err != nil {
+		w.Fail(err)
+		return
+	}
+	w.String(string(b))
 }
 
 // Rows returns a matrix as a list of rows, the way JSON files write it.
