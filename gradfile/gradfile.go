@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"io"
 	"math"
 	"os"
@@ -19,6 +18,7 @@ import (
 	"github.com/backproof/backproof"
 	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/internal/jsonio"
+	"github.com/backproof/backproof/internal/printf"
 	"github.com/backproof/backproof/problem"
 	"gonum.org/v1/gonum/mat"
 )
@@ -52,10 +52,10 @@ func LoadWithin(path string, p *problem.Problem, limit budget.Bytes) (*backproof
 	case strings.EqualFold(filepath.Ext(path), ".json"):
 		g, err = loadJSON(path, p, limit)
 	case strings.EqualFold(filepath.Ext(path), ".npy"):
-		return nil, fmt.Errorf("%s: a .npy file holds one array, but a gradient is 2L arrays: save them together with "+
+		return nil, printf.Errorf("%s: a .npy file holds one array, but a gradient is 2L arrays: save them together with "+
 			"np.savez(\"mine.npz\", dW1=…, db1=…, …), or pass the folder that holds dW1.npy, db1.npy, …", path)
 	default:
-		return nil, fmt.Errorf("%s: want an .npz archive, a .json file, or a folder of .npy files", path)
+		return nil, printf.Errorf("%s: want an .npz archive, a .json file, or a folder of .npy files", path)
 	}
 	if err != nil {
 		return nil, err
@@ -77,16 +77,16 @@ func Read(name string, data []byte, p *problem.Problem, limit budget.Bytes) (*ba
 	case strings.EqualFold(filepath.Ext(name), ".json"):
 		most := problem.FileLimit(limit)
 		if budget.Bytes(len(data)) > most {
-			return nil, fmt.Errorf("%s: the file has %v, more than the %v a gradient file may have under the memory limit of %v (as a problem file)",
+			return nil, printf.Errorf("%s: the file has %v, more than the %v a gradient file may have under the memory limit of %v (as a problem file)",
 				name, budget.Bytes(len(data)), most, most*64)
 		}
 		data, _ = io.ReadAll(problem.SkipBOM(bytes.NewReader(data)))
 		g, err = readJSON(name, data, p)
 	case strings.EqualFold(filepath.Ext(name), ".npy"):
-		return nil, fmt.Errorf("%s: a .npy file holds one array, but a gradient is 2L arrays: save them together with "+
+		return nil, printf.Errorf("%s: a .npy file holds one array, but a gradient is 2L arrays: save them together with "+
 			"np.savez(\"mine.npz\", dW1=…, db1=…, …), or give every .npy file of the gradient (dW1.npy, db1.npy, …) at once", name)
 	default:
-		return nil, fmt.Errorf("%s: want an .npz archive, a .json file, or .npy files", name)
+		return nil, printf.Errorf("%s: want an .npz archive, a .json file, or .npy files", name)
 	}
 	if err != nil {
 		return nil, err
@@ -125,7 +125,7 @@ func ReadArrays(dir string, files map[string][]byte, p *problem.Problem) (*backp
 }
 
 // names are the array names of layer ℓ.
-func names(ℓ int) (dw, db string) { return fmt.Sprintf("dW%d", ℓ), fmt.Sprintf("db%d", ℓ) }
+func names(ℓ int) (dw, db string) { return printf.Sprintf("dW%d", ℓ), printf.Sprintf("db%d", ℓ) }
 
 // limit is the most entries an array of layer ℓ may have to be read: its
 // parameter's size, or an unsummed bias (m×n_ℓ), with room to spare. A
@@ -169,14 +169,14 @@ func npyHeader(r io.Reader) ([]byte, error) {
 		}
 		n = int(pre[8]) | int(pre[9])<<8 | int(pre[10])<<16 | int(pre[11])<<24
 	default:
-		return nil, fmt.Errorf(".npy format version %d.%d; np.save writes 1.0 (2.0 for huge headers)", pre[6], pre[7])
+		return nil, printf.Errorf(".npy format version %d.%d; np.save writes 1.0 (2.0 for huge headers)", pre[6], pre[7])
 	}
 	if n > maxHeader {
-		return nil, fmt.Errorf("a header of %d bytes; numpy's own reader stops at %d", n, maxHeader)
+		return nil, printf.Errorf("a header of %d bytes; numpy's own reader stops at %d", n, maxHeader)
 	}
 	header := make([]byte, n)
 	if _, err := io.ReadFull(r, header); err != nil {
-		return nil, fmt.Errorf("the header is cut short (%d bytes announced)", n)
+		return nil, printf.Errorf("the header is cut short (%d bytes announced)", n)
 	}
 	text := string(header)
 	descr, order, shape := strings.Index(text, "'descr': "), strings.Index(text, "'fortran_order': "), strings.Index(text, "'shape': ")
@@ -201,14 +201,14 @@ type array struct {
 func readNPY(r io.Reader, where string, max int) (a *array, err error) {
 	header, err := npyHeader(r)
 	if err != nil {
-		return nil, fmt.Errorf("%s: not a numpy array: %v", where, err)
+		return nil, printf.Errorf("%s: not a numpy array: %v", where, err)
 	}
 	h, err := parseHeader(header)
 	if err != nil {
-		return nil, fmt.Errorf("%s: not a numpy array: %v", where, err)
+		return nil, printf.Errorf("%s: not a numpy array: %v", where, err)
 	}
 	if len(h.shape) > 2 {
-		return nil, fmt.Errorf("%s: an array of %d dimensions %v; a gradient array has two (dW: like W) or one or two (db)", where, len(h.shape), h.shape)
+		return nil, printf.Errorf("%s: an array of %d dimensions %v; a gradient array has two (dW: like W) or one or two (db)", where, len(h.shape), h.shape)
 	}
 	n := 1
 	for _, d := range h.shape {
@@ -219,15 +219,15 @@ func readNPY(r io.Reader, where string, max int) (a *array, err error) {
 		n *= d
 	}
 	if n > max {
-		return nil, fmt.Errorf("%s: shape %v is far larger than any gradient array of this network (at most %d entries are read)", where, h.shape, max)
+		return nil, printf.Errorf("%s: shape %v is far larger than any gradient array of this network (at most %d entries are read)", where, h.shape, max)
 	}
 	a = &array{shape: h.shape, float32: h.size == 4}
 	if h.size == 0 {
-		return nil, fmt.Errorf("%s: numbers of type %q; a gradient is float64 or float32 (np.float64, np.float32)", where, h.descr)
+		return nil, printf.Errorf("%s: numbers of type %q; a gradient is float64 or float32 (np.float64, np.float32)", where, h.descr)
 	}
 	raw := make([]byte, n*h.size)
 	if got, err := io.ReadFull(r, raw); err != nil {
-		return nil, fmt.Errorf("%s: %d numbers for shape %v: the file is truncated", where, got/h.size, h.shape)
+		return nil, printf.Errorf("%s: %d numbers for shape %v: the file is truncated", where, got/h.size, h.shape)
 	}
 	a.data = make([]float64, n)
 	for i := range a.data {
@@ -281,7 +281,7 @@ func parseHeader(header []byte) (npyDescr, error) {
 	}
 	descr := value("descr")
 	if len(descr) < 2 || descr[0] != '\'' || descr[len(descr)-1] != '\'' {
-		return h, fmt.Errorf("its type is %s, not a quoted numpy type such as '<f8'", descr)
+		return h, printf.Errorf("its type is %s, not a quoted numpy type such as '<f8'", descr)
 	}
 	h.descr = descr[1 : len(descr)-1]
 	h.order = binary.LittleEndian
@@ -299,11 +299,11 @@ func parseHeader(header []byte) (npyDescr, error) {
 		h.fortran = true
 	case "False":
 	default:
-		return h, fmt.Errorf("its fortran_order is %s, not True or False", value("fortran_order"))
+		return h, printf.Errorf("its fortran_order is %s, not True or False", value("fortran_order"))
 	}
 	shape := value("shape")
 	if !strings.HasPrefix(shape, "(") || !strings.HasSuffix(shape, ")") {
-		return h, fmt.Errorf("its shape is %s, not a tuple such as (3, 4)", shape)
+		return h, printf.Errorf("its shape is %s, not a tuple such as (3, 4)", shape)
 	}
 	h.shape = []int{}
 	for _, d := range strings.Split(strings.TrimSuffix(shape[1:len(shape)-1], ","), ",") {
@@ -312,7 +312,7 @@ func parseHeader(header []byte) (npyDescr, error) {
 		}
 		n, err := strconv.Atoi(strings.TrimSuffix(d, "L"))
 		if err != nil || n < 0 {
-			return h, fmt.Errorf("its shape is %s, not a tuple of sizes such as (3, 4)", shape)
+			return h, printf.Errorf("its shape is %s, not a tuple of sizes such as (3, 4)", shape)
 		}
 		h.shape = append(h.shape, n)
 	}
@@ -332,7 +332,7 @@ func assemble(p *problem.Problem, file string, get func(name string) (*array, er
 				return nil, err
 			}
 			if a == nil {
-				return nil, fmt.Errorf("%s: no array %s; a network of %d layers needs dW1, db1, …, dW%d, db%d%s",
+				return nil, printf.Errorf("%s: no array %s; a network of %d layers needs dW1, db1, …, dW%d, db%d%s",
 					file, name, L, L, L, found(have))
 			}
 			g.Float32 = g.Float32 || a.float32
@@ -340,7 +340,7 @@ func assemble(p *problem.Problem, file string, get func(name string) (*array, er
 			case name == db && len(a.shape) <= 1:
 				g.DB[ℓ-1] = a.data
 			case name == db && (a.shape[0] == 0 || a.shape[1] == 0):
-				return nil, fmt.Errorf("%s: %s is empty (shape %v)", file, name, a.shape)
+				return nil, printf.Errorf("%s: %s is empty (shape %v)", file, name, a.shape)
 			case name == db:
 				g.DBMatrix[ℓ-1] = mat.NewDense(a.shape[0], a.shape[1], a.data)
 			case len(a.shape) == 2 && a.shape[0] > 0 && a.shape[1] > 0:
@@ -349,19 +349,19 @@ func assemble(p *problem.Problem, file string, get func(name string) (*array, er
 				// A vector where a matrix belongs: judged as a 1×n shape mistake.
 				g.DW[ℓ-1] = mat.NewDense(1, len(a.data), a.data)
 			default:
-				return nil, fmt.Errorf("%s: %s is empty (shape %v)", file, name, a.shape)
+				return nil, printf.Errorf("%s: %s is empty (shape %v)", file, name, a.shape)
 			}
 		}
 	}
 	for ℓ := range L {
 		if g.DB[ℓ] != nil && len(g.DB[ℓ]) == 0 {
-			return nil, fmt.Errorf("%s: db%d is empty", file, ℓ+1)
+			return nil, printf.Errorf("%s: db%d is empty", file, ℓ+1)
 		}
 		if g.DB[ℓ] != nil {
 			continue
 		}
 		if r, c := g.DBMatrix[ℓ].Dims(); r == 0 || c == 0 {
-			return nil, fmt.Errorf("%s: db%d is empty", file, ℓ+1)
+			return nil, printf.Errorf("%s: db%d is empty", file, ℓ+1)
 		}
 	}
 	return g, nil
@@ -393,7 +393,7 @@ func loadNPZ(path string, p *problem.Problem) (*backproof.Gradient, error) {
 func readNPZ(path string, r io.ReaderAt, size int64, p *problem.Problem) (*backproof.Gradient, error) {
 	z, err := zipFiles(r, size)
 	if err != nil {
-		return nil, fmt.Errorf("%s: not an .npz archive (np.savez writes one): %v", path, err)
+		return nil, printf.Errorf("%s: not an .npz archive (np.savez writes one): %v", path, err)
 	}
 	var have []string
 	keys := map[string]string{}
@@ -414,7 +414,7 @@ func readNPZ(path string, r io.ReaderAt, size int64, p *problem.Problem) (*backp
 		}
 		rc, err := z[k].open(r, size)
 		if err != nil {
-			return nil, fmt.Errorf("%s: array %s: %v", path, name, err)
+			return nil, printf.Errorf("%s: array %s: %v", path, name, err)
 		}
 		return readNPY(rc, path+": array "+name, limit(p, layerOf[name]))
 	}, have)
@@ -440,7 +440,7 @@ func loadFolder(dir string, p *problem.Problem) (*backproof.Gradient, error) {
 		if fi, err := os.Lstat(file); err == nil && fi.Mode()&os.ModeSymlink != 0 {
 			if _, err := os.Stat(file); err != nil {
 				target, _ := os.Readlink(file)
-				return nil, fmt.Errorf("%s: a symbolic link to %s, which cannot be read (%v): point it at the array, or replace it by the file",
+				return nil, printf.Errorf("%s: a symbolic link to %s, which cannot be read (%v): point it at the array, or replace it by the file",
 					file, target, unwrapPath(err))
 			}
 		}
@@ -473,7 +473,7 @@ func noExtraLayers(file string, p *problem.Problem, have []string) error {
 			continue
 		}
 		if ℓ < 1 || ℓ > L {
-			return fmt.Errorf("%s: array %s, but the network has %d layers (dW1, db1 … dW%d, db%d): is this the gradient of another problem?",
+			return printf.Errorf("%s: array %s, but the network has %d layers (dW1, db1 … dW%d, db%d): is this the gradient of another problem?",
 				file, name, L, L, L)
 		}
 	}
@@ -514,15 +514,15 @@ func loadJSON(path string, p *problem.Problem, limit budget.Bytes) (*backproof.G
 	defer f.Close()
 	most := problem.FileLimit(limit)
 	tooLarge := func(size string) error {
-		return fmt.Errorf("%s: %s, more than the %v a gradient file may have under the memory limit of %v (as a problem file)",
+		return printf.Errorf("%s: %s, more than the %v a gradient file may have under the memory limit of %v (as a problem file)",
 			path, size, most, most*64)
 	}
 	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && budget.Bytes(fi.Size()) > most {
-		return nil, tooLarge(fmt.Sprintf("the file has %v", budget.Bytes(fi.Size())))
+		return nil, tooLarge(printf.Sprintf("the file has %v", budget.Bytes(fi.Size())))
 	}
 	raw, err := io.ReadAll(io.LimitReader(problem.SkipBOM(f), int64(most)+1))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, printf.Errorf("%s: %v", path, err)
 	}
 	if budget.Bytes(len(raw)) > most {
 		return nil, tooLarge("the file is larger")
@@ -539,7 +539,7 @@ func readJSON(path string, raw []byte, p *problem.Problem) (*backproof.Gradient,
 		return nil, err
 	}
 	if L := len(p.Net.Layers); n != L {
-		return nil, fmt.Errorf("%s: layers: %d layers for a network of %d: give one {\"dW\", \"db\"} per layer", path, n, L)
+		return nil, printf.Errorf("%s: layers: %d layers for a network of %d: give one {\"dW\", \"db\"} per layer", path, n, L)
 	}
 	return assemble(p, path, func(name string) (*array, error) { return jr.arrays[name], nil }, jr.have)
 }
@@ -559,15 +559,15 @@ type jsonReader struct {
 
 // fail is an error at a JSON path of the file.
 func (r *jsonReader) fail(path, format string, args ...any) error {
-	return fmt.Errorf("%s: %s: %s", r.file, path, fmt.Sprintf(format, args...))
+	return printf.Errorf("%s: %s: %s", r.file, path, printf.Sprintf(format, args...))
 }
 
 // syntax places the reader's error by line and column.
 func (r *jsonReader) syntax(err error) error {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return fmt.Errorf("%s: truncated JSON: the file ends before the object is closed; %s", r.file, jsonShape)
+		return printf.Errorf("%s: truncated JSON: the file ends before the object is closed; %s", r.file, jsonShape)
 	}
-	return fmt.Errorf("%s: %v; %s", r.file, jsonError(r.raw, err), jsonShape)
+	return printf.Errorf("%s: %v; %s", r.file, jsonError(r.raw, err), jsonShape)
 }
 
 // delim reads the next token and wants it to be d; what names the value.
@@ -599,7 +599,7 @@ func (r *jsonReader) top() (int, error) {
 		L := len(r.p.Net.Layers)
 		for ; r.dec.More(); layers++ {
 			if layers == L {
-				return 0, r.fail(fmt.Sprintf("layers[%d]", layers), "more layers than the network's %d: its gradient is dW1, db1 … dW%d, db%d; is this the gradient of another problem?", L, L, L)
+				return 0, r.fail(printf.Sprintf("layers[%d]", layers), "more layers than the network's %d: its gradient is dW1, db1 … dW%d, db%d; is this the gradient of another problem?", L, L, L)
 			}
 			if err := r.layer(layers); err != nil {
 				return 0, err
@@ -618,7 +618,7 @@ func (r *jsonReader) top() (int, error) {
 	var se *jsonio.SyntaxError
 	if err := r.dec.End(); errors.As(err, &se) {
 		line, col := position(r.raw, se.Offset)
-		return 0, fmt.Errorf("%s: line %d:%d: extra data after the JSON object: a file holds one gradient", r.file, line, col)
+		return 0, printf.Errorf("%s: line %d:%d: extra data after the JSON object: a file holds one gradient", r.file, line, col)
 	}
 	return layers, nil
 }
@@ -646,7 +646,7 @@ func (r *jsonReader) key(within string, seen map[string]bool, known ...string) (
 
 // layer reads layers[i], {"dW": …, "db": …}.
 func (r *jsonReader) layer(i int) error {
-	path := fmt.Sprintf("layers[%d]", i)
+	path := printf.Sprintf("layers[%d]", i)
 	if err := r.delim(jsonio.BeginObject, path, `an object {"dW": …, "db": …}`); err != nil {
 		return err
 	}
@@ -698,7 +698,7 @@ func tokenKind(tok jsonio.Token) string {
 	case jsonio.BeginArray, jsonio.EndArray:
 		return "a list"
 	case jsonio.String:
-		return fmt.Sprintf("the string %q", tok.Text)
+		return printf.Sprintf("the string %q", tok.Text)
 	case jsonio.Null:
 		return "null"
 	case jsonio.True, jsonio.False:
@@ -721,7 +721,7 @@ func jsonArray(raw []byte, max int) (*array, error) {
 	// row but the last: r×c numbers have r·c − 1 commas. A bound on the
 	// count, before anything is decoded.
 	if n := bytes.Count(raw, []byte(",")) + 1; n > max {
-		return nil, fmt.Errorf("%d numbers, far more than any gradient array of this layer (at most %d are read)", n, max)
+		return nil, printf.Errorf("%d numbers, far more than any gradient array of this layer (at most %d are read)", n, max)
 	}
 	var toks []jsonio.Token
 	for dec := jsonio.NewBytes(raw); ; {
@@ -758,7 +758,7 @@ func jsonArray(raw []byte, max int) (*array, error) {
 			v = append(v, x)
 		}
 		if firstNull >= 0 {
-			return nil, &arrayError{fmt.Sprintf("[%d]", firstNull), "null where a number belongs (JSON's null is no number; a NaN in numpy is written as null by some writers)"}
+			return nil, &arrayError{printf.Sprintf("[%d]", firstNull), "null where a number belongs (JSON's null is no number; a NaN in numpy is written as null by some writers)"}
 		}
 		return &array{data: v, shape: []int{len(v)}}, nil
 	}
@@ -768,7 +768,7 @@ func jsonArray(raw []byte, max int) (*array, error) {
 	for i := 0; i < len(body); i++ {
 		switch body[i].Kind {
 		case jsonio.Null:
-			nulls = append(nulls, fmt.Sprintf("[%d]", len(grid)))
+			nulls = append(nulls, printf.Sprintf("[%d]", len(grid)))
 			grid = append(grid, nil)
 			continue
 		case jsonio.BeginArray:
@@ -782,7 +782,7 @@ func jsonArray(raw []byte, max int) (*array, error) {
 				return nil, wrong
 			}
 			if body[i].Kind == jsonio.Null {
-				nulls = append(nulls, fmt.Sprintf("[%d][%d]", len(grid), len(row)))
+				nulls = append(nulls, printf.Sprintf("[%d][%d]", len(grid), len(row)))
 			}
 			row = append(row, x)
 		}
@@ -801,7 +801,7 @@ func jsonArray(raw []byte, max int) (*array, error) {
 			a.shape[1] = len(r)
 		}
 		if len(r) != a.shape[1] {
-			return nil, fmt.Errorf("row %d has %d numbers, row 0 has %d: rows must be equally long", i, len(r), a.shape[1])
+			return nil, printf.Errorf("row %d has %d numbers, row 0 has %d: rows must be equally long", i, len(r), a.shape[1])
 		}
 		a.data = append(a.data, r...)
 	}
@@ -845,7 +845,7 @@ func jsonError(raw []byte, err error) error {
 	var se *jsonio.SyntaxError
 	if errors.As(err, &se) {
 		line, col := position(raw, se.Offset)
-		return fmt.Errorf("line %d:%d: %v", line, col, err)
+		return printf.Errorf("line %d:%d: %v", line, col, err)
 	}
 	return err
 }

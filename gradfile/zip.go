@@ -4,8 +4,9 @@ import (
 	"compress/flate"
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"io"
+
+	"github.com/backproof/backproof/internal/printf"
 )
 
 // An .npz archive is a zip file of .npy files, each stored (np.savez) or
@@ -139,7 +140,7 @@ func (m zipMember) open(r io.ReaderAt, size int64) (io.Reader, error) {
 	case m.flags&1 != 0:
 		return nil, errors.New("it is encrypted")
 	case m.method != 0 && m.method != 8:
-		return nil, fmt.Errorf("compressed by method %d; np.savez stores and np.savez_compressed deflates (8)", m.method)
+		return nil, printf.Errorf("compressed by method %d; np.savez stores and np.savez_compressed deflates (8)", m.method)
 	case m.offset > uint64(size) || uint64(size)-m.offset < localSize:
 		return nil, errors.New("its data is past the end of the archive")
 	}

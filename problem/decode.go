@@ -3,11 +3,11 @@ package problem
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"strconv"
 
 	"github.com/backproof/backproof/internal/jsonio"
+	"github.com/backproof/backproof/internal/printf"
 )
 
 // maxDepth bounds the nesting of a problem file. The deepest value a
@@ -56,7 +56,7 @@ func (t *tree) value(tok jsonio.Token, path string, depth int) (any, error) {
 			}
 			kp := join(path, k.Text)
 			if _, dup := obj[k.Text]; dup {
-				return nil, &pathError{kp, fmt.Sprintf("duplicate key %q: each field may appear once in an object (JSON readers disagree on which copy wins)", k.Text)}
+				return nil, &pathError{kp, printf.Sprintf("duplicate key %q: each field may appear once in an object (JSON readers disagree on which copy wins)", k.Text)}
 			}
 			v, err := t.next(kp, depth+1)
 			if err != nil {
@@ -69,7 +69,7 @@ func (t *tree) value(tok jsonio.Token, path string, depth int) (any, error) {
 	case jsonio.BeginArray:
 		list := []any{}
 		for i := 0; t.r.More(); i++ {
-			v, err := t.element(fmt.Sprintf("%s[%d]", path, i), depth+1)
+			v, err := t.element(printf.Sprintf("%s[%d]", path, i), depth+1)
 			if err != nil {
 				return nil, err
 			}

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding"
 	"errors"
-	"fmt"
 	"io"
 	"math"
 	"os"
@@ -16,6 +15,7 @@ import (
 	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/derive"
 	"github.com/backproof/backproof/internal/jsonio"
+	"github.com/backproof/backproof/internal/printf"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -48,7 +48,7 @@ func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
 	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Col)
+		printf.Fprintf(&b, ":%d:%d", e.Line, e.Col)
 	}
 	b.WriteString(": ")
 	if e.Path != "" {
@@ -84,16 +84,16 @@ func FileLimit(limit budget.Bytes) budget.Bytes {
 func LoadWithin(path string, limit budget.Bytes) (*Problem, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, &Error{File: path, Msg: fmt.Sprintf("cannot read the problem file: %v", unwrapPath(err))}
+		return nil, &Error{File: path, Msg: printf.Sprintf("cannot read the problem file: %v", unwrapPath(err))}
 	}
 	defer f.Close()
 	most := FileLimit(limit)
 	tooLarge := func(size string) error {
-		return &Error{File: path, Msg: fmt.Sprintf("%s, more than the %v a problem file may have under the memory limit of %v",
+		return &Error{File: path, Msg: printf.Sprintf("%s, more than the %v a problem file may have under the memory limit of %v",
 			size, most, most*64)}
 	}
 	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && budget.Bytes(fi.Size()) > most {
-		return nil, tooLarge(fmt.Sprintf("the file has %v", budget.Bytes(fi.Size())))
+		return nil, tooLarge(printf.Sprintf("the file has %v", budget.Bytes(fi.Size())))
 	}
 	// The reader keeps the bytes read, to place a syntax error by line and
 	// column; the limit bounds them.
@@ -105,7 +105,7 @@ func LoadWithin(path string, limit budget.Bytes) (*Problem, error) {
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
-			return nil, &Error{File: path, Msg: fmt.Sprintf("cannot read the problem file: %v", pe.Err)}
+			return nil, &Error{File: path, Msg: printf.Sprintf("cannot read the problem file: %v", pe.Err)}
 		}
 		return nil, err
 	}
@@ -115,7 +115,7 @@ func LoadWithin(path string, limit budget.Bytes) (*Problem, error) {
 	}
 	// The file bounds the problem, not the check of it: a parameter
 	// written as "0," costs the check a hundred times its size.
-	if err := budget.Check(fmt.Sprintf("checking the problem in %s (layer sizes %s, a batch of %d)", path, joinInts(p.Net.Sizes()), p.Batch()),
+	if err := budget.Check(printf.Sprintf("checking the problem in %s (layer sizes %s, a batch of %d)", path, joinInts(p.Net.Sizes()), p.Batch()),
 		p.Memory(), limit); err != nil {
 		return nil, err
 	}
@@ -207,7 +207,7 @@ type reader struct {
 
 func (r *reader) fail(path, format string, args ...any) {
 	if r.err == nil {
-		r.err = &Error{File: r.file, Path: path, Msg: fmt.Sprintf(format, args...)}
+		r.err = &Error{File: r.file, Path: path, Msg: printf.Sprintf(format, args...)}
 	}
 }
 
@@ -263,7 +263,7 @@ func (r *reader) problem(top any) *Problem {
 		return nil
 	}
 	for i, lv := range layers {
-		path := fmt.Sprintf("layers[%d]", i)
+		path := printf.Sprintf("layers[%d]", i)
 		lo := r.object(path, lv, layerFields)
 		if lo == nil {
 			return nil
@@ -338,7 +338,7 @@ func (r *reader) dropout(path string, lo map[string]any) *derive.Dropout {
 	for i := 0; i < rows; i++ {
 		for j := 0; j < cols; j++ {
 			if v := D.At(i, j); v != 0 && v != 1 {
-				r.fail(fmt.Sprintf("%s.D[%d][%d]", path, i, j), "%g: a dropout mask holds 0 (dropped) or 1 (kept); the division by p is keep_prob's", v)
+				r.fail(printf.Sprintf("%s.D[%d][%d]", path, i, j), "%g: a dropout mask holds 0 (dropped) or 1 (kept); the division by p is keep_prob's", v)
 				return nil
 			}
 		}
@@ -355,7 +355,7 @@ func (r *reader) masks(net *derive.Net, X *mat.Dense) {
 		if l.Drop == nil {
 			continue
 		}
-		path := fmt.Sprintf("layers[%d]", i)
+		path := printf.Sprintf("layers[%d]", i)
 		if i == len(net.Layers)-1 {
 			r.fail(join(path, "D"), "dropout on the output layer: dropout is for hidden layers (the output is compared with Y)")
 			return
@@ -364,7 +364,7 @@ func (r *reader) masks(net *derive.Net, X *mat.Dense) {
 		if net.Convention.ColumnLayout() {
 			wr, wc, layout = wc, wr, "n×m"
 		}
-		layout += fmt.Sprint(i + 1)
+		layout += printf.Sprint(i + 1)
 		if dr, dc := l.Drop.Mask.Dims(); dr != wr || dc != wc {
 			r.fail(join(path, "D"), "D%d is %d×%d but A%d is %s = %d×%d in the %v convention", i+1, dr, dc, i+1, layout, wr, wc, net.Convention)
 			return
@@ -413,7 +413,7 @@ func (r *reader) number(path string, v any) float64 {
 	}
 	f, err := strconv.ParseFloat(string(n), 64)
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-		r.fail(path, "%s is not a finite float64", n)
+		r.fail(path, "%s is not a finite float64", string(n))
 		return 0
 	}
 	return f
@@ -427,7 +427,7 @@ func (r *reader) vector(path string, v any) []float64 {
 	}
 	out := make([]float64, len(list))
 	for i, e := range list {
-		out[i] = r.number(fmt.Sprintf("%s[%d]", path, i), e)
+		out[i] = r.number(printf.Sprintf("%s[%d]", path, i), e)
 	}
 	return out
 }
@@ -445,7 +445,7 @@ func (r *reader) matrix(path string, v any) *mat.Dense {
 	var data []float64
 	cols := -1
 	for i, rv := range rows {
-		rp := fmt.Sprintf("%s[%d]", path, i)
+		rp := printf.Sprintf("%s[%d]", path, i)
 		row := r.vector(rp, rv)
 		if r.err != nil {
 			return nil
@@ -478,15 +478,15 @@ func (r *reader) shapes(net *derive.Net, X, Y *mat.Dense) {
 	for i, l := range net.Layers {
 		ℓ := i + 1
 		wr, wc := l.W.Dims()
-		wIn, wOut, want := wr, wc, fmt.Sprintf("n%d×n%d", ℓ-1, ℓ)
+		wIn, wOut, want := wr, wc, printf.Sprintf("n%d×n%d", ℓ-1, ℓ)
 		if col {
-			wIn, wOut, want = wc, wr, fmt.Sprintf("n%d×n%d", ℓ, ℓ-1)
+			wIn, wOut, want = wc, wr, printf.Sprintf("n%d×n%d", ℓ, ℓ-1)
 		}
-		path := fmt.Sprintf("layers[%d]", i)
+		path := printf.Sprintf("layers[%d]", i)
 		if wIn != prev {
-			what := fmt.Sprintf("layer %d has %d units", ℓ-1, prev)
+			what := printf.Sprintf("layer %d has %d units", ℓ-1, prev)
 			if ℓ == 1 {
-				what = fmt.Sprintf("X is %d×%d (%s), so n0 = %d", xr, xc, layout, prev)
+				what = printf.Sprintf("X is %d×%d (%s), so n0 = %d", xr, xc, layout, prev)
 			}
 			r.fail(join(path, "W"), "W%d is %d×%d but %s: in the %v convention W%d must be %s", ℓ, wr, wc, what, net.Convention, ℓ, want)
 			return
@@ -521,7 +521,7 @@ func (r *reader) values(net *derive.Net, Y *mat.Dense) {
 	out := net.Layers[len(net.Layers)-1].Act
 	L := len(net.Layers) - 1
 	if net.Cost.UnitOutputs() && !out.UnitOutputs() {
-		r.fail(fmt.Sprintf("layers[%d].activation", L), "%v needs outputs in (0,1) to take logarithms: use %s output layer, not %v", net.Cost, derive.UnitOutputNames(), out)
+		r.fail(printf.Sprintf("layers[%d].activation", L), "%v needs outputs in (0,1) to take logarithms: use %s output layer, not %v", net.Cost, derive.UnitOutputNames(), out)
 		return
 	}
 	if !net.Cost.UnitTargets() {
@@ -531,7 +531,7 @@ func (r *reader) values(net *derive.Net, Y *mat.Dense) {
 	for i := 0; i < yr; i++ {
 		for j := 0; j < yc; j++ {
 			if y := Y.At(i, j); y < 0 || y > 1 {
-				r.fail(fmt.Sprintf("Y[%d][%d]", i, j), "%v targets must lie in [0,1], found %g", net.Cost, y)
+				r.fail(printf.Sprintf("Y[%d][%d]", i, j), "%v targets must lie in [0,1], found %g", net.Cost, y)
 				return
 			}
 		}
@@ -560,7 +560,7 @@ func kind(v any) string {
 	case map[string]any:
 		return "an object"
 	}
-	return fmt.Sprintf("%T", v)
+	return "a value decode does not make" // none: decode makes only the kinds above
 }
 
 func contains(list []string, s string) bool {

@@ -2,7 +2,6 @@ package problem
 
 import (
 	"encoding"
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/derive"
 	"github.com/backproof/backproof/internal/jsonio"
+	"github.com/backproof/backproof/internal/printf"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -65,24 +65,24 @@ func (s Spec) Validate() error {
 func (s Spec) netSpec() (derive.NetSpec, error) {
 	ns := derive.NetSpec{Convention: s.Convention, Sizes: s.Sizes, Cost: s.Cost, Reduction: s.Reduction, Init: s.Init}
 	if len(s.Sizes) < 2 {
-		return ns, fmt.Errorf("a network needs at least an input and an output size, got %v", s.Sizes)
+		return ns, printf.Errorf("a network needs at least an input and an output size, got %v", s.Sizes)
 	}
 	if len(s.Sizes)-1 > MaxLayers {
-		return ns, fmt.Errorf("%d layers, more than the %d a problem may have", len(s.Sizes)-1, MaxLayers)
+		return ns, printf.Errorf("%d layers, more than the %d a problem may have", len(s.Sizes)-1, MaxLayers)
 	}
 	for i, n := range s.Sizes {
 		if n < 1 {
-			return ns, fmt.Errorf("layer size n%d = %d: every size must be at least 1", i, n)
+			return ns, printf.Errorf("layer size n%d = %d: every size must be at least 1", i, n)
 		}
 	}
 	if s.Batch < 1 {
-		return ns, fmt.Errorf("batch size %d: must be at least 1", s.Batch)
+		return ns, printf.Errorf("batch size %d: must be at least 1", s.Batch)
 	}
 	if err := checkL2(s.L2); err != nil {
 		return ns, err
 	}
 	if !(s.Keep >= 0 && s.Keep <= 1) {
-		return ns, fmt.Errorf("keep probability %g: want 0 < p ≤ 1 (the chance that a hidden unit is kept)", s.Keep)
+		return ns, printf.Errorf("keep probability %g: want 0 < p ≤ 1 (the chance that a hidden unit is kept)", s.Keep)
 	}
 	acts := s.Acts
 	if len(acts) == 0 {
@@ -95,7 +95,7 @@ func (s Spec) netSpec() (derive.NetSpec, error) {
 	if err := ns.Validate(); err != nil {
 		return ns, err
 	}
-	what := fmt.Sprintf("a problem with layer sizes %s and a batch of %d", joinInts(s.Sizes), s.Batch)
+	what := printf.Sprintf("a problem with layer sizes %s and a batch of %d", joinInts(s.Sizes), s.Batch)
 	return ns, budget.Check(what, s.Memory(), s.MaxMemory)
 }
 
@@ -173,10 +173,10 @@ func DrawMask(rng *rand.Rand, keep float64, n, m int) *mat.Dense {
 // checkL2 refuses a λ that is negative or not finite and an N below 0.
 func checkL2(r derive.L2) error {
 	if !(r.Lambda >= 0 && !math.IsInf(r.Lambda, 0)) {
-		return fmt.Errorf("lambda %g: want a finite λ ≥ 0", r.Lambda)
+		return printf.Errorf("lambda %g: want a finite λ ≥ 0", r.Lambda)
 	}
 	if r.N < 0 {
-		return fmt.Errorf("lambda N %d: want N ≥ 1 (Nielsen's n, Ng's m, or 1), or 0 for the reduction's (m for a mean, 1 for a sum)", r.N)
+		return printf.Errorf("lambda N %d: want N ≥ 1 (Nielsen's n, Ng's m, or 1), or 0 for the reduction's (m for a mean, 1 for a sum)", r.N)
 	}
 	return nil
 }
