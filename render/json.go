@@ -4,10 +4,10 @@
 package render
 
 import (
-	"encoding/json"
 	"math"
 
 	"github.com/backproof/backproof"
+	"github.com/backproof/backproof/internal/jsonio"
 	"github.com/backproof/backproof/problem"
 	"gonum.org/v1/gonum/mat"
 )
@@ -194,13 +194,15 @@ type jsonDirection struct {
 // EntriesJSON is the JSON object `backproof check --json` prints for an
 // entry-by-entry check (docs/contracts.md).
 func EntriesJSON(r *backproof.EntryResult) ([]byte, error) {
-	return json.Marshal(entriesJSON(r, r.Pass(), r.Seconds))
+	out := entriesJSON(r, r.Pass(), r.Seconds)
+	return out.marshal()
 }
 
 // DirectionsJSON is the JSON object `backproof check --json` prints for a
 // directional check (--method directional).
 func DirectionsJSON(r *backproof.DirectionalResult) ([]byte, error) {
-	return json.Marshal(directionsJSON(r, r.Pass(), r.Seconds))
+	out := directionsJSON(r, r.Pass(), r.Seconds)
+	return out.marshal()
 }
 
 // GradientJSON is the JSON object `backproof check --json --gradient G`
@@ -214,7 +216,7 @@ func GradientJSON(r *backproof.GradientResult) ([]byte, error) {
 		out = entriesJSON(r.Entries, r.Pass(), r.Seconds)
 	}
 	addLearner(r, &out)
-	return json.Marshal(out)
+	return out.marshal()
 }
 
 // backpropJSON is what both kinds of check write, with the layers'
@@ -327,4 +329,305 @@ func addLearner(lc *backproof.GradientResult, out *jsonReport) {
 		jl.Worst = append(jl.Worst, je)
 	}
 	out.Learner = jl
+}
+
+// The JSON objects write themselves field by field, in the order of their
+// tags, as encoding/json writes them (json_test.go compares the bytes):
+// encoding/json would link reflect into the page in the browser.
+
+func (r *jsonReport) marshal() ([]byte, error) {
+	var w jsonio.Writer
+	r.write(&w)
+	return w.Bytes()
+}
+
+func (r *jsonReport) write(w *jsonio.Writer) {
+	w.BeginObject()
+	w.Key("value")
+	w.Float(r.Value)
+	w.Key("method")
+	w.String(r.Method)
+	w.Key("step")
+	w.Float(r.Step)
+	w.Key("layers")
+	jsonio.List(w, r.Layers, (*jsonLayer).write)
+	w.Key("max_rel_error")
+	w.FloatOrNull(r.MaxRelError)
+	w.Key("pass")
+	w.Bool(r.Pass)
+	w.Key("seconds")
+	w.Float(r.Seconds)
+	if r.GradientSource != nil {
+		w.Key("gradient_source")
+		w.String(*r.GradientSource)
+	}
+	if len(r.Diagnosis) > 0 {
+		w.Key("diagnosis")
+		jsonio.List(w, r.Diagnosis, (*jsonDiagnosis).write)
+	}
+	w.Key("outcome")
+	w.String(r.Outcome)
+	w.Key("judged")
+	w.Int(r.Judged)
+	w.Key("not_judged")
+	w.Int(r.NotJudged)
+	if r.Confirmation != nil {
+		w.Key("confirmation")
+		r.Confirmation.write(w)
+	}
+	if r.Learner != nil {
+		w.Key("learner")
+		r.Learner.write(w)
+	}
+	w.Key("convention")
+	w.String(r.Convention)
+	w.Key("verdict")
+	w.String(r.Verdict)
+	w.Key("max_abs_error")
+	w.Float(r.MaxAbsError)
+	w.Key("floor")
+	w.Float(r.Floor)
+	w.Key("tol")
+	w.Float(r.Tol)
+	if len(r.Worst) > 0 {
+		w.Key("worst")
+		jsonio.List(w, r.Worst, (*jsonEntry).write)
+	}
+	if r.Path != "" {
+		w.Key("path")
+		w.String(r.Path)
+	}
+	if r.Directional != nil {
+		w.Key("directional")
+		r.Directional.write(w)
+	}
+	w.EndObject()
+}
+
+func (l *jsonLayer) write(w *jsonio.Writer) {
+	w.BeginObject()
+	w.Key("dW")
+	w.Rows(l.DW)
+	w.Key("db")
+	w.Floats(l.DB)
+	w.Key("dW_numeric")
+	w.Rows(l.DWNumeric)
+	w.Key("db_numeric")
+	w.Floats(l.DBNumeric)
+	w.Key("max_rel_error")
+	w.FloatOrNull(l.MaxRelError)
+	if l.MaxAbsError != nil {
+		w.Key("max_abs_error")
+		w.Float(*l.MaxAbsError)
+	}
+	if l.Kinks != nil {
+		w.Key("kinks")
+		w.Int(*l.Kinks)
+	}
+	w.EndObject()
+}
+
+func (e *jsonEntry) write(w *jsonio.Writer) {
+	w.BeginObject()
+	if e.Layer != 0 {
+		w.Key("layer")
+		w.Int(e.Layer)
+	}
+	if e.Param != "" {
+		w.Key("param")
+		w.String(e.Param)
+	}
+	w.Key("row")
+	w.Int(e.Row)
+	w.Key("col")
+	w.Int(e.Col)
+	w.Key("analytic")
+	w.Float(e.Analytic)
+	w.Key("numeric")
+	w.Float(e.Numeric)
+	w.Key("abs_error")
+	w.Float(e.AbsError)
+	w.Key("rel_error")
+	w.Float(e.RelError)
+	w.Key("kink")
+	w.Bool(e.Kink)
+	w.EndObject()
+}
+
+func (d *jsonDiagnosis) write(w *jsonio.Writer) {
+	w.BeginObject()
+	w.Key("layer")
+	w.Int(d.Layer)
+	w.Key("param")
+	w.String(d.Param)
+	w.Key("code")
+	w.StringOrNull(d.Code)
+	w.Key("message")
+	w.String(d.Message)
+	if d.Inherits != 0 {
+		w.Key("inherits")
+		w.Int(d.Inherits)
+	}
+	w.EndObject()
+}
+
+func (t *jsonTrial) write(w *jsonio.Writer) {
+	w.BeginObject()
+	w.Key("method")
+	w.String(t.Method)
+	w.Key("step")
+	w.Float(t.Step)
+	w.Key("max_rel_error")
+	w.FloatOrNull(t.MaxRelError)
+	w.Key("judged")
+	w.Int(t.Judged)
+	w.Key("pass")
+	w.Bool(t.Pass)
+	w.EndObject()
+}
+
+func (c *jsonConfirmation) write(w *jsonio.Writer) {
+	w.BeginObject()
+	w.Key("cause")
+	w.String(c.Cause)
+	w.Key("message")
+	w.String(c.Message)
+	w.Key("trials")
+	jsonio.List(w, c.Trials, (*jsonTrial).write)
+	w.EndObject()
+}
+
+func (p *jsonLearnerParam) write(w *jsonio.Writer) {
+	w.BeginObject()
+	w.Key("layer")
+	w.Int(p.Layer)
+	w.Key("param")
+	w.String(p.Param)
+	w.Key("shape")
+	writePair(w, p.Shape)
+	w.Key("want_shape")
+	writePair(w, p.WantShape)
+	w.Key("max_abs_error")
+	w.FloatOrNull(p.MaxAbsError)
+	w.Key("max_rel_error")
+	w.FloatOrNull(p.MaxRelError)
+	w.Key("agree")
+	w.Bool(p.Agree)
+	w.Key("judged")
+	w.Bool(p.Judged)
+	if p.Reason != "" {
+		w.Key("reason")
+		w.String(p.Reason)
+	}
+	if p.Tol != nil {
+		w.Key("tol")
+		w.Float(*p.Tol)
+	}
+	if p.Floor != nil {
+		w.Key("floor")
+		w.Float(*p.Floor)
+	}
+	w.Key("nan")
+	w.Int(p.NaN)
+	w.Key("inf")
+	w.Int(p.Inf)
+	w.Key("kinks")
+	w.Int(p.Kinks)
+	if p.Inherits != 0 {
+		w.Key("inherits")
+		w.Int(p.Inherits)
+	}
+	w.EndObject()
+}
+
+func writePair(w *jsonio.Writer, p [2]int) {
+	w.BeginArray()
+	w.Int(p[0])
+	w.Int(p[1])
+	w.EndArray()
+}
+
+func (e *jsonLearnerEntry) write(w *jsonio.Writer) {
+	w.BeginObject()
+	w.Key("layer")
+	w.Int(e.Layer)
+	w.Key("param")
+	w.String(e.Param)
+	w.Key("row")
+	w.Int(e.Row)
+	w.Key("col")
+	w.Int(e.Col)
+	w.Key("yours")
+	w.FloatOrNull(e.Yours)
+	w.Key("backprop")
+	w.Float(e.Backprop)
+	w.Key("numeric")
+	w.FloatOrNull(e.Numeric)
+	w.Key("rel_error")
+	w.FloatOrNull(e.RelError)
+	w.EndObject()
+}
+
+func (l *jsonLearner) write(w *jsonio.Writer) {
+	w.BeginObject()
+	w.Key("outcome")
+	w.String(l.Outcome)
+	w.Key("float32")
+	w.Bool(l.Float32)
+	w.Key("message")
+	w.String(l.Message)
+	w.Key("params")
+	jsonio.List(w, l.Params, (*jsonLearnerParam).write)
+	w.Key("worst")
+	jsonio.List(w, l.Worst, (*jsonLearnerEntry).write)
+	if l.FirstWrongLayer != 0 {
+		w.Key("first_wrong_layer")
+		w.Int(l.FirstWrongLayer)
+	}
+	if len(l.KinkEntries) > 0 {
+		w.Key("kink_entries")
+		jsonio.List(w, l.KinkEntries, (*jsonParamRef).write)
+	}
+	w.Key("float64_error")
+	w.FloatOrNull(l.Float64Error)
+	w.EndObject()
+}
+
+func (p *jsonParamRef) write(w *jsonio.Writer) {
+	w.BeginObject()
+	w.Key("layer")
+	w.Int(p.Layer)
+	w.Key("param")
+	w.String(p.Param)
+	w.Key("row")
+	w.Int(p.Row)
+	w.Key("col")
+	w.Int(p.Col)
+	w.EndObject()
+}
+
+func (d *jsonDirectional) write(w *jsonio.Writer) {
+	w.BeginObject()
+	w.Key("stencil")
+	w.String(d.Stencil)
+	w.Key("seed")
+	w.Uint(d.Seed)
+	w.Key("directions")
+	jsonio.List(w, d.Directions, (*jsonDirection).write)
+	w.EndObject()
+}
+
+func (d *jsonDirection) write(w *jsonio.Writer) {
+	w.BeginObject()
+	w.Key("analytic")
+	w.Float(d.Analytic)
+	w.Key("numeric")
+	w.Float(d.Numeric)
+	w.Key("abs_error")
+	w.Float(d.AbsError)
+	w.Key("rel_error")
+	w.Float(d.RelError)
+	w.Key("kink")
+	w.Bool(d.Kink)
+	w.EndObject()
 }

@@ -295,3 +295,27 @@ func Indent(compact []byte, prefix, indent string) ([]byte, error) {
 	}
 	return out, nil
 }
+
+// List writes v as a list, each element by write (a method expression
+// such as (*layer).write); nil is null, as encoding/json writes a nil
+// slice.
+func List[T any](w *Writer, v []T, write func(*T, *Writer)) {
+	if v == nil {
+		w.Null()
+		return
+	}
+	w.BeginArray()
+	for i := range v {
+		write(&v[i], w)
+	}
+	w.EndArray()
+}
+
+// StringOrNull writes *s, or null when s is nil (a *string field).
+func (w *Writer) StringOrNull(s *string) {
+	if s == nil {
+		w.Null()
+		return
+	}
+	w.String(*s)
+}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/backproof/backproof/budget"
+	"github.com/backproof/backproof/internal/jsonio"
 	"github.com/backproof/backproof/internal/printf"
 )
 
@@ -114,3 +115,31 @@ func withHint(err error) error {
 
 // oneLine folds a multi-line message onto one line.
 func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
+
+// JSON is the output as the page reads it, one object with the fields
+// in the order of their tags, as encoding/json writes them
+// (bridge_test.go compares the bytes).
+func (o *Output) JSON() ([]byte, error) {
+	var w jsonio.Writer
+	w.BeginObject()
+	o.Fields(&w)
+	w.EndObject()
+	return w.Bytes()
+}
+
+// Fields writes the output's fields into the object w is writing, for an
+// output that adds fields of its own (arrays.Output).
+func (o *Output) Fields(w *jsonio.Writer) {
+	w.Key("exit")
+	w.Int(o.Exit)
+	w.Key("stdout")
+	w.String(o.Stdout)
+	w.Key("stderr")
+	w.Strings(o.Stderr)
+	w.Key("verdict")
+	w.String(o.Verdict)
+	if o.File != "" {
+		w.Key("file")
+		w.String(o.File)
+	}
+}

@@ -2,7 +2,6 @@ package bridge
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -70,7 +69,7 @@ func Formula(name, src string, args []string) Output {
 		var text bytes.Buffer
 		rep.WriteText(&text)
 		if nf.json {
-			raw, err := json.Marshal(rep)
+			raw, err := rep.MarshalJSON()
 			if err != nil {
 				return "", err
 			}

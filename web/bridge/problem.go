@@ -2,8 +2,8 @@ package bridge
 
 import (
 	"bytes"
-	"encoding/json"
 
+	"github.com/backproof/backproof/internal/jsonio"
 	"github.com/backproof/backproof/problem"
 )
 
@@ -25,8 +25,11 @@ func Problem(args []string) Output {
 		if err != nil {
 			return "", badInput(err)
 		}
-		raw, err := json.MarshalIndent(p, "", " ")
+		raw, err := p.MarshalJSON()
 		if err != nil {
+			return "", err
+		}
+		if raw, err = jsonio.Indent(raw, "", " "); err != nil { // as json.MarshalIndent(p, "", " ")
 			return "", err
 		}
 		stdout.Write(raw)

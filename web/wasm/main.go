@@ -9,7 +9,6 @@
 package main
 
 import (
-	"encoding/json"
 	"syscall/js"
 
 	"github.com/backproof/backproof/web/bridge"
@@ -20,11 +19,13 @@ func main() {
 	api := js.Global().Get("Object").New()
 	// formula(fileName, text, args) → Output, the report of backproof formula.
 	api.Set("formula", js.FuncOf(func(_ js.Value, a []js.Value) any {
-		return reply(bridge.Formula(a[0].String(), a[1].String(), strings(a[2])))
+		out := bridge.Formula(a[0].String(), a[1].String(), strings(a[2]))
+		return reply(out.JSON())
 	}))
 	// problem(args) → Output, whose stdout is the problem file.
 	api.Set("problem", js.FuncOf(func(_ js.Value, a []js.Value) any {
-		return reply(bridge.Problem(strings(a[0])))
+		out := bridge.Problem(strings(a[0]))
+		return reply(out.JSON())
 	}))
 	// gradient(problemName, problemBytes, [{name, data}], args) → arrays.Output.
 	api.Set("gradient", js.FuncOf(func(_ js.Value, a []js.Value) any {
@@ -33,7 +34,8 @@ func main() {
 			f := a[2].Index(i)
 			files = append(files, arrays.File{Name: f.Get("name").String(), Data: bytesOf(f.Get("data"))})
 		}
-		return reply(arrays.Check(a[0].String(), bytesOf(a[1]), files, strings(a[3])))
+		out := arrays.Check(a[0].String(), bytesOf(a[1]), files, strings(a[3]))
+		return reply(out.JSON())
 	}))
 	js.Global().Set("backproof", api)
 	if ready := js.Global().Get("backproofReady"); ready.Type() == js.TypeFunction {
@@ -58,10 +60,9 @@ func bytesOf(v js.Value) []byte {
 	return b
 }
 
-// reply is o as the JSON string the page reads; an o that cannot be
-// encoded (a bug) is an internal error the page shows as ERROR.
-func reply(o any) string {
-	raw, err := json.Marshal(o)
+// reply is an output's JSON as the string the page reads; an output that
+// cannot be encoded (a bug) is an internal error the page shows as ERROR.
+func reply(raw []byte, err error) string {
 	if err != nil {
 		return `{"exit":3,"verdict":"ERROR: internal error: the reply could not be encoded"}`
 	}

@@ -8,7 +8,6 @@ package arrays
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"github.com/backproof/backproof/budget"
 	"github.com/backproof/backproof/compare"
 	"github.com/backproof/backproof/gradfile"
+	"github.com/backproof/backproof/internal/jsonio"
 	"github.com/backproof/backproof/internal/printf"
 	"github.com/backproof/backproof/numgrad"
 	"github.com/backproof/backproof/problem"
@@ -106,9 +106,7 @@ func Check(problemName string, problemData []byte, files []File, args []string) 
 			}
 			stdout.Write(raw)
 			stdout.WriteByte('\n')
-			if heat, err = heatMaps(raw, g); err != nil {
-				return "", err
-			}
+			heat = heatMaps(r, g)
 		} else {
 			stdout.Write(text.Bytes())
 		}
@@ -187,34 +185,34 @@ func readGradient(files []File, p *problem.Problem, limit budget.Bytes) (*backpr
 }
 
 // heatMaps are the relative errors of every entry of the learner's arrays
-// against backpropagation's, which the JSON report raw holds.
-func heatMaps(raw []byte, g *backproof.Gradient) ([]Heat, error) {
-	var rep struct {
-		Layers []struct {
-			DW [][]float64 `json:"dW"`
-			DB []float64   `json:"db"`
-		} `json:"layers"`
+// against backpropagation's (the report's layers' dW and db).
+func heatMaps(r *backproof.GradientResult, g *backproof.Gradient) []Heat {
+	bp := &r.Entries.Backprop
+	if r.Directions != nil {
+		bp = &r.Directions.Backprop
 	}
-	if err := json.Unmarshal(raw, &rep); err != nil {
-		return nil, err
-	}
+	analytic := bp.Analytic
 	var out []Heat
-	for i, l := range rep.Layers {
+	for i, l := range bp.Problem.Net.Layers {
+		rows, cols := l.W.Dims()
+		dW := problem.Rows(mat.NewDense(rows, cols, analytic[:rows*cols]))
+		db := analytic[rows*cols : rows*cols+len(l.B)]
+		analytic = analytic[rows*cols+len(l.B):]
 		h := Heat{Layer: i + 1, Param: "W"}
 		if i < len(g.DW) && g.DW[i] != nil {
-			h.Rel = relErrors(g.DW[i], l.DW)
+			h.Rel = relErrors(g.DW[i], dW)
 		}
 		out = append(out, h)
 		h = Heat{Layer: i + 1, Param: "b"}
 		switch {
-		case i < len(g.DB) && g.DB[i] != nil && len(g.DB[i]) == len(l.DB):
-			h.Rel = relErrors(mat.NewDense(1, len(l.DB), g.DB[i]), [][]float64{l.DB})
+		case i < len(g.DB) && g.DB[i] != nil && len(g.DB[i]) == len(db):
+			h.Rel = relErrors(mat.NewDense(1, len(db), g.DB[i]), [][]float64{db})
 		case i < len(g.DBMatrix) && g.DBMatrix[i] != nil:
-			h.Rel = relErrors(g.DBMatrix[i], [][]float64{l.DB})
+			h.Rel = relErrors(g.DBMatrix[i], [][]float64{db})
 		}
 		out = append(out, h)
 	}
-	return out, nil
+	return out
 }
 
 // relErrors is compare.RelError entry by entry, nil when the shapes differ.
@@ -231,4 +229,27 @@ func relErrors(yours *mat.Dense, backprop [][]float64) [][]float64 {
 		}
 	}
 	return out
+}
+
+// JSON is the output as the page reads it: the command's output
+// (bridge.Output.JSON) with the heat maps.
+func (o *Output) JSON() ([]byte, error) {
+	var w jsonio.Writer
+	w.BeginObject()
+	o.Output.Fields(&w)
+	w.Key("heat")
+	jsonio.List(&w, o.Heat, (*Heat).write)
+	w.EndObject()
+	return w.Bytes()
+}
+
+func (h *Heat) write(w *jsonio.Writer) {
+	w.BeginObject()
+	w.Key("layer")
+	w.Int(h.Layer)
+	w.Key("param")
+	w.String(h.Param)
+	w.Key("rel")
+	w.Rows(h.Rel)
+	w.EndObject()
 }
