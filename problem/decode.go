@@ -179,10 +179,9 @@ func pathOrTop(path string) string {
 	return path
 }
 
-// decode reads one JSON value from r and checks that nothing but space
+// decode reads one JSON value from jr and checks that nothing but space
 // follows it; a syntax error is placed by line and column.
-func decode(name string, r io.Reader) (any, error) {
-	jr := jsonio.NewReader(r)
+func decode(name string, jr *jsonio.Reader) (any, error) {
 	t := &tree{r: jr}
 	top, err := t.next("", 0)
 	if err == io.EOF && len(bytes.TrimSpace(jr.Seen())) == 0 {

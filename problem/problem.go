@@ -98,7 +98,7 @@ func LoadWithin(path string, limit budget.Bytes) (*Problem, error) {
 	// The reader keeps the bytes read, to place a syntax error by line and
 	// column; the limit bounds them.
 	lr := &io.LimitedReader{R: f, N: int64(most) + 1}
-	top, err := decode(path, SkipBOM(lr))
+	top, err := decode(path, jsonio.NewReader(SkipBOM(lr)))
 	if lr.N <= 0 {
 		return nil, tooLarge("the file is larger")
 	}
@@ -155,7 +155,7 @@ func unwrapPath(err error) error {
 // Parse validates a problem file's contents; name is used in errors.
 func Parse(name string, data []byte) (*Problem, error) {
 	data = bytes.TrimPrefix(data, bom)
-	top, err := decode(name, bytes.NewReader(data))
+	top, err := decode(name, jsonio.NewBytes(data))
 	if err != nil {
 		return nil, err
 	}
@@ -427,6 +427,12 @@ func (r *reader) vector(path string, v any) []float64 {
 	}
 	out := make([]float64, len(list))
 	for i, e := range list {
+		if n, ok := e.(number); ok { // the common case, without making a path
+			if f, err := strconv.ParseFloat(string(n), 64); err == nil && !math.IsInf(f, 0) {
+				out[i] = f
+				continue
+			}
+		}
 		out[i] = r.number(printf.Sprintf("%s[%d]", path, i), e)
 	}
 	return out

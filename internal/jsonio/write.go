@@ -40,8 +40,15 @@ func (w *Writer) Fail(err error) {
 	}
 }
 
-// sep writes the comma before a value or key that follows another.
+// sep writes the comma before a value or key that follows another, and
+// makes room for a number: the buffer doubles when it grows (append grows
+// a large slice by a quarter, five times the output allocated in all).
 func (w *Writer) sep() {
+	if cap(w.buf)-len(w.buf) < 64 {
+		grown := make([]byte, len(w.buf), 2*cap(w.buf)+512)
+		copy(grown, w.buf)
+		w.buf = grown
+	}
 	if n := len(w.buf); n > 0 {
 		switch w.buf[n-1] {
 		case '{', '[', ':':
