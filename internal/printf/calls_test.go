@@ -406,6 +406,14 @@ func (cc *callCheck) arg(e ast.Expr, verb rune, spec string) {
 		}
 		return
 	}
+	for _, m := range []string{"Format", "GoString"} {
+		if obj, _, _ := types.LookupFieldOrMethod(typ, true, nil, m); obj != nil {
+			if _, isFunc := obj.(*types.Func); isFunc {
+				cc.fail("%s of %s: it has a %s method, which fmt may call and this package never does", spec, what, m)
+				return
+			}
+		}
+	}
 	if types.Implements(typ, errorType) || types.Implements(typ, stringerType) {
 		if verb == 'T' {
 			cc.fail("%%T of %s: this package writes the names of basic types only", what)

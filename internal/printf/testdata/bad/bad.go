@@ -20,6 +20,11 @@ func (a Act) String() string { return "sigmoid" }
 
 type Shape struct{ R, C int }
 
+type Formatted struct{}
+
+func (Formatted) Format(w io.Writer, verb rune) {}
+func (Formatted) String() string                { return "f" }
+
 type PtrStringer struct{}
 
 func (*PtrStringer) String() string { return "p" }
@@ -46,6 +51,7 @@ func calls(w io.Writer, s Status, l Layer, a Act, shape Shape, v any, err error,
 	printf.Sprintf("%v", v)             // want: interface without a String or Error
 	printf.Sprintf("%v", PtrStringer{}) // want: does not format that type
 	printf.Sprintf("%v", &PtrStringer{})
+	printf.Sprintf("%v", Formatted{})    // want: has a Format method
 	printf.Sprintf("%d", "text")         // want: that verb does not fit it
 	printf.Sprintf("%.3g %+.8e", 1, 2.0) // want: %.3g of 1 (int)
 	printf.Sprintf("%v", sizes)
