@@ -188,6 +188,11 @@ func (p *page) checks() int {
 	return eval[int](p, `Number(document.getElementById("verdict").dataset.checks || 0)`)
 }
 
+// collections is how many times the page has run Go's collector.
+func (p *page) collections() int {
+	return eval[int](p, `Number(document.getElementById("verdict").dataset.collections || 0)`)
+}
+
 // after waits until the page has shown more than n checks and returns
 // the verdict and the report's text.
 func (p *page) after(n int) (verdict, report string) {
@@ -279,8 +284,13 @@ func TestPageInBrowser(t *testing.T) {
 		return eval[string](p, `(({ms, fromInput}) => ms + " ms, " + fromInput + " ms from the keystroke")(document.getElementById("verdict").dataset)`)
 	}
 	first := ms()
+	collected := p.collections()
 	p.paste(twenty + "\n")
 	t.Logf("the learner's first check, twenty lines (%s of the page's warm-up checks run when pasted): %s; the next keystroke's: %s", warm, first, ms())
+	// Go's collector runs once a check is painted, not inside the next.
+	_, err := chromedp.Run(p.ctx, chromedp.Poll[bool](fmt.Sprintf(`Number(document.getElementById("verdict").dataset.collections || 0) > %d`, collected),
+		chromedp.WithPollingTimeout(10*time.Second)))
+	require.NoError(t, err, "no collection after the check drawn")
 
 	// Dropout's keep probability, chosen on the page as --keep-prob is
 	// given on the command line, for Ng's backward pass with dropout.

@@ -4,11 +4,12 @@
 // (backproof.wasm): it puts bridge.Formula, bridge.Problem and
 // arrays.Check on the page as globalThis.backproof.formula, problem and
 // gradient, and waits. Each takes strings and bytes and returns its
-// Output as a JSON string. The two checks are one file because Go's
+// Output as a JSON string; collect runs Go's collector between checks. The two checks are one file because Go's
 // runtime is most of each: as two files the site was twice as large.
 package main
 
 import (
+	"runtime"
 	"syscall/js"
 
 	"github.com/backproof/backproof/web/bridge"
@@ -36,6 +37,13 @@ func main() {
 		}
 		out := arrays.Check(a[0].String(), bytesOf(a[1]), files, strings(a[3]))
 		return reply(out.JSON())
+	}))
+	// collect() runs Go's collector now: the page calls it after it has
+	// painted a check, so that a collection falls between the learner's
+	// checks rather than inside one.
+	api.Set("collect", js.FuncOf(func(js.Value, []js.Value) any {
+		runtime.GC()
+		return nil
 	}))
 	js.Global().Set("backproof", api)
 	if ready := js.Global().Get("backproofReady"); ready.Type() == js.TypeFunction {
