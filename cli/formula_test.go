@@ -408,4 +408,23 @@ func TestFormulaCostRead(t *testing.T) {
 	assert.Equal(t, 1, code, out)
 	assert.Equal(t, "backproof: the cost on line 7 of your forward pass could not be placed (its value is no cost's, summed or averaged): the cost used is quadratic, mean; give it with --cost and --reduction, or in the header (# backproof: --cost NAME --reduction sum)\n", errb)
 	assert.Contains(t, out, "quadratic cost, mean reduction")
+	// an accuracy after the cost line, and a count of right answers
+	// before it, are no cost's: passed over, the cost line is read
+	acc := strings.Replace(src, "    dZ2 = A2 - Y\n", "    predictions = (A2 > 0.5)\n    accuracy = np.mean(predictions * Y + (1 - predictions) * (1 - Y))\n    dZ2 = A2 - Y\n", 1)
+	acc = strings.Replace(acc, "    cost = ", "    correct = np.sum((A2 > 0.5) * Y)\n    cost = ", 1)
+	require.NoError(t, os.WriteFile(f, []byte(acc), 0o644))
+	code, out, errb = run(t, "formula", f, "--convention", "column", "--act", "tanh,sigmoid")
+	assert.Equal(t, 0, code, out)
+	assert.Equal(t, "backproof: cost read from your forward pass: cross-entropy, mean (line 8)\n", errb)
+	assert.Contains(t, out, "cross-entropy cost, mean reduction")
+	// two lines whose values are two costs: nothing read, both named
+	two := strings.Replace(src, "    dZ2 = A2 - Y\n", "    loss = 0.5 * np.sum(np.power(A2 - Y, 2))\n    dZ2 = A2 - Y\n", 1)
+	require.NoError(t, os.WriteFile(f, []byte(two), 0o644))
+	code, out, errb = run(t, "formula", f, "--convention", "column", "--act", "tanh,sigmoid")
+	assert.Equal(t, 1, code, out)
+	assert.Equal(t, "backproof: lines 7 and 8 of your forward pass compute different costs (cross-entropy, mean on line 7; quadratic, sum on line 8): the cost used is quadratic, mean; give it with --cost and --reduction, or in the header (# backproof: --cost NAME --reduction sum)\n", errb)
+	assert.Contains(t, out, "quadratic cost, mean reduction")
+	code, _, errb = run(t, "formula", f, "--convention", "column", "--act", "tanh,sigmoid", "--cost", "cross-entropy")
+	assert.Equal(t, 0, code)
+	assert.Equal(t, "backproof: lines 7 and 8 of your forward pass compute different costs (cross-entropy, mean on line 7; quadratic, sum on line 8): --cost cross-entropy is used\n", errb)
 }

@@ -3,6 +3,7 @@ package formula
 import (
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/backproof/backproof/budget"
@@ -31,19 +32,52 @@ const costTol = 1e-9
 // derive's table whose value on the problem it equals, to costTol, with
 // the problem's L2 term or without it. Nothing is guessed from names. A
 // file whose lines would need more memory than limit is not run (Check
-// refuses it).
+// refuses it). CostNote reads every such line, not only the last.
 func (p *Program) ReadCost(net *derive.Net, X, Y *mat.Dense, limit budget.Bytes) (reads []CostRead, line int, evaluated bool) {
+	return lastCostLine(p.costLines(net, X, Y, limit))
+}
+
+// costLine is a line that binds something made from the targets, as
+// one run of the program on a problem found it.
+type costLine struct {
+	line   int
+	number bool       // it was evaluated to one number (or np.sum's 1×1); false when it failed
+	finite bool       // and that number is finite
+	reads  []CostRead // the costs and reductions whose value it has
+}
+
+// lastCostLine is ReadCost's line among lines: the last number, or the
+// last line that failed when none is a number.
+func lastCostLine(lines []costLine) (reads []CostRead, line int, evaluated bool) {
+	failed := 0
+	for i := len(lines) - 1; i >= 0; i-- {
+		l := lines[i]
+		if l.number {
+			return l.reads, l.line, l.finite
+		}
+		if failed == 0 {
+			failed = l.line
+		}
+	}
+	return nil, failed, false
+}
+
+// costLines runs the program once on the problem and returns, in order,
+// each helper line made from the targets that is one number or cannot be
+// evaluated (a matrix made from them, as dZ2 = A2 - Y, is left out), each
+// number compared with every cost and reduction of derive's table.
+func (p *Program) costLines(net *derive.Net, X, Y *mat.Dense, limit budget.Bytes) []costLine {
 	if net.Convention == derive.PerExample {
-		return nil, 0, false
+		return nil
 	}
 	o := newOracle(net, X, Y)
 	prog, err := p.atDepth(o.L)
 	if err != nil {
-		return nil, 0, false
+		return nil
 	}
 	uses, err := resolve(prog, o.L)
 	if err != nil {
-		return nil, 0, false
+		return nil
 	}
 	c := &checker{prog: prog, p: o, uses: uses}
 	for _, st := range prog.Stmts {
@@ -69,44 +103,45 @@ func (p *Program) ReadCost(net *derive.Net, X, Y *mat.Dense, limit budget.Bytes)
 		}
 	}
 	if len(cands) == 0 || c.within(limit) != nil { // the check refuses a file too large to run
-		return nil, 0, false
+		return nil
 	}
 	outs := c.run(-1, nil)
-	last, failed := -1, -1
+	// every cost's value on the problem, with its L2 term and without,
+	// worked out once for all the lines
+	type costValue struct {
+		read          CostRead
+		with, without float64
+	}
+	var values []costValue
+	var lines []costLine
 	for _, i := range cands {
-		o := outs[i]
-		if o.err != nil || o.v.M == nil {
-			failed = i
-			continue
-		}
-		if r, c := o.v.M.Dims(); r == 1 && c == 1 { // a number, or np.sum's 1×1
-			last = i
-		}
-	}
-	if last < 0 {
-		if failed >= 0 { // perhaps the cost, which cannot be evaluated here
-			return nil, prog.Stmts[failed].Line, false
-		}
-		return nil, 0, false
-	}
-	out := outs[last]
-	line = prog.Stmts[last].Line
-	v := out.v.M.At(0, 0)
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return nil, line, false
-	}
-	for _, cost := range derive.Costs {
-		for _, red := range []derive.Reduction{derive.Sum, derive.Mean} {
-			n := *net
-			n.Cost, n.Reduction = cost, red
-			with := n.Loss(X, Y)
-			without := with - n.Penalty(o.m)
-			if sameNumber(v, with) || sameNumber(v, without) {
-				reads = append(reads, CostRead{cost, red})
+		out := outs[i]
+		l := costLine{line: prog.Stmts[i].Line}
+		if out.err == nil && out.v.M != nil {
+			if r, c := out.v.M.Dims(); r != 1 || c != 1 {
+				continue // a matrix, not a cost
+			}
+			v := out.v.M.At(0, 0)
+			l.number, l.finite = true, !math.IsNaN(v) && !math.IsInf(v, 0)
+			if l.finite && values == nil {
+				for _, cost := range derive.Costs {
+					for _, red := range []derive.Reduction{derive.Sum, derive.Mean} {
+						n := *net
+						n.Cost, n.Reduction = cost, red
+						with := n.Loss(X, Y)
+						values = append(values, costValue{CostRead{cost, red}, with, with - n.Penalty(o.m)})
+					}
+				}
+			}
+			for _, cv := range values {
+				if l.finite && (sameNumber(v, cv.with) || sameNumber(v, cv.without)) {
+					l.reads = append(l.reads, cv.read)
+				}
 			}
 		}
+		lines = append(lines, l)
 	}
-	return reads, line, true
+	return lines
 }
 
 // sameNumber reports whether a and b are the same number to costTol.
@@ -127,19 +162,25 @@ func readsTargets(e Expr, made map[string]bool) bool {
 }
 
 // CostNote is what the command does with the cost line of a pasted
-// forward pass (ReadCost). draw is the problem the command would check on
+// forward pass. draw is the problem the command would check on
 // with cost c, its other settings the command's own (ok false when c does
 // not fit them); cost and red are the command's, costGiven and redGiven
-// whether the flags or the header give them. The line runs on the
-// problem of every cost (their targets differ: one-hot, in [0,1]), and a
-// cost and reduction are its when its value is theirs on every problem
-// it could be evaluated on (one output's log-likelihood with targets of
-// ones is also its cross-entropy: the other problems tell them apart).
-// When one cost and reduction alone are, that cost is used unless given, and that reduction unless given, and
-// note says so; a given one that differs is kept, and note says where
-// the paste differs. A line that matches no cost, or several, changes
-// nothing, and note says it could not be placed and how to give the
-// cost. No cost line: nothing, and no note. The command line and the
+// whether the flags or the header give them. Every line that binds a
+// number made from the targets runs on the problem of every cost (their
+// targets differ: one-hot, in [0,1]), in one run of the program each, and
+// a cost and reduction are a line's when its value is theirs on every
+// problem it could be evaluated on (one output's log-likelihood with
+// targets of ones is also its cross-entropy: the other problems tell
+// them apart). A line with one cost and reduction alone is a cost line;
+// one with none (an accuracy, a count of right answers) is passed over.
+// When the cost lines all say one cost and reduction, that cost is used
+// unless given, and that reduction unless given, and note says so,
+// naming the last of them; a given one that differs is kept, and note
+// says where the paste differs. Cost lines that say different costs
+// change nothing, and note names them and how to give the cost. No cost
+// line: the last line made from the targets (ReadCost's) changes nothing,
+// and note says it could not be placed and how to give the cost. No line
+// made from the targets: nothing, and no note. The command line and the
 // page both call it, so that the two agree.
 func (p *Program) CostNote(cost derive.Cost, red derive.Reduction, costGiven, redGiven bool, limit budget.Bytes,
 	draw func(c derive.Cost) (net *derive.Net, X, Y *mat.Dense, ok bool)) (useCost derive.Cost, useRed derive.Reduction, note string) {
@@ -147,23 +188,49 @@ func (p *Program) CostNote(cost derive.Cost, red derive.Reduction, costGiven, re
 	if !p.costCandidate() {
 		return cost, red, "" // no line made from the targets: no problem drawn
 	}
-	var matched []CostRead // the reads of every problem the line was evaluated on
+	// each line's reads on every problem it was evaluated on, and the
+	// last line's alone, as ReadCost places it, for when no line says
+	type lineReads struct {
+		matched []CostRead
+		runs    int
+	}
+	byLine := map[int]*lineReads{}
+	var order []int
+	var matched []CostRead // the last line's reads on every problem it was evaluated on
 	line, runs := 0, 0
 	for _, c := range derive.Costs {
 		net, X, Y, ok := draw(c)
 		if !ok {
 			continue
 		}
-		reads, l, evaluated := p.ReadCost(net, X, Y, limit)
+		lines := p.costLines(net, X, Y, limit)
+		reads, l, evaluated := lastCostLine(lines)
 		if l == 0 {
 			return cost, red, "" // no cost line: nothing to read
+		}
+		for _, cl := range lines {
+			lr := byLine[cl.line]
+			if lr == nil {
+				lr = &lineReads{}
+				byLine[cl.line] = lr
+				order = append(order, cl.line)
+			}
+			if !cl.number || !cl.finite {
+				continue
+			}
+			if lr.runs == 0 {
+				lr.matched = slices.Clone(cl.reads)
+			} else {
+				lr.matched = slices.DeleteFunc(lr.matched, func(r CostRead) bool { return !slices.Contains(cl.reads, r) })
+			}
+			lr.runs++
 		}
 		line = l
 		if !evaluated {
 			continue // (CS231n's y on targets that are not one-hot)
 		}
 		if runs == 0 {
-			matched = reads
+			matched = slices.Clone(reads)
 		} else {
 			matched = slices.DeleteFunc(matched, func(r CostRead) bool { return !slices.Contains(reads, r) })
 		}
@@ -171,6 +238,44 @@ func (p *Program) CostNote(cost derive.Cost, red derive.Reduction, costGiven, re
 	}
 	if line == 0 {
 		return cost, red, ""
+	}
+	// the lines whose value is one cost's alone (an accuracy, or a count
+	// of right answers, is no cost's and is passed over): one cost among
+	// them is read, from the last of them; two disagree
+	slices.Sort(order)
+	var first []int // the lines read, each the first to say its cost
+	lastSaid := map[CostRead]int{}
+	for _, l := range order {
+		lr := byLine[l]
+		if lr.runs == 0 || len(lr.matched) != 1 {
+			continue
+		}
+		r := lr.matched[0]
+		if _, ok := lastSaid[r]; !ok {
+			first = append(first, l)
+		}
+		lastSaid[r] = l
+	}
+	switch len(lastSaid) {
+	case 1:
+		for _, l := range lastSaid {
+			line, matched = l, byLine[l].matched
+		}
+	case 0:
+		// no line says: the last line is placed, or not, as it is
+	default:
+		var names []string
+		var ls []string
+		for _, l := range first {
+			r := byLine[l].matched[0]
+			names = append(names, printf.Sprintf("%s, %s on line %d", r.Cost, r.Reduction, l))
+			ls = append(ls, strconv.Itoa(l))
+		}
+		where := printf.Sprintf("lines %s of your forward pass compute different costs (%s)", strings.Join(ls[:len(ls)-1], ", ")+" and "+ls[len(ls)-1], strings.Join(names, "; "))
+		if costGiven {
+			return cost, red, printf.Sprintf("%s: --cost %s is used", where, cost)
+		}
+		return cost, red, printf.Sprintf("%s: the cost used is %s, %s; give it with --cost and --reduction, or in the header (# backproof: --cost NAME --reduction sum)", where, cost, red)
 	}
 	if len(matched) != 1 {
 		why := "its value is no cost's, summed or averaged"

@@ -122,7 +122,9 @@ func TestSameAsCLI(t *testing.T) {
 		// the cost read from a cost line, as the command line reads it
 		{"cost read", costLine, nil, 0, "PASS"},
 		{"cost flag over the cost line", costLine, []string{"--cost", "quadratic"}, 1, "FAIL"},
-		{"cost line not placed", costLine + "loss = np.sum(A2 - Y) / m\n", nil, 1, "FAIL"},
+		{"cost line then a number no cost's", costLine + "accuracy = np.mean((A2 > 0.5) * Y + (A2 <= 0.5) * (1 - Y))\n", nil, 0, "PASS"},
+		{"cost line not placed", strings.Replace(costLine, "-np.sum(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)) / m", "np.sum(A2 - Y) / m", 1), nil, 1, "FAIL"},
+		{"two cost lines that disagree", costLine + "loss = 0.5 * np.sum(np.power(A2 - Y, 2))\n", nil, 1, "FAIL"},
 	}
 	for _, c := range cases {
 		for _, asJSON := range []bool{true, false} {
