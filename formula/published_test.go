@@ -244,9 +244,12 @@ func TestPublishedCostRead(t *testing.T) {
 		assert.Equal(t, s.Reduction, p.Net.Reduction, "%s: rerun go test -run TestPublished -write-problems and oracle.py", name)
 		read[name] = fmt.Sprintf("%s, %s", p.Net.Cost, p.Net.Reduction)
 	}
-	// the two whose headers give neither: read from their cost lines
+	// those whose headers give neither: read from their cost lines, an
+	// accuracy after the cost line, or before it, passed over
 	assert.Equal(t, "cross-entropy, mean", read["ng-planar-cost-read.py"])
 	assert.Equal(t, "log-likelihood, sum", read["blog-softmax-loss-sum.py"])
+	assert.Equal(t, "cross-entropy, mean", read["ng-planar-accuracy-after-cost.py"])
+	assert.Equal(t, "log-likelihood, mean", read["cs231n-accuracy-before-loss.py"])
 }
 
 // TestPublishedOracleFresh reruns oracle.py, where numpy and torch are
