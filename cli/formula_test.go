@@ -428,3 +428,32 @@ func TestFormulaCostRead(t *testing.T) {
 	assert.Equal(t, 0, code)
 	assert.Equal(t, "backproof: lines 7 and 8 of your forward pass compute different costs (cross-entropy, mean on line 7; quadratic, sum on line 8): --cost cross-entropy is used\n", errb)
 }
+
+// TestFormulaCostReadPerExample: in the per-example convention a cost
+// line holds one example's cost (network2.py's CrossEntropyCost.fn), read
+// as a cost without a reduction, which is the update's; the same line
+// averaged over the batch is no example's cost.
+func TestFormulaCostReadPerExample(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "network2.py")
+	src := `C = np.sum(-Y * np.log(A2) - (1 - Y) * np.log(1 - A2))
+dZ2 = A2 - Y
+dW2 = np.dot(dZ2, A1.transpose())
+db2 = dZ2
+`
+	require.NoError(t, os.WriteFile(f, []byte(src), 0o644))
+	code, out, errb := run(t, "formula", f, "--convention", "per-example", "--act", "sigmoid")
+	assert.Equal(t, 0, code, out)
+	assert.Equal(t, "backproof: cost read from your forward pass: cross-entropy (line 1)\n", errb)
+	assert.Contains(t, out, "cross-entropy cost, mean reduction")
+	code, out, errb = run(t, "formula", f, "--convention", "per-example", "--act", "sigmoid", "--cost", "quadratic")
+	assert.Equal(t, 1, code, out)
+	assert.Equal(t, "backproof: your forward pass computes the cross-entropy cost (line 1), but --cost gives quadratic: the flag is used\n", errb)
+	// the quadratic cost of one example, read as such; over m, no cost
+	require.NoError(t, os.WriteFile(f, []byte(strings.Replace(src, "np.sum(-Y * np.log(A2) - (1 - Y) * np.log(1 - A2))", "0.5 * np.sum((A2 - Y) ** 2)", 1)), 0o644))
+	_, _, errb = run(t, "formula", f, "--convention", "per-example", "--act", "sigmoid")
+	assert.Equal(t, "backproof: cost read from your forward pass: quadratic (line 1)\n", errb)
+	require.NoError(t, os.WriteFile(f, []byte(strings.Replace(src, "np.sum(-Y * np.log(A2) - (1 - Y) * np.log(1 - A2))", "0.5 * np.sum((A2 - Y) ** 2) / m", 1)), 0o644))
+	code, out, errb = run(t, "formula", f, "--convention", "per-example", "--act", "sigmoid")
+	assert.Equal(t, 1, code, out)
+	assert.Equal(t, "backproof: the cost on line 1 of your forward pass could not be placed (its value is no cost's for the example): the cost used is quadratic, mean; give it with --cost and --reduction, or in the header (# backproof: --cost NAME --reduction sum)\n", errb)
+}

@@ -26,11 +26,13 @@ const costTol = 1e-9
 // its cost line by value: the last line that binds a number made from the
 // targets (Y or y, through the helpers it reads), or the last such line
 // that cannot be evaluated when none can. line is that line (0 when there
-// is none, or the convention is per-example, where a line
-// holds one example's cost); evaluated is false when that line cannot be
-// evaluated on this problem, or is not one finite number; reads are the costs and reductions of
-// derive's table whose value on the problem it equals, to costTol, with
-// the problem's L2 term or without it. Nothing is guessed from names. A
+// is none); evaluated is false when that line cannot be evaluated on
+// this problem, or is not one finite number; reads are the costs and
+// reductions of derive's table whose value on the problem it equals, to
+// costTol, with the problem's L2 term or without it. In the per-example
+// convention the line runs once per example and holds that example's own
+// cost: its reads are the costs it equals on every example, each with
+// derive.Sum, the reduction being the update's. Nothing is guessed from names. A
 // file whose lines would need more memory than limit is not run (Check
 // refuses it). CostNote reads every such line, not only the last.
 func (p *Program) ReadCost(net *derive.Net, X, Y *mat.Dense, limit budget.Bytes) (reads []CostRead, line int, evaluated bool) {
@@ -62,14 +64,12 @@ func lastCostLine(lines []costLine) (reads []CostRead, line int, evaluated bool)
 	return nil, failed, false
 }
 
-// costLines runs the program once on the problem and returns, in order,
+// costLines runs the program once on the problem (once per example in
+// the per-example convention) and returns, in order,
 // each helper line made from the targets that is one number or cannot be
 // evaluated (a matrix made from them, as dZ2 = A2 - Y, is left out), each
 // number compared with every cost and reduction of derive's table.
 func (p *Program) costLines(net *derive.Net, X, Y *mat.Dense, limit budget.Bytes) []costLine {
-	if net.Convention == derive.PerExample {
-		return nil
-	}
 	o := newOracle(net, X, Y)
 	prog, err := p.atDepth(o.L)
 	if err != nil {
@@ -105,43 +105,83 @@ func (p *Program) costLines(net *derive.Net, X, Y *mat.Dense, limit budget.Bytes
 	if len(cands) == 0 || c.within(limit) != nil { // the check refuses a file too large to run
 		return nil
 	}
-	outs := c.run(-1, nil)
-	// every cost's value on the problem, with its L2 term and without,
-	// worked out once for all the lines
+	// one run over the batch, or one per example in the per-example
+	// convention, where a line holds that example's own cost C_x
+	xs := o.examples()
+	runs := make([][]lineOut, len(xs))
+	for k, x := range xs {
+		runs[k] = c.run(x, nil)
+	}
+	// every cost's value on each run's examples, with its L2 term and
+	// without, worked out once for all the lines
 	type costValue struct {
 		read          CostRead
 		with, without float64
 	}
-	var values []costValue
+	values := make([][]costValue, len(xs))
+	valuesOf := func(k int) []costValue {
+		if values[k] != nil {
+			return values[k]
+		}
+		reds, Xk, Yk, m := []derive.Reduction{derive.Sum, derive.Mean}, X, Y, o.m
+		if x := xs[k]; x >= 0 { // one example's cost: no reduction
+			reds, Xk, Yk, m = []derive.Reduction{derive.Sum}, column(X, x), column(Y, x), 1
+		}
+		for _, cost := range derive.Costs {
+			for _, red := range reds {
+				n := *net
+				n.Cost, n.Reduction = cost, red
+				with := n.Loss(Xk, Yk)
+				values[k] = append(values[k], costValue{CostRead{cost, red}, with, with - n.Penalty(m)})
+			}
+		}
+		return values[k]
+	}
 	var lines []costLine
+cands:
 	for _, i := range cands {
-		out := outs[i]
-		l := costLine{line: prog.Stmts[i].Line}
-		if out.err == nil && out.v.M != nil {
+		l := costLine{line: prog.Stmts[i].Line, number: true, finite: true}
+		for k, outs := range runs {
+			out := outs[i]
+			if out.err != nil || out.v.M == nil {
+				l = costLine{line: l.line} // it cannot be evaluated
+				break
+			}
 			if r, c := out.v.M.Dims(); r != 1 || c != 1 {
-				continue // a matrix, not a cost
+				continue cands // a matrix, not a cost
 			}
 			v := out.v.M.At(0, 0)
-			l.number, l.finite = true, !math.IsNaN(v) && !math.IsInf(v, 0)
-			if l.finite && values == nil {
-				for _, cost := range derive.Costs {
-					for _, red := range []derive.Reduction{derive.Sum, derive.Mean} {
-						n := *net
-						n.Cost, n.Reduction = cost, red
-						with := n.Loss(X, Y)
-						values = append(values, costValue{CostRead{cost, red}, with, with - n.Penalty(o.m)})
-					}
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				l.finite, l.reads = false, nil
+				continue
+			}
+			if !l.finite {
+				continue
+			}
+			var reads []CostRead
+			for _, cv := range valuesOf(k) {
+				if sameNumber(v, cv.with) || sameNumber(v, cv.without) {
+					reads = append(reads, cv.read)
 				}
 			}
-			for _, cv := range values {
-				if l.finite && (sameNumber(v, cv.with) || sameNumber(v, cv.without)) {
-					l.reads = append(l.reads, cv.read)
-				}
+			if k == 0 {
+				l.reads = reads
+			} else {
+				l.reads = slices.DeleteFunc(l.reads, func(r CostRead) bool { return !slices.Contains(reads, r) })
 			}
 		}
 		lines = append(lines, l)
 	}
 	return lines
+}
+
+// describe names the cost and, over a batch, the reduction: "cross-entropy,
+// mean"; per example, the cost alone.
+func (r CostRead) describe(perEx bool) string {
+	if perEx {
+		return r.Cost.String()
+	}
+	return r.Cost.String() + ", " + r.Reduction.String()
 }
 
 // sameNumber reports whether a and b are the same number to costTol.
@@ -198,11 +238,13 @@ func (p *Program) CostNote(cost derive.Cost, red derive.Reduction, costGiven, re
 	var order []int
 	var matched []CostRead // the last line's reads on every problem it was evaluated on
 	line, runs := 0, 0
+	perEx := false // a line holds one example's cost: no reduction is read
 	for _, c := range derive.Costs {
 		net, X, Y, ok := draw(c)
 		if !ok {
 			continue
 		}
+		perEx = net.Convention == derive.PerExample
 		lines := p.costLines(net, X, Y, limit)
 		reads, l, evaluated := lastCostLine(lines)
 		if l == 0 {
@@ -268,7 +310,7 @@ func (p *Program) CostNote(cost derive.Cost, red derive.Reduction, costGiven, re
 		var ls []string
 		for _, l := range first {
 			r := byLine[l].matched[0]
-			names = append(names, printf.Sprintf("%s, %s on line %d", r.Cost, r.Reduction, l))
+			names = append(names, printf.Sprintf("%s on line %d", r.describe(perEx), l))
 			ls = append(ls, strconv.Itoa(l))
 		}
 		where := printf.Sprintf("lines %s of your forward pass compute different costs (%s)", strings.Join(ls[:len(ls)-1], ", ")+" and "+ls[len(ls)-1], strings.Join(names, "; "))
@@ -279,13 +321,16 @@ func (p *Program) CostNote(cost derive.Cost, red derive.Reduction, costGiven, re
 	}
 	if len(matched) != 1 {
 		why := "its value is no cost's, summed or averaged"
+		if perEx {
+			why = "its value is no cost's for the example"
+		}
 		if runs == 0 {
 			why = "it cannot be evaluated on the problem"
 		}
 		if len(matched) > 1 {
 			var names []string
 			for _, r := range matched {
-				names = append(names, printf.Sprintf("%s (%s)", r.Cost, r.Reduction))
+				names = append(names, map[bool]string{false: printf.Sprintf("%s (%s)", r.Cost, r.Reduction), true: r.Cost.String()}[perEx])
 			}
 			why = "its value is that of " + joinOr(names)
 		}
@@ -295,6 +340,9 @@ func (p *Program) CostNote(cost derive.Cost, red derive.Reduction, costGiven, re
 		return cost, red, printf.Sprintf("the cost on line %d of your forward pass could not be placed (%s): the cost used is %s, %s; give it with --cost and --reduction, or in the header (# backproof: --cost NAME --reduction sum)", line, why, cost, red)
 	}
 	m := matched[0]
+	if perEx { // the reduction is the update's: the command's is kept, unsaid
+		m.Reduction, redGiven = red, true
+	}
 	var said, differ []string
 	if costGiven {
 		if m.Cost != cost {
@@ -314,7 +362,7 @@ func (p *Program) CostNote(cost derive.Cost, red derive.Reduction, costGiven, re
 	}
 	switch {
 	case len(differ) > 0:
-		return useCost, useRed, printf.Sprintf("your forward pass computes the %s cost, %s (line %d), but %s: the flag%s used", m.Cost, m.Reduction, line, strings.Join(differ, " and "), map[bool]string{true: "s are", false: " is"}[len(differ) > 1])
+		return useCost, useRed, printf.Sprintf("your forward pass computes the %s cost%s (line %d), but %s: the flag%s used", m.Cost, map[bool]string{false: ", " + m.Reduction.String(), true: ""}[perEx], line, strings.Join(differ, " and "), map[bool]string{true: "s are", false: " is"}[len(differ) > 1])
 	case len(said) == 2:
 		return useCost, useRed, printf.Sprintf("cost read from your forward pass: %s, %s (line %d)", m.Cost, m.Reduction, line)
 	case len(said) == 1 && !costGiven:

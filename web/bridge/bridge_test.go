@@ -73,6 +73,14 @@ dW2 = A1ᵀ @ dZ2
 db2 = sum(dZ2, axis=0, keepdims=True)
 `
 
+// perExampleCost is network2.py's CrossEntropyCost for one example, fn
+// then delta: a sigmoid output's δ is a − y under the cross-entropy.
+const perExampleCost = `C = np.sum(-Y * np.log(A2) - (1 - Y) * np.log(1 - A2))
+dZ2 = A2 - Y
+dW2 = np.dot(dZ2, A1.transpose())
+db2 = dZ2
+`
+
 func TestSameAsCLI(t *testing.T) {
 	cases := []struct {
 		name string
@@ -125,6 +133,7 @@ func TestSameAsCLI(t *testing.T) {
 		{"cost line then a number no cost's", costLine + "accuracy = np.mean((A2 > 0.5) * Y + (A2 <= 0.5) * (1 - Y))\n", nil, 0, "PASS"},
 		{"cost line not placed", strings.Replace(costLine, "-np.sum(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)) / m", "np.sum(A2 - Y) / m", 1), nil, 1, "FAIL"},
 		{"two cost lines that disagree", costLine + "loss = 0.5 * np.sum(np.power(A2 - Y, 2))\n", nil, 1, "FAIL"},
+		{"one example's cost read", perExampleCost, []string{"--convention", "per-example", "--act", "sigmoid"}, 0, "PASS"},
 	}
 	for _, c := range cases {
 		for _, asJSON := range []bool{true, false} {
