@@ -218,6 +218,12 @@ func (ev *evaluator) eval(e Expr) (Value, error) {
 		if err != nil {
 			return Value{}, err
 		}
+		if e.Axis == sizeAxis {
+			if x.S.Scalar {
+				return scalar(1), nil
+			}
+			return scalar(float64(x.S.R.N * x.S.C.N)), nil
+		}
 		if e.Axis < 0 {
 			return Value{}, errorf(e.P, KindEval, "%s is a pair of sizes, read here only in an assert's claim: write %s[0] or %s[1] for one size", ev.src(e), ev.src(e), ev.src(e))
 		}
@@ -351,7 +357,7 @@ func (ev *evaluator) coincidence(a, b Dim) {
 	}
 }
 
-var opNames = map[rune]string{'+': "+", '-': "−", '*': "⊙", '/': "/", '>': ">", '<': "<", '≥': "≥", '≤': "≤"}
+var opNames = map[rune]string{'+': "+", '-': "−", '*': "⊙", '/': "/", '>': ">", '<': "<", '≥': "≥", '≤': "≤", '=': "==", '≠': "!="}
 
 // boolean is a comparison's value: 1 where it holds, 0 elsewhere, as
 // numpy's (Z1 > 0) multiplies.
@@ -374,6 +380,8 @@ func (ev *evaluator) elementwise(e *Binary, l, r Value) (Value, error) {
 		'<': func(a, b float64) float64 { return boolean(a < b) },
 		'≥': func(a, b float64) float64 { return boolean(a >= b) },
 		'≤': func(a, b float64) float64 { return boolean(a <= b) },
+		'=': func(a, b float64) float64 { return boolean(a == b) },
+		'≠': func(a, b float64) float64 { return boolean(a != b) },
 	}[e.Op]
 	if l.S.Scalar && r.S.Scalar {
 		return scalar(f(l.M.At(0, 0), r.M.At(0, 0))), nil
@@ -526,8 +534,10 @@ func (ev *evaluator) call(c *Call) (Value, error) {
 		return ev.apply(x, fn(act, c.Prime)), nil
 	case "outer":
 		return ev.outer(c)
-	case "amax", "amin":
+	case "amax", "amin", "argmax", "argmin":
 		return ev.extreme(c)
+	case "float", "int":
+		return ev.number(c)
 	case "squeeze":
 		return ev.squeeze(c)
 	case "reshape":

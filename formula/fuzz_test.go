@@ -59,6 +59,9 @@ func FuzzFormula(f *testing.F) {
 		"def s(z):\n    \"\"\"doc\n    more\n    \"\"\"\n    return z\nq = s(A1)",
 		"G = X @ X.T\nc = sum(X, 1)\nH = c * c.T\nM = np.maximum(c, c.T) - np.where(c > 0, c.T, 0)",
 		"m = X.shape[0]\nq = A1 ** 0.5\nq = W^{[2]}^{[3]}\nq = (A1)^{[2]}\nq = {A1}\nq = A1 == 0 < 1",
+		// accuracy lines: comparisons, argmax, sizes, Python's numbers, print
+		"p = np.argmax(A2, axis=1)\nq = np.mean(p == np.argmax(Y, 1))\nq = np.mean(A2.argmin(0) != Y.argmax(axis=0, keepdims=True))\nq = np.argmax(A1) + np.argmin(A1 == A1)\nq = np.argmax(A1, 2)\nq = np.argmax(A1, axis=1, keepdims=False)",
+		"q = float((np.dot(Y, A2.T) + np.dot(1 - Y, 1 - A2.T)) / float(Y.size) * 100)\nq = int(np.sum(A1 != 0)) + float(A1) + int(X.size)\nq = float()\nq = int(1, 2)\nprint ('Accuracy: %d' % q + '%')\nprint(\n  q)\nq = A1 == == A2",
 		// pasted Python: statements over several lines, tuples, dictionaries,
 		// asserts, updates in place, masks and labels
 		"dW2 = np.dot(A1.T,\n   dZ2) + \\\n  0\ngrads = {\"dW1\": dW1,  # c\n  \"db1\": db1}\nq = (A1 +\n",

@@ -44,7 +44,7 @@ const (
 	tSemi
 	tColon
 	tString // a Python string, which the parser refuses with a reason
-	tEq     // ==, read only in an assert's shape claim
+	tEq     // ==: an assert's shape claim, or numpy's elementwise comparison
 	tAug    // += -= *= /= @=: op holds the operator
 )
 
@@ -227,9 +227,9 @@ func lexLine(n int, text []rune) ([]token, []*Error) {
 				emit(tCmp, 1, r)
 			}
 		case r == '=' && at(i+1) == '=':
-			emit(tEq, 2, 0)
+			emit(tEq, 2, '=') // an operator as < is, Op '='
 		case r == '!' && at(i+1) == '=':
-			fail(p, "%s is not part of the language: the comparisons are > < >= <=, as in the relu mask (Z1 > 0)", string(text[i:i+2]))
+			toks = append(toks, token{kind: tCmp, text: "!=", op: '≠', pos: p, end: i + 3})
 			i += 2
 		case punctuation[r] != tEOL: // the zero value, tEOL, is no punctuation: "none"
 			emit(punctuation[r], 1, 0)

@@ -213,8 +213,10 @@ func lookupFunc(name string) (funcInfo, bool) {
 		return funcInfo{1, 1, -1, true}, true
 	case "softmax":
 		return funcInfo{2, 2, 1, true}, true
-	case "sum", "mean", "amax", "amin":
+	case "sum", "mean", "amax", "amin", "argmax", "argmin":
 		return funcInfo{1, 2, 1, false}, true
+	case "float", "int":
+		return funcInfo{1, 1, -1, false}, true
 	case "where":
 		return funcInfo{3, 3, -1, false}, true
 	case "maximum", "minimum":

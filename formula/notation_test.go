@@ -340,7 +340,12 @@ func TestUnsupportedNamed(t *testing.T) {
 		{"dW2, db2 = A1", 1, "the problem does not give dW2"},
 		{"dW2, db2 = A1, A2, Z1", 10, "2 names on the left and 3 values"},
 		{"dW2, db2 = A1, dW2", 16, "read on its right, where Python reads its old value"},
-		{"dW2 = A1 == 0", 10, "the comparisons are > < >= <="},
+		{"dW2 = A1 == 0", 0, ""}, // numpy's 0/1 array, as (A1 > 0)
+		{"q = A1 == 0 != 1", 13, "comparisons do not chain"},
+		{"q = == A1", 5, "== compares two values, so a value is missing before it"},
+		{"q = float(A1, 2)", 5, "float takes one argument here"},
+		{"q = np.argmax(A1, axis=2)", 0, ""},             // refused when names resolve
+		{`print("accuracy: %d%%" % (100 * acc))`, 0, ""}, // passed over unread
 		{"dW2 = \\nabla A1", 7, `\nabla is not part of the language`},
 		{"dW2 = \\foo A1", 7, `\foo is not a LaTeX command the language reads`},
 		{"dW2 = W2^{[2]}", 9, "already has a layer number"},

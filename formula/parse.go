@@ -106,12 +106,16 @@ type Pow struct {
 	N int
 }
 
-// ShapeOf is numpy's X.shape[Axis]: a size, as in Ng's m = X.shape[1].
+// ShapeOf is numpy's X.shape[Axis]: a size, as in Ng's m = X.shape[1];
+// Axis −1 is X.shape whole (an assert's claim), sizeAxis X.size.
 type ShapeOf struct {
 	node
 	X    Expr
 	Axis int
 }
+
+// sizeAxis is ShapeOf's Axis for X.size, the number of X's entries.
+const sizeAxis = -2
 
 // Tuple is (X, Y, …): Python's tuple, read only as a def's argument or
 // what a def returns (return dA_prev, dW, db), and unpacked by name.
@@ -299,6 +303,10 @@ func Parse(src string) (*Program, error) {
 			ls[i] = lexed{toks: []token{{kind: tEOL, pos: Pos{i + 1, 1}, end: 1}}, blank: true}
 			continue
 		}
+		if printLine(text) {
+			ls[i] = lexed{toks: []token{{kind: tEOL, pos: Pos{i + 1, 1}, end: 1}}, blank: true}
+			continue
+		}
 		toks, lexErrs := lexLine(i+1, text)
 		ls[i] = lexed{toks, lexErrs, indentOf(text), len(lexErrs) == 0 && (toks[0].kind == tEOL || onlyStrings(toks))}
 	}
@@ -454,6 +462,15 @@ func onlyStrings(toks []token) bool {
 // splitLines splits a file into its lines, whichever of \n, \r\n and a
 // lone \r (old Mac editors) ends them, without a leading byte-order mark
 // (Windows Notepad's UTF-8): columns count what an editor shows.
+// printLine reports whether a line is a call of Python's print, which
+// changes no value and is passed over unread, whatever it prints
+// (CS231n's print('training accuracy: %.2f' % …)).
+func printLine(text []rune) bool {
+	rest := strings.TrimLeft(string(text), " \t")
+	word, ok := strings.CutPrefix(rest, "print")
+	return ok && strings.HasPrefix(strings.TrimLeft(word, " \t"), "(")
+}
+
 func splitLines(src string) []string {
 	src = strings.TrimPrefix(src, "\ufeff")
 	src = strings.ReplaceAll(src, "\r\n", "\n")
@@ -706,7 +723,7 @@ func (p *parser) unexpected(t token) *Error {
 	case tSemi:
 		return errorf(t.pos, KindSyntax, "; ends a statement, so a value is missing before it")
 	case tEq:
-		return errorf(t.pos, KindSyntax, "== is not part of the language outside an assert's shape claim (assert dW1.shape == W1.shape): the comparisons are > < >= <=, as in the relu mask (Z1 > 0)")
+		return errorf(t.pos, KindSyntax, "== compares two values, so a value is missing before it, as in np.argmax(A2, 1) == np.argmax(Y, 1)")
 	}
 	return errorf(t.pos, KindSyntax, "unexpected %s", describe(t))
 }
@@ -725,7 +742,7 @@ func describe(t token) string {
 
 func precedence(t token) int {
 	switch {
-	case t.kind == tCmp:
+	case t.kind == tCmp || t.kind == tEq:
 		return 1
 	case t.op == '+' || t.op == '-':
 		return 2
@@ -759,7 +776,7 @@ func (p *parser) expr(min int) (Expr, *Error) {
 	}
 	for {
 		t := p.peek()
-		if (t.kind != tOp && t.kind != tCmp) || precedence(t) < min {
+		if (t.kind != tOp && t.kind != tCmp && t.kind != tEq) || precedence(t) < min {
 			return left, nil
 		}
 		p.next()
@@ -775,8 +792,8 @@ func (p *parser) expr(min int) (Expr, *Error) {
 		if left, err = grow(Expr(&Binary{node: node{start, end, depth(left, right)}, Op: t.op, OpPos: t.pos, L: left, R: right})); err != nil {
 			return nil, err
 		}
-		if t.kind == tCmp {
-			if n := p.peek(); n.kind == tCmp {
+		if t.kind == tCmp || t.kind == tEq {
+			if n := p.peek(); n.kind == tCmp || n.kind == tEq {
 				return nil, p.unexpected(n)
 			}
 			return left, nil
@@ -890,7 +907,7 @@ func (p *parser) exponent(op token) (int, int, *Error) {
 }
 
 // methods are what can follow a value after a dot, as in numpy.
-const methodList = ".T, .dot(B), .transpose(), .sum(axis=…, keepdims=True), .mean(…), .max(…), .min(…), .astype(float), .copy(), .squeeze(), .reshape(r, c)"
+const methodList = ".T, .dot(B), .transpose(), .sum(axis=…, keepdims=True), .mean(…), .max(…), .min(…), .argmax(…), .argmin(…), .astype(float), .copy(), .squeeze(), .reshape(r, c), .shape[0], .shape[1], .size"
 
 var methodHelp = map[string]string{
 	"flatten": "the language keeps every value two-dimensional: write the sum or the product that gives the shape you want",
@@ -906,9 +923,12 @@ func (p *parser) method(x Expr) (Expr, *Error) {
 		return nil, errorf(name.pos, KindSyntax, "expected a method after the dot: %s", methodList)
 	}
 	switch name.name {
-	case "dot", "transpose", "sum", "mean", "max", "min", "astype", "copy", "squeeze", "reshape":
+	case "dot", "transpose", "sum", "mean", "max", "min", "argmax", "argmin", "astype", "copy", "squeeze", "reshape":
 	case "shape":
 		return p.shape(x, name)
+	case "size":
+		// Ng's Y.size: the number of entries, a size as X.shape[1] is
+		return grow(Expr(&ShapeOf{node: node{start, name.end, depth(x)}, X: x, Axis: sizeAxis}))
 	case "get":
 		// parameters.get("W1"): the name the entry holds
 		lp, key, rp := p.next(), p.next(), p.next()
@@ -1079,12 +1099,12 @@ var numpyHelp = map[string]string{
 	"sqrt":      "the language has whole powers only (A1**2)",
 }
 
-const numpyList = "np.dot, np.matmul, np.multiply, np.divide, np.add, np.subtract, np.transpose, np.power, np.square, np.sum, np.mean, np.exp, np.log, np.tanh, np.where, np.maximum, np.minimum, np.zeros_like, np.ones_like, np.outer, np.max, np.min, np.squeeze, np.reshape, np.eye"
+const numpyList = "np.dot, np.matmul, np.multiply, np.divide, np.add, np.subtract, np.transpose, np.power, np.square, np.sum, np.mean, np.exp, np.log, np.tanh, np.where, np.maximum, np.minimum, np.zeros_like, np.ones_like, np.outer, np.max, np.min, np.argmax, np.argmin, np.squeeze, np.reshape, np.eye"
 
 // numpyCall reads np.NAME(…) (np. is read; fn is the name).
 func (p *parser) numpyCall(np, fn token) (Expr, *Error) {
 	switch fn.name {
-	case "dot", "matmul", "multiply", "divide", "true_divide", "add", "subtract", "transpose", "square", "power", "sum", "mean", "exp", "log", "tanh", "where", "maximum", "minimum", "zeros_like", "ones_like", "outer", "max", "min", "amax", "amin", "squeeze", "reshape", "eye":
+	case "dot", "matmul", "multiply", "divide", "true_divide", "add", "subtract", "transpose", "square", "power", "sum", "mean", "exp", "log", "tanh", "where", "maximum", "minimum", "zeros_like", "ones_like", "outer", "max", "min", "amax", "amin", "argmax", "argmin", "squeeze", "reshape", "eye":
 	case "array", "asarray", "copy", "float64", "float32", "int64", "int32":
 	default:
 		help := numpyHelp[fn.name]
@@ -1144,7 +1164,7 @@ func (p *parser) numpyCall(np, fn token) (Expr, *Error) {
 			return nil, errorf(pos, KindSyntax, "%s takes a whole-number power up to %d written as a number, as in %s(A1, 2)", name, maxPower, name)
 		}
 		return grow(Expr(&Pow{node: nd(args[0]), X: args[0], N: n}))
-	case "sum", "mean", "max", "min", "amax", "amin":
+	case "sum", "mean", "max", "min", "amax", "amin", "argmax", "argmin":
 		return p.reduction(fn, start, end, args, kw)
 	}
 	// exp, log, tanh, where, maximum, minimum
@@ -1188,7 +1208,7 @@ func canonLayer(info nameInfo) string {
 // functions that numpy does not have (sigmoid, relu, f, their _prime).
 func ownFunc(name string) bool {
 	switch name {
-	case "exp", "log", "tanh", "sum", "mean", "where", "maximum", "minimum", "zeros_like", "ones_like", "outer", "max", "min", "amax", "amin":
+	case "exp", "log", "tanh", "sum", "mean", "where", "maximum", "minimum", "zeros_like", "ones_like", "outer", "max", "min", "amax", "amin", "argmax", "argmin":
 		return false // numpy's own: numpyCall reads them
 	}
 	for _, s := range derivativeSuffixes {
@@ -1264,6 +1284,19 @@ func (p *parser) primary() (Expr, *Error) {
 				return nil, errorf(t.pos, KindSyntax, "len takes one argument: len(X) is X.shape[0]")
 			}
 			return grow(Expr(&ShapeOf{node: node{t.pos, end, depth(args[0])}, X: args[0], Axis: 0}))
+		}
+		if (t.name == "float" || t.name == "int") && t.name == t.text && p.peek().kind == tLParen && !p.defs[t.name] {
+			// Ng's float(… / float(Y.size) * 100): Python's number of a
+			// one-entry value
+			lp := p.next()
+			args, kw, end, err := p.args(t, lp)
+			if err != nil {
+				return nil, err
+			}
+			if len(args) != 1 || len(kw) > 0 {
+				return nil, errorf(t.pos, KindSyntax, "%s takes one argument here: %s(x) is the number x holds", t.name, t.name)
+			}
+			return grow(Expr(&Call{node: node{t.pos, end, depth(args[0])}, Fn: t.name, Args: args}))
 		}
 		if p.defs[t.name] && t.name == t.text && p.peek().kind == tLParen {
 			// the learner's own function, whatever the language's of

@@ -250,6 +250,9 @@ func TestPublishedCostRead(t *testing.T) {
 	assert.Equal(t, "log-likelihood, sum", read["blog-softmax-loss-sum.py"])
 	assert.Equal(t, "cross-entropy, mean", read["ng-planar-accuracy-after-cost.py"])
 	assert.Equal(t, "log-likelihood, mean", read["cs231n-accuracy-before-loss.py"])
+	// and past the accuracy lines courses write: argmax compared, Y.size
+	assert.Equal(t, "cross-entropy, mean", read["ng-planar-accuracy-float.py"])
+	assert.Equal(t, "log-likelihood, mean", read["cs231n-accuracy-argmax.py"])
 }
 
 // TestPublishedOracleFresh reruns oracle.py, where numpy and torch are

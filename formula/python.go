@@ -421,7 +421,7 @@ func assertion(part []token, defs map[string]bool) (Stmt, *Error) {
 		return Stmt{}, err
 	}
 	a := &Assert{}
-	if s, ok := unparen(l).(*ShapeOf); ok && s.Axis < 0 {
+	if s, ok := unparen(l).(*ShapeOf); ok && s.Axis == -1 {
 		a.X = s.X
 	} else {
 		return Stmt{}, refuse(claim[0].pos)
@@ -444,7 +444,7 @@ func assertion(part []token, defs map[string]bool) (Stmt, *Error) {
 			return Stmt{}, err
 		}
 		s, ok := unparen(r).(*ShapeOf)
-		if !ok || s.Axis >= 0 {
+		if !ok || s.Axis != -1 {
 			return Stmt{}, refuse(right[0].pos)
 		}
 		a.Y = s.X
@@ -852,8 +852,17 @@ func (ev *evaluator) outer(c *Call) (Value, error) {
 
 // extreme is np.max or np.min over an axis, the dimension kept as sum
 // keeps it: softmax's shift, scores − np.max(scores, axis=1, keepdims=True).
+//
+// np.argmax and np.argmin give where the extreme is instead: the row along
+// axis 0, the column along axis 1, and with no axis the place in the
+// entries read row by row; the first of equal ones, or the first nan, as
+// numpy's.
 func (ev *evaluator) extreme(c *Call) (Value, error) {
 	x, err := ev.eval(c.Args[0])
+	arg := c.Fn == "argmax" || c.Fn == "argmin"
+	if err == nil && x.S.Scalar && arg {
+		return scalar(0), nil
+	}
 	if err != nil || x.S.Scalar {
 		return x, err
 	}
@@ -871,11 +880,12 @@ func (ev *evaluator) extreme(c *Call) (Value, error) {
 	if v, ok := ev.shaped(s); ok {
 		return v, nil
 	}
-	better := func(a, b float64) bool { return a > b || math.IsNaN(a) }
-	if c.Fn == "amin" {
-		better = func(a, b float64) bool { return a < b || math.IsNaN(a) }
+	better := func(a, b float64) bool { return a > b || math.IsNaN(a) && !math.IsNaN(b) }
+	if c.Fn == "amin" || c.Fn == "argmin" {
+		better = func(a, b float64) bool { return a < b || math.IsNaN(a) && !math.IsNaN(b) }
 	}
 	out := mat.NewDense(s.R.N, s.C.N, nil)
+	at := mat.NewDense(s.R.N, s.C.N, nil) // argmax's index
 	seen := mat.NewDense(s.R.N, s.C.N, nil)
 	r, cols := x.M.Dims()
 	for i := range r {
@@ -890,10 +900,41 @@ func (ev *evaluator) extreme(c *Call) (Value, error) {
 			if v := x.M.At(i, j); seen.At(oi, oj) == 0 || better(v, out.At(oi, oj)) {
 				out.Set(oi, oj, v)
 				seen.Set(oi, oj, 1)
+				switch axis {
+				case 0:
+					at.Set(oi, oj, float64(i))
+				case 1:
+					at.Set(oi, oj, float64(j))
+				default:
+					at.Set(oi, oj, float64(i*cols+j))
+				}
 			}
 		}
 	}
+	if arg {
+		return Value{M: at, S: s}, nil
+	}
 	return Value{M: out, S: s}, nil
+}
+
+// number is Python's float(x) or int(x) of a value with one entry (int
+// drops the fraction, toward zero); numpy refuses any other.
+func (ev *evaluator) number(c *Call) (Value, error) {
+	x, err := ev.eval(c.Args[0])
+	if err != nil {
+		return Value{}, err
+	}
+	if !x.S.Scalar && (x.S.R.N != 1 || x.S.C.N != 1) {
+		return Value{}, errorf(c.P, KindEval, "%s(%s) needs one number, and %s is %s: numpy converts only an array of one entry", c.Fn, ev.src(c.Args[0]), ev.src(c.Args[0]), x.S)
+	}
+	if x.M == nil {
+		return scalar(0), nil // shapes only: the number is not needed
+	}
+	v := x.M.At(0, 0)
+	if c.Fn == "int" {
+		v = math.Trunc(v)
+	}
+	return scalar(v), nil
 }
 
 // squeeze is numpy's np.squeeze(A), A.squeeze(): a 1×1 array is the
@@ -933,7 +974,7 @@ func (ev *evaluator) reshape(c *Call) (Value, error) {
 		case *Tuple:
 			sizes = a.Elems
 		case *ShapeOf:
-			if a.Axis < 0 {
+			if a.Axis == -1 {
 				s, err := ev.eval(a.X)
 				if err != nil {
 					return Value{}, err
