@@ -91,14 +91,16 @@ func (p *Program) costLines(net *derive.Net, X, Y *mat.Dense, limit budget.Bytes
 	for i := range c.staged {
 		c.info[i] = nameInfo{kind: nkHelper}
 	}
-	made := map[string]bool{} // the helpers made from the targets so far
+	made := map[string]bool{}    // the helpers made from the targets so far
+	counted := map[string]bool{} // and those made from a count of right answers
 	var cands []int
 	for i, st := range prog.Stmts {
 		if c.info[i].kind != nkHelper {
 			continue
 		}
 		made[st.Name] = readsTargets(st.X, made)
-		if made[st.Name] && !st.Running {
+		counted[st.Name] = countsAnswers(st.X, counted)
+		if made[st.Name] && !st.Running && !counted[st.Name] {
 			cands = append(cands, i)
 		}
 	}
@@ -195,6 +197,26 @@ func readsTargets(e Expr, made map[string]bool) bool {
 	_ = walk(e, func(x Expr) error {
 		if id, ok := x.(*Ident); ok && (id.Name == "Y" || id.Name == "y" || made[id.Name]) {
 			found = true
+		}
+		return nil
+	})
+	return found
+}
+
+// countsAnswers reports whether e compares with == or != or takes an
+// argmax or argmin, or reads a helper that does: an accuracy as courses
+// write it (np.mean(np.argmax(A2, 1) == np.argmax(Y, 1))), a count of
+// right answers, never a cost.
+func countsAnswers(e Expr, counted map[string]bool) bool {
+	found := false
+	_ = walk(e, func(x Expr) error {
+		switch x := x.(type) {
+		case *Ident:
+			found = found || counted[x.Name]
+		case *Binary:
+			found = found || x.Op == '=' || x.Op == '≠'
+		case *Call:
+			found = found || !x.User && (x.Fn == "argmax" || x.Fn == "argmin")
 		}
 		return nil
 	})
@@ -376,13 +398,14 @@ func (p *Program) CostNote(cost derive.Cost, red derive.Reduction, costGiven, re
 // costCandidate reports whether a helper line of the file as written reads
 // the targets: the file may have a cost line.
 func (p *Program) costCandidate() bool {
-	made := map[string]bool{}
+	made, counted := map[string]bool{}, map[string]bool{}
 	for _, st := range p.Stmts {
 		if classify(st.Name).kind != nkHelper {
 			continue
 		}
 		made[st.Name] = readsTargets(st.X, made)
-		if made[st.Name] && !st.Running {
+		counted[st.Name] = countsAnswers(st.X, counted)
+		if made[st.Name] && !st.Running && !counted[st.Name] {
 			return true
 		}
 	}

@@ -57,3 +57,42 @@ func TestReadCost(t *testing.T) {
 		})
 	}
 }
+
+// TestCostNoteAccuracy: an accuracy as courses write it (an argmax
+// compared with ==) is evaluated and passed over, never a cost line, nor
+// the line said not to be placed: that is the loss line, when it is no
+// cost's on every problem (nnfs's mean of −log of the right class's
+// probability, the log-likelihood on one-hot targets only), and with no
+// loss line nothing is said.
+func TestCostNoteAccuracy(t *testing.T) {
+	draw := problem.Drawer(func(c derive.Cost) (problem.Spec, error) {
+		return problem.Spec{Convention: derive.Row, Sizes: []int{4, 3, 3}, Batch: 6,
+			Acts: []derive.Activation{derive.ReLU, derive.Softmax}, Cost: c, Init: derive.NormalScaled, Seed: 3}, nil
+	})
+	const fwd = "Z1 = X @ W1 + b1\nA1 = np.maximum(0, Z1)\nZ2 = A1 @ W2 + b2\nA2 = softmax(Z2, 1)\n"
+	const acc = "predictions = np.argmax(A2, axis=1)\naccuracy = np.mean(predictions == np.argmax(Y, 1))\nwrong = int(np.sum(predictions != Y.argmax(1)))\n"
+	for _, c := range []struct {
+		name, lines string
+		cost        derive.Cost
+		red         derive.Reduction
+		note        string
+	}{
+		{"loss then accuracy", "loss = -np.sum(Y * np.log(A2)) / m\n" + acc, derive.LogLikelihood, derive.Mean, "cost read from your forward pass: log-likelihood, mean (line 5)"},
+		{"accuracy then loss", acc + "loss = -np.sum(Y * np.log(A2))\n", derive.LogLikelihood, derive.Sum, "cost read from your forward pass: log-likelihood, sum (line 8)"},
+		{"loss no cost's, then accuracy", "loss = np.mean(-np.log(np.sum(A2 * Y, axis=1)))\n" + acc, derive.Quadratic, derive.Mean, "the cost on line 5 of your forward pass could not be placed"},
+		{"accuracy alone", acc, derive.Quadratic, derive.Mean, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			prog, err := Parse(fwd + c.lines + "dZ2 = (A2 - Y) / m\n")
+			require.NoError(t, err)
+			cost, red, note := prog.CostNote(derive.Quadratic, derive.Mean, false, false, 0, draw)
+			assert.Equal(t, c.cost, cost)
+			assert.Equal(t, c.red, red)
+			if c.note == "" {
+				assert.Empty(t, note)
+			} else {
+				assert.Contains(t, note, c.note)
+			}
+		})
+	}
+}
