@@ -47,16 +47,24 @@ type Settings struct {
 	Source string
 }
 
-// Build writes the site into dir, an existing folder: the page's files
-// and the checker, compiled now from the module's source with the go tool
-// for GOOS=js GOARCH=wasm (BuildFlags), and the go tool's own
+// Build writes the site into dir, an existing, empty folder: the page's
+// files and the checker, compiled now from the module's source with the
+// go tool for GOOS=js GOARCH=wasm (BuildFlags), and the go tool's own
 // wasm_exec.js, which must match the Go that compiled it. Its writes are
 // plain because dir is a folder of backproof's own, staged beside the
-// user's --out and swapped in whole or removed (outfile.Folder): no file
-// a user owns is ever written in place.
+// user's --out and swapped in whole or removed (outfile.Folder). A folder
+// that holds anything is refused before any work, so that whoever calls
+// Build, no file a user owns is ever written in place.
 func Build(dir string, s *Settings) error {
 	if s == nil {
 		s = &Settings{}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("the site's folder: %v", err)
+	}
+	if len(entries) > 0 {
+		return fmt.Errorf("the site's folder %s is not empty (it holds %s): Build writes only into an empty folder of its own, which the caller then puts in place (backproof web --out stages one beside the target)", dir, entries[0].Name())
 	}
 	goCmd := s.Go
 	if goCmd == "" {

@@ -395,3 +395,24 @@ func TestPageInBrowser(t *testing.T) {
 	assert.True(t, strings.HasPrefix(verdict, "FAIL: db2 (line 3) wrong"), "offline: %q", verdict)
 	assert.Empty(t, stop(), "the console showed errors")
 }
+
+// TestBuildRefusesAFolderThatHoldsFiles: Build writes only into an empty
+// folder of its own; one that holds a file (here a learner's index.html)
+// is refused before anything is compiled or written, and stays as it was.
+func TestBuildRefusesAFolderThatHoldsFiles(t *testing.T) {
+	dir := t.TempDir()
+	mine := filepath.Join(dir, "index.html")
+	require.NoError(t, os.WriteFile(mine, []byte("my own page"), 0o644))
+	err := web.Build(dir, &web.Settings{Source: ".."})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "not empty (it holds index.html)")
+	got, err := os.ReadFile(mine)
+	require.NoError(t, err)
+	assert.Equal(t, "my own page", string(got))
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "Build wrote into the folder it refused")
+
+	err = web.Build(filepath.Join(dir, "missing"), &web.Settings{Source: ".."})
+	assert.ErrorContains(t, err, "the site's folder")
+}
